@@ -1,67 +1,109 @@
 #include "core/event_loop.hpp"
 
 #include <algorithm>
+#include <bit>
 
 namespace ks {
 
-namespace {
-constexpr std::size_t kArity = 4;  // a 4-ary heap: shallower, and children share a cache line
+std::size_t EventLoop::bucket_of(std::uint64_t time) const {
+    const std::uint64_t diff = time ^ last_;
+    return diff == 0 ? 0 : static_cast<std::size_t>(64 - std::countl_zero(diff));
+}
+
+void EventLoop::push(Entry e) {
+    const std::size_t b = bucket_of(e.time);
+    buckets_[b].push_back(e);
+    if (b > 0) occupied_ |= std::uint64_t{1} << (b - 1);
+    ++queued_;
 }
 
 TimerId EventLoop::schedule_at(Instant when, Callback cb) {
     KS_ASSERT_GE(when, now_);
     KS_ASSERT(static_cast<bool>(cb));
-    KS_ASSERT_LT(sequence_, kSequenceMax);
-    const std::uint32_t slot = alloc_slot();
-    Slot& s = slots_[slot];
+    const std::uint32_t i = alloc_slot();
+    Slot& s = slot(i);
     s.cb = std::move(cb);
     s.state = SlotState::armed;
-    heap_.push_back(Entry{when.ns(), (sequence_++ << kSlotBits) | slot});
-    sift_up(heap_.size() - 1);
+    push(Entry{static_cast<std::uint64_t>(when.ns()), i});
     ++live_;
-    return TimerId{slot, s.generation};
+    return TimerId{i, s.generation};
 }
 
 bool EventLoop::cancel(TimerId id) {
     if (!is_pending(id)) return false;
-    Slot& s = slots_[id.slot];
+    Slot& s = slot(id.slot);
     s.cb.reset();
     s.state = SlotState::cancelled;
     --live_;
-    ++cancelled_in_heap_;
-    if (cancelled_in_heap_ > 4096 && cancelled_in_heap_ * 2 > heap_.size()) compact();
+    ++cancelled_queued_;
+    if (cancelled_queued_ > 4096 && cancelled_queued_ * 2 > queued_) compact();
     return true;
 }
 
 bool EventLoop::is_pending(TimerId id) const {
-    if (!id.valid() || id.slot >= slots_.size()) return false;
-    const Slot& s = slots_[id.slot];
+    if (!id.valid() || id.slot >= slot_count_) return false;
+    const Slot& s = slot(id.slot);
     return s.generation == id.generation && s.state == SlotState::armed;
 }
 
+bool EventLoop::surface() {
+    for (;;) {
+        auto& b0 = buckets_[0];
+        while (head0_ < b0.size()) {
+            const std::uint32_t i = b0[head0_].slot;
+            if (slot(i).state != SlotState::cancelled) return true;
+            ++head0_;
+            --queued_;
+            --cancelled_queued_;
+            free_slot(i);
+        }
+        b0.clear();
+        head0_ = 0;
+        if (occupied_ == 0) return false;
+        // Redistribute the lowest non-empty bucket around its minimum.
+        const std::size_t b = static_cast<std::size_t>(std::countr_zero(occupied_)) + 1;
+        auto& src = buckets_[b];
+        std::uint64_t min_time = std::numeric_limits<std::uint64_t>::max();
+        for (const Entry& e : src) min_time = std::min(min_time, e.time);
+        KS_ASSERT_GE(min_time, last_);
+        last_ = min_time;
+        occupied_ &= ~(std::uint64_t{1} << (b - 1));
+        for (const Entry& e : src) {  // in order: equal times keep insertion order
+            const std::size_t nb = bucket_of(e.time);
+            KS_ASSERT_LT(nb, b);
+            buckets_[nb].push_back(e);
+            if (nb > 0) occupied_ |= std::uint64_t{1} << (nb - 1);
+        }
+        src.clear();
+    }
+}
+
 Instant EventLoop::next_event_time() {
-    drop_cancelled_top();
-    return heap_.empty() ? Instant::max() : Instant::from_ns(heap_.front().time);
+    if (!surface()) return Instant::max();
+    return Instant::from_ns(static_cast<std::int64_t>(buckets_[0][head0_].time));
 }
 
 EventLoop::StopReason EventLoop::run_until(Instant until, std::uint64_t max_events) {
     KS_ASSERT_GE(until, now_);
     stop_requested_ = false;
     std::uint64_t budget = max_events;
-    for (;;) {
-        drop_cancelled_top();
-        if (heap_.empty() || heap_.front().time > until.ns()) break;
+    const auto until_ns = static_cast<std::uint64_t>(until.ns());
+    while (surface()) {
+        const Entry e = buckets_[0][head0_];
+        if (e.time > until_ns) break;
         if (budget == 0) return StopReason::event_limit;
-        const Entry e = pop_top();
-        const auto slot = static_cast<std::uint32_t>(e.key & kSlotMask);
-        KS_ASSERT_GE(e.time, now_.ns());
-        now_ = Instant::from_ns(e.time);
-        Callback cb = std::move(slots_[slot].cb);
-        free_slot(slot);
+        ++head0_;
+        --queued_;
+        KS_ASSERT_GE(static_cast<std::int64_t>(e.time), now_.ns());
+        now_ = Instant::from_ns(static_cast<std::int64_t>(e.time));
+        Slot& s = slot(e.slot);
+        s.state = SlotState::running;
         --live_;
         --budget;
         ++events_run_;
-        cb();
+        s.cb();  // in place: chunked storage keeps the address stable
+        s.cb.reset();
+        free_slot(e.slot);
         if (stop_requested_) return StopReason::stopped;
     }
     if (until != Instant::max()) now_ = until;
@@ -73,93 +115,48 @@ EventLoop::StopReason EventLoop::run(std::uint64_t max_events) {
     return r == StopReason::reached_time ? StopReason::quiescent : r;
 }
 
-void EventLoop::sift_up(std::size_t i) {
-    const Entry e = heap_[i];
-    while (i > 0) {
-        const std::size_t parent = (i - 1) / kArity;
-        if (!less(e, heap_[parent])) break;
-        heap_[i] = heap_[parent];
-        i = parent;
-    }
-    heap_[i] = e;
-}
-
-void EventLoop::sift_down(std::size_t i) {
-    const std::size_t n = heap_.size();
-    const Entry e = heap_[i];
-    for (;;) {
-        const std::size_t first = i * kArity + 1;
-        if (first >= n) break;
-        const std::size_t last = std::min(first + kArity, n);
-        std::size_t best = first;
-        for (std::size_t c = first + 1; c < last; ++c) {
-            if (less(heap_[c], heap_[best])) best = c;
-        }
-        if (!less(heap_[best], e)) break;
-        heap_[i] = heap_[best];
-        i = best;
-    }
-    heap_[i] = e;
-}
-
-EventLoop::Entry EventLoop::pop_top() {
-    const Entry top = heap_.front();
-    heap_.front() = heap_.back();
-    heap_.pop_back();
-    if (!heap_.empty()) sift_down(0);
-    return top;
-}
-
 std::uint32_t EventLoop::alloc_slot() {
-    std::uint32_t slot;
+    std::uint32_t i;
     if (free_head_ != kNoSlot) {
-        slot = free_head_;
-        free_head_ = slots_[slot].next_free;
+        i = free_head_;
+        free_head_ = slot(i).next_free;
     } else {
-        KS_ASSERT_LT(slots_.size(), kSlotMask);
-        slot = static_cast<std::uint32_t>(slots_.size());
-        slots_.emplace_back();
+        KS_ASSERT_LT(slot_count_, kNoSlot - kChunkSize);
+        if ((slot_count_ & (kChunkSize - 1)) == 0) chunks_.push_back(std::make_unique<Slot[]>(kChunkSize));
+        i = slot_count_++;
     }
-    Slot& s = slots_[slot];
+    Slot& s = slot(i);
     KS_ASSERT(s.state == SlotState::free);
     if (++s.generation == 0) s.generation = 1;  // 0 means "no timer"
-    return slot;
+    return i;
 }
 
-void EventLoop::free_slot(std::uint32_t slot) {
-    Slot& s = slots_[slot];
+void EventLoop::free_slot(std::uint32_t i) {
+    Slot& s = slot(i);
     s.state = SlotState::free;
     s.next_free = free_head_;
-    free_head_ = slot;
-}
-
-void EventLoop::drop_cancelled_top() {
-    while (!heap_.empty()) {
-        const auto slot = static_cast<std::uint32_t>(heap_.front().key & kSlotMask);
-        if (slots_[slot].state != SlotState::cancelled) return;
-        pop_top();
-        free_slot(slot);
-        --cancelled_in_heap_;
-    }
+    free_head_ = i;
 }
 
 void EventLoop::compact() {
-    std::size_t kept = 0;
-    for (const Entry& e : heap_) {
-        const auto slot = static_cast<std::uint32_t>(e.key & kSlotMask);
-        if (slots_[slot].state == SlotState::cancelled) {
-            free_slot(slot);
-        } else {
-            heap_[kept++] = e;
+    // Drops cancelled entries in place; the order inside every bucket is kept,
+    // so FIFO among equal times is unaffected.
+    for (std::size_t b = 0; b < kBuckets; ++b) {
+        auto& v = buckets_[b];
+        std::size_t kept = 0;
+        for (std::size_t k = (b == 0 ? head0_ : 0); k < v.size(); ++k) {
+            if (slot(v[k].slot).state == SlotState::cancelled) {
+                free_slot(v[k].slot);
+                --queued_;
+            } else {
+                v[kept++] = v[k];
+            }
         }
+        v.resize(kept);
+        if (b == 0) head0_ = 0;
+        if (b > 0 && v.empty()) occupied_ &= ~(std::uint64_t{1} << (b - 1));
     }
-    heap_.resize(kept);
-    cancelled_in_heap_ = 0;
-    // Floyd's heap construction; the order of equal keys is irrelevant since
-    // keys are unique (sequence numbers never repeat).
-    if (heap_.size() > 1) {
-        for (std::size_t i = (heap_.size() - 2) / kArity + 1; i-- > 0;) sift_down(i);
-    }
+    cancelled_queued_ = 0;
 }
 
 }  // namespace ks

@@ -8,17 +8,27 @@
 // Invariants:
 //   1. now() is non-decreasing; every event runs at exactly its scheduled time.
 //   2. Each scheduled event runs at most once; a cancelled one never runs.
-//   3. In the steady state scheduling allocates nothing: the callable lives in
-//      a recycled slot (InplaceFunction) and the heap vector keeps its capacity.
+//   3. Events with equal times run in insertion order (FIFO).
+//   4. In the steady state scheduling allocates nothing: the callable lives in
+//      a recycled slot (InplaceFunction) and the queues keep their capacity.
+//
+// The queue is a radix heap (Ahuja, Mehlhorn, Orlin, Tarjan 1990), which needs
+// monotone keys — exactly a simulation's "never schedule in the past". Bucket b
+// holds the events whose time differs from the last popped time first at bit
+// b-1; two events with the same time are therefore always in the same bucket,
+// and since buckets are appended to and redistributed in order, equal times
+// keep their insertion order without a sequence number.
 //
 // Cancellation is O(1): the slot is marked cancelled and its callable released;
-// the heap entry is dropped lazily when it reaches the top (or by a compaction
-// when cancelled entries outnumber live ones). A TimerId carries the slot's
+// the queue entry is dropped lazily when it surfaces (or by a compaction when
+// cancelled entries outnumber live ones). A TimerId carries the slot's
 // generation, so cancelling an event that already ran is a harmless no-op.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <vector>
 
 #include "core/inplace_function.hpp"
@@ -71,45 +81,47 @@ public:
     static constexpr std::uint64_t kNoLimit = std::numeric_limits<std::uint64_t>::max();
 
 private:
-    // A heap entry: 16 bytes. key = (sequence << kSlotBits) | slot, so comparing
-    // (time, key) orders by time, then by insertion sequence.
     struct Entry {
-        std::int64_t time;
-        std::uint64_t key;
+        std::uint64_t time;
+        std::uint32_t slot;
     };
-    static constexpr unsigned kSlotBits = 24;
-    static constexpr std::uint64_t kSlotMask = (std::uint64_t{1} << kSlotBits) - 1;
-    static constexpr std::uint64_t kSequenceMax = std::uint64_t{1} << (64 - kSlotBits);
-
-    enum class SlotState : std::uint8_t { free, armed, cancelled };
+    enum class SlotState : std::uint8_t { free, armed, cancelled, running };
     struct Slot {
         Callback cb;
         std::uint32_t generation = 0;
         std::uint32_t next_free = 0;
         SlotState state = SlotState::free;
     };
+    // Slots live in fixed-size chunks so that a running callback, invoked in
+    // place, keeps its address while it schedules more events.
+    static constexpr unsigned kChunkBits = 10;
+    static constexpr std::uint32_t kChunkSize = 1u << kChunkBits;
+    static constexpr std::uint32_t kNoSlot = std::numeric_limits<std::uint32_t>::max();
+    static constexpr std::size_t kBuckets = 65;
 
-    static bool less(const Entry& a, const Entry& b) {
-        return a.time < b.time || (a.time == b.time && a.key < b.key);
-    }
-    void sift_up(std::size_t i);
-    void sift_down(std::size_t i);
-    Entry pop_top();
+    Slot& slot(std::uint32_t i) { return chunks_[i >> kChunkBits][i & (kChunkSize - 1)]; }
+    const Slot& slot(std::uint32_t i) const { return chunks_[i >> kChunkBits][i & (kChunkSize - 1)]; }
+    std::size_t bucket_of(std::uint64_t time) const;
+    void push(Entry e);
+    // Makes bucket 0 hold the earliest live events; false when none is pending.
+    bool surface();
     std::uint32_t alloc_slot();
-    void free_slot(std::uint32_t slot);
-    void drop_cancelled_top();
+    void free_slot(std::uint32_t i);
     void compact();
 
     Instant now_ = Instant::zero();
-    std::vector<Entry> heap_;
-    std::vector<Slot> slots_;
+    std::uint64_t last_ = 0;  // the radix heap's reference key: the last time surfaced
+    std::array<std::vector<Entry>, kBuckets> buckets_;
+    std::size_t head0_ = 0;  // bucket 0 is consumed from the front
+    std::uint64_t occupied_ = 0;  // bit b-1 set iff bucket b (b >= 1) is non-empty
+    std::vector<std::unique_ptr<Slot[]>> chunks_;
+    std::uint32_t slot_count_ = 0;
     std::uint32_t free_head_ = kNoSlot;
-    std::uint64_t sequence_ = 0;
     std::uint64_t events_run_ = 0;
     std::size_t live_ = 0;
-    std::size_t cancelled_in_heap_ = 0;
+    std::size_t cancelled_queued_ = 0;
+    std::size_t queued_ = 0;
     bool stop_requested_ = false;
-    static constexpr std::uint32_t kNoSlot = std::numeric_limits<std::uint32_t>::max();
 };
 
 }  // namespace ks
