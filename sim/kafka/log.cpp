@@ -1,0 +1,184 @@
+#include "kafka/log.hpp"
+
+#include <algorithm>
+
+#include "core/assert.hpp"
+
+namespace ks::kafka {
+
+// ---- LeaderEpochCache -----------------------------------------------------------
+
+void LeaderEpochCache::assign(LeaderEpoch epoch, Offset start_offset) {
+    KS_ASSERT_GE(epoch, 0);
+    KS_ASSERT_GE(start_offset, 0);
+    // isUpdateNeeded: a new epoch, or the same epoch with an earlier start.
+    if (!entries_.empty()) {
+        const EpochEntry& latest = entries_.back();
+        if (latest.epoch == epoch && latest.start_offset <= start_offset) return;
+    }
+    while (!entries_.empty() &&
+           (entries_.back().epoch >= epoch || entries_.back().start_offset >= start_offset)) {
+        entries_.pop_back();
+    }
+    entries_.push_back(EpochEntry{epoch, start_offset});
+}
+
+void LeaderEpochCache::truncate_from_end(Offset end_offset) {
+    while (!entries_.empty() && entries_.back().start_offset >= end_offset) entries_.pop_back();
+}
+
+void LeaderEpochCache::truncate_from_start(Offset start_offset) {
+    // Keep the last entry starting at or below start_offset, moved up to it.
+    std::size_t first_kept = 0;
+    while (first_kept + 1 < entries_.size() && entries_[first_kept + 1].start_offset <= start_offset) {
+        ++first_kept;
+    }
+    if (first_kept > 0) entries_.erase(entries_.begin(), entries_.begin() + static_cast<std::ptrdiff_t>(first_kept));
+    if (!entries_.empty() && entries_.front().start_offset < start_offset) {
+        entries_.front().start_offset = start_offset;
+    }
+}
+
+std::optional<LeaderEpoch> LeaderEpochCache::latest_epoch() const {
+    if (entries_.empty()) return std::nullopt;
+    return entries_.back().epoch;
+}
+
+std::pair<LeaderEpoch, Offset> LeaderEpochCache::end_offset_for(LeaderEpoch requested,
+                                                                Offset log_end_offset) const {
+    if (requested == kNoEpoch) return {kNoEpoch, kUndefinedOffset};
+    if (!entries_.empty() && entries_.back().epoch == requested) return {requested, log_end_offset};
+    // higherEntry: the first epoch strictly above the requested one.
+    auto higher = std::find_if(entries_.begin(), entries_.end(),
+                               [&](const EpochEntry& e) { return e.epoch > requested; });
+    if (higher == entries_.end()) return {kNoEpoch, kUndefinedOffset};
+    if (higher == entries_.begin()) return {requested, higher->start_offset};  // no floor entry
+    return {std::prev(higher)->epoch, higher->start_offset};
+}
+
+Offset LeaderEpochCache::end_offset_for_v0(LeaderEpoch requested, Offset log_end_offset) const {
+    if (requested == kNoEpoch || entries_.empty()) return kUndefinedOffset;
+    if (entries_.back().epoch == requested) return log_end_offset;
+    if (requested < entries_.front().epoch) return kUndefinedOffset;
+    for (const EpochEntry& e : entries_) {
+        if (e.epoch > requested) return e.start_offset;
+    }
+    return kUndefinedOffset;
+}
+
+// ---- Log ---------------------------------------------------------------------------
+
+const RecordBatch& Log::append_as_leader(RecordBatch batch, LeaderEpoch epoch) {
+    KS_ASSERT_GE(batch.record_count, 1);
+    KS_ASSERT_GE(epoch, 0);
+    batch.base_offset = log_end_offset();
+    batch.epoch = epoch;
+    if (!latest_epoch() || *latest_epoch() < epoch) epochs_.assign(epoch, batch.base_offset);
+    end_bytes_ += batch.size_bytes;
+    batches_.push_back(batch);
+    return batches_.back();
+}
+
+void Log::append_as_follower(const RecordBatch& batch) {
+    KS_ASSERT_EQ(batch.base_offset, log_end_offset());
+    KS_ASSERT_GE(batch.record_count, 1);
+    if (!batches_.empty()) KS_ASSERT_GE(batch.epoch, batches_.back().epoch);
+    // UnifiedLog.append -> maybeAssignEpochStartOffset for each batch.
+    if (batch.epoch >= 0) epochs_.assign(batch.epoch, batch.base_offset);
+    end_bytes_ += batch.size_bytes;
+    batches_.push_back(batch);
+}
+
+Offset Log::truncate_to(Offset offset) {
+    if (offset >= log_end_offset()) return log_end_offset();
+    while (!batches_.empty() && batches_.back().last_offset() >= offset) {
+        end_bytes_ -= batches_.back().size_bytes;
+        batches_.pop_back();
+    }
+    if (batches_.empty() && log_start_offset_ > offset) {
+        // Truncating below the log start empties the log at the target.
+        log_start_offset_ = offset;
+    }
+    epochs_.truncate_from_end(log_end_offset());
+    return log_end_offset();
+}
+
+void Log::truncate_fully_and_start_at(Offset offset) {
+    KS_ASSERT_GE(offset, 0);
+    batches_.clear();
+    start_bytes_ = end_bytes_ = 0;
+    log_start_offset_ = offset;
+    epochs_ = LeaderEpochCache{};
+}
+
+void Log::advance_log_start(Offset offset) {
+    KS_ASSERT_LE(offset, log_end_offset());
+    if (offset <= log_start_offset_) return;
+    while (!batches_.empty() && batches_.front().next_offset() <= offset) {
+        start_bytes_ += batches_.front().size_bytes;
+        batches_.pop_front();
+    }
+    log_start_offset_ = offset;
+    epochs_.truncate_from_start(offset);
+}
+
+std::vector<RecordBatch> Log::read(Offset from_offset, Bytes max_bytes) const {
+    std::vector<RecordBatch> out;
+    if (batches_.empty() || from_offset >= log_end_offset()) return out;
+    // First batch whose last offset >= from_offset.
+    auto it = std::lower_bound(batches_.begin(), batches_.end(), from_offset,
+                               [](const RecordBatch& b, Offset o) { return b.last_offset() < o; });
+    Bytes total = 0;
+    for (; it != batches_.end(); ++it) {
+        if (!out.empty() && total + it->size_bytes > max_bytes) break;
+        total += it->size_bytes;
+        out.push_back(*it);
+    }
+    return out;
+}
+
+Offset Log::offset_at_position(Bytes position) const {
+    if (position >= end_bytes_) return log_end_offset();
+    Bytes pos = start_bytes_;
+    Offset leo = log_start_offset_;
+    for (const RecordBatch& b : batches_) {
+        if (pos + b.size_bytes > position) break;
+        pos += b.size_bytes;
+        leo = b.next_offset();
+    }
+    return leo;
+}
+
+Bytes Log::position_of(Offset offset) const {
+    Bytes pos = start_bytes_;
+    for (const RecordBatch& b : batches_) {
+        if (b.last_offset() >= offset) break;
+        pos += b.size_bytes;
+    }
+    return pos;
+}
+
+void Log::check_invariants() const {
+    Offset expected = batches_.empty() ? log_start_offset_ : batches_.front().base_offset;
+    KS_ASSERT_LE(log_start_offset_, expected);
+    LeaderEpoch last_epoch = kNoEpoch;
+    Bytes bytes = start_bytes_;
+    for (const RecordBatch& b : batches_) {
+        KS_ASSERT_EQ(b.base_offset, expected);
+        KS_ASSERT_GE(b.epoch, last_epoch);
+        last_epoch = b.epoch;
+        expected = b.next_offset();
+        bytes += b.size_bytes;
+    }
+    KS_ASSERT_EQ(bytes, end_bytes_);
+    const auto& e = epochs_.entries();
+    for (std::size_t i = 0; i < e.size(); ++i) {
+        KS_ASSERT_LE(e[i].start_offset, log_end_offset());
+        if (i > 0) {
+            KS_ASSERT_LT(e[i - 1].epoch, e[i].epoch);
+            KS_ASSERT_LT(e[i - 1].start_offset, e[i].start_offset);
+        }
+    }
+}
+
+}  // namespace ks::kafka

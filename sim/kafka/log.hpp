@@ -1,0 +1,118 @@
+// Log: one replica's copy of a partition — record batches, offsets, the
+// leader-epoch cache, and the byte positions that durability is judged by.
+//
+// Mirrors kafka.log.UnifiedLog + storage/.../epoch/LeaderEpochFileCache.java at
+// the granularity kafkasim needs: batches, not records or segments.
+//
+// Invariants (checked by check_invariants(), asserted on every mutation in
+// debug-heavy tests):
+//   1. Batches are contiguous: batch[i+1].base_offset == batch[i].next_offset().
+//   2. log_start_offset <= first batch's base offset (or == LEO when empty).
+//   3. Epochs never decrease along the log; the epoch cache's entries have
+//      strictly increasing epochs and strictly increasing start offsets, and
+//      every start offset is <= LEO.
+//   4. Truncation is batch-granular, as Kafka's LogSegment.truncateTo: the
+//      batch holding the target offset is removed whole.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "kafka/types.hpp"
+
+namespace ks::kafka {
+
+struct EpochEntry {
+    LeaderEpoch epoch;
+    Offset start_offset;
+    bool operator==(const EpochEntry&) const = default;
+};
+
+// LeaderEpochFileCache: epoch -> first offset written in that epoch.
+class LeaderEpochCache {
+public:
+    // LeaderEpochFileCache.assign: appends (epoch, start) unless it repeats the
+    // latest entry; first removes every entry whose epoch >= epoch or whose
+    // start offset >= start (so the cache stays monotone in both).
+    void assign(LeaderEpoch epoch, Offset start_offset);
+    // Removes entries whose start offset >= end_offset (log truncated to end_offset).
+    void truncate_from_end(Offset end_offset);
+    // Drops entries wholly below start_offset, keeping the one covering it.
+    void truncate_from_start(Offset start_offset);
+
+    std::optional<LeaderEpoch> latest_epoch() const;
+    // LeaderEpochFileCache.endOffsetFor (KIP-279): the largest epoch <= requested
+    // and the start offset of the next higher epoch (or log_end_offset when the
+    // requested epoch is the latest). (kNoEpoch, kUndefinedOffset) when the
+    // requested epoch is undefined or above every known epoch.
+    std::pair<LeaderEpoch, Offset> end_offset_for(LeaderEpoch requested, Offset log_end_offset) const;
+    // The 0.11 form (KIP-101, before KIP-279): only an end offset — the start
+    // offset of the first epoch above the requested one, LEO if the requested one
+    // is the latest, kUndefinedOffset if there is none or it is below the first.
+    Offset end_offset_for_v0(LeaderEpoch requested, Offset log_end_offset) const;
+
+    const std::vector<EpochEntry>& entries() const { return entries_; }
+
+private:
+    std::vector<EpochEntry> entries_;
+};
+
+class Log {
+public:
+    Offset log_start_offset() const { return log_start_offset_; }
+    Offset log_end_offset() const { return batches_.empty() ? log_start_offset_ : batches_.back().next_offset(); }
+    Bytes size_bytes() const { return end_bytes_ - start_bytes_; }
+    // Bytes ever appended minus bytes truncated from the end: the file length
+    // the disk sees (position of LEO).
+    Bytes end_position() const { return end_bytes_; }
+    const std::deque<RecordBatch>& batches() const { return batches_; }
+    LeaderEpochCache& epochs() { return epochs_; }
+    const LeaderEpochCache& epochs() const { return epochs_; }
+    std::optional<LeaderEpoch> latest_epoch() const { return epochs_.latest_epoch(); }
+
+    // Partition.makeLeader: the new leader records (epoch, LEO) before any write,
+    // so followers asking for an older epoch learn where it ended.
+    void assign_epoch_start(LeaderEpoch epoch) { epochs_.assign(epoch, log_end_offset()); }
+
+    // Leader append: assigns offsets from LEO, stamps `epoch`. Returns the batch
+    // as stored. REQUIRES: batch.record_count >= 1.
+    const RecordBatch& append_as_leader(RecordBatch batch, LeaderEpoch epoch);
+    // Follower append of a batch fetched from the leader, keeping its offsets
+    // and epoch; assigns the epoch cache when the batch starts a new epoch.
+    // REQUIRES: batch.base_offset == log_end_offset().
+    void append_as_follower(const RecordBatch& batch);
+
+    // Truncates so that LEO <= offset, removing whole batches (the one holding
+    // `offset` too). Returns the new LEO. No-op if offset >= LEO.
+    Offset truncate_to(Offset offset);
+    // Removes everything and restarts the log at `offset` (fetch out of range
+    // below the leader's log start).
+    void truncate_fully_and_start_at(Offset offset);
+    // Deletes whole batches below `offset` (retention); the log start offset
+    // becomes `offset`. REQUIRES: offset <= LEO.
+    void advance_log_start(Offset offset);
+
+    // Batches holding offsets >= from_offset, whole, at most max_bytes in total
+    // (at least one batch if any, as Kafka returns an oversized first batch).
+    std::vector<RecordBatch> read(Offset from_offset, Bytes max_bytes) const;
+    // The largest batch boundary whose end position is <= position: the LEO a
+    // power loss leaves when only `position` bytes of the file are durable.
+    Offset offset_at_position(Bytes position) const;
+    // The end position (file length) if the log were truncated to `offset`.
+    Bytes position_of(Offset offset) const;
+
+    // Throws AssertionFailure with the broken invariant.
+    void check_invariants() const;
+
+private:
+    std::deque<RecordBatch> batches_;
+    Offset log_start_offset_ = 0;
+    Bytes start_bytes_ = 0;  // file position of the first retained batch
+    Bytes end_bytes_ = 0;    // file position of LEO
+    LeaderEpochCache epochs_;
+};
+
+}  // namespace ks::kafka

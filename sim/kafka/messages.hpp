@@ -1,0 +1,178 @@
+// The messages Kafka nodes exchange, as plain data.
+//
+// One struct per request/response kafkasim models, named after Kafka's API
+// (FetchRequest, ProduceRequest, AlterPartitionRequest, ...), with only the
+// fields whose values change behaviour here. A Message is a variant of them;
+// nodes receive Messages and emit them through their Outbox (outbox.hpp), and
+// the cluster carries them over the simulated network, sized by wire_bytes().
+//
+// Addressing: every node has a ks::NodeId. Brokers use their broker id; the
+// controller, producers and consumers use ids from the ranges below.
+#pragma once
+
+#include <cstdint>
+#include <variant>
+#include <vector>
+
+#include "kafka/types.hpp"
+
+namespace ks::kafka {
+
+inline constexpr std::int32_t kControllerNode = 1'000'000;
+inline constexpr std::int32_t kFirstProducerNode = 2'000'000;
+inline constexpr std::int32_t kFirstConsumerNode = 3'000'000;
+inline NodeId broker_node(BrokerId b) { return NodeId(b.value()); }
+inline NodeId controller_node() { return NodeId(kControllerNode); }
+inline bool is_broker_node(NodeId n) { return n.value() >= 0 && n.value() < kControllerNode; }
+
+// ---- replication (follower -> leader) -----------------------------------------------
+
+struct FetchPartition {
+    TopicPartition tp;
+    Offset fetch_offset = 0;
+    LeaderEpoch current_leader_epoch = kNoEpoch;  // KIP-320 (IBP >= 2.1); kNoEpoch before
+    Offset log_start_offset = 0;
+};
+
+struct FetchRequest {
+    BrokerId replica;                 // the fetching follower; -1 for consumers
+    std::int64_t broker_epoch = -1;   // the follower's registration epoch
+    std::vector<FetchPartition> partitions;
+    Duration max_wait;                // replica.fetch.wait.max.ms
+    Bytes min_bytes = 1;              // replica.fetch.min.bytes
+    Bytes max_bytes_per_partition = 1048576;  // replica.fetch.max.bytes
+    std::uint64_t correlation = 0;
+};
+
+struct FetchPartitionData {
+    TopicPartition tp;
+    Error error = Error::none;
+    Offset high_watermark = 0;
+    Offset log_start_offset = 0;
+    Offset log_end_offset = 0;        // for OFFSET_OUT_OF_RANGE handling (pre KIP-101)
+    std::vector<RecordBatch> batches;
+};
+
+struct FetchResponse {
+    std::vector<FetchPartitionData> partitions;
+    std::uint64_t correlation = 0;
+};
+
+// OffsetsForLeaderEpoch (KIP-101; epoch in the response from KIP-279).
+struct EpochQuery {
+    TopicPartition tp;
+    LeaderEpoch leader_epoch = kNoEpoch;          // the epoch asked about
+    LeaderEpoch current_leader_epoch = kNoEpoch;  // KIP-320 fencing
+};
+struct OffsetsForLeaderEpochRequest {
+    BrokerId replica;
+    std::vector<EpochQuery> partitions;
+};
+struct EpochAnswer {
+    TopicPartition tp;
+    Error error = Error::none;
+    LeaderEpoch leader_epoch = kNoEpoch;  // kNoEpoch before KIP-279
+    Offset end_offset = kUndefinedOffset;
+};
+struct OffsetsForLeaderEpochResponse {
+    std::vector<EpochAnswer> partitions;
+};
+
+// ---- brokers <-> controller ----------------------------------------------------------
+
+// BrokerRegistrationRequest (KRaft) / the ZooKeeper session being created.
+struct BrokerRegistration {
+    BrokerId broker;
+    bool clean_shutdown = true;  // KIP-966: whether the previous shutdown was clean
+};
+struct BrokerRegistrationReply {
+    std::int64_t broker_epoch = 0;
+};
+
+struct BrokerHeartbeat {
+    BrokerId broker;
+    std::int64_t broker_epoch = 0;
+    bool want_shutdown = false;  // controlled shutdown (KRaft); ZooKeeper uses the same path
+};
+struct BrokerHeartbeatReply {
+    bool fenced = false;
+    bool shutdown_ok = false;  // no more leaderships here: the broker may stop
+};
+
+// AlterPartition (KIP-497): the leader proposes a new ISR.
+struct AlterPartitionRequest {
+    BrokerId leader;
+    std::int64_t broker_epoch = 0;
+    TopicPartition tp;
+    LeaderEpoch leader_epoch = 0;
+    std::int32_t partition_epoch = 0;
+    std::vector<BrokerId> new_isr;
+};
+struct AlterPartitionResponse {
+    TopicPartition tp;
+    Error error = Error::none;
+    BrokerId leader;
+    LeaderEpoch leader_epoch = 0;
+    std::int32_t partition_epoch = 0;
+    std::vector<BrokerId> isr;
+};
+
+// The controller's view of one partition, pushed to brokers (KRaft metadata
+// records / ZooKeeper-era LeaderAndIsr + UpdateMetadata).
+struct PartitionState {
+    TopicPartition tp;
+    std::vector<BrokerId> replicas;  // assignment order: the first is preferred
+    std::vector<BrokerId> isr;
+    std::vector<BrokerId> elr;       // KIP-966 eligible leader replicas
+    BrokerId leader;                 // BrokerId(-1): offline
+    LeaderEpoch leader_epoch = 0;
+    std::int32_t partition_epoch = 0;
+};
+struct MetadataUpdate {
+    std::vector<PartitionState> partitions;
+    std::vector<BrokerId> live_brokers;  // unfenced, registered
+};
+
+// ---- clients <-> brokers -------------------------------------------------------------
+
+struct ProducePartition {
+    TopicPartition tp;
+    RecordBatch batch;
+};
+struct ProduceRequest {
+    std::int32_t acks = -1;         // 0, 1 or -1 (all)
+    Duration timeout;               // request.timeout.ms: the acks=all purgatory bound
+    std::vector<ProducePartition> partitions;
+    std::uint64_t correlation = 0;
+};
+struct ProducePartitionResult {
+    TopicPartition tp;
+    Error error = Error::none;
+    Offset base_offset = kUndefinedOffset;
+};
+struct ProduceResponse {
+    std::vector<ProducePartitionResult> partitions;
+    std::uint64_t correlation = 0;
+};
+
+struct MetadataRequest {
+    std::uint64_t correlation = 0;
+};
+struct MetadataResponse {
+    std::vector<PartitionState> partitions;
+    std::vector<BrokerId> live_brokers;
+    std::uint64_t correlation = 0;
+};
+
+using Message = std::variant<FetchRequest, FetchResponse, OffsetsForLeaderEpochRequest,
+                             OffsetsForLeaderEpochResponse, BrokerRegistration, BrokerRegistrationReply,
+                             BrokerHeartbeat, BrokerHeartbeatReply, AlterPartitionRequest,
+                             AlterPartitionResponse, MetadataUpdate, ProduceRequest, ProduceResponse,
+                             MetadataRequest, MetadataResponse>;
+
+// Approximate size on the wire (headers + payload): what the network charges.
+Bytes wire_bytes(const Message& m);
+// Kafka's API name of the message, e.g. "Fetch", "ProduceResponse".
+const char* message_name(const Message& m);
+
+}  // namespace ks::kafka

@@ -1,0 +1,110 @@
+// Outbox: what a Kafka node asks of the world, as plain data.
+//
+// A node (broker, controller, producer, consumer) is a deterministic state
+// machine. Its inputs are a message, a timer firing or a disk completion, with
+// the current time; its outputs are effects appended to an Outbox — send this
+// message, set or cancel that timer, write or truncate a log file on disk,
+// note this event. It holds no pointer to the loop, a socket or a disk: the
+// cluster module carries the effects out, and unit tests read them directly.
+//
+// Timers are named by a node-local 64-bit key; setting a key that is already
+// set moves it. Disk writes carry a token echoed in the completion.
+#pragma once
+
+#include <cstdint>
+#include <variant>
+#include <vector>
+
+#include "kafka/messages.hpp"
+
+namespace ks::kafka {
+
+struct SendEffect {
+    NodeId to;
+    Message message;
+};
+struct SetTimerEffect {
+    std::uint64_t key;
+    Instant when;
+};
+struct CancelTimerEffect {
+    std::uint64_t key;
+};
+// Append `bytes` to the log file of `tp`; completion with `token`.
+struct DiskAppendEffect {
+    TopicPartition tp;
+    Bytes bytes;
+    std::uint64_t token;
+};
+// The log file of `tp` is now `length` bytes long (truncation or deletion).
+struct DiskTruncateEffect {
+    TopicPartition tp;
+    Bytes length;
+};
+
+// Notable protocol events, for the trace, the monitor and the timeline.
+enum class NoteKind : std::uint8_t {
+    leader_elected,      // controller: tp, a=leader, b=epoch, c=1 if unclean, d=1 if preferred, list=isr
+    partition_offline,   // controller: tp, list=last isr
+    isr_changed,         // controller: tp, a=leader, b=partition epoch, list=new isr, list2=old isr
+    broker_fenced,       // controller: a=broker
+    broker_unfenced,     // controller: a=broker
+    become_leader,       // broker a: tp, b=epoch, c=LEO
+    become_follower,     // broker a: tp, b=epoch, c=leader
+    truncated,           // broker a: tp, b=from LEO, c=to LEO
+    high_watermark,      // broker a: tp, b=new HW
+    isr_shrink_proposed, // leader a: tp, list=new isr
+    isr_expand_proposed, // leader a: tp, list=new isr
+    controlled_shutdown_done,  // controller: a=broker
+};
+struct Note {
+    NoteKind kind;
+    TopicPartition tp;
+    std::int64_t a = 0, b = 0, c = 0, d = 0;
+    std::vector<std::int32_t> list, list2;
+};
+
+using Effect = std::variant<SendEffect, SetTimerEffect, CancelTimerEffect, DiskAppendEffect,
+                            DiskTruncateEffect, Note>;
+
+class Outbox {
+public:
+    void send(NodeId to, Message m) { effects_.emplace_back(SendEffect{to, std::move(m)}); }
+    void set_timer(std::uint64_t key, Instant when) { effects_.emplace_back(SetTimerEffect{key, when}); }
+    void cancel_timer(std::uint64_t key) { effects_.emplace_back(CancelTimerEffect{key}); }
+    void disk_append(TopicPartition tp, Bytes bytes, std::uint64_t token) {
+        effects_.emplace_back(DiskAppendEffect{tp, bytes, token});
+    }
+    void disk_truncate(TopicPartition tp, Bytes length) { effects_.emplace_back(DiskTruncateEffect{tp, length}); }
+    void note(Note n) { effects_.emplace_back(std::move(n)); }
+
+    std::vector<Effect>& effects() { return effects_; }
+    const std::vector<Effect>& effects() const { return effects_; }
+    void clear() { effects_.clear(); }
+    bool empty() const { return effects_.empty(); }
+
+    // Test helpers: the effects of one kind, in order.
+    template <typename T>
+    std::vector<T> all() const {
+        std::vector<T> out;
+        for (const auto& e : effects_) {
+            if (const T* p = std::get_if<T>(&e)) out.push_back(*p);
+        }
+        return out;
+    }
+    template <typename M>
+    std::vector<std::pair<NodeId, M>> sent() const {
+        std::vector<std::pair<NodeId, M>> out;
+        for (const auto& e : effects_) {
+            if (const auto* s = std::get_if<SendEffect>(&e)) {
+                if (const M* m = std::get_if<M>(&s->message)) out.emplace_back(s->to, *m);
+            }
+        }
+        return out;
+    }
+
+private:
+    std::vector<Effect> effects_;
+};
+
+}  // namespace ks::kafka

@@ -1,0 +1,192 @@
+#include <doctest/doctest.h>
+
+#include "core/assert.hpp"
+#include "kafka/log.hpp"
+
+using namespace ks;
+using namespace ks::kafka;
+
+namespace {
+RecordBatch batch(std::int32_t records, Bytes bytes = 100) {
+    RecordBatch b;
+    b.record_count = records;
+    b.size_bytes = bytes;
+    return b;
+}
+}  // namespace
+
+// Cases mirror storage/src/test/java/.../epoch/LeaderEpochFileCacheTest.java.
+
+TEST_CASE("epoch cache: shouldAddEpochAndMessageOffsetToCache") {
+    LeaderEpochCache c;
+    c.assign(2, 10);
+    CHECK(c.latest_epoch() == 2);
+    CHECK(c.end_offset_for(2, 11) == std::pair<LeaderEpoch, Offset>{2, 11});
+}
+
+TEST_CASE("epoch cache: shouldReturnUndefinedOffsetIfUndefinedEpochRequested") {
+    LeaderEpochCache c;
+    c.assign(2, 10);
+    CHECK(c.end_offset_for(kNoEpoch, 0) == std::pair<LeaderEpoch, Offset>{kNoEpoch, kUndefinedOffset});
+}
+
+TEST_CASE("epoch cache: shouldReturnFirstEpochIfRequestedEpochLessThanFirstEpoch") {
+    LeaderEpochCache c;
+    c.assign(5, 11);
+    c.assign(6, 12);
+    c.assign(7, 13);
+    CHECK(c.end_offset_for(4, 0) == std::pair<LeaderEpoch, Offset>{4, 11});
+}
+
+TEST_CASE("epoch cache: shouldReturnNextAvailableEpochIfThereIsNoExactEpochForTheOneRequested") {
+    LeaderEpochCache c;
+    c.assign(20, 100);
+    c.assign(25, 200);
+    CHECK(c.end_offset_for(21, 300) == std::pair<LeaderEpoch, Offset>{20, 200});
+    CHECK(c.end_offset_for(20, 300) == std::pair<LeaderEpoch, Offset>{20, 200});
+    CHECK(c.end_offset_for(25, 300) == std::pair<LeaderEpoch, Offset>{25, 300});
+}
+
+TEST_CASE("epoch cache: shouldReturnInvalidOffsetIfEpochIsRequestedWhichIsNotCurrentlyTracked") {
+    LeaderEpochCache c;
+    c.assign(2, 100);
+    CHECK(c.end_offset_for(3, 200) == std::pair<LeaderEpoch, Offset>{kNoEpoch, kUndefinedOffset});
+}
+
+TEST_CASE("epoch cache: shouldNotOverwriteOffsetForALeaderEpochOnceItHasBeenAssigned") {
+    LeaderEpochCache c;
+    c.assign(2, 6);
+    c.assign(2, 7);
+    REQUIRE(c.entries().size() == 1);
+    CHECK(c.entries()[0] == EpochEntry{2, 6});
+}
+
+TEST_CASE("epoch cache: a new entry removes later epochs and later or equal offsets") {
+    LeaderEpochCache c;
+    c.assign(1, 0);
+    c.assign(2, 10);
+    c.assign(3, 20);
+    c.assign(2, 15);  // epoch 2 again at 15: drops (3,20) and (2,10)
+    REQUIRE(c.entries().size() == 2);
+    CHECK(c.entries()[0] == EpochEntry{1, 0});
+    CHECK(c.entries()[1] == EpochEntry{2, 15});
+}
+
+TEST_CASE("epoch cache: truncateFromEnd removes epochs starting at or after the end") {
+    LeaderEpochCache c;
+    c.assign(2, 6);
+    c.assign(3, 8);
+    c.assign(4, 11);
+    c.truncate_from_end(9);
+    REQUIRE(c.entries().size() == 2);
+    CHECK(c.latest_epoch() == 3);
+}
+
+TEST_CASE("epoch cache: truncateFromStart keeps the epoch covering the new start, moved up") {
+    LeaderEpochCache c;
+    c.assign(2, 6);
+    c.assign(3, 8);
+    c.assign(4, 11);
+    c.truncate_from_start(9);
+    REQUIRE(c.entries().size() == 2);
+    CHECK(c.entries()[0] == EpochEntry{3, 9});
+    CHECK(c.entries()[1] == EpochEntry{4, 11});
+}
+
+TEST_CASE("epoch cache: the 0.11 (pre KIP-279) lookup returns only an end offset") {
+    LeaderEpochCache c;
+    c.assign(1, 0);
+    c.assign(3, 50);
+    CHECK(c.end_offset_for_v0(3, 80) == 80);
+    CHECK(c.end_offset_for_v0(1, 80) == 50);
+    CHECK(c.end_offset_for_v0(2, 80) == 50);
+    CHECK(c.end_offset_for_v0(0, 80) == kUndefinedOffset);
+    CHECK(c.end_offset_for_v0(4, 80) == kUndefinedOffset);
+}
+
+TEST_CASE("log: leader appends assign contiguous offsets and stamp the epoch") {
+    Log log;
+    log.assign_epoch_start(0);
+    CHECK(log.append_as_leader(batch(5), 0).base_offset == 0);
+    CHECK(log.append_as_leader(batch(3), 0).base_offset == 5);
+    CHECK(log.log_end_offset() == 8);
+    CHECK(log.size_bytes() == 200);
+    CHECK(log.batches().back().epoch == 0);
+    log.check_invariants();
+}
+
+TEST_CASE("log: a new leader's epoch starts at its LEO even before it writes") {
+    Log log;
+    log.assign_epoch_start(0);
+    log.append_as_leader(batch(10), 0);
+    log.assign_epoch_start(1);
+    CHECK(log.epochs().end_offset_for(0, log.log_end_offset()) == std::pair<LeaderEpoch, Offset>{0, 10});
+    CHECK(log.epochs().end_offset_for(1, log.log_end_offset()) == std::pair<LeaderEpoch, Offset>{1, 10});
+}
+
+TEST_CASE("log: follower appends keep the leader's offsets and learn its epochs") {
+    Log leader, follower;
+    leader.assign_epoch_start(0);
+    leader.append_as_leader(batch(4), 0);
+    leader.assign_epoch_start(2);
+    leader.append_as_leader(batch(6), 2);
+    for (const auto& b : leader.read(0, 1 << 20)) follower.append_as_follower(b);
+    CHECK(follower.log_end_offset() == 10);
+    REQUIRE(follower.epochs().entries().size() == 2);
+    CHECK(follower.epochs().entries()[1] == EpochEntry{2, 4});
+    follower.check_invariants();
+}
+
+TEST_CASE("log: truncation removes the whole batch holding the target (LogSegment.truncateTo)") {
+    Log log;
+    log.assign_epoch_start(0);
+    log.append_as_leader(batch(5), 0);  // 0..4
+    log.assign_epoch_start(1);
+    log.append_as_leader(batch(5), 1);  // 5..9
+    CHECK(log.truncate_to(7) == 5);
+    CHECK(log.latest_epoch() == 0);
+    CHECK(log.truncate_to(5) == 5);
+    CHECK(log.truncate_to(100) == 5);
+    log.check_invariants();
+}
+
+TEST_CASE("log: reads return whole batches from the one holding the offset, bounded by bytes") {
+    Log log;
+    log.assign_epoch_start(0);
+    for (int i = 0; i < 10; ++i) log.append_as_leader(batch(10, 1000), 0);
+    auto r = log.read(15, 2500);
+    REQUIRE(r.size() == 2);
+    CHECK(r[0].base_offset == 10);
+    CHECK(log.read(0, 10).size() == 1);  // an oversized first batch is still returned
+    CHECK(log.read(100, 1000).empty());
+}
+
+TEST_CASE("log: a power loss keeps only batches wholly within the durable bytes") {
+    Log log;
+    log.assign_epoch_start(0);
+    for (int i = 0; i < 4; ++i) log.append_as_leader(batch(10, 1000), 0);
+    CHECK(log.offset_at_position(2999) == 20);
+    CHECK(log.offset_at_position(3000) == 30);
+    CHECK(log.offset_at_position(0) == 0);
+    CHECK(log.position_of(20) == 2000);
+}
+
+TEST_CASE("log: retention advances the log start and the epoch cache with it") {
+    Log log;
+    log.assign_epoch_start(0);
+    for (int i = 0; i < 4; ++i) log.append_as_leader(batch(10, 1000), 0);
+    log.advance_log_start(20);
+    CHECK(log.log_start_offset() == 20);
+    CHECK(log.batches().size() == 2);
+    CHECK(log.size_bytes() == 2000);
+    CHECK(log.epochs().entries()[0] == EpochEntry{0, 20});
+    log.check_invariants();
+}
+
+TEST_CASE("log: a follower append at the wrong offset is a bug") {
+    Log log;
+    RecordBatch b = batch(3);
+    b.base_offset = 5;
+    b.epoch = 0;
+    CHECK_THROWS_AS(log.append_as_follower(b), AssertionFailure);
+}
