@@ -64,6 +64,12 @@ struct Note {
     std::vector<std::int32_t> list, list2;
 };
 
+inline Note make_note(NoteKind kind, TopicPartition tp = {}, std::int64_t a = 0, std::int64_t b = 0,
+                      std::int64_t c = 0, std::int64_t d = 0, std::vector<std::int32_t> list = {},
+                      std::vector<std::int32_t> list2 = {}) {
+    return Note{kind, tp, a, b, c, d, std::move(list), std::move(list2)};
+}
+
 using Effect = std::variant<SendEffect, SetTimerEffect, CancelTimerEffect, DiskAppendEffect,
                             DiskTruncateEffect, Note>;
 

@@ -1,0 +1,403 @@
+#include "kafka/controller.hpp"
+
+#include <algorithm>
+
+#include "core/assert.hpp"
+
+namespace ks::kafka {
+
+namespace {
+bool contains(const std::vector<BrokerId>& v, BrokerId b) { return std::find(v.begin(), v.end(), b) != v.end(); }
+std::vector<std::int32_t> ids(const std::vector<BrokerId>& v) {
+    std::vector<std::int32_t> out;
+    for (BrokerId b : v) out.push_back(b.value());
+    return out;
+}
+void erase(std::vector<BrokerId>& v, BrokerId b) { v.erase(std::remove(v.begin(), v.end(), b), v.end()); }
+const BrokerId kNoLeader{-1};
+}  // namespace
+
+Controller::Controller(ControllerConfig config, std::vector<TopicSettings> topics)
+    : config_(config), topics_(std::move(topics)) {}
+
+void Controller::add_partition(TopicPartition tp, std::vector<BrokerId> replicas) {
+    KS_ASSERT(!replicas.empty());
+    PartitionState p;
+    p.tp = tp;
+    p.replicas = replicas;
+    p.isr = replicas;
+    p.leader = kNoLeader;
+    p.leader_epoch = -1;
+    p.partition_epoch = 0;
+    partitions_.emplace(tp, std::move(p));
+    for (BrokerId b : replicas) brokers_[b];
+}
+
+void Controller::create_partitions(Instant now, Outbox& out) {
+    created_ = true;
+    for (auto& [tp, p] : partitions_) {
+        if (p.leader_epoch >= 0) continue;
+        std::vector<BrokerId> live;
+        for (BrokerId r : p.replicas) {
+            if (is_live(r)) live.push_back(r);
+        }
+        if (live.empty()) continue;
+        p.isr = live;
+        set_leader(now, p, live.front(), false, false, out);
+        publish(p, out);
+    }
+}
+
+void Controller::start(Instant now, Outbox& out) {
+    out.set_timer(kLivenessTimer, now + config_.liveness_check_interval);
+    if (config_.auto_leader_rebalance) out.set_timer(kRebalanceTimer, now + config_.leader_imbalance_check_interval);
+}
+
+bool Controller::is_live(BrokerId b) const {
+    auto it = brokers_.find(b);
+    return it != brokers_.end() && it->second.registered && !it->second.fenced;
+}
+
+bool Controller::is_shutting_down(BrokerId b) const {
+    auto it = brokers_.find(b);
+    return it != brokers_.end() && it->second.shutting_down;
+}
+
+bool Controller::eligible(BrokerId b) const { return is_live(b) && !is_shutting_down(b); }
+
+std::vector<BrokerId> Controller::live_brokers() const {
+    std::vector<BrokerId> out;
+    for (const auto& [id, info] : brokers_) {
+        if (info.registered && !info.fenced) out.push_back(id);
+    }
+    return out;
+}
+
+std::int64_t Controller::offline_partition_count() const {
+    std::int64_t n = 0;
+    for (const auto& [tp, p] : partitions_) n += p.leader == kNoLeader ? 1 : 0;
+    return n;
+}
+
+std::int64_t Controller::preferred_replica_imbalance_count() const {
+    std::int64_t n = 0;
+    for (const auto& [tp, p] : partitions_) n += (p.leader != p.replicas.front()) ? 1 : 0;
+    return n;
+}
+
+// ---- inputs ------------------------------------------------------------------------------
+
+void Controller::on_message(Instant now, NodeId from, const Message& m, Outbox& out) {
+    if (const auto* r = std::get_if<BrokerRegistration>(&m)) {
+        handle_registration(now, *r, out);
+    } else if (const auto* h = std::get_if<BrokerHeartbeat>(&m)) {
+        handle_heartbeat(now, *h, out);
+    } else if (const auto* a = std::get_if<AlterPartitionRequest>(&m)) {
+        handle_alter_partition(now, from, *a, out);
+    }
+}
+
+void Controller::on_timer(Instant now, std::uint64_t key, Outbox& out) {
+    if (key == kLivenessTimer) {
+        for (auto& [id, info] : brokers_) {
+            if (info.registered && !info.fenced && now - info.last_heartbeat > config_.session_timeout) {
+                fence(now, id, out);
+            }
+        }
+        out.set_timer(kLivenessTimer, now + config_.liveness_check_interval);
+    } else if (key == kRebalanceTimer) {
+        preferred_elections(now, out);
+        out.set_timer(kRebalanceTimer, now + config_.leader_imbalance_check_interval);
+    }
+}
+
+void Controller::handle_registration(Instant now, const BrokerRegistration& r, Outbox& out) {
+    BrokerInfo& info = brokers_[r.broker];
+    if (info.registered && !info.fenced) {
+        // A restart faster than the session timeout: the old incarnation is
+        // fenced first (a new broker epoch supersedes it).
+        fence(now, r.broker, out);
+    }
+    info.registered = true;
+    info.fenced = true;
+    info.shutting_down = false;
+    info.epoch = next_broker_epoch_++;
+    info.last_heartbeat = now;
+    if (config_.eligible_leader_replicas && !r.clean_shutdown) {
+        // KIP-966: a broker back from an unclean shutdown may have lost data it
+        // acknowledged: it leaves every ELR (and ISR), so it cannot be elected
+        // as an eligible leader.
+        for (auto& [tp, p] : partitions_) {
+            bool changed = false;
+            if (contains(p.elr, r.broker)) {
+                erase(p.elr, r.broker);
+                changed = true;
+            }
+            if (contains(p.isr, r.broker) && p.leader != r.broker) {
+                erase(p.isr, r.broker);
+                changed = true;
+            }
+            if (changed) {
+                ++p.partition_epoch;
+                publish(p, out);
+            }
+        }
+    }
+    out.send(broker_node(r.broker), BrokerRegistrationReply{info.epoch});
+    // Brokers learn the whole current metadata at registration.
+    MetadataUpdate all;
+    for (const auto& [tp, p] : partitions_) all.partitions.push_back(p);
+    all.live_brokers = live_brokers();
+    out.send(broker_node(r.broker), std::move(all));
+}
+
+void Controller::handle_heartbeat(Instant now, const BrokerHeartbeat& h, Outbox& out) {
+    auto it = brokers_.find(h.broker);
+    if (it == brokers_.end() || !it->second.registered || h.broker_epoch != it->second.epoch) {
+        out.send(broker_node(h.broker), BrokerHeartbeatReply{true, false});
+        return;
+    }
+    BrokerInfo& info = it->second;
+    info.last_heartbeat = now;
+    if (info.fenced && !h.want_shutdown) unfence(now, h.broker, out);
+    if (h.want_shutdown && !info.shutting_down && !info.fenced) begin_controlled_shutdown(now, h.broker, out);
+    bool leads_nothing = true;
+    if (h.want_shutdown) {
+        for (const auto& [tp, p] : partitions_) leads_nothing = leads_nothing && p.leader != h.broker;
+    }
+    out.send(broker_node(h.broker), BrokerHeartbeatReply{info.fenced, h.want_shutdown && leads_nothing});
+    if (h.want_shutdown && leads_nothing) {
+        out.note(make_note(NoteKind::controlled_shutdown_done, {}, h.broker.value()));
+    }
+}
+
+void Controller::handle_alter_partition(Instant now, NodeId from, const AlterPartitionRequest& r, Outbox& out) {
+    (void)now;
+    AlterPartitionResponse resp;
+    resp.tp = r.tp;
+    auto it = partitions_.find(r.tp);
+    if (it == partitions_.end()) {
+        resp.error = Error::unknown_topic_or_partition;
+        out.send(from, resp);
+        return;
+    }
+    PartitionState& p = it->second;
+    const auto binfo = brokers_.find(r.leader);
+    if (binfo == brokers_.end() || binfo->second.epoch != r.broker_epoch) {
+        resp.error = Error::stale_broker_epoch;
+    } else if (p.leader != r.leader || r.leader_epoch != p.leader_epoch) {
+        resp.error = r.leader_epoch < p.leader_epoch ? Error::fenced_leader_epoch : Error::not_leader_or_follower;
+    } else if (r.partition_epoch != p.partition_epoch) {
+        resp.error = Error::invalid_update_version;
+    } else {
+        for (BrokerId b : r.new_isr) {
+            if (!contains(p.replicas, b)) resp.error = Error::invalid_update_version;
+            // Joiners must be eligible (ReplicationControlManager: INELIGIBLE_REPLICA).
+            if (!contains(p.isr, b) && !eligible(b)) resp.error = Error::ineligible_replica;
+        }
+        if (!contains(r.new_isr, p.leader)) resp.error = Error::invalid_update_version;
+    }
+    if (resp.error == Error::none) {
+        if (r.new_isr.size() < p.isr.size()) ++counters_.isr_shrinks;
+        if (r.new_isr.size() > p.isr.size()) ++counters_.isr_expands;
+        set_isr(p, r.new_isr, out);
+        publish(p, out);
+    }
+    resp.leader = p.leader;
+    resp.leader_epoch = p.leader_epoch;
+    resp.partition_epoch = p.partition_epoch;
+    resp.isr = p.isr;
+    out.send(from, std::move(resp));
+}
+
+// ---- liveness ----------------------------------------------------------------------------
+
+void Controller::fence(Instant now, BrokerId b, Outbox& out) {
+    BrokerInfo& info = brokers_[b];
+    if (info.fenced) return;
+    info.fenced = true;
+    out.note(make_note(NoteKind::broker_fenced, {}, b.value()));
+    remove_from_isrs(now, b, false, out);
+}
+
+void Controller::unfence(Instant now, BrokerId b, Outbox& out) {
+    BrokerInfo& info = brokers_[b];
+    info.fenced = false;
+    out.note(make_note(NoteKind::broker_unfenced, {}, b.value()));
+    elect_leaderless(now, out);
+    // Tell everyone the broker set changed (clients route by it).
+    MetadataUpdate m;
+    m.live_brokers = live_brokers();
+    for (const auto& [id, bi] : brokers_) {
+        if (bi.registered) out.send(broker_node(id), m);
+    }
+}
+
+void Controller::begin_controlled_shutdown(Instant now, BrokerId b, Outbox& out) {
+    brokers_[b].shutting_down = true;
+    remove_from_isrs(now, b, true, out);
+}
+
+void Controller::remove_from_isrs(Instant now, BrokerId b, bool controlled, Outbox& out) {
+    for (auto& [tp, p] : partitions_) {
+        if (!contains(p.isr, b) && p.leader != b) continue;
+        const bool was_leader = p.leader == b;
+        std::vector<BrokerId> isr = p.isr;
+        if (isr.size() > 1 || config_.eligible_leader_replicas) erase(isr, b);
+        const std::int32_t min_isr = std::min<std::int32_t>(topic(tp).min_insync_replicas,
+                                                            static_cast<std::int32_t>(p.replicas.size()));
+        if (config_.eligible_leader_replicas && contains(p.isr, b) && !contains(isr, b) &&
+            static_cast<std::int32_t>(isr.size()) < min_isr) {
+            // KIP-966: a member leaving an ISR that is below min ISR becomes eligible.
+            if (!contains(p.elr, b)) p.elr.push_back(b);
+        }
+        if (isr != p.isr) {
+            ++counters_.isr_shrinks;
+            set_isr(p, isr, out);
+        }
+        if (was_leader) {
+            auto next = choose_clean_leader(p, controlled);
+            if (next) {
+                ++counters_.clean_elections;
+                set_leader(now, p, *next, false, false, out);
+            } else {
+                p.leader = kNoLeader;
+                ++p.leader_epoch;
+                ++p.partition_epoch;
+                out.note(make_note(NoteKind::partition_offline, tp, 0, p.leader_epoch, 0, 0, ids(p.isr)));
+                // An unclean election may still be possible.
+                if (topic(tp).unclean_leader_election) {
+                    if (auto u = choose_unclean_leader(p)) {
+                        ++counters_.unclean_elections;
+                        set_leader(now, p, *u, true, false, out);
+                    }
+                }
+            }
+        } else {
+            ++p.partition_epoch;
+        }
+        publish(p, out);
+    }
+}
+
+// ---- elections ---------------------------------------------------------------------------
+
+std::optional<BrokerId> Controller::choose_clean_leader(const PartitionState& p, bool exclude_shutting_down) const {
+    for (BrokerId r : p.replicas) {
+        if (!contains(p.isr, r)) continue;
+        if (!is_live(r)) continue;
+        if (exclude_shutting_down && is_shutting_down(r)) continue;
+        return r;
+    }
+    if (config_.eligible_leader_replicas) {
+        for (BrokerId r : p.replicas) {
+            if (contains(p.elr, r) && is_live(r) && !is_shutting_down(r)) return r;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<BrokerId> Controller::choose_unclean_leader(const PartitionState& p) const {
+    for (BrokerId r : p.replicas) {
+        if (is_live(r) && !is_shutting_down(r)) return r;
+    }
+    return std::nullopt;
+}
+
+void Controller::set_leader(Instant now, PartitionState& p, BrokerId leader, bool unclean, bool preferred,
+                            Outbox& out) {
+    (void)now;
+    p.leader = leader;
+    ++p.leader_epoch;
+    ++p.partition_epoch;
+    if (unclean || !contains(p.isr, leader)) {
+        // Unclean election or election from ELR: the new leader is the ISR.
+        erase(p.elr, leader);
+        set_isr(p, {leader}, out, false);
+    }
+    out.note(make_note(NoteKind::leader_elected, p.tp, leader.value(), p.leader_epoch, unclean ? 1 : 0,
+                  preferred ? 1 : 0, ids(p.isr)));
+}
+
+void Controller::set_isr(PartitionState& p, std::vector<BrokerId> isr, Outbox& out, bool noted) {
+    std::vector<std::int32_t> old = ids(p.isr);
+    p.isr = std::move(isr);
+    ++p.partition_epoch;
+    // When the ISR is back at min ISR the ELR is no longer needed (KIP-966).
+    const std::int32_t min_isr = std::min<std::int32_t>(topic(p.tp).min_insync_replicas,
+                                                        static_cast<std::int32_t>(p.replicas.size()));
+    if (static_cast<std::int32_t>(p.isr.size()) >= min_isr) p.elr.clear();
+    for (BrokerId b : p.isr) erase(p.elr, b);
+    if (noted) out.note(make_note(NoteKind::isr_changed, p.tp, p.leader.value(), p.partition_epoch, 0, 0, ids(p.isr), old));
+}
+
+void Controller::elect_leaderless(Instant now, Outbox& out) {
+    for (auto& [tp, p] : partitions_) {
+        if (!created_) return;
+        if (p.leader != kNoLeader && is_live(p.leader)) continue;
+        const bool initial = p.leader_epoch < 0;
+        if (auto l = choose_clean_leader(p, true)) {
+            if (!initial) ++counters_.clean_elections;
+            set_leader(now, p, *l, false, false, out);
+            publish(p, out);
+        } else if (!initial && topic(tp).unclean_leader_election) {
+            if (auto u = choose_unclean_leader(p)) {
+                ++counters_.unclean_elections;
+                set_leader(now, p, *u, true, false, out);
+                publish(p, out);
+            }
+        }
+    }
+}
+
+void Controller::preferred_elections(Instant now, Outbox& out) {
+    // Per-broker imbalance (ZooKeeper's KafkaController.checkAndTriggerAutoLeaderRebalance).
+    std::map<BrokerId, std::pair<int, int>> per_broker;  // preferred-of count, not-led count
+    for (const auto& [tp, p] : partitions_) {
+        auto& c = per_broker[p.replicas.front()];
+        ++c.first;
+        if (p.leader != p.replicas.front()) ++c.second;
+    }
+    for (auto& [tp, p] : partitions_) {
+        const BrokerId preferred = p.replicas.front();
+        if (p.leader == preferred || !contains(p.isr, preferred) || !eligible(preferred)) continue;
+        if (p.leader != kNoLeader && !is_live(p.leader)) continue;  // the offline path handles it
+        if (config_.zookeeper) {
+            const auto& c = per_broker[preferred];
+            const double ratio = c.first > 0 ? 100.0 * c.second / c.first : 0.0;
+            if (ratio <= config_.leader_imbalance_per_broker_percentage) continue;
+        }
+        ++counters_.preferred_elections;
+        set_leader(now, p, preferred, false, true, out);
+        publish(p, out);
+    }
+}
+
+// ---- metadata ------------------------------------------------------------------------------
+
+void Controller::publish(const PartitionState& p, Outbox& out) {
+    MetadataUpdate m;
+    m.partitions.push_back(p);
+    m.live_brokers = live_brokers();
+    for (const auto& [id, info] : brokers_) {
+        if (info.registered) out.send(broker_node(id), m);
+    }
+}
+
+void Controller::publish_all(Outbox& out) {
+    for (const auto& [tp, p] : partitions_) publish(p, out);
+}
+
+void Controller::check_invariants() const {
+    for (const auto& [tp, p] : partitions_) {
+        for (BrokerId b : p.isr) KS_ASSERT(contains(p.replicas, b));
+        if (p.leader != kNoLeader) {
+            KS_ASSERT_MSG(contains(p.isr, p.leader), "leader {} not in ISR of {}-{}", p.leader.value(), tp.topic,
+                          tp.partition);
+        }
+        if (!config_.eligible_leader_replicas && p.leader_epoch >= 0) KS_ASSERT(!p.isr.empty());
+        for (BrokerId b : p.elr) KS_ASSERT(!contains(p.isr, b));
+    }
+}
+
+}  // namespace ks::kafka

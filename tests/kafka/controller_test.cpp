@@ -1,0 +1,199 @@
+// Controller rules, message by message. Sources: metadata/.../controller/
+// {ReplicationControlManager,PartitionChangeBuilder,BrokerHeartbeatManager}.java,
+// KIP-966 (ELR), kafka.controller.KafkaController (ZooKeeper era).
+#include <doctest/doctest.h>
+
+#include "kafka/controller.hpp"
+
+using namespace ks;
+using namespace ks::kafka;
+
+namespace {
+
+BrokerId B(int i) { return BrokerId(i); }
+const TopicPartition kTp{0, 0};
+
+struct Harness {
+    Controller c;
+    Outbox out;
+    std::map<int, std::int64_t> epochs;
+
+    explicit Harness(ControllerConfig cfg = {}, TopicSettings topic = {}, std::vector<int> replicas = {1, 2, 3})
+        : c(cfg, {topic}) {
+        std::vector<BrokerId> r;
+        for (int i : replicas) r.push_back(B(i));
+        c.add_partition(kTp, r);
+        c.start(at(s(0)), out);
+        for (int i : replicas) join(i, at(s(0)));
+        c.create_partitions(at(s(0)), out);
+        out.clear();
+    }
+    void join(int b, Instant now, bool clean = true) {
+        c.on_message(now, broker_node(B(b)), BrokerRegistration{B(b), clean}, out);
+        for (auto& [to, reply] : out.sent<BrokerRegistrationReply>()) {
+            if (to == broker_node(B(b))) epochs[b] = reply.broker_epoch;
+        }
+        heartbeat(b, now);
+    }
+    void heartbeat(int b, Instant now, bool shutdown = false) {
+        c.on_message(now, broker_node(B(b)), BrokerHeartbeat{B(b), epochs[b], shutdown}, out);
+    }
+    // Heartbeats from `alive` every 2 s until `until`, with liveness checks.
+    void run(std::vector<int> alive, Instant from, Instant until) {
+        for (Instant t = from; t <= until; t += ms(1000)) {
+            if ((t.ns() / 1000000) % 2000 == 0) {
+                for (int b : alive) heartbeat(b, t);
+            }
+            c.on_timer(t, Controller::kLivenessTimer, out);
+        }
+    }
+    const PartitionState& p() const { return c.partition(kTp); }
+};
+
+}  // namespace
+
+TEST_CASE("controller: topic creation makes the first replica leader at epoch 0 with every replica in sync") {
+    Harness h;
+    CHECK(h.p().leader == B(1));
+    CHECK(h.p().leader_epoch == 0);
+    CHECK(h.p().isr == std::vector<BrokerId>{B(1), B(2), B(3)});
+    CHECK(h.c.counters().clean_elections == 0);
+}
+
+TEST_CASE("controller: a broker silent for broker.session.timeout.ms is fenced and its leaderships move to the next ISR replica") {
+    Harness h;
+    h.run({2, 3}, at(s(1)), at(s(8)));
+    CHECK(h.p().leader == B(1));  // 8 s without heartbeat: still within 9 s
+    h.run({2, 3}, at(s(9)), at(s(10)));
+    CHECK(h.p().leader == B(2));
+    CHECK(h.p().leader_epoch == 1);
+    CHECK(h.p().isr == std::vector<BrokerId>{B(2), B(3)});
+    CHECK(h.c.counters().clean_elections == 1);
+    CHECK_FALSE(h.c.is_live(B(1)));
+    h.c.check_invariants();
+}
+
+TEST_CASE("controller: ZooKeeper mode waits zookeeper.session.timeout.ms before acting") {
+    ControllerConfig cfg;
+    cfg.zookeeper = true;
+    cfg.session_timeout = ms(18000);
+    Harness h(cfg);
+    h.run({2, 3}, at(s(1)), at(s(15)));
+    CHECK(h.p().leader == B(1));
+    h.run({2, 3}, at(s(16)), at(s(20)));
+    CHECK(h.p().leader == B(2));
+}
+
+TEST_CASE("controller: the last ISR member is never removed; the partition goes offline and returns cleanly with it") {
+    Harness h;
+    h.run({1}, at(s(1)), at(s(12)));  // 2 and 3 die: ISR shrinks to [1]
+    CHECK(h.p().isr == std::vector<BrokerId>{B(1)});
+    h.run({}, at(s(13)), at(s(30)));  // 1 dies too
+    CHECK(h.p().leader == BrokerId(-1));
+    CHECK(h.p().isr == std::vector<BrokerId>{B(1)});
+    CHECK(h.c.offline_partition_count() == 1);
+    h.join(2, at(s(31)));  // 2 returns: not in the ISR, unclean election disabled
+    CHECK(h.p().leader == BrokerId(-1));
+    h.join(1, at(s(32)));
+    CHECK(h.p().leader == B(1));
+    CHECK(h.c.counters().unclean_elections == 0);
+}
+
+TEST_CASE("controller: with unclean.leader.election.enable the first live out-of-sync replica leads and becomes the ISR") {
+    TopicSettings t;
+    t.unclean_leader_election = true;
+    Harness h({}, t);
+    h.run({1}, at(s(1)), at(s(12)));
+    h.run({}, at(s(13)), at(s(30)));
+    CHECK(h.p().leader == BrokerId(-1));
+    h.join(3, at(s(31)));
+    CHECK(h.p().leader == B(3));
+    CHECK(h.p().isr == std::vector<BrokerId>{B(3)});
+    CHECK(h.c.counters().unclean_elections == 1);
+}
+
+TEST_CASE("controller: AlterPartition with a stale partition epoch is rejected; a current one commits") {
+    Harness h;
+    AlterPartitionRequest r{B(1), h.epochs[1], kTp, 0, 99, {B(1), B(2)}};
+    h.c.on_message(at(s(1)), broker_node(B(1)), r, h.out);
+    auto resp = h.out.sent<AlterPartitionResponse>();
+    REQUIRE(resp.size() == 1);
+    CHECK(resp[0].second.error == Error::invalid_update_version);
+    h.out.clear();
+    r.partition_epoch = h.p().partition_epoch;
+    h.c.on_message(at(s(1)), broker_node(B(1)), r, h.out);
+    resp = h.out.sent<AlterPartitionResponse>();
+    REQUIRE(resp.size() == 1);
+    CHECK(resp[0].second.error == Error::none);
+    CHECK(h.p().isr == std::vector<BrokerId>{B(1), B(2)});
+    CHECK(h.c.counters().isr_shrinks == 1);
+    CHECK(h.p().leader_epoch == 0);  // an ISR change keeps the leader epoch
+}
+
+TEST_CASE("controller: AlterPartition adding a fenced broker is refused with INELIGIBLE_REPLICA") {
+    Harness h({}, {}, {1, 2, 3});
+    h.run({1, 3}, at(s(1)), at(s(12)));  // 2 fenced and out of the ISR
+    REQUIRE(h.p().isr == std::vector<BrokerId>{B(1), B(3)});
+    h.out.clear();
+    AlterPartitionRequest r{B(1), h.epochs[1], kTp, 0, h.p().partition_epoch, {B(1), B(3), B(2)}};
+    h.c.on_message(at(s(13)), broker_node(B(1)), r, h.out);
+    CHECK(h.out.sent<AlterPartitionResponse>()[0].second.error == Error::ineligible_replica);
+}
+
+TEST_CASE("controller: controlled shutdown moves leadership away, leaves the ISR, then allows the stop") {
+    Harness h;
+    h.heartbeat(1, at(s(1)), true);
+    CHECK(h.p().leader == B(2));
+    CHECK(h.p().isr == std::vector<BrokerId>{B(2), B(3)});
+    auto replies = h.out.sent<BrokerHeartbeatReply>();
+    REQUIRE_FALSE(replies.empty());
+    CHECK(replies.back().second.shutdown_ok);
+    CHECK(h.c.counters().clean_elections == 1);
+}
+
+TEST_CASE("controller: preferred leader election returns leadership to the first replica once it is back in the ISR") {
+    Harness h;
+    h.run({2, 3}, at(s(1)), at(s(12)));
+    REQUIRE(h.p().leader == B(2));
+    h.join(1, at(s(13)));
+    AlterPartitionRequest r{B(2), h.epochs[2], kTp, 1, h.p().partition_epoch, {B(2), B(3), B(1)}};
+    h.c.on_message(at(s(14)), broker_node(B(2)), r, h.out);
+    REQUIRE(h.p().isr.size() == 3);
+    h.c.on_timer(at(s(300)), Controller::kRebalanceTimer, h.out);
+    CHECK(h.p().leader == B(1));
+    CHECK(h.c.counters().preferred_elections == 1);
+}
+
+TEST_CASE("controller: KIP-966 — members leaving an ISR below min ISR become eligible and can lead cleanly") {
+    ControllerConfig cfg;
+    cfg.eligible_leader_replicas = true;
+    TopicSettings t;
+    t.min_insync_replicas = 2;
+    Harness h(cfg, t);
+    h.run({1, 2}, at(s(1)), at(s(12)));  // 3 leaves: ISR [1,2] still at min ISR, no ELR
+    CHECK(h.p().elr.empty());
+    h.run({1}, at(s(13)), at(s(24)));  // 2 leaves: ISR [1] below min ISR -> ELR [2]
+    CHECK(h.p().isr == std::vector<BrokerId>{B(1)});
+    CHECK(h.p().elr == std::vector<BrokerId>{B(2)});
+    h.run({}, at(s(25)), at(s(36)));  // 1 leaves too: ISR may become empty with ELR on
+    CHECK(h.p().leader == BrokerId(-1));
+    CHECK(h.p().isr.empty());
+    h.join(2, at(s(37)));  // an ELR member returns after a clean shutdown: elected cleanly
+    CHECK(h.p().leader == B(2));
+    CHECK(h.c.counters().unclean_elections == 0);
+}
+
+TEST_CASE("controller: KIP-966 — a broker back from an unclean shutdown is dropped from the ELR") {
+    ControllerConfig cfg;
+    cfg.eligible_leader_replicas = true;
+    TopicSettings t;
+    t.min_insync_replicas = 2;
+    Harness h(cfg, t);
+    h.run({1, 2}, at(s(1)), at(s(12)));
+    h.run({1}, at(s(13)), at(s(24)));
+    h.run({}, at(s(25)), at(s(36)));
+    REQUIRE(h.p().elr == std::vector<BrokerId>{B(2), B(1)});
+    h.join(2, at(s(37)), /*clean=*/false);
+    CHECK(h.p().leader == BrokerId(-1));
+    CHECK(h.p().elr == std::vector<BrokerId>{B(1)});
+}
