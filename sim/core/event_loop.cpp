@@ -46,7 +46,7 @@ bool EventLoop::is_pending(TimerId id) const {
     return s.generation == id.generation && s.state == SlotState::armed;
 }
 
-bool EventLoop::surface() {
+bool EventLoop::surface(std::uint64_t limit) {
     for (;;) {
         auto& b0 = buckets_[0];
         while (head0_ < b0.size()) {
@@ -66,6 +66,7 @@ bool EventLoop::surface() {
         std::uint64_t min_time = std::numeric_limits<std::uint64_t>::max();
         for (const Entry& e : src) min_time = std::min(min_time, e.time);
         KS_ASSERT_GE(min_time, last_);
+        if (min_time > limit) return false;  // not due: leave last_ where it is
         last_ = min_time;
         occupied_ &= ~(std::uint64_t{1} << (b - 1));
         for (const Entry& e : src) {  // in order: equal times keep insertion order
@@ -79,8 +80,21 @@ bool EventLoop::surface() {
 }
 
 Instant EventLoop::next_event_time() {
-    if (!surface()) return Instant::max();
-    return Instant::from_ns(static_cast<std::int64_t>(buckets_[0][head0_].time));
+    if (surface(static_cast<std::uint64_t>(now_.ns()))) {
+        return Instant::from_ns(static_cast<std::int64_t>(buckets_[0][head0_].time));
+    }
+    // Peek without redistributing: every entry of a lower bucket is earlier
+    // than every entry of a higher one.
+    for (std::size_t b = 1; b < kBuckets; ++b) {
+        std::uint64_t min_time = std::numeric_limits<std::uint64_t>::max();
+        for (const Entry& e : buckets_[b]) {
+            if (slot(e.slot).state != SlotState::cancelled) min_time = std::min(min_time, e.time);
+        }
+        if (min_time != std::numeric_limits<std::uint64_t>::max()) {
+            return Instant::from_ns(static_cast<std::int64_t>(min_time));
+        }
+    }
+    return Instant::max();
 }
 
 EventLoop::StopReason EventLoop::run_until(Instant until, std::uint64_t max_events) {
@@ -88,7 +102,7 @@ EventLoop::StopReason EventLoop::run_until(Instant until, std::uint64_t max_even
     stop_requested_ = false;
     std::uint64_t budget = max_events;
     const auto until_ns = static_cast<std::uint64_t>(until.ns());
-    while (surface()) {
+    while (surface(until_ns)) {
         const Entry e = buckets_[0][head0_];
         if (e.time > until_ns) break;
         if (budget == 0) return StopReason::event_limit;

@@ -103,8 +103,10 @@ private:
     const Slot& slot(std::uint32_t i) const { return chunks_[i >> kChunkBits][i & (kChunkSize - 1)]; }
     std::size_t bucket_of(std::uint64_t time) const;
     void push(Entry e);
-    // Makes bucket 0 hold the earliest live events; false when none is pending.
-    bool surface();
+    // Makes bucket 0 hold the earliest live events if they are due by `limit`;
+    // false when none is. Never moves last_ past `limit`, so last_ <= now()
+    // between calls and any schedule_at(when >= now()) keeps keys monotone.
+    bool surface(std::uint64_t limit);
     std::uint32_t alloc_slot();
     void free_slot(std::uint32_t i);
     void compact();
