@@ -1,0 +1,246 @@
+// The "faults" section: one entry per scheduled fault; which keys an entry
+// may hold depends on its action (SCENARIOS.md).
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "core/assert.hpp"
+#include "scenario/config_parse.hpp"
+#include "scenario/load_parts.hpp"
+
+namespace ks::scenario {
+
+namespace {
+
+struct ActionKeys {
+    FaultAction action;
+    std::vector<std::string> keys;  // besides "at_s" and "action"
+};
+
+const std::vector<ActionKeys>& action_table() {
+    using A = FaultAction;
+    static const std::vector<ActionKeys> t = {
+        {A::crash, {"broker", "for_s"}},
+        {A::restart, {"broker"}},
+        {A::pause, {"broker", "for_s"}},
+        {A::power_loss, {"broker", "rack", "for_s"}},
+        {A::partition, {"groups", "from", "to", "for_s"}},
+        {A::link, {"between", "latency_ms", "loss", "for_s"}},
+        {A::disk_slow, {"broker", "factor", "for_s"}},
+        {A::rolling_restart, {"order", "controlled", "wait_for_isr"}},
+        {A::rolling_upgrade, {"order", "controlled", "wait_for_isr", "set"}},
+        {A::consumer_crash, {"group", "member"}},
+        {A::consumer_join, {"group"}},
+        {A::consumer_leave, {"group", "member"}},
+        {A::slow_consumer, {"group", "member", "factor", "for_s"}},
+        {A::stop_consumer, {"group", "for_s"}},
+        {A::producer_rate, {"producer", "rate_per_s", "for_s"}},
+    };
+    return t;
+}
+
+std::vector<std::string> action_names() {
+    std::vector<std::string> out;
+    for (const auto& a : action_table()) out.emplace_back(to_string(a.action));
+    return out;
+}
+
+// A side of a partition: broker ids and "clients".
+NodeSet read_node_set(const Node& n, const Scenario& s, std::vector<std::string>& seen) {
+    NodeSet set;
+    for (const auto& item : n.items("an array of broker ids and \"clients\"")) {
+        if (item.j->is_string() && item.j->get<std::string>() == "clients") {
+            check_unique(item, "clients", seen, "member of the partition");
+            set.clients = true;
+            continue;
+        }
+        if (!item.j->is_number_integer()) item.expected("a broker id or \"clients\"");
+        set.brokers.push_back(read_broker_ref(item, s));
+        check_unique(item, std::to_string(set.brokers.back().value()), seen,
+                     "member of the partition");
+    }
+    if (set.brokers.empty() && !set.clients)
+        n.expected("a non-empty array of broker ids and \"clients\"");
+    return set;
+}
+
+void read_partition(const Obj& o, const Scenario& s, FaultSpec& f) {
+    std::vector<std::string> seen;
+    if (auto g = o.get("groups")) {
+        if (o.get("from") || o.get("to"))
+            g->ctx->fail(o.node().ptr, "give either \"groups\" or \"from\" and \"to\", not both");
+        for (const auto& side : g->items("an array of groups"))
+            f.groups.push_back(read_node_set(side, s, seen));
+        if (f.groups.size() < 2) g->expected("at least 2 groups");
+        return;
+    }
+    if (!o.get("from") || !o.get("to"))
+        o.node().ctx->fail(o.node().ptr,
+                           "missing \"groups\" (or \"from\" and \"to\" for a one-way partition)");
+    f.from = read_node_set(o.req("from"), s, seen);
+    f.to = read_node_set(o.req("to"), s, seen);
+}
+
+void read_link(const Obj& o, const Scenario& s, FaultSpec& f) {
+    const auto between = o.req("between");
+    std::vector<std::string> seen;
+    for (const auto& b : between.items("an array of two broker ids")) {
+        f.between.push_back(read_broker_ref(b, s));
+        check_unique(b, std::to_string(f.between.back().value()), seen, "broker");
+    }
+    if (f.between.size() != 2) between.expected("an array of two broker ids");
+    if (auto v = o.get("latency_ms")) f.latency_ms = v->as_dist();
+    if (auto v = o.get("loss")) f.loss = v->as_number(0, 1);
+    if (!o.get("latency_ms") && !o.get("loss"))
+        o.node().ctx->fail(o.node().ptr, "missing \"latency_ms\" or \"loss\"");
+}
+
+void read_rolling(const Obj& o, const Scenario& s, FaultSpec& f) {
+    if (auto v = o.get("order")) {
+        std::vector<std::string> seen;
+        for (const auto& b : v->items("an array of broker ids")) {
+            f.order.push_back(read_broker_ref(b, s));
+            check_unique(b, std::to_string(f.order.back().value()), seen, "broker");
+        }
+        if (f.order.empty()) v->expected("a non-empty array of broker ids");
+    } else {
+        for (const auto& b : s.cluster.brokers) f.order.push_back(b.id);
+    }
+    if (auto v = o.get("controlled")) f.controlled = v->as_bool();
+    if (auto v = o.get("wait_for_isr")) f.wait_for_isr = v->as_bool();
+    if (f.action != FaultAction::rolling_upgrade) return;
+    const auto set = o.req("set");
+    f.set = default_config(ConfigScope::broker);
+    apply_config_map(f.set, set);
+    if (set.j->empty()) set.expected("a non-empty map of broker settings");
+}
+
+std::vector<std::string> group_ids(const Scenario& s) {
+    std::vector<std::string> out;
+    for (const auto& g : s.consumer_groups) out.push_back(g.group_id);
+    return out;
+}
+
+// Joins per group over the whole fault list (file order is not time order).
+using JoinCounts = std::map<std::string, std::int64_t>;
+
+JoinCounts count_joins(const json& faults) {
+    JoinCounts out;
+    if (!faults.is_array()) return out;
+    for (const auto& f : faults)
+        if (f.is_object() && f.value("action", json()) == "consumer_join" &&
+            f.value("group", json()).is_string())
+            ++out[f["group"].get<std::string>()];
+    return out;
+}
+
+// Members a group can have: its initial members plus every consumer_join.
+std::int64_t member_capacity(const Scenario& s, const std::string& group, const JoinCounts& joins) {
+    const auto it = joins.find(group);
+    return s.find_group(group)->members + (it == joins.end() ? 0 : it->second);
+}
+
+void read_consumer_fault(const Obj& o, const Scenario& s, FaultSpec& f, const JoinCounts& joins) {
+    const auto g = o.req("group");
+    f.group = g.as_name();
+    check_member(g, f.group, group_ids(s), "consumer group");
+    const bool needs_member =
+        f.action == FaultAction::consumer_crash || f.action == FaultAction::consumer_leave;
+    const auto member = needs_member         ? std::optional<Node>(o.req("member"))
+                        : o.allows("member") ? o.get("member")
+                                             : std::nullopt;
+    if (const auto& m = member) {
+        const auto cap = member_capacity(s, f.group, joins);
+        if (cap == 0) m->ctx->fail(m->ptr, fmt::format("group \"{}\" has no members", f.group));
+        f.member = static_cast<std::int32_t>(m->as_int(0, cap - 1));
+    }
+    if (f.action == FaultAction::slow_consumer) {
+        const auto factor = o.req("factor");
+        f.factor = factor.as_number(1, 1e6);
+    }
+}
+
+void read_action_fields(const Obj& o, const Scenario& s, FaultSpec& f, const JoinCounts& joins) {
+    using A = FaultAction;
+    switch (f.action) {
+        case A::crash:
+        case A::restart:
+        case A::pause:
+            f.broker = read_broker_ref(o.req("broker"), s);
+            return;
+        case A::power_loss: {
+            const auto b = o.get("broker"), r = o.get("rack");
+            if (b.has_value() == r.has_value())
+                o.node().ctx->fail(o.node().ptr, "give either \"broker\" or \"rack\"");
+            if (b) f.broker = read_broker_ref(*b, s);
+            if (r) check_member(*r, *(f.rack = r->as_name()), s.cluster.racks, "rack");
+            return;
+        }
+        case A::partition:
+            read_partition(o, s, f);
+            return;
+        case A::link:
+            read_link(o, s, f);
+            return;
+        case A::disk_slow:
+            f.broker = read_broker_ref(o.req("broker"), s);
+            f.factor = o.req("factor").as_number(1, 1e6);
+            return;
+        case A::rolling_restart:
+        case A::rolling_upgrade:
+            read_rolling(o, s, f);
+            return;
+        case A::consumer_crash:
+        case A::consumer_join:
+        case A::consumer_leave:
+        case A::slow_consumer:
+        case A::stop_consumer:
+            read_consumer_fault(o, s, f, joins);
+            return;
+        case A::producer_rate: {
+            const auto p = o.req("producer");
+            std::vector<std::string> names;
+            for (const auto& x : s.producers) names.push_back(x.name);
+            f.producer = p.as_name();
+            check_member(p, f.producer, names, "producer");
+            f.rate_per_s = o.req("rate_per_s").as_number(0, 1e9);
+            return;
+        }
+    }
+}
+
+FaultSpec read_fault(const Node& n, const Scenario& s, const JoinCounts& joins) {
+    if (!n.j->is_object()) n.expected("an object");
+    if (!n.j->contains("action")) n.ctx->fail(n.ptr, "missing \"action\"");
+    const std::string name = n.at("action").as_enum(action_names());
+    const auto& entry =
+        *std::find_if(action_table().begin(), action_table().end(),
+                      [&](const ActionKeys& a) { return name == to_string(a.action); });
+    std::vector<std::string> keys = {"at_s", "action"};
+    keys.insert(keys.end(), entry.keys.begin(), entry.keys.end());
+    Obj o(n, keys);
+    FaultSpec f;
+    f.action = entry.action;
+    const auto at = o.req("at_s");
+    f.at = at.as_seconds();
+    if (f.at >= s.duration)
+        at.expected(fmt::format("a time in [0, {}) s (duration_s)", s.duration.seconds_f()));
+    if (const auto v = o.allows("for_s") ? o.get("for_s") : std::nullopt) {
+        if (!(v->j->is_number() && v->j->get<double>() > 0)) v->expected("a number of seconds > 0");
+        f.duration = v->as_seconds();
+    }
+    read_action_fields(o, s, f, joins);
+    return f;
+}
+
+}  // namespace
+
+void read_faults(const std::optional<Node>& n, Scenario& s) {
+    if (!n) return;
+    const JoinCounts joins = count_joins(*n->j);
+    for (const auto& item : n->items("an array of faults"))
+        s.faults.push_back(read_fault(item, s, joins));
+}
+
+}  // namespace ks::scenario

@@ -1,0 +1,34 @@
+// The loader's sections, read in file order of dependence: cluster, topics,
+// producers, consumer groups, faults, chaos, compare, expect. Each reads its
+// part of the document into `s`, checking it against what is already there
+// (a producer's topic must exist, a fault's broker must exist, ...), and
+// throws ks::InputError at the first problem. Internal to the scenario module.
+#pragma once
+
+#include <optional>
+
+#include "kafkasim/scenario.hpp"
+#include "scenario/json_reader.hpp"
+
+namespace ks::scenario {
+
+void read_cluster(const std::optional<Node>& n, Scenario& s);
+void read_topics(const std::optional<Node>& n, Scenario& s);
+void read_producers(const std::optional<Node>& n, Scenario& s);
+void read_groups(const std::optional<Node>& n, Scenario& s);
+void read_faults(const std::optional<Node>& n, Scenario& s);
+void read_chaos(const std::optional<Node>& n, Scenario& s);
+void read_compare(const std::optional<Node>& n, Scenario& s);
+void read_expect(const std::optional<Node>& n, Scenario& s);
+
+// Shared helpers.
+// Fails at `n` unless `name` is not yet in `seen`; then records it.
+void check_unique(const Node& n, const std::string& name, std::vector<std::string>& seen,
+                  const char* what);
+// "expected one of the WHAT "a", "b", got X" unless value is among names.
+void check_member(const Node& n, const std::string& value, const std::vector<std::string>& names,
+                  const std::string& what);
+// A broker id of the cluster at n (an integer).
+BrokerId read_broker_ref(const Node& n, const Scenario& s);
+
+}  // namespace ks::scenario

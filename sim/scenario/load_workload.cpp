@@ -1,0 +1,137 @@
+// The "topics" and "consumer_groups" sections, and helpers shared by sections.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "scenario/config_parse.hpp"
+#include "scenario/load_parts.hpp"
+#include "scenario/suggest.hpp"
+
+namespace ks::scenario {
+
+void check_unique(const Node& n, const std::string& name, std::vector<std::string>& seen,
+                  const char* what) {
+    if (std::find(seen.begin(), seen.end(), name) != seen.end())
+        n.ctx->fail(n.ptr, fmt::format("duplicate {} \"{}\"", what, name));
+    seen.push_back(name);
+}
+
+void check_member(const Node& n, const std::string& value, const std::vector<std::string>& names,
+                  const std::string& what) {
+    if (std::find(names.begin(), names.end(), value) != names.end()) return;
+    if (names.empty())
+        n.ctx->fail(n.ptr,
+                    fmt::format("\"{}\" refers to a {}, but the scenario has none", value, what));
+    n.expected(fmt::format("one of the scenario's {}s {}", what, quoted_alternatives(names)));
+}
+
+namespace {
+
+// min.insync.replicas above the replication factor: Kafka creates the topic,
+// then refuses every acks=all write with NOT_ENOUGH_REPLICAS.
+void warn_min_isr(const Node& topic, const TopicSpec& t) {
+    const auto min_isr = t.config.get_int("min.insync.replicas");
+    if (min_isr <= t.replication_factor) return;
+    const std::string ptr = t.config.user_set("min.insync.replicas")
+                                ? ptr_key(ptr_key(topic.ptr, "config"), "min.insync.replicas")
+                                : "/cluster/config/min.insync.replicas";
+    topic.ctx->warn(
+        ptr, fmt::format("min.insync.replicas {} > replication_factor {} of topic \"{}\": Kafka "
+                         "accepts it, then rejects every acks=all write (NOT_ENOUGH_REPLICAS)",
+                         min_isr, t.replication_factor, t.name));
+}
+
+TopicSpec read_topic(const Node& n, const Scenario& s) {
+    Obj o(n, {"name", "partitions", "replication_factor", "config"});
+    const auto& broker = s.cluster.config;
+    TopicSpec t;
+    t.name = o.req("name").as_name();
+    if (t.name.size() > 249) o.req("name").expected("a topic name of at most 249 characters");
+    t.partitions = broker.get_int("num.partitions");
+    if (auto v = o.get("partitions"))
+        t.partitions = static_cast<std::int32_t>(v->as_int(1, 100000));
+    const auto brokers = static_cast<std::int64_t>(s.cluster.brokers.size());
+    t.replication_factor = broker.get_int("default.replication.factor");
+    if (auto v = o.get("replication_factor")) {
+        if (!v->j->is_number_integer() || v->j->get<std::int64_t>() < 1 ||
+            v->j->get<std::int64_t>() > brokers)
+            v->expected(fmt::format("an integer in [1, {}] (the number of brokers)", brokers));
+        t.replication_factor = static_cast<std::int32_t>(v->j->get<std::int64_t>());
+    } else if (t.replication_factor > brokers) {
+        n.ctx->fail(n.ptr, fmt::format("default.replication.factor {} exceeds the {} brokers; give "
+                                       "\"replication_factor\"",
+                                       t.replication_factor, brokers));
+    }
+    const auto cfg = o.get("config");
+    t.config = resolve_topic_config(broker, cfg ? &*cfg : nullptr);
+    warn_min_isr(n, t);
+    return t;
+}
+
+ConsumerGroupSpec read_group(const Node& n, const Scenario& s) {
+    Obj o(n, {"group_id", "topics", "members", "processing_ms_per_record", "config"});
+    ConsumerGroupSpec g;
+    g.group_id = o.req("group_id").as_name();
+    std::vector<std::string> topic_names, seen;
+    for (const auto& t : s.topics) topic_names.push_back(t.name);
+    const auto topics = o.req("topics");
+    for (const auto& item : topics.items("an array of topic names")) {
+        const auto name = item.as_name();
+        check_member(item, name, topic_names, "topic");
+        check_unique(item, name, seen, "topic");
+    }
+    if (seen.empty()) topics.expected("a non-empty array of topic names");
+    g.topics = seen;
+    if (auto v = o.get("members")) g.members = static_cast<std::int32_t>(v->as_int(0, 10000));
+    if (auto v = o.get("processing_ms_per_record")) g.processing_ms_per_record = v->as_dist();
+    g.config = default_config(ConfigScope::consumer);
+    if (auto cfg = o.get("config")) apply_config_map(g.config, *cfg);
+    return g;
+}
+
+// The coordinator refuses a session timeout outside the brokers' bounds
+// (INVALID_SESSION_TIMEOUT); the client refuses heartbeat >= session timeout.
+void check_group_config(const Node& n, const ConsumerGroupSpec& g, const KafkaConfig& broker) {
+    const auto session = g.config.get_int("session.timeout.ms");
+    const auto lo = broker.get_int("group.min.session.timeout.ms");
+    const auto hi = broker.get_int("group.max.session.timeout.ms");
+    auto at = [&](std::string_view key) {
+        const std::string cfg = ptr_key(n.ptr, "config");
+        return g.config.user_set(key) ? ptr_key(cfg, key) : cfg;
+    };
+    if (session < lo || session > hi)
+        n.ctx->fail(
+            at("session.timeout.ms"),
+            fmt::format(
+                "expected session.timeout.ms within the brokers' group.min.session.timeout.ms "
+                "and group.max.session.timeout.ms [{}, {}], got {}",
+                lo, hi, session));
+    const auto heartbeat = g.config.get_int("heartbeat.interval.ms");
+    if (heartbeat >= session)
+        n.ctx->fail(at("heartbeat.interval.ms"),
+                    fmt::format("expected heartbeat.interval.ms < session.timeout.ms ({}), got {}",
+                                session, heartbeat));
+}
+
+}  // namespace
+
+void read_topics(const std::optional<Node>& n, Scenario& s) {
+    if (!n) return;
+    std::vector<std::string> seen;
+    for (const auto& item : n->items("an array of topics")) {
+        s.topics.push_back(read_topic(item, s));
+        check_unique(item.at("name"), s.topics.back().name, seen, "topic");
+    }
+}
+
+void read_groups(const std::optional<Node>& n, Scenario& s) {
+    if (!n) return;
+    std::vector<std::string> seen;
+    for (const auto& item : n->items("an array of consumer groups")) {
+        s.consumer_groups.push_back(read_group(item, s));
+        check_unique(item.at("group_id"), s.consumer_groups.back().group_id, seen, "group_id");
+        check_group_config(item, s.consumer_groups.back(), s.cluster.config);
+    }
+}
+
+}  // namespace ks::scenario

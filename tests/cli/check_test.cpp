@@ -1,0 +1,108 @@
+// `kafkasim check FILE [--set PATH=VALUE]...` run as a user would: the built
+// binary, from the source root, on good and bad scenario files.
+#include <doctest/doctest.h>
+
+#include <sys/wait.h>
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace {
+
+struct CheckRun {
+    int exit_code = -1;
+    std::string out;  // stdout
+    std::string err;  // stderr
+};
+
+CheckRun run_check(const std::string& args) {
+    const std::string err_path = std::string(KS_BINARY_DIR) + "/check_test.stderr";
+    const std::string cmd = std::string("cd '") + KS_SOURCE_DIR + "' && '" + KS_KAFKASIM_EXE +
+                            "' check " + args + " 2>'" + err_path + "'";
+    CheckRun r;
+    FILE* pipe = popen(cmd.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    std::array<char, 4096> buf{};
+    while (fgets(buf.data(), static_cast<int>(buf.size()), pipe) != nullptr) r.out += buf.data();
+    const int status = pclose(pipe);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::ostringstream err;
+    err << std::ifstream(err_path).rdbuf();
+    r.err = err.str();
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("cli check: the default scenario is OK, with a one-line description") {
+    const auto r = run_check("scenarios/default.json");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out ==
+          "OK scenarios/default.json: default: 3 brokers in 3 racks (kraft), 1 topic (6 "
+          "partitions), 1 producer, "
+          "1 consumer group (3 members), 2 faults, 120 s\n");
+    CHECK(r.err.empty());
+}
+
+TEST_CASE("cli check: the reference scenario and the SCENARIOS.md example are OK") {
+    CHECK(run_check("scenarios/reference.json").exit_code == 0);
+    CHECK(run_check("tests/scenario/good/scenarios_md_example.json").exit_code == 0);
+}
+
+TEST_CASE("cli check: a bad file exits 2 with the file, the JSON pointer and what was expected") {
+    const auto r = run_check("tests/scenario/bad/producer_acks.json");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(
+        r.err ==
+        "kafkasim check: tests/scenario/bad/producer_acks.json: /producers/0/config/acks: expected "
+        "\"0\", \"1\", \"all\" or \"-1\", got \"2\"\n");
+}
+
+TEST_CASE("cli check: an unknown key suggests the nearest") {
+    const auto r = run_check("tests/scenario/bad/unknown_top_key.json");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err ==
+          "kafkasim check: tests/scenario/bad/unknown_top_key.json: /duraton_s: unknown key; did "
+          "you mean "
+          "\"duration_s\"?\n");
+}
+
+TEST_CASE("cli check: --set overrides apply before validation") {
+    const auto ok = run_check(
+        "scenarios/default.json --set topics.orders.replication_factor=2 "
+        "--set producers.checkout.config.acks=1");
+    CHECK(ok.exit_code == 0);
+    const auto bad = run_check("scenarios/default.json --set topics.orders.replication_factor=4");
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err ==
+          "kafkasim check: scenarios/default.json: /topics/0/replication_factor: expected an "
+          "integer in "
+          "[1, 3] (the number of brokers), got 4\n");
+    const auto path = run_check("scenarios/default.json --set topics.ordrs.partitions=3");
+    CHECK(path.exit_code == 2);
+    CHECK(path.err ==
+          "kafkasim check: --set topics.ordrs.partitions: no entry named \"ordrs\" in topics; did "
+          "you "
+          "mean \"orders\"?\n");
+}
+
+TEST_CASE("cli check: warnings go to stderr and the check still passes") {
+    const auto r = run_check(
+        "scenarios/default.json --set producers.checkout.config.ssl.keystore.location=/k.jks");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.rfind("OK scenarios/default.json", 0) == 0);
+    CHECK(
+        r.err ==
+        "warning: scenarios/default.json: /producers/0/config/ssl.keystore.location: Kafka setting "
+        "\"ssl.keystore.location\" is not modelled by kafkasim; ignored\n");
+}
+
+TEST_CASE("cli check: usage errors exit 2") {
+    CHECK(run_check("").exit_code == 2);
+    CHECK(run_check("no/such/file.json").exit_code == 2);
+    CHECK(run_check("scenarios/default.json --bogus").exit_code == 2);
+    CHECK(run_check("--help").exit_code == 0);
+}
