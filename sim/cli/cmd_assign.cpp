@@ -1,0 +1,51 @@
+// kafkasim assign FILE: runs one of Kafka's consumer assignors on a JSON case
+// (SCENARIOS.md "assign"; the algorithms are kafka/assignor.hpp's).
+#include <iostream>
+#include <string>
+
+#include <boost/program_options.hpp>
+
+#include "cli/commands.hpp"
+#include "kafkasim/errors.hpp"
+#include "scenario/assign_case.hpp"
+
+namespace ks::cli {
+
+int run_assign(const Args& args) {
+    namespace po = boost::program_options;
+    po::options_description visible(
+        "usage: kafkasim assign FILE\n\n"
+        "Runs a consumer partition assignor exactly as Kafka's Java client (3.5-3.9)\n"
+        "computes it and prints {\"assignment\": {MEMBER: [\"TOPIC-N\", ...]}}.\n"
+        "Input: {\"strategy\": \"range\" | \"roundrobin\" | \"sticky\" | \"cooperative-sticky\",\n"
+        "\"topics\": {\"orders\": 3}, \"members\": [{\"member_id\": \"c1\", \"group_instance_id\": null,\n"
+        "\"topics\": [\"orders\"], \"owned_partitions\": [\"orders-0\"], \"generation\": 1}]}\n"
+        "Members are in JoinGroup order.\n\n"
+        "options");
+    visible.add_options()("help,h", "show this help");
+    po::options_description hidden;
+    hidden.add_options()("file", po::value<std::string>(), "the JSON case");
+    po::options_description all;
+    all.add(visible).add(hidden);
+    po::positional_options_description positional;
+    positional.add("file", 1);
+
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw InputError(std::string(e.what()) + " (usage: kafkasim assign FILE)");
+    }
+    if (vm.count("help") != 0) {
+        std::cout << visible << "\n";
+        return kExitOk;
+    }
+    if (vm.count("file") == 0) throw InputError("missing FILE (usage: kafkasim assign FILE)");
+
+    const scenario::AssignCase c = scenario::load_assign_case(vm["file"].as<std::string>());
+    std::cout << scenario::assignment_json(scenario::run_assign_case(c)).dump(2) << "\n";
+    return kExitOk;
+}
+
+}  // namespace ks::cli
