@@ -1,0 +1,140 @@
+// `kafkasim lag-eval` end to end: runs the built binary on tests/cli/data/lag_*.json
+// and checks Burrow's verdicts (caching_test.go cases), the JSON shape of
+// SCENARIOS.md, and the exit code and message of bad input.
+#include <doctest/doctest.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+#include <sys/wait.h>
+
+#include <nlohmann/json.hpp>
+
+namespace {
+
+struct Result {
+    int exit_code = -1;
+    std::string out;  // stdout, or stdout + stderr with merge_stderr
+};
+
+Result run_kafkasim(const std::string& args, bool merge_stderr = false) {
+    const std::string cmd =
+        std::string(KS_KAFKASIM_EXE) + " " + args + (merge_stderr ? " 2>&1" : " 2>/dev/null");
+    Result r;
+    FILE* pipe = popen(cmd.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    std::array<char, 4096> buf{};
+    std::size_t n = 0;
+    while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
+    const int status = pclose(pipe);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+std::string data(const std::string& name) {
+    return std::string(KS_SOURCE_DIR) + "/tests/cli/data/" + name;
+}
+
+nlohmann::json lag_eval(const std::string& name) {
+    const Result r = run_kafkasim("lag-eval " + data(name));
+    REQUIRE(r.exit_code == 0);
+    return nlohmann::json::parse(r.out);
+}
+
+Result lag_eval_error(const std::string& name) {
+    const Result r = run_kafkasim("lag-eval " + data(name), /*merge_stderr=*/true);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find(data(name) + ": ") != std::string::npos);
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("lag-eval: advancing offsets whose lag never shrinks are WARN") {
+    const auto j = lag_eval("lag_warn.json");
+    CHECK(j["status"] == "WARN");
+    CHECK(j["complete"] == 1.0);
+    CHECK(j["totallag"] == 250);
+    CHECK(j["partition_count"] == 1);
+    REQUIRE(j["partitions"].size() == 1);
+    const auto& p = j["partitions"][0];
+    CHECK(p["topic"] == "orders");
+    CHECK(p["partition"] == 0);
+    CHECK(p["status"] == "WARN");
+    CHECK(p["complete"] == 1.0);
+    CHECK(p["current_lag"] == 250);
+    CHECK(p["start"]["offset"] == 1000);
+    CHECK(p["end"]["offset"] == 5000);
+    CHECK(j["maxlag"]["partition"] == 0);
+}
+
+TEST_CASE("lag-eval: SCENARIOS.md's example input is STOP in Burrow (one old commit, lag 200)") {
+    // 500 s since the only commit exceeds the window's span (0 s) and no broker
+    // offset reached the committed one: caching.go's checkIfOffsetsStopped.
+    const auto j = lag_eval("lag_example.json");
+    CHECK(j["status"] == "ERR");
+    CHECK(j["partitions"][0]["status"] == "STOP");
+    CHECK(j["partitions"][0]["complete"] == 1.0);
+    CHECK(j["totallag"] == 200);
+}
+
+TEST_CASE("lag-eval: Burrow's caching_test.go table gives Burrow's statuses") {
+    const auto j = lag_eval("lag_caching_table.json");
+    REQUIRE(j["partitions"].size() == 6);
+    const auto& ps = j["partitions"];
+    CHECK(ps[0]["status"] == "OK");      // set 0
+    CHECK(ps[1]["status"] == "OK");      // set 4
+    CHECK(ps[2]["status"] == "STALL");   // set 5
+    CHECK(ps[3]["status"] == "STALL");   // set 6
+    CHECK(ps[4]["status"] == "REWIND");  // set 7
+    CHECK(ps[5]["status"] == "OK");      // set 11
+    CHECK(ps[5]["end"]["lag"].is_null());
+    CHECK(j["status"] == "ERR");  // STALL and REWIND report as ERR for the group
+    CHECK(j["totallag"] == 200 + 200 + 300 + 100 + 300 + 200);
+    CHECK(j["maxlag"]["partition"] == 5);  // the first partition with lag 300
+}
+
+TEST_CASE("lag-eval: empty slots make a window incomplete; current lag defaults as fetchConsumer") {
+    const auto j = lag_eval("lag_incomplete.json");
+    CHECK(j["status"] == "OK");
+    const auto& ps = j["partitions"];
+    REQUIRE(ps.size() == 3);
+    CHECK(ps[0]["complete"] == 0.3);
+    CHECK(ps[0]["current_lag"] == 30);
+    CHECK(ps[1]["complete"] == 1.0);
+    CHECK(ps[1]["current_lag"] == 0);
+    CHECK(ps[2]["complete"] == 0.0);
+    CHECK(ps[2]["start"].is_null());
+    CHECK(j["totallag"] == 30);
+    // Burrow's float32 1/3, printed as Go prints it.
+    CHECK(j["complete"] == 0.33333334);
+    const Result raw = run_kafkasim("lag-eval " + data("lag_incomplete.json"));
+    CHECK(raw.out.find("0.33333334") != std::string::npos);
+}
+
+TEST_CASE("lag-eval: bad input names the file and the JSON pointer, exit 2") {
+    CHECK(lag_eval_error("lag_bad_offset.json").out.find(
+              "/partitions/0/window/0/offset: expected an integer >= 0, got \"1000\"") !=
+          std::string::npos);
+    CHECK(lag_eval_error("lag_bad_hole.json").out.find("/partitions/0/window/1: expected") !=
+          std::string::npos);
+    CHECK(lag_eval_error("lag_bad_key.json").out.find("/partitions/0/currentlag: unknown key") !=
+          std::string::npos);
+    CHECK(lag_eval_error("lag_bad_duplicate.json").out.find("/partitions/1/partition: expected") !=
+          std::string::npos);
+    CHECK(lag_eval_error("lag_bad_lag.json").out.find(
+              "/partitions/0/window/0/lag: expected an integer >= 0 or null, got -3") !=
+          std::string::npos);
+    CHECK(lag_eval_error("lag_bad_syntax.json").out.find("not valid JSON") != std::string::npos);
+    CHECK(lag_eval_error("no_such_lag_file.json").out.find("cannot open") != std::string::npos);
+}
+
+TEST_CASE("lag-eval: usage errors exit 2, --help exits 0") {
+    CHECK(run_kafkasim("lag-eval").exit_code == 2);
+    CHECK(run_kafkasim("lag-eval a.json b.json").exit_code == 2);
+    CHECK(run_kafkasim("lag-eval --bogus x.json").exit_code == 2);
+    const Result help = run_kafkasim("lag-eval --help");
+    CHECK(help.exit_code == 0);
+    CHECK(help.out.find("kafkasim lag-eval FILE") != std::string::npos);
+    CHECK(run_kafkasim("--help").out.find("lag-eval FILE") != std::string::npos);
+}
