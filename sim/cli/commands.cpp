@@ -3,7 +3,14 @@
 namespace ks::cli {
 
 const std::vector<Command>& commands() {
-    static const std::vector<Command> table = {};
+    static const std::vector<Command> table = {
+        {"check", "check FILE [--set PATH=VALUE]...  validate a scenario; exit 0 or 2", &run_check},
+        {"partition", "partition --partitions N [--hex] [--json] KEY...   Kafka's key -> partition",
+         run_partition},
+        {"assign", "assign FILE                      run a consumer assignor on a JSON case", run_assign},
+        {"lag-eval", "lag-eval FILE                    Burrow evaluation of a JSON offset history",
+         run_lag_eval},
+    };
     return table;
 }
 
