@@ -42,6 +42,11 @@ struct DiskTruncateEffect {
     Bytes length;
 };
 
+// The broker finished its controlled shutdown: the process may stop.
+struct ShutdownCompleteEffect {
+    bool clean;
+};
+
 // Notable protocol events, for the trace, the monitor and the timeline.
 enum class NoteKind : std::uint8_t {
     leader_elected,      // controller: tp, a=leader, b=epoch, c=1 if unclean, d=1 if preferred, list=isr
@@ -71,7 +76,7 @@ inline Note make_note(NoteKind kind, TopicPartition tp = {}, std::int64_t a = 0,
 }
 
 using Effect = std::variant<SendEffect, SetTimerEffect, CancelTimerEffect, DiskAppendEffect,
-                            DiskTruncateEffect, Note>;
+                            DiskTruncateEffect, ShutdownCompleteEffect, Note>;
 
 class Outbox {
 public:
@@ -83,6 +88,7 @@ public:
     }
     void disk_truncate(TopicPartition tp, Bytes length) { effects_.emplace_back(DiskTruncateEffect{tp, length}); }
     void note(Note n) { effects_.emplace_back(std::move(n)); }
+    void shutdown_complete(bool clean) { effects_.emplace_back(ShutdownCompleteEffect{clean}); }
 
     std::vector<Effect>& effects() { return effects_; }
     const std::vector<Effect>& effects() const { return effects_; }

@@ -1,0 +1,509 @@
+#include "kafka/broker.hpp"
+
+#include <algorithm>
+
+#include "core/assert.hpp"
+
+namespace ks::kafka {
+
+namespace {
+std::vector<std::int32_t> ids(const std::vector<BrokerId>& v) {
+    std::vector<std::int32_t> out;
+    for (BrokerId b : v) out.push_back(b.value());
+    return out;
+}
+bool contains(const std::vector<BrokerId>& v, BrokerId b) { return std::find(v.begin(), v.end(), b) != v.end(); }
+}  // namespace
+
+Broker::Broker(BrokerConfig config, BrokerStorage& storage) : config_(std::move(config)), storage_(storage) {}
+
+const Partition* Broker::partition(TopicPartition tp) const {
+    auto it = partitions_.find(tp);
+    return it == partitions_.end() ? nullptr : it->second.get();
+}
+
+PartitionConfig Broker::partition_config(TopicPartition tp) const {
+    PartitionConfig c;
+    c.replica_lag_time_max = config_.replica_lag_time_max;
+    c.protocol = config_.protocol;
+    if (tp.topic >= 0 && static_cast<std::size_t>(tp.topic) < config_.topics.size()) {
+        c.min_insync_replicas = config_.topics[static_cast<std::size_t>(tp.topic)].min_insync_replicas;
+    }
+    return c;
+}
+
+Partition& Broker::ensure_partition(TopicPartition tp) {
+    auto it = partitions_.find(tp);
+    if (it != partitions_.end()) return *it->second;
+    Log& log = storage_.logs[tp];
+    auto p = std::make_unique<Partition>(tp, config_.id, log, partition_config(tp));
+    if (auto hw = storage_.hw_checkpoint.find(tp); hw != storage_.hw_checkpoint.end()) {
+        p->restore_high_watermark(hw->second);
+    }
+    return *partitions_.emplace(tp, std::move(p)).first->second;
+}
+
+bool Broker::is_eligible(BrokerId b) const { return contains(live_brokers_, b); }
+
+// ---- lifecycle ------------------------------------------------------------------------------
+
+void Broker::start(Instant now, Outbox& out) {
+    for (auto& [tp, log] : storage_.logs) ensure_partition(tp);
+    out.send(controller_node(), BrokerRegistration{config_.id, storage_.clean_shutdown});
+    storage_.clean_shutdown = false;  // the marker is removed while the broker runs
+    out.set_timer(timer_key(kHeartbeat, 0), now + config_.heartbeat_interval);
+    out.set_timer(timer_key(kIsrCheck, 0), now + config_.replica_lag_time_max / 2);
+    out.set_timer(timer_key(kHwCheckpoint, 0), now + config_.hw_checkpoint_interval);
+}
+
+void Broker::begin_controlled_shutdown(Instant now, Outbox& out) {
+    if (shutting_down_) return;
+    shutting_down_ = true;
+    shutdown_attempts_ = 1;
+    if (broker_epoch_ > 0) out.send(controller_node(), BrokerHeartbeat{config_.id, broker_epoch_, true});
+    out.set_timer(timer_key(kShutdownRetry, 0), now + config_.controlled_shutdown_retry_backoff);
+}
+
+// ---- dispatch -------------------------------------------------------------------------------
+
+void Broker::on_message(Instant now, NodeId from, const Message& m, Outbox& out) {
+    if (shutdown_complete_) return;
+    if (const auto* r = std::get_if<ProduceRequest>(&m)) {
+        handle_produce(now, from, *r, out);
+    } else if (const auto* f = std::get_if<FetchRequest>(&m)) {
+        handle_follower_fetch(now, from, *f, out);
+    } else if (const auto* fr = std::get_if<FetchResponse>(&m)) {
+        if (is_broker_node(from)) handle_fetch_response(now, BrokerId(from.value()), *fr, out);
+    } else if (const auto* q = std::get_if<OffsetsForLeaderEpochRequest>(&m)) {
+        handle_epoch_query(from, *q, out);
+    } else if (const auto* qa = std::get_if<OffsetsForLeaderEpochResponse>(&m)) {
+        if (is_broker_node(from)) handle_epoch_response(now, BrokerId(from.value()), *qa, out);
+    } else if (const auto* md = std::get_if<MetadataUpdate>(&m)) {
+        handle_metadata(now, *md, out);
+    } else if (const auto* reg = std::get_if<BrokerRegistrationReply>(&m)) {
+        broker_epoch_ = reg->broker_epoch;
+        out.send(controller_node(), BrokerHeartbeat{config_.id, broker_epoch_, shutting_down_});
+    } else if (const auto* hb = std::get_if<BrokerHeartbeatReply>(&m)) {
+        fenced_ = hb->fenced;
+        if (shutting_down_ && hb->shutdown_ok && !shutdown_complete_) {
+            shutdown_complete_ = true;
+            out.shutdown_complete(true);
+        }
+    } else if (const auto* ap = std::get_if<AlterPartitionResponse>(&m)) {
+        auto it = partitions_.find(ap->tp);
+        alter_in_flight_.erase(ap->tp);
+        if (it != partitions_.end()) {
+            Partition& p = *it->second;
+            p.on_alter_partition_response(*ap, now);
+            if (p.maybe_increment_hw(now, [this](BrokerId b) { return is_eligible(b); })) {
+                on_hw_advanced(now, ap->tp, out);
+            }
+            try_complete_purgatory(now, ap->tp, out);
+        }
+    } else if (std::holds_alternative<MetadataRequest>(m)) {
+        MetadataResponse resp;
+        resp.correlation = std::get<MetadataRequest>(m).correlation;
+        for (const auto& [tp, st] : metadata_) resp.partitions.push_back(st);
+        resp.live_brokers = live_brokers_;
+        out.send(from, std::move(resp));
+    }
+}
+
+void Broker::on_timer(Instant now, std::uint64_t key, Outbox& out) {
+    if (shutdown_complete_) return;
+    const auto kind = static_cast<TimerKind>(key >> 56);
+    const std::uint64_t id = key & ((std::uint64_t{1} << 56) - 1);
+    switch (kind) {
+        case kHeartbeat:
+            if (broker_epoch_ > 0) {
+                out.send(controller_node(), BrokerHeartbeat{config_.id, broker_epoch_, shutting_down_});
+            } else {
+                out.send(controller_node(), BrokerRegistration{config_.id, false});
+            }
+            out.set_timer(key, now + config_.heartbeat_interval);
+            break;
+        case kIsrCheck:
+            check_isr(now, out);
+            out.set_timer(key, now + config_.replica_lag_time_max / 2);
+            break;
+        case kHwCheckpoint:
+            for (const auto& [tp, p] : partitions_) storage_.hw_checkpoint[tp] = p->high_watermark();
+            out.set_timer(key, now + config_.hw_checkpoint_interval);
+            break;
+        case kProduceTimeout: {
+            auto it = produces_.find(id);
+            if (it == produces_.end()) break;
+            for (auto& [tp, entries] : purgatory_) {
+                std::erase_if(entries, [&](const PurgatoryEntry& e) { return e.request == id; });
+            }
+            // Partitions still unresolved (in the purgatory or still on disk) time out.
+            std::vector<std::size_t> open;
+            for (std::size_t i = 0; i < it->second.results.size(); ++i) {
+                if (!it->second.resolved[i]) open.push_back(i);
+            }
+            for (std::size_t i : open) resolve(id, i, Error::request_timed_out, kUndefinedOffset, out);
+            break;
+        }
+        case kFetchWait: {
+            auto it = parked_.find(id);
+            if (it == parked_.end()) break;
+            ParkedFetch pf = std::move(it->second);
+            parked_.erase(it);
+            answer_fetch(now, pf.follower, pf.request, out, true);
+            break;
+        }
+        case kFetcherBackoff:
+        case kFetcherTimeout: {
+            Fetcher* f = fetcher_for(BrokerId(static_cast<std::int32_t>(id)));
+            if (!f) break;
+            if (kind == kFetcherTimeout) {
+                if (f->fetch_in_flight || f->epoch_in_flight) {
+                    f->fetch_in_flight = f->epoch_in_flight = false;
+                    fetcher_backoff(now, *f, out);
+                }
+                break;
+            }
+            f->backing_off = false;
+            for (auto& [tp, fp] : f->partitions) {
+                if (fp.state == FetchState::delayed) fp.state = FetchState::fetching;
+                if (fp.state == FetchState::awaiting_epoch) fp.state = FetchState::truncating;
+            }
+            drive_fetcher(now, *f, out);
+            break;
+        }
+        case kAlterPartitionRetry: {
+            auto it = alter_requests_.find(id);
+            if (it == alter_requests_.end()) break;
+            auto [tp, isr] = it->second;
+            alter_requests_.erase(it);
+            auto inflight = alter_in_flight_.find(tp);
+            auto pit = partitions_.find(tp);
+            if (inflight == alter_in_flight_.end() || inflight->second != id || pit == partitions_.end() ||
+                !pit->second->alter_partition_in_flight()) {
+                break;
+            }
+            send_alter_partition(now, *pit->second, isr, out);
+            break;
+        }
+        case kShutdownRetry:
+            if (!shutting_down_ || shutdown_complete_) break;
+            if (shutdown_attempts_ < config_.controlled_shutdown_max_retries) {
+                ++shutdown_attempts_;
+                if (broker_epoch_ > 0) out.send(controller_node(), BrokerHeartbeat{config_.id, broker_epoch_, true});
+                out.set_timer(key, now + config_.controlled_shutdown_retry_backoff);
+            } else {
+                // Retries exhausted: stop anyway (KafkaServer.controlledShutdown).
+                shutdown_complete_ = true;
+                out.shutdown_complete(true);
+            }
+            break;
+    }
+}
+
+void Broker::on_disk_done(Instant now, std::uint64_t token, Outbox& out) {
+    auto it = writes_.find(token);
+    if (it == writes_.end()) return;
+    PendingWrite w = std::move(it->second);
+    writes_.erase(it);
+    if (shutdown_complete_) return;
+    if (w.replica) {
+        complete_replica_write(now, w, out);
+    } else {
+        complete_produce_write(now, w, out);
+    }
+}
+
+// ---- metadata -------------------------------------------------------------------------------
+
+void Broker::handle_metadata(Instant now, const MetadataUpdate& m, Outbox& out) {
+    live_brokers_ = m.live_brokers;
+    for (const PartitionState& st : m.partitions) {
+        auto it = metadata_.find(st.tp);
+        if (it != metadata_.end() && (st.leader_epoch < it->second.leader_epoch ||
+                                      (st.leader_epoch == it->second.leader_epoch &&
+                                       st.partition_epoch < it->second.partition_epoch))) {
+            continue;  // stale
+        }
+        metadata_[st.tp] = st;
+        if (contains(st.replicas, config_.id)) apply_partition_state(now, st, out);
+    }
+}
+
+void Broker::apply_partition_state(Instant now, const PartitionState& st, Outbox& out) {
+    Partition& p = ensure_partition(st.tp);
+    const auto eligible = [this](BrokerId b) { return is_eligible(b); };
+    if (st.leader == config_.id) {
+        if (p.role() == Role::leader && st.leader_epoch < p.leader_epoch()) return;
+        const bool was_leader = p.role() == Role::leader;
+        if (!was_leader) remove_from_fetchers(st.tp);
+        const bool new_epoch = p.make_leader(st, now);
+        if (new_epoch) {
+            alter_in_flight_.erase(st.tp);
+            out.note(make_note(NoteKind::become_leader, st.tp, config_.id.value(), st.leader_epoch,
+                               p.log_end_offset()));
+        }
+        if (p.maybe_increment_hw(now, eligible)) on_hw_advanced(now, st.tp, out);
+        try_complete_purgatory(now, st.tp, out);
+        return;
+    }
+    if (p.role() == Role::leader) fail_purgatory(st.tp, Error::not_leader_or_follower, out);
+    if (st.leader.value() < 0) {
+        remove_from_fetchers(st.tp);
+        p.make_offline();
+        return;
+    }
+    const bool changed = p.make_follower(st);
+    if (!changed) {
+        if (Fetcher* f = fetcher_for(st.leader)) {
+            if (auto fp = f->partitions.find(st.tp); fp != f->partitions.end()) fp->second.epoch = st.leader_epoch;
+        }
+        return;
+    }
+    remove_from_fetchers(st.tp);
+    out.note(make_note(NoteKind::become_follower, st.tp, config_.id.value(), st.leader_epoch, st.leader.value()));
+    if (!uses_leader_epochs(config_.protocol)) {
+        // Before KIP-101: truncate to the local high watermark right away.
+        truncate(p, p.truncation_offset_pre_kip101(), out);
+    }
+    add_to_fetcher(now, p, out);
+}
+
+// ---- produce --------------------------------------------------------------------------------
+
+void Broker::handle_produce(Instant now, NodeId from, const ProduceRequest& r, Outbox& out) {
+    ++counters_.produce_requests;
+    const std::uint64_t id = next_id_++;
+    PendingProduce pp{from, r.correlation, r.acks, {}, std::vector<bool>(r.partitions.size(), false),
+                      static_cast<std::int32_t>(r.partitions.size())};
+    for (const auto& part : r.partitions) pp.results.push_back(ProducePartitionResult{part.tp, Error::none, kUndefinedOffset});
+    produces_.emplace(id, std::move(pp));
+    if (r.acks == -1) {
+        out.set_timer(timer_key(kProduceTimeout, id), now + r.timeout);
+        produces_.at(id).timer_set = true;
+    }
+    for (std::size_t i = 0; i < r.partitions.size(); ++i) {
+        const auto& part = r.partitions[i];
+        auto it = partitions_.find(part.tp);
+        const Error e = it == partitions_.end() ? Error::not_leader_or_follower : it->second->check_produce(r.acks);
+        if (e != Error::none) {
+            resolve(id, i, e, kUndefinedOffset, out);
+            continue;
+        }
+        const std::uint64_t token = next_id_++;
+        writes_.emplace(token, PendingWrite{false, part.tp, part.batch, id, i, 0, kNoEpoch, BrokerId(-1), 0});
+        out.disk_append(part.tp, part.batch.size_bytes, token);
+    }
+}
+
+void Broker::complete_produce_write(Instant now, const PendingWrite& w, Outbox& out) {
+    auto req = produces_.find(w.request);
+    const std::int32_t acks = req == produces_.end() ? 1 : req->second.acks;
+    auto it = partitions_.find(w.tp);
+    Error e = it == partitions_.end() ? Error::not_leader_or_follower : it->second->check_produce(acks);
+    AppendResult r;
+    if (e == Error::none) {
+        r = it->second->append_as_leader(w.batch);
+        e = r.error;
+    }
+    Partition* p = it == partitions_.end() ? nullptr : it->second.get();
+    if (p && (e != Error::none || r.duplicate)) {
+        out.disk_truncate(w.tp, p->log().end_position());  // the write is not part of the log
+    }
+    if (e != Error::none) {
+        if (req != produces_.end()) resolve(w.request, w.index, e, kUndefinedOffset, out);
+        return;
+    }
+    if (!r.duplicate) wake_parked_fetches(now, w.tp, out);
+    if (p->maybe_increment_hw(now, [this](BrokerId b) { return is_eligible(b); })) on_hw_advanced(now, w.tp, out);
+    if (req == produces_.end()) return;  // the request already timed out
+    if (acks != -1) {
+        resolve(w.request, w.index, Error::none, r.base_offset, out);
+        return;
+    }
+    // The batch's last offset + 1 must be below the HW.
+    const Offset required = r.base_offset + w.batch.record_count;
+    purgatory_[w.tp].push_back(PurgatoryEntry{w.request, w.index, required, r.base_offset});
+    try_complete_purgatory(now, w.tp, out);
+}
+
+void Broker::resolve(std::uint64_t request, std::size_t index, Error e, Offset base, Outbox& out) {
+    auto it = produces_.find(request);
+    if (it == produces_.end()) return;
+    PendingProduce& pp = it->second;
+    KS_ASSERT(!pp.resolved[index]);
+    pp.resolved[index] = true;
+    pp.results[index].error = e;
+    pp.results[index].base_offset = base;
+    if (--pp.unresolved > 0) return;
+    if (pp.acks != 0) out.send(pp.client, ProduceResponse{pp.results, pp.correlation});
+    if (pp.timer_set) out.cancel_timer(timer_key(kProduceTimeout, request));
+    produces_.erase(it);
+}
+
+void Broker::try_complete_purgatory(Instant now, TopicPartition tp, Outbox& out) {
+    (void)now;
+    auto it = purgatory_.find(tp);
+    if (it == purgatory_.end() || it->second.empty()) return;
+    auto pit = partitions_.find(tp);
+    if (pit == partitions_.end() || pit->second->role() != Role::leader) {
+        fail_purgatory(tp, Error::not_leader_or_follower, out);
+        return;
+    }
+    const Partition& p = *pit->second;
+    std::vector<PurgatoryEntry> done;
+    std::erase_if(it->second, [&](const PurgatoryEntry& e) {
+        if (p.high_watermark() >= e.required_offset) {
+            done.push_back(e);
+            return true;
+        }
+        return false;
+    });
+    for (const PurgatoryEntry& e : done) {
+        // Partition.checkEnoughReplicasReachOffset: the maximal ISR against min ISR.
+        const bool enough = static_cast<std::int32_t>(p.maximal_isr().size()) >= p.config().min_insync_replicas;
+        resolve(e.request, e.index, enough ? Error::none : Error::not_enough_replicas_after_append,
+                enough ? e.base_offset : kUndefinedOffset, out);
+    }
+}
+
+void Broker::fail_purgatory(TopicPartition tp, Error e, Outbox& out) {
+    auto it = purgatory_.find(tp);
+    if (it == purgatory_.end()) return;
+    std::vector<PurgatoryEntry> entries = std::move(it->second);
+    purgatory_.erase(it);
+    for (const PurgatoryEntry& en : entries) resolve(en.request, en.index, e, kUndefinedOffset, out);
+}
+
+void Broker::on_hw_advanced(Instant now, TopicPartition tp, Outbox& out) { try_complete_purgatory(now, tp, out); }
+
+// ---- serving followers ----------------------------------------------------------------------
+
+void Broker::handle_follower_fetch(Instant now, NodeId from, const FetchRequest& r, Outbox& out) {
+    ++counters_.fetch_requests;
+    if (r.replica.value() < 0) return;  // consumer fetches arrive with the consumer model
+    Bytes total = 0;
+    bool any_error = false;
+    std::vector<FetchPartitionData> data;
+    for (const FetchPartition& fp : r.partitions) {
+        auto it = partitions_.find(fp.tp);
+        if (it == partitions_.end()) {
+            FetchPartitionData d;
+            d.tp = fp.tp;
+            d.error = Error::not_leader_or_follower;
+            data.push_back(d);
+            any_error = true;
+            continue;
+        }
+        Partition& p = *it->second;
+        bool advanced = false;
+        FetchPartitionData d = p.handle_follower_fetch(r.replica, fp, now, r.max_bytes_per_partition, advanced);
+        if (advanced) on_hw_advanced(now, fp.tp, out);
+        if (d.error == Error::none) {
+            if (auto isr = p.maybe_expand_isr(r.replica, now, [this](BrokerId b) { return is_eligible(b); })) {
+                ++counters_.isr_expands;
+                out.note(make_note(NoteKind::isr_expand_proposed, fp.tp, config_.id.value(), 0, 0, 0, ids(*isr)));
+                send_alter_partition(now, p, *isr, out);
+            }
+        } else {
+            any_error = true;
+        }
+        for (const auto& b : d.batches) total += b.size_bytes;
+        data.push_back(std::move(d));
+    }
+    if (total >= r.min_bytes || any_error || r.max_wait <= Duration::zero()) {
+        out.send(from, FetchResponse{std::move(data), r.correlation});
+        return;
+    }
+    const std::uint64_t id = next_id_++;
+    parked_.emplace(id, ParkedFetch{from, r, std::move(data)});
+    out.set_timer(timer_key(kFetchWait, id), now + r.max_wait);
+}
+
+void Broker::answer_fetch(Instant now, NodeId to, const FetchRequest& r, Outbox& out, bool final_read) {
+    (void)now;
+    (void)final_read;
+    FetchResponse resp;
+    resp.correlation = r.correlation;
+    for (const FetchPartition& fp : r.partitions) {
+        FetchPartitionData d;
+        d.tp = fp.tp;
+        auto it = partitions_.find(fp.tp);
+        if (it == partitions_.end() || it->second->role() != Role::leader) {
+            d.error = Error::not_leader_or_follower;
+        } else {
+            const Partition& p = *it->second;
+            d.high_watermark = p.high_watermark();
+            d.log_start_offset = p.log().log_start_offset();
+            d.log_end_offset = p.log_end_offset();
+            if (fp.fetch_offset > p.log_end_offset()) {
+                d.error = Error::offset_out_of_range;
+            } else {
+                d.batches = p.log().read(fp.fetch_offset, r.max_bytes_per_partition);
+            }
+        }
+        resp.partitions.push_back(std::move(d));
+    }
+    out.send(to, std::move(resp));
+}
+
+void Broker::wake_parked_fetches(Instant now, TopicPartition tp, Outbox& out) {
+    std::vector<std::uint64_t> ready;
+    for (const auto& [id, pf] : parked_) {
+        for (const auto& fp : pf.request.partitions) {
+            if (fp.tp == tp) {
+                ready.push_back(id);
+                break;
+            }
+        }
+    }
+    for (std::uint64_t id : ready) {
+        ParkedFetch pf = std::move(parked_.at(id));
+        parked_.erase(id);
+        out.cancel_timer(timer_key(kFetchWait, id));
+        answer_fetch(now, pf.follower, pf.request, out, true);
+    }
+}
+
+void Broker::handle_epoch_query(NodeId from, const OffsetsForLeaderEpochRequest& r, Outbox& out) {
+    OffsetsForLeaderEpochResponse resp;
+    for (const EpochQuery& q : r.partitions) {
+        auto it = partitions_.find(q.tp);
+        if (it == partitions_.end()) {
+            EpochAnswer a;
+            a.tp = q.tp;
+            a.error = Error::not_leader_or_follower;
+            resp.partitions.push_back(a);
+        } else {
+            resp.partitions.push_back(it->second->answer_epoch_query(q));
+        }
+    }
+    out.send(from, std::move(resp));
+}
+
+// ---- ISR ------------------------------------------------------------------------------------
+
+void Broker::send_alter_partition(Instant now, Partition& p, std::vector<BrokerId> isr, Outbox& out) {
+    const std::uint64_t id = next_id_++;
+    AlterPartitionRequest req{config_.id, broker_epoch_, p.tp(), p.leader_epoch(), p.partition_epoch(), isr};
+    out.send(controller_node(), std::move(req));
+    alter_in_flight_[p.tp()] = id;
+    alter_requests_[id] = {p.tp(), std::move(isr)};
+    out.set_timer(timer_key(kAlterPartitionRetry, id), now + config_.controller_request_timeout);
+}
+
+void Broker::check_isr(Instant now, Outbox& out) {
+    for (auto& [tp, p] : partitions_) {
+        if (p->role() != Role::leader) continue;
+        if (auto isr = p->maybe_shrink_isr(now)) {
+            ++counters_.isr_shrinks;
+            out.note(make_note(NoteKind::isr_shrink_proposed, tp, config_.id.value(), 0, 0, 0, ids(*isr)));
+            send_alter_partition(now, *p, *isr, out);
+        }
+    }
+}
+
+void Broker::check_invariants() const {
+    for (const auto& [tp, p] : partitions_) p->check_invariants();
+}
+
+}  // namespace ks::kafka

@@ -1,0 +1,220 @@
+// Broker: one Kafka broker process — its replicas, request handling, the
+// produce purgatory, replica fetchers, and its session with the controller.
+// Mirrors kafka.server.{ReplicaManager, DelayedProduce, DelayedFetch,
+// ReplicaFetcherThread/AbstractFetcherThread, BrokerLifecycleManager}.
+//
+// What survives the process lives in BrokerStorage, owned by the cluster: the
+// logs, the high-watermark checkpoint and the clean-shutdown marker. A crash
+// destroys the Broker object and a restart builds a new one on the same
+// storage; a power loss first cuts each log to what the disk made durable.
+//
+// Flow of a produce: check leadership and min ISR → write to disk (the log
+// append happens when the disk completes, in order) → acks=1 answer, or
+// acks=all wait in the purgatory until the HW passes the batch (or the request
+// times out, or leadership moves). acks=0 is never answered.
+//
+// Flow of replication: one fetcher per source broker. A partition that
+// becomes follower first truncates (to its HW before KIP-101; else by
+// OffsetsForLeaderEpoch, repeated under KIP-279 until complete), then fetches
+// from its LEO. Fetched batches are written to disk; the next fetch goes out
+// when the writes complete. The leader parks fetches that find no data for up
+// to replica.fetch.wait.max.ms.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "kafka/outbox.hpp"
+#include "kafka/partition.hpp"
+
+namespace ks::kafka {
+
+struct BrokerStorage {
+    std::map<TopicPartition, Log> logs;
+    std::map<TopicPartition, Offset> hw_checkpoint;  // replication-offset-checkpoint (fsynced)
+    bool clean_shutdown = true;                       // the clean-shutdown marker file
+
+    // A power loss: every log keeps only what was durable. `durable_position`
+    // gives the durable file length of each log.
+    template <typename DurablePosition>
+    void lose_unflushed(DurablePosition durable_position) {
+        for (auto& [tp, log] : logs) log.truncate_to(log.offset_at_position(durable_position(tp)));
+    }
+};
+
+struct TopicReplicationConfig {
+    std::int32_t min_insync_replicas = 1;
+};
+
+struct BrokerConfig {
+    BrokerId id;
+    ProtocolVersion protocol = ProtocolVersion::v3_7;
+    Duration replica_lag_time_max = ms(30000);        // replica.lag.time.max.ms
+    Duration replica_fetch_wait_max = ms(500);        // replica.fetch.wait.max.ms
+    Bytes replica_fetch_min_bytes = 1;                // replica.fetch.min.bytes
+    Bytes replica_fetch_max_bytes = 1048576;          // replica.fetch.max.bytes
+    Duration replica_fetch_backoff = ms(1000);        // replica.fetch.backoff.ms
+    Duration replica_socket_timeout = ms(30000);      // replica.socket.timeout.ms
+    Duration hw_checkpoint_interval = ms(5000);       // replica.high.watermark.checkpoint.interval.ms
+    Duration heartbeat_interval = ms(2000);           // broker.heartbeat.interval.ms
+    Duration controller_request_timeout = ms(5000);   // AlterPartition retry bound
+    std::int32_t controlled_shutdown_max_retries = 3; // controlled.shutdown.max.retries
+    Duration controlled_shutdown_retry_backoff = ms(5000);  // controlled.shutdown.retry.backoff.ms
+    std::vector<TopicReplicationConfig> topics;
+};
+
+// Counters the monitor reads (Kafka's metric names in comments).
+struct BrokerCounters {
+    std::int64_t isr_shrinks = 0;  // IsrShrinksPerSec (proposed by this leader)
+    std::int64_t isr_expands = 0;  // IsrExpandsPerSec
+    std::int64_t truncations = 0;
+    std::int64_t produce_requests = 0;
+    std::int64_t fetch_requests = 0;
+};
+
+class Broker {
+public:
+    Broker(BrokerConfig config, BrokerStorage& storage);
+    Broker(const Broker&) = delete;
+    Broker& operator=(const Broker&) = delete;
+
+    BrokerId id() const { return config_.id; }
+    // Registers with the controller and starts the periodic work.
+    void start(Instant now, Outbox& out);
+    void on_message(Instant now, NodeId from, const Message& m, Outbox& out);
+    void on_timer(Instant now, std::uint64_t key, Outbox& out);
+    void on_disk_done(Instant now, std::uint64_t token, Outbox& out);
+    // The connection to `peer` broke: requests in flight on it are lost.
+    void on_connection_lost(Instant now, NodeId peer, Outbox& out);
+    // Begins a controlled shutdown (controlled.shutdown.enable): the broker asks
+    // the controller to move its leaderships, then emits ShutdownComplete.
+    void begin_controlled_shutdown(Instant now, Outbox& out);
+    bool shutdown_complete() const { return shutdown_complete_; }
+    // Marks a clean stop in the storage (after a controlled shutdown).
+    void mark_clean_stop() { storage_.clean_shutdown = true; }
+
+    const std::map<TopicPartition, std::unique_ptr<Partition>>& partitions() const { return partitions_; }
+    const Partition* partition(TopicPartition tp) const;
+    const BrokerCounters& counters() const { return counters_; }
+    bool registered() const { return broker_epoch_ > 0; }
+    bool fenced() const { return fenced_; }
+    // The broker's metadata cache (what it tells clients).
+    const std::map<TopicPartition, PartitionState>& metadata() const { return metadata_; }
+    const std::vector<BrokerId>& live_brokers() const { return live_brokers_; }
+    void check_invariants() const;
+
+    // Timer key spaces (high byte).
+    enum TimerKind : std::uint64_t {
+        kHeartbeat = 1, kIsrCheck, kHwCheckpoint, kProduceTimeout, kFetchWait, kFetcherBackoff,
+        kFetcherTimeout, kAlterPartitionRetry, kShutdownRetry,
+    };
+    static std::uint64_t timer_key(TimerKind kind, std::uint64_t id) { return (kind << 56) | id; }
+
+private:
+    // ---- produce ----
+    struct PendingProduce {
+        NodeId client;
+        std::uint64_t correlation;
+        std::int32_t acks;
+        std::vector<ProducePartitionResult> results;
+        std::vector<bool> resolved;
+        std::int32_t unresolved;
+        bool timer_set = false;
+    };
+    struct PurgatoryEntry {
+        std::uint64_t request;
+        std::size_t index;
+        Offset required_offset;  // HW must reach this (last offset + 1)
+        Offset base_offset;
+    };
+    // ---- disk ----
+    struct PendingWrite {
+        bool replica;  // true: a fetched batch; false: a produce batch
+        TopicPartition tp;
+        RecordBatch batch;
+        std::uint64_t request = 0;  // produce request id
+        std::size_t index = 0;
+        std::uint64_t fetch_round = 0;  // replica: which fetch response
+        LeaderEpoch epoch = kNoEpoch;   // replica: the leader epoch it was fetched under
+        BrokerId source{-1};            // replica: the leader it came from
+        Offset leader_hw = 0;           // replica: the HW in that response
+    };
+    // ---- parked follower fetches (DelayedFetch) ----
+    struct ParkedFetch {
+        NodeId follower;
+        FetchRequest request;
+        std::vector<FetchPartitionData> first_read;
+    };
+    // ---- replica fetcher, one per source broker ----
+    enum class FetchState : std::uint8_t { truncating, awaiting_epoch, fetching, delayed };
+    struct FetcherPartition {
+        FetchState state = FetchState::truncating;
+        LeaderEpoch epoch = kNoEpoch;
+    };
+    struct Fetcher {
+        BrokerId leader;
+        std::map<TopicPartition, FetcherPartition> partitions;
+        bool fetch_in_flight = false;
+        bool epoch_in_flight = false;
+        bool backing_off = false;
+        std::uint64_t round = 0;          // id of the fetch in flight / being written
+        std::int32_t writes_pending = 0;  // disk writes of the current response
+    };
+
+    Partition& ensure_partition(TopicPartition tp);
+    PartitionConfig partition_config(TopicPartition tp) const;
+    bool is_eligible(BrokerId b) const;
+
+    void handle_metadata(Instant now, const MetadataUpdate& m, Outbox& out);
+    void apply_partition_state(Instant now, const PartitionState& st, Outbox& out);
+    void handle_produce(Instant now, NodeId from, const ProduceRequest& r, Outbox& out);
+    void complete_produce_write(Instant now, const PendingWrite& w, Outbox& out);
+    void resolve(std::uint64_t request, std::size_t index, Error e, Offset base, Outbox& out);
+    void try_complete_purgatory(Instant now, TopicPartition tp, Outbox& out);
+    void fail_purgatory(TopicPartition tp, Error e, Outbox& out);
+    void handle_follower_fetch(Instant now, NodeId from, const FetchRequest& r, Outbox& out);
+    void answer_fetch(Instant now, NodeId to, const FetchRequest& r, Outbox& out, bool final_read);
+    void wake_parked_fetches(Instant now, TopicPartition tp, Outbox& out);
+    void handle_epoch_query(NodeId from, const OffsetsForLeaderEpochRequest& r, Outbox& out);
+    void send_alter_partition(Instant now, Partition& p, std::vector<BrokerId> isr, Outbox& out);
+    void on_hw_advanced(Instant now, TopicPartition tp, Outbox& out);
+    void check_isr(Instant now, Outbox& out);
+
+    // fetcher (broker_fetcher.cpp)
+    void add_to_fetcher(Instant now, Partition& p, Outbox& out);
+    void remove_from_fetchers(TopicPartition tp);
+    void drive_fetcher(Instant now, Fetcher& f, Outbox& out);
+    void handle_fetch_response(Instant now, BrokerId leader, const FetchResponse& r, Outbox& out);
+    void handle_epoch_response(Instant now, BrokerId leader, const OffsetsForLeaderEpochResponse& r, Outbox& out);
+    void complete_replica_write(Instant now, const PendingWrite& w, Outbox& out);
+    void fetcher_backoff(Instant now, Fetcher& f, Outbox& out);
+    void truncate(Partition& p, Offset to, Outbox& out);
+    Fetcher* fetcher_for(BrokerId leader);
+
+    BrokerConfig config_;
+    BrokerStorage& storage_;
+    std::map<TopicPartition, std::unique_ptr<Partition>> partitions_;
+    std::map<TopicPartition, PartitionState> metadata_;
+    std::vector<BrokerId> live_brokers_;
+    std::int64_t broker_epoch_ = 0;
+    bool fenced_ = true;
+    bool shutting_down_ = false;
+    bool shutdown_complete_ = false;
+    std::int32_t shutdown_attempts_ = 0;
+
+    std::uint64_t next_id_ = 1;
+    std::map<std::uint64_t, PendingProduce> produces_;
+    std::map<TopicPartition, std::vector<PurgatoryEntry>> purgatory_;
+    std::map<std::uint64_t, PendingWrite> writes_;
+    std::map<std::uint64_t, ParkedFetch> parked_;
+    std::map<BrokerId, Fetcher> fetchers_;
+    std::map<TopicPartition, std::uint64_t> alter_in_flight_;  // tp -> retry timer id
+    std::map<std::uint64_t, std::pair<TopicPartition, std::vector<BrokerId>>> alter_requests_;
+    BrokerCounters counters_;
+};
+
+}  // namespace ks::kafka

@@ -1,0 +1,184 @@
+// Broker + controller interplay on a hand-wired MiniCluster (fixed delays, no env).
+#include <doctest/doctest.h>
+
+#include "support/mini_cluster.hpp"
+
+using namespace ks;
+using namespace ks::kafka;
+using ks::test::MiniCluster;
+
+TEST_CASE("broker: a cluster comes up with the preferred leaders and every replica in the ISR") {
+    MiniCluster c({});
+    CHECK(c.leader() == 1);
+    for (int b = 1; b <= 3; ++b) {
+        REQUIRE(c.replica(b));
+        CHECK(c.replica(b)->role() == (b == 1 ? Role::leader : Role::follower));
+        CHECK(c.replica(b)->isr().size() == 3);
+    }
+}
+
+TEST_CASE("broker: acks=all is answered once every ISR member has the batch, and followers then learn the HW") {
+    MiniCluster c({});
+    c.produce(1, -1, 10);
+    c.run_for(us(500));  // in, disk, out again: an acks=1 answer would be here
+    CHECK(c.responses.empty());  // still waiting for the followers' next fetch
+    c.run_for(ms(100));
+    REQUIRE(c.responses.size() == 1);
+    CHECK(c.responses[0].partitions[0].error == Error::none);
+    CHECK(c.responses[0].partitions[0].base_offset == 0);
+    c.run_for(s(1));
+    for (int b = 1; b <= 3; ++b) {
+        CHECK(c.replica(b)->log_end_offset() == 10);
+        CHECK(c.replica(b)->high_watermark() == 10);
+    }
+}
+
+TEST_CASE("broker: acks=1 is answered after the leader's own append") {
+    MiniCluster c({});
+    c.produce(1, 1, 5);
+    c.run_for(us(500));  // one network hop in, disk, one hop out
+    REQUIRE(c.responses.size() == 1);
+    CHECK(c.responses[0].partitions[0].error == Error::none);
+}
+
+TEST_CASE("broker: acks=0 is never answered") {
+    MiniCluster c({});
+    c.produce(1, 0, 5);
+    c.run_for(s(1));
+    CHECK(c.responses.empty());
+    CHECK(c.replica(1)->log_end_offset() == 5);
+}
+
+TEST_CASE("broker: a produce to a follower is refused with NOT_LEADER_OR_FOLLOWER") {
+    MiniCluster c({});
+    c.produce(2, 1, 5);
+    c.run_for(s(1));
+    REQUIRE(c.responses.size() == 1);
+    CHECK(c.responses[0].partitions[0].error == Error::not_leader_or_follower);
+}
+
+TEST_CASE("broker: a crashed leader is replaced after the session timeout and the acknowledged data survives") {
+    MiniCluster c({});
+    c.produce(1, -1, 10);
+    c.run_for(s(1));
+    REQUIRE(c.responses.size() == 1);
+    c.crash(1);
+    c.run_for(s(5));
+    CHECK(c.leader() == 1);  // not yet fenced
+    c.run_for(s(10));
+    CHECK(c.leader() == 2);
+    CHECK(c.replica(2)->role() == Role::leader);
+    CHECK(c.replica(2)->log_end_offset() == 10);
+    c.produce(2, -1, 5);
+    c.run_for(s(1));
+    REQUIRE(c.responses.size() == 2);
+    CHECK(c.responses[1].partitions[0].base_offset == 10);
+    // The old leader comes back as a follower and catches up.
+    c.restart(1);
+    c.run_for(s(5));
+    CHECK(c.replica(1)->role() == Role::follower);
+    CHECK(c.replica(1)->log_end_offset() == 15);
+}
+
+TEST_CASE("broker: a fast restart takes a broker out of every ISR (ReplicationControlManager.handleBrokerShutdown)") {
+    MiniCluster c({});
+    c.crash(3);
+    c.run_for(s(1));
+    c.restart(3);
+    c.run_for(ms(10));
+    CHECK(c.controller().partition(TopicPartition{0, 0}).isr == std::vector<BrokerId>{BrokerId(1), BrokerId(2)});
+    c.run_for(s(2));
+    CHECK(c.controller().partition(TopicPartition{0, 0}).isr.size() == 3);  // caught up and re-added
+}
+
+TEST_CASE("broker: acks=1 records acknowledged by a leader whose followers were down are lost to an unclean election") {
+    MiniCluster::Options o;
+    o.topic.unclean_leader_election = true;
+    MiniCluster c(o);
+    c.crash(2);
+    c.crash(3);  // not fenced for 9 s: the leader keeps them in its ISR
+    c.produce(1, 1, 7);
+    c.run_for(ms(10));
+    REQUIRE(c.responses.size() == 1);
+    CHECK(c.responses[0].partitions[0].error == Error::none);
+    c.crash(1);
+    c.restart(2);  // back with an empty log; the controller drops the old incarnations from the ISR
+    c.restart(3);
+    c.run_for(s(15));  // broker 1 fenced: the last ISR member is gone -> unclean election
+    REQUIRE(c.leader() == 2);
+    CHECK(c.controller().counters().unclean_elections == 1);
+    CHECK(c.replica(2)->log_end_offset() == 0);
+    c.restart(1);
+    c.run_for(s(5));
+    CHECK(c.replica(1)->log_end_offset() == 0);  // the old leader truncates its acknowledged tail
+}
+
+TEST_CASE("broker: a silent broker leaves the ISR when fenced, before the leader's own lag check would act") {
+    MiniCluster c({});
+    c.crash(3);  // stops heartbeating and fetching at t=2 s
+    for (int i = 0; i < 12; ++i) {
+        c.produce(1, 1, 1);
+        c.run_for(s(1));
+    }
+    CHECK(c.replica(1)->isr().size() == 2);  // fenced after broker.session.timeout.ms = 9 s
+    bool leader_proposed = false;
+    for (const auto& n : c.notes) leader_proposed = leader_proposed || n.kind == NoteKind::isr_shrink_proposed;
+    CHECK_FALSE(leader_proposed);  // replica.lag.time.max.ms (30 s) had not run out
+}
+
+TEST_CASE("broker: min.insync.replicas=2 refuses acks=all writes once the ISR is a single broker") {
+    MiniCluster::Options o;
+    o.topic.min_insync_replicas = 2;
+    MiniCluster c(o);
+    c.crash(2);
+    c.crash(3);
+    c.run_for(s(20));  // both fenced: the controller shrinks the ISR to [1]
+    REQUIRE(c.replica(1)->isr().size() == 1);
+    c.produce(1, -1, 3);
+    c.run_for(s(1));
+    REQUIRE(c.responses.size() == 1);
+    CHECK(c.responses[0].partitions[0].error == Error::not_enough_replicas);
+    c.produce(1, 1, 3);  // acks=1 still succeeds
+    c.run_for(s(1));
+    CHECK(c.responses[1].partitions[0].error == Error::none);
+}
+
+TEST_CASE("broker: controlled shutdown moves leadership before the broker stops") {
+    MiniCluster c({});
+    c.controlled_shutdown(1);
+    c.run_for(s(1));
+    CHECK(c.leader() == 2);
+    CHECK(c.broker(1) == nullptr);  // stopped after the controller allowed it
+    CHECK(c.storage(1).clean_shutdown);
+}
+
+TEST_CASE("broker: replicas never diverge below the high watermark in a crash and restart cycle") {
+    MiniCluster c({});
+    for (int round = 0; round < 6; ++round) {
+        for (int i = 0; i < 5; ++i) {
+            c.produce(c.leader() > 0 ? c.leader() : 1, -1, 2);
+            c.run_for(ms(200));
+        }
+        const int victim = (round % 3) + 1;
+        c.crash(victim);
+        c.run_for(s(12));
+        c.restart(victim);
+        c.run_for(s(12));
+    }
+    c.run_for(s(30));
+    const Partition* l = c.replica(c.leader());
+    REQUIRE(l);
+    for (int b = 1; b <= 3; ++b) {
+        const Partition* r = c.replica(b);
+        REQUIRE(r);
+        CHECK(r->log_end_offset() == l->log_end_offset());
+        const auto& a = r->log().batches();
+        const auto& bb = l->log().batches();
+        REQUIRE(a.size() == bb.size());
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            CHECK(a[i].base_offset == bb[i].base_offset);
+            CHECK(a[i].epoch == bb[i].epoch);
+        }
+        r->check_invariants();
+    }
+}

@@ -1,0 +1,196 @@
+// MiniCluster: a hand-wired cluster for protocol tests — a controller, N
+// brokers and a scripted client, with fixed network and disk delays and no
+// env module. Messages between two nodes are delivered in order after
+// `net_delay`; disk writes complete after `disk_delay`. A crashed broker
+// receives nothing and its timers are dropped; restart() builds a new Broker
+// on the same storage, as a process restart does.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "core/event_loop.hpp"
+#include "kafka/broker.hpp"
+#include "kafka/controller.hpp"
+
+namespace ks::test {
+
+using namespace ks::kafka;
+
+class MiniCluster {
+public:
+    struct Options {
+        int brokers = 3;
+        std::vector<std::vector<int>> assignments = {{1, 2, 3}};  // one partition each, topic 0
+        Duration net_delay = us(200);
+        Duration disk_delay = us(50);
+        ControllerConfig controller{};
+        TopicSettings topic{};
+        ProtocolVersion protocol = ProtocolVersion::v3_7;
+    };
+
+    explicit MiniCluster(Options o) : opt_(std::move(o)), controller_(opt_.controller, {opt_.topic}) {
+        for (std::size_t p = 0; p < opt_.assignments.size(); ++p) {
+            std::vector<BrokerId> r;
+            for (int b : opt_.assignments[p]) r.push_back(BrokerId(b));
+            controller_.add_partition(TopicPartition{0, static_cast<std::int32_t>(p)}, r);
+        }
+        Outbox out;
+        controller_.start(loop_.now(), out);
+        apply(controller_node(), out);
+        for (int b = 1; b <= opt_.brokers; ++b) start_broker(b);
+        loop_.run_until(loop_.now() + s(1));
+        Outbox created;
+        controller_.create_partitions(loop_.now(), created);
+        apply(controller_node(), created);
+        loop_.run_until(loop_.now() + s(1));
+    }
+
+    EventLoop& loop() { return loop_; }
+    Controller& controller() { return controller_; }
+    Broker* broker(int b) { return alive_.count(b) && alive_[b] ? brokers_[b].get() : nullptr; }
+    BrokerStorage& storage(int b) { return storage_[b]; }
+    const Partition* replica(int b, int partition = 0) {
+        Broker* br = broker(b);
+        return br ? br->partition(TopicPartition{0, partition}) : nullptr;
+    }
+    std::vector<Note> notes;
+    std::vector<ProduceResponse> responses;
+    std::vector<std::pair<Instant, ProduceResponse>> timed_responses;
+
+    void run_for(Duration d) { loop_.run_until(loop_.now() + d); }
+
+    // kill -9: the process stops; its storage (page cache) survives.
+    void crash(int b) {
+        alive_[b] = false;
+        ++incarnation_[b];
+    }
+    void restart(int b) { start_broker(b); }
+    void controlled_shutdown(int b) {
+        Outbox out;
+        brokers_[b]->begin_controlled_shutdown(loop_.now(), out);
+        apply(broker_node(BrokerId(b)), out);
+    }
+
+    // A client sends one batch to broker `to`.
+    void produce(int to, std::int32_t acks, std::int32_t records, int partition = 0,
+                 std::int64_t pid = kNoProducerId, std::int32_t seq = kNoSequence) {
+        RecordBatch b;
+        b.record_count = records;
+        b.size_bytes = 100 * records;
+        b.producer_id = pid;
+        b.base_sequence = seq;
+        ProduceRequest r;
+        r.acks = acks;
+        r.timeout = ms(30000);
+        r.partitions.push_back(ProducePartition{TopicPartition{0, partition}, b});
+        r.correlation = ++correlation_;
+        send(NodeId(kFirstProducerNode), broker_node(BrokerId(to)), Message(r));
+    }
+
+    int leader(int partition = 0) const {
+        return controller_.partition(TopicPartition{0, partition}).leader.value();
+    }
+
+private:
+    void start_broker(int b) {
+        BrokerConfig cfg;
+        cfg.id = BrokerId(b);
+        cfg.protocol = opt_.protocol;
+        cfg.topics = {TopicReplicationConfig{opt_.topic.min_insync_replicas}};
+        ++incarnation_[b];
+        brokers_[b] = std::make_unique<Broker>(cfg, storage_[b]);
+        alive_[b] = true;
+        Outbox out;
+        brokers_[b]->start(loop_.now(), out);
+        apply(broker_node(BrokerId(b)), out);
+    }
+
+    bool node_alive(NodeId n) {
+        if (n == controller_node() || n.value() >= kFirstProducerNode) return true;
+        return alive_[n.value()];
+    }
+
+    void send(NodeId from, NodeId to, Message m) {
+        // Per-connection FIFO: equal delays keep scheduling order.
+        const int inc = is_broker_node(to) ? incarnation_[to.value()] : 0;
+        auto msg = std::make_shared<Message>(std::move(m));
+        loop_.schedule_after(opt_.net_delay, [this, from, to, msg, inc] { deliver(from, to, *msg, inc); });
+    }
+
+    void deliver(NodeId from, NodeId to, const Message& m, int inc) {
+        if (!node_alive(from) && is_broker_node(from)) return;  // sender died: connection gone
+        Outbox out;
+        if (to == controller_node()) {
+            controller_.on_message(loop_.now(), from, m, out);
+        } else if (to.value() >= kFirstProducerNode) {
+            if (const auto* r = std::get_if<ProduceResponse>(&m)) {
+                responses.push_back(*r);
+                timed_responses.emplace_back(loop_.now(), *r);
+            }
+            return;
+        } else {
+            const int b = to.value();
+            if (!alive_[b] || incarnation_[b] != inc) return;
+            brokers_[b]->on_message(loop_.now(), from, m, out);
+        }
+        apply(to, out);
+    }
+
+    void apply(NodeId self, Outbox& out) {
+        const int inc = is_broker_node(self) ? incarnation_[self.value()] : 0;
+        for (auto& e : out.effects()) {
+            if (auto* s = std::get_if<SendEffect>(&e)) {
+                send(self, s->to, std::move(s->message));
+            } else if (auto* t = std::get_if<SetTimerEffect>(&e)) {
+                auto key = std::make_pair(self.value(), t->key);
+                loop_.cancel(timers_[key]);
+                timers_[key] = loop_.schedule_at(t->when, [this, self, k = t->key, inc] { fire(self, k, inc); });
+            } else if (auto* c = std::get_if<CancelTimerEffect>(&e)) {
+                loop_.cancel(timers_[std::make_pair(self.value(), c->key)]);
+            } else if (auto* d = std::get_if<DiskAppendEffect>(&e)) {
+                loop_.schedule_after(opt_.disk_delay, [this, self, tok = d->token, inc] {
+                    const int b = self.value();
+                    if (!alive_[b] || incarnation_[b] != inc) return;
+                    Outbox o;
+                    brokers_[b]->on_disk_done(loop_.now(), tok, o);
+                    apply(self, o);
+                });
+            } else if (auto* n = std::get_if<Note>(&e)) {
+                notes.push_back(*n);
+            } else if (std::holds_alternative<ShutdownCompleteEffect>(e)) {
+                const int b = self.value();
+                brokers_[b]->mark_clean_stop();
+                alive_[b] = false;
+                ++incarnation_[b];
+            }
+        }
+        out.clear();
+    }
+
+    void fire(NodeId self, std::uint64_t key, int inc) {
+        Outbox out;
+        if (self == controller_node()) {
+            controller_.on_timer(loop_.now(), key, out);
+        } else {
+            const int b = self.value();
+            if (!alive_[b] || incarnation_[b] != inc) return;
+            brokers_[b]->on_timer(loop_.now(), key, out);
+        }
+        apply(self, out);
+    }
+
+    Options opt_;
+    EventLoop loop_;
+    Controller controller_;
+    std::map<int, std::unique_ptr<Broker>> brokers_;
+    std::map<int, BrokerStorage> storage_;
+    std::map<int, bool> alive_;
+    std::map<int, int> incarnation_;
+    std::map<std::pair<int, std::uint64_t>, TimerId> timers_;
+    std::uint64_t correlation_ = 0;
+};
+
+}  // namespace ks::test
