@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The README's main job: sets up, builds, and runs the default scenario.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash .ci/setup.sh
+bash .ci/build.sh release
+./build/release/kafkasim check scenarios/default.json
