@@ -1,0 +1,103 @@
+// The Simulation facade: run one scenario with one seed, get the summary, the
+// time series and the narrated timeline. What the CLI and embedders call.
+//
+// A run goes through the phases of SCENARIOS.md: warm-up (brokers register,
+// topics are created, leaders elected) → the scenario's duration with its
+// workload and faults (fault times count from the end of warm-up) → heal
+// (every fault ends, stopped brokers restart) → settle (producers drain,
+// replicas catch up; bounded by settle_max) → judge.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "kafkasim/scenario.hpp"
+
+namespace ks {
+
+struct PartitionSummary {
+    std::string topic;
+    std::int32_t partition = 0;
+    std::vector<std::int32_t> replicas;
+    std::int32_t leader = -1;
+    std::vector<std::int32_t> isr;
+    std::int32_t leader_epoch = 0;
+    std::int64_t log_end_offset = 0;
+    std::int64_t high_watermark = 0;
+    double offline_s = 0;
+    double under_replicated_s = 0;
+    bool diverged = false;
+};
+
+struct RecordsSummary {
+    std::int64_t sent = 0;
+    std::int64_t acked = 0;
+    std::int64_t failed = 0;
+    std::int64_t unknown = 0;          // acks=0: the producer never learns
+    std::int64_t acked_lost = 0;
+    std::int64_t duplicated = 0;
+    std::int64_t reordered = 0;
+    std::int64_t unacked_present = 0;  // failed or unknown, yet in the final log
+    std::int64_t pending = 0;          // no final outcome when the run ended
+};
+
+struct LatencySummary {
+    double p50 = 0, p99 = 0, max = 0;  // milliseconds
+    std::int64_t count = 0;
+};
+
+struct RunSummary {
+    std::string scenario;
+    std::uint64_t seed = 0;
+    std::string trace_hash;
+    std::string version;
+    double sim_duration_s = 0;
+    std::uint64_t events = 0;
+    RecordsSummary records;
+    bool records_measured = false;  // false until a workload ran through the ledger
+    LatencySummary produce_latency_ms;
+    double offline_partition_s = 0;
+    double under_replicated_partition_s = 0;
+    std::int64_t clean_elections = 0, unclean_elections = 0, preferred_elections = 0;
+    std::int64_t isr_shrinks = 0, isr_expands = 0;
+    std::vector<PartitionSummary> partitions;
+    bool settled = false;
+    double settle_s = 0;
+    double warmup_s = 0;
+    std::vector<std::string> warnings;  // e.g. parts of the scenario not simulated yet
+};
+
+// One line of the narrated timeline.
+struct TimelineEntry {
+    Duration at;  // since the end of warm-up (negative during warm-up)
+    std::string text;
+};
+
+// Per sample interval; columns named after Kafka's metrics where they exist.
+struct TimeSeries {
+    std::vector<std::string> columns;
+    std::vector<std::vector<double>> rows;  // first column: t_s
+};
+
+struct RunOptions {
+    std::optional<std::uint64_t> seed;       // default: the scenario's
+    std::ostream* trace_sink = nullptr;      // JSON lines of every trace event
+    std::uint64_t events_max = 2'000'000'000;  // a bound on every run
+    std::function<void(double fraction)> progress;  // called now and then (0..1)
+};
+
+struct RunResult {
+    RunSummary summary;
+    std::vector<TimelineEntry> timeline;
+    TimeSeries series;
+};
+
+// Runs the scenario. Throws ks::AssertionFailure (a kafkasim bug) with the seed
+// in its message when a simulator invariant breaks.
+RunResult run_simulation(const Scenario& scenario, const RunOptions& options);
+
+}  // namespace ks

@@ -1,0 +1,102 @@
+// kafkasim run FILE [--seed N] [--out DIR] [--set PATH=VALUE]... [--trace] [--timeline] [--quiet]
+//
+// Runs one scenario with one seed and writes its report folder
+// (default reports/runs/<name>-seed<N>/). Prints the terminal summary, the
+// seed and trace hash; --timeline prints the narrated timeline; --trace
+// writes every trace event as JSON lines (trace.jsonl in the report folder).
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "cli/commands.hpp"
+#include "core/assert.hpp"
+#include "kafkasim/errors.hpp"
+#include "kafkasim/scenario.hpp"
+#include "kafkasim/simulation.hpp"
+#include "report/report.hpp"
+
+namespace ks::cli {
+
+namespace po = boost::program_options;
+
+int run_run(const Args& args) {
+    po::options_description visible(
+        "kafkasim run FILE [--seed N] [--out DIR] [--set PATH=VALUE]... [--trace] [--timeline] [--quiet]\n"
+        "Runs a scenario and writes its report folder");
+    std::vector<std::string> sets;
+    std::string out_dir;
+    std::uint64_t seed = 0;
+    visible.add_options()("help,h", "show this help")("seed", po::value<std::uint64_t>(&seed),
+                                                        "seed (default: the scenario's)")(
+        "out", po::value<std::string>(&out_dir), "report folder (default reports/runs/<name>-seed<N>)")(
+        "set", po::value<std::vector<std::string>>(&sets), "override a field, e.g. --set topics.orders.replication_factor=2")(
+        "trace", "also write every trace event as JSON lines (trace.jsonl)")(
+        "timeline", "print the narrated timeline")("quiet,q", "print only the trace hash line");
+    po::options_description hidden;
+    std::string file;
+    hidden.add_options()("file", po::value<std::string>(&file), "scenario file");
+    po::options_description all;
+    all.add(visible).add(hidden);
+    po::positional_options_description positional;
+    positional.add("file", 1);
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+        if (vm.count("help")) {
+            std::cout << visible << "\n";
+            return kExitOk;
+        }
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw InputError(e.what());
+    }
+    if (file.empty()) throw InputError("no FILE given (see kafkasim run --help)");
+
+    const auto loaded = scenario::load_file(file, {.overrides = sets});
+    const bool quiet = vm.count("quiet") > 0;
+    if (!quiet) {
+        for (const auto& w : loaded.warnings) std::cerr << "warning: " << w << "\n";
+    }
+    const Scenario& sc = loaded.scenario;
+    const std::uint64_t the_seed = vm.count("seed") ? seed : sc.seed;
+    if (out_dir.empty()) out_dir = "reports/runs/" + sc.name + "-seed" + std::to_string(the_seed);
+
+    RunOptions options;
+    options.seed = the_seed;
+    std::ofstream trace_file;
+    const std::string trace_tmp = out_dir + ".trace.partial";
+    if (vm.count("trace")) {
+        if (std::filesystem::path(out_dir).has_parent_path()) {
+            std::filesystem::create_directories(std::filesystem::path(out_dir).parent_path());
+        }
+        trace_file.open(trace_tmp);
+        if (!trace_file) throw InputError("cannot write " + trace_tmp);
+        options.trace_sink = &trace_file;
+    }
+    RunResult result;
+    try {
+        result = run_simulation(sc, options);
+    } catch (const AssertionFailure& e) {
+        std::string repro = "kafkasim run " + file + " --seed " + std::to_string(the_seed);
+        for (const auto& s : sets) repro += " --set " + s;
+        throw AssertionFailure(std::string(e.what()) + "\n  replay: " + repro);
+    }
+    report::write_run_report(out_dir, result);
+    if (trace_file.is_open()) {
+        trace_file.close();
+        std::filesystem::rename(trace_tmp, std::filesystem::path(out_dir) / "trace.jsonl");
+    }
+    if (quiet) {
+        std::cout << "seed " << the_seed << " trace_hash " << result.summary.trace_hash << "\n";
+        return kExitOk;
+    }
+    if (vm.count("timeline")) report::print_timeline(std::cout, result);
+    report::print_summary(std::cout, result, out_dir);
+    return kExitOk;
+}
+
+}  // namespace ks::cli

@@ -1,0 +1,403 @@
+#include "cluster/cluster.hpp"
+
+#include <algorithm>
+
+#include "core/assert.hpp"
+
+namespace ks::cluster {
+
+using kafka::Outbox;
+
+Cluster::Cluster(EventLoop& loop, Trace& trace, ClusterOptions options)
+    : loop_(loop), trace_(trace), options_(std::move(options)) {
+    topology_ = std::make_unique<env::Topology>(env::Topology::Options::from_network_settings(
+        options_.network.latency_ms, options_.network.cross_rack_latency_ms, options_.network.bandwidth_mbps));
+    trace_deliver_ = trace_.define("deliver", {"from", "to", "message", "bytes"});
+    trace_note_ = trace_.define("note", {"node", "kind", "topic", "partition", "a", "b", "c", "d"});
+    trace_fault_ = trace_.define("process", {"node", "event"});
+}
+
+Cluster::~Cluster() = default;
+
+// ---- building ---------------------------------------------------------------------------------
+
+void Cluster::add_broker_host(BrokerId b, std::string_view rack) {
+    topology_->add_host(kafka::broker_node(b), rack);
+    brokers_[b];
+}
+
+void Cluster::add_controller_host() { topology_->add_host(kafka::controller_node(), "controller"); }
+
+void Cluster::add_client_host(NodeId n) {
+    topology_->add_client_host(n);
+    clients_.push_back(n);
+}
+
+void Cluster::build() {
+    network_ = std::make_unique<env::Network>(loop_, *topology_, Rng::stream(options_.seed, "network"),
+                                              env::Network::Options{.break_detection_delay = options_.break_detection_delay});
+    network_->set_deliver_handler([this](const env::Delivery& d) { on_delivery(d); });
+    network_->set_break_handler([this](const env::ConnectionBreak& b) { on_break(b); });
+    for (auto& [id, host] : brokers_) {
+        env::Disk::Options o;
+        o.append_latency_ms = options_.disk.append_latency_ms;
+        o.flush_latency_ms = options_.disk.flush_latency_ms;
+        o.throughput_mb_per_s = options_.disk.throughput_mbps;
+        o.dirty_expire = options_.disk.dirty_expire;
+        o.writeback_interval = options_.disk.writeback_interval;
+        host.disk = std::make_unique<env::Disk>(loop_, Rng::stream(options_.seed, "disk/" + std::to_string(id.value())), o);
+        const BrokerId b = id;
+        host.disk->set_completion_handler([this, b](const env::DiskCompletion& c) { on_disk(b, c); });
+    }
+}
+
+// ---- nodes ------------------------------------------------------------------------------------
+
+void Cluster::start_controller(kafka::ControllerConfig config, std::vector<kafka::TopicSettings> topics) {
+    controller_ = std::make_unique<kafka::Controller>(config, std::move(topics));
+    Hosted& h = nodes_[kafka::controller_node()];
+    h.node = std::make_unique<NodeOf<kafka::Controller>>(*controller_);
+    h.up = true;
+    Outbox out;
+    h.node->start(loop_.now(), out);
+    apply(kafka::controller_node(), out);
+}
+
+void Cluster::start_broker(kafka::BrokerConfig config) {
+    const BrokerId b = config.id;
+    BrokerHost& host = brokers_.at(b);
+    KS_ASSERT(!host.process);
+    host.config = std::move(config);
+    if (host.powered_off) {
+        host.disk->power_on();
+        host.powered_off = false;
+    }
+    // The file holds exactly what the log holds (see file_for): writes still in
+    // the page cache but never acknowledged to the process are dropped.
+    for (auto& [tp, file] : host.files) {
+        const Bytes len = host.storage.logs.at(tp).end_position();
+        if (host.disk->appended_length(file) > len) host.disk->truncate(file, len);
+    }
+    host.process = std::make_unique<kafka::Broker>(host.config, host.storage);
+    const NodeId n = kafka::broker_node(b);
+    Hosted& h = nodes_[n];
+    h.node = std::make_unique<NodeOf<kafka::Broker>>(*host.process);
+    h.up = true;
+    h.paused = false;
+    h.deferred.clear();
+    ++h.incarnation;
+    trace_.emit(loop_.now(), trace_fault_, {n.value(), 1});
+    Outbox out;
+    h.node->start(loop_.now(), out);
+    apply(n, out);
+}
+
+void Cluster::start_client(NodeId id, std::unique_ptr<Node> node) {
+    Hosted& h = nodes_[id];
+    h.node = std::move(node);
+    h.up = true;
+    ++h.incarnation;
+    Outbox out;
+    h.node->start(loop_.now(), out);
+    apply(id, out);
+}
+
+void Cluster::controller_action(const std::function<void(kafka::Controller&, Instant, Outbox&)>& action) {
+    Outbox out;
+    action(*controller_, loop_.now(), out);
+    apply(kafka::controller_node(), out);
+}
+
+kafka::Broker* Cluster::broker(BrokerId b) {
+    auto it = brokers_.find(b);
+    return it == brokers_.end() ? nullptr : it->second.process.get();
+}
+
+std::vector<BrokerId> Cluster::broker_ids() const {
+    std::vector<BrokerId> out;
+    for (const auto& [id, h] : brokers_) out.push_back(id);
+    return out;
+}
+
+bool Cluster::is_up(BrokerId b) const {
+    auto it = brokers_.find(b);
+    return it != brokers_.end() && it->second.process != nullptr;
+}
+
+bool Cluster::is_paused(NodeId n) const {
+    auto it = nodes_.find(n);
+    return it != nodes_.end() && it->second.paused;
+}
+
+std::vector<NodeId> Cluster::client_nodes() const { return clients_; }
+
+// ---- effects ----------------------------------------------------------------------------------
+
+void Cluster::apply(NodeId self, Outbox& out) {
+    Hosted& h = hosted(self);
+    const std::uint32_t inc = h.incarnation;
+    for (kafka::Effect& e : out.effects()) {
+        if (auto* s = std::get_if<kafka::SendEffect>(&e)) {
+            send(self, s->to, std::move(s->message));
+        } else if (auto* t = std::get_if<kafka::SetTimerEffect>(&e)) {
+            auto [it, fresh] = h.timers.try_emplace(t->key);
+            if (!fresh) loop_.cancel(it->second);
+            const std::uint64_t key_copy = t->key;
+            it->second = loop_.schedule_at(t->when, [this, self, key_copy, inc] {
+                Hosted& hh = hosted(self);
+                if (!hh.up || hh.incarnation != inc) return;
+                hh.timers.erase(key_copy);
+                deliver_input(self, [key_copy, this](Node& n, Outbox& o) { n.on_timer(loop_.now(), key_copy, o); });
+            });
+        } else if (auto* c = std::get_if<kafka::CancelTimerEffect>(&e)) {
+            if (auto it = h.timers.find(c->key); it != h.timers.end()) {
+                loop_.cancel(it->second);
+                h.timers.erase(it);
+            }
+        } else if (auto* a = std::get_if<kafka::DiskAppendEffect>(&e)) {
+            const BrokerId b(self.value());
+            BrokerHost& bh = brokers_.at(b);
+            bh.disk->append(file_for(b, a->tp), a->bytes, a->token);
+        } else if (auto* tr = std::get_if<kafka::DiskTruncateEffect>(&e)) {
+            const BrokerId b(self.value());
+            BrokerHost& bh = brokers_.at(b);
+            const env::FileId f = file_for(b, tr->tp);
+            if (bh.disk->appended_length(f) > tr->length) bh.disk->truncate(f, tr->length);
+        } else {
+            if (const auto* n = std::get_if<kafka::Note>(&e)) {
+                trace_.emit(loop_.now(), trace_note_,
+                            {self.value(), static_cast<std::int64_t>(n->kind), n->tp.topic, n->tp.partition, n->a,
+                             n->b, n->c, n->d});
+            }
+            if (observer_) observer_->on_effect(loop_.now(), self, e);
+            if (const auto* sc = std::get_if<kafka::ShutdownCompleteEffect>(&e)) {
+                (void)sc;
+                const BrokerId b(self.value());
+                BrokerHost& bh = brokers_.at(b);
+                if (bh.process) bh.process->mark_clean_stop();
+                stop_process(self);
+                // A clean stop flushes every log (LogManager.shutdown).
+                for (auto& [tp, file] : bh.files) bh.disk->flush(file, 0);
+                if (bh.on_stopped) {
+                    auto done = std::move(bh.on_stopped);
+                    bh.on_stopped = nullptr;
+                    done();
+                }
+                return;  // nothing after the process stopped
+            }
+        }
+    }
+    out.clear();
+}
+
+void Cluster::deliver_input(NodeId to, std::function<void(Node&, Outbox&)> input) {
+    Hosted& h = hosted(to);
+    if (!h.up) return;
+    if (h.paused) {
+        h.deferred.push_back([this, to, input = std::move(input)] {
+            Hosted& hh = hosted(to);
+            Outbox o;
+            input(*hh.node, o);
+            apply(to, o);
+        });
+        return;
+    }
+    Outbox out;
+    input(*h.node, out);
+    apply(to, out);
+}
+
+// ---- network ----------------------------------------------------------------------------------
+
+void Cluster::send(NodeId from, NodeId to, kafka::Message m) {
+    if (!topology_->has_host(to)) return;
+    if (auto it = nodes_.find(to); it == nodes_.end() || !it->second.up) {
+        // Nothing listens on the host: the connection is refused, and the
+        // sender notices within a round trip.
+        loop_.schedule_after(ms(1), [this, from, to] {
+            deliver_input(from, [this, to](Node& n, Outbox& o) { n.on_connection_lost(loop_.now(), to, o); });
+        });
+        return;
+    }
+    const auto k = key(from, to);
+    Wire& w = wires_[k];
+    if (!w.conn.valid() || !network_->is_live(w.conn)) {
+        w.conn = network_->connect(k.first, k.second);
+        w.in_flight[0].clear();
+        w.in_flight[1].clear();
+    }
+    const Bytes bytes = kafka::wire_bytes(m);
+    const std::uint64_t id = next_message_++;
+    if (network_->send(w.conn, from, id, bytes) == env::SendResult::broken) return;  // lost; the break is told
+    messages_.emplace(id, std::move(m));
+    w.in_flight[from == k.first ? 0 : 1].push_back(id);
+}
+
+void Cluster::on_delivery(const env::Delivery& d) {
+    const auto k = key(d.from, d.to);
+    Wire& w = wires_.at(k);
+    auto& q = w.in_flight[d.from == k.first ? 0 : 1];
+    KS_ASSERT(!q.empty());
+    KS_ASSERT_EQ(q.front(), d.payload);
+    q.pop_front();
+    auto it = messages_.find(d.payload);
+    KS_ASSERT(it != messages_.end());
+    auto msg = std::make_shared<kafka::Message>(std::move(it->second));
+    messages_.erase(it);
+    trace_.emit(loop_.now(), trace_deliver_,
+                {d.from.value(), d.to.value(), static_cast<std::int64_t>(msg->index()), kafka::wire_bytes(*msg)});
+    const NodeId from = d.from;
+    deliver_input(d.to, [this, from, msg](Node& n, Outbox& o) { n.on_message(loop_.now(), from, *msg, o); });
+}
+
+void Cluster::on_break(const env::ConnectionBreak& b) {
+    const auto k = key(b.endpoint, b.peer);
+    auto it = wires_.find(k);
+    if (it != wires_.end() && it->second.conn == b.conn) {
+        for (auto& q : it->second.in_flight) {
+            for (std::uint64_t id : q) messages_.erase(id);
+            q.clear();
+        }
+        if (network_->is_live(b.conn)) network_->close(b.conn);
+        it->second.conn = env::ConnId{};
+    }
+    const NodeId peer = b.peer;
+    // Both ends hear of it: the first break notice closes the connection, so
+    // tell the other end here as well.
+    deliver_input(b.endpoint, [this, peer](Node& n, Outbox& o) { n.on_connection_lost(loop_.now(), peer, o); });
+    const NodeId endpoint = b.endpoint;
+    deliver_input(b.peer, [this, endpoint](Node& n, Outbox& o) { n.on_connection_lost(loop_.now(), endpoint, o); });
+}
+
+// ---- disks ------------------------------------------------------------------------------------
+
+env::FileId Cluster::file_for(BrokerId b, kafka::TopicPartition tp) {
+    BrokerHost& bh = brokers_.at(b);
+    auto it = bh.files.find(tp);
+    if (it != bh.files.end()) return it->second;
+    const env::FileId f = bh.disk->create_file();
+    bh.files.emplace(tp, f);
+    return f;
+}
+
+void Cluster::on_disk(BrokerId b, const env::DiskCompletion& c) {
+    if (c.kind != env::DiskCompletion::Kind::append) return;  // flushes are fire-and-forget here
+    const std::uint64_t token = c.token;
+    deliver_input(kafka::broker_node(b), [this, token](Node& n, Outbox& o) { n.on_disk_done(loop_.now(), token, o); });
+}
+
+// ---- process faults ---------------------------------------------------------------------------
+
+void Cluster::stop_process(NodeId n) {
+    Hosted& h = hosted(n);
+    if (!h.up) return;
+    h.up = false;
+    h.paused = false;
+    h.deferred.clear();
+    ++h.incarnation;
+    for (auto& [key_, t] : h.timers) loop_.cancel(t);
+    h.timers.clear();
+    trace_.emit(loop_.now(), trace_fault_, {n.value(), 0});
+    // The kernel closes the process's sockets: peers see the connections go.
+    std::vector<std::pair<NodeId, NodeId>> gone;
+    for (auto& [k, w] : wires_) {
+        if (k.first != n && k.second != n) continue;
+        for (auto& q : w.in_flight) {
+            for (std::uint64_t id : q) messages_.erase(id);
+            q.clear();
+        }
+        if (w.conn.valid() && network_->is_live(w.conn)) network_->close(w.conn);
+        w.conn = env::ConnId{};
+        gone.push_back(k);
+    }
+    for (const auto& k : gone) {
+        const NodeId peer = k.first == n ? k.second : k.first;
+        loop_.schedule_after(Duration::zero(), [this, peer, n] {
+            deliver_input(peer, [this, n](Node& node, Outbox& o) { node.on_connection_lost(loop_.now(), n, o); });
+        });
+    }
+    if (kafka::is_broker_node(n)) {
+        BrokerHost& bh = brokers_.at(BrokerId(n.value()));
+        bh.process.reset();
+        h.node.reset();
+    }
+}
+
+void Cluster::crash(BrokerId b) {
+    BrokerHost& bh = brokers_.at(b);
+    if (!bh.process) return;
+    stop_process(kafka::broker_node(b));
+    bh.disk->crash();
+}
+
+void Cluster::power_loss(BrokerId b) {
+    BrokerHost& bh = brokers_.at(b);
+    if (bh.powered_off) return;
+    stop_process(kafka::broker_node(b));
+    std::map<env::FileId, Bytes> durable;
+    for (const env::FileLoss& l : bh.disk->power_loss()) durable[l.file] = l.durable;
+    bh.powered_off = true;
+    bh.storage.lose_unflushed([&](kafka::TopicPartition tp) {
+        auto f = bh.files.find(tp);
+        return f == bh.files.end() ? Bytes{0} : durable.at(f->second);
+    });
+    for (auto& [tp, hw] : bh.storage.hw_checkpoint) {
+        hw = std::min(hw, bh.storage.logs.at(tp).log_end_offset());
+    }
+}
+
+void Cluster::restart(BrokerId b) {
+    if (is_up(b)) return;
+    start_broker(brokers_.at(b).config);
+}
+
+void Cluster::pause(NodeId n) {
+    Hosted& h = hosted(n);
+    if (!h.up) return;
+    h.paused = true;
+    trace_.emit(loop_.now(), trace_fault_, {n.value(), 2});
+}
+
+void Cluster::resume(NodeId n) {
+    Hosted& h = hosted(n);
+    if (!h.up || !h.paused) return;
+    h.paused = false;
+    trace_.emit(loop_.now(), trace_fault_, {n.value(), 3});
+    std::deque<std::function<void()>> pending;
+    pending.swap(h.deferred);
+    const std::uint32_t inc = h.incarnation;
+    for (auto& input : pending) {
+        if (!h.up || h.incarnation != inc || h.paused) break;
+        input();
+    }
+}
+
+void Cluster::controlled_shutdown(BrokerId b, std::function<void()> done) {
+    BrokerHost& bh = brokers_.at(b);
+    if (!bh.process) {
+        if (done) done();
+        return;
+    }
+    bh.on_stopped = std::move(done);
+    Outbox out;
+    bh.process->begin_controlled_shutdown(loop_.now(), out);
+    apply(kafka::broker_node(b), out);
+}
+
+// ---- world faults -----------------------------------------------------------------------------
+
+env::PartitionId Cluster::partition(const std::vector<std::vector<NodeId>>& groups) {
+    return network_->partition(groups);
+}
+
+env::PartitionId Cluster::partition_one_way(const std::vector<NodeId>& from, const std::vector<NodeId>& to) {
+    return network_->partition_one_way(from, to);
+}
+
+void Cluster::heal(env::PartitionId p) { network_->heal(p); }
+
+void Cluster::set_link_fault(NodeId a, NodeId b, env::LinkFault f) { network_->set_path_fault(a, b, f); }
+
+void Cluster::set_disk_slow(BrokerId b, double factor) { brokers_.at(b).disk->set_slow_factor(factor); }
+
+}  // namespace ks::cluster

@@ -1,0 +1,125 @@
+#include "report/report.hpp"
+
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <stdexcept>
+
+namespace ks::report {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string clock(Duration d) {
+    const bool neg = d < Duration::zero();
+    const std::int64_t total = (neg ? -d : d).ms();
+    return fmt::format("{}{:02}:{:02}.{:03}", neg ? "-" : "", total / 60000, (total / 1000) % 60, total % 1000);
+}
+
+json summary_json(const RunSummary& s) {
+    json j;
+    j["scenario"] = s.scenario;
+    j["seed"] = s.seed;
+    j["trace_hash"] = s.trace_hash;
+    j["version"] = s.version;
+    j["sim_duration_s"] = s.sim_duration_s;
+    j["events"] = s.events;
+    j["records"] = {{"sent", s.records.sent},         {"acked", s.records.acked},
+                    {"failed", s.records.failed},     {"acked_lost", s.records.acked_lost},
+                    {"duplicated", s.records.duplicated}, {"reordered", s.records.reordered},
+                    {"unknown", s.records.unknown},   {"unacked_present", s.records.unacked_present},
+                    {"pending", s.records.pending},   {"measured", s.records_measured}};
+    j["produce_latency_ms"] = {{"p50", s.produce_latency_ms.p50},
+                               {"p99", s.produce_latency_ms.p99},
+                               {"max", s.produce_latency_ms.max},
+                               {"count", s.produce_latency_ms.count}};
+    j["availability"] = {{"offline_partition_s", s.offline_partition_s},
+                         {"under_replicated_partition_s", s.under_replicated_partition_s}};
+    j["elections"] = {{"clean", s.clean_elections}, {"unclean", s.unclean_elections},
+                      {"preferred", s.preferred_elections}};
+    j["isr"] = {{"shrinks", s.isr_shrinks}, {"expands", s.isr_expands}};
+    json parts = json::array();
+    for (const PartitionSummary& p : s.partitions) {
+        parts.push_back({{"topic", p.topic},
+                         {"partition", p.partition},
+                         {"replicas", p.replicas},
+                         {"leader", p.leader},
+                         {"isr", p.isr},
+                         {"leader_epoch", p.leader_epoch},
+                         {"log_end_offset", p.log_end_offset},
+                         {"high_watermark", p.high_watermark},
+                         {"offline_s", p.offline_s},
+                         {"under_replicated_s", p.under_replicated_s},
+                         {"diverged", p.diverged}});
+    }
+    j["partitions"] = parts;
+    j["groups"] = json::array();
+    j["settle"] = {{"converged", s.settled}, {"settle_s", s.settle_s}, {"warmup_s", s.warmup_s}};
+    j["warnings"] = s.warnings;
+    return j;
+}
+
+namespace {
+void write_file(const fs::path& p, const std::string& content) {
+    std::ofstream f(p, std::ios::binary);
+    if (!f) throw std::runtime_error("cannot write " + p.string());
+    f << content;
+    if (!f) throw std::runtime_error("cannot write " + p.string());
+}
+
+std::string csv(const TimeSeries& t) {
+    std::string out;
+    for (std::size_t i = 0; i < t.columns.size(); ++i) out += (i ? "," : "") + t.columns[i];
+    out += "\n";
+    for (const auto& row : t.rows) {
+        for (std::size_t i = 0; i < row.size(); ++i) out += (i ? "," : "") + fmt::format("{:g}", row[i]);
+        out += "\n";
+    }
+    return out;
+}
+}  // namespace
+
+void write_run_report(const std::string& dir, const RunResult& r) {
+    const fs::path target(dir);
+    const fs::path tmp = target.string() + ".partial";
+    std::error_code ec;
+    fs::remove_all(tmp, ec);
+    fs::create_directories(tmp);
+    write_file(tmp / "summary.json", summary_json(r.summary).dump(2) + "\n");
+    write_file(tmp / "timeseries.csv", csv(r.series));
+    std::string tl;
+    for (const auto& e : r.timeline) tl += clock(e.at) + " " + e.text + "\n";
+    write_file(tmp / "timeline.txt", tl);
+    fs::remove_all(target, ec);
+    if (target.has_parent_path()) fs::create_directories(target.parent_path());
+    fs::rename(tmp, target);
+}
+
+void print_summary(std::ostream& out, const RunResult& r, const std::string& report_dir) {
+    const RunSummary& s = r.summary;
+    out << fmt::format("kafkasim run: {} (seed {})\n", s.scenario, s.seed);
+    if (s.records_measured) {
+        out << fmt::format("  records    sent {}  acked {}  failed {}  ACKED-BUT-LOST {}  duplicated {}  reordered {}\n",
+                           s.records.sent, s.records.acked, s.records.failed, s.records.acked_lost,
+                           s.records.duplicated, s.records.reordered);
+        out << fmt::format("  latency    produce p50 {:.2f} ms  p99 {:.2f} ms  max {:.2f} ms\n", s.produce_latency_ms.p50,
+                           s.produce_latency_ms.p99, s.produce_latency_ms.max);
+    }
+    out << fmt::format("  partitions offline {:.1f} partition-s  under-replicated {:.1f} partition-s\n",
+                       s.offline_partition_s, s.under_replicated_partition_s);
+    out << fmt::format("  elections  clean {}  unclean {}  preferred {}   ISR shrinks {}  expands {}\n",
+                       s.clean_elections, s.unclean_elections, s.preferred_elections, s.isr_shrinks, s.isr_expands);
+    std::int64_t diverged = 0;
+    for (const auto& p : s.partitions) diverged += p.diverged ? 1 : 0;
+    out << fmt::format("  settle     {} after the heal ({:.1f} s){}\n", s.settled ? "converged" : "DID NOT CONVERGE",
+                       s.settle_s, diverged ? fmt::format("; {} partitions DIVERGED", diverged) : "");
+    for (const auto& w : s.warnings) out << "  note: " << w << "\n";
+    out << fmt::format("  events {}  trace hash {}\n", s.events, s.trace_hash);
+    if (!report_dir.empty()) out << "  report " << report_dir << "\n";
+}
+
+void print_timeline(std::ostream& out, const RunResult& r) {
+    for (const auto& e : r.timeline) out << clock(e.at) << " " << e.text << "\n";
+}
+
+}  // namespace ks::report

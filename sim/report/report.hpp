@@ -1,0 +1,29 @@
+// Report: what a run leaves behind — summary.json (the contract of
+// SCENARIOS.md), timeseries.csv, timeline.txt — and the terminal summary.
+//
+// Files are written into a temporary folder beside the target and renamed
+// into place at the end, so an interrupted run never leaves a half report
+// that looks whole.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <string>
+
+#include "kafkasim/scenario.hpp"
+#include "kafkasim/simulation.hpp"
+
+namespace ks::report {
+
+// summary.json as SCENARIOS.md specifies it (plus extra fields).
+nlohmann::json summary_json(const RunSummary& s);
+// "mm:ss.mmm" of a time since the end of warm-up.
+std::string clock(Duration d);
+// Writes summary.json, timeseries.csv and timeline.txt into `dir` (created or
+// replaced). Throws std::runtime_error on I/O failure.
+void write_run_report(const std::string& dir, const RunResult& r);
+// The compact terminal summary.
+void print_summary(std::ostream& out, const RunResult& r, const std::string& report_dir);
+void print_timeline(std::ostream& out, const RunResult& r);
+
+}  // namespace ks::report

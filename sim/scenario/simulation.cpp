@@ -1,0 +1,164 @@
+#include <algorithm>
+
+#include "core/assert.hpp"
+#include "kafka/protocol_version.hpp"
+#include "scenario/placement.hpp"
+#include "scenario/simulation_impl.hpp"
+
+namespace ks {
+
+RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
+    scenario::Simulation sim(scenario, options);
+    return sim.run();
+}
+
+}  // namespace ks
+
+namespace ks::scenario {
+
+namespace {
+constexpr Duration kWarmupMax = s(60);
+}
+
+Simulation::Simulation(const Scenario& s, const RunOptions& o)
+    : s_(s), options_(o), seed_(o.seed.value_or(s.seed)) {
+    if (options_.trace_sink) trace_.set_sink(options_.trace_sink);
+}
+
+kafka::BrokerConfig Simulation::broker_config(const BrokerSpec& b) const {
+    const KafkaConfig& c = b.config;
+    kafka::BrokerConfig k;
+    k.id = b.id;
+    const auto v = kafka::parse_protocol_version(c.get_string("inter.broker.protocol.version"));
+    KS_ASSERT_MSG(v.has_value(), "inter.broker.protocol.version {} passed validation but does not parse",
+                  c.get_string("inter.broker.protocol.version"));
+    k.protocol = *v;
+    k.replica_lag_time_max = c.get_ms("replica.lag.time.max.ms");
+    k.replica_fetch_wait_max = c.get_ms("replica.fetch.wait.max.ms");
+    k.replica_fetch_min_bytes = c.get_long("replica.fetch.min.bytes");
+    k.replica_fetch_max_bytes = c.get_long("replica.fetch.max.bytes");
+    k.replica_fetch_backoff = c.get_ms("replica.fetch.backoff.ms");
+    k.replica_socket_timeout = c.get_ms("replica.socket.timeout.ms");
+    k.hw_checkpoint_interval = c.get_ms("replica.high.watermark.checkpoint.interval.ms");
+    k.heartbeat_interval = c.get_ms("broker.heartbeat.interval.ms");
+    if (s_.cluster.controller == ControllerKind::zookeeper) {
+        // The ZooKeeper client pings every session timeout / 3.
+        k.heartbeat_interval = c.get_ms("zookeeper.session.timeout.ms") / 3;
+    }
+    k.controlled_shutdown_max_retries = c.get_int("controlled.shutdown.max.retries");
+    k.controlled_shutdown_retry_backoff = c.get_ms("controlled.shutdown.retry.backoff.ms");
+    for (const TopicSpec& t : s_.topics) {
+        k.topics.push_back(kafka::TopicReplicationConfig{t.config.get_int("min.insync.replicas")});
+    }
+    return k;
+}
+
+kafka::ControllerConfig Simulation::controller_config() const {
+    const KafkaConfig& c = s_.cluster.config;
+    kafka::ControllerConfig k;
+    k.zookeeper = s_.cluster.controller == ControllerKind::zookeeper;
+    k.session_timeout = k.zookeeper ? c.get_ms("zookeeper.session.timeout.ms") : c.get_ms("broker.session.timeout.ms");
+    k.auto_leader_rebalance = c.get_bool("auto.leader.rebalance.enable");
+    k.leader_imbalance_check_interval = s(c.get_long("leader.imbalance.check.interval.seconds"));
+    k.leader_imbalance_per_broker_percentage = c.get_int("leader.imbalance.per.broker.percentage");
+    k.eligible_leader_replicas = s_.cluster.feature("eligible.leader.replicas.version") >= 1;
+    return k;
+}
+
+void Simulation::build() {
+    cluster::ClusterOptions co;
+    co.seed = seed_;
+    co.network = s_.cluster.network;
+    co.disk = s_.cluster.disk;
+    cluster_ = std::make_unique<cluster::Cluster>(loop_, trace_, co);
+    for (const BrokerSpec& b : s_.cluster.brokers) cluster_->add_broker_host(b.id, b.rack.value_or("rack"));
+    cluster_->add_controller_host();
+    cluster_->build();
+    cluster_->set_observer(this);
+
+    std::vector<kafka::TopicSettings> topics;
+    for (const TopicSpec& t : s_.topics) {
+        topics.push_back(kafka::TopicSettings{t.config.get_bool("unclean.leader.election.enable"),
+                                              t.config.get_int("min.insync.replicas")});
+    }
+    cluster_->start_controller(controller_config(), topics);
+
+    // Placement draws from its own stream, topic by topic.
+    std::vector<BrokerRack> racks;
+    for (const BrokerSpec& b : s_.cluster.brokers) racks.push_back(BrokerRack{b.id, b.rack});
+    Rng placement = Rng::stream(seed_, "placement");
+    for (std::size_t t = 0; t < s_.topics.size(); ++t) {
+        const TopicSpec& topic = s_.topics[t];
+        const auto assignment = assign_replicas(racks, topic.partitions, topic.replication_factor,
+                                                s_.cluster.rack_aware, placement);
+        for (std::int32_t p = 0; p < topic.partitions; ++p) {
+            const kafka::TopicPartition tp{static_cast<kafka::TopicIndex>(t), p};
+            cluster_->controller().add_partition(tp, assignment[static_cast<std::size_t>(p)]);
+            PartitionTrack track;
+            track.replicas = assignment[static_cast<std::size_t>(p)];
+            tracks_.emplace(tp, std::move(track));
+        }
+    }
+    for (const BrokerSpec& b : s_.cluster.brokers) cluster_->start_broker(broker_config(b));
+
+    if (!s_.producers.empty()) {
+        warnings_.push_back("producers are not simulated yet: the workload was skipped");
+    }
+    if (!s_.consumer_groups.empty()) {
+        warnings_.push_back("consumer groups are not simulated yet: they were skipped");
+    }
+    if (s_.chaos.enabled) warnings_.push_back("chaos schedules are not simulated yet: chaos was skipped");
+}
+
+void Simulation::warm_up() {
+    // Brokers register and are unfenced at their first heartbeat; then the
+    // topics are created, as an operator would on a running cluster.
+    const Instant deadline = loop_.now() + kWarmupMax;
+    for (;;) {
+        loop_.run_until(loop_.now() + ms(100), options_.events_max);
+        bool all = true;
+        for (const BrokerSpec& b : s_.cluster.brokers) all = all && cluster_->controller().is_live(b.id);
+        if (all) break;
+        KS_ASSERT_MSG(loop_.now() < deadline, "warm-up: brokers did not register within {} s (seed {})",
+                      kWarmupMax.ms() / 1000, seed_);
+    }
+    cluster_->controller_action([](kafka::Controller& c, Instant now, kafka::Outbox& out) {
+        c.create_partitions(now, out);
+    });
+    loop_.run_until(loop_.now() + s(1), options_.events_max);
+    t0_ = loop_.now();
+    narrate(t0_, "warm-up done: topics created, leaders elected");
+}
+
+RunResult Simulation::run() {
+    build();
+    warm_up();
+    for (auto& [tp, tr] : tracks_) {
+        tr.since = t0_;
+        tr.urp_since = t0_;
+    }
+    heal_at_ = t0_ + s_.duration;
+    schedule_faults();
+    schedule_sampling();
+    const Instant end = heal_at_;
+    // The scenario proper, in slices so that progress can be reported.
+    const Duration slice = std::max(s_.duration / 20, ms(1));
+    for (Instant t = loop_.now(); t < end;) {
+        t = std::min(end, t + slice);
+        const auto r = loop_.run_until(t, options_.events_max);
+        KS_ASSERT_MSG(r != EventLoop::StopReason::event_limit, "event limit {} reached (seed {})",
+                      options_.events_max, seed_);
+        check_invariants();
+        if (options_.progress) options_.progress(0.8 * static_cast<double>((t - t0_).ns()) / static_cast<double>(s_.duration.ns()));
+    }
+    heal_everything();
+    settle();
+    if (options_.progress) options_.progress(1.0);
+    RunResult out;
+    out.summary = summarize();
+    for (auto& [at, text] : timeline_) out.timeline.push_back(TimelineEntry{at - t0_, std::move(text)});
+    out.series = std::move(series_);
+    return out;
+}
+
+}  // namespace ks::scenario

@@ -1,0 +1,277 @@
+// Watching a run: controller notes → availability and the timeline; periodic
+// samples → the time series; invariants; settle; the summary.
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "core/assert.hpp"
+#include "scenario/simulation_impl.hpp"
+
+namespace ks::scenario {
+
+namespace {
+constexpr Duration kSettleStep = ms(500);
+
+std::string list(const std::vector<std::int32_t>& v) {
+    std::string s = "[";
+    for (std::size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + std::to_string(v[i]);
+    return s + "]";
+}
+
+}  // namespace
+
+std::string Simulation::tp_name(kafka::TopicPartition tp) const {
+    return fmt::format("{}-{}", s_.topics.at(static_cast<std::size_t>(tp.topic)).name, tp.partition);
+}
+
+void Simulation::narrate(Instant now, std::string text) { timeline_.emplace_back(now, std::move(text)); }
+
+void Simulation::on_effect(Instant now, NodeId node, const kafka::Effect& e) {
+    const auto* n = std::get_if<kafka::Note>(&e);
+    if (!n) return;
+    if (node == kafka::controller_node()) track_partition(*n, now);
+    narrate(now, node, *n);
+}
+
+void Simulation::track_partition(const kafka::Note& n, Instant now) {
+    using kafka::NoteKind;
+    if (n.kind != NoteKind::leader_elected && n.kind != NoteKind::partition_offline && n.kind != NoteKind::isr_changed) {
+        return;
+    }
+    auto it = tracks_.find(n.tp);
+    if (it == tracks_.end()) return;
+    PartitionTrack& t = it->second;
+    const bool offline = n.kind == NoteKind::partition_offline ? true
+                         : n.kind == NoteKind::leader_elected  ? false
+                                                               : t.offline;
+    if (t.offline && !offline && now > t0_) t.offline_total += now - std::max(t.since, t0_);
+    if (offline != t.offline) t.since = now;
+    t.offline = offline;
+    const bool urp = n.list.size() < t.replicas.size() || offline;
+    if (t.under_replicated && now > t0_) t.urp_total += now - std::max(t.urp_since, t0_);
+    t.urp_since = now;
+    t.under_replicated = urp;
+}
+
+void Simulation::narrate(Instant now, NodeId node, const kafka::Note& n) {
+    using kafka::NoteKind;
+    switch (n.kind) {
+        case NoteKind::leader_elected:
+            narrate(now, fmt::format("{}: {}leader {} elected (epoch {}), ISR {}", tp_name(n.tp),
+                                     n.c ? "UNCLEAN " : (n.d ? "preferred " : ""), n.a, n.b, list(n.list)));
+            break;
+        case NoteKind::partition_offline:
+            narrate(now, fmt::format("{}: OFFLINE (no eligible leader; last ISR {})", tp_name(n.tp), list(n.list)));
+            break;
+        case NoteKind::isr_changed:
+            narrate(now, fmt::format("{} ISR {} -> {}", tp_name(n.tp), list(n.list2), list(n.list)));
+            break;
+        case NoteKind::broker_fenced:
+            narrate(now, fmt::format("controller fenced broker {} (session expired)", n.a));
+            break;
+        case NoteKind::broker_unfenced:
+            if (now > t0_) narrate(now, fmt::format("broker {} registered and unfenced", n.a));
+            break;
+        case NoteKind::truncated:
+            narrate(now, fmt::format("broker {} truncated {} from offset {} to {}", n.a, tp_name(n.tp), n.b, n.c));
+            break;
+        case NoteKind::controlled_shutdown_done:
+            narrate(now, fmt::format("broker {} finished its controlled shutdown", n.a));
+            break;
+        default:
+            break;
+    }
+    (void)node;
+}
+
+// ---- sampling -----------------------------------------------------------------------------
+
+void Simulation::schedule_sampling() {
+    series_.columns = {"t_s", "phase", "OfflinePartitionsCount", "UnderReplicatedPartitions",
+                       "UnderMinIsrPartitionCount", "PreferredReplicaImbalanceCount", "ActiveBrokers"};
+    for (const auto& [tp, tr] : tracks_) {
+        const std::string name = tp_name(tp);
+        series_.columns.push_back(name + ".leader");
+        series_.columns.push_back(name + ".isr_size");
+        series_.columns.push_back(name + ".log_end_offset");
+        series_.columns.push_back(name + ".high_watermark");
+    }
+    auto tick = std::make_shared<std::function<void()>>();
+    *tick = [this, tick] {
+        sample();
+        if (!settled_) loop_.schedule_after(s_.sample_interval, [tick] { (*tick)(); });
+    };
+    (*tick)();
+}
+
+void Simulation::sample() {
+    const Instant now = loop_.now();
+    std::vector<double> row;
+    row.push_back((now - t0_).seconds_f());
+    row.push_back(now < heal_at_ ? 1.0 : 2.0);  // 1: the scenario, 2: heal and settle
+    const auto& ctl = cluster_->controller();
+    double under_min = 0, urp = 0;
+    for (const auto& [tp, st] : ctl.partitions()) {
+        urp += (st.isr.size() < st.replicas.size()) ? 1 : 0;
+        const auto min_isr = s_.topics.at(static_cast<std::size_t>(tp.topic)).config.get_int("min.insync.replicas");
+        under_min += (static_cast<std::int32_t>(st.isr.size()) < min_isr) ? 1 : 0;
+    }
+    double active = 0;
+    for (const BrokerSpec& b : s_.cluster.brokers) active += ctl.is_live(b.id) ? 1 : 0;
+    row.push_back(static_cast<double>(ctl.offline_partition_count()));
+    row.push_back(urp);
+    row.push_back(under_min);
+    row.push_back(static_cast<double>(ctl.preferred_replica_imbalance_count()));
+    row.push_back(active);
+    for (const auto& [tp, tr] : tracks_) {
+        const auto& st = ctl.partition(tp);
+        row.push_back(st.leader.value());
+        row.push_back(static_cast<double>(st.isr.size()));
+        const kafka::Broker* leader = st.leader.value() >= 0 ? cluster_->broker(st.leader) : nullptr;
+        const kafka::Partition* p = leader ? leader->partition(tp) : nullptr;
+        row.push_back(p ? static_cast<double>(p->log_end_offset()) : -1.0);
+        row.push_back(p ? static_cast<double>(p->high_watermark()) : -1.0);
+    }
+    series_.rows.push_back(std::move(row));
+}
+
+// ---- invariants -----------------------------------------------------------------------------
+
+void Simulation::check_invariants() {
+    cluster_->controller().check_invariants();
+    std::map<std::pair<kafka::TopicPartition, LeaderEpoch>, BrokerId> leaders;
+    for (const BrokerSpec& b : s_.cluster.brokers) {
+        kafka::Broker* br = cluster_->broker(b.id);
+        if (!br) continue;
+        br->check_invariants();
+        for (const auto& [tp, p] : br->partitions()) {
+            if (p->role() != kafka::Role::leader) continue;
+            // At most one leader per partition and epoch.
+            auto [it, fresh] = leaders.emplace(std::pair{tp, p->leader_epoch()}, b.id);
+            KS_ASSERT_MSG(fresh, "two leaders of {} in epoch {}: brokers {} and {} (seed {})", tp_name(tp),
+                          p->leader_epoch(), it->second.value(), b.id.value(), seed_);
+            // A leader's HW never decreases within its epoch.
+            Offset& hw = leader_hw_[{tp, p->leader_epoch()}];
+            KS_ASSERT_MSG(p->high_watermark() >= hw, "HW of {} went back from {} to {} in epoch {} (seed {})",
+                          tp_name(tp), hw, p->high_watermark(), p->leader_epoch(), seed_);
+            hw = p->high_watermark();
+        }
+    }
+}
+
+// ---- settle -----------------------------------------------------------------------------------
+
+bool Simulation::converged() {
+    const auto& ctl = cluster_->controller();
+    for (const BrokerSpec& b : s_.cluster.brokers) {
+        if (!cluster_->is_up(b.id) || !ctl.is_live(b.id)) return false;
+    }
+    for (const auto& [tp, st] : ctl.partitions()) {
+        if (st.leader.value() < 0 || st.isr.size() != st.replicas.size()) return false;
+        const kafka::Broker* lb = cluster_->broker(st.leader);
+        const kafka::Partition* lp = lb ? lb->partition(tp) : nullptr;
+        if (!lp || lp->role() != kafka::Role::leader || lp->high_watermark() != lp->log_end_offset()) return false;
+        for (BrokerId r : st.replicas) {
+            const kafka::Broker* rb = cluster_->broker(r);
+            const kafka::Partition* rp = rb ? rb->partition(tp) : nullptr;
+            if (!rp || rp->log_end_offset() != lp->log_end_offset()) return false;
+        }
+    }
+    return true;
+}
+
+void Simulation::settle() {
+    const Instant start = loop_.now();
+    const Instant deadline = start + s_.settle_max;
+    while (loop_.now() < deadline) {
+        loop_.run_until(std::min(deadline, loop_.now() + kSettleStep), options_.events_max);
+        check_invariants();
+        if (converged()) {
+            settled_ = true;
+            break;
+        }
+    }
+    settled_at_ = loop_.now();
+    sample();
+    settled_ = true;  // stops the sampling timer either way
+    narrate(settled_at_, converged() ? fmt::format("settled after {:.1f} s", (settled_at_ - start).seconds_f())
+                                     : fmt::format("did NOT settle within {} s", s_.settle_max.ms() / 1000));
+}
+
+// ---- summary ----------------------------------------------------------------------------------
+
+RunSummary Simulation::summarize() {
+    RunSummary r;
+    r.scenario = s_.name;
+    r.seed = seed_;
+    r.trace_hash = Trace::format_hash(trace_.hash());
+    r.version = KS_VERSION;
+    r.sim_duration_s = s_.duration.seconds_f();
+    r.events = loop_.events_run();
+    r.settled = converged();
+    r.settle_s = (settled_at_ - heal_at_).seconds_f();
+    r.warmup_s = t0_.seconds_f();
+    r.warnings = warnings_;
+    const auto& ctl = cluster_->controller();
+    const auto& c = ctl.counters();
+    r.clean_elections = c.clean_elections;
+    r.unclean_elections = c.unclean_elections;
+    r.preferred_elections = c.preferred_elections;
+    // Every committed ISR change, whoever proposed it (the leader through
+    // AlterPartition, or the controller when it fenced a broker).
+    r.isr_shrinks = c.isr_shrinks;
+    r.isr_expands = c.isr_expands;
+    // Availability is measured over the scenario's duration (up to the heal).
+    for (auto& [tp, t] : tracks_) {
+        Duration off = t.offline_total, urp = t.urp_total;
+        if (t.offline && heal_at_ > t.since) off += heal_at_ - std::max(t.since, t0_);
+        if (t.under_replicated && heal_at_ > t.urp_since) urp += heal_at_ - std::max(t.urp_since, t0_);
+        const auto& st = ctl.partition(tp);
+        PartitionSummary ps;
+        ps.topic = s_.topics.at(static_cast<std::size_t>(tp.topic)).name;
+        ps.partition = tp.partition;
+        for (BrokerId b : st.replicas) ps.replicas.push_back(b.value());
+        for (BrokerId b : st.isr) ps.isr.push_back(b.value());
+        ps.leader = st.leader.value();
+        ps.leader_epoch = st.leader_epoch;
+        ps.offline_s = off.seconds_f();
+        ps.under_replicated_s = urp.seconds_f();
+        const kafka::Broker* lb = st.leader.value() >= 0 ? cluster_->broker(st.leader) : nullptr;
+        const kafka::Partition* lp = lb ? lb->partition(tp) : nullptr;
+        if (lp) {
+            ps.log_end_offset = lp->log_end_offset();
+            ps.high_watermark = lp->high_watermark();
+        }
+        // Diverged: two replicas disagree below the smaller of their LEOs.
+        std::vector<const kafka::Log*> logs;
+        for (BrokerId b : st.replicas) {
+            const auto& st_logs = cluster_->storage(b).logs;
+            auto lit = st_logs.find(tp);
+            logs.push_back(lit == st_logs.end() ? nullptr : &lit->second);
+        }
+        for (std::size_t i = 0; i < logs.size() && !ps.diverged; ++i) {
+            for (std::size_t j = i + 1; j < logs.size() && !ps.diverged; ++j) {
+                if (!logs[i] || !logs[j]) continue;
+                const auto& a = logs[i]->batches();
+                const auto& bb = logs[j]->batches();
+                const Offset upto = std::min(logs[i]->log_end_offset(), logs[j]->log_end_offset());
+                std::size_t x = 0, y = 0;
+                while (x < a.size() && y < bb.size() && a[x].base_offset < upto && bb[y].base_offset < upto) {
+                    if (a[x].base_offset != bb[y].base_offset || a[x].record_count != bb[y].record_count ||
+                        a[x].epoch != bb[y].epoch || a[x].producer != bb[y].producer ||
+                        a[x].first_record != bb[y].first_record) {
+                        ps.diverged = true;
+                        break;
+                    }
+                    ++x;
+                    ++y;
+                }
+            }
+        }
+        r.offline_partition_s += ps.offline_s;
+        r.under_replicated_partition_s += ps.under_replicated_s;
+        r.partitions.push_back(std::move(ps));
+    }
+    return r;
+}
+
+}  // namespace ks::scenario

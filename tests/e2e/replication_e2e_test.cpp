@@ -1,0 +1,123 @@
+// End-to-end: scenario text in, summary out, through the whole stack (loader,
+// cluster over env, brokers, controller). Outcomes are the ones Kafka's
+// documented behaviour implies.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "kafkasim/scenario.hpp"
+#include "kafkasim/simulation.hpp"
+
+using namespace ks;
+
+namespace {
+
+RunResult run_text(const std::string& text, std::uint64_t seed = 1) {
+    const auto loaded = scenario::load_string(text, "test.json");
+    RunOptions o;
+    o.seed = seed;
+    return run_simulation(loaded.scenario, o);
+}
+
+std::string cluster3(const std::string& extra_config, const std::string& faults, const std::string& cluster_extra = "") {
+    return R"({"name": "t", "duration_s": 60, "settle_max_s": 120,
+      "cluster": {"brokers": 3)" + cluster_extra + R"(, "config": {)" + extra_config + R"(}},
+      "topics": [{"name": "orders", "partitions": 3, "replication_factor": 3}],
+      "faults": [)" + faults + "]}";
+}
+
+const PartitionSummary& led_by(const RunSummary& s, int first_replica) {
+    for (const auto& p : s.partitions) {
+        if (p.replicas.front() == first_replica) return p;
+    }
+    FAIL("no partition with that preferred leader");
+    return s.partitions.front();
+}
+
+}  // namespace
+
+TEST_CASE("e2e: the reference scenario gives the same trace hash twice and another with another seed") {
+    const auto loaded = scenario::load_file(std::string(KS_SOURCE_DIR) + "/scenarios/reference.json");
+    RunOptions o;
+    const auto a = run_simulation(loaded.scenario, o);
+    const auto b = run_simulation(loaded.scenario, o);
+    o.seed = 7;
+    const auto c = run_simulation(loaded.scenario, o);
+    CHECK(a.summary.trace_hash == b.summary.trace_hash);
+    CHECK(a.summary.events == b.summary.events);
+    CHECK(a.summary.trace_hash != c.summary.trace_hash);
+}
+
+TEST_CASE("e2e: a crashed broker's leaderships move within broker.session.timeout.ms (KRaft, 9 s)") {
+    const auto r = run_text(cluster3("", R"({"at_s": 10, "action": "crash", "broker": 1})"));
+    CHECK(r.summary.clean_elections >= 1);
+    CHECK(r.summary.unclean_elections == 0);
+    CHECK(r.summary.settled);
+    // The partition broker 1 led changed leader: find the election in the timeline.
+    bool elected = false;
+    for (const auto& e : r.timeline) {
+        if (e.text.find("leader") != std::string::npos && e.text.find("epoch 1") != std::string::npos) {
+            CHECK(e.at >= s(10) + ms(8000));
+            CHECK(e.at <= s(10) + ms(9000) + s(2));
+            elected = true;
+        }
+    }
+    CHECK(elected);
+}
+
+TEST_CASE("e2e: with the ZooKeeper controller the election waits for the session to expire (18 s, pings every 6 s)") {
+    // The session expires 18 s after the last ping the crashed broker sent,
+    // which was at most 6 s before the crash: 12-18 s after it.
+    const auto r = run_text(cluster3("", R"({"at_s": 10, "action": "crash", "broker": 1})", R"(, "controller": "zookeeper")"));
+    bool elected = false;
+    for (const auto& e : r.timeline) {
+        if (e.text.find("epoch 1") != std::string::npos && e.text.find("leader") != std::string::npos) {
+            CHECK(e.at >= s(10) + s(12));
+            CHECK(e.at <= s(10) + s(18) + s(1));
+            elected = true;
+        }
+    }
+    CHECK(elected);
+    CHECK(r.summary.clean_elections >= 1);
+}
+
+TEST_CASE("e2e: without unclean election a partition whose last ISR member is down stays offline") {
+    const std::string faults = R"({"at_s": 5, "action": "crash", "broker": 2},
+        {"at_s": 5, "action": "crash", "broker": 3},
+        {"at_s": 20, "action": "crash", "broker": 1},
+        {"at_s": 30, "action": "restart", "broker": 2})";
+    const auto off = run_text(cluster3("", faults));
+    CHECK(off.summary.unclean_elections == 0);
+    CHECK(off.summary.offline_partition_s > 3 * 30.0 * 0.9);  // all 3 partitions offline ~40 s
+    const auto on = run_text(cluster3(R"("unclean.leader.election.enable": true)", faults));
+    CHECK(on.summary.unclean_elections == 3);
+    CHECK(on.summary.offline_partition_s < off.summary.offline_partition_s);
+}
+
+TEST_CASE("e2e: a controlled rolling restart moves leadership first and ends with every replica in sync") {
+    const auto r = run_text(cluster3("", R"({"at_s": 5, "action": "rolling_restart", "controlled": true, "wait_for_isr": true})"));
+    CHECK(r.summary.clean_elections >= 3);  // each broker's leaderships moved away
+    CHECK(r.summary.offline_partition_s == 0.0);
+    CHECK(r.summary.settled);
+    for (const auto& p : r.summary.partitions) CHECK(p.isr.size() == 3);
+}
+
+TEST_CASE("e2e: a paused broker is fenced after the session timeout and rejoins the ISR after it resumes") {
+    const auto r = run_text(cluster3("", R"({"at_s": 5, "action": "pause", "broker": 3, "for_s": 20})"));
+    bool fenced = false;
+    for (const auto& e : r.timeline) fenced = fenced || e.text.find("fenced broker 3") != std::string::npos;
+    CHECK(fenced);
+    CHECK(r.summary.isr_shrinks >= 1);
+    CHECK(r.summary.isr_expands >= 1);
+    CHECK(r.summary.settled);
+}
+
+TEST_CASE("e2e: preferred leader election brings leadership back to the first replica") {
+    const auto r = run_text(R"({"name": "t", "duration_s": 400, "cluster": {"brokers": 3,
+        "config": {"leader.imbalance.check.interval.seconds": 60}},
+      "topics": [{"name": "orders", "partitions": 3, "replication_factor": 3}],
+      "faults": [{"at_s": 5, "action": "crash", "broker": 1, "for_s": 20}]})");
+    CHECK(r.summary.preferred_elections >= 1);
+    const auto& p = led_by(r.summary, 1);
+    CHECK(p.leader == 1);
+}
