@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -75,8 +76,49 @@ inline Note make_note(NoteKind kind, TopicPartition tp = {}, std::int64_t a = 0,
     return Note{kind, tp, a, b, c, d, std::move(list), std::move(list2)};
 }
 
+// Ground truth for the ledger (monitor/ledger.hpp), emitted by producers.
+// Records are numbered per (producer, partition) in send order (RecordBatch::first_record).
+// Records `first_record .. first_record + count - 1` of `producer` on `tp` were
+// handed to the producer by the application (KafkaProducer.send). Every record
+// appears in exactly one RecordsSentEffect, before its outcome.
+struct RecordsSentEffect {
+    std::int32_t producer = -1;
+    TopicPartition tp;
+    std::int64_t first_record = 0;
+    std::int32_t count = 0;
+    std::vector<std::int32_t> keys;  // key index per record, -1 for a null key
+};
+
+// The final fate of records first_record .. first_record + count - 1 (one
+// producer batch, or one record that never reached a batch), emitted once.
+struct RecordsOutcomeEffect {
+    enum class Outcome : std::uint8_t {
+        acked,    // the producer saw success (acks=1 / all)
+        failed,   // the producer saw a final error
+        unknown,  // acks=0: sent, never answered
+    };
+    // Why a failed batch failed (the Java client's exception).
+    enum class Failure : std::uint8_t {
+        none,
+        broker_error,      // a non-retriable error from the broker (error says which)
+        retries_exhausted, // a retriable error after `retries` retries
+        delivery_timeout,  // TimeoutException: delivery.timeout.ms since batch creation
+        max_block,         // TimeoutException: blocked on buffer.memory for max.block.ms
+    };
+    std::int32_t producer = -1;
+    TopicPartition tp;
+    std::int64_t first_record = 0;
+    std::int32_t count = 0;
+    Outcome outcome = Outcome::unknown;
+    Error error = Error::none;
+    Failure failure = Failure::none;
+    Offset base_offset = kUndefinedOffset;  // acked only
+    std::vector<std::int64_t> latency_ns;   // acked only: per record, send() to ack
+};
+
 using Effect = std::variant<SendEffect, SetTimerEffect, CancelTimerEffect, DiskAppendEffect,
-                            DiskTruncateEffect, ShutdownCompleteEffect, Note>;
+                            DiskTruncateEffect, ShutdownCompleteEffect, Note, RecordsSentEffect,
+                            RecordsOutcomeEffect>;
 
 class Outbox {
 public:
@@ -89,6 +131,8 @@ public:
     void disk_truncate(TopicPartition tp, Bytes length) { effects_.emplace_back(DiskTruncateEffect{tp, length}); }
     void note(Note n) { effects_.emplace_back(std::move(n)); }
     void shutdown_complete(bool clean) { effects_.emplace_back(ShutdownCompleteEffect{clean}); }
+    void records_sent(RecordsSentEffect e) { effects_.emplace_back(std::move(e)); }
+    void records_outcome(RecordsOutcomeEffect e) { effects_.emplace_back(std::move(e)); }
 
     std::vector<Effect>& effects() { return effects_; }
     const std::vector<Effect>& effects() const { return effects_; }

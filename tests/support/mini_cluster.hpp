@@ -4,6 +4,12 @@
 // `net_delay`; disk writes complete after `disk_delay`. A crashed broker
 // receives nothing and its timers are dropped; restart() builds a new Broker
 // on the same storage, as a process restart does.
+//
+// It may also host one Producer (add_producer): its messages, timers and
+// connection losses are wired like the brokers'; a send to a dead broker is
+// refused (the producer sees the connection lost), and a crash breaks the
+// producer's connection to that broker. Its ledger effects are collected in
+// `sent_effects` / `outcome_effects`.
 #pragma once
 
 #include <functional>
@@ -14,6 +20,7 @@
 #include "core/event_loop.hpp"
 #include "kafka/broker.hpp"
 #include "kafka/controller.hpp"
+#include "kafka/producer.hpp"
 
 namespace ks::test {
 
@@ -66,7 +73,30 @@ public:
     void crash(int b) {
         alive_[b] = false;
         ++incarnation_[b];
+        if (producer_) connection_lost(broker_node(BrokerId(b)));
     }
+
+    // Hosts a producer (node kFirstProducerNode + options.index) and starts it.
+    Producer& add_producer(ProducerOptions o, std::uint64_t seed = 1) {
+        o.self = NodeId(kFirstProducerNode + o.index);
+        if (o.bootstrap.empty()) {
+            for (int b = 1; b <= opt_.brokers; ++b) o.bootstrap.push_back(BrokerId(b));
+        }
+        producer_node_ = o.self;
+        producer_ = std::make_unique<Producer>(std::move(o), Rng(seed));
+        Outbox out;
+        producer_->start(loop_.now(), out);
+        apply(producer_node_, out);
+        return *producer_;
+    }
+    Producer* producer() { return producer_.get(); }
+    void set_producer_rate(double rate_per_s) {
+        Outbox out;
+        producer_->set_rate(rate_per_s, loop_.now(), out);
+        apply(producer_node_, out);
+    }
+    std::vector<RecordsSentEffect> sent_effects;
+    std::vector<RecordsOutcomeEffect> outcome_effects;
     void restart(int b) { start_broker(b); }
     void controlled_shutdown(int b) {
         Outbox out;
@@ -108,6 +138,15 @@ private:
         apply(broker_node(BrokerId(b)), out);
     }
 
+    // The producer's connection to `peer` broke (seen one network delay later).
+    void connection_lost(NodeId peer) {
+        loop_.schedule_after(opt_.net_delay, [this, peer] {
+            Outbox out;
+            producer_->on_connection_lost(loop_.now(), peer, out);
+            apply(producer_node_, out);
+        });
+    }
+
     bool node_alive(NodeId n) {
         if (n == controller_node() || n.value() >= kFirstProducerNode) return true;
         return alive_[n.value()];
@@ -125,6 +164,8 @@ private:
         Outbox out;
         if (to == controller_node()) {
             controller_.on_message(loop_.now(), from, m, out);
+        } else if (producer_ && to == producer_node_) {
+            producer_->on_message(loop_.now(), from, m, out);
         } else if (to.value() >= kFirstProducerNode) {
             if (const auto* r = std::get_if<ProduceResponse>(&m)) {
                 responses.push_back(*r);
@@ -133,7 +174,10 @@ private:
             return;
         } else {
             const int b = to.value();
-            if (!alive_[b] || incarnation_[b] != inc) return;
+            if (!alive_[b] || incarnation_[b] != inc) {
+                if (producer_ && from == producer_node_) connection_lost(to);  // refused
+                return;
+            }
             brokers_[b]->on_message(loop_.now(), from, m, out);
         }
         apply(to, out);
@@ -160,6 +204,10 @@ private:
                 });
             } else if (auto* n = std::get_if<Note>(&e)) {
                 notes.push_back(*n);
+            } else if (auto* rs = std::get_if<RecordsSentEffect>(&e)) {
+                sent_effects.push_back(std::move(*rs));
+            } else if (auto* ro = std::get_if<RecordsOutcomeEffect>(&e)) {
+                outcome_effects.push_back(std::move(*ro));
             } else if (std::holds_alternative<ShutdownCompleteEffect>(e)) {
                 const int b = self.value();
                 brokers_[b]->mark_clean_stop();
@@ -174,6 +222,8 @@ private:
         Outbox out;
         if (self == controller_node()) {
             controller_.on_timer(loop_.now(), key, out);
+        } else if (producer_ && self == producer_node_) {
+            producer_->on_timer(loop_.now(), key, out);
         } else {
             const int b = self.value();
             if (!alive_[b] || incarnation_[b] != inc) return;
@@ -191,6 +241,8 @@ private:
     std::map<int, int> incarnation_;
     std::map<std::pair<int, std::uint64_t>, TimerId> timers_;
     std::uint64_t correlation_ = 0;
+    std::unique_ptr<Producer> producer_;
+    NodeId producer_node_{-1};
 };
 
 }  // namespace ks::test

@@ -1,0 +1,340 @@
+// Producer: options, the application's workload and the accumulator
+// (KafkaProducer.doSend, RecordAccumulator.append). The sender half is in
+// producer_sender.cpp.
+#include "kafka/producer.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/assert.hpp"
+#include "core/distribution.hpp"
+#include "kafka/partitioner_round_robin.hpp"
+#include "kafka/partitioner_weighted.hpp"
+
+namespace ks::kafka {
+
+namespace {
+
+WeightedPartitionerOptions weighted_options(const PartitionerSpec& spec, std::int32_t partitions) {
+    WeightedPartitionerOptions o;
+    o.partition_count = partitions;
+    auto targets = [](const PartitionerRule& r) {
+        // Scale the (real) weights to integers, the smallest to 1000.
+        double lo = 1;
+        if (!r.weights.empty()) lo = *std::min_element(r.weights.begin(), r.weights.end());
+        std::vector<WeightedPartition> out;
+        for (std::size_t i = 0; i < r.partitions.size(); ++i) {
+            const double w = i < r.weights.size() ? r.weights[i] / lo : 1.0;
+            const auto iw = static_cast<std::int32_t>(std::clamp(std::llround(w * 1000), 1LL,
+                                                                 static_cast<long long>(kWeightMax)));
+            out.push_back(WeightedPartition{r.partitions[i], iw});
+        }
+        return out;
+    };
+    for (const PartitionerRule& r : spec.rules) {
+        if (!r.key_from) {
+            o.default_partitions = targets(r);  // the catch-all rule (last)
+            break;
+        }
+        WeightedRule w;
+        w.key_ranges.push_back(KeyRange{*r.key_from, *r.key_to});
+        w.partitions = targets(r);
+        o.rules.push_back(std::move(w));
+    }
+    return o;
+}
+
+}  // namespace
+
+Producer::Producer(ProducerOptions options, Rng rng)
+    : opt_(std::move(options)),
+      workload_rng_(rng.fork("workload")),
+      partition_rng_(rng.fork("partitioner")),
+      backoff_rng_(rng.fork("backoff")),
+      builtin_(std::max(1, opt_.batch_size)),
+      latency_(opt_.builtin),
+      rate_per_s_(opt_.rate_per_s),
+      producer_id_(opt_.producer_id_base + opt_.index) {
+    KS_ASSERT_GE(opt_.partitions, 1);
+    KS_ASSERT(!opt_.bootstrap.empty());
+    KS_ASSERT(opt_.acks == 0 || opt_.acks == 1 || opt_.acks == -1);
+    KS_ASSERT_GE(opt_.max_in_flight, 1);
+    KS_ASSERT(!opt_.idempotence || opt_.acks == -1);
+    KS_ASSERT(opt_.arrival_tick > Duration::zero());
+    parts_ = std::vector<PartState>(static_cast<std::size_t>(opt_.partitions));
+    if (opt_.keys.kind == KeySpec::Kind::zipf) zipf_.emplace(opt_.keys.count, opt_.keys.zipf_exponent);
+    if (opt_.partitioner.kind == PartitionerSpec::Kind::weighted) {
+        custom_ = std::make_unique<WeightedPartitioner>(weighted_options(opt_.partitioner, opt_.partitions));
+    } else if (opt_.round_robin_class || opt_.partitioner.kind == PartitionerSpec::Kind::round_robin) {
+        custom_ = std::make_unique<RoundRobinPartitioner>();
+    }
+}
+
+Producer::~Producer() = default;
+
+void Producer::start(Instant now, Outbox& out) {
+    request_metadata(now, out);
+    out.set_timer(timer_key(kMetadataRefresh), now + opt_.metadata_max_age);
+    next_arrival_ = rate_per_s_ > 0 ? now + next_gap() : Instant::max();
+    schedule_arrival(now, out);
+}
+
+void Producer::set_rate(double rate_per_s, Instant now, Outbox& out) {
+    KS_ASSERT_GE(rate_per_s, 0.0);
+    generate_arrivals(now, out);  // the old rate holds until now
+    rate_per_s_ = rate_per_s;
+    next_arrival_ = rate_per_s_ > 0 ? now + next_gap() : Instant::max();
+    schedule_arrival(now, out);
+    run_sender(now, out);
+}
+
+void Producer::send(Instant now, std::optional<std::int64_t> key, Bytes value_bytes, Outbox& out) {
+    app_send(now, key ? static_cast<std::int32_t>(*key) : -1, value_bytes, out);
+    run_sender(now, out);
+}
+
+// ---- the application ----------------------------------------------------------------------
+
+Duration Producer::next_gap() {
+    KS_ASSERT_GT(rate_per_s_, 0.0);
+    const double mean_ns = 1e9 / rate_per_s_;
+    const double gap = opt_.arrival == ArrivalProcess::poisson ? workload_rng_.exponential(mean_ns) : mean_ns;
+    return ns(std::max<std::int64_t>(1, std::llround(gap)));
+}
+
+std::int32_t Producer::draw_key() {
+    switch (opt_.keys.kind) {
+        case KeySpec::Kind::none:
+            return -1;
+        case KeySpec::Kind::uniform:
+            return static_cast<std::int32_t>(workload_rng_.uniform_u64(static_cast<std::uint64_t>(opt_.keys.count)));
+        case KeySpec::Kind::zipf:
+            return static_cast<std::int32_t>(zipf_->sample(workload_rng_) - 1);
+        case KeySpec::Kind::sequential: {
+            const auto k = static_cast<std::int32_t>(sequential_key_ % opt_.keys.count);
+            ++sequential_key_;
+            return k;
+        }
+    }
+    KS_UNREACHABLE("producer: key kind");
+}
+
+void Producer::generate_arrivals(Instant now, Outbox& out) {
+    while (next_arrival_ <= now) {
+        const std::int32_t key = draw_key();
+        const auto value = static_cast<Bytes>(std::llround(sample(opt_.value_bytes, workload_rng_)));
+        app_send(next_arrival_, key, std::max<Bytes>(0, value), out);
+        next_arrival_ += next_gap();
+    }
+}
+
+void Producer::schedule_arrival(Instant now, Outbox& out) {
+    if (next_arrival_ == Instant::max()) {
+        if (arrival_timer_ != Instant::max()) out.cancel_timer(timer_key(kArrival));
+        arrival_timer_ = Instant::max();
+        return;
+    }
+    const Instant when = std::max(next_arrival_, now + opt_.arrival_tick);
+    if (when != arrival_timer_) out.set_timer(timer_key(kArrival), when);
+    arrival_timer_ = when;
+}
+
+void Producer::app_send(Instant at, std::int32_t key, Bytes value_bytes, Outbox& out) {
+    ++stats_.sent;
+    // Behind a blocked send() the application waits: keep its order.
+    if (blocked_.empty() && try_append(at, at, key, value_bytes)) return;
+    ++stats_.blocked;
+    if (blocked_.size() >= opt_.blocked_records_max) {
+        fail_blocked(Blocked{at, key, value_bytes}, out);  // the backlog limit: fail at once
+        return;
+    }
+    blocked_.push_back(Blocked{at, key, value_bytes});
+}
+
+void Producer::drain_blocked(Instant now, Outbox& out) {
+    while (!blocked_.empty()) {
+        const Blocked b = blocked_.front();
+        if (b.at + opt_.max_block <= now) {
+            blocked_.pop_front();
+            fail_blocked(b, out);
+            continue;
+        }
+        if (!try_append(b.at, now, b.key, b.value_bytes)) return;
+        blocked_.pop_front();
+    }
+}
+
+// KafkaProducer.doSend's TimeoutException from BufferPool.allocate: the record
+// has a partition (chosen before the allocation) and a record number there.
+void Producer::fail_blocked(const Blocked& b, Outbox& out) {
+    ++stats_.block_timeouts;
+    ++stats_.failed;
+    const std::int32_t p = choose_partition(b.key, record_bytes(b.key, b.value_bytes));
+    PartState& ps = parts_[static_cast<std::size_t>(p)];
+    const std::int64_t record = ps.next_record++;
+    note_sent(p, record, b.key);
+    flush_sent(out);  // the ledger sees the record before its outcome
+    RecordsOutcomeEffect e;
+    e.producer = opt_.index;
+    e.tp = TopicPartition{opt_.topic, p};
+    e.first_record = record;
+    e.count = 1;
+    e.outcome = RecordsOutcomeEffect::Outcome::failed;
+    e.error = Error::request_timed_out;
+    e.failure = RecordsOutcomeEffect::Failure::max_block;
+    out.records_outcome(std::move(e));
+}
+
+// ---- the accumulator ----------------------------------------------------------------------
+
+Bytes Producer::record_bytes(std::int32_t key, Bytes value_bytes) const {
+    const Bytes key_len = key < 0 ? 0 : static_cast<Bytes>(record_key(key).size());
+    return value_bytes + key_len + opt_.record_overhead_bytes;
+}
+
+TopicPartitionsView Producer::view() const {
+    return TopicPartitionsView{opt_.topic_name, opt_.partitions, available_};
+}
+
+bool Producer::fits(std::int32_t partition, Bytes rec) const {
+    const auto& q = parts_[static_cast<std::size_t>(partition)].queue;
+    if (q.empty() || q.back()->closed) return false;
+    return q.back()->size_bytes + rec <= opt_.batch_size;
+}
+
+// ProducerBatch.isFull for the deque's last batch; true when there is none.
+bool Producer::last_batch_full(std::int32_t partition) const {
+    const auto& q = parts_[static_cast<std::size_t>(partition)].queue;
+    return q.empty() || q.back()->closed || q.back()->size_bytes >= opt_.batch_size;
+}
+
+// The partition of the next record (KafkaProducer.partition), without appending.
+std::int32_t Producer::choose_partition(std::int32_t key, Bytes rec) {
+    const TopicPartitionsView v = view();
+    std::string key_text;
+    std::optional<KeyBytes> key_bytes;
+    if (key >= 0) {
+        key_text = record_key(key);
+        key_bytes = as_key_bytes(key_text);
+    }
+    if (custom_) {
+        return partition_for_send(*custom_, key_bytes, v, random_,
+                                  [&](std::int32_t p) { return !fits(p, rec); });
+    }
+    if (key_bytes && !opt_.ignore_keys) return partition_for_key(*key_bytes, opt_.partitions);
+    return builtin_.peek_current_partition(v, random_);
+}
+
+bool Producer::try_append(Instant at, Instant created, std::int32_t key, Bytes value_bytes) {
+    const Bytes rec = record_bytes(key, value_bytes);
+    const bool sticky = !custom_ && (key < 0 || opt_.ignore_keys);
+    if (!sticky) return append_to(choose_partition(key, rec), at, created, key, rec);
+    // RecordAccumulator.append with the built-in partitioner (partitioner_builtin.hpp's protocol).
+    const TopicPartitionsView v = view();
+    std::int32_t p = -1;
+    for (int round = 0;; ++round) {
+        KS_ASSERT_LT(round, 8);
+        p = builtin_.peek_current_partition(v, random_);
+        if (last_batch_full(p) && builtin_.complete_deferred_switch(true, v, random_)) continue;
+        if (!fits(p, rec) && !last_batch_full(p)) {
+            parts_[static_cast<std::size_t>(p)].queue.back()->closed = true;
+            if (builtin_.complete_deferred_switch(true, v, random_)) continue;
+        }
+        break;
+    }
+    if (!append_to(p, at, created, key, rec)) return false;
+    builtin_.update_partition_info(rec, last_batch_full(p), v, random_);
+    return true;
+}
+
+bool Producer::append_to(std::int32_t partition, Instant at, Instant created, std::int32_t key, Bytes rec) {
+    KS_ASSERT(partition >= 0 && partition < opt_.partitions);
+    PartState& ps = parts_[static_cast<std::size_t>(partition)];
+    if (!fits(partition, rec)) {
+        if (!ps.queue.empty()) ps.queue.back()->closed = true;
+        // BufferPool.allocate: a batch takes max(batch.size, its first record).
+        const Bytes need = std::max<Bytes>(opt_.batch_size, rec + opt_.batch_overhead_bytes);
+        if (buffer_used_ + need > opt_.buffer_memory) return false;
+        buffer_used_ += need;
+        auto b = std::make_unique<ProducerBatch>();
+        b->tp = TopicPartition{opt_.topic, partition};
+        b->first_record = ps.next_record;
+        b->size_bytes = opt_.batch_overhead_bytes;
+        b->allocated_bytes = need;
+        b->created = created;
+        ps.queue.push_back(std::move(b));
+        ps.ever_had_queue = true;
+    }
+    ProducerBatch& b = *ps.queue.back();
+    ++b.count;
+    b.size_bytes += rec;
+    b.send_times.push_back(at);
+    note_sent(partition, ps.next_record++, key);
+    return true;
+}
+
+void Producer::note_sent(std::int32_t partition, std::int64_t record, std::int32_t key) {
+    auto [it, fresh] = pending_sent_.try_emplace(partition);
+    RecordsSentEffect& e = it->second;
+    if (fresh) {
+        e.producer = opt_.index;
+        e.tp = TopicPartition{opt_.topic, partition};
+        e.first_record = record;
+    }
+    KS_ASSERT_EQ(e.first_record + e.count, record);  // contiguous within a call
+    ++e.count;
+    e.keys.push_back(key);
+}
+
+void Producer::flush_sent(Outbox& out) {
+    for (auto& [p, e] : pending_sent_) out.records_sent(std::move(e));
+    pending_sent_.clear();
+}
+
+// ---- introspection ------------------------------------------------------------------------
+
+std::size_t Producer::queued_batches(std::int32_t partition) const {
+    return parts_.at(static_cast<std::size_t>(partition)).queue.size();
+}
+
+std::int32_t Producer::in_flight_requests(BrokerId broker) const {
+    auto it = in_flight_per_broker_.find(broker);
+    return it == in_flight_per_broker_.end() ? 0 : it->second;
+}
+
+bool Producer::idle() const {
+    if (!blocked_.empty() || !in_flight_.empty()) return false;
+    for (const auto& ps : parts_) {
+        if (!ps.queue.empty()) return false;
+    }
+    return true;
+}
+
+std::optional<BrokerId> Producer::leader_of(std::int32_t partition) const {
+    const BrokerId l = parts_.at(static_cast<std::size_t>(partition)).leader;
+    if (l.value() < 0) return std::nullopt;
+    return l;
+}
+
+void Producer::check_invariants() const {
+    Bytes allocated = 0;
+    for (const auto& ps : parts_) {
+        std::int64_t prev_end = -1;
+        for (const auto& b : ps.queue) {
+            KS_ASSERT_EQ(static_cast<std::size_t>(b->count), b->send_times.size());
+            KS_ASSERT_GT(b->count, 0);
+            KS_ASSERT_GT(b->first_record, prev_end - 1);  // ascending record numbers
+            prev_end = b->first_record + b->count;
+            allocated += b->allocated_bytes;
+        }
+        KS_ASSERT_GE(ps.in_flight_batches, 0);
+    }
+    for (const auto& [c, f] : in_flight_) {
+        for (const auto& b : f.batches) allocated += b->allocated_bytes;
+    }
+    KS_ASSERT_EQ(allocated, buffer_used_);
+    KS_ASSERT_LE(buffer_used_, opt_.buffer_memory);
+    for (const auto& [b, n] : in_flight_per_broker_) KS_ASSERT_LE(n, opt_.max_in_flight);
+}
+
+}  // namespace ks::kafka

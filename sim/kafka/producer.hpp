@@ -1,0 +1,275 @@
+// Producer: one Kafka producer client and the application feeding it, as a
+// deterministic state machine (like Broker: inputs are messages, timers and
+// connection losses with the current time; outputs are effects in an Outbox).
+//
+// Mirrors the Java client's producer/internals:
+//   KafkaProducer.doSend   the application's send(): partition choice
+//                          (partitioner.hpp's four cases), buffer.memory
+//                          blocking up to max.block.ms;
+//   RecordAccumulator      per-partition deques of ProducerBatch, batch.size
+//                          and linger.ms, the BuiltInPartitioner drive
+//                          (partitioner_builtin.hpp), ready() / drain() /
+//                          expiredBatches() / reenqueue();
+//   Sender                 one ProduceRequest per leader per drain (one batch
+//                          per partition, max.request.size), at most
+//                          max.in.flight.requests.per.connection per broker,
+//                          request.timeout.ms (the connection is closed and
+//                          every request on it fails), retries with
+//                          retry.backoff.ms growing exponentially to
+//                          retry.backoff.max.ms with ±20% jitter (KIP-580,
+//                          Kafka 3.7+), delivery.timeout.ms from batch
+//                          creation, acks 0 / 1 / all;
+//   TransactionManager     the idempotent producer (KIP-98): a producer id,
+//                          per-partition sequences assigned at the first
+//                          drain and kept by retries; a retried batch is sent
+//                          only when it is the lowest incomplete one of its
+//                          partition (RecordAccumulator.shouldStopDrainBatchesForPartition).
+//   Metadata               MetadataRequest to a live broker: at start, on
+//                          invalid-metadata errors, timeouts and connection
+//                          losses, for partitions without a leader, and every
+//                          metadata.max.age.ms.
+//
+// Idempotence, simplified but faithful (TransactionManager.canRetry /
+// handleFailedBatch / bumpIdempotentEpochAndResetIdIfNeeded, Kafka 3.x): an
+// OUT_OF_ORDER_SEQUENCE_NUMBER is retried; when the failing batch is the next
+// expected one (its base sequence = last acked + 1, a real gap, e.g. after an
+// unclean election) or a batch that was sent fails finally (a hole in the
+// sequence), an epoch bump is required. The bump waits until no request is in
+// flight, then takes a new producer id (kafkasim's brokers keep no epochs, and
+// a fresh id is what a bumped epoch means to them: sequences start again),
+// restarts every partition's sequence at 0 and renumbers the queued batches
+// at their next drain. Without idempotence nothing stops a retry after a
+// timeout from writing a batch twice, nor (with more than one request in
+// flight) a retry from landing after later batches.
+//
+// Simplifications: arrivals are generated in bulk — the workload timer fires
+// at most every arrival_tick and appends every record that arrived since, each
+// with its true send() instant (its latency counts from there; its batch's
+// linger from there). A batch in flight is failed at delivery.timeout.ms only
+// when its request completes or times out (Kafka expires it earlier from
+// getExpiredInflightBatches); request.timeout.ms <= delivery.timeout.ms bounds
+// the difference. Timeouts fail with Error::request_timed_out and a Failure
+// reason in the outcome.
+//
+// Ledger effects: RecordsSentEffect for the records appended during one call
+// (one per partition and call, keys included), RecordsOutcomeEffect once per
+// batch when its fate is final (acks=0: unknown, as soon as it is sent).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/rng.hpp"
+#include "kafka/outbox.hpp"
+#include "kafka/partitioner.hpp"
+#include "kafka/partitioner_builtin.hpp"
+#include "kafka/producer_batch.hpp"
+#include "kafkasim/scenario.hpp"
+
+namespace ks::kafka {
+
+struct ProducerOptions {
+    // ---- identity ----
+    std::int32_t index = 0;            // the scenario's producer index (ledger identity)
+    NodeId self{kFirstProducerNode};   // this client's node
+    TopicIndex topic = 0;
+    std::string topic_name = "topic";  // for the partitioners' per-topic state
+    std::int32_t partitions = 1;       // the topic's partition count
+    std::vector<BrokerId> bootstrap;   // bootstrap.servers; non-empty
+    // ---- the application ----
+    double rate_per_s = 1000;
+    ArrivalProcess arrival = ArrivalProcess::poisson;
+    DistSpec value_bytes = DistSpec::constant(512);
+    KeySpec keys;
+    PartitionerSpec partitioner;
+    // ---- Kafka producer configs ----
+    std::int32_t acks = -1;                        // acks: 0, 1, -1 (all)
+    Duration linger = ms(5);                       // linger.ms
+    std::int32_t batch_size = 16384;               // batch.size
+    Bytes buffer_memory = 33554432;                // buffer.memory
+    Duration max_block = ms(60000);                // max.block.ms
+    std::int32_t max_in_flight = 5;                // max.in.flight.requests.per.connection
+    Bytes max_request_size = 1048576;              // max.request.size
+    Duration request_timeout = ms(30000);          // request.timeout.ms
+    Duration delivery_timeout = ms(120000);        // delivery.timeout.ms
+    std::int32_t retries = 2147483647;             // retries
+    Duration retry_backoff = ms(100);              // retry.backoff.ms
+    Duration retry_backoff_max = ms(1000);         // retry.backoff.max.ms
+    bool idempotence = true;                       // enable.idempotence (already reconciled)
+    bool round_robin_class = false;                // partitioner.class = RoundRobinPartitioner
+    bool ignore_keys = false;                      // partitioner.ignore.keys
+    PartitionerConfig builtin;                     // partitioner.adaptive.* / availability.timeout.ms
+    Duration metadata_max_age = ms(300000);        // metadata.max.age.ms
+    // ---- model ----
+    Duration arrival_tick = ms(1);            // arrivals are appended at most this late
+    Bytes record_overhead_bytes = 10;         // DefaultRecord framing per record
+    Bytes batch_overhead_bytes = 61;          // RecordBatch header
+    std::size_t blocked_records_max = 1 << 20;  // application backlog while blocked (limit)
+    std::int64_t producer_id_base = 1000;     // producer id = base + index (+ stride per bump)
+    std::int64_t producer_id_stride = 1'000'000;
+};
+
+// The options from a scenario's ProducerSpec: from_spec in scenario/producer_options.hpp.
+
+// Counters the monitor reads (the Java client's metric names in comments).
+struct ProducerStats {
+    std::int64_t sent = 0;              // records given to send()
+    std::int64_t acked = 0;
+    std::int64_t failed = 0;
+    std::int64_t unknown = 0;           // acks=0
+    std::int64_t retries = 0;           // record-retry-total counts records; this counts batches
+    std::int64_t requests = 0;          // produce requests sent
+    std::int64_t batches_sent = 0;      // batch sends, retries included
+    std::int64_t request_timeouts = 0;
+    std::int64_t metadata_requests = 0;
+    std::int64_t epoch_bumps = 0;
+    std::int64_t blocked = 0;           // records that had to wait for buffer.memory
+    std::int64_t block_timeouts = 0;    // records failed after max.block.ms
+};
+
+class Producer {
+public:
+    Producer(ProducerOptions options, Rng rng);
+    ~Producer();
+    Producer(const Producer&) = delete;
+    Producer& operator=(const Producer&) = delete;
+
+    // Sends the first MetadataRequest and starts the application's arrivals.
+    void start(Instant now, Outbox& out);
+    // ProduceResponse and MetadataResponse; anything else is ignored.
+    void on_message(Instant now, NodeId from, const Message& m, Outbox& out);
+    void on_timer(Instant now, std::uint64_t key, Outbox& out);
+    // The connection to `peer` broke: its requests fail with NETWORK_EXCEPTION.
+    void on_connection_lost(Instant now, NodeId peer, Outbox& out);
+    // The producer_rate fault: the application's new rate (0 pauses it).
+    void set_rate(double rate_per_s, Instant now, Outbox& out);
+    // The application calls send() once, now (tests and scripted workloads).
+    // key: a key index or nullopt (null key).
+    void send(Instant now, std::optional<std::int64_t> key, Bytes value_bytes, Outbox& out);
+
+    const ProducerOptions& options() const { return opt_; }
+    const ProducerStats& stats() const { return stats_; }
+    double rate_per_s() const { return rate_per_s_; }
+    std::int64_t producer_id() const { return producer_id_; }
+    Bytes buffer_used() const { return buffer_used_; }
+    std::size_t blocked_records() const { return blocked_.size(); }
+    std::size_t queued_batches(std::int32_t partition) const;
+    std::int32_t in_flight_requests(BrokerId broker) const;
+    std::int32_t in_flight_requests() const { return static_cast<std::int32_t>(in_flight_.size()); }
+    // Nothing queued, blocked or in flight: every record sent so far has an outcome.
+    bool idle() const;
+    std::optional<BrokerId> leader_of(std::int32_t partition) const;
+    void check_invariants() const;
+
+    enum TimerKind : std::uint64_t { kArrival = 1, kWake, kRequestTimeout, kMetadataTimeout, kMetadataRefresh };
+    static std::uint64_t timer_key(TimerKind kind, std::uint64_t id = 0) { return (kind << 56) | id; }
+
+private:
+    struct PartState {
+        std::deque<std::unique_ptr<ProducerBatch>> queue;
+        std::int64_t next_record = 0;        // the partition record sequence of the next append
+        std::int32_t next_sequence = 0;      // idempotence: the next base sequence to assign
+        std::int32_t last_acked_sequence = -1;
+        std::set<std::int32_t> incomplete;   // base sequences sent, not final
+        std::int32_t in_flight_batches = 0;
+        bool ever_had_queue = false;
+        BrokerId leader{-1};
+        LeaderEpoch leader_epoch = kNoEpoch;
+    };
+    struct InFlight {
+        BrokerId broker;
+        std::vector<std::unique_ptr<ProducerBatch>> batches;
+    };
+    struct Blocked {
+        Instant at;
+        std::int32_t key;
+        Bytes value_bytes;
+    };
+
+    // ---- application and accumulator (producer.cpp) ----
+    void generate_arrivals(Instant now, Outbox& out);
+    void schedule_arrival(Instant now, Outbox& out);
+    Duration next_gap();
+    std::int32_t draw_key();
+    void app_send(Instant at, std::int32_t key, Bytes value_bytes, Outbox& out);
+    bool try_append(Instant at, Instant created, std::int32_t key, Bytes value_bytes);
+    std::int32_t choose_partition(std::int32_t key, Bytes record_bytes);
+    bool append_to(std::int32_t partition, Instant at, Instant created, std::int32_t key, Bytes record_bytes);
+    bool fits(std::int32_t partition, Bytes record_bytes) const;
+    bool last_batch_full(std::int32_t partition) const;
+    void note_sent(std::int32_t partition, std::int64_t record, std::int32_t key);
+    void flush_sent(Outbox& out);
+    void drain_blocked(Instant now, Outbox& out);
+    void fail_blocked(const Blocked& b, Outbox& out);
+    TopicPartitionsView view() const;
+    Bytes record_bytes(std::int32_t key, Bytes value_bytes) const;
+
+    // ---- sender (producer_sender.cpp) ----
+    void run_sender(Instant now, Outbox& out);
+    void expire_batches(Instant now, Outbox& out);
+    bool sendable(const PartState& ps, Instant now, Instant& next_check) const;
+    bool drain_once(Instant now, Outbox& out);
+    void send_request(Instant now, BrokerId broker, std::vector<std::unique_ptr<ProducerBatch>> batches, Outbox& out);
+    void complete_batch(Instant now, std::unique_ptr<ProducerBatch> b, Error e, Offset base, Outbox& out);
+    void finish_batch(std::unique_ptr<ProducerBatch> b, RecordsOutcomeEffect::Outcome outcome, Error e,
+                      RecordsOutcomeEffect::Failure failure, Offset base, Instant now, Outbox& out);
+    void reenqueue(Instant now, std::unique_ptr<ProducerBatch> b);
+    void fail_request(Instant now, std::uint64_t correlation, Error e, Outbox& out);
+    void maybe_bump_epoch();
+    void handle_produce_response(Instant now, const ProduceResponse& r, Outbox& out);
+    void handle_metadata_response(Instant now, const MetadataResponse& r, Outbox& out);
+    void request_metadata(Instant now, Outbox& out);
+    void send_metadata_request(Instant now, Outbox& out);
+    void set_wake(Instant when, Outbox& out);
+    void update_load_stats();
+    Duration backoff(std::int32_t attempts);
+
+    ProducerOptions opt_;
+    Rng workload_rng_;
+    Rng partition_rng_;
+    Rng backoff_rng_;
+    RngRandomSource random_{partition_rng_};
+    std::optional<ZipfSampler> zipf_;
+    std::unique_ptr<Partitioner> custom_;  // partitioner.class or the scenario's weighted one
+    BuiltInPartitioner builtin_;
+    NodeLatencyTracker latency_;
+
+    double rate_per_s_;
+    Instant next_arrival_ = Instant::max();
+    Instant arrival_timer_ = Instant::max();
+    std::int64_t sequential_key_ = 0;
+
+    std::vector<PartState> parts_;
+    std::vector<std::int32_t> available_;  // partitions with a known leader, ascending
+    std::vector<BrokerId> live_brokers_;
+    std::deque<Blocked> blocked_;
+    Bytes buffer_used_ = 0;
+    std::map<std::int32_t, RecordsSentEffect> pending_sent_;  // by partition, flushed per call
+
+    std::map<std::uint64_t, InFlight> in_flight_;   // by correlation
+    std::map<BrokerId, std::int32_t> in_flight_per_broker_;
+    std::uint64_t next_correlation_ = 1;
+    std::int32_t drain_index_ = 0;
+    Instant wake_at_ = Instant::max();
+
+    std::int64_t producer_id_;
+    bool epoch_bump_required_ = false;
+
+    // metadata
+    bool metadata_in_flight_ = false;
+    std::uint64_t metadata_correlation_ = 0;
+    BrokerId metadata_broker_{-1};
+    std::size_t metadata_node_index_ = 0;
+    bool metadata_wanted_ = false;
+    Instant metadata_not_before_ = Instant::zero();
+
+    ProducerStats stats_;
+};
+
+}  // namespace ks::kafka

@@ -1,0 +1,468 @@
+// Producer: the sender half — ready / drain / send (Sender.sendProducerData,
+// RecordAccumulator.ready and drain), responses, timeouts, retries, the
+// idempotent producer's sequence bookkeeping (TransactionManager) and metadata.
+#include <algorithm>
+#include <cmath>
+
+#include "core/assert.hpp"
+#include "kafka/producer.hpp"
+
+namespace ks::kafka {
+
+namespace {
+
+// Errors after which the Java client asks for fresh metadata
+// (InvalidMetadataException subclasses, plus disconnections and timeouts).
+bool invalidates_metadata(Error e) {
+    switch (e) {
+        case Error::not_leader_or_follower:
+        case Error::leader_not_available:
+        case Error::unknown_topic_or_partition:
+        case Error::fenced_leader_epoch:
+        case Error::unknown_leader_epoch:
+        case Error::network_exception:
+        case Error::request_timed_out:
+        case Error::broker_not_available:
+            return true;
+        default:
+            return false;
+    }
+}
+
+}  // namespace
+
+// ---- inputs -----------------------------------------------------------------------------------
+
+void Producer::on_message(Instant now, NodeId from, const Message& m, Outbox& out) {
+    (void)from;
+    if (const auto* r = std::get_if<ProduceResponse>(&m)) {
+        handle_produce_response(now, *r, out);
+    } else if (const auto* md = std::get_if<MetadataResponse>(&m)) {
+        handle_metadata_response(now, *md, out);
+    }
+    run_sender(now, out);
+}
+
+void Producer::on_timer(Instant now, std::uint64_t key, Outbox& out) {
+    const auto kind = static_cast<TimerKind>(key >> 56);
+    const std::uint64_t id = key & ((std::uint64_t{1} << 56) - 1);
+    switch (kind) {
+        case kArrival:
+            arrival_timer_ = Instant::max();
+            generate_arrivals(now, out);
+            schedule_arrival(now, out);
+            break;
+        case kWake:
+            wake_at_ = Instant::max();
+            break;
+        case kRequestTimeout: {
+            auto it = in_flight_.find(id);
+            if (it == in_flight_.end()) break;
+            // NetworkClient.handleTimedOutRequests: the connection is closed, so
+            // every request on it fails; the expired one with REQUEST_TIMED_OUT.
+            const BrokerId broker = it->second.broker;
+            ++stats_.request_timeouts;
+            fail_request(now, id, Error::request_timed_out, out);
+            std::vector<std::uint64_t> others;
+            for (const auto& [c, f] : in_flight_) {
+                if (f.broker == broker) others.push_back(c);
+            }
+            for (std::uint64_t c : others) fail_request(now, c, Error::network_exception, out);
+            break;
+        }
+        case kMetadataTimeout:
+            if (metadata_in_flight_ && id == metadata_correlation_) {
+                metadata_in_flight_ = false;
+                metadata_wanted_ = true;
+            }
+            break;
+        case kMetadataRefresh:
+            if (id == 0) {  // metadata.max.age.ms
+                metadata_wanted_ = true;
+                out.set_timer(timer_key(kMetadataRefresh), now + opt_.metadata_max_age);
+            }
+            break;
+        default:
+            KS_UNREACHABLE("producer: unknown timer kind");
+    }
+    run_sender(now, out);
+}
+
+void Producer::on_connection_lost(Instant now, NodeId peer, Outbox& out) {
+    if (!is_broker_node(peer)) return;
+    const BrokerId broker(peer.value());
+    std::vector<std::uint64_t> lost;
+    for (const auto& [c, f] : in_flight_) {
+        if (f.broker == broker) lost.push_back(c);
+    }
+    for (std::uint64_t c : lost) fail_request(now, c, Error::network_exception, out);
+    if (metadata_in_flight_ && metadata_broker_ == broker) {
+        metadata_in_flight_ = false;
+        out.cancel_timer(timer_key(kMetadataTimeout, metadata_correlation_));
+        metadata_wanted_ = true;
+    }
+    run_sender(now, out);
+}
+
+// ---- the sender loop --------------------------------------------------------------------------
+
+void Producer::run_sender(Instant now, Outbox& out) {
+    drain_blocked(now, out);
+    flush_sent(out);  // the ledger sees records before any outcome
+    expire_batches(now, out);
+    maybe_bump_epoch();
+    if (!custom_ && (opt_.keys.kind == KeySpec::Kind::none || opt_.ignore_keys)) update_load_stats();
+    while (drain_once(now, out)) {
+    }
+    // When to look again: linger and backoff ends, delivery and block timeouts.
+    Instant next = Instant::max();
+    auto consider = [&](Instant t) {
+        if (t > now) next = std::min(next, t);
+    };
+    bool leaderless_data = false;
+    for (const PartState& ps : parts_) {
+        if (ps.queue.empty()) continue;
+        Instant check = Instant::max();
+        (void)sendable(ps, now, check);
+        consider(check);
+        consider(ps.queue.front()->created + opt_.delivery_timeout);
+        leaderless_data = leaderless_data || ps.leader.value() < 0;
+    }
+    if (!blocked_.empty()) consider(blocked_.front().at + opt_.max_block);
+    if (leaderless_data) metadata_wanted_ = true;
+    if (metadata_wanted_ && !metadata_in_flight_) {
+        if (now >= metadata_not_before_) {
+            send_metadata_request(now, out);
+        } else {
+            consider(metadata_not_before_);
+        }
+    }
+    set_wake(next, out);
+}
+
+void Producer::set_wake(Instant when, Outbox& out) {
+    if (when == wake_at_) return;
+    if (when == Instant::max()) {
+        out.cancel_timer(timer_key(kWake));
+    } else {
+        out.set_timer(timer_key(kWake), when);
+    }
+    wake_at_ = when;
+}
+
+// RecordAccumulator.expiredBatches: queued batches past delivery.timeout.ms.
+void Producer::expire_batches(Instant now, Outbox& out) {
+    for (PartState& ps : parts_) {
+        while (!ps.queue.empty() && ps.queue.front()->created + opt_.delivery_timeout <= now) {
+            auto b = std::move(ps.queue.front());
+            ps.queue.pop_front();
+            finish_batch(std::move(b), RecordsOutcomeEffect::Outcome::failed, Error::request_timed_out,
+                         RecordsOutcomeEffect::Failure::delivery_timeout, kUndefinedOffset, now, out);
+        }
+    }
+}
+
+// RecordAccumulator.ready for one partition's first batch; `next_check` gets
+// the instant it becomes ready by time alone (linger or backoff end).
+bool Producer::sendable(const PartState& ps, Instant now, Instant& next_check) const {
+    if (ps.queue.empty()) return false;
+    const ProducerBatch& b = *ps.queue.front();
+    if (b.retry && b.retry_at > now) {
+        next_check = std::min(next_check, b.retry_at);
+        return false;
+    }
+    if (ps.leader.value() < 0) return false;
+    if (opt_.max_in_flight == 1 && ps.in_flight_batches > 0) return false;  // guaranteeMessageOrder
+    if (opt_.idempotence) {
+        if (epoch_bump_required_) return false;
+        // shouldStopDrainBatchesForPartition: a retry goes only as the lowest incomplete batch.
+        if (b.base_sequence != kNoSequence &&
+            (ps.incomplete.empty() || b.base_sequence != *ps.incomplete.begin())) {
+            return false;
+        }
+    }
+    const bool full = ps.queue.size() > 1 || b.closed || b.size_bytes >= opt_.batch_size;
+    const Instant linger_end = b.created + opt_.linger;
+    if (full || b.retry || linger_end <= now || !blocked_.empty()) return true;
+    next_check = std::min(next_check, linger_end);
+    return false;
+}
+
+// RecordAccumulator.drain: one request per leader, one batch per partition,
+// partitions visited from a rotating start. Returns true iff a request went out.
+bool Producer::drain_once(Instant now, Outbox& out) {
+    std::map<BrokerId, std::vector<std::unique_ptr<ProducerBatch>>> requests;
+    std::map<BrokerId, Bytes> sizes;
+    const std::int32_t n = opt_.partitions;
+    for (std::int32_t i = 0; i < n; ++i) {
+        const std::int32_t p = (drain_index_ + i) % n;
+        PartState& ps = parts_[static_cast<std::size_t>(p)];
+        Instant ignored = Instant::max();
+        if (!sendable(ps, now, ignored)) continue;
+        const BrokerId broker = ps.leader;
+        const bool can_send = opt_.acks == 0 || in_flight_requests(broker) < opt_.max_in_flight;
+        latency_.update_node_latency_stats(broker.value(), now, can_send);
+        if (!can_send) continue;
+        auto& batches = requests[broker];
+        Bytes& size = sizes[broker];
+        if (!batches.empty() && size + ps.queue.front()->size_bytes > opt_.max_request_size) continue;
+        auto b = std::move(ps.queue.front());
+        ps.queue.pop_front();
+        b->closed = true;
+        if (opt_.idempotence && b->base_sequence == kNoSequence) {
+            b->producer_id = producer_id_;
+            b->base_sequence = ps.next_sequence;
+            KS_ASSERT_LT(static_cast<std::int64_t>(ps.next_sequence) + b->count, std::int64_t{1} << 31);
+            ps.next_sequence += b->count;
+            ps.incomplete.insert(b->base_sequence);
+        }
+        size += b->size_bytes;
+        batches.push_back(std::move(b));
+    }
+    drain_index_ = (drain_index_ + 1) % n;
+    bool sent = false;
+    for (auto& [broker, batches] : requests) {
+        if (batches.empty()) continue;
+        send_request(now, broker, std::move(batches), out);
+        sent = true;
+    }
+    return sent;
+}
+
+void Producer::send_request(Instant now, BrokerId broker, std::vector<std::unique_ptr<ProducerBatch>> batches,
+                            Outbox& out) {
+    const std::uint64_t correlation = next_correlation_++;
+    ProduceRequest r;
+    r.acks = opt_.acks;
+    r.timeout = opt_.request_timeout;
+    r.correlation = correlation;
+    for (auto& b : batches) {
+        ++b->attempts;
+        ++stats_.batches_sent;
+        ++parts_[static_cast<std::size_t>(b->tp.partition)].in_flight_batches;
+        RecordBatch rb;
+        rb.record_count = b->count;
+        rb.size_bytes = b->size_bytes;
+        rb.producer_id = b->producer_id;
+        rb.base_sequence = b->base_sequence;
+        rb.producer = opt_.index;
+        rb.first_record = b->first_record;
+        rb.created = b->created;
+        r.partitions.push_back(ProducePartition{b->tp, rb});
+    }
+    out.send(broker_node(broker), Message(std::move(r)));
+    ++stats_.requests;
+    if (opt_.acks == 0) {  // no response: done once sent, fate unknown
+        for (auto& b : batches) {
+            --parts_[static_cast<std::size_t>(b->tp.partition)].in_flight_batches;
+            finish_batch(std::move(b), RecordsOutcomeEffect::Outcome::unknown, Error::none,
+                         RecordsOutcomeEffect::Failure::none, kUndefinedOffset, now, out);
+        }
+        return;
+    }
+    in_flight_.emplace(correlation, InFlight{broker, std::move(batches)});
+    ++in_flight_per_broker_[broker];
+    out.set_timer(timer_key(kRequestTimeout, correlation), now + opt_.request_timeout);
+}
+
+// ---- completions ------------------------------------------------------------------------------
+
+void Producer::handle_produce_response(Instant now, const ProduceResponse& r, Outbox& out) {
+    auto it = in_flight_.find(r.correlation);
+    if (it == in_flight_.end()) return;  // the request already failed (timeout, disconnect)
+    InFlight f = std::move(it->second);
+    in_flight_.erase(it);
+    --in_flight_per_broker_[f.broker];
+    out.cancel_timer(timer_key(kRequestTimeout, r.correlation));
+    for (auto& b : f.batches) {
+        --parts_[static_cast<std::size_t>(b->tp.partition)].in_flight_batches;
+        Error e = Error::network_exception;  // a partition missing from the response
+        Offset base = kUndefinedOffset;
+        for (const auto& pr : r.partitions) {
+            if (pr.tp == b->tp) {
+                e = pr.error;
+                base = pr.base_offset;
+                break;
+            }
+        }
+        complete_batch(now, std::move(b), e, base, out);
+    }
+}
+
+void Producer::fail_request(Instant now, std::uint64_t correlation, Error e, Outbox& out) {
+    auto it = in_flight_.find(correlation);
+    KS_ASSERT(it != in_flight_.end());
+    InFlight f = std::move(it->second);
+    in_flight_.erase(it);
+    --in_flight_per_broker_[f.broker];
+    out.cancel_timer(timer_key(kRequestTimeout, correlation));
+    for (auto& b : f.batches) {
+        --parts_[static_cast<std::size_t>(b->tp.partition)].in_flight_batches;
+        complete_batch(now, std::move(b), e, kUndefinedOffset, out);
+    }
+}
+
+// Sender.completeBatch / canRetry, TransactionManager.canRetry.
+void Producer::complete_batch(Instant now, std::unique_ptr<ProducerBatch> b, Error e, Offset base, Outbox& out) {
+    PartState& ps = parts_[static_cast<std::size_t>(b->tp.partition)];
+    if (e == Error::none || e == Error::duplicate_sequence_number) {
+        if (b->base_sequence != kNoSequence) ps.last_acked_sequence = std::max(ps.last_acked_sequence, b->last_sequence());
+        finish_batch(std::move(b), RecordsOutcomeEffect::Outcome::acked, Error::none,
+                     RecordsOutcomeEffect::Failure::none, base, now, out);
+        return;
+    }
+    if (invalidates_metadata(e)) metadata_wanted_ = true;
+    bool retriable = is_retriable(e);
+    if (opt_.idempotence && e == Error::out_of_order_sequence_number) {
+        retriable = true;
+        // A real gap (the broker lost what we had acked before): bump the epoch.
+        if (b->base_sequence == ps.last_acked_sequence + 1) epoch_bump_required_ = true;
+    }
+    const bool expired = now >= b->created + opt_.delivery_timeout;
+    if (retriable && !expired && b->attempts <= opt_.retries) {
+        ++stats_.retries;
+        reenqueue(now, std::move(b));
+        return;
+    }
+    const auto failure = expired     ? RecordsOutcomeEffect::Failure::delivery_timeout
+                         : retriable ? RecordsOutcomeEffect::Failure::retries_exhausted
+                                     : RecordsOutcomeEffect::Failure::broker_error;
+    finish_batch(std::move(b), RecordsOutcomeEffect::Outcome::failed, e, failure, kUndefinedOffset, now, out);
+}
+
+void Producer::finish_batch(std::unique_ptr<ProducerBatch> b, RecordsOutcomeEffect::Outcome outcome, Error e,
+                            RecordsOutcomeEffect::Failure failure, Offset base, Instant now, Outbox& out) {
+    PartState& ps = parts_[static_cast<std::size_t>(b->tp.partition)];
+    if (b->base_sequence != kNoSequence) {
+        ps.incomplete.erase(b->base_sequence);
+        // A sent batch that failed leaves a hole in the sequence (handleFailedBatch).
+        if (outcome == RecordsOutcomeEffect::Outcome::failed) epoch_bump_required_ = true;
+    }
+    buffer_used_ -= b->allocated_bytes;
+    KS_ASSERT_GE(buffer_used_, 0);
+    RecordsOutcomeEffect r;
+    r.producer = opt_.index;
+    r.tp = b->tp;
+    r.first_record = b->first_record;
+    r.count = b->count;
+    r.outcome = outcome;
+    r.error = e;
+    r.failure = failure;
+    switch (outcome) {
+        case RecordsOutcomeEffect::Outcome::acked:
+            stats_.acked += b->count;
+            r.base_offset = base;
+            r.latency_ns.reserve(b->send_times.size());
+            for (Instant t : b->send_times) r.latency_ns.push_back((now - t).ns());
+            break;
+        case RecordsOutcomeEffect::Outcome::failed:
+            stats_.failed += b->count;
+            break;
+        case RecordsOutcomeEffect::Outcome::unknown:
+            stats_.unknown += b->count;
+            break;
+    }
+    out.records_outcome(std::move(r));
+}
+
+// RecordAccumulator.reenqueue: idempotent batches in sequence order
+// (insertInSequenceOrder), others at the front (addFirst).
+void Producer::reenqueue(Instant now, std::unique_ptr<ProducerBatch> b) {
+    b->retry = true;
+    b->retry_at = now + backoff(b->attempts);
+    auto& q = parts_[static_cast<std::size_t>(b->tp.partition)].queue;
+    if (!opt_.idempotence) {
+        q.push_front(std::move(b));
+        return;
+    }
+    auto pos = std::find_if(q.begin(), q.end(), [&](const auto& x) { return x->first_record > b->first_record; });
+    q.insert(pos, std::move(b));
+}
+
+// ExponentialBackoff(retry.backoff.ms, 2, retry.backoff.max.ms, 0.2).backoff(attempts - 1).
+Duration Producer::backoff(std::int32_t attempts) {
+    const double initial = static_cast<double>(opt_.retry_backoff.ns());
+    const double max = static_cast<double>(opt_.retry_backoff_max.ns());
+    const double exp_max = max > initial ? std::log(max / std::max(initial, 1.0)) / std::log(2.0) : 0.0;
+    const double exp = std::min(static_cast<double>(std::max(0, attempts - 1)), exp_max);
+    const double term = initial * std::pow(2.0, exp);
+    const double value = backoff_rng_.uniform_real(0.8, 1.2) * term;
+    return ns(static_cast<std::int64_t>(std::min(value, std::max(max, initial))));
+}
+
+// TransactionManager.bumpIdempotentEpochAndResetIdIfNeeded, once nothing is in flight.
+void Producer::maybe_bump_epoch() {
+    if (!epoch_bump_required_ || !in_flight_.empty()) return;
+    epoch_bump_required_ = false;
+    producer_id_ += opt_.producer_id_stride;
+    ++stats_.epoch_bumps;
+    for (PartState& ps : parts_) {
+        ps.next_sequence = 0;
+        ps.last_acked_sequence = -1;
+        ps.incomplete.clear();
+        for (auto& b : ps.queue) {
+            b->base_sequence = kNoSequence;
+            b->producer_id = kNoProducerId;
+        }
+    }
+}
+
+void Producer::update_load_stats() {
+    if (!opt_.builtin.enable_adaptive_partitioning) {
+        if (builtin_.has_load_stats()) builtin_.clear_partition_load_stats();
+        return;
+    }
+    std::vector<PartitionQueue> queues;
+    for (std::int32_t p = 0; p < opt_.partitions; ++p) {
+        const PartState& ps = parts_[static_cast<std::size_t>(p)];
+        if (!ps.ever_had_queue) continue;
+        PartitionQueue q;
+        q.partition = p;
+        if (ps.leader.value() >= 0) q.leader = ps.leader.value();
+        q.queued_batches = static_cast<std::int32_t>(ps.queue.size());
+        queues.push_back(q);
+    }
+    update_load_stats_from_queues(builtin_, opt_.builtin, opt_.partitions, queues, latency_);
+}
+
+// ---- metadata ---------------------------------------------------------------------------------
+
+void Producer::request_metadata(Instant now, Outbox& out) {
+    metadata_wanted_ = true;
+    if (!metadata_in_flight_ && now >= metadata_not_before_) send_metadata_request(now, out);
+}
+
+void Producer::send_metadata_request(Instant now, Outbox& out) {
+    const std::vector<BrokerId>& nodes = live_brokers_.empty() ? opt_.bootstrap : live_brokers_;
+    KS_ASSERT(!nodes.empty());
+    metadata_broker_ = nodes[metadata_node_index_++ % nodes.size()];
+    metadata_correlation_ = next_correlation_++;
+    metadata_in_flight_ = true;
+    metadata_wanted_ = false;
+    metadata_not_before_ = now + opt_.retry_backoff;
+    ++stats_.metadata_requests;
+    out.send(broker_node(metadata_broker_), MetadataRequest{metadata_correlation_});
+    out.set_timer(timer_key(kMetadataTimeout, metadata_correlation_), now + opt_.request_timeout);
+}
+
+void Producer::handle_metadata_response(Instant now, const MetadataResponse& r, Outbox& out) {
+    (void)now;
+    if (metadata_in_flight_ && r.correlation == metadata_correlation_) {
+        metadata_in_flight_ = false;
+        out.cancel_timer(timer_key(kMetadataTimeout, metadata_correlation_));
+    }
+    for (const kafka::PartitionState& st : r.partitions) {
+        if (st.tp.topic != opt_.topic || st.tp.partition < 0 || st.tp.partition >= opt_.partitions) continue;
+        auto& ps = parts_[static_cast<std::size_t>(st.tp.partition)];
+        if (st.leader_epoch < ps.leader_epoch) continue;  // stale (Metadata.updateLatestMetadata)
+        ps.leader = st.leader;
+        ps.leader_epoch = st.leader_epoch;
+    }
+    if (!r.live_brokers.empty()) live_brokers_ = r.live_brokers;
+    available_.clear();
+    for (std::int32_t p = 0; p < opt_.partitions; ++p) {
+        if (parts_[static_cast<std::size_t>(p)].leader.value() >= 0) available_.push_back(p);
+    }
+}
+
+}  // namespace ks::kafka

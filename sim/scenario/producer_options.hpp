@@ -1,0 +1,27 @@
+// from_spec: a Producer's options from the scenario's ProducerSpec.
+//
+// Lives in the scenario module because KafkaConfig's accessors do (the kafka
+// module knows nothing of config parsing); the Simulation calls it when it
+// builds each producer node.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "kafka/producer.hpp"
+#include "kafkasim/scenario.hpp"
+
+namespace ks::kafka {
+
+// Reads acks, linger.ms, batch.size, buffer.memory, max.block.ms,
+// max.in.flight.requests.per.connection, max.request.size, request.timeout.ms,
+// delivery.timeout.ms, retries, retry.backoff.ms, retry.backoff.max.ms,
+// enable.idempotence, partitioner.class, partitioner.ignore.keys,
+// partitioner.adaptive.partitioning.enable, partitioner.availability.timeout.ms
+// and metadata.max.age.ms through KafkaConfig. Idempotence is kept only when
+// acks=all, max.in.flight <= 5 and retries > 0 (the loader already reconciled
+// it; this only guards hand-built specs).
+ProducerOptions from_spec(const ProducerSpec& spec, std::int32_t partitions, TopicIndex topic,
+                          std::int32_t producer_index, NodeId self, std::vector<BrokerId> bootstrap);
+
+}  // namespace ks::kafka

@@ -1,0 +1,421 @@
+// The producer alone, driven through its Outbox with scripted responses.
+#include <doctest/doctest.h>
+
+#include <map>
+#include <memory>
+
+#include "kafka/producer.hpp"
+
+using namespace ks;
+using namespace ks::kafka;
+
+namespace {
+
+// One producer, its timers kept here, its requests answered by the test.
+struct Harness {
+    ProducerOptions opt;
+    std::unique_ptr<Producer> p;
+    Instant now = Instant::zero();
+    std::map<std::uint64_t, Instant> timers;
+    std::vector<std::pair<NodeId, ProduceRequest>> produces;
+    std::vector<std::pair<NodeId, MetadataRequest>> metadata;
+    std::vector<RecordsSentEffect> sent;
+    std::vector<RecordsOutcomeEffect> outcomes;
+    std::int64_t timer_fires = 0;
+
+    explicit Harness(ProducerOptions o) : opt(std::move(o)) {
+        if (opt.bootstrap.empty()) opt.bootstrap = {BrokerId(1)};
+        p = std::make_unique<Producer>(opt, Rng(42));
+        Outbox out;
+        p->start(now, out);
+        apply(out);
+    }
+
+    void apply(Outbox& out) {
+        for (auto& e : out.effects()) {
+            if (auto* t = std::get_if<SetTimerEffect>(&e)) {
+                timers[t->key] = t->when;
+            } else if (auto* c = std::get_if<CancelTimerEffect>(&e)) {
+                timers.erase(c->key);
+            } else if (auto* s = std::get_if<SendEffect>(&e)) {
+                if (auto* r = std::get_if<ProduceRequest>(&s->message)) produces.emplace_back(s->to, *r);
+                if (auto* m = std::get_if<MetadataRequest>(&s->message)) metadata.emplace_back(s->to, *m);
+            } else if (auto* rs = std::get_if<RecordsSentEffect>(&e)) {
+                sent.push_back(*rs);
+            } else if (auto* ro = std::get_if<RecordsOutcomeEffect>(&e)) {
+                outcomes.push_back(*ro);
+            }
+        }
+        out.clear();
+        p->check_invariants();
+    }
+
+    // Fires every timer due up to `until`, in time order.
+    void run_until(Instant until) {
+        for (;;) {
+            auto next = timers.end();
+            for (auto it = timers.begin(); it != timers.end(); ++it) {
+                if (it->second <= until && (next == timers.end() || it->second < next->second)) next = it;
+            }
+            if (next == timers.end()) break;
+            now = next->second;
+            const std::uint64_t key = next->first;
+            timers.erase(next);
+            ++timer_fires;
+            Outbox out;
+            p->on_timer(now, key, out);
+            apply(out);
+        }
+        now = until;
+    }
+    void run_for(Duration d) { run_until(now + d); }
+
+    void send(std::optional<std::int64_t> key = std::nullopt, Bytes value = 100) {
+        Outbox out;
+        p->send(now, key, value, out);
+        apply(out);
+    }
+
+    // Answers the latest MetadataRequest: partition i led by leaders[i] (-1: none).
+    void answer_metadata(std::vector<int> leaders, LeaderEpoch epoch = 1) {
+        REQUIRE(!metadata.empty());
+        MetadataResponse r;
+        r.correlation = metadata.back().second.correlation;
+        for (std::size_t i = 0; i < leaders.size(); ++i) {
+            PartitionState st;
+            st.tp = TopicPartition{opt.topic, static_cast<std::int32_t>(i)};
+            st.leader = BrokerId(leaders[i]);
+            st.leader_epoch = epoch;
+            r.partitions.push_back(st);
+        }
+        for (int l : leaders) {
+            if (l >= 0) r.live_brokers.push_back(BrokerId(l));
+        }
+        Outbox out;
+        p->on_message(now, metadata.back().first, r, out);
+        apply(out);
+    }
+
+    // Answers produce request i with `e` for every partition (offsets from `base`).
+    void answer(std::size_t i, Error e = Error::none, Offset base = 0) {
+        ProduceResponse r;
+        r.correlation = produces.at(i).second.correlation;
+        for (const auto& part : produces[i].second.partitions) {
+            r.partitions.push_back(ProducePartitionResult{part.tp, e, e == Error::none ? base : kUndefinedOffset});
+            base += part.batch.record_count;
+        }
+        Outbox out;
+        p->on_message(now, produces[i].first, r, out);
+        apply(out);
+    }
+
+    std::int64_t count(RecordsOutcomeEffect::Outcome o) const {
+        std::int64_t n = 0;
+        for (const auto& e : outcomes) n += e.outcome == o ? e.count : 0;
+        return n;
+    }
+};
+
+ProducerOptions base_options() {
+    ProducerOptions o;
+    o.rate_per_s = 0;  // the test calls send()
+    o.acks = 1;
+    o.idempotence = false;
+    o.partitions = 1;
+    o.linger = ms(5);
+    o.retry_backoff = ms(100);
+    o.retry_backoff_max = ms(1000);
+    o.request_timeout = ms(1000);
+    o.delivery_timeout = ms(10000);
+    o.builtin.enable_adaptive_partitioning = false;
+    return o;
+}
+
+using O = RecordsOutcomeEffect::Outcome;
+
+}  // namespace
+
+TEST_CASE("producer: records wait linger.ms in one batch, then go in one request") {
+    Harness h(base_options());
+    REQUIRE(h.metadata.size() == 1);
+    h.answer_metadata({1});
+    h.send();
+    h.run_for(ms(1));
+    h.send();
+    h.run_for(ms(1));
+    h.send();
+    h.run_until(at(ms(5)) - ns(1));
+    CHECK(h.produces.empty());
+    h.run_until(at(ms(5)));
+    REQUIRE(h.produces.size() == 1);
+    const auto& req = h.produces[0].second;
+    CHECK(h.produces[0].first == NodeId(1));
+    REQUIRE(req.partitions.size() == 1);
+    CHECK(req.partitions[0].batch.record_count == 3);
+    CHECK(req.partitions[0].batch.first_record == 0);
+    CHECK(req.acks == 1);
+    // The ledger saw every record once, before any outcome.
+    std::int64_t sent = 0;
+    for (const auto& s : h.sent) sent += s.count;
+    CHECK(sent == 3);
+    h.now += ms(2);
+    h.answer(0, Error::none, 40);
+    REQUIRE(h.outcomes.size() == 1);
+    CHECK(h.outcomes[0].outcome == O::acked);
+    CHECK(h.outcomes[0].base_offset == 40);
+    REQUIRE(h.outcomes[0].latency_ns.size() == 3);
+    CHECK(h.outcomes[0].latency_ns[0] == ms(7).ns());
+    CHECK(h.outcomes[0].latency_ns[2] == ms(5).ns());
+    CHECK(h.p->idle());
+    CHECK(h.p->buffer_used() == 0);
+}
+
+TEST_CASE("producer: a full batch is sent without waiting for linger.ms") {
+    auto o = base_options();
+    o.batch_size = 300;  // 61 + 2 * 110 = 281: two records per batch
+    o.linger = ms(1000);
+    Harness h(o);
+    h.answer_metadata({1});
+    h.send();
+    h.send();
+    CHECK(h.produces.empty());
+    h.send();  // does not fit: the first batch closes and is ready
+    REQUIRE(h.produces.size() == 1);
+    CHECK(h.produces[0].second.partitions[0].batch.record_count == 2);
+    CHECK(h.p->queued_batches(0) == 1);
+}
+
+TEST_CASE("producer: at most max.in.flight.requests.per.connection requests per broker") {
+    auto o = base_options();
+    o.linger = Duration::zero();
+    o.max_in_flight = 2;
+    Harness h(o);
+    h.answer_metadata({1});
+    for (int i = 0; i < 4; ++i) {
+        h.send();
+        h.run_for(ms(1));
+    }
+    CHECK(h.produces.size() == 2);
+    CHECK(h.p->in_flight_requests(BrokerId(1)) == 2);
+    h.answer(0);
+    // The two queued records go together in the freed slot.
+    REQUIRE(h.produces.size() == 3);
+    CHECK(h.produces[2].second.partitions[0].batch.record_count == 2);
+}
+
+TEST_CASE("producer: a request timeout fails the batch as retriable and it is retried after the backoff") {
+    Harness h(base_options());
+    h.answer_metadata({1});
+    h.send();
+    h.run_for(ms(5));
+    REQUIRE(h.produces.size() == 1);
+    h.run_for(ms(1000));  // request.timeout.ms passes
+    CHECK(h.p->stats().request_timeouts == 1);
+    CHECK(h.produces.size() == 1);
+    h.run_for(ms(79));  // backoff 100 ms ± 20%
+    CHECK(h.produces.size() == 1);
+    h.run_for(ms(200));
+    REQUIRE(h.produces.size() == 2);
+    CHECK(h.produces[1].second.partitions[0].batch.first_record == 0);
+    CHECK(h.p->stats().retries == 1);
+    h.answer(0);  // the late answer to the first attempt is ignored
+    CHECK(h.outcomes.empty());
+    h.answer(1);
+    REQUIRE(h.outcomes.size() == 1);
+    CHECK(h.outcomes[0].outcome == O::acked);
+}
+
+TEST_CASE("producer: a batch still unacknowledged after delivery.timeout.ms fails") {
+    auto o = base_options();
+    o.delivery_timeout = ms(2500);
+    Harness h(o);
+    h.answer_metadata({1});
+    h.send();
+    h.run_for(s(10));  // never answered
+    REQUIRE(h.outcomes.size() == 1);
+    CHECK(h.outcomes[0].outcome == O::failed);
+    CHECK(h.outcomes[0].failure == RecordsOutcomeEffect::Failure::delivery_timeout);
+    CHECK(h.produces.size() == 3);  // sent at 5 ms, ~1.1 s, ~2.2 s
+    CHECK(h.p->idle());
+    CHECK(h.p->buffer_used() == 0);
+}
+
+TEST_CASE("producer: a batch nobody can send (no leader) expires after delivery.timeout.ms") {
+    auto o = base_options();
+    o.delivery_timeout = ms(2000);
+    Harness h(o);
+    h.answer_metadata({-1});
+    h.send();
+    h.run_for(ms(1999));
+    CHECK(h.outcomes.empty());
+    CHECK(h.metadata.size() > 1);  // it keeps asking where the leader is
+    h.run_for(ms(2));
+    REQUIRE(h.outcomes.size() == 1);
+    CHECK(h.outcomes[0].failure == RecordsOutcomeEffect::Failure::delivery_timeout);
+}
+
+TEST_CASE("producer: NOT_LEADER_OR_FOLLOWER refreshes the metadata and the retry goes to the new leader") {
+    Harness h(base_options());
+    h.answer_metadata({1});
+    h.send();
+    h.run_for(ms(5));
+    REQUIRE(h.produces.size() == 1);
+    h.run_for(ms(200));
+    h.answer(0, Error::not_leader_or_follower);
+    REQUIRE(h.metadata.size() == 2);
+    h.answer_metadata({2}, 2);
+    CHECK(h.p->leader_of(0) == BrokerId(2));
+    h.run_for(ms(200));
+    REQUIRE(h.produces.size() == 2);
+    CHECK(h.produces[1].first == NodeId(2));
+    h.answer(1);
+    CHECK(h.count(O::acked) == 1);
+}
+
+TEST_CASE("producer: idempotent batches get sequences at the first drain and keep them across retries") {
+    auto o = base_options();
+    o.acks = -1;
+    o.idempotence = true;
+    o.linger = Duration::zero();
+    o.index = 3;
+    Harness h(o);
+    h.answer_metadata({1});
+    h.send();
+    h.send();
+    h.run_for(ms(1));
+    h.send();
+    h.run_for(ms(1));
+    REQUIRE(h.produces.size() == 3);
+    std::map<std::int64_t, std::int32_t> seq_of;  // first_record -> sequence of the first attempt
+    std::int32_t expected = 0;
+    for (const auto& [to, r] : h.produces) {
+        const auto& b = r.partitions[0].batch;
+        CHECK(b.producer_id == 1003);
+        CHECK(b.base_sequence == expected);
+        expected += b.record_count;
+        seq_of[b.first_record] = b.base_sequence;
+    }
+    h.run_for(ms(1000));  // all three time out (the connection closes)
+    h.run_for(ms(200));
+    // Only the lowest incomplete batch is retried first.
+    REQUIRE(h.produces.size() == 4);
+    CHECK(h.produces[3].second.partitions[0].batch.first_record == 0);
+    h.answer(3);
+    for (int round = 0; round < 4; ++round) {
+        h.run_for(ms(300));
+        if (h.produces.size() > 4) h.answer(h.produces.size() - 1);
+    }
+    for (std::size_t i = 3; i < h.produces.size(); ++i) {
+        const auto& b = h.produces[i].second.partitions[0].batch;
+        CHECK(b.producer_id == 1003);  // no epoch bump: the retries resolve the sequence
+        CHECK(b.base_sequence == seq_of.at(b.first_record));
+    }
+    CHECK(h.count(O::acked) == 3);
+    CHECK(h.p->stats().epoch_bumps == 0);
+}
+
+TEST_CASE("producer: OUT_OF_ORDER_SEQUENCE_NUMBER on the next expected batch bumps the epoch") {
+    auto o = base_options();
+    o.acks = -1;
+    o.idempotence = true;
+    Harness h(o);
+    h.answer_metadata({1});
+    h.send();
+    h.run_for(ms(5));
+    h.answer(0);
+    h.send();
+    h.run_for(ms(5));
+    REQUIRE(h.produces.size() == 2);
+    CHECK(h.produces[1].second.partitions[0].batch.base_sequence == 1);
+    h.answer(1, Error::out_of_order_sequence_number);
+    h.run_for(ms(200));
+    REQUIRE(h.produces.size() == 3);
+    const auto b = h.produces[2].second.partitions[0].batch;
+    CHECK(b.producer_id != h.produces[1].second.partitions[0].batch.producer_id);
+    CHECK(b.base_sequence == 0);
+    CHECK(h.p->stats().epoch_bumps == 1);
+}
+
+TEST_CASE("producer: acks=0 batches are done once sent and never acknowledged") {
+    auto o = base_options();
+    o.acks = 0;
+    Harness h(o);
+    h.answer_metadata({1});
+    for (int i = 0; i < 3; ++i) h.send();
+    h.run_for(ms(10));
+    REQUIRE(h.produces.size() == 1);
+    CHECK(h.produces[0].second.acks == 0);
+    CHECK(h.count(O::unknown) == 3);
+    CHECK(h.count(O::acked) == 0);
+    CHECK(h.p->idle());
+    CHECK(h.p->in_flight_requests() == 0);
+}
+
+TEST_CASE("producer: a full buffer.memory blocks the application, which fails after max.block.ms") {
+    auto o = base_options();
+    o.batch_size = 200;            // one record per batch
+    o.buffer_memory = 400;         // two batches
+    o.max_block = ms(500);
+    Harness h(o);                  // no metadata answer: nothing can be sent
+    h.send();
+    h.send();
+    CHECK(h.p->buffer_used() == 400);
+    h.send();
+    h.send();
+    CHECK(h.p->blocked_records() == 2);
+    SUBCASE("blocked too long") {
+        h.run_for(ms(501));
+        CHECK(h.p->blocked_records() == 0);
+        CHECK(h.count(O::failed) == 2);
+        for (const auto& e : h.outcomes) CHECK(e.failure == RecordsOutcomeEffect::Failure::max_block);
+    }
+    SUBCASE("memory freed in time") {
+        h.answer_metadata({1});
+        h.run_for(ms(10));
+        REQUIRE(h.produces.size() >= 1);
+        h.answer(0);
+        CHECK(h.p->blocked_records() < 2);  // one record got the freed batch
+        for (std::size_t i = 1; i < h.produces.size(); ++i) h.answer(i);
+        h.run_for(ms(20));
+        for (std::size_t i = 2; i < h.produces.size(); ++i) h.answer(i);
+        h.run_for(ms(20));
+        for (std::size_t i = 3; i < h.produces.size(); ++i) h.answer(i);
+        CHECK(h.count(O::acked) == 4);
+        CHECK(h.count(O::failed) == 0);
+    }
+}
+
+TEST_CASE("producer: a Poisson workload is generated in bulk, records numbered per partition") {
+    auto o = base_options();
+    o.rate_per_s = 20000;
+    o.partitions = 4;
+    o.keys = KeySpec{KeySpec::Kind::uniform, 100, 1.0};
+    Harness h(o);
+    h.answer_metadata({1, 2, 1, 2});
+    std::size_t answered = 0;
+    for (int i = 0; i < 1000; ++i) {
+        h.run_for(ms(1));
+        for (; answered < h.produces.size(); ++answered) h.answer(answered);
+    }
+    const auto& st = h.p->stats();
+    CHECK(st.sent > 19000);
+    CHECK(st.sent < 21000);
+    CHECK(h.timer_fires < 3000);  // not one event per record
+    std::map<std::int32_t, std::int64_t> next;
+    std::int64_t sent = 0;
+    for (const auto& s : h.sent) {
+        CHECK(s.first_record == next[s.tp.partition]);  // contiguous per partition
+        next[s.tp.partition] += s.count;
+        sent += s.count;
+        for (std::int32_t k : s.keys) {
+            CHECK(k >= 0);
+            CHECK(k < 100);
+            // keyed records follow murmur2
+            const std::string text = record_key(k);
+            CHECK(partition_for_key(as_key_bytes(text), 4) == s.tp.partition);
+        }
+    }
+    CHECK(sent == st.sent);
+    CHECK(st.acked + static_cast<std::int64_t>(h.p->blocked_records()) <= st.sent);
+    CHECK(next.size() == 4);
+}
