@@ -96,6 +96,11 @@ struct RunResult {
     TimeSeries series;
 };
 
+// Runs the scenario up to `at` after warm-up and renders the cluster as
+// `kafka-topics.sh --describe` prints it (tab-separated, non-default Configs,
+// Replicas in assignment order, `Leader: none` for an offline partition).
+std::string describe_at(const Scenario& scenario, std::uint64_t seed, Duration at);
+
 // Runs the scenario. Throws ks::AssertionFailure (a kafkasim bug) with the seed
 // in its message when a simulator invariant breaks.
 RunResult run_simulation(const Scenario& scenario, const RunOptions& options);

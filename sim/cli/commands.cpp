@@ -6,6 +6,7 @@ const std::vector<Command>& commands() {
     static const std::vector<Command> table = {
         {"run", "run FILE [--seed N] [--out DIR] [--set PATH=VALUE]... [--trace] [--timeline] [--quiet]",
          &run_run},
+        {"describe", "describe FILE [--seed N] [--at-s T]   kafka-topics --describe view at time T", &run_describe},
         {"check", "check FILE [--set PATH=VALUE]...  validate a scenario; exit 0 or 2", &run_check},
         {"partition", "partition --partitions N [--hex] [--json] KEY...   Kafka's key -> partition",
          run_partition},

@@ -8,6 +8,12 @@ namespace ks::cluster {
 
 using kafka::Outbox;
 
+namespace {
+// The payload of a FIN: the orderly close the kernel sends after a process's
+// last data when the process dies. It travels behind that data.
+constexpr std::uint64_t kFin = std::uint64_t{1} << 63;
+}  // namespace
+
 Cluster::Cluster(EventLoop& loop, Trace& trace, ClusterOptions options)
     : loop_(loop), trace_(trace), options_(std::move(options)) {
     topology_ = std::make_unique<env::Topology>(env::Topology::Options::from_network_settings(
@@ -106,6 +112,14 @@ void Cluster::controller_action(const std::function<void(kafka::Controller&, Ins
     Outbox out;
     action(*controller_, loop_.now(), out);
     apply(kafka::controller_node(), out);
+}
+
+void Cluster::node_action(NodeId n, const std::function<void(Instant, Outbox&)>& action) {
+    auto it = nodes_.find(n);
+    if (it == nodes_.end() || !it->second.up) return;
+    Outbox out;
+    action(loop_.now(), out);
+    apply(n, out);
 }
 
 kafka::Broker* Cluster::broker(BrokerId b) {
@@ -212,6 +226,10 @@ void Cluster::deliver_input(NodeId to, std::function<void(Node&, Outbox&)> input
 void Cluster::send(NodeId from, NodeId to, kafka::Message m) {
     if (!topology_->has_host(to)) return;
     if (auto it = nodes_.find(to); it == nodes_.end() || !it->second.up) {
+        // A host without power answers nothing: the sender's timeouts act.
+        if (kafka::is_broker_node(to) && brokers_.count(BrokerId(to.value())) && brokers_.at(BrokerId(to.value())).powered_off) {
+            return;
+        }
         // Nothing listens on the host: the connection is refused, and the
         // sender notices within a round trip.
         loop_.schedule_after(ms(1), [this, from, to] {
@@ -221,10 +239,19 @@ void Cluster::send(NodeId from, NodeId to, kafka::Message m) {
     }
     const auto k = key(from, to);
     Wire& w = wires_[k];
+    const std::uint32_t inc0 = hosted(k.first).incarnation, inc1 = hosted(k.second).incarnation;
+    if (w.conn.valid() && network_->is_live(w.conn) && (w.incarnation[0] != inc0 || w.incarnation[1] != inc1)) {
+        // A process at one end restarted: its old connections are gone.
+        drop_in_flight(w);
+        network_->close(w.conn);
+        w.conn = env::ConnId{};
+    }
     if (!w.conn.valid() || !network_->is_live(w.conn)) {
         w.conn = network_->connect(k.first, k.second);
         w.in_flight[0].clear();
         w.in_flight[1].clear();
+        w.incarnation[0] = inc0;
+        w.incarnation[1] = inc1;
     }
     const Bytes bytes = kafka::wire_bytes(m);
     const std::uint64_t id = next_message_++;
@@ -236,6 +263,16 @@ void Cluster::send(NodeId from, NodeId to, kafka::Message m) {
 void Cluster::on_delivery(const env::Delivery& d) {
     const auto k = key(d.from, d.to);
     Wire& w = wires_.at(k);
+    if (d.payload == kFin) {
+        // The peer's process died after sending all that came before: the
+        // connection is over.
+        drop_in_flight(w);
+        if (network_->is_live(w.conn)) network_->close(w.conn);
+        w.conn = env::ConnId{};
+        const NodeId from = d.from;
+        deliver_input(d.to, [this, from](Node& n, Outbox& o) { n.on_connection_lost(loop_.now(), from, o); });
+        return;
+    }
     auto& q = w.in_flight[d.from == k.first ? 0 : 1];
     KS_ASSERT(!q.empty());
     KS_ASSERT_EQ(q.front(), d.payload);
@@ -244,20 +281,26 @@ void Cluster::on_delivery(const env::Delivery& d) {
     KS_ASSERT(it != messages_.end());
     auto msg = std::make_shared<kafka::Message>(std::move(it->second));
     messages_.erase(it);
+    // Addressed to a process that has since died (or restarted): dropped.
+    if (hosted(d.to).incarnation != w.incarnation[d.to == k.first ? 0 : 1]) return;
     trace_.emit(loop_.now(), trace_deliver_,
                 {d.from.value(), d.to.value(), static_cast<std::int64_t>(msg->index()), kafka::wire_bytes(*msg)});
     const NodeId from = d.from;
     deliver_input(d.to, [this, from, msg](Node& n, Outbox& o) { n.on_message(loop_.now(), from, *msg, o); });
 }
 
+void Cluster::drop_in_flight(Wire& w) {
+    for (auto& q : w.in_flight) {
+        for (std::uint64_t id : q) messages_.erase(id);
+        q.clear();
+    }
+}
+
 void Cluster::on_break(const env::ConnectionBreak& b) {
     const auto k = key(b.endpoint, b.peer);
     auto it = wires_.find(k);
     if (it != wires_.end() && it->second.conn == b.conn) {
-        for (auto& q : it->second.in_flight) {
-            for (std::uint64_t id : q) messages_.erase(id);
-            q.clear();
-        }
+        drop_in_flight(it->second);
         if (network_->is_live(b.conn)) network_->close(b.conn);
         it->second.conn = env::ConnId{};
     }
@@ -298,23 +341,17 @@ void Cluster::stop_process(NodeId n) {
     for (auto& [key_, t] : h.timers) loop_.cancel(t);
     h.timers.clear();
     trace_.emit(loop_.now(), trace_fault_, {n.value(), 0});
-    // The kernel closes the process's sockets: peers see the connections go.
-    std::vector<std::pair<NodeId, NodeId>> gone;
-    for (auto& [k, w] : wires_) {
-        if (k.first != n && k.second != n) continue;
-        for (auto& q : w.in_flight) {
-            for (std::uint64_t id : q) messages_.erase(id);
-            q.clear();
+    // The kernel closes the process's sockets: what the process already sent
+    // still arrives, followed by a FIN that tells each peer the connection is
+    // gone. A host that lost power sends nothing more: its peers find out by
+    // their own timeouts.
+    const bool powered_off =
+        kafka::is_broker_node(n) && brokers_.count(BrokerId(n.value())) && brokers_.at(BrokerId(n.value())).powered_off;
+    if (!powered_off) {
+        for (auto& [k, w] : wires_) {
+            if (k.first != n && k.second != n) continue;
+            if (w.conn.valid() && network_->is_open(w.conn)) network_->send(w.conn, n, kFin, 0);
         }
-        if (w.conn.valid() && network_->is_live(w.conn)) network_->close(w.conn);
-        w.conn = env::ConnId{};
-        gone.push_back(k);
-    }
-    for (const auto& k : gone) {
-        const NodeId peer = k.first == n ? k.second : k.first;
-        loop_.schedule_after(Duration::zero(), [this, peer, n] {
-            deliver_input(peer, [this, n](Node& node, Outbox& o) { node.on_connection_lost(loop_.now(), n, o); });
-        });
     }
     if (kafka::is_broker_node(n)) {
         BrokerHost& bh = brokers_.at(BrokerId(n.value()));
@@ -333,10 +370,10 @@ void Cluster::crash(BrokerId b) {
 void Cluster::power_loss(BrokerId b) {
     BrokerHost& bh = brokers_.at(b);
     if (bh.powered_off) return;
+    bh.powered_off = true;
     stop_process(kafka::broker_node(b));
     std::map<env::FileId, Bytes> durable;
     for (const env::FileLoss& l : bh.disk->power_loss()) durable[l.file] = l.durable;
-    bh.powered_off = true;
     bh.storage.lose_unflushed([&](kafka::TopicPartition tp) {
         auto f = bh.files.find(tp);
         return f == bh.files.end() ? Bytes{0} : durable.at(f->second);

@@ -8,7 +8,10 @@
 // Conventions:
 //   * One TCP connection per pair of nodes, opened on first use; when it
 //     breaks both ends are told (Node::on_connection_lost) and the next send
-//     opens a new one.
+//     opens a new one. When a process dies, what it already sent is on the
+//     wire and still arrives; what is addressed to it is dropped, and its peers
+//     learn that the connection is gone. A restarted process gets new
+//     connections.
 //   * A paused node (GC stall) handles nothing: messages, timers and disk
 //     completions addressed to it queue up and run, in order, when it resumes.
 //   * A crashed broker loses its process (the Broker object and its timers)
@@ -112,6 +115,9 @@ public:
     // Hosts a client node; the cluster does not own `node`'s object.
     void start_client(NodeId id, std::unique_ptr<Node> node);
     kafka::Controller& controller() { return *controller_; }
+    // Runs an outside action on a hosted node (e.g. a producer's rate change)
+    // and carries out its effects. Ignored if the node is down.
+    void node_action(NodeId n, const std::function<void(Instant, kafka::Outbox&)>& action);
     // Runs an operator action on the controller (e.g. topic creation) and
     // carries out its effects like any controller output.
     void controller_action(const std::function<void(kafka::Controller&, Instant, kafka::Outbox&)>& action);
@@ -166,6 +172,7 @@ private:
     struct Wire {
         env::ConnId conn;
         std::deque<std::uint64_t> in_flight[2];  // message ids, per direction (0: low->high node)
+        std::uint32_t incarnation[2] = {0, 0};   // of each end when the connection opened
     };
 
     Hosted& hosted(NodeId n) { return nodes_.at(n); }
@@ -173,6 +180,7 @@ private:
     void send(NodeId from, NodeId to, kafka::Message m);
     void on_delivery(const env::Delivery& d);
     void on_break(const env::ConnectionBreak& b);
+    void drop_in_flight(Wire& w);
     void deliver_input(NodeId to, std::function<void(Node&, kafka::Outbox&)> input);
     void stop_process(NodeId n);
     env::FileId file_for(BrokerId b, kafka::TopicPartition tp);

@@ -396,7 +396,8 @@ void Broker::handle_follower_fetch(Instant now, NodeId from, const FetchRequest&
         }
         Partition& p = *it->second;
         bool advanced = false;
-        FetchPartitionData d = p.handle_follower_fetch(r.replica, fp, now, r.max_bytes_per_partition, advanced);
+        FetchPartitionData d = p.handle_follower_fetch(r.replica, fp, now, r.max_bytes_per_partition, advanced,
+                                                       [this](BrokerId b) { return is_eligible(b); });
         if (advanced) on_hw_advanced(now, fp.tp, out);
         if (d.error == Error::none) {
             if (auto isr = p.maybe_expand_isr(r.replica, now, [this](BrokerId b) { return is_eligible(b); })) {

@@ -138,7 +138,8 @@ AppendResult Partition::append_as_leader(const RecordBatch& batch) {
 }
 
 FetchPartitionData Partition::handle_follower_fetch(BrokerId follower, const FetchPartition& req, Instant now,
-                                                    Bytes max_bytes, bool& hw_advanced) {
+                                                    Bytes max_bytes, bool& hw_advanced,
+                                                    const std::function<bool(BrokerId)>& eligible) {
     hw_advanced = false;
     FetchPartitionData out;
     out.tp = tp_;
@@ -179,7 +180,7 @@ FetchPartitionData Partition::handle_follower_fetch(BrokerId follower, const Fet
     f->log_end_offset = req.fetch_offset;
     f->last_fetch_leader_leo = leo;
     f->last_fetch_time = now;
-    hw_advanced = maybe_increment_hw(now);
+    hw_advanced = maybe_increment_hw(now, eligible);
     out.high_watermark = hw_;
     out.batches = log_.read(req.fetch_offset, max_bytes);
     return out;

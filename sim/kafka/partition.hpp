@@ -32,6 +32,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <optional>
 #include <vector>
@@ -135,8 +136,15 @@ public:
     // A follower's fetch. Validates, updates the follower's state, returns the
     // data to send back (HW as of after the update). `hw_advanced` is set when
     // the fetch moved the HW.
+    // `eligible` tells whether a broker may join the ISR (not fenced, not
+    // shutting down): only eligible caught-up followers hold the HW back.
     FetchPartitionData handle_follower_fetch(BrokerId follower, const FetchPartition& req, Instant now,
-                                             Bytes max_bytes, bool& hw_advanced);
+                                             Bytes max_bytes, bool& hw_advanced,
+                                             const std::function<bool(BrokerId)>& eligible);
+    FetchPartitionData handle_follower_fetch(BrokerId follower, const FetchPartition& req, Instant now,
+                                             Bytes max_bytes, bool& hw_advanced) {
+        return handle_follower_fetch(follower, req, now, max_bytes, hw_advanced, [](BrokerId) { return true; });
+    }
     // The ISR the leader proposes when `follower` may join (maybeExpandIsr), or
     // nullopt. `eligible` tells whether a broker may be in the ISR (not fenced,
     // not shutting down). On a proposal the partition enters the pending state.

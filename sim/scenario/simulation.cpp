@@ -1,8 +1,10 @@
 #include <algorithm>
+#include <fmt/format.h>
 
 #include "core/assert.hpp"
 #include "kafka/protocol_version.hpp"
 #include "scenario/placement.hpp"
+#include "scenario/producer_options.hpp"
 #include "scenario/simulation_impl.hpp"
 
 namespace ks {
@@ -10,6 +12,13 @@ namespace ks {
 RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
     scenario::Simulation sim(scenario, options);
     return sim.run();
+}
+
+std::string describe_at(const Scenario& scenario, std::uint64_t seed, Duration at) {
+    RunOptions o;
+    o.seed = seed;
+    scenario::Simulation sim(scenario, o);
+    return sim.describe_at(at);
 }
 
 }  // namespace ks
@@ -73,6 +82,9 @@ void Simulation::build() {
     cluster_ = std::make_unique<cluster::Cluster>(loop_, trace_, co);
     for (const BrokerSpec& b : s_.cluster.brokers) cluster_->add_broker_host(b.id, b.rack.value_or("rack"));
     cluster_->add_controller_host();
+    for (std::size_t i = 0; i < s_.producers.size(); ++i) {
+        cluster_->add_client_host(NodeId(kafka::kFirstProducerNode + static_cast<std::int32_t>(i)));
+    }
     cluster_->build();
     cluster_->set_observer(this);
 
@@ -101,9 +113,6 @@ void Simulation::build() {
     }
     for (const BrokerSpec& b : s_.cluster.brokers) cluster_->start_broker(broker_config(b));
 
-    if (!s_.producers.empty()) {
-        warnings_.push_back("producers are not simulated yet: the workload was skipped");
-    }
     if (!s_.consumer_groups.empty()) {
         warnings_.push_back("consumer groups are not simulated yet: they were skipped");
     }
@@ -130,9 +139,73 @@ void Simulation::warm_up() {
     narrate(t0_, "warm-up done: topics created, leaders elected");
 }
 
+std::string Simulation::describe_at(Duration at) {
+    build();
+    warm_up();
+    heal_at_ = t0_ + s_.duration;
+    schedule_faults();
+    loop_.run_until(t0_ + at, options_.events_max);
+    const auto& ctl = cluster_->controller();
+    const bool elr = s_.cluster.feature("eligible.leader.replicas.version") >= 1;
+    auto ids = [](const std::vector<BrokerId>& v) {
+        std::string out;
+        for (std::size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + std::to_string(v[i].value());
+        return out;
+    };
+    std::string out;
+    for (std::size_t t = 0; t < s_.topics.size(); ++t) {
+        const TopicSpec& topic = s_.topics[t];
+        // A topic id as Kafka prints it: 16 random bytes, URL-safe base64 without padding.
+        Rng idrng = Rng::stream(seed_, "topic-id/" + topic.name);
+        static constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        std::string id;
+        std::uint64_t a = idrng.next_u64(), b = idrng.next_u64();
+        for (int i = 0; i < 22; ++i) {
+            const std::uint64_t word = i < 11 ? a : b;
+            id += kB64[(word >> ((i % 11) * 6)) & 63];
+        }
+        std::string configs;
+        for (const auto& [k, v] : topic.config.non_defaults()) configs += (configs.empty() ? "" : ",") + k + "=" + v;
+        out += fmt::format("Topic: {}\tTopicId: {}\tPartitionCount: {}\tReplicationFactor: {}\tConfigs: {}\n", topic.name,
+                           id, topic.partitions, topic.replication_factor, configs);
+        for (std::int32_t p = 0; p < topic.partitions; ++p) {
+            const auto& st = ctl.partition(kafka::TopicPartition{static_cast<kafka::TopicIndex>(t), p});
+            const std::string leader = st.leader.value() < 0 ? "none" : std::to_string(st.leader.value());
+            out += fmt::format("\tTopic: {}\tPartition: {}\tLeader: {}\tReplicas: {}\tIsr: {}", topic.name, p, leader,
+                               ids(st.replicas), ids(st.isr));
+            if (elr) out += fmt::format("\tElr: {}\tLastKnownElr: ", ids(st.elr));
+            out += "\n";
+        }
+    }
+    return out;
+}
+
+void Simulation::start_producers() {
+    std::vector<BrokerId> bootstrap;
+    for (const BrokerSpec& b : s_.cluster.brokers) bootstrap.push_back(b.id);
+    for (std::size_t i = 0; i < s_.producers.size(); ++i) {
+        const ProducerSpec& spec = s_.producers[i];
+        const auto* topic = s_.find_topic(spec.topic);
+        KS_ASSERT(topic != nullptr);
+        const auto t = static_cast<kafka::TopicIndex>(topic - s_.topics.data());
+        const NodeId self(kafka::kFirstProducerNode + static_cast<std::int32_t>(i));
+        auto opts = kafka::from_spec(spec, topic->partitions, t, static_cast<std::int32_t>(i), self, bootstrap);
+        producers_.push_back(std::make_unique<kafka::Producer>(opts, Rng::stream(seed_, "producer/" + spec.name)));
+        cluster_->start_client(self, std::make_unique<cluster::NodeOf<kafka::Producer>>(*producers_.back()));
+    }
+}
+
+bool Simulation::producers_idle() const {
+    for (const auto& p : producers_) {
+        if (!p->idle()) return false;
+    }
+    return true;
+}
+
 RunResult Simulation::run() {
     build();
     warm_up();
+    start_producers();
     for (auto& [tp, tr] : tracks_) {
         tr.since = t0_;
         tr.urp_since = t0_;

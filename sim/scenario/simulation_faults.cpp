@@ -105,9 +105,16 @@ void Simulation::apply_fault(const FaultSpec& f) {
             narrate(now, fmt::format("rolling {} begins", f.action == FaultAction::rolling_upgrade ? "upgrade" : "restart"));
             rolling(f, 0);
             break;
-        case FaultAction::producer_rate:
-            // Applied once producers are simulated.
+        case FaultAction::producer_rate: {
+            const auto* spec = s_.find_producer(f.producer);
+            const auto i = static_cast<std::size_t>(spec - s_.producers.data());
+            kafka::Producer* p = producers_.at(i).get();
+            const double rate = f.rate_per_s;
+            cluster_->node_action(NodeId(kafka::kFirstProducerNode + static_cast<std::int32_t>(i)),
+                                  [p, rate](Instant t, kafka::Outbox& o) { p->set_rate(rate, t, o); });
+            narrate(now, fmt::format("producer {} rate -> {}/s", f.producer, rate));
             break;
+        }
         case FaultAction::consumer_crash:
         case FaultAction::consumer_join:
         case FaultAction::consumer_leave:
@@ -141,6 +148,18 @@ void Simulation::heal_fault(const FaultSpec& f, std::size_t index) {
             cluster_->set_disk_slow(*f.broker, 1.0);
             narrate(now, fmt::format("broker {} disk back to normal", f.broker->value()));
             break;
+        case FaultAction::producer_rate: {
+            const auto* spec = s_.find_producer(f.producer);
+            const auto i = static_cast<std::size_t>(spec - s_.producers.data());
+            kafka::Producer* p = producers_.at(i).get();
+            const double rate = spec->rate_per_s;
+            if (now < heal_at_) {
+                cluster_->node_action(NodeId(kafka::kFirstProducerNode + static_cast<std::int32_t>(i)),
+                                      [p, rate](Instant t, kafka::Outbox& o) { p->set_rate(rate, t, o); });
+                narrate(now, fmt::format("producer {} rate back to {}/s", f.producer, rate));
+            }
+            break;
+        }
         case FaultAction::crash:
         case FaultAction::power_loss:
             // A timed crash or power loss ends with the broker(s) back.
@@ -215,12 +234,18 @@ void Simulation::rolling(const FaultSpec& f, std::size_t position) {
 }
 
 void Simulation::heal_everything() {
-    narrate(loop_.now(), "heal: every fault ends");
+    narrate(loop_.now(), "heal: every fault ends; producers stop sending and drain");
+    for (std::size_t i = 0; i < producers_.size(); ++i) {
+        kafka::Producer* p = producers_[i].get();
+        cluster_->node_action(NodeId(kafka::kFirstProducerNode + static_cast<std::int32_t>(i)),
+                              [p](Instant t, kafka::Outbox& o) { p->set_rate(0, t, o); });
+    }
     for (std::size_t i = 0; i < s_.faults.size(); ++i) {
         const FaultSpec& f = s_.faults[i];
         if (f.at > s_.duration) continue;
         heal_fault(f, i);
     }
+    for (NodeId c : cluster_->client_nodes()) cluster_->resume(c);
     for (const BrokerSpec& b : s_.cluster.brokers) {
         cluster_->resume(kafka::broker_node(b.id));
         cluster_->set_disk_slow(b.id, 1.0);

@@ -14,7 +14,9 @@
 #include "cluster/cluster.hpp"
 #include "core/event_loop.hpp"
 #include "core/trace.hpp"
+#include "kafka/producer.hpp"
 #include "kafkasim/simulation.hpp"
+#include "monitor/ledger.hpp"
 
 namespace ks::scenario {
 
@@ -22,6 +24,8 @@ class Simulation final : public cluster::Observer {
 public:
     Simulation(const Scenario& s, const RunOptions& o);
     RunResult run();
+    // Warm-up, then the scenario up to t0 + at; returns the describe text.
+    std::string describe_at(Duration at);
 
     void on_effect(Instant now, NodeId node, const kafka::Effect& e) override;
 
@@ -31,6 +35,8 @@ private:
     kafka::BrokerConfig broker_config(const BrokerSpec& b) const;
     kafka::ControllerConfig controller_config() const;
     void warm_up();
+    void start_producers();
+    bool producers_idle() const;
 
     // ---- faults (simulation_faults.cpp) ----
     void schedule_faults();
@@ -59,6 +65,8 @@ private:
     EventLoop loop_;
     Trace trace_;
     std::unique_ptr<cluster::Cluster> cluster_;
+    std::vector<std::unique_ptr<kafka::Producer>> producers_;
+    monitor::Ledger ledger_;
     Instant t0_ = Instant::max();  // end of warm-up: fault times count from here
     Instant heal_at_ = Instant::max();
     Instant settled_at_;

@@ -26,6 +26,14 @@ std::string Simulation::tp_name(kafka::TopicPartition tp) const {
 void Simulation::narrate(Instant now, std::string text) { timeline_.emplace_back(now, std::move(text)); }
 
 void Simulation::on_effect(Instant now, NodeId node, const kafka::Effect& e) {
+    if (const auto* sent = std::get_if<kafka::RecordsSentEffect>(&e)) {
+        ledger_.on_sent(*sent);
+        return;
+    }
+    if (const auto* outcome = std::get_if<kafka::RecordsOutcomeEffect>(&e)) {
+        ledger_.on_outcome(*outcome);
+        return;
+    }
     const auto* n = std::get_if<kafka::Note>(&e);
     if (!n) return;
     if (node == kafka::controller_node()) track_partition(*n, now);
@@ -88,6 +96,12 @@ void Simulation::narrate(Instant now, NodeId node, const kafka::Note& n) {
 void Simulation::schedule_sampling() {
     series_.columns = {"t_s", "phase", "OfflinePartitionsCount", "UnderReplicatedPartitions",
                        "UnderMinIsrPartitionCount", "PreferredReplicaImbalanceCount", "ActiveBrokers"};
+    for (const ProducerSpec& p : s_.producers) {
+        series_.columns.push_back(p.name + ".sent");
+        series_.columns.push_back(p.name + ".acked");
+        series_.columns.push_back(p.name + ".failed");
+    }
+    series_.columns.push_back("produce_latency_p99_ms");
     for (const auto& [tp, tr] : tracks_) {
         const std::string name = tp_name(tp);
         series_.columns.push_back(name + ".leader");
@@ -122,6 +136,15 @@ void Simulation::sample() {
     row.push_back(under_min);
     row.push_back(static_cast<double>(ctl.preferred_replica_imbalance_count()));
     row.push_back(active);
+    for (const auto& p : producers_) {
+        row.push_back(static_cast<double>(p->stats().sent));
+        row.push_back(static_cast<double>(p->stats().acked));
+        row.push_back(static_cast<double>(p->stats().failed));
+    }
+    for (std::size_t i = producers_.size(); i < s_.producers.size(); ++i) {
+        row.insert(row.end(), {0.0, 0.0, 0.0});  // before the producers start
+    }
+    row.push_back(ledger_.latency_verdict().p99_ms);
     for (const auto& [tp, tr] : tracks_) {
         const auto& st = ctl.partition(tp);
         row.push_back(st.leader.value());
@@ -161,6 +184,7 @@ void Simulation::check_invariants() {
 // ---- settle -----------------------------------------------------------------------------------
 
 bool Simulation::converged() {
+    if (!producers_idle()) return false;
     const auto& ctl = cluster_->controller();
     for (const BrokerSpec& b : s_.cluster.brokers) {
         if (!cluster_->is_up(b.id) || !ctl.is_live(b.id)) return false;
@@ -212,6 +236,26 @@ RunSummary Simulation::summarize() {
     r.warmup_s = t0_.seconds_f();
     r.warnings = warnings_;
     const auto& ctl = cluster_->controller();
+    // The ledger judges every partition against its final leader's log,
+    // committed part only (below the HW).
+    {
+        std::map<kafka::TopicPartition, const kafka::Log*> logs;
+        std::map<kafka::TopicPartition, Offset> hws;
+        for (const auto& [tp, st] : ctl.partitions()) {
+            if (st.leader.value() < 0) continue;
+            const kafka::Broker* lb = cluster_->broker(st.leader);
+            const kafka::Partition* lp = lb ? lb->partition(tp) : nullptr;
+            if (!lp) continue;
+            logs[tp] = &lp->log();
+            hws[tp] = lp->high_watermark();
+        }
+        const auto v = ledger_.judge(logs, hws);
+        r.records_measured = !s_.producers.empty();
+        r.records = RecordsSummary{v.sent, v.acked, v.failed, v.unknown, v.acked_lost, v.duplicated, v.reordered,
+                                   v.unacked_present, v.pending};
+        const auto l = ledger_.latency_verdict();
+        r.produce_latency_ms = LatencySummary{l.p50_ms, l.p99_ms, l.max_ms, l.count};
+    }
     const auto& c = ctl.counters();
     r.clean_elections = c.clean_elections;
     r.unclean_elections = c.unclean_elections;

@@ -48,6 +48,14 @@ TEST_CASE("e2e: the reference scenario gives the same trace hash twice and anoth
     CHECK(a.summary.trace_hash != c.summary.trace_hash);
 }
 
+TEST_CASE("e2e: the reference scenario's trace hash is pinned") {
+    // Any change of behaviour changes this hash: update it deliberately, in the
+    // commit that changes behaviour, and say why there.
+    const auto loaded = scenario::load_file(std::string(KS_SOURCE_DIR) + "/scenarios/reference.json");
+    const auto r = run_simulation(loaded.scenario, RunOptions{});
+    CHECK(r.summary.trace_hash == "0x669644879014c5f3");
+}
+
 TEST_CASE("e2e: a crashed broker's leaderships move within broker.session.timeout.ms (KRaft, 9 s)") {
     const auto r = run_text(cluster3("", R"({"at_s": 10, "action": "crash", "broker": 1})"));
     CHECK(r.summary.clean_elections >= 1);

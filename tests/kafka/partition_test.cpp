@@ -388,3 +388,29 @@ TEST_CASE("partition: truncation lowers the HW with the LEO and the leader never
     CHECK(r.p->log_end_offset() == 3);
     CHECK(r.log.epochs().latest_epoch() == 1);
 }
+
+TEST_CASE("partition: a recently caught-up follower that is not ISR-eligible (fenced) does not hold the HW back") {
+    // Partition.maybeIncrementLeaderHW waits for a caught-up follower outside the
+    // ISR only if isReplicaIsrEligible; a fenced broker is not.
+    Replica l(1);
+    l.p->make_leader(state(1, 0, {1, 2, 3}), at(s(0)));
+    l.p->append_as_leader(batch(10));
+    fetch(*l.p, 2, 10, at(s(1)));
+    fetch(*l.p, 3, 10, at(s(1)));
+    l.p->make_leader(state(1, 0, {1, 2}, {1, 2, 3}, 1), at(s(2)));  // 3 fenced and removed by the controller
+    l.p->append_as_leader(batch(5));
+    bool adv = false;
+    l.p->handle_follower_fetch(B(2), fetch_at(15), at(s(3)), 1 << 20, adv, [](BrokerId b) { return b != BrokerId(3); });
+    CHECK(adv);
+    CHECK(l.p->high_watermark() == 15);
+    // Were broker 3 eligible, its recent catch-up (within replica.lag.time.max.ms) would hold the HW.
+    Replica l2(1);
+    l2.p->make_leader(state(1, 0, {1, 2, 3}), at(s(0)));
+    l2.p->append_as_leader(batch(10));
+    fetch(*l2.p, 2, 10, at(s(1)));
+    fetch(*l2.p, 3, 10, at(s(1)));
+    l2.p->make_leader(state(1, 0, {1, 2}, {1, 2, 3}, 1), at(s(2)));
+    l2.p->append_as_leader(batch(5));
+    l2.p->handle_follower_fetch(B(2), fetch_at(15), at(s(3)), 1 << 20, adv, [](BrokerId) { return true; });
+    CHECK(l2.p->high_watermark() == 10);
+}

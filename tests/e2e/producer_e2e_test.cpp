@@ -1,0 +1,93 @@
+// End-to-end producer outcomes over many seeds: what acks, min.insync.replicas
+// and idempotence buy, as Kafka's documentation states it.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "kafkasim/scenario.hpp"
+#include "kafkasim/simulation.hpp"
+
+using namespace ks;
+
+namespace {
+
+RunSummary run(const std::string& text, std::uint64_t seed, const std::vector<std::string>& sets = {}) {
+    const auto loaded = scenario::load_string(text, "test.json", {.overrides = sets});
+    RunOptions o;
+    o.seed = seed;
+    return run_simulation(loaded.scenario, o).summary;
+}
+
+void check_accounting(const RunSummary& s) {
+    CHECK(s.records_measured);
+    CHECK(s.records.pending == 0);
+    CHECK(s.records.sent == s.records.acked + s.records.failed + s.records.unknown);
+    CHECK(s.settled);
+}
+
+// Broker 1 leads one partition; its followers' disks are slow, so they lag
+// behind the leader when it dies.
+const std::string kLeaderCrash = R"({"name": "leader-crash", "duration_s": 20, "settle_max_s": 120,
+ "cluster": {"brokers": 3},
+ "topics": [{"name": "orders", "partitions": 3, "replication_factor": 3, "config": {"min.insync.replicas": 2}}],
+ "producers": [{"name": "p", "topic": "orders", "rate_per_s": 4000, "value_bytes": 512,
+                "keys": {"kind": "uniform", "count": 1000},
+                "config": {"acks": "1", "linger.ms": 0, "enable.idempotence": false}}],
+ "faults": [{"at_s": 2, "action": "disk_slow", "broker": 2, "factor": 40, "for_s": 10},
+            {"at_s": 2, "action": "disk_slow", "broker": 3, "factor": 40, "for_s": 10},
+            {"at_s": 6, "action": "crash", "broker": 1, "for_s": 10}]})";
+
+}  // namespace
+
+TEST_CASE("e2e producer: acks=1 loses acknowledged records when the leader dies ahead of its followers") {
+    std::int64_t lost = 0;
+    for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+        const auto s = run(kLeaderCrash, seed);
+        check_accounting(s);
+        lost += s.records.acked_lost;
+    }
+    CHECK(lost > 0);
+}
+
+TEST_CASE("e2e producer: acks=all with min.insync.replicas=2 loses no acknowledged record in the same crash") {
+    for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+        const auto s = run(kLeaderCrash, seed, {"producers.p.config.acks=all", "producers.p.config.enable.idempotence=true"});
+        check_accounting(s);
+        CHECK(s.records.acked_lost == 0);
+        CHECK(s.records.duplicated == 0);
+        CHECK(s.records.acked > 0);
+    }
+}
+
+// A follower stalls (GC pause) shorter than the session timeout: the ISR keeps
+// it, the HW waits, acks=all requests time out after 1 s and are retried.
+const std::string kStall = R"({"name": "stall", "duration_s": 20, "settle_max_s": 120,
+ "cluster": {"brokers": 3},
+ "topics": [{"name": "orders", "partitions": 3, "replication_factor": 3, "config": {"min.insync.replicas": 2}}],
+ "producers": [{"name": "p", "topic": "orders", "rate_per_s": 1000, "value_bytes": 256,
+                "keys": {"kind": "uniform", "count": 100},
+                "config": {"acks": "all", "request.timeout.ms": 1000, "enable.idempotence": false,
+                           "max.in.flight.requests.per.connection": 5}}],
+ "faults": [{"at_s": 5, "action": "pause", "broker": 2, "for_s": 6}]})";
+
+TEST_CASE("e2e producer: retries after a timeout duplicate records without idempotence, never with it") {
+    std::int64_t dup_plain = 0;
+    for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+        const auto plain = run(kStall, seed);
+        check_accounting(plain);
+        dup_plain += plain.records.duplicated;
+        const auto idem = run(kStall, seed, {"producers.p.config.enable.idempotence=true"});
+        check_accounting(idem);
+        CHECK(idem.records.duplicated == 0);
+        CHECK(idem.records.acked_lost == 0);
+    }
+    CHECK(dup_plain > 0);
+}
+
+TEST_CASE("e2e producer: acks=0 never learns outcomes, yet its records reach the log") {
+    const auto s = run(kLeaderCrash, 1, {"producers.p.config.acks=0"});
+    CHECK(s.records.acked == 0);
+    CHECK(s.records.unknown == s.records.sent);
+    CHECK(s.records.unacked_present > 0);
+    CHECK(s.records.pending == 0);
+}
