@@ -32,6 +32,12 @@
 namespace ks::kafka {
 
 // org.apache.kafka.common.TopicPartition. Printed "topic-partition".
+// In an inline namespace so that its mangled name differs from
+// kafka/types.hpp's TopicPartition (topic index form): both end up in one
+// binary, and template instantiations such as std::vector<TopicPartition>
+// must not collide (an ODR violation). The two headers still never meet in
+// one translation unit (kafka/group_assign.hpp bridges them).
+inline namespace by_name {
 struct TopicPartition {
     std::string topic;
     std::int32_t partition = 0;
@@ -39,6 +45,7 @@ struct TopicPartition {
     bool operator==(const TopicPartition&) const = default;
     std::string str() const;
 };
+}  // namespace by_name
 
 // Kafka's AbstractStickyAssignor.DEFAULT_GENERATION (also "no generation").
 inline constexpr std::int32_t kDefaultGeneration = -1;

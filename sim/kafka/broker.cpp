@@ -15,7 +15,8 @@ std::vector<std::int32_t> ids(const std::vector<BrokerId>& v) {
 bool contains(const std::vector<BrokerId>& v, BrokerId b) { return std::find(v.begin(), v.end(), b) != v.end(); }
 }  // namespace
 
-Broker::Broker(BrokerConfig config, BrokerStorage& storage) : config_(std::move(config)), storage_(storage) {}
+Broker::Broker(BrokerConfig config, BrokerStorage& storage)
+    : config_(std::move(config)), storage_(storage), coordinator_(config_.groups, config_.id) {}
 
 const Partition* Broker::partition(TopicPartition tp) const {
     auto it = partitions_.find(tp);
@@ -60,7 +61,7 @@ void Broker::begin_controlled_shutdown(Instant now, Outbox& out) {
     if (shutting_down_) return;
     shutting_down_ = true;
     shutdown_attempts_ = 1;
-    if (broker_epoch_ > 0) out.send(controller_node(), BrokerHeartbeat{config_.id, broker_epoch_, true});
+    if (broker_epoch_ > 0) out.send(controller_node(), BrokerHeartbeat{config_.id, broker_epoch_, true, metadata_version_});
     out.set_timer(timer_key(kShutdownRetry, 0), now + config_.controlled_shutdown_retry_backoff);
 }
 
@@ -68,6 +69,7 @@ void Broker::begin_controlled_shutdown(Instant now, Outbox& out) {
 
 void Broker::on_message(Instant now, NodeId from, const Message& m, Outbox& out) {
     if (shutdown_complete_) return;
+    if (coordinator_.on_message(now, from, m, live_brokers_, out)) return;
     if (const auto* r = std::get_if<ProduceRequest>(&m)) {
         handle_produce(now, from, *r, out);
     } else if (const auto* f = std::get_if<FetchRequest>(&m)) {
@@ -82,7 +84,7 @@ void Broker::on_message(Instant now, NodeId from, const Message& m, Outbox& out)
         handle_metadata(now, *md, out);
     } else if (const auto* reg = std::get_if<BrokerRegistrationReply>(&m)) {
         broker_epoch_ = reg->broker_epoch;
-        out.send(controller_node(), BrokerHeartbeat{config_.id, broker_epoch_, shutting_down_});
+        out.send(controller_node(), BrokerHeartbeat{config_.id, broker_epoch_, shutting_down_, metadata_version_});
     } else if (const auto* hb = std::get_if<BrokerHeartbeatReply>(&m)) {
         fenced_ = hb->fenced;
         if (shutting_down_ && hb->shutdown_ok && !shutdown_complete_) {
@@ -100,6 +102,8 @@ void Broker::on_message(Instant now, NodeId from, const Message& m, Outbox& out)
             }
             try_complete_purgatory(now, ap->tp, out);
         }
+    } else if (const auto* lo = std::get_if<ListOffsetsRequest>(&m)) {
+        handle_list_offsets(from, *lo, out);
     } else if (std::holds_alternative<MetadataRequest>(m)) {
         MetadataResponse resp;
         resp.correlation = std::get<MetadataRequest>(m).correlation;
@@ -116,7 +120,7 @@ void Broker::on_timer(Instant now, std::uint64_t key, Outbox& out) {
     switch (kind) {
         case kHeartbeat:
             if (broker_epoch_ > 0) {
-                out.send(controller_node(), BrokerHeartbeat{config_.id, broker_epoch_, shutting_down_});
+                out.send(controller_node(), BrokerHeartbeat{config_.id, broker_epoch_, shutting_down_, metadata_version_});
             } else {
                 out.send(controller_node(), BrokerRegistration{config_.id, false});
             }
@@ -185,11 +189,17 @@ void Broker::on_timer(Instant now, std::uint64_t key, Outbox& out) {
             send_alter_partition(now, *pit->second, isr, out);
             break;
         }
+        case kConsumerFetchWait:
+            answer_parked_consumer(id, out);
+            break;
+        case kGroup:
+            coordinator_.on_timer(now, static_cast<std::int32_t>(id), out);
+            break;
         case kShutdownRetry:
             if (!shutting_down_ || shutdown_complete_) break;
             if (shutdown_attempts_ < config_.controlled_shutdown_max_retries) {
                 ++shutdown_attempts_;
-                if (broker_epoch_ > 0) out.send(controller_node(), BrokerHeartbeat{config_.id, broker_epoch_, true});
+                if (broker_epoch_ > 0) out.send(controller_node(), BrokerHeartbeat{config_.id, broker_epoch_, true, metadata_version_});
                 out.set_timer(key, now + config_.controlled_shutdown_retry_backoff);
             } else {
                 // Retries exhausted: stop anyway (KafkaServer.controlledShutdown).
@@ -217,6 +227,9 @@ void Broker::on_disk_done(Instant now, std::uint64_t token, Outbox& out) {
 
 void Broker::handle_metadata(Instant now, const MetadataUpdate& m, Outbox& out) {
     live_brokers_ = m.live_brokers;
+    // Versions count the controller's updates: a gap means some were lost, and
+    // the heartbeat keeps reporting the last contiguous one until a snapshot.
+    if (m.snapshot || m.version == metadata_version_ + 1) metadata_version_ = std::max(metadata_version_, m.version);
     for (const PartitionState& st : m.partitions) {
         auto it = metadata_.find(st.tp);
         if (it != metadata_.end() && (st.leader_epoch < it->second.leader_epoch ||
@@ -374,13 +387,19 @@ void Broker::fail_purgatory(TopicPartition tp, Error e, Outbox& out) {
     for (const PurgatoryEntry& en : entries) resolve(en.request, en.index, e, kUndefinedOffset, out);
 }
 
-void Broker::on_hw_advanced(Instant now, TopicPartition tp, Outbox& out) { try_complete_purgatory(now, tp, out); }
+void Broker::on_hw_advanced(Instant now, TopicPartition tp, Outbox& out) {
+    try_complete_purgatory(now, tp, out);
+    wake_parked_consumers(now, tp, out);
+}
 
 // ---- serving followers ----------------------------------------------------------------------
 
 void Broker::handle_follower_fetch(Instant now, NodeId from, const FetchRequest& r, Outbox& out) {
     ++counters_.fetch_requests;
-    if (r.replica.value() < 0) return;  // consumer fetches arrive with the consumer model
+    if (r.replica.value() < 0) {
+        handle_consumer_fetch(now, from, r, out);
+        return;
+    }
     Bytes total = 0;
     bool any_error = false;
     std::vector<FetchPartitionData> data;

@@ -28,6 +28,7 @@
 #include <set>
 #include <vector>
 
+#include "kafka/group_coordinator.hpp"
 #include "kafka/outbox.hpp"
 #include "kafka/partition.hpp"
 
@@ -65,6 +66,7 @@ struct BrokerConfig {
     std::int32_t controlled_shutdown_max_retries = 3; // controlled.shutdown.max.retries
     Duration controlled_shutdown_retry_backoff = ms(5000);  // controlled.shutdown.retry.backoff.ms
     std::vector<TopicReplicationConfig> topics;
+    GroupCoordinatorConfig groups;  // the group coordinator this broker may host
 };
 
 // Counters the monitor reads (Kafka's metric names in comments).
@@ -102,6 +104,7 @@ public:
     const BrokerCounters& counters() const { return counters_; }
     bool registered() const { return broker_epoch_ > 0; }
     bool fenced() const { return fenced_; }
+    const GroupCoordinator& coordinator() const { return coordinator_; }
     // The broker's metadata cache (what it tells clients).
     const std::map<TopicPartition, PartitionState>& metadata() const { return metadata_; }
     const std::vector<BrokerId>& live_brokers() const { return live_brokers_; }
@@ -110,7 +113,8 @@ public:
     // Timer key spaces (high byte).
     enum TimerKind : std::uint64_t {
         kHeartbeat = 1, kIsrCheck, kHwCheckpoint, kProduceTimeout, kFetchWait, kFetcherBackoff,
-        kFetcherTimeout, kAlterPartitionRetry, kShutdownRetry,
+        kFetcherTimeout, kAlterPartitionRetry, kShutdownRetry, kConsumerFetchWait,
+        kGroup = 20,  // GroupCoordinator's timers (id: the group's index)
     };
     static std::uint64_t timer_key(TimerKind kind, std::uint64_t id) { return (kind << 56) | id; }
 
@@ -180,6 +184,12 @@ private:
     void answer_fetch(Instant now, NodeId to, const FetchRequest& r, Outbox& out, bool final_read);
     void wake_parked_fetches(Instant now, TopicPartition tp, Outbox& out);
     void handle_epoch_query(NodeId from, const OffsetsForLeaderEpochRequest& r, Outbox& out);
+    // consumers (broker_consumer.cpp)
+    void handle_consumer_fetch(Instant now, NodeId from, const FetchRequest& r, Outbox& out);
+    FetchResponse read_for_consumer(const FetchRequest& r, Bytes& total, bool& any_error) const;
+    void wake_parked_consumers(Instant now, TopicPartition tp, Outbox& out);
+    void answer_parked_consumer(std::uint64_t id, Outbox& out);
+    void handle_list_offsets(NodeId from, const ListOffsetsRequest& r, Outbox& out);
     void send_alter_partition(Instant now, Partition& p, std::vector<BrokerId> isr, Outbox& out);
     void on_hw_advanced(Instant now, TopicPartition tp, Outbox& out);
     void check_isr(Instant now, Outbox& out);
@@ -201,6 +211,7 @@ private:
     std::map<TopicPartition, PartitionState> metadata_;
     std::vector<BrokerId> live_brokers_;
     std::int64_t broker_epoch_ = 0;
+    std::int64_t metadata_version_ = 0;  // newest MetadataUpdate applied
     bool fenced_ = true;
     bool shutting_down_ = false;
     bool shutdown_complete_ = false;
@@ -211,6 +222,13 @@ private:
     std::map<TopicPartition, std::vector<PurgatoryEntry>> purgatory_;
     std::map<std::uint64_t, PendingWrite> writes_;
     std::map<std::uint64_t, ParkedFetch> parked_;
+    // Consumer fetches waiting for data (DelayedFetch): woken by HW advances.
+    struct ParkedConsumerFetch {
+        NodeId consumer;
+        FetchRequest request;
+    };
+    std::map<std::uint64_t, ParkedConsumerFetch> parked_consumers_;
+    GroupCoordinator coordinator_;
     std::map<BrokerId, Fetcher> fetchers_;
     std::map<TopicPartition, std::uint64_t> alter_in_flight_;  // tp -> retry timer id
     std::map<std::uint64_t, std::pair<TopicPartition, std::vector<BrokerId>>> alter_requests_;

@@ -113,10 +113,33 @@ void Controller::on_timer(Instant now, std::uint64_t key, Outbox& out) {
 
 void Controller::handle_registration(Instant now, const BrokerRegistration& r, Outbox& out) {
     BrokerInfo& info = brokers_[r.broker];
-    if (info.registered && !info.fenced) {
-        // A restart faster than the session timeout: the old incarnation is
-        // fenced first (a new broker epoch supersedes it).
+    if (info.registered && !info.fenced && !config_.zookeeper) {
+        // KRaft: a restart faster than the session timeout fences the old
+        // incarnation first, which takes it out of every ISR
+        // (ReplicationControlManager.handleBrokerShutdown on re-registration).
+        // The ZooKeeper-era controller modelled here (the 0.10-2.0 behaviour,
+        // before KAFKA-7235) does not notice a bounce within the session: the
+        // broker keeps its ISR memberships and follows again from its
+        // truncated log — the setting of KIP-101's data-loss scenarios.
         fence(now, r.broker, out);
+    } else if (info.registered && config_.zookeeper) {
+        // ZooKeeper era: the new incarnation keeps its ISR memberships, but
+        // its leaderships fail over (onBrokerFailure for the partitions it
+        // led), or go offline until it is back, with a new leader epoch.
+        info.fenced = true;
+        for (auto& [tp, p] : partitions_) {
+            if (p.leader != r.broker) continue;
+            if (auto next = choose_clean_leader(p, true)) {
+                ++counters_.clean_elections;
+                set_leader(now, p, *next, false, false, out);
+            } else {
+                p.leader = kNoLeader;
+                ++p.leader_epoch;
+                ++p.partition_epoch;
+                out.note(make_note(NoteKind::partition_offline, tp, 0, p.leader_epoch, 0, 0, ids(p.isr)));
+            }
+            publish(p, out);
+        }
     }
     info.registered = true;
     info.fenced = true;
@@ -145,10 +168,8 @@ void Controller::handle_registration(Instant now, const BrokerRegistration& r, O
     }
     out.send(broker_node(r.broker), BrokerRegistrationReply{info.epoch});
     // Brokers learn the whole current metadata at registration.
-    MetadataUpdate all;
-    for (const auto& [tp, p] : partitions_) all.partitions.push_back(p);
-    all.live_brokers = live_brokers();
-    out.send(broker_node(r.broker), std::move(all));
+    out.send(broker_node(r.broker), snapshot());
+    info.version_at_last_reply = metadata_version_;
 }
 
 void Controller::handle_heartbeat(Instant now, const BrokerHeartbeat& h, Outbox& out) {
@@ -159,6 +180,11 @@ void Controller::handle_heartbeat(Instant now, const BrokerHeartbeat& h, Outbox&
     }
     BrokerInfo& info = it->second;
     info.last_heartbeat = now;
+    // The broker missed updates published before our previous answer (they
+    // were lost, e.g. while it was cut off): it catches up from a snapshot,
+    // as a KRaft broker does by fetching the metadata log.
+    if (h.metadata_version < info.version_at_last_reply) out.send(broker_node(h.broker), snapshot());
+    info.version_at_last_reply = metadata_version_;
     if (info.fenced && !h.want_shutdown) unfence(now, h.broker, out);
     if (h.want_shutdown && !info.shutting_down && !info.fenced) begin_controlled_shutdown(now, h.broker, out);
     bool leads_nothing = true;
@@ -228,6 +254,7 @@ void Controller::unfence(Instant now, BrokerId b, Outbox& out) {
     // Tell everyone the broker set changed (clients route by it).
     MetadataUpdate m;
     m.live_brokers = live_brokers();
+    m.version = ++metadata_version_;
     for (const auto& [id, bi] : brokers_) {
         if (bi.registered) out.send(broker_node(id), m);
     }
@@ -375,8 +402,18 @@ void Controller::preferred_elections(Instant now, Outbox& out) {
 
 // ---- metadata ------------------------------------------------------------------------------
 
+MetadataUpdate Controller::snapshot() const {
+    MetadataUpdate all;
+    for (const auto& [tp, p] : partitions_) all.partitions.push_back(p);
+    all.live_brokers = live_brokers();
+    all.version = metadata_version_;
+    all.snapshot = true;
+    return all;
+}
+
 void Controller::publish(const PartitionState& p, Outbox& out) {
     MetadataUpdate m;
+    m.version = ++metadata_version_;
     m.partitions.push_back(p);
     m.live_brokers = live_brokers();
     for (const auto& [id, info] : brokers_) {

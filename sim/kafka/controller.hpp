@@ -101,6 +101,7 @@ private:
         bool shutting_down = false;
         std::int64_t epoch = 0;
         Instant last_heartbeat;
+        std::int64_t version_at_last_reply = 0;  // metadata version when we last answered it
     };
 
     void handle_registration(Instant now, const BrokerRegistration& r, Outbox& out);
@@ -121,6 +122,7 @@ private:
     void set_isr(PartitionState& p, std::vector<BrokerId> isr, Outbox& out, bool noted = true);
     void publish(const PartitionState& p, Outbox& out);
     void publish_all(Outbox& out);
+    MetadataUpdate snapshot() const;
     const TopicSettings& topic(TopicPartition tp) const { return topics_.at(static_cast<std::size_t>(tp.topic)); }
     std::vector<BrokerId> live_brokers() const;
 
@@ -130,6 +132,7 @@ private:
     std::map<TopicPartition, PartitionState> partitions_;
     ControllerCounters counters_;
     std::int64_t next_broker_epoch_ = 1;
+    std::int64_t metadata_version_ = 0;  // bumped by every published change
     bool created_ = false;
 };
 

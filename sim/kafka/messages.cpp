@@ -33,6 +33,15 @@ struct Sizer {
     Bytes operator()(const MetadataResponse& m) const {
         return kHeader + 48 * static_cast<Bytes>(m.partitions.size());
     }
+    Bytes operator()(const JoinGroupRequest& m) const {
+        return kHeader + 16 * static_cast<Bytes>(m.topics.size() + m.owned.size());
+    }
+    Bytes operator()(const SyncGroupResponse& m) const {
+        return kHeader + 8 * static_cast<Bytes>(m.assignment.size());
+    }
+    Bytes operator()(const OffsetCommitRequest& m) const {
+        return kHeader + 16 * static_cast<Bytes>(m.offsets.size());
+    }
     template <typename T>
     Bytes operator()(const T&) const {
         return kHeader + kPerPartition;
@@ -55,6 +64,22 @@ struct Namer {
     const char* operator()(const ProduceResponse&) const { return "ProduceResponse"; }
     const char* operator()(const MetadataRequest&) const { return "Metadata"; }
     const char* operator()(const MetadataResponse&) const { return "MetadataResponse"; }
+    const char* operator()(const ListOffsetsRequest&) const { return "ListOffsets"; }
+    const char* operator()(const ListOffsetsResponse&) const { return "ListOffsetsResponse"; }
+    const char* operator()(const FindCoordinatorRequest&) const { return "FindCoordinator"; }
+    const char* operator()(const FindCoordinatorResponse&) const { return "FindCoordinatorResponse"; }
+    const char* operator()(const JoinGroupRequest&) const { return "JoinGroup"; }
+    const char* operator()(const JoinGroupResponse&) const { return "JoinGroupResponse"; }
+    const char* operator()(const SyncGroupRequest&) const { return "SyncGroup"; }
+    const char* operator()(const SyncGroupResponse&) const { return "SyncGroupResponse"; }
+    const char* operator()(const HeartbeatRequest&) const { return "Heartbeat"; }
+    const char* operator()(const HeartbeatResponse&) const { return "HeartbeatResponse"; }
+    const char* operator()(const LeaveGroupRequest&) const { return "LeaveGroup"; }
+    const char* operator()(const LeaveGroupResponse&) const { return "LeaveGroupResponse"; }
+    const char* operator()(const OffsetCommitRequest&) const { return "OffsetCommit"; }
+    const char* operator()(const OffsetCommitResponse&) const { return "OffsetCommitResponse"; }
+    const char* operator()(const OffsetFetchRequest&) const { return "OffsetFetch"; }
+    const char* operator()(const OffsetFetchResponse&) const { return "OffsetFetchResponse"; }
 };
 }  // namespace
 

@@ -11,6 +11,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -24,6 +26,7 @@ inline constexpr std::int32_t kFirstConsumerNode = 3'000'000;
 inline NodeId broker_node(BrokerId b) { return NodeId(b.value()); }
 inline NodeId controller_node() { return NodeId(kControllerNode); }
 inline bool is_broker_node(NodeId n) { return n.value() >= 0 && n.value() < kControllerNode; }
+inline bool is_consumer_node(NodeId n) { return n.value() >= kFirstConsumerNode; }
 
 // ---- replication (follower -> leader) -----------------------------------------------
 
@@ -93,6 +96,7 @@ struct BrokerHeartbeat {
     BrokerId broker;
     std::int64_t broker_epoch = 0;
     bool want_shutdown = false;  // controlled shutdown (KRaft); ZooKeeper uses the same path
+    std::int64_t metadata_version = 0;  // the newest MetadataUpdate version applied
 };
 struct BrokerHeartbeatReply {
     bool fenced = false;
@@ -131,6 +135,11 @@ struct PartitionState {
 struct MetadataUpdate {
     std::vector<PartitionState> partitions;
     std::vector<BrokerId> live_brokers;  // unfenced, registered
+    // The controller's metadata version after this update (the offset of the
+    // KRaft metadata log); a broker that heartbeats with an older version than
+    // the controller had two heartbeats ago missed updates and gets a snapshot.
+    std::int64_t version = 0;
+    bool snapshot = false;  // the whole state, not a delta
 };
 
 // ---- clients <-> brokers -------------------------------------------------------------
@@ -164,11 +173,130 @@ struct MetadataResponse {
     std::uint64_t correlation = 0;
 };
 
+// ---- consumers <-> brokers: fetching and offsets ------------------------------------
+// Consumer fetches are FetchRequests with replica = -1 (see above): the leader
+// answers with batches below the high watermark, long-polling up to max_wait
+// for min_bytes. ListOffsets resolves auto.offset.reset.
+
+inline constexpr std::int64_t kLatestTimestamp = -1;    // ListOffsetsRequest.LATEST_TIMESTAMP
+inline constexpr std::int64_t kEarliestTimestamp = -2;  // ListOffsetsRequest.EARLIEST_TIMESTAMP
+
+struct ListOffsetsRequest {
+    std::vector<std::pair<TopicPartition, std::int64_t>> partitions;  // (tp, timestamp)
+    std::uint64_t correlation = 0;
+};
+struct ListOffsetsPartition {
+    TopicPartition tp;
+    Error error = Error::none;
+    Offset offset = kUndefinedOffset;  // earliest: log start; latest: the high watermark
+};
+struct ListOffsetsResponse {
+    std::vector<ListOffsetsPartition> partitions;
+    std::uint64_t correlation = 0;
+};
+
+// ---- consumers <-> the group coordinator (classic protocol) ---------------------------
+// FindCoordinator, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetCommit,
+// OffsetFetch (kafka/group_coordinator.hpp has the coordinator's rules).
+
+struct FindCoordinatorRequest {
+    std::string group_id;
+    std::uint64_t correlation = 0;
+};
+struct FindCoordinatorResponse {
+    Error error = Error::none;
+    BrokerId coordinator{-1};
+    std::uint64_t correlation = 0;
+};
+
+struct JoinGroupRequest {
+    std::string group_id;
+    std::string member_id;                 // empty: a new member (the coordinator names it)
+    std::string client_id;
+    Duration session_timeout;              // session.timeout.ms
+    Duration rebalance_timeout;            // max.poll.interval.ms
+    std::vector<std::string> protocols;    // assignor names, preference order
+    std::vector<TopicIndex> topics;        // the subscription
+    std::vector<TopicPartition> owned;     // owned partitions (cooperative / sticky userData)
+    std::int32_t owned_generation = -1;
+    std::uint64_t correlation = 0;
+};
+struct JoinGroupResponse {
+    Error error = Error::none;
+    std::int32_t generation = -1;
+    std::string protocol;
+    std::string leader;
+    std::string member_id;
+    std::uint64_t correlation = 0;
+};
+
+struct SyncGroupRequest {
+    std::string group_id;
+    std::int32_t generation = -1;
+    std::string member_id;
+    std::uint64_t correlation = 0;
+};
+struct SyncGroupResponse {
+    Error error = Error::none;
+    std::vector<TopicPartition> assignment;
+    std::uint64_t correlation = 0;
+};
+
+struct HeartbeatRequest {
+    std::string group_id;
+    std::int32_t generation = -1;
+    std::string member_id;
+    std::uint64_t correlation = 0;
+};
+struct HeartbeatResponse {
+    Error error = Error::none;
+    std::uint64_t correlation = 0;
+};
+
+struct LeaveGroupRequest {
+    std::string group_id;
+    std::string member_id;
+    std::uint64_t correlation = 0;
+};
+struct LeaveGroupResponse {
+    Error error = Error::none;
+    std::uint64_t correlation = 0;
+};
+
+struct OffsetCommitRequest {
+    std::string group_id;
+    std::int32_t generation = -1;
+    std::string member_id;
+    std::vector<std::pair<TopicPartition, Offset>> offsets;
+    std::uint64_t correlation = 0;
+};
+struct OffsetCommitResponse {
+    Error error = Error::none;
+    std::vector<std::pair<TopicPartition, Offset>> offsets;
+    std::uint64_t correlation = 0;
+};
+
+struct OffsetFetchRequest {
+    std::string group_id;
+    std::vector<TopicPartition> partitions;
+    std::uint64_t correlation = 0;
+};
+struct OffsetFetchResponse {
+    Error error = Error::none;
+    std::vector<std::pair<TopicPartition, Offset>> offsets;  // kUndefinedOffset: none committed
+    std::uint64_t correlation = 0;
+};
+
 using Message = std::variant<FetchRequest, FetchResponse, OffsetsForLeaderEpochRequest,
                              OffsetsForLeaderEpochResponse, BrokerRegistration, BrokerRegistrationReply,
                              BrokerHeartbeat, BrokerHeartbeatReply, AlterPartitionRequest,
                              AlterPartitionResponse, MetadataUpdate, ProduceRequest, ProduceResponse,
-                             MetadataRequest, MetadataResponse>;
+                             MetadataRequest, MetadataResponse, ListOffsetsRequest, ListOffsetsResponse,
+                             FindCoordinatorRequest, FindCoordinatorResponse, JoinGroupRequest,
+                             JoinGroupResponse, SyncGroupRequest, SyncGroupResponse, HeartbeatRequest,
+                             HeartbeatResponse, LeaveGroupRequest, LeaveGroupResponse, OffsetCommitRequest,
+                             OffsetCommitResponse, OffsetFetchRequest, OffsetFetchResponse>;
+
 
 // Approximate size on the wire (headers + payload): what the network charges.
 Bytes wire_bytes(const Message& m);

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -116,9 +117,45 @@ struct RecordsOutcomeEffect {
     std::vector<std::int64_t> latency_ns;   // acked only: per record, send() to ack
 };
 
+// Ground truth for consumption (consumers): the application's poll() returned
+// offsets first_offset .. first_offset + count - 1 of `tp` to member `member`
+// of scenario group `group`.
+struct RecordsConsumedEffect {
+    std::int32_t group = -1;
+    std::int32_t member = -1;
+    TopicPartition tp;
+    Offset first_offset = 0;
+    std::int32_t count = 0;
+};
+
+// The group coordinator stored a committed offset (one per partition of an
+// OffsetCommit it accepted): what Burrow reads from __consumer_offsets.
+struct OffsetCommittedEffect {
+    std::string group_id;
+    TopicPartition tp;
+    Offset offset = 0;
+};
+
+// A group membership event at the coordinator, for the timeline and counts.
+struct GroupEventEffect {
+    enum class Kind : std::uint8_t {
+        rebalance_started,    // text: why
+        rebalance_completed,  // generation, members; text: the protocol
+        member_removed,       // text: member id and why
+    };
+    Kind kind = Kind::rebalance_started;
+    std::string group_id;
+    std::int32_t generation = -1;
+    std::int32_t members = 0;
+    std::string text;
+    // rebalance_completed: the new assignment, (member id, partitions) in member order.
+    std::vector<std::pair<std::string, std::vector<TopicPartition>>> assignment;
+};
+
 using Effect = std::variant<SendEffect, SetTimerEffect, CancelTimerEffect, DiskAppendEffect,
                             DiskTruncateEffect, ShutdownCompleteEffect, Note, RecordsSentEffect,
-                            RecordsOutcomeEffect>;
+                            RecordsOutcomeEffect, RecordsConsumedEffect, OffsetCommittedEffect,
+                            GroupEventEffect>;
 
 class Outbox {
 public:
@@ -133,6 +170,9 @@ public:
     void shutdown_complete(bool clean) { effects_.emplace_back(ShutdownCompleteEffect{clean}); }
     void records_sent(RecordsSentEffect e) { effects_.emplace_back(std::move(e)); }
     void records_outcome(RecordsOutcomeEffect e) { effects_.emplace_back(std::move(e)); }
+    void records_consumed(RecordsConsumedEffect e) { effects_.emplace_back(std::move(e)); }
+    void offset_committed(OffsetCommittedEffect e) { effects_.emplace_back(std::move(e)); }
+    void group_event(GroupEventEffect e) { effects_.emplace_back(std::move(e)); }
 
     std::vector<Effect>& effects() { return effects_; }
     const std::vector<Effect>& effects() const { return effects_; }

@@ -1,0 +1,617 @@
+#include "kafka/consumer.hpp"
+
+#include <algorithm>
+
+#include "core/assert.hpp"
+#include "core/distribution.hpp"
+#include "kafka/group_assign.hpp"
+
+namespace ks::kafka {
+
+Consumer::Consumer(ConsumerOptions options, Rng rng) : opt_(std::move(options)), rng_(std::move(rng)) {
+    KS_ASSERT(!opt_.bootstrap.empty());
+    KS_ASSERT_GE(opt_.max_poll_records, 1);
+    cooperative_ = group_assign::is_cooperative(opt_.assignors);
+}
+
+std::vector<TopicPartition> Consumer::assignment() const {
+    std::vector<TopicPartition> out;
+    for (const auto& [tp, p] : parts_) out.push_back(tp);
+    return out;
+}
+
+std::optional<Offset> Consumer::position(TopicPartition tp) const {
+    auto it = parts_.find(tp);
+    return it == parts_.end() ? std::nullopt : it->second.position;
+}
+
+void Consumer::start(Instant now, Outbox& out) {
+    last_poll_ = now;
+    last_heartbeat_ack_ = now;
+    next_auto_commit_ = now + opt_.auto_commit_interval;
+    out.set_timer(timer_key(kHeartbeat), now + opt_.heartbeat_interval);
+    out.set_timer(timer_key(kMetadataRefresh), now + opt_.metadata_max_age);
+    request_metadata(now, out);
+    poll(now, out);
+}
+
+// ---- inputs -----------------------------------------------------------------------------------
+
+void Consumer::on_message(Instant now, NodeId from, const Message& m, Outbox& out) {
+    if (dead_) return;
+    if (const auto* f = std::get_if<FetchResponse>(&m)) {
+        handle_fetch(now, from, *f, out);
+    } else if (const auto* fc = std::get_if<FindCoordinatorResponse>(&m)) {
+        if (!finding_ || fc->correlation != group_correlation_) return;
+        finding_ = false;
+        out.cancel_timer(timer_key(kGroupRequestTimeout, fc->correlation));
+        if (fc->error != Error::none) {
+            ++bootstrap_index_;
+            out.set_timer(timer_key(kRetry), now + opt_.retry_backoff);
+            return;
+        }
+        coordinator_ = fc->coordinator;
+        last_heartbeat_ack_ = now;
+        kick(now, out);
+    } else if (const auto* j = std::get_if<JoinGroupResponse>(&m)) {
+        handle_join(now, *j, out);
+    } else if (const auto* s = std::get_if<SyncGroupResponse>(&m)) {
+        handle_sync(now, *s, out);
+    } else if (const auto* h = std::get_if<HeartbeatResponse>(&m)) {
+        handle_heartbeat(now, *h, out);
+    } else if (const auto* c = std::get_if<OffsetCommitResponse>(&m)) {
+        if (c->error == Error::none) return;
+        ++stats_.commits_failed;
+        // REBALANCE_IN_PROGRESS: the heartbeat will tell; during a rebalance its answer decides.
+        if (state_ != State::stable || c->error == Error::rebalance_in_progress) return;
+        group_error(now, c->error, out);
+    } else if (const auto* of = std::get_if<OffsetFetchResponse>(&m)) {
+        handle_offset_fetch(now, *of, out);
+    } else if (const auto* lo = std::get_if<ListOffsetsResponse>(&m)) {
+        handle_list_offsets(now, *lo, out);
+    } else if (const auto* md = std::get_if<MetadataResponse>(&m)) {
+        handle_metadata(now, *md, out);
+    }
+}
+
+void Consumer::on_timer(Instant now, std::uint64_t key, Outbox& out) {
+    if (dead_) return;
+    const auto kind = static_cast<TimerKind>(key >> 56);
+    const std::uint64_t id = key & ((std::uint64_t{1} << 56) - 1);
+    switch (kind) {
+        case kHeartbeat:
+            heartbeat_tick(now, out);
+            out.set_timer(timer_key(kHeartbeat), now + opt_.heartbeat_interval);
+            break;
+        case kPollDone:
+            if (app_ != App::processing) break;
+            if (!opt_.auto_commit) commit_positions(now, out);  // commitSync after processing
+            poll(now, out);
+            break;
+        case kPollWait:
+            if (app_ == App::waiting) poll(now, out);
+            break;
+        case kRetry:
+            kick(now, out);
+            break;
+        case kGroupRequestTimeout:
+            if (id != group_correlation_) break;
+            if (finding_ || state_ == State::joining || state_ == State::syncing) coordinator_lost(now, out);
+            break;
+        case kMetadataTimeout:
+            if (id != metadata_correlation_ || !metadata_in_flight_) break;
+            metadata_in_flight_ = false;
+            ++bootstrap_index_;
+            request_metadata(now, out);
+            break;
+        case kMetadataRefresh:
+            request_metadata(now, out);
+            out.set_timer(timer_key(kMetadataRefresh), now + opt_.metadata_max_age);
+            break;
+    }
+}
+
+void Consumer::on_connection_lost(Instant now, NodeId peer, Outbox& out) {
+    if (dead_ || !is_broker_node(peer)) return;
+    const BrokerId b(peer.value());
+    if (fetch_in_flight_.erase(b) > 0) request_metadata(now, out);
+    if (metadata_in_flight_ && metadata_broker_ == b) {
+        metadata_in_flight_ = false;
+        ++bootstrap_index_;
+        request_metadata(now, out);
+    }
+    for (auto& [tp, p] : parts_) p.offset_pending = false;  // answers lost: ask again
+    if (coordinator_ == b || (finding_ && find_broker_ == b)) {
+        coordinator_lost(now, out);
+        return;
+    }
+    out.set_timer(timer_key(kRetry), now + opt_.retry_backoff);
+}
+
+// ---- faults -----------------------------------------------------------------------------------
+
+void Consumer::crash() { dead_ = true; }
+
+void Consumer::close(Instant now, Outbox& out) {
+    if (dead_) return;
+    if (opt_.auto_commit && state_ == State::stable) commit_positions(now, out);
+    if (coordinator_ && !member_id_.empty()) {
+        out.send(broker_node(*coordinator_), LeaveGroupRequest{opt_.group_id, member_id_, next_correlation_++});
+    }
+    dead_ = true;
+}
+
+void Consumer::set_stopped(bool stopped, Instant now, Outbox& out) {
+    if (dead_) return;
+    if (stopped) {
+        if (app_ == App::stopped) return;
+        app_ = App::stopped;
+        out.cancel_timer(timer_key(kPollDone));
+        out.cancel_timer(timer_key(kPollWait));
+        return;
+    }
+    if (app_ != App::stopped) return;
+    app_ = App::waiting;
+    poll(now, out);
+}
+
+// ---- the poll loop ----------------------------------------------------------------------------
+
+void Consumer::poll(Instant now, Outbox& out) {
+    if (dead_ || app_ == App::stopped) return;
+    ++stats_.polls;
+    last_poll_ = now;
+    app_ = App::waiting;
+    maybe_auto_commit(now, out);
+    drive_group(now, out);
+    fetch_offsets(now, out);
+    const std::int32_t n = take_records(now, out);
+    send_fetches(now, out);
+    if (n > 0) {
+        app_ = App::processing;
+        out.cancel_timer(timer_key(kPollWait));
+        out.set_timer(timer_key(kPollDone), now + processing_time(n));
+        return;
+    }
+    Instant wake = now + opt_.poll_timeout;
+    if (opt_.auto_commit && next_auto_commit_ > now) wake = std::min(wake, next_auto_commit_);
+    out.set_timer(timer_key(kPollWait), wake);
+}
+
+std::int32_t Consumer::take_records(Instant now, Outbox& out) {
+    (void)now;
+    std::int32_t left = opt_.max_poll_records;
+    if (parts_.empty()) return 0;
+    std::vector<TopicPartition> order;
+    for (const auto& [tp, p] : parts_) order.push_back(tp);
+    const std::size_t start = rotate_ % order.size();
+    rotate_ = start + 1;
+    for (std::size_t i = 0; i < order.size() && left > 0; ++i) {
+        const TopicPartition tp = order[(start + i) % order.size()];
+        Part& p = parts_.at(tp);
+        if (!p.position) continue;
+        RecordsConsumedEffect e{opt_.group_index, opt_.member_index, tp, *p.position, 0};
+        while (left > 0 && !p.buffer.empty()) {
+            const RecordBatch& b = p.buffer.front();
+            if (b.next_offset() <= *p.position) {
+                p.buffer.pop_front();
+                continue;
+            }
+            const Offset from = std::max(b.base_offset, *p.position);
+            if (e.count == 0) e.first_offset = from;
+            if (from != e.first_offset + e.count) {
+                // A gap in the log (records deleted): close this range.
+                if (e.count > 0) out.records_consumed(e);
+                e.first_offset = from;
+                e.count = 0;
+            }
+            const auto take = static_cast<std::int32_t>(std::min<Offset>(b.next_offset() - from, left));
+            e.count += take;
+            left -= take;
+            *p.position = from + take;
+            if (*p.position >= b.next_offset()) p.buffer.pop_front();
+        }
+        if (e.count > 0) out.records_consumed(e);
+    }
+    const std::int32_t taken = opt_.max_poll_records - left;
+    stats_.records += taken;
+    return taken;
+}
+
+Duration Consumer::processing_time(std::int32_t records) {
+    const DistSpec& d = opt_.processing_ms_per_record;
+    double total_ms = 0;
+    if (d.kind == DistSpec::Kind::constant) {
+        total_ms = d.a * records;
+    } else {
+        for (std::int32_t i = 0; i < records; ++i) total_ms += sample(d, rng_);
+    }
+    return from_millis(total_ms * slow_factor_);
+}
+
+void Consumer::maybe_auto_commit(Instant now, Outbox& out) {
+    if (!opt_.auto_commit || now < next_auto_commit_) return;
+    if (!coordinator_ || state_ != State::stable) {
+        next_auto_commit_ = now + opt_.retry_backoff;
+        return;
+    }
+    commit_positions(now, out);
+    next_auto_commit_ = now + opt_.auto_commit_interval;
+}
+
+void Consumer::commit_positions(Instant now, Outbox& out) {
+    (void)now;
+    if (!coordinator_ || generation_ < 0) return;
+    OffsetCommitRequest r;
+    r.group_id = opt_.group_id;
+    r.generation = generation_;
+    r.member_id = member_id_;
+    for (const auto& [tp, p] : parts_) {
+        if (p.position) r.offsets.emplace_back(tp, *p.position);
+    }
+    if (r.offsets.empty()) return;
+    r.correlation = next_correlation_++;
+    ++stats_.commits_sent;
+    out.send(broker_node(*coordinator_), std::move(r));
+}
+
+void Consumer::kick(Instant now, Outbox& out) {
+    if (dead_) return;
+    drive_group(now, out);
+    fetch_offsets(now, out);
+    if (app_ != App::waiting) return;
+    bool data = false;
+    for (const auto& [tp, p] : parts_) data = data || (p.position && !p.buffer.empty());
+    if (data) {
+        poll(now, out);
+    } else {
+        send_fetches(now, out);
+    }
+}
+
+// ---- the group --------------------------------------------------------------------------------
+
+void Consumer::drive_group(Instant now, Outbox& out) {
+    if (dead_ || finding_ || state_ == State::joining || state_ == State::syncing) return;
+    if (!coordinator_) {
+        find_coordinator(now, out);
+        return;
+    }
+    // Joins run in the application's poll (ConsumerCoordinator.poll).
+    if ((state_ != State::stable || rejoin_needed_) && app_ == App::waiting) send_join(now, out);
+}
+
+void Consumer::find_coordinator(Instant now, Outbox& out) {
+    finding_ = true;
+    find_broker_ = opt_.bootstrap[bootstrap_index_ % opt_.bootstrap.size()];
+    group_correlation_ = next_correlation_++;
+    out.send(broker_node(find_broker_), FindCoordinatorRequest{opt_.group_id, group_correlation_});
+    out.set_timer(timer_key(kGroupRequestTimeout, group_correlation_), now + opt_.request_timeout);
+}
+
+void Consumer::send_join(Instant now, Outbox& out) {
+    // onJoinPrepare: commit what was consumed, then (eager) give everything up.
+    if (opt_.auto_commit && state_ == State::stable) commit_positions(now, out);
+    if (!cooperative_) {
+        stats_.partitions_revoked += static_cast<std::int64_t>(parts_.size());
+        parts_.clear();
+    }
+    JoinGroupRequest r;
+    r.group_id = opt_.group_id;
+    r.member_id = member_id_;
+    r.client_id = opt_.client_id;
+    r.session_timeout = opt_.session_timeout;
+    r.rebalance_timeout = opt_.max_poll_interval;
+    r.protocols = opt_.assignors;
+    r.topics = opt_.topics;
+    for (const auto& [tp, p] : parts_) r.owned.push_back(tp);
+    r.owned_generation = generation_;
+    r.correlation = group_correlation_ = next_correlation_++;
+    state_ = State::joining;
+    rejoin_needed_ = false;
+    ++stats_.joins;
+    out.send(broker_node(*coordinator_), std::move(r));
+    out.set_timer(timer_key(kGroupRequestTimeout, group_correlation_), now + opt_.max_poll_interval + s(5));
+}
+
+void Consumer::handle_join(Instant now, const JoinGroupResponse& r, Outbox& out) {
+    if (state_ != State::joining || r.correlation != group_correlation_) return;
+    out.cancel_timer(timer_key(kGroupRequestTimeout, r.correlation));
+    if (r.error != Error::none) {
+        state_ = State::unjoined;
+        rejoin_needed_ = true;
+        if (!group_error(now, r.error, out)) out.set_timer(timer_key(kRetry), now + opt_.retry_backoff);
+        return;
+    }
+    member_id_ = r.member_id;
+    generation_ = r.generation;
+    state_ = State::syncing;
+    group_correlation_ = next_correlation_++;
+    out.send(broker_node(*coordinator_), SyncGroupRequest{opt_.group_id, generation_, member_id_, group_correlation_});
+    out.set_timer(timer_key(kGroupRequestTimeout, group_correlation_), now + opt_.request_timeout);
+}
+
+void Consumer::handle_sync(Instant now, const SyncGroupResponse& r, Outbox& out) {
+    if (state_ != State::syncing || r.correlation != group_correlation_) return;
+    out.cancel_timer(timer_key(kGroupRequestTimeout, r.correlation));
+    if (r.error != Error::none) {
+        state_ = State::unjoined;
+        rejoin_needed_ = true;
+        if (!group_error(now, r.error, out)) out.set_timer(timer_key(kRetry), now + opt_.retry_backoff);
+        return;
+    }
+    state_ = State::stable;
+    last_heartbeat_ack_ = now;
+    on_assignment(now, r.assignment, out);
+}
+
+void Consumer::on_assignment(Instant now, const std::vector<TopicPartition>& assigned, Outbox& out) {
+    ++stats_.rebalances;
+    std::vector<TopicPartition> revoked;
+    for (const auto& [tp, p] : parts_) {
+        if (std::find(assigned.begin(), assigned.end(), tp) == assigned.end()) revoked.push_back(tp);
+    }
+    for (const TopicPartition& tp : revoked) parts_.erase(tp);
+    stats_.partitions_revoked += static_cast<std::int64_t>(revoked.size());
+    for (const TopicPartition& tp : assigned) parts_.try_emplace(tp);
+    // Cooperative: partitions that moved away are revoked now; rejoin so the
+    // coordinator can hand them to their new owner (the second round).
+    if (cooperative_ && !revoked.empty()) rejoin_needed_ = true;
+    kick(now, out);
+}
+
+void Consumer::heartbeat_tick(Instant now, Outbox& out) {
+    if (app_ == App::waiting) last_poll_ = now;  // blocked in poll() counts as polling
+    if (generation_ >= 0 && app_ != App::waiting && now - last_poll_ > opt_.max_poll_interval) {
+        // AbstractCoordinator: "consumer poll timeout has expired" → leave.
+        ++stats_.poll_timeouts;
+        if (coordinator_) {
+            out.send(broker_node(*coordinator_), LeaveGroupRequest{opt_.group_id, member_id_, next_correlation_++});
+        }
+        reset_generation(out);
+        return;
+    }
+    if (!coordinator_) {
+        if (!finding_) find_coordinator(now, out);
+        return;
+    }
+    if (state_ != State::stable) return;
+    if (now - last_heartbeat_ack_ > opt_.session_timeout) {
+        coordinator_lost(now, out);
+        return;
+    }
+    if (heartbeat_in_flight_) return;
+    heartbeat_in_flight_ = true;
+    out.send(broker_node(*coordinator_), HeartbeatRequest{opt_.group_id, generation_, member_id_, next_correlation_++});
+}
+
+void Consumer::handle_heartbeat(Instant now, const HeartbeatResponse& r, Outbox& out) {
+    heartbeat_in_flight_ = false;
+    last_heartbeat_ack_ = now;
+    if (r.error == Error::none || state_ != State::stable) return;
+    if (r.error == Error::rebalance_in_progress) {
+        rejoin_needed_ = true;
+        kick(now, out);
+        return;
+    }
+    group_error(now, r.error, out);
+}
+
+bool Consumer::group_error(Instant now, Error e, Outbox& out) {
+    switch (e) {
+        case Error::unknown_member_id:
+        case Error::illegal_generation:
+            reset_generation(out);
+            kick(now, out);
+            return true;
+        case Error::not_coordinator:
+        case Error::coordinator_not_available:
+            coordinator_lost(now, out);
+            return true;
+        default:
+            return false;
+    }
+}
+
+void Consumer::coordinator_lost(Instant now, Outbox& out) {
+    coordinator_.reset();
+    finding_ = false;
+    heartbeat_in_flight_ = false;
+    if (state_ == State::joining || state_ == State::syncing) {
+        state_ = State::unjoined;
+        rejoin_needed_ = true;
+    }
+    ++bootstrap_index_;
+    out.set_timer(timer_key(kRetry), now + opt_.retry_backoff);
+}
+
+void Consumer::reset_generation(Outbox& out) {
+    (void)out;
+    member_id_.clear();
+    generation_ = -1;
+    state_ = State::unjoined;
+    rejoin_needed_ = true;
+    parts_.clear();  // onPartitionsLost: nothing is committed
+}
+
+// ---- positions and fetching -------------------------------------------------------------------
+
+std::optional<BrokerId> Consumer::leader_of(TopicPartition tp) const {
+    auto it = metadata_.find(tp);
+    if (it == metadata_.end() || it->second.leader.value() < 0) return std::nullopt;
+    return it->second.leader;
+}
+
+void Consumer::fetch_offsets(Instant now, Outbox& out) {
+    std::vector<TopicPartition> ask, reset;
+    for (auto& [tp, p] : parts_) {
+        if (p.position || p.offset_pending || p.reset_blocked) continue;
+        (p.need_reset ? reset : ask).push_back(tp);
+    }
+    if (!reset.empty()) reset_offsets(now, reset, out);
+    if (ask.empty() || !coordinator_ || state_ != State::stable) return;
+    for (const auto& tp : ask) parts_.at(tp).offset_pending = true;
+    out.send(broker_node(*coordinator_), OffsetFetchRequest{opt_.group_id, ask, next_correlation_++});
+}
+
+void Consumer::handle_offset_fetch(Instant now, const OffsetFetchResponse& r, Outbox& out) {
+    if (r.error != Error::none) {
+        for (auto& [tp, p] : parts_) p.offset_pending = false;
+        group_error(now, r.error, out);
+        return;
+    }
+    std::vector<TopicPartition> reset;
+    for (const auto& [tp, offset] : r.offsets) {
+        auto it = parts_.find(tp);
+        if (it == parts_.end() || it->second.position) continue;
+        it->second.offset_pending = false;
+        if (offset >= 0) {
+            it->second.position = offset;
+        } else {
+            it->second.need_reset = true;
+            reset.push_back(tp);
+        }
+    }
+    if (!reset.empty()) reset_offsets(now, reset, out);
+    kick(now, out);
+}
+
+void Consumer::reset_offsets(Instant now, const std::vector<TopicPartition>& tps, Outbox& out) {
+    std::map<BrokerId, ListOffsetsRequest> by_leader;
+    const std::int64_t ts = opt_.reset == OffsetReset::earliest ? kEarliestTimestamp : kLatestTimestamp;
+    for (const TopicPartition& tp : tps) {
+        Part& p = parts_.at(tp);
+        p.need_reset = true;
+        if (opt_.reset == OffsetReset::none) {
+            p.reset_blocked = true;  // NoOffsetForPartitionException: the application would fail
+            continue;
+        }
+        const auto leader = leader_of(tp);
+        if (!leader) {
+            request_metadata(now, out);
+            continue;
+        }
+        p.offset_pending = true;
+        by_leader[*leader].partitions.emplace_back(tp, ts);
+    }
+    for (auto& [leader, req] : by_leader) {
+        req.correlation = next_correlation_++;
+        out.send(broker_node(leader), std::move(req));
+    }
+}
+
+void Consumer::handle_list_offsets(Instant now, const ListOffsetsResponse& r, Outbox& out) {
+    bool refresh = false;
+    for (const ListOffsetsPartition& lp : r.partitions) {
+        auto it = parts_.find(lp.tp);
+        if (it == parts_.end() || it->second.position) continue;
+        it->second.offset_pending = false;
+        if (lp.error != Error::none) {
+            refresh = true;
+            continue;
+        }
+        it->second.position = lp.offset;
+        it->second.need_reset = false;
+        ++stats_.resets;
+    }
+    if (refresh) {
+        request_metadata(now, out);
+        out.set_timer(timer_key(kRetry), now + opt_.retry_backoff);
+    }
+    kick(now, out);
+}
+
+void Consumer::send_fetches(Instant now, Outbox& out) {
+    (void)now;
+    std::map<BrokerId, FetchRequest> by_leader;
+    bool unknown = false;
+    for (const auto& [tp, p] : parts_) {
+        if (!p.position || !p.buffer.empty()) continue;
+        const auto leader = leader_of(tp);
+        if (!leader) {
+            unknown = true;
+            continue;
+        }
+        if (fetch_in_flight_.count(*leader)) continue;
+        FetchRequest& r = by_leader[*leader];
+        FetchPartition fp;
+        fp.tp = tp;
+        fp.fetch_offset = *p.position;
+        r.partitions.push_back(fp);
+    }
+    if (unknown) request_metadata(now, out);
+    for (auto& [leader, r] : by_leader) {
+        r.replica = BrokerId(-1);
+        r.max_wait = opt_.fetch_max_wait;
+        r.min_bytes = opt_.fetch_min_bytes;
+        r.max_bytes_per_partition = opt_.max_partition_fetch_bytes;
+        r.correlation = next_correlation_++;
+        fetch_in_flight_[leader] = r.correlation;
+        ++stats_.fetches;
+        out.send(broker_node(leader), std::move(r));
+    }
+}
+
+void Consumer::handle_fetch(Instant now, NodeId from, const FetchResponse& r, Outbox& out) {
+    if (!is_broker_node(from)) return;
+    const BrokerId leader(from.value());
+    auto inflight = fetch_in_flight_.find(leader);
+    if (inflight == fetch_in_flight_.end() || inflight->second != r.correlation) return;
+    fetch_in_flight_.erase(inflight);
+    bool refresh = false;
+    std::vector<TopicPartition> reset;
+    for (const FetchPartitionData& d : r.partitions) {
+        auto it = parts_.find(d.tp);
+        if (it == parts_.end() || !it->second.position || !it->second.buffer.empty()) continue;
+        Part& p = it->second;
+        if (d.error == Error::offset_out_of_range) {
+            p.position.reset();
+            reset.push_back(d.tp);
+            continue;
+        }
+        if (d.error != Error::none) {
+            refresh = true;
+            if (auto m = metadata_.find(d.tp); m != metadata_.end() && m->second.leader == leader) {
+                m->second.leader = BrokerId(-1);  // stale: wait for fresh metadata
+            }
+            continue;
+        }
+        p.high_watermark = d.high_watermark;
+        for (const RecordBatch& b : d.batches) {
+            if (b.next_offset() > *p.position) p.buffer.push_back(b);
+        }
+    }
+    if (!reset.empty()) reset_offsets(now, reset, out);
+    if (refresh) request_metadata(now, out);
+    kick(now, out);
+}
+
+void Consumer::request_metadata(Instant now, Outbox& out) {
+    if (metadata_in_flight_) return;
+    metadata_in_flight_ = true;
+    metadata_broker_ = opt_.bootstrap[bootstrap_index_ % opt_.bootstrap.size()];
+    metadata_correlation_ = next_correlation_++;
+    out.send(broker_node(metadata_broker_), MetadataRequest{metadata_correlation_});
+    out.set_timer(timer_key(kMetadataTimeout, metadata_correlation_), now + opt_.request_timeout);
+}
+
+void Consumer::handle_metadata(Instant now, const MetadataResponse& r, Outbox& out) {
+    if (!metadata_in_flight_ || r.correlation != metadata_correlation_) return;
+    metadata_in_flight_ = false;
+    out.cancel_timer(timer_key(kMetadataTimeout, metadata_correlation_));
+    bool missing = false;
+    for (const PartitionState& st : r.partitions) {
+        auto it = metadata_.find(st.tp);
+        if (it != metadata_.end() && st.leader_epoch < it->second.leader_epoch) continue;  // stale
+        metadata_[st.tp] = st;
+    }
+    for (const auto& [tp, p] : parts_) missing = missing || !leader_of(tp);
+    if (missing) {
+        // Leaderless partitions: ask again (another broker) after a backoff.
+        ++bootstrap_index_;
+        out.set_timer(timer_key(kRetry), now + opt_.retry_backoff * 5);
+    }
+    kick(now, out);
+}
+
+}  // namespace ks::kafka

@@ -1,0 +1,213 @@
+// Consumer: one member of a consumer group — the Java KafkaConsumer and the
+// application's poll loop around it — as a deterministic state machine (like
+// Producer: inputs are messages, timers and connection losses with the current
+// time; outputs are effects in an Outbox).
+//
+// Mirrors the Java client's consumer/internals:
+//   ConsumerCoordinator /   FindCoordinator, JoinGroup + SyncGroup, the
+//   AbstractCoordinator     heartbeat thread (every heartbeat.interval.ms,
+//                           independent of the application), the poll timer
+//                           (no poll within max.poll.interval.ms → LeaveGroup
+//                           and a rejoin at the next poll), onJoinPrepare
+//                           (auto-commit, then eager: revoke everything;
+//                           cooperative: keep), onJoinComplete (cooperative:
+//                           revoke what moved away and rejoin at once),
+//                           auto-commit inside poll every auto.commit.interval.ms,
+//                           on close; commit after processing when
+//                           enable.auto.commit=false.
+//   Fetcher                 one FetchRequest in flight per leader, only for
+//                           partitions with no buffered data; sent from poll()
+//                           (pipelined before the application processes);
+//                           NOT_LEADER_OR_FOLLOWER → metadata refresh;
+//                           OFFSET_OUT_OF_RANGE → auto.offset.reset.
+//   SubscriptionState       positions; OffsetFetch for new partitions, then
+//                           auto.offset.reset (ListOffsets earliest / latest)
+//                           when nothing is committed (none: the partition
+//                           stays unfetched, where the Java client throws).
+//
+// The application: poll() returns up to max.poll.records buffered records;
+// processing them takes the sum of per-record draws of the scenario's
+// processing time (times the slow_consumer factor) — one timer per poll, not
+// per record; then it polls again. With nothing buffered the poll waits for a
+// fetch answer (or the next auto-commit, or poll_timeout).
+//
+// Faults: crash() stops everything at once (no LeaveGroup: the coordinator
+// notices by session timeout); close() commits (auto-commit), leaves and stops;
+// set_stopped() hangs the application (no polls, no commits; the heartbeat
+// thread lives on); set_slow_factor() scales processing time.
+//
+// Ledger effects: a RecordsConsumedEffect per partition and poll.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/rng.hpp"
+#include "kafka/outbox.hpp"
+#include "kafkasim/distribution.hpp"
+
+namespace ks::kafka {
+
+enum class OffsetReset : std::uint8_t { latest, earliest, none };
+
+struct ConsumerOptions {
+    // ---- identity ----
+    std::int32_t group_index = 0;   // scenario group index (ledger identity)
+    std::int32_t member_index = 0;  // member number within the group
+    std::string group_id = "group";
+    std::string client_id = "consumer";
+    NodeId self{kFirstConsumerNode};
+    std::vector<BrokerId> bootstrap;              // non-empty
+    std::vector<TopicIndex> topics;               // the subscription
+    std::vector<std::int32_t> topic_partitions;   // partition count by topic index (all topics)
+    DistSpec processing_ms_per_record = DistSpec::constant(0);
+    // ---- Kafka consumer configs ----
+    Duration session_timeout = ms(45000);      // session.timeout.ms
+    Duration heartbeat_interval = ms(3000);    // heartbeat.interval.ms
+    Duration max_poll_interval = ms(300000);   // max.poll.interval.ms
+    std::int32_t max_poll_records = 500;       // max.poll.records
+    bool auto_commit = true;                   // enable.auto.commit
+    Duration auto_commit_interval = ms(5000);  // auto.commit.interval.ms
+    OffsetReset reset = OffsetReset::latest;   // auto.offset.reset
+    Bytes fetch_min_bytes = 1;                 // fetch.min.bytes
+    Duration fetch_max_wait = ms(500);         // fetch.max.wait.ms
+    Bytes max_partition_fetch_bytes = 1048576; // max.partition.fetch.bytes
+    Duration request_timeout = ms(30000);      // request.timeout.ms
+    Duration retry_backoff = ms(100);          // retry.backoff.ms
+    std::vector<std::string> assignors = {"range", "cooperative-sticky"};  // partition.assignment.strategy
+    Duration metadata_max_age = ms(300000);    // metadata.max.age.ms
+    // ---- model ----
+    Duration poll_timeout = ms(1000);  // the application's poll(Duration)
+};
+
+struct ConsumerStats {
+    std::int64_t polls = 0;
+    std::int64_t records = 0;          // returned by poll()
+    std::int64_t commits_sent = 0;
+    std::int64_t commits_failed = 0;
+    std::int64_t joins = 0;            // JoinGroup requests sent
+    std::int64_t rebalances = 0;       // assignments received
+    std::int64_t partitions_revoked = 0;  // given up in rebalances (eager: all owned; cooperative: moved)
+    std::int64_t resets = 0;           // auto.offset.reset applications
+    std::int64_t fetches = 0;
+    std::int64_t poll_timeouts = 0;    // left the group: max.poll.interval.ms
+};
+
+class Consumer {
+public:
+    Consumer(ConsumerOptions options, Rng rng);
+
+    void start(Instant now, Outbox& out);
+    void on_message(Instant now, NodeId from, const Message& m, Outbox& out);
+    void on_timer(Instant now, std::uint64_t key, Outbox& out);
+    void on_connection_lost(Instant now, NodeId peer, Outbox& out);
+
+    // ---- faults ----
+    void crash();
+    void close(Instant now, Outbox& out);
+    void set_stopped(bool stopped, Instant now, Outbox& out);
+    void set_slow_factor(double factor) { slow_factor_ = factor; }
+
+    const ConsumerOptions& options() const { return opt_; }
+    const ConsumerStats& stats() const { return stats_; }
+    bool alive() const { return !dead_; }
+    bool cooperative() const { return cooperative_; }
+    const std::string& member_id() const { return member_id_; }
+    std::int32_t generation() const { return generation_; }
+    // The current assignment, ascending.
+    std::vector<TopicPartition> assignment() const;
+    std::optional<Offset> position(TopicPartition tp) const;
+    bool stable() const { return state_ == State::stable; }
+
+    enum TimerKind : std::uint64_t {
+        kHeartbeat = 1, kPollDone, kPollWait, kRetry, kGroupRequestTimeout, kMetadataTimeout, kMetadataRefresh,
+    };
+    static std::uint64_t timer_key(TimerKind kind, std::uint64_t id = 0) { return (kind << 56) | id; }
+
+private:
+    enum class State : std::uint8_t { unjoined, joining, syncing, stable };
+    enum class App : std::uint8_t { waiting, processing, stopped };
+    struct Part {
+        std::optional<Offset> position;
+        bool offset_pending = false;  // OffsetFetch / ListOffsets in flight
+        bool need_reset = false;      // no valid committed offset: auto.offset.reset applies
+        bool reset_blocked = false;   // auto.offset.reset=none and no offset
+        std::deque<RecordBatch> buffer;
+        Offset high_watermark = 0;
+    };
+
+    // poll loop
+    void poll(Instant now, Outbox& out);
+    std::int32_t take_records(Instant now, Outbox& out);
+    Duration processing_time(std::int32_t records);
+    void wait_in_poll(Instant now, Outbox& out);
+    void maybe_auto_commit(Instant now, Outbox& out);
+    // Re-drives whatever waits: the group, offsets, and (in poll) fetches or a poll.
+    void kick(Instant now, Outbox& out);
+    void commit_positions(Instant now, Outbox& out);
+    // group
+    void drive_group(Instant now, Outbox& out);
+    void find_coordinator(Instant now, Outbox& out);
+    void send_join(Instant now, Outbox& out);
+    void coordinator_lost(Instant now, Outbox& out);
+    void reset_generation(Outbox& out);
+    void on_assignment(Instant now, const std::vector<TopicPartition>& assigned, Outbox& out);
+    void handle_join(Instant now, const JoinGroupResponse& r, Outbox& out);
+    void handle_sync(Instant now, const SyncGroupResponse& r, Outbox& out);
+    void handle_heartbeat(Instant now, const HeartbeatResponse& r, Outbox& out);
+    void heartbeat_tick(Instant now, Outbox& out);
+    bool group_error(Instant now, Error e, Outbox& out);
+    // positions and fetching
+    void fetch_offsets(Instant now, Outbox& out);
+    void reset_offsets(Instant now, const std::vector<TopicPartition>& tps, Outbox& out);
+    void send_fetches(Instant now, Outbox& out);
+    void handle_fetch(Instant now, NodeId from, const FetchResponse& r, Outbox& out);
+    void handle_list_offsets(Instant now, const ListOffsetsResponse& r, Outbox& out);
+    void handle_offset_fetch(Instant now, const OffsetFetchResponse& r, Outbox& out);
+    void request_metadata(Instant now, Outbox& out);
+    void handle_metadata(Instant now, const MetadataResponse& r, Outbox& out);
+    std::optional<BrokerId> leader_of(TopicPartition tp) const;
+
+    ConsumerOptions opt_;
+    Rng rng_;
+    bool cooperative_ = false;
+    bool dead_ = false;
+    double slow_factor_ = 1.0;
+
+    // group
+    State state_ = State::unjoined;
+    std::optional<BrokerId> coordinator_;
+    bool finding_ = false;
+    BrokerId find_broker_{-1};
+    std::size_t bootstrap_index_ = 0;
+    std::string member_id_;
+    std::int32_t generation_ = -1;
+    bool rejoin_needed_ = true;
+    std::uint64_t group_correlation_ = 0;  // the find / join / sync request in flight
+    Instant last_heartbeat_ack_;
+    bool heartbeat_in_flight_ = false;
+    Instant last_poll_;
+
+    // application
+    App app_ = App::waiting;
+    App app_before_stop_ = App::waiting;
+    Instant next_auto_commit_ = Instant::max();
+
+    // partitions
+    std::map<TopicPartition, Part> parts_;
+    std::map<BrokerId, std::uint64_t> fetch_in_flight_;  // leader -> correlation
+    std::map<TopicPartition, PartitionState> metadata_;
+    bool metadata_in_flight_ = false;
+    BrokerId metadata_broker_{-1};
+    std::uint64_t metadata_correlation_ = 0;
+    std::size_t rotate_ = 0;  // poll fairness: where the next poll starts
+
+    std::uint64_t next_correlation_ = 1;
+    ConsumerStats stats_;
+};
+
+}  // namespace ks::kafka

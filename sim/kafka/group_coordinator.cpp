@@ -1,0 +1,485 @@
+#include "kafka/group_coordinator.hpp"
+
+#include <algorithm>
+
+#include "core/assert.hpp"
+#include "kafka/group_assign.hpp"
+#include "kafka/java_hash.hpp"
+
+namespace ks::kafka {
+
+namespace {
+// Broker::kGroup: the coordinator's timers live in the broker's key space.
+constexpr std::uint64_t kGroupTimerKind = 20;
+std::uint64_t group_timer(std::int32_t index) {
+    return (kGroupTimerKind << 56) | static_cast<std::uint64_t>(index);
+}
+}  // namespace
+
+const char* to_string(GroupState s) {
+    switch (s) {
+        case GroupState::empty: return "Empty";
+        case GroupState::preparing_rebalance: return "PreparingRebalance";
+        case GroupState::completing_rebalance: return "CompletingRebalance";
+        case GroupState::stable: return "Stable";
+    }
+    return "?";
+}
+
+GroupMember* Group::member(const std::string& id) {
+    for (GroupMember& m : members) {
+        if (m.member_id == id) return &m;
+    }
+    return nullptr;
+}
+
+Group& GroupStore::group(const std::string& id) {
+    auto it = groups.find(id);
+    if (it != groups.end()) return it->second;
+    Group g;
+    g.group_id = id;
+    g.index = static_cast<std::int32_t>(groups.size());
+    return groups.emplace(id, std::move(g)).first->second;
+}
+
+std::int32_t offsets_partition_for(const std::string& group_id, std::int32_t partitions) {
+    KS_ASSERT_GE(partitions, 1);
+    const std::int32_t h = java::string_hash(group_id);
+    const std::int32_t a = h == INT32_MIN ? 0 : (h < 0 ? -h : h);  // Utils.abs
+    return a % partitions;
+}
+
+GroupCoordinator::GroupCoordinator(GroupCoordinatorConfig config, BrokerId self)
+    : config_(std::move(config)), self_(self), load_(config_.store ? config_.store->next_load++ : 0) {}
+
+std::optional<BrokerId> GroupCoordinator::coordinator_for(const std::string& group_id,
+                                                          const std::vector<BrokerId>& live) const {
+    const auto& b = config_.brokers;
+    if (b.empty()) return std::nullopt;
+    const std::int32_t k = offsets_partition_for(group_id, config_.offsets_topic_partitions);
+    const auto n = static_cast<std::int32_t>(b.size());
+    const std::int32_t rf = std::min(std::max(config_.offsets_replication, 1), n);
+    for (std::int32_t i = 0; i < rf; ++i) {
+        const BrokerId r = b[static_cast<std::size_t>((k + i) % n)];
+        if (std::find(live.begin(), live.end(), r) != live.end()) return r;
+    }
+    return std::nullopt;
+}
+
+// ---- dispatch ---------------------------------------------------------------------------------
+
+Group* GroupCoordinator::owned_group(Instant now, const std::string& id, const std::vector<BrokerId>& live,
+                                     Outbox& out, Error& error) {
+    const auto c = coordinator_for(id, live);
+    if (!c) {
+        error = Error::coordinator_not_available;
+        return nullptr;
+    }
+    if (*c != self_) {
+        error = Error::not_coordinator;
+        return nullptr;
+    }
+    Group& g = config_.store->group(id);
+    if (g.owner_load != load_) {
+        // Load the group (GroupMetadataManager.loadGroup): ours from now on;
+        // every member's session starts again.
+        g.owner_load = load_;
+        std::erase_if(g.members, [&](const GroupMember& m) { return m.generation_joined != g.generation || g.generation == 0; });
+        for (GroupMember& m : g.members) {
+            m.pending_join.reset();
+            touch(now, m);
+        }
+        // The persisted state of the last generation (no transition: a load).
+        g.state = g.members.empty() ? GroupState::empty : GroupState::stable;
+        g.initial_delay = false;
+        g.rebalance_deadline = Instant::max();
+        if (!g.member(g.leader)) g.leader.clear();
+        arm_timer(g, out);
+    }
+    error = Error::none;
+    return &g;
+}
+
+bool GroupCoordinator::on_message(Instant now, NodeId from, const Message& m, const std::vector<BrokerId>& live,
+                                  Outbox& out) {
+    if (const auto* f = std::get_if<FindCoordinatorRequest>(&m)) {
+        FindCoordinatorResponse r;
+        r.correlation = f->correlation;
+        const auto c = enabled() ? coordinator_for(f->group_id, live) : std::nullopt;
+        if (c) {
+            r.coordinator = *c;
+        } else {
+            r.error = Error::coordinator_not_available;
+        }
+        out.send(from, std::move(r));
+        return true;
+    }
+    Error e = Error::none;
+    auto group_of = [&](const std::string& id) -> Group* {
+        if (!enabled()) {
+            e = Error::coordinator_not_available;
+            return nullptr;
+        }
+        return owned_group(now, id, live, out, e);
+    };
+    if (const auto* r = std::get_if<JoinGroupRequest>(&m)) {
+        if (Group* g = group_of(r->group_id)) {
+            join(now, from, *r, *g, out);
+        } else {
+            JoinGroupResponse resp;
+            resp.error = e;
+            resp.member_id = r->member_id;
+            resp.correlation = r->correlation;
+            out.send(from, std::move(resp));
+        }
+        return true;
+    }
+    if (const auto* r = std::get_if<SyncGroupRequest>(&m)) {
+        if (Group* g = group_of(r->group_id)) {
+            sync(now, from, *r, *g, out);
+        } else {
+            out.send(from, SyncGroupResponse{e, {}, r->correlation});
+        }
+        return true;
+    }
+    if (const auto* r = std::get_if<HeartbeatRequest>(&m)) {
+        if (Group* g = group_of(r->group_id)) {
+            heartbeat(now, from, *r, *g, out);
+        } else {
+            out.send(from, HeartbeatResponse{e, r->correlation});
+        }
+        return true;
+    }
+    if (const auto* r = std::get_if<LeaveGroupRequest>(&m)) {
+        if (Group* g = group_of(r->group_id)) {
+            leave(now, from, *r, *g, out);
+        } else {
+            out.send(from, LeaveGroupResponse{e, r->correlation});
+        }
+        return true;
+    }
+    if (const auto* r = std::get_if<OffsetCommitRequest>(&m)) {
+        if (Group* g = group_of(r->group_id)) {
+            commit(now, from, *r, *g, out);
+        } else {
+            out.send(from, OffsetCommitResponse{e, r->offsets, r->correlation});
+        }
+        return true;
+    }
+    if (const auto* r = std::get_if<OffsetFetchRequest>(&m)) {
+        OffsetFetchResponse resp;
+        resp.correlation = r->correlation;
+        if (Group* g = group_of(r->group_id)) {
+            for (const TopicPartition& tp : r->partitions) {
+                auto it = g->offsets.find(tp);
+                resp.offsets.emplace_back(tp, it == g->offsets.end() ? kUndefinedOffset : it->second);
+            }
+        } else {
+            resp.error = e;
+        }
+        out.send(from, std::move(resp));
+        return true;
+    }
+    return false;
+}
+
+// ---- join / sync ------------------------------------------------------------------------------
+
+void GroupCoordinator::join(Instant now, NodeId from, const JoinGroupRequest& r, Group& g, Outbox& out) {
+    GroupMember* m = nullptr;
+    if (r.member_id.empty()) {
+        GroupMember nm;
+        nm.member_id = r.client_id + "-" + std::to_string(config_.store->next_member++);
+        g.members.push_back(std::move(nm));
+        m = &g.members.back();
+        g.new_member_added = true;
+    } else {
+        m = g.member(r.member_id);
+        if (!m) {
+            JoinGroupResponse resp;
+            resp.error = Error::unknown_member_id;
+            resp.member_id = r.member_id;
+            resp.correlation = r.correlation;
+            out.send(from, std::move(resp));
+            return;
+        }
+    }
+    m->client_id = r.client_id;
+    m->node = from;
+    m->session_timeout = r.session_timeout;
+    m->rebalance_timeout = r.rebalance_timeout;
+    m->protocols = r.protocols;
+    m->topics = r.topics;
+    m->owned = r.owned;
+    m->owned_generation = r.owned_generation;
+    m->pending_join = r.correlation;
+    touch(now, *m);
+    const std::string who = m->member_id;
+    if (g.state != GroupState::preparing_rebalance) {
+        prepare_rebalance(now, g, r.member_id.empty() ? "member " + who + " joined" : "member " + who + " rejoined",
+                          out);
+    }
+    maybe_complete_join(now, g, out);
+    arm_timer(g, out);
+}
+
+void GroupCoordinator::prepare_rebalance(Instant now, Group& g, const std::string& reason, Outbox& out) {
+    const bool from_empty = g.state == GroupState::empty;
+    set_state(g, GroupState::preparing_rebalance);
+    Duration rebalance_timeout = Duration::zero();
+    for (const GroupMember& m : g.members) rebalance_timeout = std::max(rebalance_timeout, m.rebalance_timeout);
+    g.rebalance_deadline = now + rebalance_timeout;
+    g.initial_delay = from_empty && config_.initial_rebalance_delay > Duration::zero();
+    if (g.initial_delay) {
+        // InitialDelayedJoin(delay = min(initial delay, rebalance timeout), remaining = the rest).
+        const Duration delay = std::min(config_.initial_rebalance_delay, rebalance_timeout);
+        g.initial_remaining = rebalance_timeout - delay;
+        g.initial_until = now + delay;
+        g.new_member_added = false;
+    }
+    out.group_event(GroupEventEffect{GroupEventEffect::Kind::rebalance_started, g.group_id, g.generation,
+                                     static_cast<std::int32_t>(g.members.size()), reason, {}});
+}
+
+void GroupCoordinator::maybe_complete_join(Instant now, Group& g, Outbox& out) {
+    if (g.state != GroupState::preparing_rebalance) return;
+    if (g.initial_delay) {
+        if (now < g.initial_until) return;
+        if (g.new_member_added && g.initial_remaining > Duration::zero()) {
+            const Duration delay = std::min(config_.initial_rebalance_delay, g.initial_remaining);
+            g.initial_remaining -= delay;
+            g.initial_until = now + delay;
+            g.new_member_added = false;
+            return;
+        }
+        g.initial_delay = false;
+    }
+    bool all = true;
+    for (const GroupMember& m : g.members) all = all && m.pending_join.has_value();
+    if (!all && now < g.rebalance_deadline) return;
+    complete_join(now, g, out);
+}
+
+void GroupCoordinator::complete_join(Instant now, Group& g, Outbox& out) {
+    // Members that did not rejoin within the rebalance timeout are gone.
+    std::vector<std::string> late;
+    for (const GroupMember& m : g.members) {
+        if (!m.pending_join) late.push_back(m.member_id);
+    }
+    for (const auto& id : late) {
+        std::erase_if(g.members, [&](const GroupMember& m) { return m.member_id == id; });
+        out.group_event(GroupEventEffect{GroupEventEffect::Kind::member_removed, g.group_id, g.generation,
+                                         static_cast<std::int32_t>(g.members.size()),
+                                         id + " did not rejoin within the rebalance timeout", {}});
+    }
+    ++g.generation;
+    g.rebalance_deadline = Instant::max();
+    if (g.members.empty()) {
+        set_state(g, GroupState::empty);
+        g.protocol.clear();
+        g.leader.clear();
+        return;
+    }
+    std::vector<std::vector<std::string>> prefs;
+    for (const GroupMember& m : g.members) prefs.push_back(m.protocols);
+    const auto protocol = group_assign::select_protocol(prefs);
+    KS_ASSERT_MSG(protocol.has_value(), "group {}: members share no assignor", g.group_id);
+    g.protocol = *protocol;
+    if (!g.member(g.leader)) g.leader = g.members.front().member_id;
+    std::vector<group_assign::MemberInput> in;
+    for (const GroupMember& m : g.members) {
+        group_assign::MemberInput mi{m.member_id, m.topics, {}, m.owned_generation};
+        for (const TopicPartition& tp : m.owned) mi.owned.emplace_back(tp.topic, tp.partition);
+        in.push_back(std::move(mi));
+    }
+    const auto result = group_assign::run(g.protocol, config_.topic_names, config_.topic_partitions, in);
+    GroupEventEffect done{GroupEventEffect::Kind::rebalance_completed, g.group_id, g.generation,
+                          static_cast<std::int32_t>(g.members.size()), g.protocol, {}};
+    for (std::size_t i = 0; i < g.members.size(); ++i) {
+        GroupMember& m = g.members[i];
+        m.assignment.clear();
+        for (const auto& [t, p] : result[i]) m.assignment.push_back(TopicPartition{t, p});
+        done.assignment.emplace_back(m.member_id, m.assignment);
+    }
+    set_state(g, GroupState::completing_rebalance);
+    ++g.rebalances;
+    for (GroupMember& m : g.members) {
+        JoinGroupResponse resp;
+        resp.generation = g.generation;
+        resp.protocol = g.protocol;
+        resp.leader = g.leader;
+        resp.member_id = m.member_id;
+        resp.correlation = *m.pending_join;
+        m.pending_join.reset();
+        m.generation_joined = g.generation;
+        touch(now, m);
+        out.send(m.node, std::move(resp));
+    }
+    out.group_event(std::move(done));
+}
+
+void GroupCoordinator::sync(Instant now, NodeId from, const SyncGroupRequest& r, Group& g, Outbox& out) {
+    SyncGroupResponse resp;
+    resp.correlation = r.correlation;
+    GroupMember* m = g.member(r.member_id);
+    if (!m) {
+        resp.error = Error::unknown_member_id;
+    } else if (r.generation != g.generation) {
+        resp.error = Error::illegal_generation;
+    } else if (g.state == GroupState::preparing_rebalance || g.state == GroupState::empty) {
+        resp.error = Error::rebalance_in_progress;
+    } else {
+        resp.assignment = m->assignment;
+        touch(now, *m);
+        if (g.state == GroupState::completing_rebalance && r.member_id == g.leader) {
+            set_state(g, GroupState::stable);
+        }
+    }
+    out.send(from, std::move(resp));
+    arm_timer(g, out);
+}
+
+// ---- heartbeat, leave, commit -----------------------------------------------------------------
+
+void GroupCoordinator::heartbeat(Instant now, NodeId from, const HeartbeatRequest& r, Group& g, Outbox& out) {
+    HeartbeatResponse resp;
+    resp.correlation = r.correlation;
+    GroupMember* m = g.member(r.member_id);
+    if (!m) {
+        resp.error = Error::unknown_member_id;
+    } else if (r.generation != g.generation) {
+        resp.error = Error::illegal_generation;
+    } else {
+        touch(now, *m);
+        if (g.state == GroupState::preparing_rebalance) resp.error = Error::rebalance_in_progress;
+    }
+    out.send(from, std::move(resp));
+    arm_timer(g, out);
+}
+
+void GroupCoordinator::leave(Instant now, NodeId from, const LeaveGroupRequest& r, Group& g, Outbox& out) {
+    if (!g.member(r.member_id)) {
+        out.send(from, LeaveGroupResponse{Error::unknown_member_id, r.correlation});
+        return;
+    }
+    remove_member(now, g, r.member_id, "left the group", out);
+    out.send(from, LeaveGroupResponse{Error::none, r.correlation});
+    arm_timer(g, out);
+}
+
+void GroupCoordinator::commit(Instant now, NodeId from, const OffsetCommitRequest& r, Group& g, Outbox& out) {
+    OffsetCommitResponse resp;
+    resp.correlation = r.correlation;
+    resp.offsets = r.offsets;
+    GroupMember* m = g.member(r.member_id);
+    if (r.generation < 0 && r.member_id.empty() && g.state == GroupState::empty) {
+        resp.error = Error::none;  // a simple (group-less) commit
+    } else if (!m) {
+        resp.error = Error::unknown_member_id;
+    } else if (g.state == GroupState::completing_rebalance) {
+        resp.error = Error::rebalance_in_progress;
+    } else if (r.generation != g.generation) {
+        resp.error = Error::illegal_generation;
+    } else {
+        touch(now, *m);
+    }
+    if (resp.error == Error::none) {
+        for (const auto& [tp, offset] : r.offsets) {
+            g.offsets[tp] = offset;
+            out.offset_committed(OffsetCommittedEffect{g.group_id, tp, offset});
+        }
+    }
+    out.send(from, std::move(resp));
+    arm_timer(g, out);
+}
+
+void GroupCoordinator::remove_member(Instant now, Group& g, const std::string& member_id, const std::string& why,
+                                     Outbox& out) {
+    GroupMember* m = g.member(member_id);
+    KS_ASSERT(m != nullptr);
+    if (m->pending_join) {
+        JoinGroupResponse resp;
+        resp.error = Error::unknown_member_id;
+        resp.member_id = member_id;
+        resp.correlation = *m->pending_join;
+        out.send(m->node, std::move(resp));
+    }
+    std::erase_if(g.members, [&](const GroupMember& x) { return x.member_id == member_id; });
+    out.group_event(GroupEventEffect{GroupEventEffect::Kind::member_removed, g.group_id, g.generation,
+                                     static_cast<std::int32_t>(g.members.size()), member_id + " " + why, {}});
+    switch (g.state) {
+        case GroupState::stable:
+        case GroupState::completing_rebalance:
+            prepare_rebalance(now, g, member_id + " " + why, out);
+            maybe_complete_join(now, g, out);
+            break;
+        case GroupState::preparing_rebalance:
+            maybe_complete_join(now, g, out);
+            break;
+        case GroupState::empty:
+            break;
+    }
+}
+
+// ---- timers -----------------------------------------------------------------------------------
+
+void GroupCoordinator::on_timer(Instant now, std::int32_t group_index, Outbox& out) {
+    if (!enabled()) return;
+    Group* g = nullptr;
+    for (auto& [id, grp] : config_.store->groups) {
+        if (grp.index == group_index) g = &grp;
+    }
+    if (!g || g->owner_load != load_) return;  // another coordinator owns it now
+    // Session expiry (onExpireHeartbeat); members awaiting a join answer stay.
+    std::vector<std::string> expired;
+    for (const GroupMember& m : g->members) {
+        if (!m.pending_join && m.session_deadline <= now) expired.push_back(m.member_id);
+    }
+    for (const auto& id : expired) {
+        if (g->member(id)) remove_member(now, *g, id, "session timed out", out);
+    }
+    maybe_complete_join(now, *g, out);
+    arm_timer(*g, out);
+}
+
+void GroupCoordinator::arm_timer(Group& g, Outbox& out) {
+    Instant next = Instant::max();
+    for (const GroupMember& m : g.members) {
+        if (!m.pending_join) next = std::min(next, m.session_deadline);
+    }
+    if (g.state == GroupState::preparing_rebalance) {
+        next = std::min(next, g.initial_delay ? g.initial_until : g.rebalance_deadline);
+    }
+    if (next == Instant::max()) {
+        out.cancel_timer(group_timer(g.index));
+    } else {
+        out.set_timer(group_timer(g.index), next);
+    }
+}
+
+void GroupCoordinator::touch(Instant now, GroupMember& m) { m.session_deadline = now + m.session_timeout; }
+
+void GroupCoordinator::set_state(Group& g, GroupState to) {
+    using S = GroupState;
+    const S from = g.state;
+    // GroupMetadata.validPreviousStates.
+    bool ok = false;
+    switch (to) {
+        case S::preparing_rebalance:
+            ok = from == S::stable || from == S::completing_rebalance || from == S::empty;
+            break;
+        case S::completing_rebalance:
+            ok = from == S::preparing_rebalance;
+            break;
+        case S::stable:
+            ok = from == S::completing_rebalance;
+            break;
+        case S::empty:
+            ok = from == S::preparing_rebalance;
+            break;
+    }
+    KS_ASSERT_MSG(ok, "group {}: illegal transition {} -> {}", g.group_id, to_string(from), to_string(to));
+    g.state = to;
+}
+
+}  // namespace ks::kafka

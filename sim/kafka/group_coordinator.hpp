@@ -1,0 +1,173 @@
+// GroupCoordinator: the broker side of classic consumer groups — membership,
+// generations, rebalances and committed offsets. Mirrors
+// kafka.coordinator.group.GroupCoordinator / GroupMetadata (the classic
+// protocol, Kafka 3.x) at the granularity kafkasim needs.
+//
+// Placement (GroupCoordinator.partitionFor + the offsets partition's leader):
+// a group lives in __consumer_offsets partition abs(groupId.hashCode) %
+// offsets.topic.num.partitions, and its coordinator is that partition's
+// leader. kafkasim does not create __consumer_offsets as a real topic (it would
+// add 50 replicated partitions to every run); instead partition k has the
+// replicas brokers[(k + i) % n] for i < min(offsets.topic.replication.factor, n)
+// (brokers sorted by id) and its leader is the first of them that the asking
+// broker's metadata shows live — a preferred-leader election that follows the
+// controller's liveness, as a real offsets partition's leadership would.
+//
+// Durability: __consumer_offsets is modelled as perfectly replicated. The
+// groups' state (members, generation, assignment, committed offsets) lives in
+// a GroupStore that outlives every broker process (owned by whoever builds the
+// cluster); the broker that is currently coordinator works on it. When the
+// coordinator moves, the new one "loads" the group on first contact: it takes
+// ownership (a new load epoch, so the old owner's timers are void) and restarts
+// every member's session timer, as GroupMetadataManager.loadGroup followed by
+// the heartbeat scheduling does. Only completed generations are persisted, so
+// a rebalance under way is forgotten: the group is loaded Stable (Empty
+// without members) with the members of its last generation, and joins that
+// were waiting at the old coordinator must be sent again.
+//
+// Rules (GroupCoordinator.handleJoinGroup / handleSyncGroup / handleHeartbeat /
+// handleLeaveGroup / handleCommitOffsets / onExpireHeartbeat):
+//   * States Empty → PreparingRebalance → CompletingRebalance → Stable, any →
+//     PreparingRebalance on a join, a leave or a session expiry; set_state()
+//     asserts each transition.
+//   * A join to an Empty group starts the InitialDelayedJoin:
+//     group.initial.rebalance.delay.ms, extended by the same delay while new
+//     members keep arriving, up to the rebalance timeout. Otherwise the join
+//     completes when every known member has rejoined, or at the rebalance
+//     timeout (the largest max.poll.interval.ms of the members), dropping those
+//     that did not rejoin.
+//   * Completing a join bumps the generation, selects the protocol (the
+//     assignor every member supports with the most first-choice votes), picks
+//     the leader (the old one if still present, else the first member) and
+//     answers every pending JoinGroup. Simplification: the assignment is
+//     computed here with Kafka's assignor (kafka/assignor.hpp) on the members'
+//     subscriptions and owned partitions, instead of by the leader consumer and
+//     shipped in its SyncGroup; the result is the one the leader would compute.
+//     SyncGroup answers each member its part; the leader's moves the group to
+//     Stable.
+//   * Heartbeats: UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION, REBALANCE_IN_PROGRESS
+//     while preparing; each valid heartbeat, join, sync and commit restarts the
+//     member's session.timeout.ms timer. A member awaiting a join answer is kept
+//     alive.
+//   * OffsetCommit: accepted from a member of the current generation (also
+//     while PreparingRebalance, so members can commit before rejoining),
+//     REBALANCE_IN_PROGRESS while CompletingRebalance, ILLEGAL_GENERATION or
+//     UNKNOWN_MEMBER_ID otherwise; commits with generation -1 from no member
+//     (simple consumers) are accepted when the group is Empty.
+//   * KIP-394 (MEMBER_ID_REQUIRED, a second join round) and static membership
+//     are not modelled: a new member gets its id in its first join answer.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kafka/outbox.hpp"
+
+namespace ks::kafka {
+
+enum class GroupState : std::uint8_t { empty, preparing_rebalance, completing_rebalance, stable };
+const char* to_string(GroupState s);
+
+struct GroupMember {
+    std::string member_id;
+    std::string client_id;
+    NodeId node;
+    Duration session_timeout;
+    Duration rebalance_timeout;
+    std::vector<std::string> protocols;
+    std::vector<TopicIndex> topics;
+    std::vector<TopicPartition> owned;
+    std::int32_t owned_generation = -1;
+    std::vector<TopicPartition> assignment;
+    Instant session_deadline = Instant::max();
+    std::optional<std::uint64_t> pending_join;  // correlation of a JoinGroup awaiting the answer
+    std::int32_t generation_joined = -1;        // the last generation it completed a join in
+};
+
+struct Group {
+    std::string group_id;
+    std::int32_t index = 0;  // timer id
+    GroupState state = GroupState::empty;
+    std::int32_t generation = 0;
+    std::string protocol;
+    std::string leader;
+    std::vector<GroupMember> members;  // join order (the leader's subscriptions map order)
+    std::map<TopicPartition, Offset> offsets;  // committed
+    Instant rebalance_deadline = Instant::max();
+    // InitialDelayedJoin
+    bool initial_delay = false;
+    bool new_member_added = false;
+    Duration initial_remaining;
+    Instant initial_until = Instant::max();
+    std::int64_t rebalances = 0;  // completed joins with members
+    // ownership: which coordinator process works on the group now
+    std::uint64_t owner_load = 0;
+
+    GroupMember* member(const std::string& id);
+};
+
+// The replicated content of __consumer_offsets (see the file comment).
+struct GroupStore {
+    std::map<std::string, Group> groups;
+    std::uint64_t next_load = 1;      // coordinator process incarnations
+    std::uint64_t next_member = 1;    // member id suffixes
+    Group& group(const std::string& id);
+};
+
+struct GroupCoordinatorConfig {
+    GroupStore* store = nullptr;                 // null: this broker hosts no coordinator
+    std::vector<BrokerId> brokers;               // every broker id, ascending
+    std::int32_t offsets_topic_partitions = 50;  // offsets.topic.num.partitions
+    std::int32_t offsets_replication = 3;        // offsets.topic.replication.factor
+    Duration initial_rebalance_delay = ms(3000); // group.initial.rebalance.delay.ms
+    std::vector<std::string> topic_names;        // by topic index
+    std::vector<std::int32_t> topic_partitions;  // by topic index
+};
+
+// abs(groupId.hashCode) % partitions, as Utils.abs (Integer.MIN_VALUE → 0).
+std::int32_t offsets_partition_for(const std::string& group_id, std::int32_t partitions);
+
+class GroupCoordinator {
+public:
+    // `load` identifies this coordinator process (GroupStore::next_load).
+    GroupCoordinator(GroupCoordinatorConfig config, BrokerId self);
+
+    bool enabled() const { return config_.store != nullptr; }
+    // The coordinator of `group_id` given the live brokers, or nullopt.
+    std::optional<BrokerId> coordinator_for(const std::string& group_id, const std::vector<BrokerId>& live) const;
+
+    // Handles a group request. `live`: the broker's view of live brokers (to
+    // answer NOT_COORDINATOR when the group is not ours). Returns true iff `m`
+    // was a group message.
+    bool on_message(Instant now, NodeId from, const Message& m, const std::vector<BrokerId>& live, Outbox& out);
+    // The group timer (Broker timer kind kGroup, id = Group::index) fired.
+    void on_timer(Instant now, std::int32_t group_index, Outbox& out);
+
+    // Test access.
+    const GroupStore& store() const { return *config_.store; }
+
+private:
+    Group* owned_group(Instant now, const std::string& id, const std::vector<BrokerId>& live, Outbox& out,
+                       Error& error);
+    void join(Instant now, NodeId from, const JoinGroupRequest& r, Group& g, Outbox& out);
+    void sync(Instant now, NodeId from, const SyncGroupRequest& r, Group& g, Outbox& out);
+    void heartbeat(Instant now, NodeId from, const HeartbeatRequest& r, Group& g, Outbox& out);
+    void leave(Instant now, NodeId from, const LeaveGroupRequest& r, Group& g, Outbox& out);
+    void commit(Instant now, NodeId from, const OffsetCommitRequest& r, Group& g, Outbox& out);
+    void prepare_rebalance(Instant now, Group& g, const std::string& reason, Outbox& out);
+    void maybe_complete_join(Instant now, Group& g, Outbox& out);
+    void complete_join(Instant now, Group& g, Outbox& out);
+    void remove_member(Instant now, Group& g, const std::string& member_id, const std::string& why, Outbox& out);
+    void set_state(Group& g, GroupState to);
+    void touch(Instant now, GroupMember& m);
+    void arm_timer(Group& g, Outbox& out);
+
+    GroupCoordinatorConfig config_;
+    BrokerId self_;
+    std::uint64_t load_;
+};
+
+}  // namespace ks::kafka

@@ -1,0 +1,197 @@
+// Consumer: the client state machine driven by hand — discovery, join, sync,
+// offsets, fetch, poll with max.poll.records and processing time, commits.
+#include <doctest/doctest.h>
+
+#include "kafka/consumer.hpp"
+
+using namespace ks;
+using namespace ks::kafka;
+
+namespace {
+
+struct Fixture {
+    Consumer c;
+    Outbox out;
+    Instant now = Instant::zero();
+
+    static ConsumerOptions options(std::int32_t max_poll_records, bool auto_commit) {
+        ConsumerOptions o;
+        o.group_id = "g";
+        o.client_id = "g-0";
+        o.bootstrap = {BrokerId(1), BrokerId(2)};
+        o.topics = {0};
+        o.topic_partitions = {1};
+        o.processing_ms_per_record = DistSpec::constant(2);
+        o.max_poll_records = max_poll_records;
+        o.auto_commit = auto_commit;
+        o.assignors = {"range"};
+        return o;
+    }
+    explicit Fixture(std::int32_t max_poll_records = 500, bool auto_commit = true)
+        : c(options(max_poll_records, auto_commit), Rng(1)) {}
+
+    template <typename M>
+    M last_sent() const {
+        const auto v = out.sent<M>();
+        REQUIRE(!v.empty());
+        return v.back().second;
+    }
+    void recv(int broker, Message m) { c.on_message(now, broker_node(BrokerId(broker)), m, out); }
+
+    // Drives the consumer to an assignment of orders-0 at position `position`.
+    void join_and_assign(Offset position) {
+        c.start(now, out);
+        const auto md = last_sent<MetadataRequest>();
+        PartitionState st;
+        st.tp = TopicPartition{0, 0};
+        st.leader = BrokerId(2);
+        st.leader_epoch = 1;
+        recv(1, MetadataResponse{{st}, {BrokerId(1), BrokerId(2)}, md.correlation});
+        const auto fc = last_sent<FindCoordinatorRequest>();
+        CHECK(fc.group_id == "g");
+        recv(1, FindCoordinatorResponse{Error::none, BrokerId(3), fc.correlation});
+        const auto jg = last_sent<JoinGroupRequest>();
+        CHECK(jg.member_id.empty());
+        CHECK(jg.protocols == std::vector<std::string>{"range"});
+        JoinGroupResponse jr;
+        jr.generation = 1;
+        jr.member_id = "g-0-1";
+        jr.leader = "g-0-1";
+        jr.protocol = "range";
+        jr.correlation = jg.correlation;
+        recv(3, jr);
+        const auto sg = last_sent<SyncGroupRequest>();
+        CHECK(sg.generation == 1);
+        recv(3, SyncGroupResponse{Error::none, {TopicPartition{0, 0}}, sg.correlation});
+        CHECK(c.stable());
+        const auto ofr = last_sent<OffsetFetchRequest>();
+        recv(3, OffsetFetchResponse{Error::none, {{TopicPartition{0, 0}, position}}, ofr.correlation});
+    }
+};
+
+RecordBatch batch(Offset base, std::int32_t count) {
+    RecordBatch b;
+    b.base_offset = base;
+    b.record_count = count;
+    b.size_bytes = 100 * count;
+    return b;
+}
+
+}  // namespace
+
+TEST_CASE("consumer: finds the coordinator, joins, syncs, and resets to latest without a committed offset") {
+    Fixture f;
+    f.join_and_assign(kUndefinedOffset);
+    const auto lo = f.last_sent<ListOffsetsRequest>();
+    REQUIRE(lo.partitions.size() == 1);
+    CHECK(lo.partitions[0].second == kLatestTimestamp);
+    f.recv(2, ListOffsetsResponse{{ListOffsetsPartition{TopicPartition{0, 0}, Error::none, 70}}, lo.correlation});
+    CHECK(f.c.position(TopicPartition{0, 0}) == 70);
+    // The application is waiting in poll: a consumer fetch goes to the leader.
+    const auto fr = f.last_sent<FetchRequest>();
+    CHECK(fr.replica.value() == -1);
+    CHECK(fr.partitions.at(0).fetch_offset == 70);
+    CHECK(fr.max_wait == ms(500));
+}
+
+TEST_CASE("consumer: poll returns at most max.poll.records, processing takes their summed time") {
+    Fixture f(30);
+    f.join_and_assign(100);
+    const auto fr = f.last_sent<FetchRequest>();
+    CHECK(fr.partitions.at(0).fetch_offset == 100);
+    f.out.clear();
+    FetchPartitionData d;
+    d.tp = TopicPartition{0, 0};
+    d.high_watermark = 150;
+    d.batches = {batch(90, 20), batch(110, 40)};  // the first batch straddles the position
+    f.recv(2, FetchResponse{{d}, fr.correlation});
+    const auto consumed = f.out.all<RecordsConsumedEffect>();
+    REQUIRE(consumed.size() == 1);
+    CHECK(consumed[0].first_offset == 100);
+    CHECK(consumed[0].count == 30);
+    CHECK(f.c.position(TopicPartition{0, 0}) == 130);
+    // 30 records × 2 ms.
+    bool done_timer = false;
+    for (const auto& t : f.out.all<SetTimerEffect>()) {
+        if (t.key == Consumer::timer_key(Consumer::kPollDone)) {
+            CHECK(t.when == f.now + ms(60));
+            done_timer = true;
+        }
+    }
+    CHECK(done_timer);
+    // The next poll takes the rest of the buffer.
+    f.out.clear();
+    f.now = f.now + ms(60);
+    f.c.on_timer(f.now, Consumer::timer_key(Consumer::kPollDone), f.out);
+    const auto more = f.out.all<RecordsConsumedEffect>();
+    REQUIRE(more.size() == 1);
+    CHECK(more[0].first_offset == 130);
+    CHECK(more[0].count == 20);
+}
+
+TEST_CASE("consumer: auto-commit commits positions inside a poll once the interval has passed") {
+    Fixture f;
+    f.join_and_assign(5);
+    f.out.clear();
+    f.now = f.now + ms(5000);
+    f.c.on_timer(f.now, Consumer::timer_key(Consumer::kPollWait), f.out);
+    const auto commits = f.out.sent<OffsetCommitRequest>();
+    REQUIRE(commits.size() == 1);
+    CHECK(commits[0].first == broker_node(BrokerId(3)));
+    CHECK(commits[0].second.generation == 1);
+    CHECK(commits[0].second.offsets.at(0).second == 5);
+}
+
+TEST_CASE("consumer: with enable.auto.commit=false the position is committed after processing") {
+    Fixture f(500, false);
+    f.join_and_assign(0);
+    const auto fr = f.last_sent<FetchRequest>();
+    FetchPartitionData d;
+    d.tp = TopicPartition{0, 0};
+    d.high_watermark = 10;
+    d.batches = {batch(0, 10)};
+    f.recv(2, FetchResponse{{d}, fr.correlation});
+    CHECK(f.out.sent<OffsetCommitRequest>().empty());
+    f.now = f.now + ms(20);
+    f.c.on_timer(f.now, Consumer::timer_key(Consumer::kPollDone), f.out);
+    const auto commits = f.out.sent<OffsetCommitRequest>();
+    REQUIRE(commits.size() == 1);
+    CHECK(commits[0].second.offsets.at(0).second == 10);
+}
+
+TEST_CASE("consumer: REBALANCE_IN_PROGRESS on a heartbeat makes an eager member revoke everything and rejoin") {
+    Fixture f;
+    f.join_and_assign(0);
+    f.out.clear();
+    f.now = f.now + ms(3000);
+    f.c.on_timer(f.now, Consumer::timer_key(Consumer::kHeartbeat), f.out);
+    const auto hb = f.last_sent<HeartbeatRequest>();
+    CHECK(hb.member_id == "g-0-1");
+    f.recv(3, HeartbeatResponse{Error::rebalance_in_progress, hb.correlation});
+    const auto jg = f.last_sent<JoinGroupRequest>();
+    CHECK(jg.member_id == "g-0-1");
+    CHECK(jg.owned.empty());  // eager: revoked before the join
+    CHECK(f.c.assignment().empty());
+    // The position was committed first (auto-commit before a rebalance).
+    CHECK(!f.out.sent<OffsetCommitRequest>().empty());
+}
+
+TEST_CASE("consumer: no poll within max.poll.interval.ms → LeaveGroup") {
+    Fixture f;
+    f.join_and_assign(0);
+    f.c.set_stopped(true, f.now, f.out);
+    f.out.clear();
+    for (int i = 0; i < 101; ++i) {
+        f.now = f.now + ms(3000);
+        f.out.clear();
+        f.c.on_timer(f.now, Consumer::timer_key(Consumer::kHeartbeat), f.out);
+        if (!f.out.sent<LeaveGroupRequest>().empty()) break;
+        const auto hb = f.out.sent<HeartbeatRequest>();
+        REQUIRE(hb.size() == 1);  // the heartbeat thread lives on
+        f.recv(3, HeartbeatResponse{Error::none, hb[0].second.correlation});
+    }
+    CHECK(f.now - Instant::zero() >= ms(300000));
+    CHECK(f.out.sent<LeaveGroupRequest>().size() == 1);
+    CHECK(f.c.stats().poll_timeouts == 1);
+    CHECK(f.c.assignment().empty());
+}
