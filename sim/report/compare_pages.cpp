@@ -1,0 +1,150 @@
+#include "report/compare_pages.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace ks::report {
+
+namespace {
+
+std::string quoted_label(const std::string& label) {
+    std::string s = "\"";
+    for (char c : label) s += c == '"' ? '\'' : c;
+    return s + "\"";
+}
+
+Plot loss_plot(const std::vector<VariantStats>& stats) {
+    std::string data = "# index label p_loss low high runs runs_with_loss\n";
+    std::size_t longest = 0;
+    for (const auto& s : stats) {
+        data += fmt::format("{} {} {} {} {} {} {}\n", s.variant, quoted_label(s.label), gp_number(s.p_loss),
+                            gp_number(s.p_loss_95.low), gp_number(s.p_loss_95.high), s.runs, s.runs_with_loss);
+        longest = std::max(longest, s.label.size());
+    }
+    const bool rotate = stats.size() > 4 || longest > 18;
+    std::string s = svg_header("loss", 960, rotate ? 480 : 400);
+    s += "set title \"P(any acknowledged record lost) per variant, with 95% Wilson intervals\"\n";
+    s += "unset key\nset style fill solid 0.55 border -1\nset boxwidth 0.6\nset yrange [0:1.05]\n"
+         "set ylabel \"probability over seeds\"\nset xtics noenhanced\nset grid noxtics\n";
+    s += fmt::format("set xrange [-0.6:{}]\n", gp_number(static_cast<double>(stats.size()) - 0.4));
+    if (rotate) s += "set xtics rotate by -30 left\nset bmargin 8\n";
+    s += "plot \"loss.dat\" using 1:3:xtic(2) with boxes lc rgb \"#d62728\", \\\n"
+         "     \"\" using 1:3:4:5 with yerrorbars lc rgb \"#222222\" lw 1.5 pt 7 ps 0.6, \\\n"
+         "     \"\" using 1:5:(sprintf(\"%.0f/%.0f\",$7,$6)) with labels offset 0,0.8 font \",10\"\n";
+    return Plot{"loss", "Probability that a run lost any acknowledged record, per variant (95 % Wilson interval)",
+                std::move(data), std::move(s)};
+}
+
+Plot latency_loss_plot(const std::vector<VariantStats>& stats) {
+    std::string data = "# index label latency_p99_ms_mean p_loss low high latency_p50_ms_mean\n";
+    double lo = 0, hi = 0;
+    bool first = true;
+    for (const auto& s : stats) {
+        data += fmt::format("{} {} {} {} {} {} {}\n", s.variant, quoted_label(s.label), gp_number(s.latency_p99_ms_mean),
+                            gp_number(s.p_loss), gp_number(s.p_loss_95.low), gp_number(s.p_loss_95.high),
+                            gp_number(s.latency_p50_ms_mean));
+        lo = first ? s.latency_p99_ms_mean : std::min(lo, s.latency_p99_ms_mean);
+        hi = first ? s.latency_p99_ms_mean : std::max(hi, s.latency_p99_ms_mean);
+        first = false;
+    }
+    std::string s = svg_header("latency_loss", 960, 440);
+    s += "set title \"What a setting costs (produce latency) against what it risks (loss probability)\"\n";
+    s += "unset key\nset yrange [-0.03:1.08]\nset ylabel \"P(any acknowledged record lost)\"\n"
+         "set xlabel \"produce latency p99, mean over seeds (ms)\"\n";
+    if (lo > 0 && hi / lo > 20) {
+        s += "set logscale x\n";
+    } else {
+        const double pad = std::max(0.5, (hi - lo) * 0.15);
+        s += fmt::format("set xrange [{}:{}]\n", gp_number(std::max(0.0, lo - pad)), gp_number(hi + pad));
+    }
+    s += "plot \"latency_loss.dat\" using 3:4:5:6 with yerrorbars lc rgb \"#1f77b4\" lw 1.5 pt 7 ps 1.2, \\\n"
+         "     \"\" using 3:4:2 with labels left offset 1,0.6 font \",10\" noenhanced\n";
+    return Plot{"latency_loss", "Produce latency p99 against loss probability, one point per variant",
+                std::move(data), std::move(s)};
+}
+
+std::string f1(double v) { return fmt::format("{:.1f}", v); }
+
+}  // namespace
+
+std::vector<Plot> compare_plots(const scenario::SweepResult&, const std::vector<VariantStats>& stats) {
+    return {loss_plot(stats), latency_loss_plot(stats)};
+}
+
+std::string compare_page(const scenario::SweepResult& r, const std::vector<VariantStats>& stats,
+                         const std::vector<html::Figure>& figs, std::string_view plots_note) {
+    using html::escape;
+    const auto& g = r.grid;
+    std::string b;
+    b += fmt::format("<h1>kafkasim compare: {}</h1>\n", escape(g.scenario));
+    b += fmt::format("<p class=\"sub\">{}{} variants × {} seeds (seeds {}..{}) · scenario file <code>{}</code></p>\n",
+                     g.description.empty() ? std::string() : escape(g.description) + "<br>", g.variants.size(),
+                     g.seeds, g.first_seed, g.first_seed + static_cast<std::uint64_t>(g.seeds) - 1, escape(g.file));
+    b += "<p>Every variant runs the same seeds; a seed fixes the workload and the fault schedule (common random "
+         "numbers), so the differences between variants come from the settings, not from luck. "
+         "P(loss) is the share of runs in which at least one acknowledged record was missing from the final "
+         "committed log; its 95 % interval is Wilson's score interval.</p>\n";
+    if (!g.overrides.empty()) {
+        std::string o;
+        for (const auto& x : g.overrides) o += (o.empty() ? "" : " ") + std::string("--set ") + x;
+        b += "<p>Every variant with: <code>" + escape(o) + "</code></p>\n";
+    }
+
+    b += "<h2>Results per variant</h2>\n";
+    const bool lag = std::any_of(stats.begin(), stats.end(), [](const VariantStats& s) { return s.max_consumer_lag.has_value(); });
+    std::vector<std::string> header = {"variant",           "runs",           "P(acked lost)", "95 % interval",
+                                       "acked_lost mean",   "acked_lost max", "failed mean",   "duplicated mean",
+                                       "offline s mean",    "p50 ms",         "p99 ms"};
+    if (lag) header.push_back("max lag");
+    header.push_back("not settled");
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& s : stats) {
+        std::vector<std::string> row = {escape(s.label),
+                                        std::to_string(s.runs),
+                                        fmt::format("{:.3f}", s.p_loss),
+                                        fmt::format("{:.3f} – {:.3f}", s.p_loss_95.low, s.p_loss_95.high),
+                                        f1(s.acked_lost.mean),
+                                        fmt::format("{:.0f}", s.acked_lost.max),
+                                        f1(s.failed.mean),
+                                        f1(s.duplicated.mean),
+                                        f1(s.offline_partition_s.mean),
+                                        fmt::format("{:.2f}", s.latency_p50_ms_mean),
+                                        fmt::format("{:.2f}", s.latency_p99_ms_mean)};
+        if (s.runs_with_loss > 0) row[2] = "<span class=\"bad\">" + row[2] + "</span>";
+        if (lag) row.push_back(s.max_consumer_lag ? fmt::format("{:.0f}", s.max_consumer_lag->max) : "—");
+        row.push_back(std::to_string(s.not_settled));
+        rows.push_back(std::move(row));
+    }
+    b += html::table(header, rows);
+
+    b += "<h2>Plots</h2>\n" + html::figures(figs, "plots", plots_note);
+
+    b += "<h2>Replay the first loss</h2>\n";
+    bool any = false;
+    for (const auto& s : stats) {
+        if (!s.first_loss_seed) continue;
+        any = true;
+        b += fmt::format("<p>{} — seed {} ({} of {} runs lost data):</p>\n<pre class=\"cmd\">{}</pre>\n",
+                         escape(s.label), *s.first_loss_seed, s.runs_with_loss, s.runs, escape(s.first_loss_replay));
+    }
+    if (!any) b += "<p>No run lost an acknowledged record.</p>\n";
+
+    b += "<h2>The grid</h2>\n";
+    std::vector<std::vector<std::string>> axes;
+    for (const auto& a : g.axes) {
+        std::string values;
+        for (const auto& v : a.values_json) values += (values.empty() ? "" : ", ") + v;
+        axes.push_back({"<code>" + escape(a.path) + "</code>", escape(values)});
+    }
+    if (axes.empty()) {
+        b += "<p>No axes: one variant, the scenario as written.</p>\n";
+    } else {
+        b += html::table({"path", "values"}, axes);
+    }
+    b += "<p>Every run is in <code>compare.json</code> (<code>runs</code>: figures and trace hash per variant and "
+         "seed); <code>compare.csv</code> has one row per variant.</p>\n";
+    return html::page("kafkasim compare: " + g.scenario, b);
+}
+
+}  // namespace ks::report

@@ -1,0 +1,85 @@
+// The output of `kafkasim compare` and `kafkasim merge`: per variant, the
+// probability that any acknowledged record was lost (with a 95 % Wilson
+// score interval), mean and max of acked_lost, failed, duplicated and
+// offline partition-seconds, produce latency p50 / p99 (means over seeds),
+// max consumer lag, and the first seed that lost data with the command that
+// replays it.
+//
+// Files: compare.json (the grid, the per-variant figures and every run),
+// compare.csv (one row per variant), index.html and plots/ (loss probability
+// per variant with its interval; latency against loss). A shard writes only
+// compare-shard.json, the raw runs of its slice, which `merge` reads back.
+// Every file is a pure function of the runs in grid order, so the number of
+// jobs or shards never shows in the output.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "report/plot.hpp"
+#include "scenario/sweep.hpp"
+
+namespace ks::report {
+
+struct Interval {
+    double low = 0;
+    double high = 1;
+};
+
+// The Wilson score interval of a binomial proportion successes / n at the
+// normal quantile z (1.96 for 95 %). n == 0 gives [0, 1].
+// REQUIRES: 0 <= successes <= n.
+Interval wilson_interval(std::int64_t successes, std::int64_t n, double z = 1.959963984540054);
+
+struct MeanMax {
+    double mean = 0;
+    double max = 0;
+};
+
+struct VariantStats {
+    std::size_t variant = 0;
+    std::string label;
+    std::int64_t runs = 0;
+    std::int64_t runs_with_loss = 0;  // runs with acked_lost > 0
+    double p_loss = 0;
+    Interval p_loss_95;
+    MeanMax acked_lost, failed, duplicated, offline_partition_s;
+    double sent_mean = 0;
+    double latency_p50_ms_mean = 0, latency_p99_ms_mean = 0;
+    std::optional<MeanMax> max_consumer_lag;  // when the runs have consumer groups
+    std::int64_t not_settled = 0;             // runs that did not converge after the heal
+    std::optional<std::uint64_t> first_loss_seed;
+    std::string first_loss_replay;  // kafkasim run FILE --seed N --set ...
+};
+
+// REQUIRES: a whole result (every pair of the grid).
+std::vector<VariantStats> variant_stats(const scenario::SweepResult& r);
+
+nlohmann::json compare_json(const scenario::SweepResult& r);
+std::string compare_csv(const scenario::SweepResult& r);
+
+// The shard file and its reader. sweep_from_json reads a compare-shard.json
+// (or a compare.json) back into a result; throws ks::InputError naming
+// `source` when it is not one.
+nlohmann::json shard_json(const scenario::SweepResult& r);
+scenario::SweepResult sweep_from_json(const nlohmann::json& j, const std::string& source);
+
+struct CompareWritten {
+    std::string note;  // plots not rendered, and how to render them
+};
+
+// A whole result: compare.json, compare.csv, index.html, plots/. A shard:
+// compare-shard.json. Into `dir` (created or replaced) through a .partial
+// folder renamed at the end. Throws std::runtime_error on I/O failure.
+CompareWritten write_compare_report(const std::string& dir, const scenario::SweepResult& r,
+                                    const RenderOptions& render = {});
+
+// The terminal table and the replay lines.
+void print_compare(std::ostream& out, const scenario::SweepResult& r);
+
+}  // namespace ks::report

@@ -1,0 +1,237 @@
+#include "report/run_plots.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <string>
+
+#include <fmt/format.h>
+
+namespace ks::report {
+
+namespace {
+
+constexpr std::size_t kIsrLinesMax = 12;  // more partitions: min and mean ISR size instead
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::optional<std::size_t> column(const TimeSeries& t, const std::string& name) {
+    const auto it = std::find(t.columns.begin(), t.columns.end(), name);
+    if (it == t.columns.end()) return std::nullopt;
+    return static_cast<std::size_t>(it - t.columns.begin());
+}
+
+double at(const std::vector<double>& row, std::optional<std::size_t> c) {
+    return c && *c < row.size() ? row[*c] : kNaN;
+}
+
+bool ends_with(const std::string& s, std::string_view suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Shared framing of the plots over time.
+struct TimeAxis {
+    std::string faults;  // gp_fault_objects with labels
+};
+
+TimeAxis time_axis(const RunResult& r, const Scenario* sc) {
+    const auto windows = sc ? fault_windows(*sc) : std::vector<FaultWindow>{};
+    const double heal_s = r.summary.sim_duration_s;
+    const double end_s = r.series.rows.empty() ? heal_s : r.series.rows.back().front();
+    return {gp_fault_objects(windows, heal_s, end_s, true)};
+}
+
+std::string common_x(const RunResult& r, double rmargin = 0.76) {
+    const auto& rows = r.series.rows;
+    const double t_max = rows.empty() ? 1.0 : std::max(1.0, rows.back().front());
+    return fmt::format(
+        "set xlabel \"seconds since warm-up\"\nset xrange [0:{}]\nset lmargin at screen 0.1\n"
+        "set rmargin at screen {}\n",
+        gp_number(t_max), gp_number(rmargin));
+}
+
+// ---- availability --------------------------------------------------------------------------
+
+std::optional<Plot> availability_plot(const RunResult& r, const TimeAxis& axis) {
+    const TimeSeries& t = r.series;
+    const auto c_t = column(t, "t_s");
+    if (!c_t || t.rows.empty()) return std::nullopt;
+    const auto c_phase = column(t, "phase");
+    const auto c_off = column(t, "OfflinePartitionsCount");
+    const auto c_urp = column(t, "UnderReplicatedPartitions");
+    const auto c_umi = column(t, "UnderMinIsrPartitionCount");
+    std::vector<std::pair<std::string, std::size_t>> isr;
+    for (std::size_t i = 0; i < t.columns.size(); ++i) {
+        if (ends_with(t.columns[i], ".isr_size"))
+            isr.emplace_back(t.columns[i].substr(0, t.columns[i].size() - 9), i);
+    }
+    const bool per_partition = isr.size() <= kIsrLinesMax;
+    std::string data = "# t_s phase OfflinePartitionsCount UnderReplicatedPartitions UnderMinIsrPartitionCount";
+    if (per_partition) {
+        for (const auto& [name, c] : isr) data += " " + name + ".isr_size";
+    } else {
+        data += " isr_size_min isr_size_mean";
+    }
+    data += "\n";
+    double isr_max = 1, count_max = 0;
+    for (const auto& row : t.rows) {
+        data += gp_number(at(row, c_t)) + " " + gp_number(at(row, c_phase)) + " " + gp_number(at(row, c_off)) + " " +
+                gp_number(at(row, c_urp)) + " " + gp_number(at(row, c_umi));
+        for (auto c : {c_off, c_urp, c_umi}) {
+            if (!std::isnan(at(row, c))) count_max = std::max(count_max, at(row, c));
+        }
+        double lo = std::numeric_limits<double>::infinity(), sum = 0;
+        for (const auto& [name, c] : isr) {
+            isr_max = std::max(isr_max, row[c]);
+            lo = std::min(lo, row[c]);
+            sum += row[c];
+            if (per_partition) data += " " + gp_number(row[c]);
+        }
+        if (!per_partition) data += " " + gp_number(lo) + " " + gp_number(sum / static_cast<double>(isr.size()));
+        data += "\n";
+    }
+    std::string s = svg_header("availability", 960, 600) + common_x(r) + axis.faults;
+    s += "set multiplot layout 2,1\n";
+    s += fmt::format("set title \"ISR size per partition{}\" noenhanced\n",
+                     per_partition ? " (lines offset slightly to stay apart)" : ": min and mean");
+    s += fmt::format("set ylabel \"replicas in sync\"\nset yrange [0:{}]\nset ytics 1\nunset xlabel\n",
+                     gp_number(isr_max + 0.6));
+    std::string plot = "plot ";
+    if (isr.empty()) {
+        plot += "NaN notitle";
+    } else if (per_partition) {
+        const double n = static_cast<double>(isr.size());
+        for (std::size_t k = 0; k < isr.size(); ++k) {
+            const double off = isr.size() > 1 ? 0.18 * (static_cast<double>(k) / (n - 1) - 0.5) : 0.0;
+            plot += fmt::format("{}\"availability.dat\" using 1:(${}+({})) with steps lw 1.5 title {} noenhanced",
+                                k ? ", \\\n     " : "", 6 + k, gp_number(off), gp_string(isr[k].first));
+        }
+    } else {
+        plot += "\"availability.dat\" using 1:6 with steps lw 2 title \"min\", "
+                "\"\" using 1:7 with lines lw 1.5 dt 2 title \"mean\"";
+    }
+    s += plot + "\n";
+    s += "unset label\nunset title\nset xlabel \"seconds since warm-up\"\n";
+    s += "set title \"Partitions under-replicated, under min ISR, offline\"\n";
+    s += fmt::format("set ylabel \"partitions\"\nset yrange [0:{}]\n", gp_number(std::max(1.0, count_max) + 1));
+    s += count_max <= 10 ? "set ytics 1\n" : "set ytics autofreq\n";
+    s += "plot \"availability.dat\" using 1:4 with steps lw 2 lc rgb \"#e69f00\" title \"UnderReplicatedPartitions\", \\\n"
+         "     \"\" using 1:5 with steps lw 1.5 dt 2 lc rgb \"#0072b2\" title \"UnderMinIsrPartitionCount\", \\\n"
+         "     \"\" using 1:3 with steps lw 2.5 lc rgb \"#d62728\" title \"OfflinePartitionsCount\"\n";
+    s += "unset multiplot\n";
+    return Plot{"availability", "ISR size and under-replicated / offline partitions over time (faults shaded)",
+                std::move(data), std::move(s)};
+}
+
+// ---- latency ---------------------------------------------------------------------------------
+
+std::optional<Plot> latency_plot(const RunResult& r, const TimeAxis& axis) {
+    const TimeSeries& t = r.series;
+    const auto c_t = column(t, "t_s");
+    const auto c_p99 = column(t, "produce_latency_p99_ms");
+    if (!c_t || !c_p99 || t.rows.empty()) return std::nullopt;
+    std::vector<std::size_t> acked;
+    for (std::size_t i = 0; i < t.columns.size(); ++i) {
+        if (ends_with(t.columns[i], ".acked")) acked.push_back(i);
+    }
+    std::string data = "# t_s produce_latency_p99_ms acked_per_s\n";
+    double lo = std::numeric_limits<double>::infinity(), hi = 0;
+    double prev_t = kNaN, prev_acked = 0;
+    for (const auto& row : t.rows) {
+        const double tt = at(row, c_t);
+        double a = 0;
+        for (auto c : acked) a += row[c];
+        const double rate = (!std::isnan(prev_t) && tt > prev_t) ? (a - prev_acked) / (tt - prev_t) : kNaN;
+        prev_t = tt;
+        prev_acked = a;
+        const double p99 = at(row, c_p99);
+        if (p99 > 0) {
+            lo = std::min(lo, p99);
+            hi = std::max(hi, p99);
+        }
+        data += gp_number(tt) + " " + gp_number(p99 > 0 ? p99 : kNaN) + " " + gp_number(rate) + "\n";
+    }
+    std::string s = svg_header("latency", 960, 380) + common_x(r, 0.9) + axis.faults + "set key below\n";
+    s += "set title \"Produce latency p99 (cumulative since the start) and acknowledged records per second\"\n";
+    if (hi > 0 && hi / lo > 30) s += "set logscale y\n";
+    s += "set ylabel \"p99 latency (ms)\"\nset y2label \"records acked / s\"\nset ytics nomirror\nset y2tics\n"
+         "set y2range [0:*]\n";
+    s += "plot \"latency.dat\" using 1:3 axes x1y2 with steps lw 1 lc rgb \"#6baed6\" title \"acked / s\", \\\n"
+         "     \"\" using 1:2 with lines lw 2.5 lc rgb \"#d62728\" title \"produce p99 (ms)\"\n";
+    return Plot{"latency", "Produce latency p99 and acknowledged throughput over time", std::move(data), std::move(s)};
+}
+
+// ---- records ---------------------------------------------------------------------------------
+
+Plot records_plot(const RunResult& r) {
+    const RecordsSummary& x = r.summary.records;
+    struct Bar {
+        const char* name;
+        std::int64_t value;
+        int rgb;
+    };
+    std::vector<Bar> bars = {{"sent", x.sent, 0x9e9e9e},          {"acked", x.acked, 0x2ca02c},
+                             {"acked, LOST", x.acked_lost, 0xd62728}, {"failed", x.failed, 0xff7f0e},
+                             {"duplicated", x.duplicated, 0x9467bd}};
+    if (x.unknown > 0) bars.push_back({"no ack (acks=0)", x.unknown, 0x17becf});
+    if (x.pending > 0) bars.push_back({"pending", x.pending, 0xbcbd22});
+    std::string data = "# index name count rgb\n";
+    std::int64_t most = 1;
+    for (std::size_t i = 0; i < bars.size(); ++i) {
+        data += fmt::format("{} \"{}\" {} {}\n", i, bars[i].name, bars[i].value, bars[i].rgb);
+        most = std::max(most, bars[i].value);
+    }
+    std::string s = svg_header("records", 960, 360);
+    s += "set title \"Records: sent, acknowledged, acknowledged but lost, failed, duplicated (log scale)\"\n";
+    s += "unset key\nset style fill solid 0.85 border -1\nset boxwidth 0.6\nset logscale y\n";
+    s += fmt::format("set yrange [0.8:{}]\n", gp_number(static_cast<double>(most) * 8));
+    s += "set ylabel \"records\"\nset xtics noenhanced\nset xrange [-0.6:" + gp_number(static_cast<double>(bars.size()) - 0.4) +
+         "]\nset grid noxtics\n";
+    s += "plot \"records.dat\" using 1:(($3>0)?$3:NaN):4:xtic(2) with boxes lc rgb variable, \\\n"
+         "     \"\" using 1:(($3>0)?$3:1):(sprintf(\"%.0f\",$3)) with labels offset 0,0.9 font \",11\"\n";
+    return Plot{"records", "Records acknowledged vs acknowledged-but-lost vs failed", std::move(data), std::move(s)};
+}
+
+// ---- consumer lag ----------------------------------------------------------------------------
+
+std::optional<Plot> lag_plot(const RunResult& r, const TimeAxis& axis) {
+    const TimeSeries& t = r.series;
+    const auto c_t = column(t, "t_s");
+    std::vector<std::pair<std::string, std::size_t>> groups;
+    for (std::size_t i = 0; i < t.columns.size(); ++i) {
+        if (ends_with(t.columns[i], ".lag")) groups.emplace_back(t.columns[i].substr(0, t.columns[i].size() - 4), i);
+    }
+    if (!c_t || groups.empty() || t.rows.empty()) return std::nullopt;
+    std::string data = "# t_s";
+    for (const auto& [g, c] : groups) data += " " + g + ".lag";
+    data += "\n";
+    for (const auto& row : t.rows) {
+        data += gp_number(at(row, c_t));
+        for (const auto& [g, c] : groups) data += " " + gp_number(row[c]);
+        data += "\n";
+    }
+    std::string s = svg_header("lag", 960, 360) + common_x(r) + axis.faults;
+    s += "set title \"Consumer lag per group (records behind the high watermark, all partitions)\"\n";
+    s += "set ylabel \"records\"\nset yrange [0:*]\n";
+    std::string plot = "plot ";
+    for (std::size_t k = 0; k < groups.size(); ++k) {
+        plot += fmt::format("{}\"lag.dat\" using 1:{} with lines lw 2 title {} noenhanced", k ? ", \\\n     " : "", k + 2,
+                            gp_string(groups[k].first));
+    }
+    s += plot + "\n";
+    return Plot{"lag", "Consumer lag per group over time", std::move(data), std::move(s)};
+}
+
+}  // namespace
+
+std::vector<Plot> run_plots(const RunResult& r, const Scenario* scenario) {
+    const TimeAxis axis = time_axis(r, scenario);
+    std::vector<Plot> out;
+    if (auto p = availability_plot(r, axis)) out.push_back(std::move(*p));
+    if (auto p = latency_plot(r, axis)) out.push_back(std::move(*p));
+    if (r.summary.records_measured) out.push_back(records_plot(r));
+    if (auto p = lag_plot(r, axis)) out.push_back(std::move(*p));
+    return out;
+}
+
+}  // namespace ks::report

@@ -1,0 +1,134 @@
+// compare's figures: the Wilson interval, per-variant statistics, the shard
+// file round trip, and merging shards into the unsharded result.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "kafkasim/errors.hpp"
+#include "report/compare_report.hpp"
+#include "scenario/sweep.hpp"
+
+using ks::report::wilson_interval;
+using ks::scenario::SweepResult;
+
+namespace {
+
+// 2 variants (acks 1, all) × 3 seeds (5, 6, 7); variant 0 loses data on seeds 6 and 7.
+SweepResult synthetic(ks::scenario::SweepShard shard = {}) {
+    SweepResult r;
+    auto& g = r.grid;
+    g.file = "scenarios/x.json";
+    g.scenario = "x";
+    g.axes = {{"producers.p.config.acks", {"\"1\"", "\"all\""}}};
+    g.variants = {{{"producers.p.config.acks", "\"1\""}}, {{"producers.p.config.acks", "\"all\""}}};
+    g.first_seed = 5;
+    g.seeds = 3;
+    r.shard = shard;
+    r.pairs = ks::scenario::shard_pairs(g, shard);
+    for (std::size_t k : r.pairs) {
+        ks::scenario::RunOutcome o;
+        o.variant = g.variant_of(k);
+        o.seed = g.seed_of(k);
+        o.sent = 1000;
+        o.acked = 990;
+        o.acked_lost = (o.variant == 0 && o.seed >= 6) ? static_cast<std::int64_t>(o.seed) * 10 : 0;
+        o.latency_p50_ms = 1.0 + static_cast<double>(o.variant);
+        o.latency_p99_ms = 10.0 / 3.0 * static_cast<double>(o.seed);
+        o.offline_partition_s = 0.1 * static_cast<double>(k);
+        o.trace_hash = "0x" + std::to_string(k);
+        r.runs.push_back(o);
+    }
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("compare: Wilson score interval matches known values") {
+    auto near = [](double a, double b) { return std::abs(a - b) < 5e-6; };
+    auto i = wilson_interval(0, 10);
+    CHECK(i.low == 0.0);
+    CHECK(near(i.high, 0.277533));
+    i = wilson_interval(5, 10);
+    CHECK(near(i.low, 0.236593));
+    CHECK(near(i.high, 0.763407));
+    i = wilson_interval(10, 10);
+    CHECK(near(i.low, 0.722467));
+    CHECK(i.high == 1.0);
+    i = wilson_interval(1, 200);
+    CHECK(near(i.low, 0.000883));
+    CHECK(near(i.high, 0.027774));
+    i = wilson_interval(12, 200);
+    CHECK(near(i.low, 0.034652));
+    CHECK(near(i.high, 0.101932));
+    i = wilson_interval(0, 0);
+    CHECK(i.low == 0.0);
+    CHECK(i.high == 1.0);
+}
+
+TEST_CASE("compare: per-variant statistics, first loss and its replay line") {
+    const auto stats = ks::report::variant_stats(synthetic());
+    REQUIRE(stats.size() == 2);
+    CHECK(stats[0].label == "acks=1");
+    CHECK(stats[0].runs == 3);
+    CHECK(stats[0].runs_with_loss == 2);
+    CHECK(stats[0].p_loss == doctest::Approx(2.0 / 3));
+    CHECK(stats[0].acked_lost.mean == doctest::Approx(130.0 / 3));
+    CHECK(stats[0].acked_lost.max == 70);
+    REQUIRE(stats[0].first_loss_seed.has_value());
+    CHECK(*stats[0].first_loss_seed == 6);
+    CHECK(stats[0].first_loss_replay ==
+          "kafkasim run scenarios/x.json --seed 6 --set 'producers.p.config.acks=\"1\"'");
+    CHECK(stats[1].runs_with_loss == 0);
+    CHECK_FALSE(stats[1].first_loss_seed.has_value());
+    CHECK(stats[1].latency_p50_ms_mean == doctest::Approx(2.0));
+    CHECK_FALSE(stats[1].max_consumer_lag.has_value());
+}
+
+TEST_CASE("compare: replay lines write strings bare unless they would read back as JSON") {
+    ks::scenario::SweepGrid g;
+    g.file = "my scenarios/a.json";
+    g.overrides = {"cluster.brokers=5"};
+    g.axes = {{"producers.p.config.acks", {"\"all\""}}, {"topics.t.replication_factor", {"2"}}};
+    g.variants = {{{"producers.p.config.acks", "\"all\""}, {"topics.t.replication_factor", "2"}}};
+    CHECK(ks::scenario::replay_command(g, 0, 42) ==
+          "kafkasim run 'my scenarios/a.json' --seed 42 --set cluster.brokers=5 --set producers.p.config.acks=all "
+          "--set topics.t.replication_factor=2");
+    CHECK(ks::scenario::variant_label(g, 0) == "acks=all, replication_factor=2");
+}
+
+TEST_CASE("compare: a shard file reads back to the same result") {
+    const SweepResult a = synthetic({.index = 2, .count = 4});
+    const SweepResult b = ks::report::sweep_from_json(ks::report::shard_json(a), "shard.json");
+    CHECK(ks::report::shard_json(b).dump() == ks::report::shard_json(a).dump());
+    CHECK(b.pairs == std::vector<std::size_t>{1, 5});
+}
+
+TEST_CASE("compare: merging every shard gives exactly the unsharded output") {
+    const SweepResult whole = synthetic();
+    std::vector<SweepResult> shards;
+    for (int i = 3; i >= 1; --i) {  // any order
+        shards.push_back(ks::report::sweep_from_json(ks::report::shard_json(synthetic({.index = i, .count = 3})), "s"));
+    }
+    const SweepResult merged = ks::scenario::merge_sweeps(shards);
+    CHECK(ks::report::compare_json(merged).dump() == ks::report::compare_json(whole).dump());
+    CHECK(ks::report::compare_csv(merged) == ks::report::compare_csv(whole));
+}
+
+TEST_CASE("compare: merge refuses a missing, repeated or foreign shard") {
+    const auto s1 = synthetic({.index = 1, .count = 2});
+    const auto s2 = synthetic({.index = 2, .count = 2});
+    CHECK_THROWS_AS(ks::scenario::merge_sweeps({s1}), ks::InputError);
+    CHECK_THROWS_AS(ks::scenario::merge_sweeps({s1, s1}), ks::InputError);
+    auto other = s2;
+    other.grid.seeds = 4;
+    CHECK_THROWS_AS(ks::scenario::merge_sweeps({s1, other}), ks::InputError);
+    CHECK_NOTHROW(ks::scenario::merge_sweeps({s2, s1}));
+}
+
+TEST_CASE("compare: --shard parses I/N and rejects the rest") {
+    CHECK(ks::scenario::parse_shard("2/5").index == 2);
+    CHECK(ks::scenario::parse_shard("2/5").count == 5);
+    for (const char* bad : {"0/2", "3/2", "1", "a/b", "1/2x", "/2"}) {
+        CHECK_THROWS_AS(ks::scenario::parse_shard(bad), ks::InputError);
+    }
+}
