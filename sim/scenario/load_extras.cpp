@@ -28,13 +28,15 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& summary_pat
         {"version", {}},
         {"sim_duration_s", {}},
         {"events", {}},
-        {"records", {"sent", "acked", "failed", "acked_lost", "duplicated", "reordered"}},
-        {"produce_latency_ms", {"p50", "p99", "max"}},
+        {"records", {"sent", "acked", "failed", "acked_lost", "duplicated", "reordered", "unknown",
+                     "unacked_present", "pending", "measured"}},
+        {"produce_latency_ms", {"p50", "p99", "max", "count"}},
         {"availability", {"offline_partition_s", "under_replicated_partition_s"}},
         {"elections", {"clean", "unclean", "preferred"}},
         {"isr", {"shrinks", "expands"}},
         {"partitions", {}},
         {"groups", {}},
+        {"settle", {"converged", "settle_s", "warmup_s"}},
     };
     return p;
 }
