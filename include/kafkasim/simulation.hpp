@@ -50,6 +50,35 @@ struct LatencySummary {
     std::int64_t count = 0;
 };
 
+// One consumer group (SCENARIOS.md summary.json `groups`). Lag = the
+// partition's high watermark (what ListOffsets "latest" and Burrow's broker
+// offsets report) − the group's committed offset, over partitions with a commit.
+struct GroupMemberSummary {
+    std::string member_id;
+    std::vector<std::string> assigned;  // "topic-partition", assignment order
+};
+struct GroupBurrowPartition {
+    std::string topic;
+    std::int32_t partition = 0;
+    std::string status;  // Burrow's names: OK, WARN, STOP, STALL, REWIND, ...
+    std::int64_t current_lag = 0;
+};
+struct GroupSummary {
+    std::string group_id;
+    std::int64_t consumed = 0;     // records returned by poll(), repeats included
+    std::int64_t reprocessed = 0;  // records consumed more than once (extra times)
+    std::int64_t skipped = 0;      // records below the highest consumed offset never consumed
+    std::int64_t rebalances = 0;   // completed rebalances (generations with members)
+    std::int64_t partitions_revoked = 0;  // partitions members gave up in rebalances
+    std::int64_t max_lag = 0;      // largest total lag of any sample
+    std::int64_t final_lag = 0;    // total lag at the end of duration_s
+    std::vector<GroupMemberSummary> members;  // the assignment at the end of duration_s
+    std::string burrow_status = "NOTFOUND";   // group status at the end of duration_s
+    double burrow_complete = 0;
+    std::int64_t burrow_totallag = 0;
+    std::vector<GroupBurrowPartition> burrow_partitions;
+};
+
 struct RunSummary {
     std::string scenario;
     std::uint64_t seed = 0;
@@ -65,6 +94,7 @@ struct RunSummary {
     std::int64_t clean_elections = 0, unclean_elections = 0, preferred_elections = 0;
     std::int64_t isr_shrinks = 0, isr_expands = 0;
     std::vector<PartitionSummary> partitions;
+    std::vector<GroupSummary> groups;
     bool settled = false;
     double settle_s = 0;
     double warmup_s = 0;

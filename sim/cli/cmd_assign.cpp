@@ -6,6 +6,7 @@
 #include <boost/program_options.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/parse.hpp"
 #include "kafkasim/errors.hpp"
 #include "scenario/assign_case.hpp"
 
@@ -23,27 +24,11 @@ int run_assign(const Args& args) {
         "Members are in JoinGroup order.\n\n"
         "options");
     visible.add_options()("help,h", "show this help");
-    po::options_description hidden;
-    hidden.add_options()("file", po::value<std::string>(), "the JSON case");
-    po::options_description all;
-    all.add(visible).add(hidden);
-    po::positional_options_description positional;
-    positional.add("file", 1);
-
+    std::string file;
     po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        throw InputError(std::string(e.what()) + " (usage: kafkasim assign FILE)");
-    }
-    if (vm.count("help") != 0) {
-        std::cout << visible << "\n";
-        return kExitOk;
-    }
-    if (vm.count("file") == 0) throw InputError("missing FILE (usage: kafkasim assign FILE)");
+    if (!parse_file_command(args, visible, "kafkasim assign FILE", file, vm)) return kExitOk;
 
-    const scenario::AssignCase c = scenario::load_assign_case(vm["file"].as<std::string>());
+    const scenario::AssignCase c = scenario::load_assign_case(file);
     std::cout << scenario::assignment_json(scenario::run_assign_case(c)).dump(2) << "\n";
     return kExitOk;
 }

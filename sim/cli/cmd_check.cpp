@@ -10,6 +10,7 @@
 #include <boost/program_options.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/parse.hpp"
 #include "kafkasim/errors.hpp"
 #include "kafkasim/scenario.hpp"
 
@@ -29,26 +30,9 @@ int run_check(const Args& args) {
     visible.add_options()("help,h", "show this help")(
         "set", po::value<std::vector<std::string>>(&sets),
         "override a field, e.g. --set producers.checkout.config.acks=1 (repeatable)");
-    po::options_description hidden;
     std::string file;
-    hidden.add_options()("file", po::value<std::string>(&file), "scenario file");
-    po::options_description all;
-    all.add(visible).add(hidden);
-    po::positional_options_description positional;
-    positional.add("file", 1);
-
     po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-        if (vm.count("help")) {
-            std::cout << visible << "\n";
-            return kExitOk;
-        }
-        po::notify(vm);
-    } catch (const po::error& e) {
-        throw InputError(e.what());
-    }
-    if (file.empty()) throw InputError("no FILE given (see kafkasim check --help)");
+    if (!parse_file_command(args, visible, "kafkasim check FILE [--set PATH=VALUE]...", file, vm)) return kExitOk;
 
     const auto loaded = scenario::load_file(file, {.overrides = sets});
     for (const auto& w : loaded.warnings) std::cerr << "warning: " << w << "\n";

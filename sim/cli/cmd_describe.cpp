@@ -9,6 +9,7 @@
 #include <boost/program_options.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/parse.hpp"
 #include "kafkasim/errors.hpp"
 #include "kafkasim/scenario.hpp"
 #include "kafkasim/simulation.hpp"
@@ -27,25 +28,9 @@ int run_describe(const Args& args) {
     visible.add_options()("help,h", "show this help")("seed", po::value<std::uint64_t>(&seed), "seed (default: the scenario's)")(
         "at-s", po::value<double>(&at_s), "seconds after warm-up (default 0)")(
         "set", po::value<std::vector<std::string>>(&sets), "override a field (repeatable)");
-    po::options_description hidden;
     std::string file;
-    hidden.add_options()("file", po::value<std::string>(&file), "scenario file");
-    po::options_description all;
-    all.add(visible).add(hidden);
-    po::positional_options_description positional;
-    positional.add("file", 1);
     po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-        if (vm.count("help")) {
-            std::cout << visible << "\n";
-            return kExitOk;
-        }
-        po::notify(vm);
-    } catch (const po::error& e) {
-        throw InputError(e.what());
-    }
-    if (file.empty()) throw InputError("no FILE given (see kafkasim describe --help)");
+    if (!parse_file_command(args, visible, "kafkasim describe FILE [--seed N] [--at-s T]", file, vm)) return kExitOk;
     const auto loaded = scenario::load_file(file, {.overrides = sets});
     for (const auto& w : loaded.warnings) std::cerr << "warning: " << w << "\n";
     const Scenario& sc = loaded.scenario;

@@ -6,6 +6,7 @@
 #include <boost/program_options.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/parse.hpp"
 #include "kafkasim/errors.hpp"
 #include "monitor/burrow.hpp"
 #include "scenario/lag_case.hpp"
@@ -22,27 +23,11 @@ int run_lag_eval(const Args& args) {
         "\"timestamp_ms\": 100000, \"lag\": 0}], \"broker_offsets\": [5200], \"current_lag\": 200}]}\n\n"
         "options");
     visible.add_options()("help,h", "show this help");
-    po::options_description hidden;
-    hidden.add_options()("file", po::value<std::string>(), "the JSON case");
-    po::options_description all;
-    all.add(visible).add(hidden);
-    po::positional_options_description positional;
-    positional.add("file", 1);
-
+    std::string file;
     po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        throw InputError(std::string(e.what()) + " (usage: kafkasim lag-eval FILE)");
-    }
-    if (vm.count("help") != 0) {
-        std::cout << visible << "\n";
-        return kExitOk;
-    }
-    if (vm.count("file") == 0) throw InputError("missing FILE (usage: kafkasim lag-eval FILE)");
+    if (!parse_file_command(args, visible, "kafkasim lag-eval FILE", file, vm)) return kExitOk;
 
-    const scenario::LagCase c = scenario::load_lag_case(vm["file"].as<std::string>());
+    const scenario::LagCase c = scenario::load_lag_case(file);
     const monitor::BurrowGroupStatus status =
         monitor::evaluate_group(c.partitions, c.time_now_ms, c.options);
     std::cout << scenario::burrow_group_json(status).dump(2) << "\n";

@@ -17,7 +17,9 @@
 #include "kafkasim/errors.hpp"
 #include "kafkasim/scenario.hpp"
 #include "kafkasim/simulation.hpp"
+#include "report/expect.hpp"
 #include "report/report.hpp"
+#include "scenario/chaos.hpp"
 
 namespace ks::cli {
 
@@ -85,18 +87,27 @@ int run_run(const Args& args) {
         for (const auto& s : sets) repro += " --set " + s;
         throw AssertionFailure(std::string(e.what()) + "\n  replay: " + repro);
     }
-    report::write_run_report(out_dir, result);
+    const auto written = report::write_run_report(out_dir, result, {.scenario = &sc});
+    if (!written.note.empty() && !quiet) std::cerr << "kafkasim run: " << out_dir << ": " << written.note << "\n";
     if (trace_file.is_open()) {
         trace_file.close();
         std::filesystem::rename(trace_tmp, std::filesystem::path(out_dir) / "trace.jsonl");
     }
+    // The expect block (SCENARIOS.md): expect.json in the report, one line each, exit 1 if one failed.
+    const auto expected = report::evaluate(sc.expect, report::summary_json(result.summary));
+    if (!sc.expect.empty()) {
+        std::ofstream(std::filesystem::path(out_dir) / "expect.json") << report::expect_json(expected).dump(2) << "\n";
+    }
+    const int code = report::all_held(expected) ? kExitOk : kExitExpectFailed;
     if (quiet) {
         std::cout << "seed " << the_seed << " trace_hash " << result.summary.trace_hash << "\n";
-        return kExitOk;
+        return code;
     }
+    if (sc.chaos.enabled) std::cout << scenario::describe_chaos(scenario::draw_chaos(sc, the_seed));
     if (vm.count("timeline")) report::print_timeline(std::cout, result);
     report::print_summary(std::cout, result, out_dir);
-    return kExitOk;
+    for (const auto& r : expected) std::cout << "  " << report::describe(r) << "\n";
+    return code;
 }
 
 }  // namespace ks::cli

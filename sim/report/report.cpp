@@ -1,5 +1,7 @@
 #include "report/report.hpp"
 
+#include "report/run_pages.hpp"
+
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
@@ -54,6 +56,28 @@ json summary_json(const RunSummary& s) {
     }
     j["partitions"] = parts;
     j["groups"] = json::array();
+    for (const GroupSummary& g : s.groups) {
+        json members = json::array();
+        for (const auto& m : g.members) members.push_back({{"member_id", m.member_id}, {"assigned", m.assigned}});
+        json bparts = json::array();
+        for (const auto& p : g.burrow_partitions) {
+            bparts.push_back({{"topic", p.topic}, {"partition", p.partition}, {"status", p.status},
+                              {"current_lag", p.current_lag}});
+        }
+        j["groups"].push_back({{"group_id", g.group_id},
+                               {"consumed", g.consumed},
+                               {"reprocessed", g.reprocessed},
+                               {"skipped", g.skipped},
+                               {"rebalances", g.rebalances},
+                               {"partitions_revoked", g.partitions_revoked},
+                               {"max_lag", g.max_lag},
+                               {"final_lag", g.final_lag},
+                               {"members", members},
+                               {"burrow", {{"status", g.burrow_status},
+                                           {"complete", g.burrow_complete},
+                                           {"totallag", g.burrow_totallag},
+                                           {"partitions", bparts}}}});
+    }
     j["settle"] = {{"converged", s.settled}, {"settle_s", s.settle_s}, {"warmup_s", s.warmup_s}};
     j["warnings"] = s.warnings;
     return j;
@@ -79,7 +103,7 @@ std::string csv(const TimeSeries& t) {
 }
 }  // namespace
 
-void write_run_report(const std::string& dir, const RunResult& r) {
+ReportOutcome write_run_report(const std::string& dir, const RunResult& r, const ReportOptions& options) {
     const fs::path target(dir);
     const fs::path tmp = target.string() + ".partial";
     std::error_code ec;
@@ -90,9 +114,11 @@ void write_run_report(const std::string& dir, const RunResult& r) {
     std::string tl;
     for (const auto& e : r.timeline) tl += clock(e.at) + " " + e.text + "\n";
     write_file(tmp / "timeline.txt", tl);
+    const ReportOutcome outcome = write_run_pages(tmp, r, options);
     fs::remove_all(target, ec);
     if (target.has_parent_path()) fs::create_directories(target.parent_path());
     fs::rename(tmp, target);
+    return outcome;
 }
 
 void print_summary(std::ostream& out, const RunResult& r, const std::string& report_dir) {
@@ -113,6 +139,10 @@ void print_summary(std::ostream& out, const RunResult& r, const std::string& rep
     for (const auto& p : s.partitions) diverged += p.diverged ? 1 : 0;
     out << fmt::format("  settle     {} after the heal ({:.1f} s){}\n", s.settled ? "converged" : "DID NOT CONVERGE",
                        s.settle_s, diverged ? fmt::format("; {} partitions DIVERGED", diverged) : "");
+    for (const auto& g : s.groups) {
+        out << fmt::format("  group {:<10} consumed {}  reprocessed {}  skipped {}  rebalances {}  max lag {}  Burrow {}\n",
+                           g.group_id, g.consumed, g.reprocessed, g.skipped, g.rebalances, g.max_lag, g.burrow_status);
+    }
     for (const auto& w : s.warnings) out << "  note: " << w << "\n";
     out << fmt::format("  events {}  trace hash {}\n", s.events, s.trace_hash);
     if (!report_dir.empty()) out << "  report " << report_dir << "\n";

@@ -19,9 +19,18 @@ namespace ks::report {
 nlohmann::json summary_json(const RunSummary& s);
 // "mm:ss.mmm" of a time since the end of warm-up.
 std::string clock(Duration d);
-// Writes summary.json, timeseries.csv and timeline.txt into `dir` (created or
-// replaced). Throws std::runtime_error on I/O failure.
-void write_run_report(const std::string& dir, const RunResult& r);
+struct ReportOptions {
+    const Scenario* scenario = nullptr;  // the fault schedule for the plots and index.html
+    std::string gnuplot = "gnuplot";     // the command rendering the plots; empty: don't render
+};
+struct ReportOutcome {
+    bool plots_rendered = false;
+    std::string note;  // for the terminal, e.g. gnuplot missing and how to install it
+};
+// Writes summary.json, timeseries.csv, timeline.txt, plots/ (NAME.dat, NAME.gp,
+// NAME.svg) and index.html into `dir` (created or replaced). Throws
+// std::runtime_error on I/O failure; gnuplot missing or failing is an outcome.
+ReportOutcome write_run_report(const std::string& dir, const RunResult& r, const ReportOptions& options = {});
 // The compact terminal summary.
 void print_summary(std::ostream& out, const RunResult& r, const std::string& report_dir);
 void print_timeline(std::ostream& out, const RunResult& r);

@@ -3,6 +3,7 @@
 
 #include "core/assert.hpp"
 #include "kafka/protocol_version.hpp"
+#include "scenario/chaos.hpp"
 #include "scenario/placement.hpp"
 #include "scenario/producer_options.hpp"
 #include "scenario/simulation_impl.hpp"
@@ -10,14 +11,16 @@
 namespace ks {
 
 RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
-    scenario::Simulation sim(scenario, options);
+    const Scenario with_chaos = scenario::with_chaos(scenario, options.seed.value_or(scenario.seed));
+    scenario::Simulation sim(with_chaos, options);
     return sim.run();
 }
 
 std::string describe_at(const Scenario& scenario, std::uint64_t seed, Duration at) {
     RunOptions o;
     o.seed = seed;
-    scenario::Simulation sim(scenario, o);
+    const Scenario with_chaos = scenario::with_chaos(scenario, seed);
+    scenario::Simulation sim(with_chaos, o);
     return sim.describe_at(at);
 }
 
@@ -59,6 +62,17 @@ kafka::BrokerConfig Simulation::broker_config(const BrokerSpec& b) const {
     for (const TopicSpec& t : s_.topics) {
         k.topics.push_back(kafka::TopicReplicationConfig{t.config.get_int("min.insync.replicas")});
     }
+    // The group coordinator: __consumer_offsets as group_coordinator.hpp models it.
+    k.groups.store = group_store_.get();
+    for (const BrokerSpec& bs : s_.cluster.brokers) k.groups.brokers.push_back(bs.id);
+    std::sort(k.groups.brokers.begin(), k.groups.brokers.end());
+    k.groups.offsets_topic_partitions = c.get_int("offsets.topic.num.partitions");
+    k.groups.offsets_replication = c.get_int("offsets.topic.replication.factor");
+    k.groups.initial_rebalance_delay = c.get_ms("group.initial.rebalance.delay.ms");
+    for (const TopicSpec& t : s_.topics) {
+        k.groups.topic_names.push_back(t.name);
+        k.groups.topic_partitions.push_back(t.partitions);
+    }
     return k;
 }
 
@@ -85,6 +99,7 @@ void Simulation::build() {
     for (std::size_t i = 0; i < s_.producers.size(); ++i) {
         cluster_->add_client_host(NodeId(kafka::kFirstProducerNode + static_cast<std::int32_t>(i)));
     }
+    add_consumer_hosts();
     cluster_->build();
     cluster_->set_observer(this);
 
@@ -113,10 +128,6 @@ void Simulation::build() {
     }
     for (const BrokerSpec& b : s_.cluster.brokers) cluster_->start_broker(broker_config(b));
 
-    if (!s_.consumer_groups.empty()) {
-        warnings_.push_back("consumer groups are not simulated yet: they were skipped");
-    }
-    if (s_.chaos.enabled) warnings_.push_back("chaos schedules are not simulated yet: chaos was skipped");
 }
 
 void Simulation::warm_up() {
@@ -206,6 +217,7 @@ RunResult Simulation::run() {
     build();
     warm_up();
     start_producers();
+    start_consumers();
     for (auto& [tp, tr] : tracks_) {
         tr.since = t0_;
         tr.urp_since = t0_;
@@ -224,6 +236,7 @@ RunResult Simulation::run() {
         check_invariants();
         if (options_.progress) options_.progress(0.8 * static_cast<double>((t - t0_).ns()) / static_cast<double>(s_.duration.ns()));
     }
+    snapshot_groups();  // Burrow and the final lag: at the end of duration_s, before the heal
     heal_everything();
     settle();
     if (options_.progress) options_.progress(1.0);

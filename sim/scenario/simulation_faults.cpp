@@ -120,7 +120,8 @@ void Simulation::apply_fault(const FaultSpec& f) {
         case FaultAction::consumer_leave:
         case FaultAction::slow_consumer:
         case FaultAction::stop_consumer:
-            break;  // consumer groups arrive with the consumer model
+            consumer_fault(f, false);
+            break;
     }
 }
 
@@ -170,6 +171,10 @@ void Simulation::heal_fault(const FaultSpec& f, std::size_t index) {
                 }
             }
             break;
+        case FaultAction::slow_consumer:
+        case FaultAction::stop_consumer:
+            consumer_fault(f, true);
+            break;
         default:
             break;
     }
@@ -206,20 +211,11 @@ void Simulation::rolling(const FaultSpec& f, std::size_t position) {
                                              f.action == FaultAction::rolling_upgrade ? " with the new config" : ""));
             cluster_->restart(b);
             // Then wait for the ISRs (or a fixed pause) before the next broker.
-            auto next = [this, &f, position] { rolling(f, position + 1); };
             if (!f.wait_for_isr) {
-                loop_.schedule_after(kRollingPause, next);
+                loop_.schedule_after(kRollingPause, [this, &f, position] { rolling(f, position + 1); });
                 return;
             }
-            auto poll = std::make_shared<std::function<void()>>();
-            *poll = [this, next, poll] {
-                if (under_replicated()) {
-                    loop_.schedule_after(kIsrPoll, [poll] { (*poll)(); });
-                } else {
-                    next();
-                }
-            };
-            loop_.schedule_after(kIsrPoll, [poll] { (*poll)(); });
+            loop_.schedule_after(kIsrPoll, [this, &f, position] { rolling_wait(f, position); });
         });
         (void)index;
     };
@@ -230,6 +226,14 @@ void Simulation::rolling(const FaultSpec& f, std::size_t position) {
         narrate(loop_.now(), fmt::format("broker {}: stopped without controlled shutdown", b.value()));
         cluster_->crash(b);
         bring_back();
+    }
+}
+
+void Simulation::rolling_wait(const FaultSpec& f, std::size_t position) {
+    if (under_replicated()) {
+        loop_.schedule_after(kIsrPoll, [this, &f, position] { rolling_wait(f, position); });
+    } else {
+        rolling(f, position + 1);
     }
 }
 

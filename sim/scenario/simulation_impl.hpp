@@ -14,8 +14,11 @@
 #include "cluster/cluster.hpp"
 #include "core/event_loop.hpp"
 #include "core/trace.hpp"
+#include "kafka/consumer.hpp"
+#include "kafka/group_coordinator.hpp"
 #include "kafka/producer.hpp"
 #include "kafkasim/simulation.hpp"
+#include "monitor/burrow_store.hpp"
 #include "monitor/ledger.hpp"
 
 namespace ks::scenario {
@@ -38,6 +41,19 @@ private:
     void start_producers();
     bool producers_idle() const;
 
+    // ---- consumer groups (simulation_groups.cpp) ----
+    NodeId consumer_node(std::size_t group, std::int32_t member) const;
+    void add_consumer_hosts();
+    void start_consumers();
+    void start_consumer(std::size_t group, std::int32_t member);
+    kafka::ConsumerOptions consumer_options(std::size_t group, std::int32_t member) const;
+    void consumer_fault(const FaultSpec& f, bool heal);
+    void on_group_effect(Instant now, const kafka::Effect& e);
+    void sample_groups(std::vector<double>& row);
+    void snapshot_groups();
+    std::pair<std::int64_t, std::int64_t> group_lag(std::size_t group) const;  // (total, max partition)
+    Offset leader_high_watermark(kafka::TopicPartition tp) const;
+
     // ---- faults (simulation_faults.cpp) ----
     void schedule_faults();
     void apply_fault(const FaultSpec& f);
@@ -45,11 +61,13 @@ private:
     void heal_everything();
     std::vector<NodeId> nodes_of(const NodeSet& set) const;
     void rolling(const FaultSpec& f, std::size_t position);
+    void rolling_wait(const FaultSpec& f, std::size_t position);  // until no partition is under-replicated
     bool under_replicated() const;
 
     // ---- watching and judging (simulation_report.cpp) ----
     void sample();
     void schedule_sampling();
+    void sample_tick();
     bool converged();
     void settle();
     void check_invariants();
@@ -66,6 +84,28 @@ private:
     Trace trace_;
     std::unique_ptr<cluster::Cluster> cluster_;
     std::vector<std::unique_ptr<kafka::Producer>> producers_;
+    std::unique_ptr<kafka::GroupStore> group_store_ = std::make_unique<kafka::GroupStore>();
+    struct ConsumerSlot {
+        std::size_t group;
+        std::int32_t member;
+        std::unique_ptr<kafka::Consumer> consumer;
+    };
+    std::vector<ConsumerSlot> consumers_;
+    struct GroupTrack {
+        std::int32_t next_member = 0;
+        std::int32_t capacity = 0;  // hosts reserved: members + consumer_join faults
+        std::map<kafka::TopicPartition, monitor::RangeSet> consumed;
+        std::map<kafka::TopicPartition, Offset> committed;
+        std::int64_t consumed_total = 0;
+        std::int64_t reprocessed = 0;
+        std::int64_t rebalances = 0;
+        std::int64_t max_lag = 0;
+        std::vector<std::pair<std::string, std::vector<kafka::TopicPartition>>> assignment;
+        bool snapshot_taken = false;
+        GroupSummary snapshot;
+    };
+    std::vector<GroupTrack> groups_;
+    monitor::BurrowStore burrow_;
     monitor::Ledger ledger_;
     Instant t0_ = Instant::max();  // end of warm-up: fault times count from here
     Instant heal_at_ = Instant::max();

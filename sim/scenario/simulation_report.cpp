@@ -34,6 +34,11 @@ void Simulation::on_effect(Instant now, NodeId node, const kafka::Effect& e) {
         ledger_.on_outcome(*outcome);
         return;
     }
+    if (std::holds_alternative<kafka::RecordsConsumedEffect>(e) || std::holds_alternative<kafka::OffsetCommittedEffect>(e) ||
+        std::holds_alternative<kafka::GroupEventEffect>(e)) {
+        on_group_effect(now, e);
+        return;
+    }
     const auto* n = std::get_if<kafka::Note>(&e);
     if (!n) return;
     if (node == kafka::controller_node()) track_partition(*n, now);
@@ -109,12 +114,17 @@ void Simulation::schedule_sampling() {
         series_.columns.push_back(name + ".log_end_offset");
         series_.columns.push_back(name + ".high_watermark");
     }
-    auto tick = std::make_shared<std::function<void()>>();
-    *tick = [this, tick] {
-        sample();
-        if (!settled_) loop_.schedule_after(s_.sample_interval, [tick] { (*tick)(); });
-    };
-    (*tick)();
+    for (const ConsumerGroupSpec& g : s_.consumer_groups) {
+        series_.columns.push_back(g.group_id + ".lag");
+        series_.columns.push_back(g.group_id + ".records-lag-max");
+        series_.columns.push_back(g.group_id + ".consumed");
+    }
+    sample_tick();
+}
+
+void Simulation::sample_tick() {
+    sample();
+    if (!settled_) loop_.schedule_after(s_.sample_interval, [this] { sample_tick(); });
 }
 
 void Simulation::sample() {
@@ -154,6 +164,7 @@ void Simulation::sample() {
         row.push_back(p ? static_cast<double>(p->log_end_offset()) : -1.0);
         row.push_back(p ? static_cast<double>(p->high_watermark()) : -1.0);
     }
+    sample_groups(row);
     series_.rows.push_back(std::move(row));
 }
 
@@ -235,6 +246,23 @@ RunSummary Simulation::summarize() {
     r.settle_s = (settled_at_ - heal_at_).seconds_f();
     r.warmup_s = t0_.seconds_f();
     r.warnings = warnings_;
+    for (std::size_t g = 0; g < groups_.size(); ++g) {
+        const GroupTrack& gt = groups_[g];
+        GroupSummary gs = gt.snapshot;
+        gs.group_id = s_.consumer_groups[g].group_id;
+        gs.consumed = gt.consumed_total;
+        gs.reprocessed = gt.reprocessed;
+        gs.rebalances = gt.rebalances;
+        gs.max_lag = gt.max_lag;
+        for (const ConsumerSlot& slot : consumers_) {
+            if (slot.group == g) gs.partitions_revoked += slot.consumer->stats().partitions_revoked;
+        }
+        for (const auto& [tp, set] : gt.consumed) {
+            const Offset top = set.ranges().empty() ? 0 : std::prev(set.ranges().end())->second;
+            gs.skipped += top - set.size();
+        }
+        r.groups.push_back(std::move(gs));
+    }
     const auto& ctl = cluster_->controller();
     // The ledger judges every partition against its final leader's log,
     // committed part only (below the HW).

@@ -1,0 +1,273 @@
+// Consumer groups in a run: one kafka::Consumer per member on its own client
+// host, started at the end of warm-up like the producers; the consumer_*
+// faults; consumption, commits and rebalances watched for the summary's
+// `groups`, the time series' lag columns and Burrow (fed with every commit and,
+// at every sample, every partition's high watermark).
+//
+// Node ids: kFirstConsumerNode + 1000 × group index + member index; hosts are
+// reserved at build time for the scenario's members plus one per consumer_join
+// fault of the group.
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "core/assert.hpp"
+#include "scenario/simulation_impl.hpp"
+
+namespace ks::scenario {
+
+namespace {
+constexpr std::int32_t kMembersPerGroupMax = 1000;
+
+std::int64_t ms_of(Instant t) { return t.ns() / 1'000'000; }
+}  // namespace
+
+NodeId Simulation::consumer_node(std::size_t group, std::int32_t member) const {
+    KS_ASSERT_LT(member, kMembersPerGroupMax);
+    return NodeId(kafka::kFirstConsumerNode + static_cast<std::int32_t>(group) * kMembersPerGroupMax + member);
+}
+
+void Simulation::add_consumer_hosts() {
+    groups_.resize(s_.consumer_groups.size());
+    for (std::size_t g = 0; g < s_.consumer_groups.size(); ++g) {
+        std::int32_t joins = 0;
+        for (const FaultSpec& f : s_.faults) {
+            joins += (f.action == FaultAction::consumer_join && f.group == s_.consumer_groups[g].group_id) ? 1 : 0;
+        }
+        groups_[g].capacity = s_.consumer_groups[g].members + joins;
+        for (std::int32_t m = 0; m < groups_[g].capacity; ++m) cluster_->add_client_host(consumer_node(g, m));
+    }
+}
+
+kafka::ConsumerOptions Simulation::consumer_options(std::size_t group, std::int32_t member) const {
+    const ConsumerGroupSpec& spec = s_.consumer_groups[group];
+    const KafkaConfig& c = spec.config;
+    kafka::ConsumerOptions o;
+    o.group_index = static_cast<std::int32_t>(group);
+    o.member_index = member;
+    o.group_id = spec.group_id;
+    o.client_id = fmt::format("{}-{}", spec.group_id, member);
+    o.self = consumer_node(group, member);
+    for (const BrokerSpec& b : s_.cluster.brokers) o.bootstrap.push_back(b.id);
+    for (const std::string& t : spec.topics) {
+        const TopicSpec* topic = s_.find_topic(t);
+        KS_ASSERT(topic != nullptr);
+        o.topics.push_back(static_cast<kafka::TopicIndex>(topic - s_.topics.data()));
+    }
+    for (const TopicSpec& t : s_.topics) o.topic_partitions.push_back(t.partitions);
+    o.processing_ms_per_record = spec.processing_ms_per_record;
+    o.session_timeout = c.get_ms("session.timeout.ms");
+    o.heartbeat_interval = c.get_ms("heartbeat.interval.ms");
+    o.max_poll_interval = c.get_ms("max.poll.interval.ms");
+    o.max_poll_records = c.get_int("max.poll.records");
+    o.auto_commit = c.get_bool("enable.auto.commit");
+    o.auto_commit_interval = c.get_ms("auto.commit.interval.ms");
+    const std::string& reset = c.get_string("auto.offset.reset");
+    o.reset = reset == "earliest" ? kafka::OffsetReset::earliest
+              : reset == "none"   ? kafka::OffsetReset::none
+                                  : kafka::OffsetReset::latest;
+    o.fetch_min_bytes = c.get_int("fetch.min.bytes");
+    o.fetch_max_wait = c.get_ms("fetch.max.wait.ms");
+    o.max_partition_fetch_bytes = c.get_int("max.partition.fetch.bytes");
+    o.request_timeout = c.get_ms("request.timeout.ms");
+    o.retry_backoff = ms(c.get_long("retry.backoff.ms"));
+    o.assignors = c.get_list("partition.assignment.strategy");
+    return o;
+}
+
+void Simulation::start_consumer(std::size_t group, std::int32_t member) {
+    const ConsumerGroupSpec& spec = s_.consumer_groups[group];
+    auto consumer = std::make_unique<kafka::Consumer>(
+        consumer_options(group, member), Rng::stream(seed_, fmt::format("consumer/{}/{}", spec.group_id, member)));
+    consumers_.push_back(ConsumerSlot{group, member, std::move(consumer)});
+    cluster_->start_client(consumer_node(group, member),
+                           std::make_unique<cluster::NodeOf<kafka::Consumer>>(*consumers_.back().consumer));
+}
+
+void Simulation::start_consumers() {
+    for (std::size_t g = 0; g < s_.consumer_groups.size(); ++g) {
+        for (std::int32_t m = 0; m < s_.consumer_groups[g].members; ++m) start_consumer(g, m);
+        groups_[g].next_member = s_.consumer_groups[g].members;
+    }
+}
+
+// ---- faults -----------------------------------------------------------------------------------
+
+void Simulation::consumer_fault(const FaultSpec& f, bool heal) {
+    const ConsumerGroupSpec* spec = s_.find_group(f.group);
+    KS_ASSERT(spec != nullptr);
+    const auto g = static_cast<std::size_t>(spec - s_.consumer_groups.data());
+    const Instant now = loop_.now();
+    auto each = [&](const std::function<void(ConsumerSlot&)>& fn) {
+        for (ConsumerSlot& slot : consumers_) {
+            if (slot.group == g && (!f.member || *f.member == slot.member)) fn(slot);
+        }
+    };
+    switch (f.action) {
+        case FaultAction::consumer_crash:
+            if (heal) break;  // a crashed client stays gone; the group carries on
+            each([&](ConsumerSlot& slot) { slot.consumer->crash(); });
+            narrate(now, fmt::format("consumer {}-{} crashed", f.group, f.member.value_or(-1)));
+            break;
+        case FaultAction::consumer_leave:
+            if (heal) break;
+            each([&](ConsumerSlot& slot) {
+                kafka::Consumer* c = slot.consumer.get();
+                cluster_->node_action(consumer_node(g, slot.member), [c](Instant t, kafka::Outbox& o) { c->close(t, o); });
+            });
+            narrate(now, fmt::format("consumer {}-{} closed (leaves the group)", f.group, f.member.value_or(-1)));
+            break;
+        case FaultAction::consumer_join: {
+            if (heal) break;
+            GroupTrack& gt = groups_[g];
+            KS_ASSERT_LT(gt.next_member, gt.capacity);
+            const std::int32_t m = gt.next_member++;
+            start_consumer(g, m);
+            narrate(now, fmt::format("consumer {}-{} started (joins the group)", f.group, m));
+            break;
+        }
+        case FaultAction::slow_consumer:
+            each([&](ConsumerSlot& slot) { slot.consumer->set_slow_factor(heal ? 1.0 : f.factor); });
+            narrate(now, heal ? fmt::format("group {}: processing back to normal", f.group)
+                              : fmt::format("group {}: processing {}x slower", f.group, f.factor));
+            break;
+        case FaultAction::stop_consumer:
+            each([&](ConsumerSlot& slot) {
+                kafka::Consumer* c = slot.consumer.get();
+                cluster_->node_action(consumer_node(g, slot.member),
+                                      [c, heal](Instant t, kafka::Outbox& o) { c->set_stopped(!heal, t, o); });
+            });
+            narrate(now, heal ? fmt::format("group {}: consumers poll again", f.group)
+                              : fmt::format("group {}: consumers stopped polling", f.group));
+            break;
+        default:
+            KS_UNREACHABLE("not a consumer fault");
+    }
+}
+
+// ---- watching ---------------------------------------------------------------------------------
+
+Offset Simulation::leader_high_watermark(kafka::TopicPartition tp) const {
+    const auto& st = cluster_->controller().partition(tp);
+    if (st.leader.value() < 0) return -1;
+    const kafka::Broker* b = cluster_->broker(st.leader);
+    const kafka::Partition* p = b ? b->partition(tp) : nullptr;
+    return p && p->role() == kafka::Role::leader ? p->high_watermark() : -1;
+}
+
+void Simulation::on_group_effect(Instant now, const kafka::Effect& e) {
+    auto group_of = [this](const std::string& id) -> std::optional<std::size_t> {
+        const ConsumerGroupSpec* spec = s_.find_group(id);
+        if (!spec) return std::nullopt;
+        return static_cast<std::size_t>(spec - s_.consumer_groups.data());
+    };
+    if (const auto* c = std::get_if<kafka::RecordsConsumedEffect>(&e)) {
+        GroupTrack& gt = groups_.at(static_cast<std::size_t>(c->group));
+        gt.consumed_total += c->count;
+        gt.reprocessed += gt.consumed[c->tp].add(c->first_offset, c->first_offset + c->count);
+        return;
+    }
+    if (const auto* oc = std::get_if<kafka::OffsetCommittedEffect>(&e)) {
+        const auto g = group_of(oc->group_id);
+        if (!g) return;
+        groups_[*g].committed[oc->tp] = oc->offset;
+        if (now > heal_at_) return;  // Burrow is judged at the end of duration_s
+        monitor::BurrowCommit bc;
+        bc.group = oc->group_id;
+        bc.topic = s_.topics.at(static_cast<std::size_t>(oc->tp.topic)).name;
+        bc.partition = oc->tp.partition;
+        bc.offset = oc->offset;
+        bc.timestamp_ms = ms_of(now);
+        const Offset hw = leader_high_watermark(oc->tp);
+        if (hw >= 0) bc.broker_log_end_offset = hw;
+        burrow_.on_commit(bc);
+        return;
+    }
+    if (const auto* ge = std::get_if<kafka::GroupEventEffect>(&e)) {
+        const auto g = group_of(ge->group_id);
+        if (!g) return;
+        using K = kafka::GroupEventEffect::Kind;
+        switch (ge->kind) {
+            case K::rebalance_started:
+                narrate(now, fmt::format("group {}: rebalance ({})", ge->group_id, ge->text));
+                break;
+            case K::member_removed:
+                narrate(now, fmt::format("group {}: member {}", ge->group_id, ge->text));
+                break;
+            case K::rebalance_completed: {
+                GroupTrack& gt = groups_[*g];
+                ++gt.rebalances;
+                gt.assignment = ge->assignment;
+                std::string parts;
+                for (const auto& [member, tps] : ge->assignment) {
+                    parts += fmt::format("{}{}=[", parts.empty() ? "" : " ", member);
+                    for (std::size_t i = 0; i < tps.size(); ++i) parts += (i ? "," : "") + tp_name(tps[i]);
+                    parts += "]";
+                }
+                narrate(now, fmt::format("group {}: generation {} ({}, {} members): {}", ge->group_id, ge->generation,
+                                         ge->text, ge->members, parts));
+                break;
+            }
+        }
+    }
+}
+
+std::pair<std::int64_t, std::int64_t> Simulation::group_lag(std::size_t group) const {
+    std::int64_t total = 0, worst = 0;
+    for (const auto& [tp, committed] : groups_[group].committed) {
+        const Offset hw = leader_high_watermark(tp);
+        if (hw < 0) continue;
+        const std::int64_t lag = std::max<std::int64_t>(0, hw - committed);
+        total += lag;
+        worst = std::max(worst, lag);
+    }
+    return {total, worst};
+}
+
+void Simulation::sample_groups(std::vector<double>& row) {
+    const Instant now = loop_.now();
+    if (now <= heal_at_) {
+        for (const auto& [tp, tr] : tracks_) {
+            const Offset hw = leader_high_watermark(tp);
+            if (hw < 0) continue;
+            const TopicSpec& t = s_.topics.at(static_cast<std::size_t>(tp.topic));
+            burrow_.on_broker_offset(monitor::BurrowBrokerOffset{t.name, tp.partition, t.partitions, hw, ms_of(now)});
+        }
+    }
+    for (std::size_t g = 0; g < groups_.size(); ++g) {
+        const auto [total, worst] = group_lag(g);
+        groups_[g].max_lag = std::max(groups_[g].max_lag, total);
+        row.push_back(static_cast<double>(total));
+        row.push_back(static_cast<double>(worst));
+        row.push_back(static_cast<double>(groups_[g].consumed_total));
+    }
+}
+
+void Simulation::snapshot_groups() {
+    const Instant now = loop_.now();
+    for (std::size_t g = 0; g < groups_.size(); ++g) {
+        GroupTrack& gt = groups_[g];
+        GroupSummary& out = gt.snapshot;
+        out.group_id = s_.consumer_groups[g].group_id;
+        const auto [total, worst] = group_lag(g);
+        (void)worst;
+        gt.max_lag = std::max(gt.max_lag, total);
+        out.final_lag = total;
+        for (const auto& [member, tps] : gt.assignment) {
+            GroupMemberSummary m;
+            m.member_id = member;
+            for (const auto& tp : tps) m.assigned.push_back(tp_name(tp));
+            out.members.push_back(std::move(m));
+        }
+        const auto status = burrow_.evaluate(out.group_id, ms_of(now));
+        out.burrow_status = monitor::to_string(status.status);
+        out.burrow_complete = static_cast<double>(status.complete);
+        out.burrow_totallag = status.totallag;
+        for (const auto& p : status.partitions) {
+            out.burrow_partitions.push_back(
+                GroupBurrowPartition{p.topic, p.partition, monitor::to_string(p.status), p.current_lag});
+        }
+        gt.snapshot_taken = true;
+    }
+}
+
+}  // namespace ks::scenario

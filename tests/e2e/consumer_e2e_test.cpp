@@ -1,0 +1,166 @@
+// End-to-end consumer groups: membership, rebalances, commits, lag and Burrow,
+// as Kafka's documentation and Burrow's rules imply. Runs are short (tens of
+// simulated seconds) at modest rates.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "kafkasim/scenario.hpp"
+#include "kafkasim/simulation.hpp"
+
+using namespace ks;
+
+namespace {
+
+RunResult run_text(const std::string& text, std::uint64_t seed = 1) {
+    const auto loaded = scenario::load_string(text, "test.json");
+    RunOptions o;
+    o.seed = seed;
+    return run_simulation(loaded.scenario, o);
+}
+
+// 3 brokers, "orders" with `partitions`, one producer at `rate` records/s, one group.
+std::string group_scenario(int partitions, int members, const std::string& group_config, const std::string& faults,
+                     const std::string& processing = R"({"dist": "constant", "value": 0.1})", int duration_s = 30,
+                     int rate = 300) {
+    return R"({"name": "t", "duration_s": )" + std::to_string(duration_s) + R"(, "settle_max_s": 60,
+      "sample_interval_ms": 500,
+      "cluster": {"brokers": 3},
+      "topics": [{"name": "orders", "partitions": )" + std::to_string(partitions) + R"(, "replication_factor": 3}],
+      "producers": [{"name": "p", "topic": "orders", "rate_per_s": )" + std::to_string(rate) + R"(, "value_bytes": 200,
+                     "keys": {"kind": "uniform", "count": 1000}}],
+      "consumer_groups": [{"group_id": "g", "topics": ["orders"], "members": )" + std::to_string(members) + R"(,
+                           "processing_ms_per_record": )" + processing + R"(,
+                           "config": {)" + group_config + R"(}}],
+      "faults": [)" + faults + "]}";
+}
+
+const GroupSummary& group(const RunResult& r) {
+    REQUIRE(r.summary.groups.size() == 1);
+    return r.summary.groups.front();
+}
+
+std::size_t column(const TimeSeries& t, const std::string& name) {
+    for (std::size_t i = 0; i < t.columns.size(); ++i) {
+        if (t.columns[i] == name) return i;
+    }
+    FAIL("no column " << name);
+    return 0;
+}
+
+// Sample intervals within [from_s, to_s) in which the group consumed nothing.
+int idle_intervals(const TimeSeries& t, double from_s, double to_s) {
+    const std::size_t c = column(t, "g.consumed");
+    int idle = 0;
+    for (std::size_t i = 1; i < t.rows.size(); ++i) {
+        if (t.rows[i][0] < from_s || t.rows[i][0] >= to_s) continue;
+        idle += t.rows[i][c] == t.rows[i - 1][c] ? 1 : 0;
+    }
+    return idle;
+}
+
+}  // namespace
+
+TEST_CASE("e2e consumer: a healthy group consumes everything, commits, and Burrow says OK") {
+    const auto r = run_text(group_scenario(3, 2, R"("auto.offset.reset": "earliest", "auto.commit.interval.ms": 1000)", ""));
+    const auto& g = group(r);
+    CHECK(g.consumed > 0);
+    CHECK(g.reprocessed == 0);
+    CHECK(g.skipped == 0);
+    CHECK(g.rebalances >= 1);
+    CHECK(g.members.size() == 2);
+    CHECK(g.burrow_status == "OK");
+    CHECK(g.final_lag < 300 * 2);  // within ~2 commit intervals of records
+    CHECK(r.summary.warnings.empty());
+    // Every produced record was consumed by the end of duration_s (but the last moments).
+    CHECK(g.consumed >= r.summary.records.acked - 300 * 2);
+}
+
+TEST_CASE("e2e consumer: more members than partitions leaves members idle") {
+    const auto r = run_text(group_scenario(3, 5, "", ""));
+    const auto& g = group(r);
+    REQUIRE(g.members.size() == 5);
+    int busy = 0, idle = 0;
+    for (const auto& m : g.members) (m.assigned.empty() ? idle : busy) += 1;
+    CHECK(busy == 3);
+    CHECK(idle == 2);
+}
+
+TEST_CASE("e2e consumer: a crashed member's partitions move after session.timeout.ms, and records are reprocessed") {
+    const std::string cfg = R"("session.timeout.ms": 10000, "auto.offset.reset": "earliest")";
+    const auto r = run_text(group_scenario(3, 2, cfg, R"({"at_s": 12, "action": "consumer_crash", "group": "g", "member": 0})"));
+    const auto& g = group(r);
+    // The survivor owns every partition at the end.
+    REQUIRE(g.members.size() == 1);
+    CHECK(g.members.front().assigned.size() == 3);
+    // Expiry: 10 s after the member's last heartbeat (sent at most 3 s before the crash).
+    bool expired = false;
+    for (const auto& e : r.timeline) {
+        if (e.text.find("session timed out") == std::string::npos) continue;
+        expired = true;
+        CHECK(e.at >= s(12) + s(7) - ms(100));
+        CHECK(e.at <= s(12) + s(10) + ms(500));
+    }
+    CHECK(expired);
+    CHECK(g.rebalances >= 2);
+    // Auto-commit: what the crashed member consumed since its last commit is consumed again.
+    CHECK(g.reprocessed > 0);
+    CHECK(g.skipped == 0);
+}
+
+TEST_CASE("e2e consumer: without a crash nothing is reprocessed; a clean leave commits first") {
+    const std::string cfg = R"("auto.offset.reset": "earliest")";
+    const auto r = run_text(group_scenario(3, 2, cfg, R"({"at_s": 12, "action": "consumer_leave", "group": "g", "member": 0})"));
+    const auto& g = group(r);
+    REQUIRE(g.members.size() == 1);
+    CHECK(g.members.front().assigned.size() == 3);
+    CHECK(g.reprocessed == 0);
+}
+
+TEST_CASE("e2e consumer: Burrow judges a slow consumer WARN and a stopped one ERR") {
+    const std::string cfg = R"("auto.offset.reset": "earliest", "auto.commit.interval.ms": 1000, "max.poll.records": 50)";
+    // 10 ms per record: 100 records/s against 300 produced.
+    const auto slow = run_text(group_scenario(1, 1, cfg, "", R"({"dist": "constant", "value": 10})"));
+    CHECK(group(slow).burrow_status == "WARN");
+    CHECK(group(slow).max_lag > 1000);
+    const auto stopped = run_text(group_scenario(1, 1, cfg, R"({"at_s": 10, "action": "stop_consumer", "group": "g"})"));
+    CHECK(group(stopped).burrow_status == "ERR");
+    REQUIRE(group(stopped).burrow_partitions.size() == 1);
+    const std::string ps = group(stopped).burrow_partitions.front().status;
+    CHECK((ps == "STOP" || ps == "STALL"));
+    const auto normal = run_text(group_scenario(1, 1, cfg, ""));
+    CHECK(group(normal).burrow_status == "OK");
+}
+
+TEST_CASE("e2e consumer: a slow_consumer fault builds lag that is worked off after it heals") {
+    const std::string cfg = R"("auto.offset.reset": "earliest", "auto.commit.interval.ms": 1000, "max.poll.records": 50)";
+    const auto r = run_text(group_scenario(1, 1, cfg, R"({"at_s": 5, "action": "slow_consumer", "group": "g", "factor": 100, "for_s": 10})"),
+                            1);
+    const auto& g = group(r);
+    CHECK(g.max_lag > 1000);
+    CHECK(g.final_lag < 600);
+}
+
+TEST_CASE("e2e consumer: eager rebalances pause the whole group, cooperative ones do not") {
+    const std::string join = R"({"at_s": 15, "action": "consumer_join", "group": "g"})";
+    const auto eager = run_text(group_scenario(6, 2, R"("partition.assignment.strategy": "range")", join));
+    const auto coop = run_text(group_scenario(6, 2, R"("partition.assignment.strategy": "cooperative-sticky")", join));
+    CHECK(group(eager).members.size() == 3);
+    CHECK(group(coop).members.size() == 3);
+    for (const auto& m : group(coop).members) CHECK(m.assigned.size() == 2);
+    // Eager: both members gave up all 6 partitions before the new assignment;
+    // cooperative: only the 2 that moved to the newcomer, the rest kept flowing.
+    CHECK(group(eager).partitions_revoked == 6);
+    CHECK(group(coop).partitions_revoked == 2);
+    CHECK(idle_intervals(coop.series, 15, 25) == 0);
+    // Cooperative moves partitions in two rounds: one more rebalance than eager.
+    CHECK(group(coop).rebalances > group(eager).rebalances);
+}
+
+TEST_CASE("e2e consumer: a consumer group run is deterministic") {
+    const std::string text = group_scenario(3, 2, "", R"({"at_s": 12, "action": "consumer_crash", "group": "g", "member": 1})");
+    const auto a = run_text(text, 3);
+    const auto b = run_text(text, 3);
+    CHECK(a.summary.trace_hash == b.summary.trace_hash);
+    CHECK(group(a).consumed == group(b).consumed);
+}
