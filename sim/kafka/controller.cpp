@@ -66,9 +66,11 @@ bool Controller::is_shutting_down(BrokerId b) const {
 bool Controller::eligible(BrokerId b) const { return is_live(b) && !is_shutting_down(b); }
 
 std::vector<BrokerId> Controller::live_brokers() const {
+    // Registered, unfenced and not in controlled shutdown: the brokers that may
+    // join an ISR (Partition.isReplicaIsrEligible) and that clients may use.
     std::vector<BrokerId> out;
     for (const auto& [id, info] : brokers_) {
-        if (info.registered && !info.fenced) out.push_back(id);
+        if (info.registered && !info.fenced && !info.shutting_down) out.push_back(id);
     }
     return out;
 }
@@ -192,8 +194,17 @@ void Controller::handle_heartbeat(Instant now, const BrokerHeartbeat& h, Outbox&
         for (const auto& [tp, p] : partitions_) leads_nothing = leads_nothing && p.leader != h.broker;
     }
     out.send(broker_node(h.broker), BrokerHeartbeatReply{info.fenced, h.want_shutdown && leads_nothing});
-    if (h.want_shutdown && leads_nothing) {
+    if (h.want_shutdown && leads_nothing && !info.fenced) {
+        // The broker leads nothing and may stop: it is fenced now, so it is no
+        // longer ISR-eligible anywhere (BrokerHeartbeatManager).
+        info.fenced = true;
         out.note(make_note(NoteKind::controlled_shutdown_done, {}, h.broker.value()));
+        MetadataUpdate m;
+        m.live_brokers = live_brokers();
+        m.version = ++metadata_version_;
+        for (const auto& [id, bi] : brokers_) {
+            if (bi.registered) out.send(broker_node(id), m);
+        }
     }
 }
 

@@ -23,9 +23,6 @@ namespace {
 
 // Scenario name -> why the model does not (yet) show the effect Kafka's documented behaviour implies.
 const std::map<std::string, std::string> kKnownModelGaps = {
-    {"rolling-restart-controlled",
-     "producers wait ~5 s (the restart downtime) for partitions whose leadership already moved: "
-     "they keep sending to the stopped broker instead of refreshing metadata"},
 };
 
 std::vector<fs::path> library_files() {
