@@ -132,6 +132,8 @@ private:
 
     std::vector<std::pair<Instant, std::string>> timeline_;  // absolute times
     TimeSeries series_;
+    kafka::ControllerCounters last_counters_;  // for the per-second meters
+    std::optional<Instant> last_sample_;
 };
 
 }  // namespace ks::scenario

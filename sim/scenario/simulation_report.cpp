@@ -119,6 +119,11 @@ void Simulation::schedule_sampling() {
         series_.columns.push_back(g.group_id + ".records-lag-max");
         series_.columns.push_back(g.group_id + ".consumed");
     }
+    // Kafka's rate meters, per second over the last interval, and LeaderCount.
+    series_.columns.push_back("IsrShrinksPerSec");
+    series_.columns.push_back("IsrExpandsPerSec");
+    series_.columns.push_back("UncleanLeaderElectionsPerSec");
+    for (const BrokerSpec& b : s_.cluster.brokers) series_.columns.push_back(fmt::format("LeaderCount.broker{}", b.id.value()));
     sample_tick();
 }
 
@@ -165,6 +170,22 @@ void Simulation::sample() {
         row.push_back(p ? static_cast<double>(p->high_watermark()) : -1.0);
     }
     sample_groups(row);
+    const auto& c = ctl.counters();
+    const double dt = last_sample_ ? (now - *last_sample_).seconds_f() : 0.0;
+    auto rate = [dt](std::int64_t now_count, std::int64_t before) {
+        return dt > 0 ? static_cast<double>(now_count - before) / dt : 0.0;
+    };
+    row.push_back(rate(c.isr_shrinks, last_counters_.isr_shrinks));
+    row.push_back(rate(c.isr_expands, last_counters_.isr_expands));
+    row.push_back(rate(c.unclean_elections, last_counters_.unclean_elections));
+    for (const BrokerSpec& b : s_.cluster.brokers) {
+        double leaders = 0;
+        for (const auto& [tp, st] : ctl.partitions()) leaders += st.leader == b.id ? 1 : 0;
+        row.push_back(leaders);
+    }
+    last_counters_ = c;
+    last_sample_ = now;
+    KS_ASSERT_EQ(row.size(), series_.columns.size());
     series_.rows.push_back(std::move(row));
 }
 
