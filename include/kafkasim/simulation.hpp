@@ -43,6 +43,7 @@ struct RecordsSummary {
     std::int64_t reordered = 0;
     std::int64_t unacked_present = 0;  // failed or unknown, yet in the final log
     std::int64_t pending = 0;          // no final outcome when the run ended
+    std::int64_t deleted = 0;          // removed by retention (committed, then deleted by policy)
 };
 
 struct LatencySummary {

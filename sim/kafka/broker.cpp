@@ -37,6 +37,9 @@ Partition& Broker::ensure_partition(TopicPartition tp) {
     auto it = partitions_.find(tp);
     if (it != partitions_.end()) return *it->second;
     Log& log = storage_.logs[tp];
+    if (tp.topic >= 0 && static_cast<std::size_t>(tp.topic) < config_.topics.size()) {
+        log.set_policy(config_.topics[static_cast<std::size_t>(tp.topic)].retention);
+    }
     auto p = std::make_unique<Partition>(tp, config_.id, log, partition_config(tp));
     if (auto hw = storage_.hw_checkpoint.find(tp); hw != storage_.hw_checkpoint.end()) {
         p->restore_high_watermark(hw->second);
@@ -55,6 +58,7 @@ void Broker::start(Instant now, Outbox& out) {
     out.set_timer(timer_key(kHeartbeat, 0), now + config_.heartbeat_interval);
     out.set_timer(timer_key(kIsrCheck, 0), now + config_.replica_lag_time_max / 2);
     out.set_timer(timer_key(kHwCheckpoint, 0), now + config_.hw_checkpoint_interval);
+    out.set_timer(timer_key(kRetention, 0), now + config_.retention_check_interval);
 }
 
 void Broker::begin_controlled_shutdown(Instant now, Outbox& out) {
@@ -129,6 +133,14 @@ void Broker::on_timer(Instant now, std::uint64_t key, Outbox& out) {
         case kIsrCheck:
             check_isr(now, out);
             out.set_timer(key, now + config_.replica_lag_time_max / 2);
+            break;
+        case kRetention:
+            // LogManager.cleanupLogs: every replica deletes its own old segments.
+            for (auto& [tp, p] : partitions_) {
+                const Offset target = p->log().retention_target(now, p->high_watermark());
+                if (target > p->log().log_start_offset()) p->log().advance_log_start(target);
+            }
+            out.set_timer(key, now + config_.retention_check_interval);
             break;
         case kHwCheckpoint:
             for (const auto& [tp, p] : partitions_) storage_.hw_checkpoint[tp] = p->high_watermark();

@@ -49,6 +49,7 @@ struct BrokerStorage {
 
 struct TopicReplicationConfig {
     std::int32_t min_insync_replicas = 1;
+    RetentionPolicy retention;  // segment.bytes/ms, retention.ms/bytes
 };
 
 struct BrokerConfig {
@@ -65,6 +66,7 @@ struct BrokerConfig {
     Duration controller_request_timeout = ms(5000);   // AlterPartition retry bound
     std::int32_t controlled_shutdown_max_retries = 3; // controlled.shutdown.max.retries
     Duration controlled_shutdown_retry_backoff = ms(5000);  // controlled.shutdown.retry.backoff.ms
+    Duration retention_check_interval = ms(300000);   // log.retention.check.interval.ms
     std::vector<TopicReplicationConfig> topics;
     GroupCoordinatorConfig groups;  // the group coordinator this broker may host
 };
@@ -113,7 +115,7 @@ public:
     // Timer key spaces (high byte).
     enum TimerKind : std::uint64_t {
         kHeartbeat = 1, kIsrCheck, kHwCheckpoint, kProduceTimeout, kFetchWait, kFetcherBackoff,
-        kFetcherTimeout, kAlterPartitionRetry, kShutdownRetry, kConsumerFetchWait,
+        kFetcherTimeout, kAlterPartitionRetry, kShutdownRetry, kConsumerFetchWait, kRetention,
         kGroup = 20,  // GroupCoordinator's timers (id: the group's index)
     };
     static std::uint64_t timer_key(TimerKind kind, std::uint64_t id) { return (kind << 56) | id; }

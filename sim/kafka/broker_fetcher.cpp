@@ -88,6 +88,10 @@ void Broker::handle_fetch_response(Instant now, BrokerId leader, const FetchResp
         Partition& p = *partitions_.at(d.tp);
         switch (d.error) {
             case Error::none: {
+                // maybeIncrementLogStartOffset: follow the leader's log start.
+                if (d.log_start_offset > p.log().log_start_offset() && d.log_start_offset <= p.log_end_offset()) {
+                    p.log().advance_log_start(d.log_start_offset);
+                }
                 Offset next = p.log_end_offset();
                 for (const RecordBatch& b : d.batches) {
                     if (b.base_offset != next) break;  // not contiguous with our log: stale

@@ -76,6 +76,7 @@ const RecordBatch& Log::append_as_leader(RecordBatch batch, LeaderEpoch epoch) {
     if (!latest_epoch() || *latest_epoch() < epoch) epochs_.assign(epoch, batch.base_offset);
     end_bytes_ += batch.size_bytes;
     batches_.push_back(batch);
+    track_segment(batches_.back());
     return batches_.back();
 }
 
@@ -87,6 +88,45 @@ void Log::append_as_follower(const RecordBatch& batch) {
     if (batch.epoch >= 0) epochs_.assign(batch.epoch, batch.base_offset);
     end_bytes_ += batch.size_bytes;
     batches_.push_back(batch);
+    track_segment(batches_.back());
+}
+
+void Log::track_segment(const RecordBatch& b) {
+    // LogSegment.shouldRoll: full (segment.bytes) or old (segment.ms since its
+    // first batch); the batch then starts a new, active segment.
+    const bool roll = segments_.empty() || segments_.back().bytes + b.size_bytes > policy_.segment_bytes ||
+                      b.created - segments_.back().first_timestamp > policy_.segment_ms;
+    if (roll) segments_.push_back(Segment{b.base_offset, 0, b.created, b.created});
+    Segment& seg = segments_.back();
+    seg.bytes += b.size_bytes;
+    seg.max_timestamp = std::max(seg.max_timestamp, b.created);
+}
+
+void Log::rebuild_segments() {
+    std::deque<RecordBatch> all;
+    all.swap(batches_);
+    segments_.clear();
+    for (RecordBatch& b : all) {
+        batches_.push_back(b);
+        track_segment(batches_.back());
+    }
+}
+
+Offset Log::retention_target(Instant now, Offset high_watermark) const {
+    Offset target = log_start_offset_;
+    Bytes size = size_bytes();
+    // Never the active (last) segment; only segments wholly below the HW.
+    for (std::size_t i = 0; i + 1 < segments_.size(); ++i) {
+        const Segment& seg = segments_[i];
+        const Offset next_base = segments_[i + 1].base;
+        if (next_base > high_watermark) break;
+        const bool too_old = policy_.retention != Duration::max() && now - seg.max_timestamp > policy_.retention;
+        const bool too_big = policy_.retention_bytes >= 0 && size - seg.bytes >= policy_.retention_bytes;
+        if (!too_old && !too_big) break;
+        size -= seg.bytes;
+        target = next_base;
+    }
+    return target;
 }
 
 Offset Log::truncate_to(Offset offset) {
@@ -100,12 +140,14 @@ Offset Log::truncate_to(Offset offset) {
         log_start_offset_ = offset;
     }
     epochs_.truncate_from_end(log_end_offset());
+    rebuild_segments();  // rare: truncation happens on leader changes only
     return log_end_offset();
 }
 
 void Log::truncate_fully_and_start_at(Offset offset) {
     KS_ASSERT_GE(offset, 0);
     batches_.clear();
+    segments_.clear();
     start_bytes_ = end_bytes_ = 0;
     log_start_offset_ = offset;
     epochs_ = LeaderEpochCache{};
@@ -115,9 +157,22 @@ void Log::advance_log_start(Offset offset) {
     KS_ASSERT_LE(offset, log_end_offset());
     if (offset <= log_start_offset_) return;
     while (!batches_.empty() && batches_.front().next_offset() <= offset) {
-        start_bytes_ += batches_.front().size_bytes;
+        const RecordBatch& b = batches_.front();
+        if (b.producer >= 0) {
+            auto& ranges = deleted_records_[b.producer];
+            const std::int64_t lo = b.first_record, hi = b.first_record + b.record_count;
+            if (!ranges.empty() && ranges.back().second == lo) {
+                ranges.back().second = hi;
+            } else {
+                ranges.emplace_back(lo, hi);
+            }
+        }
+        start_bytes_ += b.size_bytes;
         batches_.pop_front();
     }
+    // Segments wholly below the new start are deleted.
+    while (segments_.size() > 1 && segments_[1].base <= offset) segments_.pop_front();
+    if (batches_.empty()) segments_.clear();
     log_start_offset_ = offset;
     epochs_.truncate_from_start(offset);
 }

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -58,6 +59,23 @@ public:
 
 private:
     std::vector<EpochEntry> entries_;
+};
+
+// How a log is split into segments and what retention deletes (topic configs
+// segment.bytes, segment.ms, retention.ms, retention.bytes).
+struct RetentionPolicy {
+    Bytes segment_bytes = 1073741824;        // segment.bytes
+    Duration segment_ms = ms(604800000);     // segment.ms
+    Duration retention = ms(604800000);      // retention.ms; Duration::max(): keep forever
+    Bytes retention_bytes = -1;              // retention.bytes; -1: no size limit
+};
+
+// A segment of the log: batches from `base` up to the next segment's base.
+struct Segment {
+    Offset base = 0;
+    Bytes bytes = 0;
+    Instant first_timestamp;  // timestamp of its first batch (segment.ms rolls from it)
+    Instant max_timestamp;    // largest batch timestamp (retention.ms judges by it)
 };
 
 class Log {
@@ -104,11 +122,34 @@ public:
     // The end position (file length) if the log were truncated to `offset`.
     Bytes position_of(Offset offset) const;
 
+    // Segment rolling follows `policy` (set before appends; default Kafka's).
+    void set_policy(const RetentionPolicy& policy) { policy_ = policy; }
+    const RetentionPolicy& policy() const { return policy_; }
+    const std::deque<Segment>& segments() const { return segments_; }
+    // UnifiedLog.deleteOldSegments: the log start offset retention allows at
+    // `now` — whole non-active segments, oldest first, that breach retention.ms
+    // (max timestamp older than now - retention.ms) or retention.bytes, and lie
+    // wholly below `high_watermark`. Returns the current log start if none.
+    Offset retention_target(Instant now, Offset high_watermark) const;
+
+    // The records retention deleted from this log, per ledger producer: ranges
+    // [lo, hi) of its per-partition record sequences (merged when contiguous),
+    // so that the judge tells deleted records from lost ones.
+    const std::map<std::int32_t, std::vector<std::pair<std::int64_t, std::int64_t>>>& deleted_records() const {
+        return deleted_records_;
+    }
+
     // Throws AssertionFailure with the broken invariant.
     void check_invariants() const;
 
 private:
+    void track_segment(const RecordBatch& b);
+    void rebuild_segments();
+
     std::deque<RecordBatch> batches_;
+    std::deque<Segment> segments_;
+    RetentionPolicy policy_;
+    std::map<std::int32_t, std::vector<std::pair<std::int64_t, std::int64_t>>> deleted_records_;
     Offset log_start_offset_ = 0;
     Bytes start_bytes_ = 0;  // file position of the first retained batch
     Bytes end_bytes_ = 0;    // file position of LEO

@@ -148,6 +148,14 @@ RecordsVerdict Ledger::judge(const std::map<kafka::TopicPartition, const kafka::
         KS_ASSERT(log != nullptr);
         auto hw_it = high_watermarks.find(tp);
         const Offset hw = hw_it == high_watermarks.end() ? log->log_end_offset() : hw_it->second;
+        // Records retention deleted were committed and are gone by policy, not lost.
+        for (const auto& [producer, ranges] : log->deleted_records()) {
+            Scan& scan = scans[{producer, tp}];
+            for (const auto& [lo, hi] : ranges) {
+                v.deleted += hi - lo - scan.deleted.count_in(lo, hi);
+                scan.deleted.add(lo, hi);
+            }
+        }
         for (const kafka::RecordBatch& b : log->batches()) {
             if (b.base_offset >= hw) break;
             if (b.producer < 0) continue;  // not a ledger producer's batch
@@ -166,7 +174,8 @@ RecordsVerdict Ledger::judge(const std::map<kafka::TopicPartition, const kafka::
             v.acked_lost += s.acked.size();
             continue;
         }
-        const RangeSet& present = sc->second.present;
+        RangeSet present = sc->second.present;
+        for (const auto& [lo, hi] : sc->second.deleted.ranges()) present.add(lo, hi);
         v.acked_lost += s.acked.size() - s.acked.count_common(present);
         v.unacked_present += s.failed.count_common(present) + s.unknown.count_common(present);
     }

@@ -74,6 +74,7 @@ struct RecordsVerdict {
     std::int64_t duplicated = 0;
     std::int64_t reordered = 0;
     std::int64_t unacked_present = 0;
+    std::int64_t deleted = 0;  // removed by retention (not lost)
 };
 
 // SCENARIOS.md `produce_latency_ms` (send() to ack, acked records only).
@@ -116,6 +117,7 @@ private:
     };
     struct Scan {
         RangeSet present;
+        RangeSet deleted;  // by retention
         std::int64_t max_end = 0;
     };
     static std::int64_t count_reordered(const Stream& s, const Scan& scan, std::int64_t lo, std::int64_t hi);

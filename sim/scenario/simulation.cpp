@@ -58,9 +58,17 @@ kafka::BrokerConfig Simulation::broker_config(const BrokerSpec& b) const {
         k.heartbeat_interval = c.get_ms("zookeeper.session.timeout.ms") / 3;
     }
     k.controlled_shutdown_max_retries = c.get_int("controlled.shutdown.max.retries");
+    k.retention_check_interval = c.get_ms("log.retention.check.interval.ms");
     k.controlled_shutdown_retry_backoff = c.get_ms("controlled.shutdown.retry.backoff.ms");
     for (const TopicSpec& t : s_.topics) {
-        k.topics.push_back(kafka::TopicReplicationConfig{t.config.get_int("min.insync.replicas")});
+        kafka::TopicReplicationConfig tc;
+        tc.min_insync_replicas = t.config.get_int("min.insync.replicas");
+        const std::int64_t retention_ms = t.config.get_long("retention.ms");
+        tc.retention.retention = retention_ms < 0 ? Duration::max() : ms(retention_ms);
+        tc.retention.retention_bytes = t.config.get_long("retention.bytes");
+        tc.retention.segment_bytes = t.config.get_long("segment.bytes");
+        tc.retention.segment_ms = ms(t.config.get_long("segment.ms"));
+        k.topics.push_back(tc);
     }
     // The group coordinator: __consumer_offsets as group_coordinator.hpp models it.
     k.groups.store = group_store_.get();

@@ -190,3 +190,55 @@ TEST_CASE("log: a follower append at the wrong offset is a bug") {
     b.epoch = 0;
     CHECK_THROWS_AS(log.append_as_follower(b), AssertionFailure);
 }
+
+namespace {
+RecordBatch timed(std::int32_t records, Bytes bytes, Instant created) {
+    RecordBatch b = batch(records, bytes);
+    b.created = created;
+    return b;
+}
+}  // namespace
+
+TEST_CASE("log: a segment rolls when segment.bytes would be exceeded or segment.ms has passed (LogSegment.shouldRoll)") {
+    Log log;
+    RetentionPolicy p;
+    p.segment_bytes = 2500;
+    p.segment_ms = s(60);
+    log.set_policy(p);
+    log.assign_epoch_start(0);
+    for (int i = 0; i < 5; ++i) log.append_as_leader(timed(10, 1000, at(s(i))), 0);
+    REQUIRE(log.segments().size() == 3);  // 2 + 2 + 1 batches
+    CHECK(log.segments()[1].base == 20);
+    log.append_as_leader(timed(10, 100, at(s(200))), 0);  // segment.ms passed
+    CHECK(log.segments().size() == 4);
+}
+
+TEST_CASE("log: retention.ms deletes whole old segments below the HW, never the active one (deleteOldSegments)") {
+    Log log;
+    RetentionPolicy p;
+    p.segment_bytes = 2000;
+    p.retention = s(100);
+    log.set_policy(p);
+    log.assign_epoch_start(0);
+    for (int i = 0; i < 6; ++i) log.append_as_leader(timed(10, 1000, at(s(10 * i))), 0);  // 3 segments
+    CHECK(log.retention_target(at(s(50)), 60) == 0);      // nothing older than 100 s yet
+    CHECK(log.retention_target(at(s(125)), 60) == 20);    // segment [0,20) ended at t=10
+    CHECK(log.retention_target(at(s(1000)), 60) == 40);   // the active segment stays
+    CHECK(log.retention_target(at(s(1000)), 25) == 20);   // segment [20,40) is not wholly below the HW
+    log.advance_log_start(40);
+    CHECK(log.log_start_offset() == 40);
+    CHECK(log.segments().size() == 1);
+    log.check_invariants();
+}
+
+TEST_CASE("log: retention.bytes deletes the oldest segments while the log stays at or above the limit") {
+    Log log;
+    RetentionPolicy p;
+    p.segment_bytes = 2000;
+    p.retention = Duration::max();
+    p.retention_bytes = 3000;
+    log.set_policy(p);
+    log.assign_epoch_start(0);
+    for (int i = 0; i < 6; ++i) log.append_as_leader(timed(10, 1000, at(s(i))), 0);  // 6000 bytes, 3 segments
+    CHECK(log.retention_target(at(s(10)), 60) == 20);  // 6000 - 2000 >= 3000: drop one; 4000 - 2000 < 3000: stop
+}

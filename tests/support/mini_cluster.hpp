@@ -129,7 +129,9 @@ private:
         BrokerConfig cfg;
         cfg.id = BrokerId(b);
         cfg.protocol = opt_.protocol;
-        cfg.topics = {TopicReplicationConfig{opt_.topic.min_insync_replicas}};
+        TopicReplicationConfig topic;
+        topic.min_insync_replicas = opt_.topic.min_insync_replicas;
+        cfg.topics = {topic};
         ++incarnation_[b];
         brokers_[b] = std::make_unique<Broker>(cfg, storage_[b]);
         alive_[b] = true;
