@@ -1,6 +1,8 @@
 // `kafkasim assign FILE`, run as a user would: the binary on a JSON case.
 #include <doctest/doctest.h>
 
+#include "support/run_command.hpp"
+
 #include <array>
 #include <cstdio>
 #include <fstream>
@@ -18,12 +20,9 @@ struct Run {
 Run run_kafkasim(const std::string& args) {
     const std::string cmd = std::string(KS_KAFKASIM_EXE) + " " + args + " 2>&1";
     Run r;
-    FILE* pipe = popen(cmd.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    std::array<char, 4096> buf{};
-    while (fgets(buf.data(), static_cast<int>(buf.size()), pipe) != nullptr) r.out += buf.data();
-    const int status = pclose(pipe);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    const ks::test::ShellResult sh = ks::test::run_shell(cmd);
+    r.out = sh.out;
+    r.exit_code = sh.exit_code;
     return r;
 }
 

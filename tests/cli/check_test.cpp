@@ -2,6 +2,8 @@
 // binary, from the source root, on good and bad scenario files.
 #include <doctest/doctest.h>
 
+#include "support/run_command.hpp"
+
 #include <sys/wait.h>
 #include <array>
 #include <cstdio>
@@ -22,12 +24,9 @@ CheckRun run_check(const std::string& args) {
     const std::string cmd = std::string("cd '") + KS_SOURCE_DIR + "' && '" + KS_KAFKASIM_EXE +
                             "' check " + args + " 2>'" + err_path + "'";
     CheckRun r;
-    FILE* pipe = popen(cmd.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    std::array<char, 4096> buf{};
-    while (fgets(buf.data(), static_cast<int>(buf.size()), pipe) != nullptr) r.out += buf.data();
-    const int status = pclose(pipe);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    const ks::test::ShellResult sh = ks::test::run_shell(cmd);
+    r.out = sh.out;
+    r.exit_code = sh.exit_code;
     std::ostringstream err;
     err << std::ifstream(err_path).rdbuf();
     r.err = err.str();

@@ -3,6 +3,8 @@
 // SCENARIOS.md, and the exit code and message of bad input.
 #include <doctest/doctest.h>
 
+#include "support/run_command.hpp"
+
 #include <array>
 #include <cstdio>
 #include <string>
@@ -21,13 +23,9 @@ Result run_kafkasim(const std::string& args, bool merge_stderr = false) {
     const std::string cmd =
         std::string(KS_KAFKASIM_EXE) + " " + args + (merge_stderr ? " 2>&1" : " 2>/dev/null");
     Result r;
-    FILE* pipe = popen(cmd.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    std::array<char, 4096> buf{};
-    std::size_t n = 0;
-    while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
-    const int status = pclose(pipe);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    const ks::test::ShellResult sh = ks::test::run_shell(cmd);
+    r.out = sh.out;
+    r.exit_code = sh.exit_code;
     return r;
 }
 

@@ -2,6 +2,8 @@
 // against Kafka's murmur2 vectors (UtilsTest.testMurmur2) and exit codes.
 #include <doctest/doctest.h>
 
+#include "support/run_command.hpp"
+
 #include <array>
 #include <cstdio>
 #include <string>
@@ -20,13 +22,9 @@ struct Result {
 Result run_kafkasim(const std::string& args) {
     const std::string cmd = std::string(KS_KAFKASIM_EXE) + " " + args + " 2>/dev/null";
     Result r;
-    FILE* pipe = popen(cmd.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    std::array<char, 4096> buf{};
-    std::size_t n = 0;
-    while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
-    const int status = pclose(pipe);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    const ks::test::ShellResult sh = ks::test::run_shell(cmd);
+    r.out = sh.out;
+    r.exit_code = sh.exit_code;
     return r;
 }
 
