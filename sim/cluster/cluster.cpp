@@ -279,14 +279,23 @@ void Cluster::on_delivery(const env::Delivery& d) {
     q.pop_front();
     auto it = messages_.find(d.payload);
     KS_ASSERT(it != messages_.end());
-    auto msg = std::make_shared<kafka::Message>(std::move(it->second));
+    kafka::Message msg = std::move(it->second);
     messages_.erase(it);
     // Addressed to a process that has since died (or restarted): dropped.
-    if (hosted(d.to).incarnation != w.incarnation[d.to == k.first ? 0 : 1]) return;
+    Hosted& target = hosted(d.to);
+    if (target.incarnation != w.incarnation[d.to == k.first ? 0 : 1]) return;
     trace_.emit(loop_.now(), trace_deliver_,
-                {d.from.value(), d.to.value(), static_cast<std::int64_t>(msg->index()), kafka::wire_bytes(*msg)});
+                {d.from.value(), d.to.value(), static_cast<std::int64_t>(msg.index()), kafka::wire_bytes(msg)});
     const NodeId from = d.from;
-    deliver_input(d.to, [this, from, msg](Node& n, Outbox& o) { n.on_message(loop_.now(), from, *msg, o); });
+    if (target.up && !target.paused) {
+        // The common case, without a deferred closure or a shared copy.
+        Outbox out;
+        target.node->on_message(loop_.now(), from, msg, out);
+        apply(d.to, out);
+        return;
+    }
+    auto shared = std::make_shared<kafka::Message>(std::move(msg));
+    deliver_input(d.to, [this, from, shared](Node& n, Outbox& o) { n.on_message(loop_.now(), from, *shared, o); });
 }
 
 void Cluster::drop_in_flight(Wire& w) {
