@@ -13,6 +13,7 @@
 #include <boost/program_options.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/parse.hpp"
 #include "core/assert.hpp"
 #include "kafkasim/errors.hpp"
 #include "kafkasim/scenario.hpp"
@@ -38,25 +39,11 @@ int run_run(const Args& args) {
         "set", po::value<std::vector<std::string>>(&sets), "override a field, e.g. --set topics.orders.replication_factor=2")(
         "trace", "also write every trace event as JSON lines (trace.jsonl)")(
         "timeline", "print the narrated timeline")("quiet,q", "print only the trace hash line");
-    po::options_description hidden;
     std::string file;
-    hidden.add_options()("file", po::value<std::string>(&file), "scenario file");
-    po::options_description all;
-    all.add(visible).add(hidden);
-    po::positional_options_description positional;
-    positional.add("file", 1);
     po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-        if (vm.count("help")) {
-            std::cout << visible << "\n";
-            return kExitOk;
-        }
-        po::notify(vm);
-    } catch (const po::error& e) {
-        throw InputError(e.what());
+    if (!parse_file_command(args, visible, "kafkasim run FILE [--seed N] [--out DIR] [--set PATH=VALUE]...", file, vm)) {
+        return kExitOk;
     }
-    if (file.empty()) throw InputError("no FILE given (see kafkasim run --help)");
 
     const auto loaded = scenario::load_file(file, {.overrides = sets});
     const bool quiet = vm.count("quiet") > 0;
