@@ -108,12 +108,6 @@ void Cluster::start_client(NodeId id, std::unique_ptr<Node> node) {
     apply(id, out);
 }
 
-void Cluster::controller_action(const std::function<void(kafka::Controller&, Instant, Outbox&)>& action) {
-    Outbox out;
-    action(*controller_, loop_.now(), out);
-    apply(kafka::controller_node(), out);
-}
-
 void Cluster::node_action(NodeId n, const std::function<void(Instant, Outbox&)>& action) {
     auto it = nodes_.find(n);
     if (it == nodes_.end() || !it->second.up) return;

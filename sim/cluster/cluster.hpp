@@ -115,12 +115,10 @@ public:
     // Hosts a client node; the cluster does not own `node`'s object.
     void start_client(NodeId id, std::unique_ptr<Node> node);
     kafka::Controller& controller() { return *controller_; }
-    // Runs an outside action on a hosted node (e.g. a producer's rate change)
+    // Runs an outside action on a hosted node (a producer's rate change, an
+    // operator's topic creation on the controller)
     // and carries out its effects. Ignored if the node is down.
     void node_action(NodeId n, const std::function<void(Instant, kafka::Outbox&)>& action);
-    // Runs an operator action on the controller (e.g. topic creation) and
-    // carries out its effects like any controller output.
-    void controller_action(const std::function<void(kafka::Controller&, Instant, kafka::Outbox&)>& action);
     // The running broker process, or nullptr when it is down.
     kafka::Broker* broker(BrokerId b);
     const kafka::BrokerStorage& storage(BrokerId b) const { return brokers_.at(b).storage; }

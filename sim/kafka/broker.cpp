@@ -165,7 +165,7 @@ void Broker::on_timer(Instant now, std::uint64_t key, Outbox& out) {
             if (it == parked_.end()) break;
             ParkedFetch pf = std::move(it->second);
             parked_.erase(it);
-            answer_fetch(now, pf.follower, pf.request, out, true);
+            answer_fetch(pf.follower, pf.request, out);
             break;
         }
         case kFetcherBackoff:
@@ -338,7 +338,7 @@ void Broker::complete_produce_write(Instant now, const PendingWrite& w, Outbox& 
         if (req != produces_.end()) resolve(w.request, w.index, e, kUndefinedOffset, out);
         return;
     }
-    if (!r.duplicate) wake_parked_fetches(now, w.tp, out);
+    if (!r.duplicate) wake_parked_fetches(w.tp, out);
     if (p->maybe_increment_hw(now, [this](BrokerId b) { return is_eligible(b); })) on_hw_advanced(now, w.tp, out);
     if (req == produces_.end()) return;  // the request already timed out
     if (acks != -1) {
@@ -447,13 +447,11 @@ void Broker::handle_follower_fetch(Instant now, NodeId from, const FetchRequest&
         return;
     }
     const std::uint64_t id = next_id_++;
-    parked_.emplace(id, ParkedFetch{from, r, std::move(data)});
+    parked_.emplace(id, ParkedFetch{from, r});
     out.set_timer(timer_key(kFetchWait, id), now + r.max_wait);
 }
 
-void Broker::answer_fetch(Instant now, NodeId to, const FetchRequest& r, Outbox& out, bool final_read) {
-    (void)now;
-    (void)final_read;
+void Broker::answer_fetch(NodeId to, const FetchRequest& r, Outbox& out) {
     FetchResponse resp;
     resp.correlation = r.correlation;
     for (const FetchPartition& fp : r.partitions) {
@@ -478,7 +476,7 @@ void Broker::answer_fetch(Instant now, NodeId to, const FetchRequest& r, Outbox&
     out.send(to, std::move(resp));
 }
 
-void Broker::wake_parked_fetches(Instant now, TopicPartition tp, Outbox& out) {
+void Broker::wake_parked_fetches(TopicPartition tp, Outbox& out) {
     std::vector<std::uint64_t> ready;
     for (const auto& [id, pf] : parked_) {
         for (const auto& fp : pf.request.partitions) {
@@ -492,7 +490,7 @@ void Broker::wake_parked_fetches(Instant now, TopicPartition tp, Outbox& out) {
         ParkedFetch pf = std::move(parked_.at(id));
         parked_.erase(id);
         out.cancel_timer(timer_key(kFetchWait, id));
-        answer_fetch(now, pf.follower, pf.request, out, true);
+        answer_fetch(pf.follower, pf.request, out);
     }
 }
 

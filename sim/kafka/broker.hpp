@@ -153,7 +153,6 @@ private:
     struct ParkedFetch {
         NodeId follower;
         FetchRequest request;
-        std::vector<FetchPartitionData> first_read;
     };
     // ---- replica fetcher, one per source broker ----
     enum class FetchState : std::uint8_t { truncating, awaiting_epoch, fetching, delayed };
@@ -183,8 +182,9 @@ private:
     void try_complete_purgatory(Instant now, TopicPartition tp, Outbox& out);
     void fail_purgatory(TopicPartition tp, Error e, Outbox& out);
     void handle_follower_fetch(Instant now, NodeId from, const FetchRequest& r, Outbox& out);
-    void answer_fetch(Instant now, NodeId to, const FetchRequest& r, Outbox& out, bool final_read);
-    void wake_parked_fetches(Instant now, TopicPartition tp, Outbox& out);
+    // Answers a parked follower fetch with what the logs hold now (DelayedFetch.onComplete).
+    void answer_fetch(NodeId to, const FetchRequest& r, Outbox& out);
+    void wake_parked_fetches(TopicPartition tp, Outbox& out);
     void handle_epoch_query(NodeId from, const OffsetsForLeaderEpochRequest& r, Outbox& out);
     // consumers (broker_consumer.cpp)
     void handle_consumer_fetch(Instant now, NodeId from, const FetchRequest& r, Outbox& out);

@@ -199,12 +199,7 @@ void Controller::handle_heartbeat(Instant now, const BrokerHeartbeat& h, Outbox&
         // longer ISR-eligible anywhere (BrokerHeartbeatManager).
         info.fenced = true;
         out.note(make_note(NoteKind::controlled_shutdown_done, {}, h.broker.value()));
-        MetadataUpdate m;
-        m.live_brokers = live_brokers();
-        m.version = ++metadata_version_;
-        for (const auto& [id, bi] : brokers_) {
-            if (bi.registered) out.send(broker_node(id), m);
-        }
+        broadcast({}, out);  // the live-broker set changed
     }
 }
 
@@ -262,13 +257,7 @@ void Controller::unfence(Instant now, BrokerId b, Outbox& out) {
     info.fenced = false;
     out.note(make_note(NoteKind::broker_unfenced, {}, b.value()));
     elect_leaderless(now, out);
-    // Tell everyone the broker set changed (clients route by it).
-    MetadataUpdate m;
-    m.live_brokers = live_brokers();
-    m.version = ++metadata_version_;
-    for (const auto& [id, bi] : brokers_) {
-        if (bi.registered) out.send(broker_node(id), m);
-    }
+    broadcast({}, out);  // tell everyone the broker set changed (clients route by it)
 }
 
 void Controller::begin_controlled_shutdown(Instant now, BrokerId b, Outbox& out) {
@@ -422,19 +411,17 @@ MetadataUpdate Controller::snapshot() const {
     return all;
 }
 
-void Controller::publish(const PartitionState& p, Outbox& out) {
+void Controller::broadcast(std::vector<PartitionState> partitions, Outbox& out) {
     MetadataUpdate m;
     m.version = ++metadata_version_;
-    m.partitions.push_back(p);
+    m.partitions = std::move(partitions);
     m.live_brokers = live_brokers();
     for (const auto& [id, info] : brokers_) {
         if (info.registered) out.send(broker_node(id), m);
     }
 }
 
-void Controller::publish_all(Outbox& out) {
-    for (const auto& [tp, p] : partitions_) publish(p, out);
-}
+void Controller::publish(const PartitionState& p, Outbox& out) { broadcast({p}, out); }
 
 void Controller::check_invariants() const {
     for (const auto& [tp, p] : partitions_) {

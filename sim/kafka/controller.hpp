@@ -121,7 +121,9 @@ private:
     void set_leader(Instant now, PartitionState& p, BrokerId leader, bool unclean, bool preferred, Outbox& out);
     void set_isr(PartitionState& p, std::vector<BrokerId> isr, Outbox& out, bool noted = true);
     void publish(const PartitionState& p, Outbox& out);
-    void publish_all(Outbox& out);
+    // Sends one MetadataUpdate (the next version, the live brokers and
+    // `partitions`) to every registered broker.
+    void broadcast(std::vector<PartitionState> partitions, Outbox& out);
     MetadataUpdate snapshot() const;
     const TopicSettings& topic(TopicPartition tp) const { return topics_.at(static_cast<std::size_t>(tp.topic)); }
     std::vector<BrokerId> live_brokers() const;

@@ -150,9 +150,9 @@ void Simulation::warm_up() {
         KS_ASSERT_MSG(loop_.now() < deadline, "warm-up: brokers did not register within {} s (seed {})",
                       kWarmupMax.ms() / 1000, seed_);
     }
-    cluster_->controller_action([](kafka::Controller& c, Instant now, kafka::Outbox& out) {
-        c.create_partitions(now, out);
-    });
+    kafka::Controller& controller = cluster_->controller();
+    cluster_->node_action(kafka::controller_node(),
+                          [&controller](Instant now, kafka::Outbox& out) { controller.create_partitions(now, out); });
     loop_.run_until(loop_.now() + s(1), options_.events_max);
     t0_ = loop_.now();
     narrate(t0_, "warm-up done: topics created, leaders elected");
