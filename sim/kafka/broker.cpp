@@ -114,6 +114,8 @@ void Broker::on_message(Instant now, NodeId from, const Message& m, Outbox& out)
         for (const auto& [tp, st] : metadata_) resp.partitions.push_back(st);
         resp.live_brokers = live_brokers_;
         out.send(from, std::move(resp));
+    } else if (const auto* av = std::get_if<ApiVersionsRequest>(&m)) {
+        out.send(from, ApiVersionsResponse{av->correlation});
     }
 }
 
@@ -182,7 +184,9 @@ void Broker::on_timer(Instant now, std::uint64_t key, Outbox& out) {
             f->backing_off = false;
             for (auto& [tp, fp] : f->partitions) {
                 if (fp.state == FetchState::delayed) fp.state = FetchState::fetching;
-                if (fp.state == FetchState::awaiting_epoch) fp.state = FetchState::truncating;
+                if (fp.state == FetchState::delayed_truncation || fp.state == FetchState::awaiting_epoch) {
+                    fp.state = FetchState::truncating;
+                }
             }
             drive_fetcher(now, *f, out);
             break;

@@ -155,7 +155,10 @@ private:
         FetchRequest request;
     };
     // ---- replica fetcher, one per source broker ----
-    enum class FetchState : std::uint8_t { truncating, awaiting_epoch, fetching, delayed };
+    // delayed: a fetch error, back to fetching after replica.fetch.backoff.ms;
+    // delayed_truncation: an epoch-query error, back to truncating (Kafka's
+    // delayed PartitionFetchState keeps its Truncating state).
+    enum class FetchState : std::uint8_t { truncating, awaiting_epoch, fetching, delayed, delayed_truncation };
     struct FetcherPartition {
         FetchState state = FetchState::truncating;
         LeaderEpoch epoch = kNoEpoch;

@@ -163,7 +163,7 @@ void Broker::handle_epoch_response(Instant now, BrokerId leader, const OffsetsFo
             continue;
         }
         if (a.error != Error::none) {
-            fit->second.state = FetchState::delayed;
+            fit->second.state = FetchState::delayed_truncation;
             any_error = true;
             continue;
         }

@@ -80,6 +80,8 @@ struct Namer {
     const char* operator()(const OffsetCommitResponse&) const { return "OffsetCommitResponse"; }
     const char* operator()(const OffsetFetchRequest&) const { return "OffsetFetch"; }
     const char* operator()(const OffsetFetchResponse&) const { return "OffsetFetchResponse"; }
+    const char* operator()(const ApiVersionsRequest&) const { return "ApiVersions"; }
+    const char* operator()(const ApiVersionsResponse&) const { return "ApiVersionsResponse"; }
 };
 }  // namespace
 

@@ -167,6 +167,16 @@ struct ProduceResponse {
 struct MetadataRequest {
     std::uint64_t correlation = 0;
 };
+// A client's first request on a new connection (NetworkClient with
+// discoverBrokerVersions): the node is "ready" for other requests only once
+// the answer is back, so a client never writes a request into a connection
+// that was refused or never set up.
+struct ApiVersionsRequest {
+    std::uint64_t correlation = 0;
+};
+struct ApiVersionsResponse {
+    std::uint64_t correlation = 0;
+};
 struct MetadataResponse {
     std::vector<PartitionState> partitions;
     std::vector<BrokerId> live_brokers;
@@ -295,7 +305,8 @@ using Message = std::variant<FetchRequest, FetchResponse, OffsetsForLeaderEpochR
                              FindCoordinatorRequest, FindCoordinatorResponse, JoinGroupRequest,
                              JoinGroupResponse, SyncGroupRequest, SyncGroupResponse, HeartbeatRequest,
                              HeartbeatResponse, LeaveGroupRequest, LeaveGroupResponse, OffsetCommitRequest,
-                             OffsetCommitResponse, OffsetFetchRequest, OffsetFetchResponse>;
+                             OffsetCommitResponse, OffsetFetchRequest, OffsetFetchResponse, ApiVersionsRequest,
+                             ApiVersionsResponse>;
 
 
 // Approximate size on the wire (headers + payload): what the network charges.

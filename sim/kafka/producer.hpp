@@ -26,8 +26,22 @@
 //                          partition (RecordAccumulator.shouldStopDrainBatchesForPartition).
 //   Metadata               MetadataRequest to a live broker: at start, on
 //                          invalid-metadata errors, timeouts and connection
-//                          losses, for partitions without a leader, and every
-//                          metadata.max.age.ms.
+//                          losses (NetworkClient.handleDisconnections asks for
+//                          an update on every disconnect), for partitions
+//                          without a leader, and every metadata.max.age.ms.
+//   NetworkClient.ready    a batch is drained only to a leader whose
+//                          connection is ready: a new connection sends
+//                          ApiVersions first and is ready when the answer is
+//                          back; a refused or broken connection is retried
+//                          after reconnect.backoff.ms, growing exponentially
+//                          to reconnect.backoff.max.ms with ±20% jitter
+//                          (ClusterConnectionStates), and a connection that
+//                          is not set up within
+//                          socket.connection.setup.timeout.ms (doubling to
+//                          ...timeout.max.ms) is given up. So batches for a
+//                          dead leader wait in the accumulator (until the new
+//                          leader is known or delivery.timeout.ms), whatever
+//                          acks is.
 //
 // Idempotence, simplified but faithful (TransactionManager.canRetry /
 // handleFailedBatch / bumpIdempotentEpochAndResetIdIfNeeded, Kafka 3.x): an
@@ -53,7 +67,10 @@
 //
 // Ledger effects: RecordsSentEffect for the records appended during one call
 // (one per partition and call, keys included), RecordsOutcomeEffect once per
-// batch when its fate is final (acks=0: unknown, as soon as it is sent).
+// batch when its fate is final. acks=0: acked as soon as the request is
+// written — Sender.handleProduceResponse completes every batch of a request
+// that expects no response with Errors.NONE (offset -1), so the application's
+// callback sees success, and a record lost afterwards is an acked record lost.
 #pragma once
 
 #include <cstdint>
@@ -106,6 +123,10 @@ struct ProducerOptions {
     bool ignore_keys = false;                      // partitioner.ignore.keys
     PartitionerConfig builtin;                     // partitioner.adaptive.* / availability.timeout.ms
     Duration metadata_max_age = ms(300000);        // metadata.max.age.ms
+    Duration reconnect_backoff = ms(50);           // reconnect.backoff.ms
+    Duration reconnect_backoff_max = ms(1000);     // reconnect.backoff.max.ms
+    Duration connection_setup_timeout = ms(10000);      // socket.connection.setup.timeout.ms
+    Duration connection_setup_timeout_max = ms(30000);  // socket.connection.setup.timeout.max.ms
     // ---- model ----
     Duration arrival_tick = ms(1);            // arrivals are appended at most this late
     Bytes record_overhead_bytes = 10;         // DefaultRecord framing per record
@@ -122,7 +143,7 @@ struct ProducerStats {
     std::int64_t sent = 0;              // records given to send()
     std::int64_t acked = 0;
     std::int64_t failed = 0;
-    std::int64_t unknown = 0;           // acks=0
+    std::int64_t connects = 0;          // connection attempts (connection-creation-total)
     std::int64_t retries = 0;           // record-retry-total counts records; this counts batches
     std::int64_t requests = 0;          // produce requests sent
     std::int64_t batches_sent = 0;      // batch sends, retries included
@@ -167,7 +188,14 @@ public:
     std::optional<BrokerId> leader_of(std::int32_t partition) const;
     void check_invariants() const;
 
-    enum TimerKind : std::uint64_t { kArrival = 1, kWake, kRequestTimeout, kMetadataTimeout, kMetadataRefresh };
+    enum TimerKind : std::uint64_t {
+        kArrival = 1,
+        kWake,
+        kRequestTimeout,
+        kMetadataTimeout,
+        kMetadataRefresh,
+        kConnectTimeout
+    };
     static std::uint64_t timer_key(TimerKind kind, std::uint64_t id = 0) { return (kind << 56) | id; }
 
 private:
@@ -185,6 +213,15 @@ private:
     struct InFlight {
         BrokerId broker;
         std::vector<std::unique_ptr<ProducerBatch>> batches;
+    };
+    // ClusterConnectionStates' view of one broker.
+    struct Conn {
+        enum class State : std::uint8_t { disconnected, connecting, ready };
+        State state = State::disconnected;
+        Instant next_attempt = Instant::zero();  // reconnect backoff end
+        std::int32_t failed_attempts = 0;        // reconnect backoff exponent
+        std::int32_t failed_setups = 0;          // setup timeout exponent
+        std::uint64_t correlation = 0;           // of the ApiVersions in flight
     };
     struct Blocked {
         Instant at;
@@ -227,6 +264,11 @@ private:
     void request_metadata(Instant now, Outbox& out);
     void send_metadata_request(Instant now, Outbox& out);
     void set_wake(Instant when, Outbox& out);
+    // NetworkClient.ready: true when a request can go to `broker` now;
+    // otherwise starts connecting when the backoff allows it.
+    bool node_ready(BrokerId broker, Instant now, Outbox& out);
+    void connection_down(BrokerId broker, Instant now);
+    Duration jittered(Duration initial, Duration max, std::int32_t exponent);
     void update_load_stats();
     Duration backoff(std::int32_t attempts);
 
@@ -254,6 +296,7 @@ private:
 
     std::map<std::uint64_t, InFlight> in_flight_;   // by correlation
     std::map<BrokerId, std::int32_t> in_flight_per_broker_;
+    std::map<BrokerId, Conn> conns_;
     std::uint64_t next_correlation_ = 1;
     std::int32_t drain_index_ = 0;
     Instant wake_at_ = Instant::max();

@@ -34,11 +34,20 @@ bool invalidates_metadata(Error e) {
 // ---- inputs -----------------------------------------------------------------------------------
 
 void Producer::on_message(Instant now, NodeId from, const Message& m, Outbox& out) {
-    (void)from;
     if (const auto* r = std::get_if<ProduceResponse>(&m)) {
         handle_produce_response(now, *r, out);
     } else if (const auto* md = std::get_if<MetadataResponse>(&m)) {
         handle_metadata_response(now, *md, out);
+    } else if (const auto* av = std::get_if<ApiVersionsResponse>(&m); av && is_broker_node(from)) {
+        auto it = conns_.find(BrokerId(from.value()));
+        if (it != conns_.end() && it->second.state == Conn::State::connecting &&
+            it->second.correlation == av->correlation) {
+            // ClusterConnectionStates.ready: the backoffs start over.
+            it->second.state = Conn::State::ready;
+            it->second.failed_attempts = 0;
+            it->second.failed_setups = 0;
+            out.cancel_timer(timer_key(kConnectTimeout, av->correlation));
+        }
     }
     run_sender(now, out);
 }
@@ -76,6 +85,16 @@ void Producer::on_timer(Instant now, std::uint64_t key, Outbox& out) {
                 metadata_wanted_ = true;
             }
             break;
+        case kConnectTimeout:
+            // NetworkClient.handleTimedOutConnections: the node is disconnected.
+            for (auto& [broker, c] : conns_) {
+                if (c.state == Conn::State::connecting && c.correlation == id) {
+                    ++c.failed_setups;
+                    connection_down(broker, now);
+                    break;
+                }
+            }
+            break;
         case kMetadataRefresh:
             if (id == 0) {  // metadata.max.age.ms
                 metadata_wanted_ = true;
@@ -96,6 +115,13 @@ void Producer::on_connection_lost(Instant now, NodeId peer, Outbox& out) {
         if (f.broker == broker) lost.push_back(c);
     }
     for (std::uint64_t c : lost) fail_request(now, c, Error::network_exception, out);
+    if (auto it = conns_.find(broker); it != conns_.end() && it->second.state == Conn::State::connecting) {
+        out.cancel_timer(timer_key(kConnectTimeout, it->second.correlation));
+    }
+    connection_down(broker, now);
+    // NetworkClient.handleDisconnections: "we got a disconnect so we should
+    // probably refresh our metadata and see if that broker is dead".
+    metadata_wanted_ = true;
     if (metadata_in_flight_ && metadata_broker_ == broker) {
         metadata_in_flight_ = false;
         out.cancel_timer(timer_key(kMetadataTimeout, metadata_correlation_));
@@ -127,6 +153,11 @@ void Producer::run_sender(Instant now, Outbox& out) {
         consider(check);
         consider(ps.queue.front()->created + opt_.delivery_timeout);
         leaderless_data = leaderless_data || ps.leader.value() < 0;
+        if (ps.leader.value() >= 0) {
+            // Waiting for a reconnect backoff to end.
+            auto it = conns_.find(ps.leader);
+            if (it != conns_.end() && it->second.state == Conn::State::disconnected) consider(it->second.next_attempt);
+        }
     }
     if (!blocked_.empty()) consider(blocked_.front().at + opt_.max_block);
     if (leaderless_data) metadata_wanted_ = true;
@@ -200,6 +231,7 @@ bool Producer::drain_once(Instant now, Outbox& out) {
         Instant ignored = Instant::max();
         if (!sendable(ps, now, ignored)) continue;
         const BrokerId broker = ps.leader;
+        if (!node_ready(broker, now, out)) continue;
         const bool can_send = opt_.acks == 0 || in_flight_requests(broker) < opt_.max_in_flight;
         latency_.update_node_latency_stats(broker.value(), now, can_send);
         if (!can_send) continue;
@@ -252,10 +284,12 @@ void Producer::send_request(Instant now, BrokerId broker, std::vector<std::uniqu
     }
     out.send(broker_node(broker), Message(std::move(r)));
     ++stats_.requests;
-    if (opt_.acks == 0) {  // no response: done once sent, fate unknown
+    if (opt_.acks == 0) {
+        // No response will come: Sender.handleProduceResponse completes every
+        // batch at once with Errors.NONE and offset -1 — the callback's success.
         for (auto& b : batches) {
             --parts_[static_cast<std::size_t>(b->tp.partition)].in_flight_batches;
-            finish_batch(std::move(b), RecordsOutcomeEffect::Outcome::unknown, Error::none,
+            finish_batch(std::move(b), RecordsOutcomeEffect::Outcome::acked, Error::none,
                          RecordsOutcomeEffect::Failure::none, kUndefinedOffset, now, out);
         }
         return;
@@ -359,8 +393,7 @@ void Producer::finish_batch(std::unique_ptr<ProducerBatch> b, RecordsOutcomeEffe
             stats_.failed += b->count;
             break;
         case RecordsOutcomeEffect::Outcome::unknown:
-            stats_.unknown += b->count;
-            break;
+            KS_UNREACHABLE("producer: every batch ends acked or failed");
     }
     out.records_outcome(std::move(r));
 }
@@ -381,13 +414,42 @@ void Producer::reenqueue(Instant now, std::unique_ptr<ProducerBatch> b) {
 
 // ExponentialBackoff(retry.backoff.ms, 2, retry.backoff.max.ms, 0.2).backoff(attempts - 1).
 Duration Producer::backoff(std::int32_t attempts) {
-    const double initial = static_cast<double>(opt_.retry_backoff.ns());
-    const double max = static_cast<double>(opt_.retry_backoff_max.ns());
+    return jittered(opt_.retry_backoff, opt_.retry_backoff_max, std::max(0, attempts - 1));
+}
+
+// ExponentialBackoff(initial, 2, max, 0.2).backoff(exponent).
+Duration Producer::jittered(Duration initial_d, Duration max_d, std::int32_t exponent) {
+    const double initial = static_cast<double>(initial_d.ns());
+    const double max = static_cast<double>(max_d.ns());
     const double exp_max = max > initial ? std::log(max / std::max(initial, 1.0)) / std::log(2.0) : 0.0;
-    const double exp = std::min(static_cast<double>(std::max(0, attempts - 1)), exp_max);
+    const double exp = std::min(static_cast<double>(exponent), exp_max);
     const double term = initial * std::pow(2.0, exp);
     const double value = backoff_rng_.uniform_real(0.8, 1.2) * term;
     return ns(static_cast<std::int64_t>(std::min(value, std::max(max, initial))));
+}
+
+// ---- connections (NetworkClient.ready / initiateConnect, ClusterConnectionStates) -------------
+
+bool Producer::node_ready(BrokerId broker, Instant now, Outbox& out) {
+    Conn& c = conns_[broker];
+    if (c.state == Conn::State::ready) return true;
+    if (c.state == Conn::State::connecting || now < c.next_attempt) return false;
+    c.state = Conn::State::connecting;
+    c.correlation = next_correlation_++;
+    ++stats_.connects;
+    out.send(broker_node(broker), ApiVersionsRequest{c.correlation});
+    const Duration setup = jittered(opt_.connection_setup_timeout, opt_.connection_setup_timeout_max, c.failed_setups);
+    out.set_timer(timer_key(kConnectTimeout, c.correlation), now + setup);
+    return false;
+}
+
+// ClusterConnectionStates.disconnected: the next attempt waits for the
+// reconnect backoff of the failures so far.
+void Producer::connection_down(BrokerId broker, Instant now) {
+    Conn& c = conns_[broker];
+    c.state = Conn::State::disconnected;
+    c.next_attempt = now + jittered(opt_.reconnect_backoff, opt_.reconnect_backoff_max, c.failed_attempts);
+    ++c.failed_attempts;
 }
 
 // TransactionManager.bumpIdempotentEpochAndResetIdIfNeeded, once nothing is in flight.

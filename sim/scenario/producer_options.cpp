@@ -41,6 +41,10 @@ ProducerOptions from_spec(const ProducerSpec& spec, std::int32_t partitions, Top
     o.builtin.enable_adaptive_partitioning = c.get_bool("partitioner.adaptive.partitioning.enable");
     o.builtin.partition_availability_timeout = c.get_ms("partitioner.availability.timeout.ms");
     o.metadata_max_age = c.get_ms("metadata.max.age.ms");
+    o.reconnect_backoff = c.get_ms("reconnect.backoff.ms");
+    o.reconnect_backoff_max = c.get_ms("reconnect.backoff.max.ms");
+    o.connection_setup_timeout = c.get_ms("socket.connection.setup.timeout.ms");
+    o.connection_setup_timeout_max = c.get_ms("socket.connection.setup.timeout.max.ms");
     o.producer_id_base = 1000;
     return o;
 }

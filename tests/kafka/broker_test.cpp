@@ -182,3 +182,32 @@ TEST_CASE("broker: replicas never diverge below the high watermark in a crash an
         r->check_invariants();
     }
 }
+
+// AbstractFetcherThread: a partition whose OffsetsForLeaderEpoch request fails
+// (here the new leader has not heard of its election yet) is delayed and then
+// asks again: it stays in the Truncating state until the truncation succeeds.
+// A follower that skipped it would fetch from its own, longer log end into the
+// new leader's epoch and never match a batch boundary again.
+TEST_CASE("broker: a follower whose epoch query fails retries it after the backoff instead of fetching untruncated") {
+    MiniCluster c({});
+    const std::int64_t b1 = broker_node(BrokerId(1)).value(), b2 = broker_node(BrokerId(2)).value();
+    c.link_delay[{b1, b2}] = s(2);  // broker 2 lags: its fetch answers are 2 s on the way
+    c.produce(1, 1, 10);
+    c.run_for(ms(50));
+    REQUIRE(c.replica(3)->log_end_offset() == 10);
+    REQUIRE(c.replica(2)->log_end_offset() == 0);
+    // Broker 2 hears of its election 200 ms after broker 3 does, so broker 3's
+    // first epoch query reaches a broker that is not the leader yet.
+    c.link_delay[{controller_node().value(), b2}] = ms(200);
+    c.crash(1);
+    // Fenced after the session timeout; broker 2, first in the ISR, elected.
+    for (int i = 0; i < 1500 && !(c.replica(2) && c.replica(2)->role() == Role::leader); ++i) c.run_for(ms(10));
+    REQUIRE(c.leader() == 2);
+    REQUIRE(c.replica(2)->role() == Role::leader);
+    CHECK(c.replica(2)->log_end_offset() == 0);
+    c.produce(2, 1, 20);  // epoch 1 writes [0, 20) before broker 3's fetch backoff ends
+    c.run_for(s(5));
+    CHECK(c.replica(3)->log_end_offset() == 20);
+    CHECK(c.replica(3)->high_watermark() == 20);
+    CHECK(c.replica(3)->log().batches().front().epoch == c.replica(2)->log().batches().front().epoch);
+}

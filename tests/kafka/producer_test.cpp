@@ -21,6 +21,10 @@ struct Harness {
     std::vector<std::pair<NodeId, MetadataRequest>> metadata;
     std::vector<RecordsSentEffect> sent;
     std::vector<RecordsOutcomeEffect> outcomes;
+    std::vector<std::pair<NodeId, ApiVersionsRequest>> connects;
+    // The scripted brokers accept every connection at once (ApiVersions is
+    // answered in the same instant) unless a test turns this off.
+    bool accept_connections = true;
     std::int64_t timer_fires = 0;
 
     explicit Harness(ProducerOptions o) : opt(std::move(o)) {
@@ -40,6 +44,10 @@ struct Harness {
             } else if (auto* s = std::get_if<SendEffect>(&e)) {
                 if (auto* r = std::get_if<ProduceRequest>(&s->message)) produces.emplace_back(s->to, *r);
                 if (auto* m = std::get_if<MetadataRequest>(&s->message)) metadata.emplace_back(s->to, *m);
+                if (auto* a = std::get_if<ApiVersionsRequest>(&s->message)) {
+                    connects.emplace_back(s->to, *a);
+                    if (accept_connections) accepted.emplace_back(s->to, *a);
+                }
             } else if (auto* rs = std::get_if<RecordsSentEffect>(&e)) {
                 sent.push_back(*rs);
             } else if (auto* ro = std::get_if<RecordsOutcomeEffect>(&e)) {
@@ -48,7 +56,26 @@ struct Harness {
         }
         out.clear();
         p->check_invariants();
+        while (!accepted.empty()) {
+            const auto [to, a] = accepted.front();
+            accepted.erase(accepted.begin());
+            accept(to, a);
+        }
     }
+
+    void accept(NodeId broker, ApiVersionsRequest a) {
+        Outbox out;
+        p->on_message(now, broker, ApiVersionsResponse{a.correlation}, out);
+        apply(out);
+    }
+
+    void lose_connection(NodeId broker) {
+        Outbox out;
+        p->on_connection_lost(now, broker, out);
+        apply(out);
+    }
+
+    std::vector<std::pair<NodeId, ApiVersionsRequest>> accepted;
 
     // Fires every timer due up to `until`, in time order.
     void run_until(Instant until) {
@@ -336,7 +363,9 @@ TEST_CASE("producer: OUT_OF_ORDER_SEQUENCE_NUMBER on the next expected batch bum
     CHECK(h.p->stats().epoch_bumps == 1);
 }
 
-TEST_CASE("producer: acks=0 batches are done once sent and never acknowledged") {
+// Sender.handleProduceResponse: a request that expects no response completes
+// its batches at once with Errors.NONE (offset -1): the callback's success.
+TEST_CASE("producer: acks=0 batches are acked the moment their request is written (Sender, no response expected)") {
     auto o = base_options();
     o.acks = 0;
     Harness h(o);
@@ -345,10 +374,88 @@ TEST_CASE("producer: acks=0 batches are done once sent and never acknowledged") 
     h.run_for(ms(10));
     REQUIRE(h.produces.size() == 1);
     CHECK(h.produces[0].second.acks == 0);
-    CHECK(h.count(O::unknown) == 3);
-    CHECK(h.count(O::acked) == 0);
+    CHECK(h.count(O::acked) == 3);
+    for (const auto& e : h.outcomes) CHECK(e.base_offset == kUndefinedOffset);
     CHECK(h.p->idle());
     CHECK(h.p->in_flight_requests() == 0);
+}
+
+// NetworkClient.ready / initiateConnect: a produce request goes only into a
+// connection whose ApiVersions exchange is done.
+TEST_CASE("producer: the first request to a broker waits for its connection (ApiVersions) to be ready") {
+    Harness h(base_options());
+    h.accept_connections = false;
+    h.answer_metadata({1});
+    h.send();
+    h.run_for(ms(5));
+    REQUIRE(h.connects.size() == 1);
+    CHECK(h.connects[0].first == broker_node(BrokerId(1)));
+    CHECK(h.produces.empty());
+    h.run_for(ms(100));
+    CHECK(h.connects.size() == 1);  // one attempt at a time
+    h.accept(h.connects[0].first, h.connects[0].second);
+    REQUIRE(h.produces.size() == 1);
+    CHECK(h.p->stats().connects == 1);
+}
+
+// ClusterConnectionStates: reconnect.backoff.ms doubling to
+// reconnect.backoff.max.ms (±20%), and NetworkClient.handleDisconnections
+// asking for a metadata update on every disconnect.
+TEST_CASE("producer: a refused broker is retried after reconnect.backoff.ms, doubling, and each disconnect refreshes metadata") {
+    auto o = base_options();
+    o.acks = 0;
+    Harness h(o);
+    h.answer_metadata({1});
+    h.send();
+    h.run_for(ms(5));
+    REQUIRE(h.produces.size() == 1);  // connected at once, then written
+    CHECK(h.count(O::acked) == 1);
+    h.accept_connections = false;
+    const std::size_t md_before = h.metadata.size();
+    h.lose_connection(broker_node(BrokerId(1)));  // the leader died
+    h.run_for(ms(150));                            // metadata.retry backoff passes
+    CHECK(h.metadata.size() > md_before);
+    h.answer_metadata({1});                        // not fenced yet: still the leader
+    h.send();
+    std::vector<Instant> attempts;
+    for (int i = 0; i < 4; ++i) {
+        const std::size_t n = h.connects.size();
+        while (h.connects.size() == n) h.run_for(ms(1));
+        attempts.push_back(h.now);
+        h.lose_connection(h.connects.back().first);  // refused
+    }
+    // Gaps grow: ~100, ~200, ~400 ms (the first attempt ended the 50 ms backoff).
+    for (std::size_t i = 2; i < attempts.size(); ++i) {
+        const double prev = (attempts[i - 1] - attempts[i - 2]).seconds_f();
+        const double gap = (attempts[i] - attempts[i - 1]).seconds_f();
+        CHECK(gap > prev * 1.3);
+        CHECK(gap < prev * 3.0);
+    }
+    CHECK(h.produces.size() == 1);  // nothing written into a refused connection
+    CHECK(h.count(O::acked) == 1);  // the second record waits in the accumulator
+    h.accept_connections = true;
+    h.answer_metadata({2}, 2);      // the new leader
+    h.run_for(ms(2000));
+    REQUIRE(h.produces.size() == 2);
+    CHECK(h.produces[1].first == broker_node(BrokerId(2)));
+    CHECK(h.count(O::acked) == 2);
+}
+
+// NetworkClient.handleTimedOutConnections: socket.connection.setup.timeout.ms.
+TEST_CASE("producer: a connection not set up within socket.connection.setup.timeout.ms is given up and tried again") {
+    auto o = base_options();
+    o.delivery_timeout = ms(60000);
+    Harness h(o);
+    h.accept_connections = false;  // a powered-off host: no answer at all
+    h.answer_metadata({1});
+    h.send();
+    h.run_for(ms(5));
+    REQUIRE(h.connects.size() == 1);
+    h.run_for(ms(7999));
+    CHECK(h.connects.size() == 1);  // 10 s −20% at the earliest
+    h.run_for(ms(12000 + 1000));    // +20% and a reconnect backoff at the latest
+    CHECK(h.connects.size() == 2);
+    CHECK(h.produces.empty());
 }
 
 TEST_CASE("producer: a full buffer.memory blocks the application, which fails after max.block.ms") {

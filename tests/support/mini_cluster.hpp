@@ -158,7 +158,9 @@ private:
         // Per-connection FIFO: equal delays keep scheduling order.
         const int inc = is_broker_node(to) ? incarnation_[to.value()] : 0;
         auto msg = std::make_shared<Message>(std::move(m));
-        loop_.schedule_after(opt_.net_delay, [this, from, to, msg, inc] { deliver(from, to, *msg, inc); });
+        const auto slow = link_delay.find({from.value(), to.value()});
+        const Duration delay = slow == link_delay.end() ? opt_.net_delay : slow->second;
+        loop_.schedule_after(delay, [this, from, to, msg, inc] { deliver(from, to, *msg, inc); });
     }
 
     void deliver(NodeId from, NodeId to, const Message& m, int inc) {
@@ -234,6 +236,12 @@ private:
         apply(self, out);
     }
 
+public:
+    // One-way delays that replace net_delay on a (from, to) link (node values);
+    // a link's FIFO order holds as long as its delay does not shrink.
+    std::map<std::pair<std::int64_t, std::int64_t>, Duration> link_delay;
+
+private:
     Options opt_;
     EventLoop loop_;
     Controller controller_;
