@@ -12,6 +12,9 @@ Consumer::Consumer(ConsumerOptions options, Rng rng) : opt_(std::move(options)),
     KS_ASSERT(!opt_.bootstrap.empty());
     KS_ASSERT_GE(opt_.max_poll_records, 1);
     cooperative_ = group_assign::is_cooperative(opt_.assignors);
+    // JoinGroupRequest.validateGroupInstanceId: a group.instance.id is never empty.
+    KS_ASSERT(!opt_.group_instance_id || !opt_.group_instance_id->empty());
+    instance_id_ = opt_.group_instance_id.value_or("");
 }
 
 std::vector<TopicPartition> Consumer::assignment() const {
@@ -62,6 +65,10 @@ void Consumer::on_message(Instant now, NodeId from, const Message& m, Outbox& ou
     } else if (const auto* c = std::get_if<OffsetCommitResponse>(&m)) {
         if (c->error == Error::none) return;
         ++stats_.commits_failed;
+        if (c->error == Error::fenced_instance_id) {
+            fence();
+            return;
+        }
         // REBALANCE_IN_PROGRESS: the heartbeat will tell; during a rebalance its answer decides.
         if (state_ != State::stable || c->error == Error::rebalance_in_progress) return;
         group_error(now, c->error, out);
@@ -135,9 +142,15 @@ void Consumer::crash() { dead_ = true; }
 void Consumer::close(Instant now, Outbox& out) {
     if (dead_) return;
     if (opt_.auto_commit && state_ == State::stable) commit_positions(now, out);
-    if (coordinator_ && !member_id_.empty()) {
-        out.send(broker_node(*coordinator_), LeaveGroupRequest{opt_.group_id, member_id_, next_correlation_++});
+    // AbstractCoordinator.maybeLeaveGroup: only dynamic members send LeaveGroup (KIP-345).
+    if (!is_static() && coordinator_ && !member_id_.empty()) {
+        out.send(broker_node(*coordinator_), LeaveGroupRequest{opt_.group_id, member_id_, next_correlation_++, {}});
     }
+    dead_ = true;
+}
+
+void Consumer::fence() {
+    stats_.fenced = true;
     dead_ = true;
 }
 
@@ -246,6 +259,7 @@ void Consumer::commit_positions(Instant now, Outbox& out) {
     r.group_id = opt_.group_id;
     r.generation = generation_;
     r.member_id = member_id_;
+    r.group_instance_id = instance_id();
     for (const auto& [tp, p] : parts_) {
         if (p.position) r.offsets.emplace_back(tp, *p.position);
     }
@@ -299,6 +313,7 @@ void Consumer::send_join(Instant now, Outbox& out) {
     JoinGroupRequest r;
     r.group_id = opt_.group_id;
     r.member_id = member_id_;
+    r.group_instance_id = instance_id();
     r.client_id = opt_.client_id;
     r.session_timeout = opt_.session_timeout;
     r.rebalance_timeout = opt_.max_poll_interval;
@@ -317,6 +332,16 @@ void Consumer::send_join(Instant now, Outbox& out) {
 void Consumer::handle_join(Instant now, const JoinGroupResponse& r, Outbox& out) {
     if (state_ != State::joining || r.correlation != group_correlation_) return;
     out.cancel_timer(timer_key(kGroupRequestTimeout, r.correlation));
+    if (r.error == Error::member_id_required) {
+        // KIP-394 (JoinGroupResponseHandler): take the given member id and join
+        // again at once (joinGroupIfNeeded retries MemberIdRequiredException
+        // without a backoff).
+        member_id_ = r.member_id;
+        generation_ = -1;
+        state_ = State::unjoined;
+        send_join(now, out);
+        return;
+    }
     if (r.error != Error::none) {
         state_ = State::unjoined;
         rejoin_needed_ = true;
@@ -327,7 +352,8 @@ void Consumer::handle_join(Instant now, const JoinGroupResponse& r, Outbox& out)
     generation_ = r.generation;
     state_ = State::syncing;
     group_correlation_ = next_correlation_++;
-    out.send(broker_node(*coordinator_), SyncGroupRequest{opt_.group_id, generation_, member_id_, group_correlation_});
+    out.send(broker_node(*coordinator_),
+             SyncGroupRequest{opt_.group_id, generation_, member_id_, group_correlation_, instance_id()});
     out.set_timer(timer_key(kGroupRequestTimeout, group_correlation_), now + opt_.request_timeout);
 }
 
@@ -363,10 +389,11 @@ void Consumer::on_assignment(Instant now, const std::vector<TopicPartition>& ass
 void Consumer::heartbeat_tick(Instant now, Outbox& out) {
     if (app_ == App::waiting) last_poll_ = now;  // blocked in poll() counts as polling
     if (generation_ >= 0 && app_ != App::waiting && now - last_poll_ > opt_.max_poll_interval) {
-        // AbstractCoordinator: "consumer poll timeout has expired" → leave.
+        // AbstractCoordinator: "consumer poll timeout has expired" → leave
+        // (maybeLeaveGroup: dynamic members only; a static one just resets its generation).
         ++stats_.poll_timeouts;
-        if (coordinator_) {
-            out.send(broker_node(*coordinator_), LeaveGroupRequest{opt_.group_id, member_id_, next_correlation_++});
+        if (coordinator_ && !is_static()) {
+            out.send(broker_node(*coordinator_), LeaveGroupRequest{opt_.group_id, member_id_, next_correlation_++, {}});
         }
         reset_generation(out);
         return;
@@ -382,7 +409,8 @@ void Consumer::heartbeat_tick(Instant now, Outbox& out) {
     }
     if (heartbeat_in_flight_) return;
     heartbeat_in_flight_ = true;
-    out.send(broker_node(*coordinator_), HeartbeatRequest{opt_.group_id, generation_, member_id_, next_correlation_++});
+    out.send(broker_node(*coordinator_),
+             HeartbeatRequest{opt_.group_id, generation_, member_id_, next_correlation_++, instance_id()});
 }
 
 void Consumer::handle_heartbeat(Instant now, const HeartbeatResponse& r, Outbox& out) {
@@ -407,6 +435,9 @@ bool Consumer::group_error(Instant now, Error e, Outbox& out) {
         case Error::not_coordinator:
         case Error::coordinator_not_available:
             coordinator_lost(now, out);
+            return true;
+        case Error::fenced_instance_id:
+            fence();  // fatal: FencedInstanceIdException
             return true;
         default:
             return false;

@@ -4,7 +4,10 @@
 // time; outputs are effects in an Outbox).
 //
 // Mirrors the Java client's consumer/internals:
-//   ConsumerCoordinator /   FindCoordinator, JoinGroup + SyncGroup, the
+//   ConsumerCoordinator /   FindCoordinator, JoinGroup + SyncGroup (a new
+//                           dynamic member joins twice: MEMBER_ID_REQUIRED
+//                           names it, it rejoins at once with that id —
+//                           KIP-394), the
 //   AbstractCoordinator     heartbeat thread (every heartbeat.interval.ms,
 //                           independent of the application), the poll timer
 //                           (no poll within max.poll.interval.ms → LeaveGroup
@@ -31,8 +34,18 @@
 // per record; then it polls again. With nothing buffered the poll waits for a
 // fetch answer (or the next auto-commit, or poll_timeout).
 //
+// Static membership (KIP-345, group.instance.id set): every group request
+// carries the instance id; the member never sends LeaveGroup — not on close(),
+// not on a poll timeout (AbstractCoordinator.maybeLeaveGroup skips static
+// members: only the session timeout removes them), so a restart within
+// session.timeout.ms takes the member's place without a rebalance.
+// FENCED_INSTANCE_ID (another consumer took the instance id) is fatal, as the
+// FencedInstanceIdException the Java client raises from poll(): the consumer
+// stops (stats().fenced).
+//
 // Faults: crash() stops everything at once (no LeaveGroup: the coordinator
-// notices by session timeout); close() commits (auto-commit), leaves and stops;
+// notices by session timeout); close() commits (auto-commit), leaves (dynamic
+// members only) and stops;
 // set_stopped() hangs the application (no polls, no commits; the heartbeat
 // thread lives on); set_slow_factor() scales processing time.
 //
@@ -79,6 +92,7 @@ struct ConsumerOptions {
     Duration request_timeout = ms(30000);      // request.timeout.ms
     Duration retry_backoff = ms(100);          // retry.backoff.ms
     std::vector<std::string> assignors = {"range", "cooperative-sticky"};  // partition.assignment.strategy
+    std::optional<std::string> group_instance_id;  // group.instance.id (null: a dynamic member)
     Duration metadata_max_age = ms(300000);    // metadata.max.age.ms
     // ---- model ----
     Duration poll_timeout = ms(1000);  // the application's poll(Duration)
@@ -95,6 +109,7 @@ struct ConsumerStats {
     std::int64_t resets = 0;           // auto.offset.reset applications
     std::int64_t fetches = 0;
     std::int64_t poll_timeouts = 0;    // left the group: max.poll.interval.ms
+    bool fenced = false;               // FENCED_INSTANCE_ID: stopped (KIP-345)
 };
 
 class Consumer {
@@ -161,6 +176,9 @@ private:
     void handle_heartbeat(Instant now, const HeartbeatResponse& r, Outbox& out);
     void heartbeat_tick(Instant now, Outbox& out);
     bool group_error(Instant now, Error e, Outbox& out);
+    void fence();
+    bool is_static() const { return opt_.group_instance_id.has_value(); }
+    const std::string& instance_id() const { return instance_id_; }  // empty for a dynamic member
     // positions and fetching
     void fetch_offsets(Instant now, Outbox& out);
     void reset_offsets(Instant now, const std::vector<TopicPartition>& tps, Outbox& out);
@@ -173,6 +191,7 @@ private:
     std::optional<BrokerId> leader_of(TopicPartition tp) const;
 
     ConsumerOptions opt_;
+    std::string instance_id_;  // group.instance.id as the requests carry it; empty: dynamic
     Rng rng_;
     bool cooperative_ = false;
     bool dead_ = false;

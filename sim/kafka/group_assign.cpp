@@ -24,6 +24,7 @@ std::vector<std::vector<Tp>> run(std::string_view assignor, const std::vector<st
     for (const MemberInput& m : members) {
         Subscription s;
         s.member_id = m.member_id;
+        s.group_instance_id = m.group_instance_id;
         for (std::int32_t t : m.topics) s.topics.push_back(topic_names.at(static_cast<std::size_t>(t)));
         for (const Tp& tp : m.owned) {
             s.owned_partitions.push_back(TopicPartition{topic_names.at(static_cast<std::size_t>(tp.first)), tp.second});

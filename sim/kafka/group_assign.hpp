@@ -21,6 +21,7 @@ struct MemberInput {
     std::vector<std::int32_t> topics;  // topic indices, the subscription's order
     std::vector<Tp> owned;
     std::int32_t generation = -1;
+    std::optional<std::string> group_instance_id;  // static members sort first (KIP-345)
 };
 
 // Runs the named assignor ("range", "roundrobin", "sticky", "cooperative-sticky")

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "core/assert.hpp"
-#include "kafka/group_assign.hpp"
 #include "kafka/java_hash.hpp"
 
 namespace ks::kafka {
@@ -31,6 +30,27 @@ GroupMember* Group::member(const std::string& id) {
         if (m.member_id == id) return &m;
     }
     return nullptr;
+}
+
+GroupMember* Group::static_member(const std::string& instance_id) {
+    if (instance_id.empty()) return nullptr;
+    for (GroupMember& m : members) {
+        if (m.group_instance_id == instance_id) return &m;
+    }
+    return nullptr;
+}
+
+// GroupCoordinator.validateCurrentMember: a request naming a group.instance.id
+// must come from the member id the instance is mapped to (FENCED_INSTANCE_ID
+// otherwise; UNKNOWN_MEMBER_ID for an unknown instance); then the member id
+// must be known.
+Error Group::validate_member(const std::string& member_id, const std::string& instance_id) {
+    if (!instance_id.empty()) {
+        const GroupMember* s = static_member(instance_id);
+        if (!s) return Error::unknown_member_id;
+        return s->member_id == member_id ? Error::none : Error::fenced_instance_id;
+    }
+    return member(member_id) ? Error::none : Error::unknown_member_id;
 }
 
 Group& GroupStore::group(const std::string& id) {
@@ -91,6 +111,7 @@ Group* GroupCoordinator::owned_group(Instant now, const std::string& id, const s
         }
         // The persisted state of the last generation (no transition: a load).
         g.state = g.members.empty() ? GroupState::empty : GroupState::stable;
+        g.pending_members.clear();  // KIP-394 pending members live in the old coordinator's memory only
         g.initial_delay = false;
         g.rebalance_deadline = Instant::max();
         if (!g.member(g.leader)) g.leader.clear();
@@ -183,147 +204,15 @@ bool GroupCoordinator::on_message(Instant now, NodeId from, const Message& m, co
     return false;
 }
 
-// ---- join / sync ------------------------------------------------------------------------------
-
-void GroupCoordinator::join(Instant now, NodeId from, const JoinGroupRequest& r, Group& g, Outbox& out) {
-    GroupMember* m = nullptr;
-    if (r.member_id.empty()) {
-        GroupMember nm;
-        nm.member_id = r.client_id + "-" + std::to_string(config_.store->next_member++);
-        g.members.push_back(std::move(nm));
-        m = &g.members.back();
-        g.new_member_added = true;
-    } else {
-        m = g.member(r.member_id);
-        if (!m) {
-            JoinGroupResponse resp;
-            resp.error = Error::unknown_member_id;
-            resp.member_id = r.member_id;
-            resp.correlation = r.correlation;
-            out.send(from, std::move(resp));
-            return;
-        }
-    }
-    m->client_id = r.client_id;
-    m->node = from;
-    m->session_timeout = r.session_timeout;
-    m->rebalance_timeout = r.rebalance_timeout;
-    m->protocols = r.protocols;
-    m->topics = r.topics;
-    m->owned = r.owned;
-    m->owned_generation = r.owned_generation;
-    m->pending_join = r.correlation;
-    touch(now, *m);
-    const std::string who = m->member_id;
-    if (g.state != GroupState::preparing_rebalance) {
-        prepare_rebalance(now, g, r.member_id.empty() ? "member " + who + " joined" : "member " + who + " rejoined",
-                          out);
-    }
-    maybe_complete_join(now, g, out);
-    arm_timer(g, out);
-}
-
-void GroupCoordinator::prepare_rebalance(Instant now, Group& g, const std::string& reason, Outbox& out) {
-    const bool from_empty = g.state == GroupState::empty;
-    set_state(g, GroupState::preparing_rebalance);
-    Duration rebalance_timeout = Duration::zero();
-    for (const GroupMember& m : g.members) rebalance_timeout = std::max(rebalance_timeout, m.rebalance_timeout);
-    g.rebalance_deadline = now + rebalance_timeout;
-    g.initial_delay = from_empty && config_.initial_rebalance_delay > Duration::zero();
-    if (g.initial_delay) {
-        // InitialDelayedJoin(delay = min(initial delay, rebalance timeout), remaining = the rest).
-        const Duration delay = std::min(config_.initial_rebalance_delay, rebalance_timeout);
-        g.initial_remaining = rebalance_timeout - delay;
-        g.initial_until = now + delay;
-        g.new_member_added = false;
-    }
-    out.group_event(GroupEventEffect{GroupEventEffect::Kind::rebalance_started, g.group_id, g.generation,
-                                     static_cast<std::int32_t>(g.members.size()), reason, {}});
-}
-
-void GroupCoordinator::maybe_complete_join(Instant now, Group& g, Outbox& out) {
-    if (g.state != GroupState::preparing_rebalance) return;
-    if (g.initial_delay) {
-        if (now < g.initial_until) return;
-        if (g.new_member_added && g.initial_remaining > Duration::zero()) {
-            const Duration delay = std::min(config_.initial_rebalance_delay, g.initial_remaining);
-            g.initial_remaining -= delay;
-            g.initial_until = now + delay;
-            g.new_member_added = false;
-            return;
-        }
-        g.initial_delay = false;
-    }
-    bool all = true;
-    for (const GroupMember& m : g.members) all = all && m.pending_join.has_value();
-    if (!all && now < g.rebalance_deadline) return;
-    complete_join(now, g, out);
-}
-
-void GroupCoordinator::complete_join(Instant now, Group& g, Outbox& out) {
-    // Members that did not rejoin within the rebalance timeout are gone.
-    std::vector<std::string> late;
-    for (const GroupMember& m : g.members) {
-        if (!m.pending_join) late.push_back(m.member_id);
-    }
-    for (const auto& id : late) {
-        std::erase_if(g.members, [&](const GroupMember& m) { return m.member_id == id; });
-        out.group_event(GroupEventEffect{GroupEventEffect::Kind::member_removed, g.group_id, g.generation,
-                                         static_cast<std::int32_t>(g.members.size()),
-                                         id + " did not rejoin within the rebalance timeout", {}});
-    }
-    ++g.generation;
-    g.rebalance_deadline = Instant::max();
-    if (g.members.empty()) {
-        set_state(g, GroupState::empty);
-        g.protocol.clear();
-        g.leader.clear();
-        return;
-    }
-    std::vector<std::vector<std::string>> prefs;
-    for (const GroupMember& m : g.members) prefs.push_back(m.protocols);
-    const auto protocol = group_assign::select_protocol(prefs);
-    KS_ASSERT_MSG(protocol.has_value(), "group {}: members share no assignor", g.group_id);
-    g.protocol = *protocol;
-    if (!g.member(g.leader)) g.leader = g.members.front().member_id;
-    std::vector<group_assign::MemberInput> in;
-    for (const GroupMember& m : g.members) {
-        group_assign::MemberInput mi{m.member_id, m.topics, {}, m.owned_generation};
-        for (const TopicPartition& tp : m.owned) mi.owned.emplace_back(tp.topic, tp.partition);
-        in.push_back(std::move(mi));
-    }
-    const auto result = group_assign::run(g.protocol, config_.topic_names, config_.topic_partitions, in);
-    GroupEventEffect done{GroupEventEffect::Kind::rebalance_completed, g.group_id, g.generation,
-                          static_cast<std::int32_t>(g.members.size()), g.protocol, {}};
-    for (std::size_t i = 0; i < g.members.size(); ++i) {
-        GroupMember& m = g.members[i];
-        m.assignment.clear();
-        for (const auto& [t, p] : result[i]) m.assignment.push_back(TopicPartition{t, p});
-        done.assignment.emplace_back(m.member_id, m.assignment);
-    }
-    set_state(g, GroupState::completing_rebalance);
-    ++g.rebalances;
-    for (GroupMember& m : g.members) {
-        JoinGroupResponse resp;
-        resp.generation = g.generation;
-        resp.protocol = g.protocol;
-        resp.leader = g.leader;
-        resp.member_id = m.member_id;
-        resp.correlation = *m.pending_join;
-        m.pending_join.reset();
-        m.generation_joined = g.generation;
-        touch(now, m);
-        out.send(m.node, std::move(resp));
-    }
-    out.group_event(std::move(done));
-}
+// ---- sync -----------------------------------------------------------------------------------
 
 void GroupCoordinator::sync(Instant now, NodeId from, const SyncGroupRequest& r, Group& g, Outbox& out) {
     SyncGroupResponse resp;
     resp.correlation = r.correlation;
+    const Error e = g.validate_member(r.member_id, r.group_instance_id);
     GroupMember* m = g.member(r.member_id);
-    if (!m) {
-        resp.error = Error::unknown_member_id;
+    if (e != Error::none) {
+        resp.error = e;
     } else if (r.generation != g.generation) {
         resp.error = Error::illegal_generation;
     } else if (g.state == GroupState::preparing_rebalance || g.state == GroupState::empty) {
@@ -344,9 +233,10 @@ void GroupCoordinator::sync(Instant now, NodeId from, const SyncGroupRequest& r,
 void GroupCoordinator::heartbeat(Instant now, NodeId from, const HeartbeatRequest& r, Group& g, Outbox& out) {
     HeartbeatResponse resp;
     resp.correlation = r.correlation;
+    const Error e = g.validate_member(r.member_id, r.group_instance_id);
     GroupMember* m = g.member(r.member_id);
-    if (!m) {
-        resp.error = Error::unknown_member_id;
+    if (e != Error::none) {
+        resp.error = e;
     } else if (r.generation != g.generation) {
         resp.error = Error::illegal_generation;
     } else {
@@ -357,14 +247,25 @@ void GroupCoordinator::heartbeat(Instant now, NodeId from, const HeartbeatReques
     arm_timer(g, out);
 }
 
+// handleLeaveGroup: by member id (a pending member just stops being pending),
+// or, with no member id, by group.instance.id (the admin removal of a static member).
 void GroupCoordinator::leave(Instant now, NodeId from, const LeaveGroupRequest& r, Group& g, Outbox& out) {
-    if (!g.member(r.member_id)) {
-        out.send(from, LeaveGroupResponse{Error::unknown_member_id, r.correlation});
-        return;
+    Error e = Error::none;
+    if (r.member_id.empty()) {
+        const GroupMember* s = g.static_member(r.group_instance_id);
+        if (s) {
+            remove_member(now, g, s->member_id, "removed by group.instance.id " + r.group_instance_id, out);
+        } else {
+            e = Error::unknown_member_id;
+        }
+    } else if (g.pending_members.count(r.member_id) > 0) {
+        remove_pending_member(now, g, r.member_id, out);
+    } else {
+        e = g.validate_member(r.member_id, r.group_instance_id);
+        if (e == Error::none) remove_member(now, g, r.member_id, "left the group", out);
     }
-    remove_member(now, g, r.member_id, "left the group", out);
-    out.send(from, LeaveGroupResponse{Error::none, r.correlation});
-    arm_timer(g, out);
+    out.send(from, LeaveGroupResponse{e, r.correlation});
+    if (e == Error::none) arm_timer(g, out);
 }
 
 void GroupCoordinator::commit(Instant now, NodeId from, const OffsetCommitRequest& r, Group& g, Outbox& out) {
@@ -372,10 +273,11 @@ void GroupCoordinator::commit(Instant now, NodeId from, const OffsetCommitReques
     resp.correlation = r.correlation;
     resp.offsets = r.offsets;
     GroupMember* m = g.member(r.member_id);
+    const Error e = g.validate_member(r.member_id, r.group_instance_id);
     if (r.generation < 0 && r.member_id.empty() && g.state == GroupState::empty) {
         resp.error = Error::none;  // a simple (group-less) commit
-    } else if (!m) {
-        resp.error = Error::unknown_member_id;
+    } else if (e != Error::none) {
+        resp.error = e;
     } else if (g.state == GroupState::completing_rebalance) {
         resp.error = Error::rebalance_in_progress;
     } else if (r.generation != g.generation) {
@@ -421,6 +323,12 @@ void GroupCoordinator::remove_member(Instant now, Group& g, const std::string& m
     }
 }
 
+// removePendingMemberAndUpdateGroup: a rebalance may have waited for it.
+void GroupCoordinator::remove_pending_member(Instant now, Group& g, const std::string& member_id, Outbox& out) {
+    KS_ASSERT(g.pending_members.erase(member_id) == 1);
+    maybe_complete_join(now, g, out);
+}
+
 // ---- timers -----------------------------------------------------------------------------------
 
 void GroupCoordinator::on_timer(Instant now, std::int32_t group_index, Outbox& out) {
@@ -438,6 +346,12 @@ void GroupCoordinator::on_timer(Instant now, std::int32_t group_index, Outbox& o
     for (const auto& id : expired) {
         if (g->member(id)) remove_member(now, *g, id, "session timed out", out);
     }
+    // KIP-394 pending members that never joined again (onExpireHeartbeat, isPending).
+    std::vector<std::string> pending_expired;
+    for (const auto& [id, deadline] : g->pending_members) {
+        if (deadline <= now) pending_expired.push_back(id);
+    }
+    for (const auto& id : pending_expired) remove_pending_member(now, *g, id, out);
     maybe_complete_join(now, *g, out);
     arm_timer(*g, out);
 }
@@ -447,6 +361,7 @@ void GroupCoordinator::arm_timer(Group& g, Outbox& out) {
     for (const GroupMember& m : g.members) {
         if (!m.pending_join) next = std::min(next, m.session_deadline);
     }
+    for (const auto& [id, deadline] : g.pending_members) next = std::min(next, deadline);
     if (g.state == GroupState::preparing_rebalance) {
         next = std::min(next, g.initial_delay ? g.initial_until : g.rebalance_deadline);
     }

@@ -26,36 +26,72 @@
 // were waiting at the old coordinator must be sent again.
 //
 // Rules (GroupCoordinator.handleJoinGroup / handleSyncGroup / handleHeartbeat /
-// handleLeaveGroup / handleCommitOffsets / onExpireHeartbeat):
+// handleLeaveGroup / handleCommitOffsets / onExpireHeartbeat; joining is in
+// group_coordinator_join.cpp):
 //   * States Empty → PreparingRebalance → CompletingRebalance → Stable, any →
 //     PreparingRebalance on a join, a leave or a session expiry; set_state()
 //     asserts each transition.
 //   * A join to an Empty group starts the InitialDelayedJoin:
 //     group.initial.rebalance.delay.ms, extended by the same delay while new
-//     members keep arriving, up to the rebalance timeout. Otherwise the join
-//     completes when every known member has rejoined, or at the rebalance
-//     timeout (the largest max.poll.interval.ms of the members), dropping those
-//     that did not rejoin.
+//     members keep arriving (only before the first generation, as
+//     addMemberAndRebalance sets newMemberAdded), up to the rebalance timeout.
+//     Otherwise the join completes when every known member has rejoined and no
+//     pending member is left (GroupMetadata.hasAllMembersJoined), or at the
+//     rebalance timeout (the largest max.poll.interval.ms of the members),
+//     dropping the dynamic members that did not rejoin; static ones stay
+//     (onCompleteJoin: notYetRejoinedDynamicMembers). If the leader did not
+//     rejoin, another member that did leads (maybeElectNewJoinedLeader); if
+//     none did, the join waits another rebalance timeout.
 //   * Completing a join bumps the generation, selects the protocol (the
-//     assignor every member supports with the most first-choice votes), picks
-//     the leader (the old one if still present, else the first member) and
-//     answers every pending JoinGroup. Simplification: the assignment is
+//     assignor every member supports with the most first-choice votes), keeps
+//     the leader if it rejoined (else the first member that did) and answers
+//     every pending JoinGroup. Simplification: the assignment is
 //     computed here with Kafka's assignor (kafka/assignor.hpp) on the members'
-//     subscriptions and owned partitions, instead of by the leader consumer and
-//     shipped in its SyncGroup; the result is the one the leader would compute.
-//     SyncGroup answers each member its part; the leader's moves the group to
-//     Stable.
+//     subscriptions, owned partitions and group.instance.ids, instead of by the
+//     leader consumer and shipped in its SyncGroup; the result is the one the
+//     leader would compute. SyncGroup answers each member its part; the
+//     leader's moves the group to Stable. A known member's JoinGroup always
+//     starts a rebalance (Kafka answers a Stable follower with unchanged
+//     metadata with the current generation instead; kafkasim's consumers only
+//     rejoin when something changed).
+//   * KIP-394 (doDynamicNewMemberJoinGroup): a JoinGroup with an empty member
+//     id and no group.instance.id from a JoinGroup v4+ client is answered
+//     MEMBER_ID_REQUIRED with a fresh member id, remembered as a pending member
+//     for the request's session.timeout.ms (addPendingMemberExpiration); its
+//     second JoinGroup with that id adds it to the group (addMemberAndRebalance).
+//     A pending member that never comes back expires silently
+//     (removePendingMemberAndUpdateGroup); while it is pending a rebalance
+//     cannot complete before the rebalance timeout. Pending members are not
+//     persisted: a coordinator move forgets them. Member ids are
+//     clientId + "-" + N (or group.instance.id + "-" + N for static members),
+//     N a counter of the GroupStore where Kafka appends a random UUID
+//     (GroupMetadata.generateMemberId): deterministic, unique per group store.
+//   * Static membership (KIP-345): a member with a group.instance.id joins in
+//     one round (no MEMBER_ID_REQUIRED). With an empty member id and an
+//     instance id the group knows, the member takes a new member id in place
+//     of the old one (doStaticMemberJoinGroup → updateStaticMemberAndRebalance
+//     → replaceStaticMember): the old id's waiting JoinGroup is answered
+//     FENCED_INSTANCE_ID, its session restarts, its assignment and generation
+//     are kept. Stable: no rebalance unless the selected protocol would
+//     change; the member is answered at once with the current generation (the
+//     JoinGroup v9 answer: leader = the group's leader) and its SyncGroup gets
+//     its old assignment. CompletingRebalance: a rebalance. PreparingRebalance:
+//     it simply counts as rejoined. Every request that carries a
+//     group.instance.id is validated against it (validateCurrentMember): the
+//     instance mapped to another member id → FENCED_INSTANCE_ID, an unknown
+//     instance → UNKNOWN_MEMBER_ID. A static member leaves only by session
+//     expiry (its client sends no LeaveGroup) or by a LeaveGroup naming its
+//     instance id with no member id (the admin removal).
 //   * Heartbeats: UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION, REBALANCE_IN_PROGRESS
 //     while preparing; each valid heartbeat, join, sync and commit restarts the
-//     member's session.timeout.ms timer. A member awaiting a join answer is kept
-//     alive.
+//     member's session.timeout.ms timer, and completing a join restarts every
+//     member's. A member awaiting a join answer is kept alive.
 //   * OffsetCommit: accepted from a member of the current generation (also
 //     while PreparingRebalance, so members can commit before rejoining),
 //     REBALANCE_IN_PROGRESS while CompletingRebalance, ILLEGAL_GENERATION or
-//     UNKNOWN_MEMBER_ID otherwise; commits with generation -1 from no member
-//     (simple consumers) are accepted when the group is Empty.
-//   * KIP-394 (MEMBER_ID_REQUIRED, a second join round) and static membership
-//     are not modelled: a new member gets its id in its first join answer.
+//     UNKNOWN_MEMBER_ID (FENCED_INSTANCE_ID) otherwise; commits with
+//     generation -1 from no member (simple consumers) are accepted when the
+//     group is Empty.
 #pragma once
 
 #include <cstdint>
@@ -73,6 +109,7 @@ const char* to_string(GroupState s);
 
 struct GroupMember {
     std::string member_id;
+    std::string group_instance_id;  // group.instance.id; empty: a dynamic member
     std::string client_id;
     NodeId node;
     Duration session_timeout;
@@ -95,6 +132,9 @@ struct Group {
     std::string protocol;
     std::string leader;
     std::vector<GroupMember> members;  // join order (the leader's subscriptions map order)
+    // KIP-394 pending members (GroupMetadata.pendingMembers): member id → when it
+    // expires (the session.timeout.ms of its first JoinGroup). Not persisted.
+    std::map<std::string, Instant> pending_members;
     std::map<TopicPartition, Offset> offsets;  // committed
     Instant rebalance_deadline = Instant::max();
     // InitialDelayedJoin
@@ -107,6 +147,13 @@ struct Group {
     std::uint64_t owner_load = 0;
 
     GroupMember* member(const std::string& id);
+    // The member holding `instance_id` (GroupMetadata.currentStaticMemberId), or null.
+    GroupMember* static_member(const std::string& instance_id);
+    // GroupCoordinator.validateCurrentMember for a request from `member_id`
+    // naming `instance_id` (empty: none): FENCED_INSTANCE_ID if the instance is
+    // mapped to another member id, UNKNOWN_MEMBER_ID if it or the member id is
+    // unknown, else NONE.
+    Error validate_member(const std::string& member_id, const std::string& instance_id);
 };
 
 // The replicated content of __consumer_offsets (see the file comment).
@@ -153,6 +200,12 @@ private:
     Group* owned_group(Instant now, const std::string& id, const std::vector<BrokerId>& live, Outbox& out,
                        Error& error);
     void join(Instant now, NodeId from, const JoinGroupRequest& r, Group& g, Outbox& out);
+    bool join_known_member(Instant now, NodeId from, const JoinGroupRequest& r, Group& g, Outbox& out);
+    void add_member(Instant now, NodeId from, const JoinGroupRequest& r, Group& g, const std::string& member_id,
+                    Outbox& out);
+    void replace_static_member(Instant now, NodeId from, const JoinGroupRequest& r, Group& g, GroupMember& m,
+                               const std::string& new_id, Outbox& out);
+    std::string new_member_id(const JoinGroupRequest& r);
     void sync(Instant now, NodeId from, const SyncGroupRequest& r, Group& g, Outbox& out);
     void heartbeat(Instant now, NodeId from, const HeartbeatRequest& r, Group& g, Outbox& out);
     void leave(Instant now, NodeId from, const LeaveGroupRequest& r, Group& g, Outbox& out);
@@ -161,6 +214,7 @@ private:
     void maybe_complete_join(Instant now, Group& g, Outbox& out);
     void complete_join(Instant now, Group& g, Outbox& out);
     void remove_member(Instant now, Group& g, const std::string& member_id, const std::string& why, Outbox& out);
+    void remove_pending_member(Instant now, Group& g, const std::string& member_id, Outbox& out);
     void set_state(Group& g, GroupState to);
     void touch(Instant now, GroupMember& m);
     void arm_timer(Group& g, Outbox& out);

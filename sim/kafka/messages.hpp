@@ -222,7 +222,9 @@ struct FindCoordinatorResponse {
 struct JoinGroupRequest {
     std::string group_id;
     std::string member_id;                 // empty: a new member (the coordinator names it)
+    std::string group_instance_id;         // group.instance.id; empty: a dynamic member (Kafka's null)
     std::string client_id;
+    bool require_known_member_id = true;   // JoinGroup v4+ (KIP-394): every modern client
     Duration session_timeout;              // session.timeout.ms
     Duration rebalance_timeout;            // max.poll.interval.ms
     std::vector<std::string> protocols;    // assignor names, preference order
@@ -245,6 +247,7 @@ struct SyncGroupRequest {
     std::int32_t generation = -1;
     std::string member_id;
     std::uint64_t correlation = 0;
+    std::string group_instance_id{};  // group.instance.id; empty: dynamic
 };
 struct SyncGroupResponse {
     Error error = Error::none;
@@ -257,6 +260,7 @@ struct HeartbeatRequest {
     std::int32_t generation = -1;
     std::string member_id;
     std::uint64_t correlation = 0;
+    std::string group_instance_id{};  // group.instance.id; empty: dynamic
 };
 struct HeartbeatResponse {
     Error error = Error::none;
@@ -265,8 +269,9 @@ struct HeartbeatResponse {
 
 struct LeaveGroupRequest {
     std::string group_id;
-    std::string member_id;
+    std::string member_id;          // empty with an instance id: removal by group.instance.id (admin)
     std::uint64_t correlation = 0;
+    std::string group_instance_id{};  // group.instance.id; empty: dynamic
 };
 struct LeaveGroupResponse {
     Error error = Error::none;
@@ -279,6 +284,7 @@ struct OffsetCommitRequest {
     std::string member_id;
     std::vector<std::pair<TopicPartition, Offset>> offsets;
     std::uint64_t correlation = 0;
+    std::string group_instance_id{};  // group.instance.id; empty: dynamic
 };
 struct OffsetCommitResponse {
     Error error = Error::none;

@@ -142,13 +142,15 @@ struct GroupEventEffect {
         rebalance_started,    // text: why
         rebalance_completed,  // generation, members; text: the protocol
         member_removed,       // text: member id and why
+        member_replaced,      // a static member rejoined under a new member id without a
+                              // rebalance (KIP-345); text: old and new id; assignment: the group's
     };
     Kind kind = Kind::rebalance_started;
     std::string group_id;
     std::int32_t generation = -1;
     std::int32_t members = 0;
     std::string text;
-    // rebalance_completed: the new assignment, (member id, partitions) in member order.
+    // rebalance_completed, member_replaced: the assignment, (member id, partitions) in member order.
     std::vector<std::pair<std::string, std::vector<TopicPartition>>> assignment;
 };
 

@@ -28,6 +28,8 @@ std::string_view error_name(Error e) {
         case Error::rebalance_in_progress: return "REBALANCE_IN_PROGRESS";
         case Error::unknown_member_id: return "UNKNOWN_MEMBER_ID";
         case Error::illegal_generation: return "ILLEGAL_GENERATION";
+        case Error::member_id_required: return "MEMBER_ID_REQUIRED";
+        case Error::fenced_instance_id: return "FENCED_INSTANCE_ID";
     }
     return "UNKNOWN";
 }

@@ -7,6 +7,14 @@
 // Node ids: kFirstConsumerNode + 1000 × group index + member index; hosts are
 // reserved at build time for the scenario's members plus one per consumer_join
 // fault of the group.
+//
+// Static membership: a group whose config sets group.instance.id to V gives
+// each running consumer its own instance id V-k, k the lowest number no live
+// consumer of the group holds — the initial members get V-0 .. V-(n-1), and a
+// consumer_join after a consumer_crash (or consumer_leave) of the member that
+// held V-k starts a consumer with V-k again: the same static member restarted,
+// which rejoins without a rebalance if it is back within session.timeout.ms
+// (KIP-345).
 #include <algorithm>
 #include <fmt/format.h>
 
@@ -71,6 +79,20 @@ kafka::ConsumerOptions Simulation::consumer_options(std::size_t group, std::int3
     o.request_timeout = c.get_ms("request.timeout.ms");
     o.retry_backoff = ms(c.get_long("retry.backoff.ms"));
     o.assignors = c.get_list("partition.assignment.strategy");
+    if (!c.is_null("group.instance.id")) {
+        const std::string& prefix = c.get_string("group.instance.id");
+        for (std::int32_t k = 0;; ++k) {
+            std::string id = fmt::format("{}-{}", prefix, k);
+            const bool held = std::any_of(consumers_.begin(), consumers_.end(), [&](const ConsumerSlot& slot) {
+                return slot.group == group && slot.consumer->alive() &&
+                       slot.consumer->options().group_instance_id == id;
+            });
+            if (!held) {
+                o.group_instance_id = std::move(id);
+                break;
+            }
+        }
+    }
     return o;
 }
 
@@ -122,7 +144,10 @@ void Simulation::consumer_fault(const FaultSpec& f, bool heal) {
             KS_ASSERT_LT(gt.next_member, gt.capacity);
             const std::int32_t m = gt.next_member++;
             start_consumer(g, m);
-            narrate(now, fmt::format("consumer {}-{} started (joins the group)", f.group, m));
+            const auto& instance = consumers_.back().consumer->options().group_instance_id;
+            narrate(now, instance ? fmt::format("consumer {}-{} started (joins the group as group.instance.id {})",
+                                                f.group, m, *instance)
+                                  : fmt::format("consumer {}-{} started (joins the group)", f.group, m));
             break;
         }
         case FaultAction::slow_consumer:
@@ -192,6 +217,10 @@ void Simulation::on_group_effect(Instant now, const kafka::Effect& e) {
                 break;
             case K::member_removed:
                 narrate(now, fmt::format("group {}: member {}", ge->group_id, ge->text));
+                break;
+            case K::member_replaced:
+                groups_[*g].assignment = ge->assignment;  // the same assignment under the new member id
+                narrate(now, fmt::format("group {}: {}", ge->group_id, ge->text));
                 break;
             case K::rebalance_completed: {
                 GroupTrack& gt = groups_[*g];

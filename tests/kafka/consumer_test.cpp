@@ -29,6 +29,12 @@ struct Fixture {
     }
     explicit Fixture(std::int32_t max_poll_records = 500, bool auto_commit = true)
         : c(options(max_poll_records, auto_commit), Rng(1)) {}
+    explicit Fixture(ConsumerOptions o) : c(std::move(o), Rng(1)) {}
+    static ConsumerOptions static_member(const std::string& instance) {
+        ConsumerOptions o = options(500, true);
+        o.group_instance_id = instance;
+        return o;
+    }
 
     template <typename M>
     M last_sent() const {
@@ -194,4 +200,105 @@ TEST_CASE("consumer: no poll within max.poll.interval.ms → LeaveGroup") {
     CHECK(f.out.sent<LeaveGroupRequest>().size() == 1);
     CHECK(f.c.stats().poll_timeouts == 1);
     CHECK(f.c.assignment().empty());
+}
+
+TEST_CASE("consumer: MEMBER_ID_REQUIRED → joins again at once with the member id it names (KIP-394, "
+          "AbstractCoordinator.JoinGroupResponseHandler)") {
+    Fixture f;
+    f.c.start(f.now, f.out);
+    const auto fc = f.last_sent<FindCoordinatorRequest>();
+    f.recv(1, FindCoordinatorResponse{Error::none, BrokerId(3), fc.correlation});
+    const auto first = f.last_sent<JoinGroupRequest>();
+    CHECK(first.member_id.empty());
+    CHECK(first.group_instance_id.empty());
+    CHECK(first.require_known_member_id);
+    f.out.clear();
+    JoinGroupResponse jr;
+    jr.error = Error::member_id_required;
+    jr.member_id = "g-0-7";
+    jr.correlation = first.correlation;
+    f.recv(3, jr);
+    // No backoff: the second JoinGroup leaves with the answer.
+    const auto again = f.out.sent<JoinGroupRequest>();
+    REQUIRE(again.size() == 1);
+    CHECK(again[0].first == broker_node(BrokerId(3)));
+    CHECK(again[0].second.member_id == "g-0-7");
+    CHECK(again[0].second.owned_generation == -1);
+    CHECK(f.c.stats().joins == 2);
+    JoinGroupResponse ok;
+    ok.generation = 1;
+    ok.member_id = "g-0-7";
+    ok.leader = "g-0-7";
+    ok.protocol = "range";
+    ok.correlation = again[0].second.correlation;
+    f.recv(3, ok);
+    CHECK(f.last_sent<SyncGroupRequest>().member_id == "g-0-7");
+    CHECK(f.c.member_id() == "g-0-7");
+}
+
+TEST_CASE("consumer: a static member (group.instance.id) names its instance in every group request and sends no "
+          "LeaveGroup on close (KIP-345, AbstractCoordinator.maybeLeaveGroup)") {
+    Fixture f(Fixture::static_member("billing-host-0"));
+    f.join_and_assign(0);
+    const auto jg = f.out.sent<JoinGroupRequest>();
+    REQUIRE(jg.size() == 1);  // one round: the coordinator names a static member at once
+    CHECK(jg[0].second.group_instance_id == "billing-host-0");
+    CHECK(f.last_sent<SyncGroupRequest>().group_instance_id == "billing-host-0");
+    f.out.clear();
+    f.now = f.now + ms(5000);
+    f.c.on_timer(f.now, Consumer::timer_key(Consumer::kHeartbeat), f.out);
+    CHECK(f.last_sent<HeartbeatRequest>().group_instance_id == "billing-host-0");
+    f.c.on_timer(f.now, Consumer::timer_key(Consumer::kPollWait), f.out);
+    CHECK(f.last_sent<OffsetCommitRequest>().group_instance_id == "billing-host-0");
+    // close(): the auto-commit, but no LeaveGroup — only the session timeout removes it.
+    f.out.clear();
+    f.c.close(f.now, f.out);
+    CHECK(f.out.sent<LeaveGroupRequest>().empty());
+    CHECK(f.out.sent<OffsetCommitRequest>().size() == 1);
+    CHECK(!f.c.alive());
+    // A dynamic member does leave.
+    Fixture d;
+    d.join_and_assign(0);
+    d.out.clear();
+    d.c.close(d.now, d.out);
+    REQUIRE(d.out.sent<LeaveGroupRequest>().size() == 1);
+    CHECK(d.out.sent<LeaveGroupRequest>()[0].second.member_id == "g-0-1");
+}
+
+TEST_CASE("consumer: a static member whose poll times out sends no LeaveGroup and rejoins with its instance id") {
+    Fixture f(Fixture::static_member("i-0"));
+    f.join_and_assign(0);
+    f.c.set_stopped(true, f.now, f.out);
+    for (int i = 0; i < 101 && f.c.stats().poll_timeouts == 0; ++i) {
+        f.now = f.now + ms(3000);
+        f.out.clear();
+        f.c.on_timer(f.now, Consumer::timer_key(Consumer::kHeartbeat), f.out);
+        for (const auto& [to, hb] : f.out.sent<HeartbeatRequest>()) f.recv(3, HeartbeatResponse{Error::none, hb.correlation});
+    }
+    CHECK(f.c.stats().poll_timeouts == 1);
+    CHECK(f.out.sent<LeaveGroupRequest>().empty());
+    CHECK(f.c.member_id().empty());  // resetGenerationOnLeaveGroup
+    CHECK(f.c.assignment().empty());
+    f.out.clear();
+    f.c.set_stopped(false, f.now, f.out);
+    const auto jg = f.last_sent<JoinGroupRequest>();
+    CHECK(jg.member_id.empty());
+    CHECK(jg.group_instance_id == "i-0");
+}
+
+TEST_CASE("consumer: FENCED_INSTANCE_ID is fatal: the fenced consumer stops (FencedInstanceIdException)") {
+    Fixture f(Fixture::static_member("i-0"));
+    f.join_and_assign(0);
+    f.out.clear();
+    f.now = f.now + ms(3000);
+    f.c.on_timer(f.now, Consumer::timer_key(Consumer::kHeartbeat), f.out);
+    const auto hb = f.last_sent<HeartbeatRequest>();
+    f.recv(3, HeartbeatResponse{Error::fenced_instance_id, hb.correlation});
+    CHECK(f.c.stats().fenced);
+    CHECK(!f.c.alive());
+    f.out.clear();
+    f.now = f.now + ms(3000);
+    f.c.on_timer(f.now, Consumer::timer_key(Consumer::kHeartbeat), f.out);
+    f.c.on_timer(f.now, Consumer::timer_key(Consumer::kPollWait), f.out);
+    CHECK(f.out.empty());
 }
