@@ -29,7 +29,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& summary_pat
         {"sim_duration_s", {}},
         {"events", {}},
         {"records", {"sent", "acked", "failed", "acked_lost", "duplicated", "reordered", "unknown",
-                     "unacked_present", "pending", "measured"}},
+                     "unacked_present", "pending", "deleted_by_retention", "measured"}},
         {"produce_latency_ms", {"p50", "p99", "max", "count"}},
         {"availability", {"offline_partition_s", "under_replicated_partition_s"}},
         {"elections", {"clean", "unclean", "preferred"}},
@@ -42,8 +42,9 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& summary_pat
 }
 
 const std::vector<std::string>& group_fields() {
-    static const std::vector<std::string> f = {"consumed", "reprocessed", "skipped", "rebalances",
-                                               "max_lag",  "final_lag",   "members", "burrow"};
+    static const std::vector<std::string> f = {"consumed", "reprocessed",        "skipped", "rebalances",
+                                               "partitions_revoked", "max_lag", "final_lag", "members",
+                                               "burrow"};
     return f;
 }
 
