@@ -71,6 +71,8 @@ private:
     bool converged();
     void settle();
     void check_invariants();
+    // The log start offset of the partition's current leader (0 without one).
+    Offset final_log_start(kafka::TopicPartition tp) const;
     void track_partition(const kafka::Note& n, Instant now);
     void narrate(Instant now, NodeId node, const kafka::Note& n);
     void narrate(Instant now, std::string text);
@@ -124,6 +126,8 @@ private:
     std::map<kafka::TopicPartition, PartitionTrack> tracks_;
     // Leader HW per (partition, epoch): never decreases within an epoch.
     std::map<std::pair<kafka::TopicPartition, LeaderEpoch>, Offset> leader_hw_;
+    // The broker that took leadership in (partition, epoch), from become_leader notes.
+    std::map<std::pair<kafka::TopicPartition, LeaderEpoch>, std::int64_t> epoch_leaders_;
 
     // Active fault handles, by fault index.
     std::map<std::size_t, env::PartitionId> partitions_active_;

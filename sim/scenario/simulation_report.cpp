@@ -41,6 +41,13 @@ void Simulation::on_effect(Instant now, NodeId node, const kafka::Effect& e) {
     }
     const auto* n = std::get_if<kafka::Note>(&e);
     if (!n) return;
+    if (n->kind == kafka::NoteKind::become_leader) {
+        // At most one leader per partition and epoch, checked as each broker
+        // takes leadership (and again, over the live brokers, every slice).
+        auto [it, fresh] = epoch_leaders_.emplace(std::pair{n->tp, static_cast<LeaderEpoch>(n->b)}, n->a);
+        KS_ASSERT_MSG(fresh || it->second == n->a, "two leaders of {} in epoch {}: brokers {} and {} (seed {})",
+                      tp_name(n->tp), n->b, it->second, n->a, seed_);
+    }
     if (node == kafka::controller_node()) track_partition(*n, now);
     narrate(now, node, *n);
 }
@@ -255,6 +262,14 @@ void Simulation::settle() {
 
 // ---- summary ----------------------------------------------------------------------------------
 
+Offset Simulation::final_log_start(kafka::TopicPartition tp) const {
+    const auto& st = cluster_->controller().partition(tp);
+    if (st.leader.value() < 0) return 0;
+    const kafka::Broker* lb = cluster_->broker(st.leader);
+    const kafka::Partition* lp = lb ? lb->partition(tp) : nullptr;
+    return lp ? lp->log().log_start_offset() : 0;
+}
+
 RunSummary Simulation::summarize() {
     RunSummary r;
     r.scenario = s_.name;
@@ -278,9 +293,21 @@ RunSummary Simulation::summarize() {
         for (const ConsumerSlot& slot : consumers_) {
             if (slot.group == g) gs.partitions_revoked += slot.consumer->stats().partitions_revoked;
         }
-        for (const auto& [tp, set] : gt.consumed) {
-            const Offset top = set.ranges().empty() ? 0 : std::prev(set.ranges().end())->second;
-            gs.skipped += top - set.size();
+        // Skipped: never consumed, yet below the highest offset consumed (jumped
+        // over) or below the final log start (deleted unread) — the latter
+        // also counts a partition whose reads never caught up with retention.
+        for (const std::string& name : s_.consumer_groups[g].topics) {
+            const TopicSpec* topic = s_.find_topic(name);
+            KS_ASSERT(topic);
+            const auto t = static_cast<kafka::TopicIndex>(topic - s_.topics.data());
+            for (std::int32_t p = 0; p < topic->partitions; ++p) {
+                const kafka::TopicPartition tp{t, p};
+                const auto it = gt.consumed.find(tp);
+                const bool any = it != gt.consumed.end() && !it->second.ranges().empty();
+                Offset top = any ? std::prev(it->second.ranges().end())->second : 0;
+                top = std::max(top, final_log_start(tp));
+                gs.skipped += top - (any ? it->second.count_in(0, top) : 0);
+            }
         }
         r.groups.push_back(std::move(gs));
     }
