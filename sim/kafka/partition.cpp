@@ -74,7 +74,7 @@ bool Partition::make_leader(const PartitionState& st, Instant now) {
     role_ = Role::leader;
     leader_ = local_;
     reset_followers(now, new_epoch);
-    hw_ = std::min(hw_, log_.log_end_offset());
+    KS_ASSERT_LE(hw_, log_.log_end_offset());
     return new_epoch;
 }
 
@@ -101,7 +101,7 @@ void Partition::make_offline() {
     followers_.clear();
 }
 
-void Partition::restore_high_watermark(Offset hw) { hw_ = std::min(hw, log_.log_end_offset()); }
+void Partition::restore_high_watermark(Offset hw) { set_hw(std::min(hw, log_.log_end_offset())); }
 
 // ---- leader ----------------------------------------------------------------------------
 
@@ -222,6 +222,8 @@ void Partition::on_alter_partition_response(const AlterPartitionResponse& r, Ins
         pending_.reset();
         return;
     }
+    KS_ASSERT_MSG(contains(r.isr, local_), "AlterPartition left leader {} out of the ISR of {}-{}", local_.value(),
+                  tp_.topic, tp_.partition);
     isr_ = r.isr;
     partition_epoch_ = r.partition_epoch;
     pending_.reset();
@@ -240,7 +242,7 @@ bool Partition::append_as_follower(const RecordBatch& batch) {
 void Partition::update_follower_high_watermark(Offset leader_hw) {
     const Offset next = std::min(leader_hw, log_.log_end_offset());
     // A follower's HW may move back only through truncation; here it only follows.
-    if (next > hw_) hw_ = next;
+    if (next > hw_) set_hw(next);
 }
 
 LeaderEpoch Partition::epoch_to_query() const {
@@ -274,14 +276,18 @@ TruncationDecision Partition::decide_truncation(const EpochAnswer& a) const {
 Offset Partition::truncate_to(Offset offset) {
     const Offset before = log_.log_end_offset();
     const Offset after = log_.truncate_to(offset);
-    if (hw_ > after) hw_ = after;
+    if (hw_ > after) {
+        KS_ASSERT_MSG(role_ != Role::leader, "a leader of {}-{} truncated below its HW", tp_.topic, tp_.partition);
+        set_hw(after);
+    }
     if (after != before) rebuild_producer_state();
     return after;
 }
 
 void Partition::truncate_fully_and_start_at(Offset offset) {
     log_.truncate_fully_and_start_at(offset);
-    hw_ = offset;
+    hw_ = offset;  // the log is empty at `offset`: HW = LEO, whatever it was
+    KS_ASSERT_EQ(hw_, log_.log_end_offset());
     rebuild_producer_state();
 }
 

@@ -37,6 +37,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/assert.hpp"
 #include "kafka/log.hpp"
 #include "kafka/messages.hpp"
 #include "kafka/protocol_version.hpp"
@@ -186,6 +187,16 @@ public:
     void check_invariants() const;
 
 private:
+    // Every change of the HW goes through here: HW <= LEO always, and a
+    // leader's HW never goes back within its epoch (checked on each change,
+    // not only by the periodic check_invariants).
+    void set_hw(Offset hw) {
+        KS_ASSERT_MSG(hw <= log_.log_end_offset(), "HW {} above LEO {} of {}-{} on broker {}", hw,
+                      log_.log_end_offset(), tp_.topic, tp_.partition, local_.value());
+        KS_ASSERT_MSG(role_ != Role::leader || hw >= hw_, "leader HW of {}-{} on broker {} back from {} to {} in epoch {}",
+                      tp_.topic, tp_.partition, local_.value(), hw_, hw, leader_epoch_);
+        hw_ = hw;
+    }
     FollowerState* follower_mut(BrokerId id);
     void reset_followers(Instant now, bool new_leader);
     void update_producer_state(const RecordBatch& b);
@@ -253,7 +264,7 @@ bool Partition::maybe_increment_hw(Instant now, Eligible eligible) {
         }
     }
     if (new_hw > hw_) {
-        hw_ = new_hw;
+        set_hw(new_hw);
         return true;
     }
     return false;

@@ -414,3 +414,16 @@ TEST_CASE("partition: a recently caught-up follower that is not ISR-eligible (fe
     l2.p->handle_follower_fetch(B(2), fetch_at(15), at(s(3)), 1 << 20, adv, [](BrokerId) { return true; });
     CHECK(l2.p->high_watermark() == 10);
 }
+
+// Invariants are checked on every change, not only by the periodic sweep: a
+// leader never truncates below its HW (Partition.makeLeader: a leader never
+// truncates itself), so a path that tried would abort the run at once.
+TEST_CASE("partition: a leader truncating below its HW aborts at once (invariant on every HW change)") {
+    Replica l(1);
+    l.p->make_leader(state(1, 0, {1, 2}), at(s(0)));
+    l.p->append_as_leader(batch(10));
+    fetch(*l.p, 2, 10, at(ms(1)));
+    fetch(*l.p, 3, 10, at(ms(1)));
+    REQUIRE(l.p->high_watermark() == 10);
+    CHECK_THROWS_AS(l.p->truncate_to(5), AssertionFailure);
+}
