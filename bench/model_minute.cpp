@@ -3,10 +3,13 @@
 // default scenario. Prints one JSON object: wall seconds, simulated seconds
 // per wall second, events per second, and the ratio of the model's event rate
 // to the bare kernel's (a hold model measured in the same run), which says
-// how much of the time goes to Kafka logic rather than to scheduling.
+// how much of the time goes to Kafka logic rather than to scheduling. Wall
+// times are the fastest of 5 (3 for the default scenario) runs, with the median.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "core/event_loop.hpp"
 #include "core/rng.hpp"
@@ -44,12 +47,20 @@ struct Measured {
     std::int64_t records;
 };
 
-Measured measure(const ks::Scenario& s) {
-    ks::RunOptions o;
-    const auto t0 = Clock::now();
-    const auto r = ks::run_simulation(s, o);
-    const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
-    return Measured{wall, s.duration.seconds_f(), r.summary.events, r.summary.records.sent};
+// The fastest of `runs` runs: on a shared machine the other runs measure the
+// neighbours too (the median is printed beside it).
+Measured measure(const ks::Scenario& s, int runs, double* median_wall) {
+    std::vector<Measured> all;
+    for (int i = 0; i < runs; ++i) {
+        ks::RunOptions o;
+        const auto t0 = Clock::now();
+        const auto r = ks::run_simulation(s, o);
+        const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
+        all.push_back(Measured{wall, s.duration.seconds_f(), r.summary.events, r.summary.records.sent});
+    }
+    std::sort(all.begin(), all.end(), [](const Measured& a, const Measured& b) { return a.wall_s < b.wall_s; });
+    *median_wall = all[all.size() / 2].wall_s;
+    return all.front();
 }
 
 }  // namespace
@@ -63,16 +74,17 @@ int main() {
     const auto a = ks::scenario::load_string(minute, "bench-minute");
     const auto b = ks::scenario::load_file(std::string(KS_SOURCE_DIR) + "/scenarios/default.json");
     const double kernel = kernel_events_per_s();
-    const Measured m1 = measure(a.scenario);
-    const Measured m2 = measure(b.scenario);
+    double median1 = 0, median2 = 0;
+    const Measured m1 = measure(a.scenario, 5, &median1);
+    const Measured m2 = measure(b.scenario, 3, &median2);
     std::printf(
         "{\"benchmark\":\"model\",\"kernel_events_per_s\":%.0f,"
-        "\"minute_3x6_rf3_10k_per_s\":{\"wall_s\":%.3f,\"sim_s_per_wall_s\":%.1f,\"events\":%llu,\"events_per_s\":%.0f,"
+        "\"minute_3x6_rf3_10k_per_s\":{\"wall_s\":%.3f,\"median_wall_s\":%.3f,\"sim_s_per_wall_s\":%.1f,\"events\":%llu,\"events_per_s\":%.0f,"
         "\"records\":%lld,\"ratio_events_per_s_vs_kernel\":%.3f},"
-        "\"default_scenario\":{\"wall_s\":%.3f,\"sim_s_per_wall_s\":%.1f,\"events_per_s\":%.0f}}\n",
-        kernel, m1.wall_s, m1.sim_s / m1.wall_s, static_cast<unsigned long long>(m1.events),
+        "\"default_scenario\":{\"wall_s\":%.3f,\"median_wall_s\":%.3f,\"sim_s_per_wall_s\":%.1f,\"events_per_s\":%.0f}}\n",
+        kernel, m1.wall_s, median1, m1.sim_s / m1.wall_s, static_cast<unsigned long long>(m1.events),
         static_cast<double>(m1.events) / m1.wall_s, static_cast<long long>(m1.records),
-        static_cast<double>(m1.events) / m1.wall_s / kernel, m2.wall_s, m2.sim_s / m2.wall_s,
+        static_cast<double>(m1.events) / m1.wall_s / kernel, m2.wall_s, median2, m2.sim_s / m2.wall_s,
         static_cast<double>(m2.events) / m2.wall_s);
     return 0;
 }

@@ -52,7 +52,18 @@ constexpr Duration operator*(std::int64_t k, Duration d) { return d * k; }
 // Rounds a (possibly fractional) number of seconds or milliseconds to the nearest
 // nanosecond. For the loader and the CLI only.
 inline Duration from_seconds(double sec) { return ns(std::llround(sec * 1e9)); }
-inline Duration from_millis(double msec) { return ns(std::llround(msec * 1e6)); }
+// std::llround (half away from zero) without the library call: below 2^52
+// x - trunc(x) is exact, so the result is the same bit for bit.
+inline std::int64_t round_half_away(double x) {
+    if (!(std::fabs(x) < 4503599627370496.0)) return std::llround(x);
+    const auto t = static_cast<std::int64_t>(x);
+    const double frac = x - static_cast<double>(t);
+    if (frac >= 0.5) return t + 1;
+    if (frac <= -0.5) return t - 1;
+    return t;
+}
+
+inline Duration from_millis(double msec) { return ns(round_half_away(msec * 1e6)); }
 
 class Instant {
 public:

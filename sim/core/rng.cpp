@@ -104,9 +104,16 @@ double Rng::normal(double mean, double stddev) {
 double Rng::lognormal_median_p99(double median, double p99) {
     KS_ASSERT_GT(median, 0.0);
     KS_ASSERT_GE(p99, median);
-    const double mu = std::log(median);
-    const double sigma = (std::log(p99) - mu) / kZ99;
-    return std::exp(normal(mu, sigma));
+    for (const LognormalParams& c : lognormal_cache_) {
+        if (c.median == median && c.p99 == p99) return std::exp(normal(c.mu, c.sigma));
+    }
+    LognormalParams& c = lognormal_cache_[lognormal_next_];
+    lognormal_next_ = static_cast<std::uint8_t>((lognormal_next_ + 1) % 4);
+    c.median = median;
+    c.p99 = p99;
+    c.mu = std::log(median);
+    c.sigma = (std::log(p99) - c.mu) / kZ99;
+    return std::exp(normal(c.mu, c.sigma));
 }
 
 // ---------------------------------------------------------------------------

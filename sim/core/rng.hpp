@@ -45,6 +45,13 @@ public:
 
 private:
     std::uint64_t s_[4];
+    // lognormal_median_p99's (mu, sigma) for the last few (median, p99) pairs:
+    // the logs are computed once per distinct pair, with identical results.
+    struct LognormalParams {
+        double median = -1, p99 = -1, mu = 0, sigma = 0;
+    };
+    LognormalParams lognormal_cache_[4];
+    std::uint8_t lognormal_next_ = 0;
     std::uint64_t identity_;  // what fork() derives from
 };
 

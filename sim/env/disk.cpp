@@ -26,7 +26,7 @@ Disk::File& Disk::file_at(FileId f) {
 
 Duration Disk::slowed(Duration d) const {
     if (slow_ == 1.0) return d;
-    return ns(std::llround(static_cast<double>(d.ns()) * slow_));
+    return ns(round_half_away(static_cast<double>(d.ns()) * slow_));
 }
 
 FileId Disk::create_file() {
@@ -46,7 +46,7 @@ void Disk::append(FileId f, Bytes size_bytes, std::uint64_t token) {
     file_at(f);  // exists
     const Instant start = std::max(loop_.now(), channel_free_);
     const double transfer_ns = static_cast<double>(size_bytes) * 1e3 / options_.throughput_mb_per_s;
-    channel_free_ = start + slowed(ns(std::llround(transfer_ns)));
+    channel_free_ = start + slowed(ns(round_half_away(transfer_ns)));
     const Instant done = channel_free_ + slowed(sample_ms(options_.append_latency_ms, rng_));
     last_append_done_ = std::max(done, last_append_done_);
     const std::uint32_t inc = incarnation_;

@@ -183,7 +183,7 @@ bool Network::refresh_half(Half& h, HostIndex from, HostIndex to) {
 }
 
 Duration Network::transmission_delay(const Half& h, Bytes size_bytes) const {
-    return ns(std::llround(static_cast<double>(size_bytes) * h.ns_per_byte));
+    return ns(round_half_away(static_cast<double>(size_bytes) * h.ns_per_byte));
 }
 
 Duration Network::sample_path_latency(const Half& h) {

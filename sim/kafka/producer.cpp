@@ -99,7 +99,7 @@ Duration Producer::next_gap() {
     KS_ASSERT_GT(rate_per_s_, 0.0);
     const double mean_ns = 1e9 / rate_per_s_;
     const double gap = opt_.arrival == ArrivalProcess::poisson ? workload_rng_.exponential(mean_ns) : mean_ns;
-    return ns(std::max<std::int64_t>(1, std::llround(gap)));
+    return ns(std::max<std::int64_t>(1, round_half_away(gap)));
 }
 
 std::int32_t Producer::draw_key() {
