@@ -1,5 +1,7 @@
 #include "monitor/ledger.hpp"
 
+#include <limits>
+
 #include <algorithm>
 #include <iterator>
 #include <set>
@@ -96,7 +98,12 @@ void Ledger::on_outcome(const kafka::RecordsOutcomeEffect& e) {
         case O::acked:
             s.acked.add(lo, hi);
             acked_ += e.count;
-            for (std::int64_t l : e.latency_ns) latency_.record(std::max<std::int64_t>(0, l));
+            for (std::int64_t l : e.latency_ns) {
+                const std::int64_t v = std::max<std::int64_t>(0, l);
+                latency_.record(v);
+                interval_latency_.record(v);
+                interval_latency_by_producer_[e.producer].record(v);
+            }
             break;
         case O::failed:
             s.failed.add(lo, hi);
@@ -107,6 +114,17 @@ void Ledger::on_outcome(const kafka::RecordsOutcomeEffect& e) {
             unknown_ += e.count;
             break;
     }
+}
+
+Ledger::IntervalLatency Ledger::take_interval_latency() {
+    const auto p99 = [](const Histogram& h) {
+        return h.empty() ? std::numeric_limits<double>::quiet_NaN() : static_cast<double>(h.quantile(0.99)) / 1e6;
+    };
+    IntervalLatency r{p99(interval_latency_), {}};
+    for (const auto& [producer, h] : interval_latency_by_producer_) r.p99_ms_by_producer[producer] = p99(h);
+    interval_latency_ = Histogram{};
+    interval_latency_by_producer_.clear();
+    return r;
 }
 
 LatencyVerdict Ledger::latency_verdict() const {

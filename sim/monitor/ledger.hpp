@@ -101,6 +101,14 @@ public:
     std::int64_t pending() const { return sent_ - acked_ - failed_ - unknown_; }
     const Histogram& latency() const { return latency_; }
     LatencyVerdict latency_verdict() const;
+    // The p99 (ms) of the latencies recorded since the previous call — over
+    // every producer and per producer index, NaN where nothing was acknowledged
+    // — and a new interval starts (the time series' per-interval column).
+    struct IntervalLatency {
+        double p99_ms;
+        std::map<std::int32_t, double> p99_ms_by_producer;
+    };
+    IntervalLatency take_interval_latency();
 
     // Judges the final committed logs: for each partition the final leader's log
     // and its high watermark (absent HW: the log end offset).
@@ -126,6 +134,8 @@ private:
     std::map<StreamKey, Stream> streams_;
     std::int64_t sent_ = 0, acked_ = 0, failed_ = 0, unknown_ = 0;
     Histogram latency_;
+    Histogram interval_latency_;
+    std::map<std::int32_t, Histogram> interval_latency_by_producer_;
 };
 
 }  // namespace ks::monitor

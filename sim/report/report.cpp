@@ -2,6 +2,7 @@
 
 #include "report/run_pages.hpp"
 
+#include <cmath>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
@@ -96,7 +97,10 @@ std::string csv(const TimeSeries& t) {
     for (std::size_t i = 0; i < t.columns.size(); ++i) out += (i ? "," : "") + t.columns[i];
     out += "\n";
     for (const auto& row : t.rows) {
-        for (std::size_t i = 0; i < row.size(); ++i) out += (i ? "," : "") + fmt::format("{:g}", row[i]);
+        // NaN (no value in this interval) is an empty cell.
+        for (std::size_t i = 0; i < row.size(); ++i) {
+            out += (i ? "," : "") + (std::isnan(row[i]) ? std::string() : fmt::format("{:g}", row[i]));
+        }
         out += "\n";
     }
     return out;

@@ -152,7 +152,7 @@ std::optional<Plot> latency_plot(const RunResult& r, const TimeAxis& axis) {
         data += gp_number(tt) + " " + gp_number(p99 > 0 ? p99 : kNaN) + " " + gp_number(rate) + "\n";
     }
     std::string s = svg_header("latency", 960, 380) + common_x(r, 0.9) + axis.faults + "set key below\n";
-    s += "set title \"Produce latency p99 (cumulative since the start) and acknowledged records per second\"\n";
+    s += "set title \"Produce latency p99 per sample interval and acknowledged records per second\"\n";
     if (hi > 0 && hi / lo > 30) s += "set logscale y\n";
     s += "set ylabel \"p99 latency (ms)\"\nset y2label \"records acked / s\"\nset ytics nomirror\nset y2tics\n"
          "set y2range [0:*]\n";

@@ -1,6 +1,7 @@
 // Watching a run: controller notes → availability and the timeline; periodic
 // samples → the time series; invariants; settle; the summary.
 #include <algorithm>
+#include <limits>
 #include <fmt/format.h>
 
 #include "core/assert.hpp"
@@ -112,8 +113,9 @@ void Simulation::schedule_sampling() {
         series_.columns.push_back(p.name + ".sent");
         series_.columns.push_back(p.name + ".acked");
         series_.columns.push_back(p.name + ".failed");
+        series_.columns.push_back(p.name + ".latency_p99_ms");  // acks in this interval only; empty: none
     }
-    series_.columns.push_back("produce_latency_p99_ms");
+    series_.columns.push_back("produce_latency_p99_ms");  // every producer, acks in this interval only
     for (const auto& [tp, tr] : tracks_) {
         const std::string name = tp_name(tp);
         series_.columns.push_back(name + ".leader");
@@ -158,15 +160,21 @@ void Simulation::sample() {
     row.push_back(under_min);
     row.push_back(static_cast<double>(ctl.preferred_replica_imbalance_count()));
     row.push_back(active);
-    for (const auto& p : producers_) {
-        row.push_back(static_cast<double>(p->stats().sent));
-        row.push_back(static_cast<double>(p->stats().acked));
-        row.push_back(static_cast<double>(p->stats().failed));
+    const auto latency = ledger_.take_interval_latency();
+    const double none = std::numeric_limits<double>::quiet_NaN();
+    for (std::size_t i = 0; i < s_.producers.size(); ++i) {
+        if (i < producers_.size()) {
+            const auto& p = producers_[i];
+            row.push_back(static_cast<double>(p->stats().sent));
+            row.push_back(static_cast<double>(p->stats().acked));
+            row.push_back(static_cast<double>(p->stats().failed));
+        } else {
+            row.insert(row.end(), {0.0, 0.0, 0.0});  // before the producers start
+        }
+        const auto l = latency.p99_ms_by_producer.find(static_cast<std::int32_t>(i));
+        row.push_back(l == latency.p99_ms_by_producer.end() ? none : l->second);
     }
-    for (std::size_t i = producers_.size(); i < s_.producers.size(); ++i) {
-        row.insert(row.end(), {0.0, 0.0, 0.0});  // before the producers start
-    }
-    row.push_back(ledger_.latency_verdict().p99_ms);
+    row.push_back(latency.p99_ms);
     for (const auto& [tp, tr] : tracks_) {
         const auto& st = ctl.partition(tp);
         row.push_back(st.leader.value());

@@ -1,6 +1,8 @@
 // The ground-truth ledger: accounting, and judging synthetic final logs.
 #include <doctest/doctest.h>
 
+#include <cmath>
+
 #include "core/assert.hpp"
 #include "monitor/ledger.hpp"
 
@@ -192,4 +194,19 @@ TEST_CASE("ledger: ten million records in order stay a handful of ranges") {
     const auto v = l.judge({{kTp, &log}}, {{kTp, 10'000'000}});
     CHECK(v.acked == 10'000'000);
     CHECK(v.acked_lost == 0);
+}
+
+TEST_CASE("ledger: the interval latency p99 covers only what was acknowledged since the last take") {
+    Ledger l;
+    l.on_sent(sent(0, 20));
+    l.on_outcome(outcome(0, 10, O::acked, 900'000'000));  // a stall: 900 ms
+    const auto first = l.take_interval_latency();
+    CHECK(first.p99_ms == doctest::Approx(900).epsilon(0.01));
+    CHECK(first.p99_ms_by_producer.at(0) == doctest::Approx(900).epsilon(0.01));
+    const auto empty = l.take_interval_latency();
+    CHECK(std::isnan(empty.p99_ms));
+    CHECK(empty.p99_ms_by_producer.empty());
+    l.on_outcome(outcome(10, 10, O::acked, 2'000'000));
+    CHECK(l.take_interval_latency().p99_ms == doctest::Approx(2).epsilon(0.01));
+    CHECK(l.latency_verdict().p99_ms == doctest::Approx(900).epsilon(0.01));  // the whole run still sees the stall
 }
