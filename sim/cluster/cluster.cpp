@@ -77,6 +77,7 @@ void Cluster::start_broker(kafka::BrokerConfig config) {
     if (host.powered_off) {
         host.disk->power_on();
         host.powered_off = false;
+        reset_stale_connections(kafka::broker_node(b), host.powered_off_at);
     }
     // The file holds exactly what the log holds (see file_for): writes still in
     // the page cache but never acknowledged to the process are dropped.
@@ -220,8 +221,14 @@ void Cluster::deliver_input(NodeId to, std::function<void(Node&, Outbox&)> input
 void Cluster::send(NodeId from, NodeId to, kafka::Message m) {
     if (!topology_->has_host(to)) return;
     if (auto it = nodes_.find(to); it == nodes_.end() || !it->second.up) {
-        // A host without power answers nothing: the sender's timeouts act.
+        // A host without power answers nothing: the sender's timeouts act. Data
+        // written into a connection that was open is retransmitted in vain
+        // (see reset_stale_connections); a new connection's SYN goes unanswered.
         if (kafka::is_broker_node(to) && brokers_.count(BrokerId(to.value())) && brokers_.at(BrokerId(to.value())).powered_off) {
+            const auto k = key(from, to);
+            if (auto w = wires_.find(k); w != wires_.end() && w->second.conn.valid() && network_->is_live(w->second.conn)) {
+                w->second.unanswered[from == k.first ? 0 : 1] = true;
+            }
             return;
         }
         // Nothing listens on the host: the connection is refused, and the
@@ -244,6 +251,7 @@ void Cluster::send(NodeId from, NodeId to, kafka::Message m) {
         w.conn = network_->connect(k.first, k.second);
         w.in_flight[0].clear();
         w.in_flight[1].clear();
+        w.unanswered[0] = w.unanswered[1] = false;
         w.incarnation[0] = inc0;
         w.incarnation[1] = inc1;
     }
@@ -275,12 +283,29 @@ void Cluster::on_delivery(const env::Delivery& d) {
     KS_ASSERT(it != messages_.end());
     kafka::Message msg = std::move(it->second);
     messages_.erase(it);
-    // Addressed to a process that has since died (or restarted): dropped.
+    // Addressed to a process that has since died (or restarted): dropped. A
+    // host without power does not even acknowledge it: the sender's TCP keeps
+    // retransmitting (see reset_stale_connections).
     Hosted& target = hosted(d.to);
-    if (target.incarnation != w.incarnation[d.to == k.first ? 0 : 1]) return;
+    if (target.incarnation != w.incarnation[d.to == k.first ? 0 : 1]) {
+        if (kafka::is_broker_node(d.to) && brokers_.count(BrokerId(d.to.value())) &&
+            brokers_.at(BrokerId(d.to.value())).powered_off) {
+            w.unanswered[d.from == k.first ? 0 : 1] = true;
+        }
+        return;
+    }
+    const Bytes bytes = kafka::wire_bytes(msg);
     trace_.emit(loop_.now(), trace_deliver_,
-                {d.from.value(), d.to.value(), static_cast<std::int64_t>(msg.index()), kafka::wire_bytes(msg)});
+                {d.from.value(), d.to.value(), static_cast<std::int64_t>(msg.index()), bytes});
     const NodeId from = d.from;
+    // A request that expects no answer (acks=0) leaves the sender's socket
+    // buffer when the receiving kernel acknowledges it — at delivery, even to
+    // a paused process. A powered-off host acknowledges nothing.
+    const auto* produce = std::get_if<kafka::ProduceRequest>(&msg);
+    if (produce && produce->acks == 0) {
+        const NodeId to = d.to;
+        deliver_input(from, [this, to, bytes](Node& n, Outbox& o) { n.on_transport_ack(loop_.now(), to, bytes, o); });
+    }
     if (target.up && !target.paused) {
         // The common case, without a deferred closure or a shared copy.
         Outbox out;
@@ -374,6 +399,7 @@ void Cluster::power_loss(BrokerId b) {
     BrokerHost& bh = brokers_.at(b);
     if (bh.powered_off) return;
     bh.powered_off = true;
+    bh.powered_off_at = loop_.now();
     stop_process(kafka::broker_node(b));
     std::map<env::FileId, Bytes> durable;
     for (const env::FileLoss& l : bh.disk->power_loss()) durable[l.file] = l.durable;
@@ -383,6 +409,38 @@ void Cluster::power_loss(BrokerId b) {
     });
     for (auto& [tp, hw] : bh.storage.hw_checkpoint) {
         hw = std::min(hw, bh.storage.logs.at(tp).log_end_offset());
+    }
+}
+
+// A host back from a power loss answers segments of connections it no longer
+// knows with RST. A peer with data still unacknowledged on such a connection
+// has been retransmitting since the power went (RTO from rto_min, doubling up
+// to rto_max); its next retransmission after the host is back meets the RST
+// and the connection is reset. Idle connections find out when next used.
+void Cluster::reset_stale_connections(NodeId n, Instant down_at) {
+    const env::Network::Options defaults;
+    const Instant now = loop_.now();
+    for (auto& [k, w] : wires_) {
+        if (k.first != n && k.second != n) continue;
+        const NodeId peer = k.first == n ? k.second : k.first;
+        const int dir = peer == k.first ? 0 : 1;
+        if (!w.conn.valid() || !network_->is_live(w.conn) || (w.in_flight[dir].empty() && !w.unanswered[dir])) continue;
+        Instant retransmit = down_at;
+        Duration rto = defaults.rto_min;
+        while (retransmit < now) {
+            retransmit = retransmit + rto;
+            rto = std::min(rto * 2, defaults.rto_max);
+        }
+        const env::ConnId conn = w.conn;
+        const auto key = k;
+        loop_.schedule_at(retransmit, [this, key, conn, peer, n] {
+            auto it = wires_.find(key);
+            if (it == wires_.end() || it->second.conn != conn || !network_->is_live(conn)) return;
+            drop_in_flight(it->second);
+            network_->close(conn);
+            it->second.conn = env::ConnId{};
+            deliver_input(peer, [this, n](Node& node, Outbox& o) { node.on_connection_lost(loop_.now(), n, o); });
+        });
     }
 }
 

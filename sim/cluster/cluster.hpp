@@ -53,6 +53,9 @@ public:
     virtual void on_timer(Instant now, std::uint64_t key, kafka::Outbox& out) = 0;
     virtual void on_disk_done(Instant, std::uint64_t, kafka::Outbox&) {}
     virtual void on_connection_lost(Instant, NodeId, kafka::Outbox&) {}
+    // The peer's kernel acknowledged `bytes` of a request that expects no
+    // answer (an acks=0 produce): they have left the sender's socket buffer.
+    virtual void on_transport_ack(Instant, NodeId, Bytes, kafka::Outbox&) {}
 };
 
 // Adapts any node type with the kafka node methods.
@@ -70,6 +73,11 @@ public:
     }
     void on_connection_lost(Instant now, NodeId peer, kafka::Outbox& out) override {
         if constexpr (requires { node_.on_connection_lost(now, peer, out); }) node_.on_connection_lost(now, peer, out);
+    }
+    void on_transport_ack(Instant now, NodeId peer, Bytes bytes, kafka::Outbox& out) override {
+        if constexpr (requires { node_.on_transport_ack(now, peer, bytes, out); }) {
+            node_.on_transport_ack(now, peer, bytes, out);
+        }
     }
 
 private:
@@ -165,15 +173,18 @@ private:
         std::unique_ptr<env::Disk> disk;
         std::map<kafka::TopicPartition, env::FileId> files;
         bool powered_off = false;
+        Instant powered_off_at;
         std::function<void()> on_stopped;
     };
     struct Wire {
         env::ConnId conn;
         std::deque<std::uint64_t> in_flight[2];  // message ids, per direction (0: low->high node)
         std::uint32_t incarnation[2] = {0, 0};   // of each end when the connection opened
+        bool unanswered[2] = {false, false};     // data sent to a host without power (per direction)
     };
 
     Hosted& hosted(NodeId n) { return nodes_.at(n); }
+    void reset_stale_connections(NodeId n, Instant down_at);
     void apply(NodeId self, kafka::Outbox& out);
     void send(NodeId from, NodeId to, kafka::Message m);
     void on_delivery(const env::Delivery& d);

@@ -41,7 +41,14 @@
 //                          ...timeout.max.ms) is given up. So batches for a
 //                          dead leader wait in the accumulator (until the new
 //                          leader is known or delivery.timeout.ms), whatever
-//                          acks is.
+//                          acks is. With acks=0 a request is done once
+//                          written to the socket, but the socket buffer
+//                          (send.buffer.bytes) drains only as the peer's
+//                          kernel acknowledges: toward a host that lost power
+//                          it fills, the node stops being ready
+//                          (InFlightRequests.canSendMore: the last send is
+//                          not complete), and what follows waits in the
+//                          accumulator instead of vanishing.
 //
 // Idempotence, simplified but faithful (TransactionManager.canRetry /
 // handleFailedBatch / bumpIdempotentEpochAndResetIdIfNeeded, Kafka 3.x): an
@@ -127,6 +134,7 @@ struct ProducerOptions {
     Duration reconnect_backoff_max = ms(1000);     // reconnect.backoff.max.ms
     Duration connection_setup_timeout = ms(10000);      // socket.connection.setup.timeout.ms
     Duration connection_setup_timeout_max = ms(30000);  // socket.connection.setup.timeout.max.ms
+    Bytes send_buffer = 131072;                    // send.buffer.bytes (SO_SNDBUF)
     // ---- model ----
     Duration arrival_tick = ms(1);            // arrivals are appended at most this late
     Bytes record_overhead_bytes = 10;         // DefaultRecord framing per record
@@ -168,6 +176,8 @@ public:
     void on_timer(Instant now, std::uint64_t key, Outbox& out);
     // The connection to `peer` broke: its requests fail with NETWORK_EXCEPTION.
     void on_connection_lost(Instant now, NodeId peer, Outbox& out);
+    // `bytes` of an acks=0 request reached `peer`'s kernel: they left the socket buffer.
+    void on_transport_ack(Instant now, NodeId peer, Bytes bytes, Outbox& out);
     // The producer_rate fault: the application's new rate (0 pauses it).
     void set_rate(double rate_per_s, Instant now, Outbox& out);
     // The application calls send() once, now (tests and scripted workloads).
@@ -222,6 +232,7 @@ private:
         std::int32_t failed_attempts = 0;        // reconnect backoff exponent
         std::int32_t failed_setups = 0;          // setup timeout exponent
         std::uint64_t correlation = 0;           // of the ApiVersions in flight
+        Bytes unacked = 0;                       // acks=0 requests still in the socket buffer
     };
     struct Blocked {
         Instant at;

@@ -130,6 +130,14 @@ void Producer::on_connection_lost(Instant now, NodeId peer, Outbox& out) {
     run_sender(now, out);
 }
 
+void Producer::on_transport_ack(Instant now, NodeId peer, Bytes bytes, Outbox& out) {
+    if (!is_broker_node(peer)) return;
+    auto it = conns_.find(BrokerId(peer.value()));
+    if (it == conns_.end()) return;
+    it->second.unacked = std::max<Bytes>(0, it->second.unacked - bytes);
+    run_sender(now, out);
+}
+
 // ---- the sender loop --------------------------------------------------------------------------
 
 void Producer::run_sender(Instant now, Outbox& out) {
@@ -282,7 +290,9 @@ void Producer::send_request(Instant now, BrokerId broker, std::vector<std::uniqu
         rb.created = b->created;
         r.partitions.push_back(ProducePartition{b->tp, rb});
     }
-    out.send(broker_node(broker), Message(std::move(r)));
+    Message m(std::move(r));
+    if (opt_.acks == 0) conns_[broker].unacked += wire_bytes(m);
+    out.send(broker_node(broker), std::move(m));
     ++stats_.requests;
     if (opt_.acks == 0) {
         // No response will come: Sender.handleProduceResponse completes every
@@ -432,7 +442,7 @@ Duration Producer::jittered(Duration initial_d, Duration max_d, std::int32_t exp
 
 bool Producer::node_ready(BrokerId broker, Instant now, Outbox& out) {
     Conn& c = conns_[broker];
-    if (c.state == Conn::State::ready) return true;
+    if (c.state == Conn::State::ready) return c.unacked < opt_.send_buffer;
     if (c.state == Conn::State::connecting || now < c.next_attempt) return false;
     c.state = Conn::State::connecting;
     c.correlation = next_correlation_++;
@@ -448,6 +458,7 @@ bool Producer::node_ready(BrokerId broker, Instant now, Outbox& out) {
 void Producer::connection_down(BrokerId broker, Instant now) {
     Conn& c = conns_[broker];
     c.state = Conn::State::disconnected;
+    c.unacked = 0;  // the socket and its buffer are gone
     c.next_attempt = now + jittered(opt_.reconnect_backoff, opt_.reconnect_backoff_max, c.failed_attempts);
     ++c.failed_attempts;
 }

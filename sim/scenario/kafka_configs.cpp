@@ -169,6 +169,7 @@ std::vector<ConfigSpec> producer_specs() {
         int_("retries", "2147483647", 0),
         long_("retry.backoff.max.ms", "1000", 0),
         long_("retry.backoff.ms", "100", 0),
+        int_("send.buffer.bytes", "131072", -1),
         long_("socket.connection.setup.timeout.max.ms", "30000", 0),
         long_("socket.connection.setup.timeout.ms", "10000", 0),
         unmodelled(int_("transaction.timeout.ms", "60000")),

@@ -45,6 +45,10 @@ ProducerOptions from_spec(const ProducerSpec& spec, std::int32_t partitions, Top
     o.reconnect_backoff_max = c.get_ms("reconnect.backoff.max.ms");
     o.connection_setup_timeout = c.get_ms("socket.connection.setup.timeout.ms");
     o.connection_setup_timeout_max = c.get_ms("socket.connection.setup.timeout.max.ms");
+    // -1: the OS default (Linux: net.ipv4.tcp_wmem's default, 16 KiB, autotuned
+    // upward); kafkasim takes Kafka's default then.
+    const std::int32_t sndbuf = c.get_int("send.buffer.bytes");
+    o.send_buffer = sndbuf > 0 ? sndbuf : 131072;
     o.producer_id_base = 1000;
     return o;
 }

@@ -19,7 +19,7 @@ namespace ks::kafka {
 // enable.idempotence, partitioner.class, partitioner.ignore.keys,
 // partitioner.adaptive.partitioning.enable, partitioner.availability.timeout.ms
 // metadata.max.age.ms, reconnect.backoff.ms, reconnect.backoff.max.ms and
-// socket.connection.setup.timeout(.max).ms through KafkaConfig. Idempotence is kept only when
+// socket.connection.setup.timeout(.max).ms, send.buffer.bytes through KafkaConfig. Idempotence is kept only when
 // acks=all, max.in.flight <= 5 and retries > 0 (the loader already reconciled
 // it; this only guards hand-built specs).
 ProducerOptions from_spec(const ProducerSpec& spec, std::int32_t partitions, TopicIndex topic,

@@ -526,3 +526,33 @@ TEST_CASE("producer: a Poisson workload is generated in bulk, records numbered p
     CHECK(st.acked + static_cast<std::int64_t>(h.p->blocked_records()) <= st.sent);
     CHECK(next.size() == 4);
 }
+
+// InFlightRequests.canSendMore: a node is ready only when the last request was
+// written out completely; with acks=0 toward a host that acknowledges nothing
+// (powered off) the socket buffer (send.buffer.bytes) fills and the producer
+// stops writing there: the records wait in the accumulator.
+TEST_CASE("producer: acks=0 stops writing to a broker whose kernel acknowledges nothing once send.buffer.bytes is full") {
+    auto o = base_options();
+    o.acks = 0;
+    o.linger = ms(0);
+    o.batch_size = 1000;
+    o.send_buffer = 4000;
+    Harness h(o);
+    h.answer_metadata({1});
+    for (int i = 0; i < 20; ++i) {
+        h.send(std::nullopt, 900);
+        h.run_for(ms(1));
+    }
+    std::int64_t written = 0;
+    for (const auto& [to, r] : h.produces) written += wire_bytes(Message(r));
+    CHECK(written >= 4000);
+    CHECK(written < 4000 + 1200);  // at most one request past the limit
+    const std::size_t sent_before = h.produces.size();
+    CHECK(h.count(O::acked) == static_cast<std::int64_t>(sent_before));
+    CHECK(h.p->queued_batches(0) > 0);  // the rest waits in the accumulator
+    // The peer's kernel acknowledges: the buffer drains and sending resumes.
+    Outbox out;
+    h.p->on_transport_ack(h.now, broker_node(BrokerId(1)), written, out);
+    h.apply(out);
+    CHECK(h.produces.size() > sent_before);
+}

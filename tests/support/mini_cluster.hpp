@@ -183,6 +183,12 @@ private:
                 return;
             }
             brokers_[b]->on_message(loop_.now(), from, m, out);
+            const auto* produce = std::get_if<ProduceRequest>(&m);
+            if (producer_ && from == producer_node_ && produce && produce->acks == 0) {
+                Outbox ack;  // the broker's kernel acknowledges what expects no answer
+                producer_->on_transport_ack(loop_.now(), to, wire_bytes(m), ack);
+                apply(producer_node_, ack);
+            }
         }
         apply(to, out);
     }
