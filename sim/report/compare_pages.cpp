@@ -1,6 +1,7 @@
 #include "report/compare_pages.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -23,12 +24,15 @@ Plot loss_plot(const std::vector<VariantStats>& stats) {
         longest = std::max(longest, s.label.size());
     }
     const bool rotate = stats.size() > 4 || longest > 18;
-    std::string s = svg_header("loss", 960, rotate ? 480 : 400);
+    // Upright labels hang below the axis: room for the longest (10-point type,
+    // about 5 px a character, 14 px a margin row).
+    const int label_rows = rotate ? 2 + static_cast<int>(longest * 5 / 14) : 0;
+    std::string s = svg_header("loss", 960, rotate ? 380 + 14 * label_rows : 400);
     s += "set title \"P(any acknowledged record lost) per variant, with 95% Wilson intervals\"\n";
     s += "unset key\nset style fill solid 0.55 border -1\nset boxwidth 0.6\nset yrange [0:1.05]\n"
          "set ylabel \"probability over seeds\"\nset xtics noenhanced\nset grid noxtics\n";
     s += fmt::format("set xrange [-0.6:{}]\n", gp_number(static_cast<double>(stats.size()) - 0.4));
-    if (rotate) s += "set xtics rotate by -30 left\nset bmargin 8\n";
+    if (rotate) s += fmt::format("set xtics rotate by 90 right font \",10\"\nset bmargin {}\n", label_rows);
     s += "plot \"loss.dat\" using 1:3:xtic(2) with boxes lc rgb \"#d62728\", \\\n"
          "     \"\" using 1:3:4:5 with yerrorbars lc rgb \"#222222\" lw 1.5 pt 7 ps 0.6, \\\n"
          "     \"\" using 1:5:(sprintf(\"%.0f/%.0f\",$7,$6)) with labels offset 0,0.8 font \",10\"\n";
@@ -37,16 +41,30 @@ Plot loss_plot(const std::vector<VariantStats>& stats) {
 }
 
 Plot latency_loss_plot(const std::vector<VariantStats>& stats) {
-    std::string data = "# index label latency_p99_ms_mean p_loss low high latency_p50_ms_mean\n";
+    std::string data = "# index label latency_p99_ms_mean p_loss low high latency_p50_ms_mean label_y\n";
     double lo = 0, hi = 0;
     bool first = true;
     for (const auto& s : stats) {
-        data += fmt::format("{} {} {} {} {} {} {}\n", s.variant, quoted_label(s.label), gp_number(s.latency_p99_ms_mean),
-                            gp_number(s.p_loss), gp_number(s.p_loss_95.low), gp_number(s.p_loss_95.high),
-                            gp_number(s.latency_p50_ms_mean));
         lo = first ? s.latency_p99_ms_mean : std::min(lo, s.latency_p99_ms_mean);
         hi = first ? s.latency_p99_ms_mean : std::max(hi, s.latency_p99_ms_mean);
         first = false;
+    }
+    // Variants that land on (nearly) the same point get their labels stacked
+    // instead of printed over each other.
+    const double near_x = std::max(1e-9, (hi - lo) * 0.04);
+    for (std::size_t i = 0; i < stats.size(); ++i) {
+        const auto& s = stats[i];
+        int rank = 0;
+        for (std::size_t j = 0; j < i; ++j) {
+            rank += std::abs(stats[j].p_loss - s.p_loss) < 0.03 &&
+                            std::abs(stats[j].latency_p99_ms_mean - s.latency_p99_ms_mean) < near_x
+                        ? 1
+                        : 0;
+        }
+        const double label_y = s.p_loss + (s.p_loss > 0.5 ? -0.065 : 0.065) * rank;
+        data += fmt::format("{} {} {} {} {} {} {} {}\n", s.variant, quoted_label(s.label),
+                            gp_number(s.latency_p99_ms_mean), gp_number(s.p_loss), gp_number(s.p_loss_95.low),
+                            gp_number(s.p_loss_95.high), gp_number(s.latency_p50_ms_mean), gp_number(label_y));
     }
     std::string s = svg_header("latency_loss", 960, 440);
     s += "set title \"What a setting costs (produce latency) against what it risks (loss probability)\"\n";
@@ -56,10 +74,12 @@ Plot latency_loss_plot(const std::vector<VariantStats>& stats) {
         s += "set logscale x\n";
     } else {
         const double pad = std::max(0.5, (hi - lo) * 0.15);
-        s += fmt::format("set xrange [{}:{}]\n", gp_number(std::max(0.0, lo - pad)), gp_number(hi + pad));
+        // The labels run to the right of their points: room for them.
+        s += fmt::format("set xrange [{}:{}]\n", gp_number(std::max(0.0, lo - pad)),
+                         gp_number(hi + std::max(pad, (hi - lo) * 0.45)));
     }
     s += "plot \"latency_loss.dat\" using 3:4:5:6 with yerrorbars lc rgb \"#1f77b4\" lw 1.5 pt 7 ps 1.2, \\\n"
-         "     \"\" using 3:4:2 with labels left offset 1,0.6 font \",10\" noenhanced\n";
+         "     \"\" using 3:8:2 with labels left offset 1,0.6 font \",9\" noenhanced\n";
     return Plot{"latency_loss", "Produce latency p99 against loss probability, one point per variant",
                 std::move(data), std::move(s)};
 }

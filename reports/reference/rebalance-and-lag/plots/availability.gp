@@ -1,0 +1,43 @@
+# Rendered by kafkasim with: gnuplot availability.gp   (reads availability.dat, writes availability.svg)
+reset
+set terminal svg size 960,600 font "Helvetica,12" background rgb "white"
+set output "availability.svg"
+set encoding utf8
+set border lc rgb "#555555"
+set grid lc rgb "#dddddd" lw 1
+set key outside right top box lc rgb "#cccccc"
+set xlabel "seconds since warm-up"
+set xrange [0:100.5]
+set lmargin at screen 0.1
+set rmargin at screen 0.76
+# Fault windows (from the scenario's fault schedule) and the heal phase.
+set object 1 rect from 100, graph 0 to graph 1, graph 1 behind fc rgb "#e8e8e8" fs solid 1.0 noborder
+set arrow from 20, graph 0 to 20, graph 1 nohead dt 2 lc rgb "#b03a2e"
+set label "consumer crash billing" at 20, graph 0.96 offset 0.3,0 noenhanced font ",9" tc rgb "#8e2a20"
+set arrow from 45, graph 0 to 45, graph 1 nohead dt 2 lc rgb "#b03a2e"
+set label "consumer join billing" at 45, graph 0.89 offset 0.3,0 noenhanced font ",9" tc rgb "#8e2a20"
+set object 2 rect from 60, graph 0 to 80, graph 1 behind fc rgb "#f4c7c3" fs transparent solid 0.45 noborder
+set label "slow consumer billing" at 60, graph 0.82 offset 0.3,0 noenhanced font ",9" tc rgb "#8e2a20"
+set multiplot layout 2,1
+set title "ISR size per partition (lines offset slightly to stay apart)" noenhanced
+set ylabel "replicas in sync"
+set yrange [0:3.6]
+set ytics 1
+unset xlabel
+plot "availability.dat" using 1:($6+(-0.09)) with steps lw 1.5 title "orders-0" noenhanced, \
+     "availability.dat" using 1:($7+(-0.054)) with steps lw 1.5 title "orders-1" noenhanced, \
+     "availability.dat" using 1:($8+(-0.018)) with steps lw 1.5 title "orders-2" noenhanced, \
+     "availability.dat" using 1:($9+(0.018)) with steps lw 1.5 title "orders-3" noenhanced, \
+     "availability.dat" using 1:($10+(0.054)) with steps lw 1.5 title "orders-4" noenhanced, \
+     "availability.dat" using 1:($11+(0.09)) with steps lw 1.5 title "orders-5" noenhanced
+unset label
+unset title
+set xlabel "seconds since warm-up"
+set title "Partitions under-replicated, under min ISR, offline"
+set ylabel "partitions"
+set yrange [0:2]
+set ytics 1
+plot "availability.dat" using 1:4 with steps lw 2 lc rgb "#e69f00" title "UnderReplicatedPartitions", \
+     "" using 1:5 with steps lw 1.5 dt 2 lc rgb "#0072b2" title "UnderMinIsrPartitionCount", \
+     "" using 1:3 with steps lw 2.5 lc rgb "#d62728" title "OfflinePartitionsCount"
+unset multiplot

@@ -1,0 +1,29 @@
+# Rendered by kafkasim with: gnuplot latency.gp   (reads latency.dat, writes latency.svg)
+reset
+set terminal svg size 960,380 font "Helvetica,12" background rgb "white"
+set output "latency.svg"
+set encoding utf8
+set border lc rgb "#555555"
+set grid lc rgb "#dddddd" lw 1
+set key outside right top box lc rgb "#cccccc"
+set xlabel "seconds since warm-up"
+set xrange [0:100.5]
+set lmargin at screen 0.1
+set rmargin at screen 0.9
+# Fault windows (from the scenario's fault schedule) and the heal phase.
+set object 1 rect from 100, graph 0 to graph 1, graph 1 behind fc rgb "#e8e8e8" fs solid 1.0 noborder
+set arrow from 20, graph 0 to 20, graph 1 nohead dt 2 lc rgb "#b03a2e"
+set label "consumer crash billing" at 20, graph 0.96 offset 0.3,0 noenhanced font ",9" tc rgb "#8e2a20"
+set arrow from 45, graph 0 to 45, graph 1 nohead dt 2 lc rgb "#b03a2e"
+set label "consumer join billing" at 45, graph 0.89 offset 0.3,0 noenhanced font ",9" tc rgb "#8e2a20"
+set object 2 rect from 60, graph 0 to 80, graph 1 behind fc rgb "#f4c7c3" fs transparent solid 0.45 noborder
+set label "slow consumer billing" at 60, graph 0.82 offset 0.3,0 noenhanced font ",9" tc rgb "#8e2a20"
+set key below
+set title "Produce latency p99 per sample interval and acknowledged records per second"
+set ylabel "p99 latency (ms)"
+set y2label "records acked / s"
+set ytics nomirror
+set y2tics
+set y2range [0:*]
+plot "latency.dat" using 1:3 axes x1y2 with steps lw 1 lc rgb "#6baed6" title "acked / s", \
+     "" using 1:2 with lines lw 2.5 lc rgb "#d62728" title "produce p99 (ms)"
