@@ -37,7 +37,6 @@ struct RecordsSummary {
     std::int64_t sent = 0;
     std::int64_t acked = 0;
     std::int64_t failed = 0;
-    std::int64_t unknown = 0;          // acks=0: the producer never learns
     std::int64_t acked_lost = 0;
     std::int64_t duplicated = 0;
     std::int64_t reordered = 0;

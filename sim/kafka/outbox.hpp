@@ -94,9 +94,8 @@ struct RecordsSentEffect {
 // producer batch, or one record that never reached a batch), emitted once.
 struct RecordsOutcomeEffect {
     enum class Outcome : std::uint8_t {
-        acked,    // the producer saw success (acks=1 / all)
-        failed,   // the producer saw a final error
-        unknown,  // acks=0: sent, never answered
+        acked,   // the producer saw success (acks=0: once written; 1 / all: the answer)
+        failed,  // the producer saw a final error
     };
     // Why a failed batch failed (the Java client's exception).
     enum class Failure : std::uint8_t {
@@ -110,7 +109,7 @@ struct RecordsOutcomeEffect {
     TopicPartition tp;
     std::int64_t first_record = 0;
     std::int32_t count = 0;
-    Outcome outcome = Outcome::unknown;
+    Outcome outcome = Outcome::failed;
     Error error = Error::none;
     Failure failure = Failure::none;
     Offset base_offset = kUndefinedOffset;  // acked only

@@ -402,8 +402,6 @@ void Producer::finish_batch(std::unique_ptr<ProducerBatch> b, RecordsOutcomeEffe
         case RecordsOutcomeEffect::Outcome::failed:
             stats_.failed += b->count;
             break;
-        case RecordsOutcomeEffect::Outcome::unknown:
-            KS_UNREACHABLE("producer: every batch ends acked or failed");
     }
     out.records_outcome(std::move(r));
 }

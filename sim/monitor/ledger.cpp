@@ -91,7 +91,7 @@ void Ledger::on_outcome(const kafka::RecordsOutcomeEffect& e) {
     Stream& s = it->second;
     const std::int64_t lo = e.first_record, hi = e.first_record + e.count;
     KS_ASSERT_MSG(s.sent.count_in(lo, hi) == e.count, "ledger: outcome for unsent records {}..{}", lo, hi);
-    KS_ASSERT_MSG(s.acked.count_in(lo, hi) + s.failed.count_in(lo, hi) + s.unknown.count_in(lo, hi) == 0,
+    KS_ASSERT_MSG(s.acked.count_in(lo, hi) + s.failed.count_in(lo, hi) == 0,
                   "ledger: second outcome for records {}..{} of producer {}", lo, hi, e.producer);
     using O = kafka::RecordsOutcomeEffect::Outcome;
     switch (e.outcome) {
@@ -108,10 +108,6 @@ void Ledger::on_outcome(const kafka::RecordsOutcomeEffect& e) {
         case O::failed:
             s.failed.add(lo, hi);
             failed_ += e.count;
-            break;
-        case O::unknown:
-            s.unknown.add(lo, hi);
-            unknown_ += e.count;
             break;
     }
 }
@@ -158,7 +154,6 @@ RecordsVerdict Ledger::judge(const std::map<kafka::TopicPartition, const kafka::
     v.sent = sent_;
     v.acked = acked_;
     v.failed = failed_;
-    v.unknown = unknown_;
     v.pending = pending();
     KS_ASSERT_GE(v.pending, 0);
     std::map<StreamKey, Scan> scans;
@@ -195,7 +190,7 @@ RecordsVerdict Ledger::judge(const std::map<kafka::TopicPartition, const kafka::
         RangeSet present = sc->second.present;
         for (const auto& [lo, hi] : sc->second.deleted.ranges()) present.add(lo, hi);
         v.acked_lost += s.acked.size() - s.acked.count_common(present);
-        v.unacked_present += s.failed.count_common(present) + s.unknown.count_common(present);
+        v.unacked_present += s.failed.count_common(present);
     }
     return v;
 }

@@ -1,5 +1,5 @@
 // Ledger: the ground truth of every produced record — sent, acknowledged,
-// failed or of unknown fate (acks=0) — and, after the run has healed and
+// or failed — and, after the run has healed and
 // settled, the judgement of the final logs against it: SCENARIOS.md's
 // summary.json `records` section and `produce_latency_ms`.
 //
@@ -17,12 +17,12 @@
 //                    the same producer, partition and key that was sent after r
 //                    (s > r); null keys are never reordered; order across
 //                    partitions is not judged (Kafka promises none);
-//   unacked_present  failed or unknown records that are nonetheless in the log;
+//   unacked_present  failed records that are nonetheless in the log;
 //   pending          sent records with no outcome yet (0 once producers drained).
-// Accounting closes: sent = acked + failed + unknown + pending.
+// Accounting closes: sent = acked + failed + pending.
 //
 // Memory: per (producer, partition) a few interval sets of record sequences
-// (sent, acked, failed, unknown), which collapse to a handful of ranges since
+// (sent, acked, failed), which collapse to a handful of ranges since
 // outcomes arrive nearly in order, plus — for keyed producers, to judge
 // reordering — 4 bytes per record (a chunked array of key indices; turn off
 // with LedgerOptions::track_keys). Latencies go into a log-bucketed Histogram.
@@ -63,12 +63,11 @@ struct LedgerOptions {
     bool track_keys = true;  // keep key indices of keyed records, to judge reordering
 };
 
-// SCENARIOS.md `records` (+ unknown, unacked_present, pending).
+// SCENARIOS.md `records` (+ unacked_present, pending).
 struct RecordsVerdict {
     std::int64_t sent = 0;
     std::int64_t acked = 0;
     std::int64_t failed = 0;
-    std::int64_t unknown = 0;
     std::int64_t pending = 0;
     std::int64_t acked_lost = 0;
     std::int64_t duplicated = 0;
@@ -97,8 +96,7 @@ public:
     std::int64_t sent() const { return sent_; }
     std::int64_t acked() const { return acked_; }
     std::int64_t failed() const { return failed_; }
-    std::int64_t unknown() const { return unknown_; }
-    std::int64_t pending() const { return sent_ - acked_ - failed_ - unknown_; }
+    std::int64_t pending() const { return sent_ - acked_ - failed_; }
     const Histogram& latency() const { return latency_; }
     LatencyVerdict latency_verdict() const;
     // The p99 (ms) of the latencies recorded since the previous call — over
@@ -118,7 +116,7 @@ public:
 private:
     using StreamKey = std::pair<std::int32_t, kafka::TopicPartition>;  // (producer, tp)
     struct Stream {
-        RangeSet sent, acked, failed, unknown;
+        RangeSet sent, acked, failed;
         bool keyed = false;
         std::deque<std::int32_t> keys;  // by record sequence while keyed; -1 = null / unknown
         std::int32_t key_of(std::int64_t record) const;
@@ -132,7 +130,7 @@ private:
 
     LedgerOptions opt_;
     std::map<StreamKey, Stream> streams_;
-    std::int64_t sent_ = 0, acked_ = 0, failed_ = 0, unknown_ = 0;
+    std::int64_t sent_ = 0, acked_ = 0, failed_ = 0;
     Histogram latency_;
     Histogram interval_latency_;
     std::map<std::int32_t, Histogram> interval_latency_by_producer_;

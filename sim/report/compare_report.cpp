@@ -114,7 +114,6 @@ json run_json(const RunOutcome& o) {
             {"sent", o.sent},
             {"acked", o.acked},
             {"failed", o.failed},
-            {"unknown", o.unknown},
             {"acked_lost", o.acked_lost},
             {"duplicated", o.duplicated},
             {"reordered", o.reordered},
@@ -136,7 +135,6 @@ RunOutcome run_from_json(const json& j) {
     o.sent = j.at("sent").get<std::int64_t>();
     o.acked = j.at("acked").get<std::int64_t>();
     o.failed = j.at("failed").get<std::int64_t>();
-    o.unknown = j.at("unknown").get<std::int64_t>();
     o.acked_lost = j.at("acked_lost").get<std::int64_t>();
     o.duplicated = j.at("duplicated").get<std::int64_t>();
     o.reordered = j.at("reordered").get<std::int64_t>();

@@ -237,9 +237,9 @@ std::string run_page(const RunResult& r, const Scenario* sc, const std::vector<F
     if (s.records_measured) {
         const auto& x = s.records;
         rows.push_back({"records", fmt::format("sent {} · acked {} · failed {} · acked but lost {} · duplicated {} · "
-                                               "reordered {} · no ack (acks=0) {} · pending {}",
+                                               "reordered {} · pending {}",
                                                x.sent, x.acked, x.failed, x.acked_lost, x.duplicated, x.reordered,
-                                               x.unknown, x.pending)});
+                                               x.pending)});
         rows.push_back({"produce latency", fmt::format("p50 {:.2f} ms · p99 {:.2f} ms · max {:.2f} ms",
                                                        s.produce_latency_ms.p50, s.produce_latency_ms.p99,
                                                        s.produce_latency_ms.max)});

@@ -30,7 +30,7 @@ json summary_json(const RunSummary& s) {
     j["records"] = {{"sent", s.records.sent},         {"acked", s.records.acked},
                     {"failed", s.records.failed},     {"acked_lost", s.records.acked_lost},
                     {"duplicated", s.records.duplicated}, {"reordered", s.records.reordered},
-                    {"unknown", s.records.unknown},   {"unacked_present", s.records.unacked_present},
+                    {"unacked_present", s.records.unacked_present},
                     {"pending", s.records.pending},   {"deleted_by_retention", s.records.deleted},   {"measured", s.records_measured}};
     j["produce_latency_ms"] = {{"p50", s.produce_latency_ms.p50},
                                {"p99", s.produce_latency_ms.p99},

@@ -173,7 +173,6 @@ Plot records_plot(const RunResult& r) {
     std::vector<Bar> bars = {{"sent", x.sent, 0x9e9e9e},          {"acked", x.acked, 0x2ca02c},
                              {"acked, LOST", x.acked_lost, 0xd62728}, {"failed", x.failed, 0xff7f0e},
                              {"duplicated", x.duplicated, 0x9467bd}};
-    if (x.unknown > 0) bars.push_back({"no ack (acks=0)", x.unknown, 0x17becf});
     if (x.pending > 0) bars.push_back({"pending", x.pending, 0xbcbd22});
     std::string data = "# index name count rgb\n";
     std::int64_t most = 1;

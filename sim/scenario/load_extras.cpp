@@ -28,7 +28,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& summary_pat
         {"version", {}},
         {"sim_duration_s", {}},
         {"events", {}},
-        {"records", {"sent", "acked", "failed", "acked_lost", "duplicated", "reordered", "unknown",
+        {"records", {"sent", "acked", "failed", "acked_lost", "duplicated", "reordered",
                      "unacked_present", "pending", "deleted_by_retention", "measured"}},
         {"produce_latency_ms", {"p50", "p99", "max", "count"}},
         {"availability", {"offline_partition_s", "under_replicated_partition_s"}},

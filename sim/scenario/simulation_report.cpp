@@ -335,7 +335,7 @@ RunSummary Simulation::summarize() {
         }
         const auto v = ledger_.judge(logs, hws);
         r.records_measured = !s_.producers.empty();
-        r.records = RecordsSummary{v.sent, v.acked, v.failed, v.unknown, v.acked_lost, v.duplicated, v.reordered,
+        r.records = RecordsSummary{v.sent, v.acked, v.failed, v.acked_lost, v.duplicated, v.reordered,
                                    v.unacked_present, v.pending, v.deleted};
         const auto l = ledger_.latency_verdict();
         r.produce_latency_ms = LatencySummary{l.p50_ms, l.p99_ms, l.max_ms, l.count};

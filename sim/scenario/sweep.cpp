@@ -103,7 +103,6 @@ RunOutcome outcome_of(const RunSummary& s, std::size_t variant, std::uint64_t se
     o.sent = s.records.sent;
     o.acked = s.records.acked;
     o.failed = s.records.failed;
-    o.unknown = s.records.unknown;
     o.acked_lost = s.records.acked_lost;
     o.duplicated = s.records.duplicated;
     o.reordered = s.records.reordered;

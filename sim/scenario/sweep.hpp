@@ -73,7 +73,7 @@ SweepPlan plan_sweep(const std::string& file, const SweepPlanOptions& options);
 struct RunOutcome {
     std::size_t variant = 0;
     std::uint64_t seed = 0;
-    std::int64_t sent = 0, acked = 0, failed = 0, unknown = 0;
+    std::int64_t sent = 0, acked = 0, failed = 0;
     std::int64_t acked_lost = 0, duplicated = 0, reordered = 0;
     double offline_partition_s = 0;
     double under_replicated_partition_s = 0;
