@@ -199,6 +199,18 @@ void Cluster::apply(NodeId self, Outbox& out) {
     out.clear();
 }
 
+Outbox Cluster::take_outbox() {
+    if (outbox_pool_.empty()) return Outbox{};
+    Outbox out = std::move(outbox_pool_.back());
+    outbox_pool_.pop_back();
+    return out;
+}
+
+void Cluster::give_back(Outbox out) {
+    out.clear();
+    outbox_pool_.push_back(std::move(out));
+}
+
 void Cluster::deliver_input(NodeId to, std::function<void(Node&, Outbox&)> input) {
     Hosted& h = hosted(to);
     if (!h.up) return;
@@ -211,9 +223,10 @@ void Cluster::deliver_input(NodeId to, std::function<void(Node&, Outbox&)> input
         });
         return;
     }
-    Outbox out;
+    Outbox out = take_outbox();
     input(*h.node, out);
     apply(to, out);
+    give_back(std::move(out));
 }
 
 // ---- network ----------------------------------------------------------------------------------
@@ -258,8 +271,7 @@ void Cluster::send(NodeId from, NodeId to, kafka::Message m) {
     const Bytes bytes = kafka::wire_bytes(m);
     const std::uint64_t id = next_message_++;
     if (network_->send(w.conn, from, id, bytes) == env::SendResult::broken) return;  // lost; the break is told
-    messages_.emplace(id, std::move(m));
-    w.in_flight[from == k.first ? 0 : 1].push_back(id);
+    w.in_flight[from == k.first ? 0 : 1].emplace_back(id, std::move(m));
 }
 
 void Cluster::on_delivery(const env::Delivery& d) {
@@ -277,12 +289,9 @@ void Cluster::on_delivery(const env::Delivery& d) {
     }
     auto& q = w.in_flight[d.from == k.first ? 0 : 1];
     KS_ASSERT(!q.empty());
-    KS_ASSERT_EQ(q.front(), d.payload);
+    KS_ASSERT_EQ(q.front().first, d.payload);
+    kafka::Message msg = std::move(q.front().second);
     q.pop_front();
-    auto it = messages_.find(d.payload);
-    KS_ASSERT(it != messages_.end());
-    kafka::Message msg = std::move(it->second);
-    messages_.erase(it);
     // Addressed to a process that has since died (or restarted): dropped. A
     // host without power does not even acknowledge it: the sender's TCP keeps
     // retransmitting (see reset_stale_connections).
@@ -308,9 +317,10 @@ void Cluster::on_delivery(const env::Delivery& d) {
     }
     if (target.up && !target.paused) {
         // The common case, without a deferred closure or a shared copy.
-        Outbox out;
+        Outbox out = take_outbox();
         target.node->on_message(loop_.now(), from, msg, out);
         apply(d.to, out);
+        give_back(std::move(out));
         return;
     }
     auto shared = std::make_shared<kafka::Message>(std::move(msg));
@@ -318,10 +328,7 @@ void Cluster::on_delivery(const env::Delivery& d) {
 }
 
 void Cluster::drop_in_flight(Wire& w) {
-    for (auto& q : w.in_flight) {
-        for (std::uint64_t id : q) messages_.erase(id);
-        q.clear();
-    }
+    for (auto& q : w.in_flight) q.clear();
 }
 
 void Cluster::on_break(const env::ConnectionBreak& b) {

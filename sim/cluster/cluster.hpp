@@ -178,7 +178,10 @@ private:
     };
     struct Wire {
         env::ConnId conn;
-        std::deque<std::uint64_t> in_flight[2];  // message ids, per direction (0: low->high node)
+        // Messages on their way, per direction (0: low->high node), with the id
+        // the network carries: a connection delivers in order, so the front is
+        // always the next to arrive.
+        std::deque<std::pair<std::uint64_t, kafka::Message>> in_flight[2];
         std::uint32_t incarnation[2] = {0, 0};   // of each end when the connection opened
         bool unanswered[2] = {false, false};     // data sent to a host without power (per direction)
     };
@@ -186,6 +189,11 @@ private:
     Hosted& hosted(NodeId n) { return nodes_.at(n); }
     void reset_stale_connections(NodeId n, Instant down_at);
     void apply(NodeId self, kafka::Outbox& out);
+    // Outboxes for the hot paths, kept with their capacity (apply may nest, so
+    // a pool rather than one buffer).
+    kafka::Outbox take_outbox();
+    void give_back(kafka::Outbox out);
+    std::vector<kafka::Outbox> outbox_pool_;
     void send(NodeId from, NodeId to, kafka::Message m);
     void on_delivery(const env::Delivery& d);
     void on_break(const env::ConnectionBreak& b);
@@ -207,7 +215,6 @@ private:
     std::map<BrokerId, BrokerHost> brokers_;
     std::vector<NodeId> clients_;
     std::map<std::pair<NodeId, NodeId>, Wire> wires_;
-    std::map<std::uint64_t, kafka::Message> messages_;
     std::uint64_t next_message_ = 1;
     Trace::Kind trace_deliver_;
     Trace::Kind trace_note_;

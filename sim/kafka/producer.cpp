@@ -188,7 +188,9 @@ void Producer::fail_blocked(const Blocked& b, Outbox& out) {
 // ---- the accumulator ----------------------------------------------------------------------
 
 Bytes Producer::record_bytes(std::int32_t key, Bytes value_bytes) const {
-    const Bytes key_len = key < 0 ? 0 : static_cast<Bytes>(record_key(key).size());
+    // The length of record_key(key): its decimal digits.
+    Bytes key_len = 0;
+    for (std::int64_t k = key; k >= 0 && (key_len == 0 || k > 0); k /= 10) ++key_len;
     return value_bytes + key_len + opt_.record_overhead_bytes;
 }
 
@@ -211,6 +213,17 @@ bool Producer::last_batch_full(std::int32_t partition) const {
 // The partition of the next record (KafkaProducer.partition), without appending.
 std::int32_t Producer::choose_partition(std::int32_t key, Bytes rec) {
     const TopicPartitionsView v = view();
+    if (key >= 0 && !custom_ && !opt_.ignore_keys) {
+        // murmur2 of the key's bytes (partition_for_key), remembered per key
+        // index: the same keys come back again and again.
+        constexpr std::size_t kCacheMax = std::size_t{1} << 20;
+        const auto k = static_cast<std::size_t>(key);
+        if (k >= kCacheMax) return partition_for_key(as_key_bytes(record_key(key)), opt_.partitions);
+        if (k >= key_partition_.size()) key_partition_.resize(std::min(kCacheMax, std::max<std::size_t>(1024, 2 * k + 1)), -1);
+        std::int32_t& cached = key_partition_[k];
+        if (cached < 0) cached = partition_for_key(as_key_bytes(record_key(key)), opt_.partitions);
+        return cached;
+    }
     std::string key_text;
     std::optional<KeyBytes> key_bytes;
     if (key >= 0) {
@@ -221,7 +234,6 @@ std::int32_t Producer::choose_partition(std::int32_t key, Bytes rec) {
         return partition_for_send(*custom_, key_bytes, v, random_,
                                   [&](std::int32_t p) { return !fits(p, rec); });
     }
-    if (key_bytes && !opt_.ignore_keys) return partition_for_key(*key_bytes, opt_.partitions);
     return builtin_.peek_current_partition(v, random_);
 }
 
@@ -274,12 +286,14 @@ bool Producer::append_to(std::int32_t partition, Instant at, Instant created, st
 }
 
 void Producer::note_sent(std::int32_t partition, std::int64_t record, std::int32_t key) {
-    auto [it, fresh] = pending_sent_.try_emplace(partition);
-    RecordsSentEffect& e = it->second;
-    if (fresh) {
+    if (pending_sent_.empty()) pending_sent_.resize(static_cast<std::size_t>(opt_.partitions));
+    RecordsSentEffect& e = pending_sent_[static_cast<std::size_t>(partition)];
+    if (e.count == 0) {
         e.producer = opt_.index;
         e.tp = TopicPartition{opt_.topic, partition};
         e.first_record = record;
+        e.keys.reserve(16);
+        ++pending_sent_partitions_;
     }
     KS_ASSERT_EQ(e.first_record + e.count, record);  // contiguous within a call
     ++e.count;
@@ -287,8 +301,13 @@ void Producer::note_sent(std::int32_t partition, std::int64_t record, std::int32
 }
 
 void Producer::flush_sent(Outbox& out) {
-    for (auto& [p, e] : pending_sent_) out.records_sent(std::move(e));
-    pending_sent_.clear();
+    if (pending_sent_partitions_ == 0) return;
+    for (RecordsSentEffect& e : pending_sent_) {
+        if (e.count == 0) continue;
+        out.records_sent(std::move(e));
+        e = RecordsSentEffect{};
+    }
+    pending_sent_partitions_ = 0;
 }
 
 // ---- introspection ------------------------------------------------------------------------

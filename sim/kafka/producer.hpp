@@ -297,13 +297,16 @@ private:
     Instant next_arrival_ = Instant::max();
     Instant arrival_timer_ = Instant::max();
     std::int64_t sequential_key_ = 0;
+    std::vector<std::int32_t> key_partition_;  // partition_for_key by key index, -1: not yet
 
     std::vector<PartState> parts_;
     std::vector<std::int32_t> available_;  // partitions with a known leader, ascending
     std::vector<BrokerId> live_brokers_;
     std::deque<Blocked> blocked_;
     Bytes buffer_used_ = 0;
-    std::map<std::int32_t, RecordsSentEffect> pending_sent_;  // by partition, flushed per call
+    // By partition (count 0: nothing pending), flushed per call in partition order.
+    std::vector<RecordsSentEffect> pending_sent_;
+    std::int32_t pending_sent_partitions_ = 0;
 
     std::map<std::uint64_t, InFlight> in_flight_;   // by correlation
     std::map<BrokerId, std::int32_t> in_flight_per_broker_;
