@@ -196,29 +196,56 @@ Plot records_plot(const RunResult& r) {
 std::optional<Plot> lag_plot(const RunResult& r, const TimeAxis& axis) {
     const TimeSeries& t = r.series;
     const auto c_t = column(t, "t_s");
-    std::vector<std::pair<std::string, std::size_t>> groups;
-    for (std::size_t i = 0; i < t.columns.size(); ++i) {
-        if (ends_with(t.columns[i], ".lag")) groups.emplace_back(t.columns[i].substr(0, t.columns[i].size() - 4), i);
+    // Per group its total lag ("<group>.lag"), and per partition
+    // ("<group>.<topic>-<p>.lag") drawn thin when a group has few partitions.
+    struct Line {
+        std::string title;
+        std::size_t column;
+        bool partition;
+    };
+    std::vector<Line> lines;
+    std::vector<std::string> group_ids;
+    for (const GroupSummary& g : r.summary.groups) group_ids.push_back(g.group_id);
+    if (group_ids.empty()) {
+        // A series without its summary's groups: every "<x>.lag" is a group total.
+        for (const std::string& c : t.columns) {
+            if (ends_with(c, ".lag")) group_ids.push_back(c.substr(0, c.size() - 4));
+        }
     }
-    if (!c_t || groups.empty() || t.rows.empty()) return std::nullopt;
+    for (const std::string& group_id : group_ids) {
+        const auto total = column(t, group_id + ".lag");
+        if (!total) continue;
+        lines.push_back({group_id, *total, false});
+        std::vector<Line> parts;
+        const std::string prefix = group_id + ".";
+        for (std::size_t i = 0; i < t.columns.size(); ++i) {
+            const std::string& c = t.columns[i];
+            if (i != *total && c.size() > prefix.size() + 4 && c.compare(0, prefix.size(), prefix) == 0 && ends_with(c, ".lag")) {
+                parts.push_back({group_id + " " + c.substr(prefix.size(), c.size() - prefix.size() - 4), i, true});
+            }
+        }
+        if (parts.size() <= 12) lines.insert(lines.end(), parts.begin(), parts.end());
+    }
+    if (!c_t || lines.empty() || t.rows.empty()) return std::nullopt;
     std::string data = "# t_s";
-    for (const auto& [g, c] : groups) data += " " + g + ".lag";
+    for (const Line& l : lines) data += " " + t.columns[l.column];
     data += "\n";
     for (const auto& row : t.rows) {
         data += gp_number(at(row, c_t));
-        for (const auto& [g, c] : groups) data += " " + gp_number(row[c]);
+        for (const Line& l : lines) data += " " + gp_number(row[l.column]);
         data += "\n";
     }
-    std::string s = svg_header("lag", 960, 360) + common_x(r) + axis.faults;
-    s += "set title \"Consumer lag per group (records behind the high watermark, all partitions)\"\n";
+    std::string s = svg_header("lag", 960, 380) + common_x(r) + axis.faults + "set key below\n";
+    s += "set title \"Consumer lag per group (thick) and per partition (thin): records behind the high watermark, "
+         "from committed offsets\"\n";
     s += "set ylabel \"records\"\nset yrange [0:*]\n";
     std::string plot = "plot ";
-    for (std::size_t k = 0; k < groups.size(); ++k) {
-        plot += fmt::format("{}\"lag.dat\" using 1:{} with lines lw 2 title {} noenhanced", k ? ", \\\n     " : "", k + 2,
-                            gp_string(groups[k].first));
+    for (std::size_t k = 0; k < lines.size(); ++k) {
+        plot += fmt::format("{}\"lag.dat\" using 1:{} with lines lw {} title {} noenhanced", k ? ", \\\n     " : "", k + 2,
+                            lines[k].partition ? "1" : "2.5", gp_string(lines[k].title));
     }
     s += plot + "\n";
-    return Plot{"lag", "Consumer lag per group over time", std::move(data), std::move(s)};
+    return Plot{"lag", "Consumer lag per group and per partition over time", std::move(data), std::move(s)};
 }
 
 }  // namespace

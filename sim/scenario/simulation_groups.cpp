@@ -16,6 +16,7 @@
 // which rejoins without a rebalance if it is back within session.timeout.ms
 // (KIP-345).
 #include <algorithm>
+#include <limits>
 #include <fmt/format.h>
 
 #include "core/assert.hpp"
@@ -240,6 +241,17 @@ void Simulation::on_group_effect(Instant now, const kafka::Effect& e) {
     }
 }
 
+std::vector<kafka::TopicPartition> Simulation::group_partitions(std::size_t group) const {
+    std::vector<kafka::TopicPartition> out;
+    for (const std::string& name : s_.consumer_groups[group].topics) {
+        const TopicSpec* topic = s_.find_topic(name);
+        KS_ASSERT(topic);
+        const auto t = static_cast<kafka::TopicIndex>(topic - s_.topics.data());
+        for (std::int32_t p = 0; p < topic->partitions; ++p) out.push_back(kafka::TopicPartition{t, p});
+    }
+    return out;
+}
+
 std::pair<std::int64_t, std::int64_t> Simulation::group_lag(std::size_t group) const {
     std::int64_t total = 0, worst = 0;
     for (const auto& [tp, committed] : groups_[group].committed) {
@@ -268,6 +280,13 @@ void Simulation::sample_groups(std::vector<double>& row) {
         row.push_back(static_cast<double>(total));
         row.push_back(static_cast<double>(worst));
         row.push_back(static_cast<double>(groups_[g].consumed_total));
+        for (const kafka::TopicPartition& tp : group_partitions(g)) {
+            const auto c = groups_[g].committed.find(tp);
+            const Offset hw = leader_high_watermark(tp);
+            row.push_back(c == groups_[g].committed.end() || hw < 0
+                              ? std::numeric_limits<double>::quiet_NaN()
+                              : static_cast<double>(std::max<std::int64_t>(0, hw - c->second)));
+        }
     }
 }
 

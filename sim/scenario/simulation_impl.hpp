@@ -73,6 +73,8 @@ private:
     void check_invariants();
     // The log start offset of the partition's current leader (0 without one).
     Offset final_log_start(kafka::TopicPartition tp) const;
+    // The partitions of the group's topics, in topic then partition order.
+    std::vector<kafka::TopicPartition> group_partitions(std::size_t group) const;
     void track_partition(const kafka::Note& n, Instant now);
     void narrate(Instant now, NodeId node, const kafka::Note& n);
     void narrate(Instant now, std::string text);

@@ -123,10 +123,13 @@ void Simulation::schedule_sampling() {
         series_.columns.push_back(name + ".log_end_offset");
         series_.columns.push_back(name + ".high_watermark");
     }
-    for (const ConsumerGroupSpec& g : s_.consumer_groups) {
-        series_.columns.push_back(g.group_id + ".lag");
-        series_.columns.push_back(g.group_id + ".records-lag-max");
-        series_.columns.push_back(g.group_id + ".consumed");
+    for (std::size_t g = 0; g < s_.consumer_groups.size(); ++g) {
+        const std::string& id = s_.consumer_groups[g].group_id;
+        series_.columns.push_back(id + ".lag");
+        series_.columns.push_back(id + ".records-lag-max");
+        series_.columns.push_back(id + ".consumed");
+        // Per partition: HW - committed offset; empty before the first commit.
+        for (const kafka::TopicPartition& tp : group_partitions(g)) series_.columns.push_back(id + "." + tp_name(tp) + ".lag");
     }
     // Kafka's rate meters, per second over the last interval, and LeaderCount.
     series_.columns.push_back("IsrShrinksPerSec");
@@ -304,18 +307,12 @@ RunSummary Simulation::summarize() {
         // Skipped: never consumed, yet below the highest offset consumed (jumped
         // over) or below the final log start (deleted unread) — the latter
         // also counts a partition whose reads never caught up with retention.
-        for (const std::string& name : s_.consumer_groups[g].topics) {
-            const TopicSpec* topic = s_.find_topic(name);
-            KS_ASSERT(topic);
-            const auto t = static_cast<kafka::TopicIndex>(topic - s_.topics.data());
-            for (std::int32_t p = 0; p < topic->partitions; ++p) {
-                const kafka::TopicPartition tp{t, p};
-                const auto it = gt.consumed.find(tp);
-                const bool any = it != gt.consumed.end() && !it->second.ranges().empty();
-                Offset top = any ? std::prev(it->second.ranges().end())->second : 0;
-                top = std::max(top, final_log_start(tp));
-                gs.skipped += top - (any ? it->second.count_in(0, top) : 0);
-            }
+        for (const kafka::TopicPartition& tp : group_partitions(g)) {
+            const auto it = gt.consumed.find(tp);
+            const bool any = it != gt.consumed.end() && !it->second.ranges().empty();
+            Offset top = any ? std::prev(it->second.ranges().end())->second : 0;
+            top = std::max(top, final_log_start(tp));
+            gs.skipped += top - (any ? it->second.count_in(0, top) : 0);
         }
         r.groups.push_back(std::move(gs));
     }

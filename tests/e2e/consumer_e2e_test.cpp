@@ -3,6 +3,8 @@
 // simulated seconds) at modest rates.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "kafkasim/scenario.hpp"
@@ -163,4 +165,30 @@ TEST_CASE("e2e consumer: a consumer group run is deterministic") {
     const auto b = run_text(text, 3);
     CHECK(a.summary.trace_hash == b.summary.trace_hash);
     CHECK(group(a).consumed == group(b).consumed);
+}
+
+TEST_CASE("e2e consumer: the time series has the lag of every partition, and they add up to the group's") {
+    const auto r = run_text(group_scenario(4, 2, "", ""));
+    const auto& cols = r.series.columns;
+    const auto col = [&](const std::string& name) {
+        const auto it = std::find(cols.begin(), cols.end(), name);
+        REQUIRE(it != cols.end());
+        return static_cast<std::size_t>(it - cols.begin());
+    };
+    const std::size_t total = col("g.lag");
+    std::vector<std::size_t> parts;
+    for (int p = 0; p < 4; ++p) parts.push_back(col("g.orders-" + std::to_string(p) + ".lag"));
+    int checked = 0;
+    for (const auto& row : r.series.rows) {
+        double sum = 0;
+        bool all = true;
+        for (std::size_t c : parts) {
+            all = all && !std::isnan(row[c]);
+            if (!std::isnan(row[c])) sum += row[c];
+        }
+        if (!all) continue;  // before a partition's first commit
+        CHECK(sum == doctest::Approx(row[total]));
+        ++checked;
+    }
+    CHECK(checked > 10);
 }
