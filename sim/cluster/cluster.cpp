@@ -117,6 +117,12 @@ void Cluster::node_action(NodeId n, const std::function<void(Instant, Outbox&)>&
     apply(n, out);
 }
 
+bool Cluster::without_power(NodeId n) const {
+    if (!kafka::is_broker_node(n)) return false;
+    auto it = brokers_.find(BrokerId(n.value()));
+    return it != brokers_.end() && it->second.powered_off;
+}
+
 kafka::Broker* Cluster::broker(BrokerId b) {
     auto it = brokers_.find(b);
     return it == brokers_.end() ? nullptr : it->second.process.get();
@@ -237,7 +243,7 @@ void Cluster::send(NodeId from, NodeId to, kafka::Message m) {
         // A host without power answers nothing: the sender's timeouts act. Data
         // written into a connection that was open is retransmitted in vain
         // (see reset_stale_connections); a new connection's SYN goes unanswered.
-        if (kafka::is_broker_node(to) && brokers_.count(BrokerId(to.value())) && brokers_.at(BrokerId(to.value())).powered_off) {
+        if (without_power(to)) {
             const auto k = key(from, to);
             if (auto w = wires_.find(k); w != wires_.end() && w->second.conn.valid() && network_->is_live(w->second.conn)) {
                 w->second.unanswered[from == k.first ? 0 : 1] = true;
@@ -297,8 +303,7 @@ void Cluster::on_delivery(const env::Delivery& d) {
     // retransmitting (see reset_stale_connections).
     Hosted& target = hosted(d.to);
     if (target.incarnation != w.incarnation[d.to == k.first ? 0 : 1]) {
-        if (kafka::is_broker_node(d.to) && brokers_.count(BrokerId(d.to.value())) &&
-            brokers_.at(BrokerId(d.to.value())).powered_off) {
+        if (without_power(d.to)) {
             w.unanswered[d.from == k.first ? 0 : 1] = true;
         }
         return;
@@ -380,9 +385,7 @@ void Cluster::stop_process(NodeId n) {
     // still arrives, followed by a FIN that tells each peer the connection is
     // gone. A host that lost power sends nothing more: its peers find out by
     // their own timeouts.
-    const bool powered_off =
-        kafka::is_broker_node(n) && brokers_.count(BrokerId(n.value())) && brokers_.at(BrokerId(n.value())).powered_off;
-    if (!powered_off) {
+    if (!without_power(n)) {
         for (auto& [k, w] : wires_) {
             if (k.first != n && k.second != n) continue;
             if (w.conn.valid() && network_->is_open(w.conn)) network_->send(w.conn, n, kFin, 0);

@@ -188,6 +188,8 @@ private:
 
     Hosted& hosted(NodeId n) { return nodes_.at(n); }
     void reset_stale_connections(NodeId n, Instant down_at);
+    // A broker host whose power is off (clients and the controller never are).
+    bool without_power(NodeId n) const;
     void apply(NodeId self, kafka::Outbox& out);
     // Outboxes for the hot paths, kept with their capacity (apply may nest, so
     // a pool rather than one buffer).
