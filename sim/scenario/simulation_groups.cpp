@@ -173,10 +173,7 @@ void Simulation::consumer_fault(const FaultSpec& f, bool heal) {
 // ---- watching ---------------------------------------------------------------------------------
 
 Offset Simulation::leader_high_watermark(kafka::TopicPartition tp) const {
-    const auto& st = cluster_->controller().partition(tp);
-    if (st.leader.value() < 0) return -1;
-    const kafka::Broker* b = cluster_->broker(st.leader);
-    const kafka::Partition* p = b ? b->partition(tp) : nullptr;
+    const kafka::Partition* p = replica(cluster_->controller().partition(tp).leader, tp);
     return p && p->role() == kafka::Role::leader ? p->high_watermark() : -1;
 }
 

@@ -71,6 +71,8 @@ private:
     bool converged();
     void settle();
     void check_invariants();
+    // Broker b's replica of tp, nullptr when b is not running (or is -1, no leader).
+    const kafka::Partition* replica(BrokerId b, kafka::TopicPartition tp) const;
     // The log start offset of the partition's current leader (0 without one).
     Offset final_log_start(kafka::TopicPartition tp) const;
     // The partitions of the group's topics, in topic then partition order.
