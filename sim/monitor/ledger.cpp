@@ -101,7 +101,6 @@ void Ledger::on_outcome(const kafka::RecordsOutcomeEffect& e) {
             for (std::int64_t l : e.latency_ns) {
                 const std::int64_t v = std::max<std::int64_t>(0, l);
                 latency_.record(v);
-                interval_latency_.record(v);
                 interval_latency_by_producer_[e.producer].record(v);
             }
             break;
@@ -116,9 +115,13 @@ Ledger::IntervalLatency Ledger::take_interval_latency() {
     const auto p99 = [](const Histogram& h) {
         return h.empty() ? std::numeric_limits<double>::quiet_NaN() : static_cast<double>(h.quantile(0.99)) / 1e6;
     };
-    IntervalLatency r{p99(interval_latency_), {}};
-    for (const auto& [producer, h] : interval_latency_by_producer_) r.p99_ms_by_producer[producer] = p99(h);
-    interval_latency_ = Histogram{};
+    Histogram all;  // every producer's, merged once per interval
+    IntervalLatency r{0, {}};
+    for (const auto& [producer, h] : interval_latency_by_producer_) {
+        r.p99_ms_by_producer[producer] = p99(h);
+        all.merge(h);
+    }
+    r.p99_ms = p99(all);
     interval_latency_by_producer_.clear();
     return r;
 }

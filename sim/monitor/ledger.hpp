@@ -132,7 +132,6 @@ private:
     std::map<StreamKey, Stream> streams_;
     std::int64_t sent_ = 0, acked_ = 0, failed_ = 0;
     Histogram latency_;
-    Histogram interval_latency_;
     std::map<std::int32_t, Histogram> interval_latency_by_producer_;
 };
 
