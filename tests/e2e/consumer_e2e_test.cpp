@@ -9,17 +9,13 @@
 
 #include "kafkasim/scenario.hpp"
 #include "kafkasim/simulation.hpp"
+#include "support/run_text.hpp"
 
 using namespace ks;
 
 namespace {
 
-RunResult run_text(const std::string& text, std::uint64_t seed = 1) {
-    const auto loaded = scenario::load_string(text, "test.json");
-    RunOptions o;
-    o.seed = seed;
-    return run_simulation(loaded.scenario, o);
-}
+using test::run_text;
 
 // 3 brokers, "orders" with `partitions`, one producer at `rate` records/s, one group.
 std::string group_scenario(int partitions, int members, const std::string& group_config, const std::string& faults,

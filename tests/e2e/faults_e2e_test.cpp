@@ -28,6 +28,7 @@
 
 #include "kafkasim/scenario.hpp"
 #include "kafkasim/simulation.hpp"
+#include "support/run_text.hpp"
 
 using namespace ks;
 
@@ -35,12 +36,7 @@ namespace {
 
 constexpr double kNever = std::numeric_limits<double>::infinity();
 
-RunResult run_text(const std::string& text, std::uint64_t seed = 1) {
-    const auto loaded = scenario::load_string(text, "faults.json");
-    RunOptions o;
-    o.seed = seed;
-    return run_simulation(loaded.scenario, o);
-}
+using test::run_text;
 
 // One topic "orders" on brokers 1..3, one producer "p" (uniform keys), an
 // optional consumer group, the faults.

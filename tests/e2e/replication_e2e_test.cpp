@@ -7,17 +7,13 @@
 
 #include "kafkasim/scenario.hpp"
 #include "kafkasim/simulation.hpp"
+#include "support/run_text.hpp"
 
 using namespace ks;
 
 namespace {
 
-RunResult run_text(const std::string& text, std::uint64_t seed = 1) {
-    const auto loaded = scenario::load_string(text, "test.json");
-    RunOptions o;
-    o.seed = seed;
-    return run_simulation(loaded.scenario, o);
-}
+using test::run_text;
 
 std::string cluster3(const std::string& extra_config, const std::string& faults, const std::string& cluster_extra = "") {
     return R"({"name": "t", "duration_s": 60, "settle_max_s": 120,

@@ -17,17 +17,13 @@
 
 #include "kafkasim/scenario.hpp"
 #include "kafkasim/simulation.hpp"
+#include "support/run_text.hpp"
 
 using namespace ks;
 
 namespace {
 
-RunResult run_text(const std::string& text, std::uint64_t seed = 1) {
-    const auto loaded = scenario::load_string(text, "test.json");
-    RunOptions o;
-    o.seed = seed;
-    return run_simulation(loaded.scenario, o);
-}
+using test::run_text;
 
 // 3 brokers, "orders" with 3 partitions, one producer, group "g" of 2 members
 // with session.timeout.ms 10 s; `extra` adds consumer configs.
