@@ -125,7 +125,6 @@ void Producer::on_connection_lost(Instant now, NodeId peer, Outbox& out) {
     if (metadata_in_flight_ && metadata_broker_ == broker) {
         metadata_in_flight_ = false;
         out.cancel_timer(timer_key(kMetadataTimeout, metadata_correlation_));
-        metadata_wanted_ = true;
     }
     run_sender(now, out);
 }
