@@ -51,6 +51,12 @@ void Cluster::build() {
         o.throughput_mb_per_s = options_.disk.throughput_mbps;
         o.dirty_expire = options_.disk.dirty_expire;
         o.writeback_interval = options_.disk.writeback_interval;
+        // Each host's flusher ticks in its own phase (it counts from that
+        // host's boot): brokers make the same data durable at different times.
+        if (o.writeback_interval > Duration::zero()) {
+            Rng phase = Rng::stream(options_.seed, "disk-phase/" + std::to_string(id.value()));
+            o.writeback_phase = ns(phase.uniform_int(0, o.writeback_interval.ns() - 1));
+        }
         host.disk = std::make_unique<env::Disk>(loop_, Rng::stream(options_.seed, "disk/" + std::to_string(id.value())), o);
         const BrokerId b = id;
         host.disk->set_completion_handler([this, b](const env::DiskCompletion& c) { on_disk(b, c); });

@@ -12,6 +12,8 @@ Disk::Disk(EventLoop& loop, Rng rng, Options options) : loop_(loop), rng_(rng), 
     KS_ASSERT_GT(options_.throughput_mb_per_s, 0.0);
     KS_ASSERT_GE(options_.dirty_expire, Duration::zero());
     KS_ASSERT_GE(options_.writeback_interval, Duration::zero());
+    KS_ASSERT_GE(options_.writeback_phase, Duration::zero());
+    KS_ASSERT(options_.writeback_phase == Duration::zero() || options_.writeback_phase < options_.writeback_interval);
 }
 
 const Disk::File& Disk::file_at(FileId f) const {
@@ -102,7 +104,11 @@ Instant Disk::writeback_due(Instant dirtied) const {
     const Instant expiry = dirtied + options_.dirty_expire;
     const std::int64_t tick = options_.writeback_interval.ns();
     if (tick == 0) return expiry;
-    return Instant::from_ns((expiry.ns() + tick - 1) / tick * tick);  // next flusher tick
+    // The flusher's next tick at or after expiry: phase + k * tick.
+    const std::int64_t phase = options_.writeback_phase.ns();
+    const std::int64_t since = expiry.ns() - phase;  // > -tick
+    const std::int64_t k = since <= 0 ? 0 : (since + tick - 1) / tick;
+    return Instant::from_ns(phase + k * tick);
 }
 
 // Records that `f` is dirty up to its appended length, coalescing with the

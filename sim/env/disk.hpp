@@ -20,7 +20,10 @@
 //   writeback: the OS makes page-cache data durable once it has been dirty for
 //     dirty_expire, at the next tick of the flusher (every writeback_interval,
 //     like Linux's dirty_expire_centisecs / dirty_writeback_centisecs; an
-//     interval of 0 writes back exactly at expiry).
+//     interval of 0 writes back exactly at expiry). The flusher ticks at
+//     writeback_phase + k * writeback_interval: each machine's flusher keeps
+//     its own phase (it counts from that machine's boot), so two brokers'
+//     disks make the same data durable at different instants.
 //   Completions of appends are delivered in issue order, as are those of
 //   flushes, through the EventLoop to the owner's handler.
 //
@@ -82,6 +85,7 @@ class Disk {
         double throughput_mb_per_s = 500;  // megabytes (1e6 B) per second; > 0
         Duration dirty_expire = s(30);
         Duration writeback_interval = s(5);
+        Duration writeback_phase = Duration::zero();  // in [0, writeback_interval)
         std::uint32_t files_max = 1u << 20;
         std::uint32_t dirty_extents_max = 1u << 22;
     };

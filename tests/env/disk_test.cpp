@@ -112,6 +112,25 @@ TEST_CASE("disk: writeback happens at the flusher's next tick after expiry") {
     CHECK(b.disk.durable_length(f) == 10000);
 }
 
+TEST_CASE("disk: the flusher ticks in its own phase") {
+    Disk::Options o = constant_disk();
+    o.writeback_interval = s(5);
+    o.writeback_phase = ms(1700);
+    Bench b(o);
+    const FileId f = b.disk.create_file();
+    b.disk.append(f, 10, 1);  // dirty from ~0 s: expires at 30 s, flushed at the tick 31.7 s
+    b.loop.run_until(at(s(31) + ms(700) - ns(1)));
+    CHECK(b.disk.durable_length(f) == 0);
+    b.loop.run_until(at(s(31) + ms(700)));
+    CHECK(b.disk.durable_length(f) == 10);
+    b.loop.run_until(at(s(33)));
+    b.disk.append(f, 10, 2);  // expires at 63 s: the tick at 66.7 s
+    b.loop.run_until(at(s(66) + ms(700) - ns(1)));
+    CHECK(b.disk.durable_length(f) == 10);
+    b.loop.run_until(at(s(66) + ms(700)));
+    CHECK(b.disk.durable_length(f) == 20);
+}
+
 TEST_CASE("disk: a process crash keeps the page cache and writeback still makes it durable") {
     Bench b;
     const FileId f = b.disk.create_file();
