@@ -472,7 +472,8 @@ void Broker::answer_fetch(NodeId to, const FetchRequest& r, Outbox& out) {
             if (fp.fetch_offset > p.log_end_offset()) {
                 d.error = Error::offset_out_of_range;
             } else {
-                d.batches = p.log().read(fp.fetch_offset, r.max_bytes_per_partition);
+                // Before 0.11 (message format v1) records are fetched from the exact offset.
+                d.batches = p.log().read(fp.fetch_offset, r.max_bytes_per_partition, !uses_leader_epochs(config_.protocol));
             }
         }
         resp.partitions.push_back(std::move(d));

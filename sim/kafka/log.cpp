@@ -131,6 +131,7 @@ Offset Log::retention_target(Instant now, Offset high_watermark) const {
 
 Offset Log::truncate_to(Offset offset) {
     if (offset >= log_end_offset()) return log_end_offset();
+    ++truncations_;
     while (!batches_.empty() && batches_.back().last_offset() >= offset) {
         end_bytes_ -= batches_.back().size_bytes;
         batches_.pop_back();
@@ -146,6 +147,7 @@ Offset Log::truncate_to(Offset offset) {
 
 void Log::truncate_fully_and_start_at(Offset offset) {
     KS_ASSERT_GE(offset, 0);
+    ++truncations_;
     batches_.clear();
     segments_.clear();
     start_bytes_ = end_bytes_ = 0;
@@ -177,19 +179,50 @@ void Log::advance_log_start(Offset offset) {
     epochs_.truncate_from_start(offset);
 }
 
-std::vector<RecordBatch> Log::read(Offset from_offset, Bytes max_bytes) const {
+namespace {
+// The batch holding `offset`, or the first one after it.
+std::deque<RecordBatch>::const_iterator batch_at(const std::deque<RecordBatch>& batches, Offset offset) {
+    return std::lower_bound(batches.begin(), batches.end(), offset,
+                            [](const RecordBatch& b, Offset o) { return b.last_offset() < o; });
+}
+}  // namespace
+
+std::vector<RecordBatch> Log::read(Offset from_offset, Bytes max_bytes, bool exact_start) const {
     std::vector<RecordBatch> out;
     if (batches_.empty() || from_offset >= log_end_offset()) return out;
-    // First batch whose last offset >= from_offset.
-    auto it = std::lower_bound(batches_.begin(), batches_.end(), from_offset,
-                               [](const RecordBatch& b, Offset o) { return b.last_offset() < o; });
     Bytes total = 0;
-    for (; it != batches_.end(); ++it) {
+    for (auto it = batch_at(batches_, from_offset); it != batches_.end(); ++it) {
         if (!out.empty() && total + it->size_bytes > max_bytes) break;
         total += it->size_bytes;
         out.push_back(*it);
     }
+    if (exact_start && out.front().base_offset < from_offset) {
+        RecordBatch& b = out.front();
+        const auto skip = static_cast<std::int32_t>(from_offset - b.base_offset);
+        b.size_bytes = b.size_bytes * (b.record_count - skip) / b.record_count;
+        if (b.base_sequence != kNoSequence) b.base_sequence += skip;
+        b.first_record += skip;
+        b.record_count -= skip;
+        b.base_offset = from_offset;
+    }
     return out;
+}
+
+Offset Log::first_difference(const Log& other, Offset from, Offset upto) const {
+    auto a = batch_at(batches_, from);
+    auto b = batch_at(other.batches_, from);
+    for (Offset o = from; o < upto;) {
+        KS_ASSERT(a != batches_.end() && b != other.batches_.end() && a->base_offset <= o && b->base_offset <= o);
+        // The record at o is the (o - base_offset)-th of each batch.
+        if (a->epoch != b->epoch || a->producer != b->producer ||
+            a->first_record - a->base_offset != b->first_record - b->base_offset) {
+            return o;
+        }
+        o = std::min(a->next_offset(), b->next_offset());
+        if (a->next_offset() == o) ++a;
+        if (b->next_offset() == o) ++b;
+    }
+    return upto;
 }
 
 Offset Log::offset_at_position(Bytes position) const {

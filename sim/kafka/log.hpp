@@ -115,7 +115,16 @@ public:
 
     // Batches holding offsets >= from_offset, whole, at most max_bytes in total
     // (at least one batch if any, as Kafka returns an oversized first batch).
-    std::vector<RecordBatch> read(Offset from_offset, Bytes max_bytes) const;
+    // With `exact_start`, a batch holding from_offset is cut to begin there:
+    // message formats v0/v1 (before 0.11) keep uncompressed records as
+    // separate entries, so a fetch from inside a producer's batch returns the
+    // records from that very offset. Format v2 returns the whole batch.
+    std::vector<RecordBatch> read(Offset from_offset, Bytes max_bytes, bool exact_start = false) const;
+    // The first offset in [from, upto) at which this log and `other` hold
+    // different records (another producer record, or another leader epoch),
+    // whatever their batch boundaries; `upto` if none.
+    // REQUIRES: both logs hold every offset in [from, upto).
+    Offset first_difference(const Log& other, Offset from, Offset upto) const;
     // The largest batch boundary whose end position is <= position: the LEO a
     // power loss leaves when only `position` bytes of the file are durable.
     Offset offset_at_position(Bytes position) const;
@@ -139,6 +148,10 @@ public:
         return deleted_records_;
     }
 
+    // How many times the log was cut back (truncate_to, truncate_fully_and_start_at):
+    // a prefix checked before is unchanged while this stays the same.
+    std::uint64_t truncations() const { return truncations_; }
+
     // Throws AssertionFailure with the broken invariant.
     void check_invariants() const;
 
@@ -153,6 +166,7 @@ private:
     Offset log_start_offset_ = 0;
     Bytes start_bytes_ = 0;  // file position of the first retained batch
     Bytes end_bytes_ = 0;    // file position of LEO
+    std::uint64_t truncations_ = 0;
     LeaderEpochCache epochs_;
 };
 

@@ -182,7 +182,7 @@ FetchPartitionData Partition::handle_follower_fetch(BrokerId follower, const Fet
     f->last_fetch_time = now;
     hw_advanced = maybe_increment_hw(now, eligible);
     out.high_watermark = hw_;
-    out.batches = log_.read(req.fetch_offset, max_bytes);
+    out.batches = log_.read(req.fetch_offset, max_bytes, !uses_leader_epochs(config_.protocol));
     return out;
 }
 

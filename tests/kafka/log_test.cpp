@@ -161,6 +161,54 @@ TEST_CASE("log: reads return whole batches from the one holding the offset, boun
     CHECK(log.read(100, 1000).empty());
 }
 
+TEST_CASE("log: before 0.11 a read from inside a batch starts at that very offset (message format v1)") {
+    Log log;
+    log.assign_epoch_start(0);
+    RecordBatch b = batch(10, 1000);
+    b.producer = 3;
+    b.first_record = 100;
+    log.append_as_leader(b, 0);  // 0..9
+    log.append_as_leader(batch(10, 1000), 0);  // 10..19
+    auto whole = log.read(4, 1 << 20);
+    CHECK(whole[0].base_offset == 0);  // format v2: the whole batch
+    auto exact = log.read(4, 1 << 20, true);
+    REQUIRE(exact.size() == 2);
+    CHECK(exact[0].base_offset == 4);
+    CHECK(exact[0].record_count == 6);
+    CHECK(exact[0].first_record == 104);  // the same records, from the fifth on
+    CHECK(exact[0].size_bytes == 600);
+    CHECK(exact[1].base_offset == 10);
+    CHECK(log.read(10, 1 << 20, true)[0].record_count == 10);  // at a boundary nothing is cut
+}
+
+TEST_CASE("log: first_difference compares records, not batch boundaries") {
+    auto records = [](std::int32_t count, std::int64_t first, LeaderEpoch epoch = 0) {
+        RecordBatch b = batch(count);
+        b.producer = 0;
+        b.first_record = first;
+        b.epoch = epoch;
+        return b;
+    };
+    Log a, b;
+    a.assign_epoch_start(0);
+    a.append_as_leader(records(10, 0), 0);  // records 0..9 at offsets 0..9
+    b.assign_epoch_start(0);
+    b.append_as_leader(records(4, 0), 0);  // the same records in two batches
+    b.append_as_leader(records(6, 4), 0);
+    CHECK(a.first_difference(b, 0, 10) == 10);
+    CHECK(b.first_difference(a, 3, 10) == 10);
+    a.append_as_leader(records(5, 10), 0);  // 10..14
+    b.append_as_leader(records(2, 10), 0);  // 10..11, then other records from 12
+    b.append_as_leader(records(3, 50), 0);
+    CHECK(a.first_difference(b, 0, 15) == 12);
+    Log c;  // the same records written in another leader epoch differ too
+    c.assign_epoch_start(0);
+    c.append_as_leader(records(8, 0), 0);
+    c.assign_epoch_start(1);
+    c.append_as_leader(records(2, 8, 1), 1);
+    CHECK(a.first_difference(c, 0, 10) == 8);
+}
+
 TEST_CASE("log: a power loss keeps only batches wholly within the durable bytes") {
     Log log;
     log.assign_epoch_start(0);
