@@ -93,6 +93,11 @@ struct RunSummary {
     double under_replicated_partition_s = 0;
     std::int64_t clean_elections = 0, unclean_elections = 0, preferred_elections = 0;
     std::int64_t isr_shrinks = 0, isr_expands = 0;
+    // Partitions where StrongIsr broke at some moment: below a leader's HW a
+    // member of the controller's ISR lacked the leader's records or held
+    // other ones (TLA+ KafkaReplication.tla). It fails legitimately under the
+    // legacy protocol versions and when ISR members lose power.
+    std::int64_t strong_isr_violations = 0;
     std::vector<PartitionSummary> partitions;
     std::vector<GroupSummary> groups;
     bool settled = false;

@@ -33,7 +33,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& summary_pat
         {"produce_latency_ms", {"p50", "p99", "max", "count"}},
         {"availability", {"offline_partition_s", "under_replicated_partition_s"}},
         {"elections", {"clean", "unclean", "preferred"}},
-        {"isr", {"shrinks", "expands"}},
+        {"isr", {"shrinks", "expands", "strong_isr_violations"}},
         {"partitions", {}},
         {"groups", {}},
         {"settle", {"converged", "settle_s", "warmup_s"}},

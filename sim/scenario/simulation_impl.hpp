@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "cluster/cluster.hpp"
@@ -132,6 +133,19 @@ private:
     std::map<std::pair<kafka::TopicPartition, LeaderEpoch>, Offset> leader_hw_;
     // The broker that took leadership in (partition, epoch), from become_leader notes.
     std::map<std::pair<kafka::TopicPartition, LeaderEpoch>, std::int64_t> epoch_leaders_;
+    // StrongIsr, measured at each sample and as a log is cut back or an ISR
+    // changes: per (partition, presumed leader, ISR member) the prefix already
+    // found identical, valid while neither log was cut back under it.
+    struct StrongIsrProgress {
+        LeaderEpoch epoch = kafka::kNoEpoch;
+        std::uint64_t leader_truncations = 0, member_truncations = 0;
+        Offset verified = 0;
+        bool narrated = false;  // this episode's violation is in the timeline
+    };
+    std::map<std::tuple<kafka::TopicPartition, BrokerId, BrokerId>, StrongIsrProgress> strong_isr_;
+    std::set<kafka::TopicPartition> strong_isr_violated_;
+    // Every partition, or only `tp`.
+    void measure_strong_isr(Instant now, std::optional<kafka::TopicPartition> tp = std::nullopt);
 
     // Active fault handles, by fault index.
     std::map<std::size_t, env::PartitionId> partitions_active_;

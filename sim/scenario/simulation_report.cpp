@@ -51,6 +51,8 @@ void Simulation::on_effect(Instant now, NodeId node, const kafka::Effect& e) {
     }
     if (node == kafka::controller_node()) track_partition(*n, now);
     narrate(now, node, *n);
+    // StrongIsr can break as a log is cut back or as the ISR changes: look at once.
+    if (n->kind == kafka::NoteKind::truncated || n->kind == kafka::NoteKind::isr_changed) measure_strong_isr(now, n->tp);
 }
 
 void Simulation::track_partition(const kafka::Note& n, Instant now) {
@@ -187,6 +189,7 @@ void Simulation::sample() {
         row.push_back(p ? static_cast<double>(p->high_watermark()) : -1.0);
     }
     sample_groups(row);
+    measure_strong_isr(now);
     const auto& c = ctl.counters();
     const double dt = last_sample_ ? (now - *last_sample_).seconds_f() : 0.0;
     auto rate = [dt](std::int64_t now_count, std::int64_t before) {
@@ -223,6 +226,55 @@ void Simulation::check_invariants() {
             KS_ASSERT_MSG(p->high_watermark() >= hw, "HW of {} went back from {} to {} in epoch {} (seed {})",
                           tp_name(tp), hw, p->high_watermark(), p->leader_epoch(), seed_);
             hw = p->high_watermark();
+        }
+    }
+}
+
+// StrongIsr (KAFKA.md; TLA+ KafkaReplication.tla of the KIP-320 work): every
+// replica that presumes leadership has, below its HW, the very records that
+// each member of the controller's ISR holds. Measured, not asserted: a power
+// loss of ISR members, the legacy truncation rules (KIP-101's scenarios) and
+// unclean elections break it. A member that is down is judged by its log on
+// disk. Records are compared by identity and leader epoch, not by batch
+// boundaries; each check resumes where the last one found agreement.
+void Simulation::measure_strong_isr(Instant now, std::optional<kafka::TopicPartition> only) {
+    const auto& ctl = cluster_->controller();
+    for (const BrokerSpec& spec : s_.cluster.brokers) {
+        const kafka::Broker* lb = cluster_->broker(spec.id);
+        if (!lb) continue;
+        for (const auto& [tp, lp] : lb->partitions()) {
+            if (lp->role() != kafka::Role::leader || (only && tp != *only)) continue;
+            const kafka::Log& ll = lp->log();
+            const Offset hw = lp->high_watermark();
+            for (BrokerId m : ctl.partitions().at(tp).isr) {
+                if (m == spec.id) continue;
+                const auto& member_logs = cluster_->storage(m).logs;
+                const auto mit = member_logs.find(tp);
+                if (mit == member_logs.end()) continue;
+                const kafka::Log& ml = mit->second;
+                StrongIsrProgress& g = strong_isr_[{tp, spec.id, m}];
+                if (g.epoch != lp->leader_epoch() || g.leader_truncations != ll.truncations() ||
+                    g.member_truncations != ml.truncations()) {
+                    g = StrongIsrProgress{lp->leader_epoch(), ll.truncations(), ml.truncations(), 0};
+                }
+                const Offset from = std::max({g.verified, ll.log_start_offset(), ml.log_start_offset()});
+                if (from >= hw) continue;
+                const Offset held = std::min(hw, ml.log_end_offset());
+                const Offset differs = from < held ? ll.first_difference(ml, from, held) : held;
+                if (differs == hw) {
+                    g.verified = hw;
+                    continue;
+                }
+                g.verified = differs;
+                strong_isr_violated_.insert(tp);
+                if (g.narrated) continue;
+                g.narrated = true;
+                narrate(now, fmt::format("{}: StrongIsr broken: broker {} in the ISR {} leader {}'s records from offset {} "
+                                         "(HW {}){}",
+                                         tp_name(tp), m.value(), differs == held ? "lacks" : "differs from",
+                                         spec.id.value(), differs, hw,
+                                         cluster_->broker(m) ? "" : "; it is down: its log on disk"));
+            }
         }
     }
 }
@@ -338,6 +390,7 @@ RunSummary Simulation::summarize() {
     r.preferred_elections = c.preferred_elections;
     // Every committed ISR change, whoever proposed it (the leader through
     // AlterPartition, or the controller when it fenced a broker).
+    r.strong_isr_violations = static_cast<std::int64_t>(strong_isr_violated_.size());
     r.isr_shrinks = c.isr_shrinks;
     r.isr_expands = c.isr_expands;
     // Availability is measured over the scenario's duration (up to the heal).
@@ -370,20 +423,9 @@ RunSummary Simulation::summarize() {
         for (std::size_t i = 0; i < logs.size() && !ps.diverged; ++i) {
             for (std::size_t j = i + 1; j < logs.size() && !ps.diverged; ++j) {
                 if (!logs[i] || !logs[j]) continue;
-                const auto& a = logs[i]->batches();
-                const auto& bb = logs[j]->batches();
+                const Offset from = std::max(logs[i]->log_start_offset(), logs[j]->log_start_offset());
                 const Offset upto = std::min(logs[i]->log_end_offset(), logs[j]->log_end_offset());
-                std::size_t x = 0, y = 0;
-                while (x < a.size() && y < bb.size() && a[x].base_offset < upto && bb[y].base_offset < upto) {
-                    if (a[x].base_offset != bb[y].base_offset || a[x].record_count != bb[y].record_count ||
-                        a[x].epoch != bb[y].epoch || a[x].producer != bb[y].producer ||
-                        a[x].first_record != bb[y].first_record) {
-                        ps.diverged = true;
-                        break;
-                    }
-                    ++x;
-                    ++y;
-                }
+                ps.diverged = from < upto && logs[i]->first_difference(*logs[j], from, upto) != upto;
             }
         }
         r.offline_partition_s += ps.offline_s;

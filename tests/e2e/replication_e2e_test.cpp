@@ -3,10 +3,13 @@
 // documented behaviour implies.
 #include <doctest/doctest.h>
 
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "kafkasim/scenario.hpp"
 #include "kafkasim/simulation.hpp"
+#include "scenario/overrides.hpp"
 #include "support/run_text.hpp"
 
 using namespace ks;
@@ -124,4 +127,36 @@ TEST_CASE("e2e: preferred leader election brings leadership back to the first re
     CHECK(r.summary.preferred_elections >= 1);
     const auto& p = led_by(r.summary, 1);
     CHECK(p.leader == 1);
+}
+
+// KIP-101, "Scenario 2: Replica Divergence": the replica that comes back with
+// records the new leader never had keeps them when it truncates to its high
+// watermark (0.10.x), and rejoins the ISR with a different log below the HW;
+// with leader epochs (0.11+) it truncates to where the leader's epoch ended.
+TEST_CASE("e2e: after power losses 0.10.2 leaves diverged replicas in the ISR (KIP-101 scenario 2); 3.9 does not") {
+    std::ifstream in(std::string(KS_SOURCE_DIR) + "/scenarios/labs/legacy-0.10.2-power-loss-divergence.json");
+    std::stringstream text;
+    text << in.rdbuf();
+    for (const char* version : {"0.10.2", "3.9"}) {
+        auto doc = scenario::parse_scenario_json(text.str(), "lab");
+        scenario::apply_override(doc, "cluster.config.inter.broker.protocol.version", version);
+        doc.erase("expect");
+        const bool legacy = std::string(version) == "0.10.2";
+        for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+            INFO("inter.broker.protocol.version " << version << ", seed " << seed);
+            const RunResult r = run_text(doc.dump(), seed);
+            REQUIRE(r.summary.settled);
+            bool differs_noted = false;
+            for (const TimelineEntry& e : r.timeline) {
+                differs_noted |= e.text.find("StrongIsr broken") != std::string::npos &&
+                                 e.text.find("differs from") != std::string::npos;
+            }
+            for (const PartitionSummary& p : r.summary.partitions) {
+                CHECK(p.diverged == legacy);
+                CHECK(p.isr.size() == 2);  // back in the ISR either way
+            }
+            CHECK(differs_noted == legacy);
+            CHECK(r.summary.strong_isr_violations >= (legacy ? 2 : 0));
+        }
+    }
 }
