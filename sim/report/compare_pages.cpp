@@ -104,7 +104,9 @@ std::string compare_page(const scenario::SweepResult& r, const std::vector<Varia
     b += "<p>Every variant runs the same seeds; a seed fixes the workload and the fault schedule (common random "
          "numbers), so the differences between variants come from the settings, not from luck. "
          "P(loss) is the share of runs in which at least one acknowledged record was missing from the final "
-         "committed log; its 95 % interval is Wilson's score interval.</p>\n";
+         "committed log; its 95 % interval is Wilson's score interval. StrongIsr broken counts the runs in which, "
+         "at some moment, a member of a partition's ISR lacked records below the leader's high watermark or held "
+         "other ones: one more failure then loses acknowledged records.</p>\n";
     if (!g.overrides.empty()) {
         std::string o;
         for (const auto& x : g.overrides) o += (o.empty() ? "" : " ") + std::string("--set ") + x;
@@ -118,6 +120,7 @@ std::string compare_page(const scenario::SweepResult& r, const std::vector<Varia
                                        "offline s mean",    "p50 ms",         "p99 ms"};
     if (lag) header.push_back("max lag");
     header.push_back("not settled");
+    header.push_back("StrongIsr broken");
     std::vector<std::vector<std::string>> rows;
     for (const auto& s : stats) {
         std::vector<std::string> row = {escape(s.label),
@@ -134,6 +137,7 @@ std::string compare_page(const scenario::SweepResult& r, const std::vector<Varia
         if (s.runs_with_loss > 0) row[2] = "<span class=\"bad\">" + row[2] + "</span>";
         if (lag) row.push_back(s.max_consumer_lag ? fmt::format("{:.0f}", s.max_consumer_lag->max) : "—");
         row.push_back(std::to_string(s.not_settled));
+        row.push_back(std::to_string(s.runs_strong_isr_broken));
         rows.push_back(std::move(row));
     }
     b += html::table(header, rows);

@@ -70,6 +70,7 @@ std::vector<VariantStats> variant_stats(const SweepResult& r) {
             add(*s.max_consumer_lag, static_cast<double>(*o.max_consumer_lag), false);
         }
         s.not_settled += o.settled ? 0 : 1;
+        s.runs_strong_isr_broken += o.strong_isr_violations > 0 ? 1 : 0;
     }
     for (VariantStats& s : out) {
         if (s.runs == 0) continue;
@@ -124,6 +125,7 @@ json run_json(const RunOutcome& o) {
             {"latency_max_ms", o.latency_max_ms},
             {"max_consumer_lag", o.max_consumer_lag ? json(*o.max_consumer_lag) : json(nullptr)},
             {"unclean_elections", o.unclean_elections},
+            {"strong_isr_violations", o.strong_isr_violations},
             {"settled", o.settled},
             {"trace_hash", o.trace_hash}};
 }
@@ -145,6 +147,7 @@ RunOutcome run_from_json(const json& j) {
     o.latency_max_ms = j.at("latency_max_ms").get<double>();
     if (!j.at("max_consumer_lag").is_null()) o.max_consumer_lag = j.at("max_consumer_lag").get<std::int64_t>();
     o.unclean_elections = j.at("unclean_elections").get<std::int64_t>();
+    o.strong_isr_violations = j.value("strong_isr_violations", std::int64_t{0});  // absent in shards written before it was measured
     o.settled = j.at("settled").get<bool>();
     o.trace_hash = j.at("trace_hash").get<std::string>();
     return o;
@@ -179,7 +182,8 @@ json compare_json(const SweepResult& r) {
                   {"sent_mean", s.sent_mean},
                   {"produce_latency_ms", {{"p50_mean", s.latency_p50_ms_mean}, {"p99_mean", s.latency_p99_ms_mean}}},
                   {"max_consumer_lag", s.max_consumer_lag ? mean_max(*s.max_consumer_lag) : json(nullptr)},
-                  {"not_settled", s.not_settled}};
+                  {"not_settled", s.not_settled},
+                  {"runs_strong_isr_broken", s.runs_strong_isr_broken}};
         v["first_loss"] = s.first_loss_seed ? json{{"seed", *s.first_loss_seed}, {"replay", s.first_loss_replay}}
                                             : json(nullptr);
         variants.push_back(std::move(v));
@@ -266,20 +270,22 @@ std::string compare_csv(const SweepResult& r) {
     for (const auto& a : r.grid.axes) out += "," + quote(a.path);
     out += ",runs,runs_with_loss,p_loss,p_loss_low,p_loss_high,acked_lost_mean,acked_lost_max,failed_mean,failed_max,"
            "duplicated_mean,duplicated_max,offline_partition_s_mean,offline_partition_s_max,latency_p50_ms_mean,"
-           "latency_p99_ms_mean,max_consumer_lag_mean,max_consumer_lag_max,not_settled,first_loss_seed\n";
+           "latency_p99_ms_mean,max_consumer_lag_mean,max_consumer_lag_max,not_settled,first_loss_seed,"
+           "runs_strong_isr_broken\n";
     for (const VariantStats& s : variant_stats(r)) {
         out += fmt::format("{},{}", s.variant, quote(s.label));
         for (const auto& x : r.grid.variants[s.variant]) {
             const json v = json::parse(x.value_json);
             out += "," + quote(v.is_string() ? v.get<std::string>() : v.dump());
         }
-        out += fmt::format(",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", s.runs, s.runs_with_loss,
+        out += fmt::format(",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", s.runs, s.runs_with_loss,
                            s.p_loss, s.p_loss_95.low, s.p_loss_95.high, s.acked_lost.mean, s.acked_lost.max,
                            s.failed.mean, s.failed.max, s.duplicated.mean, s.duplicated.max, s.offline_partition_s.mean,
                            s.offline_partition_s.max, s.latency_p50_ms_mean, s.latency_p99_ms_mean,
                            s.max_consumer_lag ? fmt::format("{}", s.max_consumer_lag->mean) : std::string(),
                            s.max_consumer_lag ? fmt::format("{}", s.max_consumer_lag->max) : std::string(),
-                           s.not_settled, s.first_loss_seed ? std::to_string(*s.first_loss_seed) : std::string());
+                           s.not_settled, s.first_loss_seed ? std::to_string(*s.first_loss_seed) : std::string(),
+                           s.runs_strong_isr_broken);
     }
     return out;
 }

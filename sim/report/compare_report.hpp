@@ -53,6 +53,7 @@ struct VariantStats {
     double latency_p50_ms_mean = 0, latency_p99_ms_mean = 0;
     std::optional<MeanMax> max_consumer_lag;  // when the runs have consumer groups
     std::int64_t not_settled = 0;             // runs that did not converge after the heal
+    std::int64_t runs_strong_isr_broken = 0;  // runs in which StrongIsr broke on some partition
     std::optional<std::uint64_t> first_loss_seed;
     std::string first_loss_replay;  // kafkasim run FILE --seed N --set ...
 };

@@ -80,6 +80,7 @@ struct RunOutcome {
     double latency_p50_ms = 0, latency_p99_ms = 0, latency_max_ms = 0;
     std::optional<std::int64_t> max_consumer_lag;  // max over groups; none without groups
     std::int64_t unclean_elections = 0;
+    std::int64_t strong_isr_violations = 0;  // partitions whose StrongIsr broke
     bool settled = true;
     std::string trace_hash;
 };

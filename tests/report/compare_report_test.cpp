@@ -35,6 +35,7 @@ SweepResult synthetic(ks::scenario::SweepShard shard = {}) {
         o.latency_p50_ms = 1.0 + static_cast<double>(o.variant);
         o.latency_p99_ms = 10.0 / 3.0 * static_cast<double>(o.seed);
         o.offline_partition_s = 0.1 * static_cast<double>(k);
+        o.strong_isr_violations = (o.variant == 0 && o.seed == 7) ? 2 : 0;
         o.trace_hash = "0x" + std::to_string(k);
         r.runs.push_back(o);
     }
@@ -78,7 +79,9 @@ TEST_CASE("compare: per-variant statistics, first loss and its replay line") {
     CHECK(*stats[0].first_loss_seed == 6);
     CHECK(stats[0].first_loss_replay ==
           "kafkasim run scenarios/x.json --seed 6 --set 'producers.p.config.acks=\"1\"'");
+    CHECK(stats[0].runs_strong_isr_broken == 1);  // runs, not partitions
     CHECK(stats[1].runs_with_loss == 0);
+    CHECK(stats[1].runs_strong_isr_broken == 0);
     CHECK_FALSE(stats[1].first_loss_seed.has_value());
     CHECK(stats[1].latency_p50_ms_mean == doctest::Approx(2.0));
     CHECK_FALSE(stats[1].max_consumer_lag.has_value());
