@@ -388,9 +388,9 @@ RunSummary Simulation::summarize() {
     r.clean_elections = c.clean_elections;
     r.unclean_elections = c.unclean_elections;
     r.preferred_elections = c.preferred_elections;
+    r.strong_isr_violations = static_cast<std::int64_t>(strong_isr_violated_.size());
     // Every committed ISR change, whoever proposed it (the leader through
     // AlterPartition, or the controller when it fenced a broker).
-    r.strong_isr_violations = static_cast<std::int64_t>(strong_isr_violated_.size());
     r.isr_shrinks = c.isr_shrinks;
     r.isr_expands = c.isr_expands;
     // Availability is measured over the scenario's duration (up to the heal).
