@@ -123,7 +123,7 @@ void Controller::handle_registration(Instant now, const BrokerRegistration& r, O
         // before KAFKA-7235) does not notice a bounce within the session: the
         // broker keeps its ISR memberships and follows again from its
         // truncated log — the setting of KIP-101's data-loss scenarios.
-        fence(now, r.broker, out);
+        fence(now, r.broker, out, true);
     } else if (info.registered && config_.zookeeper) {
         // ZooKeeper era: the new incarnation keeps its ISR memberships, but
         // its leaderships fail over (onBrokerFailure for the partitions it
@@ -244,11 +244,11 @@ void Controller::handle_alter_partition(Instant now, NodeId from, const AlterPar
 
 // ---- liveness ----------------------------------------------------------------------------
 
-void Controller::fence(Instant now, BrokerId b, Outbox& out) {
+void Controller::fence(Instant now, BrokerId b, Outbox& out, bool reregistered) {
     BrokerInfo& info = brokers_[b];
     if (info.fenced) return;
     info.fenced = true;
-    out.note(make_note(NoteKind::broker_fenced, {}, b.value()));
+    out.note(make_note(NoteKind::broker_fenced, {}, b.value(), reregistered ? 1 : 0));
     remove_from_isrs(now, b, false, out);
 }
 

@@ -107,7 +107,8 @@ private:
     void handle_registration(Instant now, const BrokerRegistration& r, Outbox& out);
     void handle_heartbeat(Instant now, const BrokerHeartbeat& h, Outbox& out);
     void handle_alter_partition(Instant now, NodeId from, const AlterPartitionRequest& r, Outbox& out);
-    void fence(Instant now, BrokerId b, Outbox& out);
+    // `reregistered`: a new incarnation registered while the old was not yet fenced.
+    void fence(Instant now, BrokerId b, Outbox& out, bool reregistered = false);
     void unfence(Instant now, BrokerId b, Outbox& out);
     void begin_controlled_shutdown(Instant now, BrokerId b, Outbox& out);
     void elect_leaderless(Instant now, Outbox& out);

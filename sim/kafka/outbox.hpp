@@ -54,7 +54,7 @@ enum class NoteKind : std::uint8_t {
     leader_elected,      // controller: tp, a=leader, b=epoch, c=1 if unclean, d=1 if preferred, list=isr
     partition_offline,   // controller: tp, list=last isr
     isr_changed,         // controller: tp, a=leader, b=partition epoch, list=new isr, list2=old isr
-    broker_fenced,       // controller: a=broker
+    broker_fenced,       // controller: a=broker, b=1 if a new incarnation registered (else the session expired)
     broker_unfenced,     // controller: a=broker
     become_leader,       // broker a: tp, b=epoch, c=LEO
     become_follower,     // broker a: tp, b=epoch, c=leader

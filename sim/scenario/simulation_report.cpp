@@ -89,7 +89,8 @@ void Simulation::narrate(Instant now, NodeId node, const kafka::Note& n) {
             narrate(now, fmt::format("{} ISR {} -> {}", tp_name(n.tp), list(n.list2), list(n.list)));
             break;
         case NoteKind::broker_fenced:
-            narrate(now, fmt::format("controller fenced broker {} (session expired)", n.a));
+            narrate(now, fmt::format("controller fenced broker {} ({})", n.a,
+                                     n.b ? "a new incarnation registered" : "session expired"));
             break;
         case NoteKind::broker_unfenced:
             if (now > t0_) narrate(now, fmt::format("broker {} registered and unfenced", n.a));
