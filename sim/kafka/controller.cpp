@@ -115,36 +115,26 @@ void Controller::on_timer(Instant now, std::uint64_t key, Outbox& out) {
 
 void Controller::handle_registration(Instant now, const BrokerRegistration& r, Outbox& out) {
     BrokerInfo& info = brokers_[r.broker];
-    if (info.registered && !info.fenced && !config_.zookeeper) {
+    if (info.registered && !info.fenced) {
+        if (config_.zookeeper) {
+            // The previous incarnation's ephemeral /brokers/ids node lives
+            // until its session expires: the new process cannot register
+            // (ZkUtils.registerBrokerInZk, KafkaZkClient.registerBroker: NodeExists).
+            // It keeps trying; once the session expires the controller treats
+            // the broker as failed (onBrokerFailure) and the next attempt
+            // registers a new broker (onBrokerStartup).
+            if (!info.refused) out.note(make_note(NoteKind::registration_refused, {}, r.broker.value()));
+            info.refused = true;
+            return;
+        }
         // KRaft: a restart faster than the session timeout fences the old
         // incarnation first, which takes it out of every ISR
         // (ReplicationControlManager.handleBrokerShutdown on re-registration).
-        // The ZooKeeper-era controller modelled here (the 0.10-2.0 behaviour,
-        // before KAFKA-7235) does not notice a bounce within the session: the
-        // broker keeps its ISR memberships and follows again from its
-        // truncated log — the setting of KIP-101's data-loss scenarios.
         fence(now, r.broker, out, true);
-    } else if (info.registered && config_.zookeeper) {
-        // ZooKeeper era: the new incarnation keeps its ISR memberships, but
-        // its leaderships fail over (onBrokerFailure for the partitions it
-        // led), or go offline until it is back, with a new leader epoch.
-        info.fenced = true;
-        for (auto& [tp, p] : partitions_) {
-            if (p.leader != r.broker) continue;
-            if (auto next = choose_clean_leader(p, true)) {
-                ++counters_.clean_elections;
-                set_leader(now, p, *next, false, false, out);
-            } else {
-                p.leader = kNoLeader;
-                ++p.leader_epoch;
-                ++p.partition_epoch;
-                out.note(make_note(NoteKind::partition_offline, tp, 0, p.leader_epoch, 0, 0, ids(p.isr)));
-            }
-            publish(p, out);
-        }
     }
     info.registered = true;
     info.fenced = true;
+    info.refused = false;
     info.shutting_down = false;
     info.epoch = next_broker_epoch_++;
     info.last_heartbeat = now;

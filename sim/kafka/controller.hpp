@@ -9,6 +9,12 @@
 //   * Liveness: a broker registers, is unfenced at its first heartbeat, and is
 //     fenced when no heartbeat arrived for broker.session.timeout.ms (KRaft) or
 //     zookeeper.session.timeout.ms (ZooKeeper).
+//   * A restart faster than the session timeout: KRaft fences the old
+//     incarnation as the new one registers. ZooKeeper refuses the new
+//     registration while the old session's /brokers/ids node lives
+//     (ZkUtils.registerBrokerInZk, 0.9+: "restarted it faster than the
+//     zookeeper timeout"); the broker tries again and gets in once the session
+//     has expired and the controller has handled the failure.
 //   * Fencing removes the broker from every ISR, except that the last member
 //     stays (leader = none) unless ELR is on (KIP-966).
 //   * Election for a leaderless partition: the first replica in assignment
@@ -102,6 +108,7 @@ private:
         std::int64_t epoch = 0;
         Instant last_heartbeat;
         std::int64_t version_at_last_reply = 0;  // metadata version when we last answered it
+        bool refused = false;  // ZooKeeper: a registration was refused while the old session lived
     };
 
     void handle_registration(Instant now, const BrokerRegistration& r, Outbox& out);

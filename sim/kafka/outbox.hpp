@@ -63,6 +63,7 @@ enum class NoteKind : std::uint8_t {
     isr_shrink_proposed, // leader a: tp, list=new isr
     isr_expand_proposed, // leader a: tp, list=new isr
     controlled_shutdown_done,  // controller: a=broker
+    registration_refused,  // controller (ZooKeeper): a=broker, its previous session still lives
 };
 struct Note {
     NoteKind kind;

@@ -95,6 +95,11 @@ void Simulation::narrate(Instant now, NodeId node, const kafka::Note& n) {
         case NoteKind::broker_unfenced:
             if (now > t0_) narrate(now, fmt::format("broker {} registered and unfenced", n.a));
             break;
+        case NoteKind::registration_refused:
+            narrate(now, fmt::format("broker {} cannot register yet: its previous ZooKeeper session is still alive "
+                                     "(restarted faster than zookeeper.session.timeout.ms); it keeps trying",
+                                     n.a));
+            break;
         case NoteKind::truncated:
             narrate(now, fmt::format("broker {} truncated {} from offset {} to {}", n.a, tp_name(n.tp), n.b, n.c));
             break;

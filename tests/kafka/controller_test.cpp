@@ -84,6 +84,28 @@ TEST_CASE("controller: ZooKeeper mode waits zookeeper.session.timeout.ms before 
     CHECK(h.p().leader == B(2));
 }
 
+TEST_CASE("controller: ZooKeeper refuses a restarted broker while its old session lives (registerBrokerInZk: NodeExists); "
+          "after the expiry it registers, out of the ISR") {
+    ControllerConfig cfg;
+    cfg.zookeeper = true;
+    cfg.session_timeout = ms(6000);
+    Harness h(cfg);
+    h.run({1, 2, 3}, at(s(1)), at(s(2)));  // broker 3's last heartbeat at 2 s, then it is killed
+    h.out.clear();
+    h.c.on_message(at(s(3)), broker_node(B(3)), BrokerRegistration{B(3), false}, h.out);
+    CHECK(h.out.sent<BrokerRegistrationReply>().empty());  // no answer: not registered
+    bool refused_noted = false;
+    for (const Note& n : h.out.all<Note>()) refused_noted |= n.kind == NoteKind::registration_refused && n.a == 3;
+    CHECK(refused_noted);
+    CHECK(h.p().isr == std::vector<BrokerId>{B(1), B(2), B(3)});  // the old incarnation still counts
+    h.run({1, 2}, at(s(3)), at(s(9)));  // the session expires: onBrokerFailure
+    CHECK(h.p().isr == std::vector<BrokerId>{B(1), B(2)});
+    h.join(3, at(s(10)));  // the next attempt registers a new broker
+    CHECK(h.c.is_live(B(3)));
+    CHECK(h.p().isr == std::vector<BrokerId>{B(1), B(2)});  // back in only through the leader's expand
+    h.c.check_invariants();
+}
+
 TEST_CASE("controller: the last ISR member is never removed; the partition goes offline and returns cleanly with it") {
     Harness h;
     h.run({1}, at(s(1)), at(s(12)));  // 2 and 3 die: ISR shrinks to [1]
