@@ -335,14 +335,18 @@ void print_compare(std::ostream& out, const SweepResult& r) {
     out << fmt::format("kafkasim compare: {} — {} variants × {} seeds (seeds {}..{})\n", r.grid.scenario,
                        r.grid.variants.size(), r.grid.seeds, r.grid.first_seed,
                        r.grid.first_seed + static_cast<std::uint64_t>(r.grid.seeds) - 1);
-    out << fmt::format("  {:<{}}  {:>24}  {:>17}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}{}\n", "variant", w,
+    // "StrongIsr broken": runs in which some ISR member lacked or differed
+    // from its leader's log (the compare.csv column runs_strong_isr_broken).
+    out << fmt::format("  {:<{}}  {:>24}  {:>17}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}  {:>16}{}\n", "variant", w,
                        "P(acked lost) [95% CI]", "acked_lost mean/max", "failed", "dup", "offline s", "p50 ms",
-                       "p99 ms", lag ? "  max lag" : "");
+                       "p99 ms", "StrongIsr broken", lag ? "  max lag" : "");
     for (const auto& s : stats) {
-        out << fmt::format("  {:<{}}  {:>24}  {:>17}  {:>9.1f}  {:>9.1f}  {:>9.1f}  {:>9.2f}  {:>9.2f}{}\n", s.label, w,
+        out << fmt::format("  {:<{}}  {:>24}  {:>17}  {:>9.1f}  {:>9.1f}  {:>9.1f}  {:>9.2f}  {:>9.2f}  {:>16}{}\n",
+                           s.label, w,
                            fmt::format("{:.3f} [{:.3f}, {:.3f}]", s.p_loss, s.p_loss_95.low, s.p_loss_95.high),
                            fmt::format("{:.1f} / {:.0f}", s.acked_lost.mean, s.acked_lost.max), s.failed.mean,
                            s.duplicated.mean, s.offline_partition_s.mean, s.latency_p50_ms_mean, s.latency_p99_ms_mean,
+                           fmt::format("{}/{}", s.runs_strong_isr_broken, s.runs),
                            s.max_consumer_lag ? fmt::format("  {:>7.0f}", s.max_consumer_lag->max) : std::string());
     }
     bool any = false;

@@ -2,6 +2,7 @@
 // file round trip, and merging shards into the unsharded result.
 #include <doctest/doctest.h>
 
+#include <sstream>
 #include <string>
 
 #include "kafkasim/errors.hpp"
@@ -85,6 +86,22 @@ TEST_CASE("compare: per-variant statistics, first loss and its replay line") {
     CHECK_FALSE(stats[1].first_loss_seed.has_value());
     CHECK(stats[1].latency_p50_ms_mean == doctest::Approx(2.0));
     CHECK_FALSE(stats[1].max_consumer_lag.has_value());
+}
+
+TEST_CASE("compare: the terminal table shows, per variant, the runs in which StrongIsr broke") {
+    std::ostringstream out;
+    ks::report::print_compare(out, synthetic());
+    const std::string text = out.str();
+    CHECK(text.find("StrongIsr broken") != std::string::npos);
+    // Row order follows the variants; acks=1 broke StrongIsr on seed 7 only.
+    const auto row1 = text.find("  acks=1 ");
+    const auto row2 = text.find("  acks=all ");
+    REQUIRE(row1 != std::string::npos);
+    REQUIRE(row2 != std::string::npos);
+    const std::string line1 = text.substr(row1, text.find('\n', row1) - row1);
+    const std::string line2 = text.substr(row2, text.find('\n', row2) - row2);
+    CHECK(line1.find(" 1/3") != std::string::npos);
+    CHECK(line2.find(" 0/3") != std::string::npos);
 }
 
 TEST_CASE("compare: replay lines write strings bare unless they would read back as JSON") {
