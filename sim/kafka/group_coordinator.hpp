@@ -50,10 +50,14 @@
 //     subscriptions, owned partitions and group.instance.ids, instead of by the
 //     leader consumer and shipped in its SyncGroup; the result is the one the
 //     leader would compute. SyncGroup answers each member its part; the
-//     leader's moves the group to Stable. A known member's JoinGroup always
-//     starts a rebalance (Kafka answers a Stable follower with unchanged
-//     metadata with the current generation instead; kafkasim's consumers only
-//     rejoin when something changed).
+//     leader's moves the group to Stable. A known member's JoinGroup
+//     (doCurrentMemberJoinGroup) while PreparingRebalance updates it and
+//     counts it as rejoined; while CompletingRebalance, or Stable from a
+//     follower, with unchanged metadata (MemberMetadata.matches: protocols,
+//     topics, owned partitions and their generation) it is answered at once
+//     with the current generation — the member missed its JoinGroup answer;
+//     otherwise (changed metadata, or the leader rejoining a Stable group) it
+//     starts a rebalance.
 //   * KIP-394 (doDynamicNewMemberJoinGroup): a JoinGroup with an empty member
 //     id and no group.instance.id from a JoinGroup v4+ client is answered
 //     MEMBER_ID_REQUIRED with a fresh member id, remembered as a pending member

@@ -24,6 +24,14 @@ void update_member(GroupMember& m, NodeId from, const JoinGroupRequest& r) {
     m.pending_join = r.correlation;
 }
 
+// MemberMetadata.matches: the same protocols with the same metadata bytes —
+// for a consumer the serialized Subscription: topics, owned partitions and the
+// generation they were owned in (ConsumerProtocol, Subscription v2+, KIP-792).
+bool matches(const GroupMember& m, const JoinGroupRequest& r) {
+    return m.protocols == r.protocols && m.topics == r.topics && m.owned == r.owned &&
+           m.owned_generation == r.owned_generation;
+}
+
 JoinGroupResponse join_error(const std::string& member_id, Error e, std::uint64_t correlation) {
     JoinGroupResponse resp;
     resp.error = e;
@@ -67,7 +75,7 @@ std::string GroupCoordinator::new_member_id(const JoinGroupRequest& r) {
     return prefix + "-" + std::to_string(config_.store->next_member++);
 }
 
-// doCurrentMemberJoinGroup. Returns false if the join was refused.
+// doCurrentMemberJoinGroup. Returns false if the join was refused or answered at once.
 bool GroupCoordinator::join_known_member(Instant now, NodeId from, const JoinGroupRequest& r, Group& g, Outbox& out) {
     if (g.pending_members.erase(r.member_id) > 0) {
         // A pending member is never static (static members skip MEMBER_ID_REQUIRED).
@@ -82,6 +90,22 @@ bool GroupCoordinator::join_known_member(Instant now, NodeId from, const JoinGro
         return false;
     }
     GroupMember& m = *g.member(r.member_id);
+    // CompletingRebalance with unchanged metadata (the member missed its
+    // JoinGroup answer), or Stable for a follower with unchanged metadata: the
+    // current generation, no rebalance. The leader rejoining a Stable group
+    // always rebalances (it may have seen a change the metadata does not show).
+    const bool same = matches(m, r);
+    if ((g.state == GroupState::completing_rebalance && same) ||
+        (g.state == GroupState::stable && same && g.leader != m.member_id)) {
+        JoinGroupResponse resp;
+        resp.generation = g.generation;
+        resp.protocol = g.protocol;
+        resp.leader = g.leader;
+        resp.member_id = m.member_id;
+        resp.correlation = r.correlation;
+        out.send(from, std::move(resp));
+        return false;  // nothing changed
+    }
     update_member(m, from, r);
     touch(now, m);
     if (g.state != GroupState::preparing_rebalance) prepare_rebalance(now, g, "member " + m.member_id + " rejoined", out);

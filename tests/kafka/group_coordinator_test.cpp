@@ -58,6 +58,14 @@ struct Fixture {
         send(node(client), r);
         return r.member_id;
     }
+    // A member of generation `gen` rejoining as the Java client does: its
+    // subscription carries that generation (ConsumerProtocol v2+, KIP-792), so
+    // its metadata differs from the JoinGroup that made it a member.
+    void rejoin(int client, const std::string& member_id, const std::string& instance, std::int32_t gen) {
+        JoinGroupRequest r = join_request(client, member_id, instance);
+        r.owned_generation = gen;
+        send(node(client), r);
+    }
     void advance(Duration d) {
         now = now + d;
         coord.on_timer(now, 0, out);
@@ -154,6 +162,68 @@ TEST_CASE("group coordinator: heartbeats, session expiry and REBALANCE_IN_PROGRE
     CHECK(r[0].second.generation == 2);
     CHECK(f.group().members.size() == 1);
     CHECK(f.group().members[0].assignment.size() == 3);
+}
+
+TEST_CASE("group coordinator: a known member rejoining with unchanged metadata gets the current generation, no "
+          "rebalance, unless it leads a Stable group (GroupCoordinator.doCurrentMemberJoinGroup, MemberMetadata.matches)") {
+    Fixture f;
+    f.join(0);
+    f.join(1);
+    f.advance(ms(3000));
+    f.advance(ms(3000));
+    auto r = f.joins();
+    REQUIRE(r.size() == 2);
+    const std::string a = r[0].second.member_id, b = r[1].second.member_id;
+    REQUIRE(f.group().leader == a);
+    REQUIRE(f.group().rebalances == 1);
+
+    // CompletingRebalance: b missed its answer and sends the same JoinGroup again.
+    f.out.clear();
+    f.join(1, b);
+    r = f.joins();
+    REQUIRE(r.size() == 1);
+    CHECK(r[0].second.error == Error::none);
+    CHECK(r[0].second.generation == 1);
+    CHECK(r[0].second.leader == a);
+    CHECK(r[0].second.member_id == b);
+    CHECK(f.group().state == GroupState::completing_rebalance);
+
+    // Stable: the same from the follower b, still at once and without a rebalance.
+    f.send(Fixture::node(0), SyncGroupRequest{"g", 1, a, 50});
+    REQUIRE(f.group().state == GroupState::stable);
+    f.out.clear();
+    f.join(1, b);
+    r = f.joins();
+    REQUIRE(r.size() == 1);
+    CHECK(r[0].second.generation == 1);
+    CHECK(f.group().state == GroupState::stable);
+    CHECK(f.group().rebalances == 1);
+
+    // Changed metadata (b now owns its partition of generation 1): a rebalance.
+    f.out.clear();
+    JoinGroupRequest changed = f.join_request(1, b);
+    changed.owned = f.group().member(b)->assignment;
+    changed.owned_generation = 1;
+    f.send(Fixture::node(1), changed);
+    CHECK(f.joins().empty());
+    CHECK(f.group().state == GroupState::preparing_rebalance);
+}
+
+TEST_CASE("group coordinator: the leader rejoining a Stable group starts a rebalance even with unchanged metadata") {
+    Fixture f;
+    f.join(0);
+    f.join(1);
+    f.advance(ms(3000));
+    f.advance(ms(3000));
+    const auto r = f.joins();
+    REQUIRE(r.size() == 2);
+    const std::string a = r[0].second.member_id;
+    f.send(r[0].first, SyncGroupRequest{"g", 1, a, 50});
+    REQUIRE(f.group().state == GroupState::stable);
+    f.out.clear();
+    f.join(0, a);
+    CHECK(f.joins().empty());
+    CHECK(f.group().state == GroupState::preparing_rebalance);
 }
 
 TEST_CASE("group coordinator: commits need the current generation and survive a coordinator move") {
@@ -346,7 +416,7 @@ TEST_CASE("group coordinator: a static member whose old id awaits a join answer 
           "(GroupMetadata.replaceStaticMember)") {
     Fixture f;
     const auto [a, b] = stable_static_group(f);
-    f.join(1, b, "i1");  // b rejoins: PreparingRebalance, a has not rejoined yet
+    f.rejoin(1, b, "i1", 1);  // b rejoins: PreparingRebalance, a has not rejoined yet
     f.join(0, a, "i0");
     REQUIRE(f.group().state == GroupState::completing_rebalance);  // both joined → generation 2
     f.out.clear();
@@ -410,7 +480,7 @@ TEST_CASE("group coordinator: a static member that misses a rebalance keeps its 
     REQUIRE(f.group().state == GroupState::stable);
     // The dynamic member rejoins; i0 stays silent past the 60 s rebalance timeout.
     f.out.clear();
-    f.join(1, dyn);
+    f.rejoin(1, dyn, "", 1);
     for (int i = 0; i < 20; ++i) {
         f.now = f.now + ms(3000);
         f.coord.on_timer(f.now, 0, f.out);
