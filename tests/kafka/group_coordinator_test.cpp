@@ -74,6 +74,18 @@ struct Fixture {
     Group& group() { return store.groups.at("g"); }
 };
 
+// Two dynamic members (clients 0 and 1) form generation 1: the JoinGroup
+// answers, once the initial delay (3 s, extended once) has passed.
+std::vector<std::pair<NodeId, JoinGroupResponse>> first_generation(Fixture& f) {
+    f.join(0);
+    f.join(1);
+    f.advance(ms(3000));
+    f.advance(ms(3000));
+    auto r = f.joins();
+    REQUIRE(r.size() == 2);
+    return r;
+}
+
 }  // namespace
 
 TEST_CASE("group coordinator: the group lives in abs(groupId.hashCode) % offsets.topic.num.partitions") {
@@ -127,12 +139,7 @@ TEST_CASE("group coordinator: a new group waits group.initial.rebalance.delay.ms
 
 TEST_CASE("group coordinator: heartbeats, session expiry and REBALANCE_IN_PROGRESS") {
     Fixture f;
-    f.join(0);
-    f.join(1);
-    f.advance(ms(3000));
-    f.advance(ms(3000));
-    auto r = f.joins();
-    REQUIRE(r.size() == 2);
+    auto r = first_generation(f);
     const std::string a = r[0].second.member_id, b = r[1].second.member_id;
     f.send(r[0].first, SyncGroupRequest{"g", 1, a, 10});
     // Only member a heartbeats; b's session (10 s) runs out.
@@ -167,12 +174,7 @@ TEST_CASE("group coordinator: heartbeats, session expiry and REBALANCE_IN_PROGRE
 TEST_CASE("group coordinator: a known member rejoining with unchanged metadata gets the current generation, no "
           "rebalance, unless it leads a Stable group (GroupCoordinator.doCurrentMemberJoinGroup, MemberMetadata.matches)") {
     Fixture f;
-    f.join(0);
-    f.join(1);
-    f.advance(ms(3000));
-    f.advance(ms(3000));
-    auto r = f.joins();
-    REQUIRE(r.size() == 2);
+    auto r = first_generation(f);
     const std::string a = r[0].second.member_id, b = r[1].second.member_id;
     REQUIRE(f.group().leader == a);
     REQUIRE(f.group().rebalances == 1);
@@ -211,12 +213,7 @@ TEST_CASE("group coordinator: a known member rejoining with unchanged metadata g
 
 TEST_CASE("group coordinator: the leader rejoining a Stable group starts a rebalance even with unchanged metadata") {
     Fixture f;
-    f.join(0);
-    f.join(1);
-    f.advance(ms(3000));
-    f.advance(ms(3000));
-    const auto r = f.joins();
-    REQUIRE(r.size() == 2);
+    const auto r = first_generation(f);
     const std::string a = r[0].second.member_id;
     f.send(r[0].first, SyncGroupRequest{"g", 1, a, 50});
     REQUIRE(f.group().state == GroupState::stable);
