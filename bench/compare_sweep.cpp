@@ -16,7 +16,7 @@
 #include <thread>
 
 #include "kafkasim/simulation.hpp"
-#include "scenario/sweep.hpp"
+#include "kafkasim/sweep.hpp"
 
 #ifndef KS_SOURCE_DIR
 #define KS_SOURCE_DIR "."
@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
     const int seeds = argc > 1 ? std::atoi(argv[1]) : 200;
     const int jobs = argc > 2 ? std::atoi(argv[2]) : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const std::string file = std::string(KS_SOURCE_DIR) + "/scenarios/compare-acks.json";
-    const auto plan = ks::scenario::plan_sweep(
+    const auto plan = ks::plan_sweep(
         file, {.overrides = {},
                .vary = {"producers.checkout.config.acks=1,all", "topics.orders.replication_factor=2,3"},
                .seeds = seeds});
@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
     const double one_run_s = std::chrono::duration<double>(Clock::now() - t1).count();
 
     const auto t0 = Clock::now();
-    const auto result = ks::scenario::run_sweep(plan, {.jobs = jobs, .shard = {}, .progress = {}});
+    const auto result = ks::run_sweep(plan, {.jobs = jobs, .shard = {}, .progress = {}});
     const double wall_s = std::chrono::duration<double>(Clock::now() - t0).count();
     const double runs = static_cast<double>(result.runs.size());
     const double sim_s = runs * plan.variant_scenarios.front().duration.seconds_f();

@@ -29,7 +29,7 @@
 
 #include "kafkasim/scenario.hpp"
 
-namespace ks::scenario {
+namespace ks {
 
 // One setting of a variant: an override path and its value as JSON text.
 struct SweepSetting {
@@ -128,4 +128,4 @@ std::string variant_label(const SweepGrid& grid, std::size_t variant);
 // kafkasim run FILE --seed N --set PATH=VALUE ...
 std::string replay_command(const SweepGrid& grid, std::size_t variant, std::uint64_t seed);
 
-}  // namespace ks::scenario
+}  // namespace ks

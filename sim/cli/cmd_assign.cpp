@@ -8,7 +8,7 @@
 #include "cli/commands.hpp"
 #include "cli/parse.hpp"
 #include "kafkasim/errors.hpp"
-#include "scenario/assign_case.hpp"
+#include "runner/assign_case.hpp"
 
 namespace ks::cli {
 
@@ -28,8 +28,8 @@ int run_assign(const Args& args) {
     po::variables_map vm;
     if (!parse_file_command(args, visible, "kafkasim assign FILE", file, vm)) return kExitOk;
 
-    const scenario::AssignCase c = scenario::load_assign_case(file);
-    std::cout << scenario::assignment_json(scenario::run_assign_case(c)).dump(2) << "\n";
+    const ks::runner::AssignCase c = ks::runner::load_assign_case(file);
+    std::cout << ks::runner::assignment_json(ks::runner::run_assign_case(c)).dump(2) << "\n";
     return kExitOk;
 }
 

@@ -21,7 +21,7 @@
 #include "cli/parse.hpp"
 #include "kafkasim/errors.hpp"
 #include "report/compare_report.hpp"
-#include "scenario/sweep.hpp"
+#include "kafkasim/sweep.hpp"
 
 namespace ks::cli {
 
@@ -84,12 +84,12 @@ int run_compare(const Args& args) {
     if (vm.count("jobs") && jobs < 1) throw InputError(fmt::format("--jobs {}: expected a number >= 1", jobs));
     const bool quiet = vm.count("quiet") > 0;
 
-    scenario::SweepPlanOptions plan_options{.overrides = sets, .vary = vary, .seeds = std::nullopt};
+    ks::SweepPlanOptions plan_options{.overrides = sets, .vary = vary, .seeds = std::nullopt};
     if (vm.count("seeds")) plan_options.seeds = seeds;
-    const scenario::SweepPlan plan = scenario::plan_sweep(file, plan_options);
-    scenario::SweepOptions options;
+    const ks::SweepPlan plan = ks::plan_sweep(file, plan_options);
+    ks::SweepOptions options;
     options.jobs = vm.count("jobs") ? jobs : static_cast<std::int32_t>(std::max(1u, std::thread::hardware_concurrency()));
-    if (vm.count("shard")) options.shard = scenario::parse_shard(shard_text);
+    if (vm.count("shard")) options.shard = ks::parse_shard(shard_text);
     if (out_dir.empty()) {
         out_dir = "reports/compare/" + plan.grid.scenario;
         if (!options.shard.whole())
@@ -104,7 +104,7 @@ int run_compare(const Args& args) {
                                                        : fmt::format(", shard {}/{}", options.shard.index, options.shard.count),
                                  options.jobs);
     }
-    const scenario::SweepResult result = scenario::run_sweep(plan, options);
+    const ks::SweepResult result = ks::run_sweep(plan, options);
     const auto written = report::write_compare_report(out_dir, result);
     if (!options.shard.whole()) {
         if (!quiet) {

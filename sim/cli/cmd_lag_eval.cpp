@@ -9,7 +9,7 @@
 #include "cli/parse.hpp"
 #include "kafkasim/errors.hpp"
 #include "monitor/burrow.hpp"
-#include "scenario/lag_case.hpp"
+#include "runner/lag_case.hpp"
 
 namespace ks::cli {
 
@@ -27,10 +27,10 @@ int run_lag_eval(const Args& args) {
     po::variables_map vm;
     if (!parse_file_command(args, visible, "kafkasim lag-eval FILE", file, vm)) return kExitOk;
 
-    const scenario::LagCase c = scenario::load_lag_case(file);
+    const ks::runner::LagCase c = ks::runner::load_lag_case(file);
     const monitor::BurrowGroupStatus status =
         monitor::evaluate_group(c.partitions, c.time_now_ms, c.options);
-    std::cout << scenario::burrow_group_json(status).dump(2) << "\n";
+    std::cout << ks::runner::burrow_group_json(status).dump(2) << "\n";
     return kExitOk;
 }
 

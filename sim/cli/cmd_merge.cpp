@@ -16,7 +16,7 @@
 #include "cli/commands.hpp"
 #include "kafkasim/errors.hpp"
 #include "report/compare_report.hpp"
-#include "scenario/sweep.hpp"
+#include "kafkasim/sweep.hpp"
 
 namespace ks::cli {
 
@@ -24,7 +24,7 @@ namespace po = boost::program_options;
 
 namespace {
 
-scenario::SweepResult read_shard(const std::string& where) {
+ks::SweepResult read_shard(const std::string& where) {
     std::filesystem::path p(where);
     if (std::filesystem::is_directory(p)) p /= "compare-shard.json";
     std::ifstream in(p, std::ios::binary);
@@ -66,9 +66,9 @@ int run_merge(const Args& args) {
         throw InputError(std::string(e.what()) + " (usage: " + usage + ")");
     }
     if (dirs.empty()) throw InputError("missing DIR (usage: " + usage + ")");
-    std::vector<scenario::SweepResult> shards;
+    std::vector<ks::SweepResult> shards;
     for (const auto& d : dirs) shards.push_back(read_shard(d));
-    const scenario::SweepResult merged = scenario::merge_sweeps(shards);
+    const ks::SweepResult merged = ks::merge_sweeps(shards);
     if (out_dir.empty()) out_dir = "reports/compare/" + merged.grid.scenario;
     const auto written = report::write_compare_report(out_dir, merged);
     if (vm.count("quiet")) return kExitOk;

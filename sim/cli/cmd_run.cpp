@@ -20,7 +20,7 @@
 #include "kafkasim/simulation.hpp"
 #include "report/expect.hpp"
 #include "report/report.hpp"
-#include "scenario/chaos.hpp"
+#include "runner/chaos.hpp"
 
 namespace ks::cli {
 
@@ -90,7 +90,7 @@ int run_run(const Args& args) {
         std::cout << "seed " << the_seed << " trace_hash " << result.summary.trace_hash << "\n";
         return code;
     }
-    if (sc.chaos.enabled) std::cout << scenario::describe_chaos(scenario::draw_chaos(sc, the_seed));
+    if (sc.chaos.enabled) std::cout << ks::runner::describe_chaos(ks::runner::draw_chaos(sc, the_seed));
     if (vm.count("timeline")) report::print_timeline(std::cout, result);
     report::print_summary(std::cout, result, out_dir);
     for (const auto& r : expected) std::cout << "  " << report::describe(r) << "\n";

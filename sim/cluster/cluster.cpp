@@ -16,8 +16,7 @@ constexpr std::uint64_t kFin = std::uint64_t{1} << 63;
 
 Cluster::Cluster(EventLoop& loop, Trace& trace, ClusterOptions options)
     : loop_(loop), trace_(trace), options_(std::move(options)) {
-    topology_ = std::make_unique<env::Topology>(env::Topology::Options::from_network_settings(
-        options_.network.latency_ms, options_.network.cross_rack_latency_ms, options_.network.bandwidth_mbps));
+    topology_ = std::make_unique<env::Topology>(options_.topology);
     trace_deliver_ = trace_.define("deliver", {"from", "to", "message", "bytes"});
     trace_note_ = trace_.define("note", {"node", "kind", "topic", "partition", "a", "b", "c", "d"});
     trace_fault_ = trace_.define("process", {"node", "event"});
@@ -45,12 +44,7 @@ void Cluster::build() {
     network_->set_deliver_handler([this](const env::Delivery& d) { on_delivery(d); });
     network_->set_break_handler([this](const env::ConnectionBreak& b) { on_break(b); });
     for (auto& [id, host] : brokers_) {
-        env::Disk::Options o;
-        o.append_latency_ms = options_.disk.append_latency_ms;
-        o.flush_latency_ms = options_.disk.flush_latency_ms;
-        o.throughput_mb_per_s = options_.disk.throughput_mbps;
-        o.dirty_expire = options_.disk.dirty_expire;
-        o.writeback_interval = options_.disk.writeback_interval;
+        env::Disk::Options o = options_.disk;
         // Each host's flusher ticks in its own phase (it counts from that
         // host's boot): brokers make the same data durable at different times.
         if (o.writeback_interval > Duration::zero()) {

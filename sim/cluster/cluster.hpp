@@ -40,7 +40,6 @@
 #include "env/topology.hpp"
 #include "kafka/broker.hpp"
 #include "kafka/controller.hpp"
-#include "kafkasim/scenario.hpp"
 
 namespace ks::cluster {
 
@@ -95,8 +94,8 @@ public:
 
 struct ClusterOptions {
     std::uint64_t seed = 1;
-    NetworkSpec network;
-    DiskSpec disk;
+    env::Topology::Options topology;  // links between hosts, racks and the core switch
+    env::Disk::Options disk;          // every broker host's disk (its writeback phase is drawn here)
     Duration break_detection_delay = s(1);
 };
 

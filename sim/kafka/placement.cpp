@@ -1,4 +1,4 @@
-#include "scenario/placement.hpp"
+#include "kafka/placement.hpp"
 
 #include <algorithm>
 #include <map>
@@ -6,7 +6,7 @@
 
 #include "core/assert.hpp"
 
-namespace ks::scenario {
+namespace ks::kafka {
 
 namespace {
 std::int32_t replica_index(std::int32_t first, std::int32_t shift, std::int32_t j, std::int32_t n) {
@@ -94,4 +94,4 @@ std::vector<std::vector<BrokerId>> assign_replicas(const std::vector<BrokerRack>
     return out;
 }
 
-}  // namespace ks::scenario
+}  // namespace ks::kafka

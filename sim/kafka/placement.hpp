@@ -20,7 +20,7 @@
 #include "core/rng.hpp"
 #include "kafkasim/ids.hpp"
 
-namespace ks::scenario {
+namespace ks::kafka {
 
 struct BrokerRack {
     BrokerId id;
@@ -34,4 +34,4 @@ std::vector<std::vector<BrokerId>> assign_replicas(const std::vector<BrokerRack>
 // AdminUtils.getRackAlternatedBrokerList.
 std::vector<BrokerId> rack_alternated_list(const std::vector<BrokerRack>& brokers);
 
-}  // namespace ks::scenario
+}  // namespace ks::kafka

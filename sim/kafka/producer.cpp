@@ -1,4 +1,4 @@
-// Producer: options, the application's workload and the accumulator
+// Producer: options and the accumulator
 // (KafkaProducer.doSend, RecordAccumulator.append). The sender half is in
 // producer_sender.cpp.
 #include "kafka/producer.hpp"
@@ -48,21 +48,17 @@ WeightedPartitionerOptions weighted_options(const PartitionerSpec& spec, std::in
 
 Producer::Producer(ProducerOptions options, Rng rng)
     : opt_(std::move(options)),
-      workload_rng_(rng.fork("workload")),
       partition_rng_(rng.fork("partitioner")),
       backoff_rng_(rng.fork("backoff")),
       builtin_(std::max(1, opt_.batch_size)),
       latency_(opt_.builtin),
-      rate_per_s_(opt_.rate_per_s),
       producer_id_(opt_.producer_id_base + opt_.index) {
     KS_ASSERT_GE(opt_.partitions, 1);
     KS_ASSERT(!opt_.bootstrap.empty());
     KS_ASSERT(opt_.acks == 0 || opt_.acks == 1 || opt_.acks == -1);
     KS_ASSERT_GE(opt_.max_in_flight, 1);
     KS_ASSERT(!opt_.idempotence || opt_.acks == -1);
-    KS_ASSERT(opt_.arrival_tick > Duration::zero());
     parts_ = std::vector<PartState>(static_cast<std::size_t>(opt_.partitions));
-    if (opt_.keys.kind == KeySpec::Kind::zipf) zipf_.emplace(opt_.keys.count, opt_.keys.zipf_exponent);
     if (opt_.partitioner.kind == PartitionerSpec::Kind::weighted) {
         custom_ = std::make_unique<WeightedPartitioner>(weighted_options(opt_.partitioner, opt_.partitions));
     } else if (opt_.round_robin_class || opt_.partitioner.kind == PartitionerSpec::Kind::round_robin) {
@@ -75,71 +71,16 @@ Producer::~Producer() = default;
 void Producer::start(Instant now, Outbox& out) {
     request_metadata(now, out);
     out.set_timer(timer_key(kMetadataRefresh), now + opt_.metadata_max_age);
-    next_arrival_ = rate_per_s_ > 0 ? now + next_gap() : Instant::max();
-    schedule_arrival(now, out);
-}
-
-void Producer::set_rate(double rate_per_s, Instant now, Outbox& out) {
-    KS_ASSERT_GE(rate_per_s, 0.0);
-    generate_arrivals(now, out);  // the old rate holds until now
-    rate_per_s_ = rate_per_s;
-    next_arrival_ = rate_per_s_ > 0 ? now + next_gap() : Instant::max();
-    schedule_arrival(now, out);
-    run_sender(now, out);
 }
 
 void Producer::send(Instant now, std::optional<std::int64_t> key, Bytes value_bytes, Outbox& out) {
-    app_send(now, key ? static_cast<std::int32_t>(*key) : -1, value_bytes, out);
+    append(now, key ? static_cast<std::int32_t>(*key) : -1, value_bytes, out);
     run_sender(now, out);
 }
 
-// ---- the application ----------------------------------------------------------------------
+// ---- KafkaProducer.send ----------------------------------------------------------------------
 
-Duration Producer::next_gap() {
-    KS_ASSERT_GT(rate_per_s_, 0.0);
-    const double mean_ns = 1e9 / rate_per_s_;
-    const double gap = opt_.arrival == ArrivalProcess::poisson ? workload_rng_.exponential(mean_ns) : mean_ns;
-    return ns(std::max<std::int64_t>(1, round_half_away(gap)));
-}
-
-std::int32_t Producer::draw_key() {
-    switch (opt_.keys.kind) {
-        case KeySpec::Kind::none:
-            return -1;
-        case KeySpec::Kind::uniform:
-            return static_cast<std::int32_t>(workload_rng_.uniform_u64(static_cast<std::uint64_t>(opt_.keys.count)));
-        case KeySpec::Kind::zipf:
-            return static_cast<std::int32_t>(zipf_->sample(workload_rng_) - 1);
-        case KeySpec::Kind::sequential: {
-            const auto k = static_cast<std::int32_t>(sequential_key_ % opt_.keys.count);
-            ++sequential_key_;
-            return k;
-        }
-    }
-    KS_UNREACHABLE("producer: key kind");
-}
-
-void Producer::generate_arrivals(Instant now, Outbox& out) {
-    while (next_arrival_ <= now) {
-        const std::int32_t key = draw_key();
-        const auto value = static_cast<Bytes>(std::llround(sample(opt_.value_bytes, workload_rng_)));
-        app_send(next_arrival_, key, std::max<Bytes>(0, value), out);
-        next_arrival_ += next_gap();
-    }
-}
-
-void Producer::schedule_arrival(Instant now, Outbox& out) {
-    if (next_arrival_ == Instant::max()) {
-        if (arrival_timer_ != Instant::max()) out.cancel_timer(timer_key(kArrival));
-        arrival_timer_ = Instant::max();
-        return;
-    }
-    const Instant when = std::max(next_arrival_, now + opt_.arrival_tick);
-    if (when != arrival_timer_) out.set_timer(timer_key(kArrival), when);
-    arrival_timer_ = when;
-}
-
-void Producer::app_send(Instant at, std::int32_t key, Bytes value_bytes, Outbox& out) {
+void Producer::append(Instant at, std::int32_t key, Bytes value_bytes, Outbox& out) {
     ++stats_.sent;
     // Behind a blocked send() the application waits: keep its order.
     if (blocked_.empty() && try_append(at, at, key, value_bytes)) return;

@@ -1,6 +1,8 @@
-// Producer: one Kafka producer client and the application feeding it, as a
-// deterministic state machine (like Broker: inputs are messages, timers and
-// connection losses with the current time; outputs are effects in an Outbox).
+// Producer: one Kafka producer client, as a deterministic state machine (like
+// Broker: inputs are messages, timers and connection losses with the current
+// time; outputs are effects in an Outbox). The application that calls send()
+// is not part of it: kafka/workload.hpp generates a scenario's arrivals, and
+// kafka/producer_app.hpp hosts the two as one client process.
 //
 // Mirrors the Java client's producer/internals:
 //   KafkaProducer.doSend   the application's send(): partition choice
@@ -63,10 +65,7 @@
 // timeout from writing a batch twice, nor (with more than one request in
 // flight) a retry from landing after later batches.
 //
-// Simplifications: arrivals are generated in bulk — the workload timer fires
-// at most every arrival_tick and appends every record that arrived since, each
-// with its true send() instant (its latency counts from there; its batch's
-// linger from there). A batch in flight is failed at delivery.timeout.ms only
+// Simplifications: a batch in flight is failed at delivery.timeout.ms only
 // when its request completes or times out (Kafka expires it earlier from
 // getExpiredInflightBatches); request.timeout.ms <= delivery.timeout.ms bounds
 // the difference. Timeouts fail with Error::request_timed_out and a Failure
@@ -94,7 +93,7 @@
 #include "kafka/partitioner.hpp"
 #include "kafka/partitioner_builtin.hpp"
 #include "kafka/producer_batch.hpp"
-#include "kafkasim/scenario.hpp"
+#include "kafkasim/workload.hpp"
 
 namespace ks::kafka {
 
@@ -106,12 +105,12 @@ struct ProducerOptions {
     std::string topic_name = "topic";  // for the partitioners' per-topic state
     std::int32_t partitions = 1;       // the topic's partition count
     std::vector<BrokerId> bootstrap;   // bootstrap.servers; non-empty
-    // ---- the application ----
-    double rate_per_s = 1000;
-    ArrivalProcess arrival = ArrivalProcess::poisson;
-    DistSpec value_bytes = DistSpec::constant(512);
-    KeySpec keys;
-    PartitionerSpec partitioner;
+    // ---- the application's choices ----
+    PartitionerSpec partitioner;       // a custom partitioner plugged in (partitioner.class)
+    // The application sends null keys. The built-in partitioner's load
+    // statistics are kept only then: Kafka keeps them whenever no
+    // partitioner.class is set, but they steer only null-key records.
+    bool keyless_workload = true;
     // ---- Kafka producer configs ----
     std::int32_t acks = -1;                        // acks: 0, 1, -1 (all)
     Duration linger = ms(5);                       // linger.ms
@@ -136,7 +135,6 @@ struct ProducerOptions {
     Duration connection_setup_timeout_max = ms(30000);  // socket.connection.setup.timeout.max.ms
     Bytes send_buffer = 131072;                    // send.buffer.bytes (SO_SNDBUF)
     // ---- model ----
-    Duration arrival_tick = ms(1);            // arrivals are appended at most this late
     Bytes record_overhead_bytes = 10;         // DefaultRecord framing per record
     Bytes batch_overhead_bytes = 61;          // RecordBatch header
     std::size_t blocked_records_max = 1 << 20;  // application backlog while blocked (limit)
@@ -144,7 +142,7 @@ struct ProducerOptions {
     std::int64_t producer_id_stride = 1'000'000;
 };
 
-// The options from a scenario's ProducerSpec: from_spec in scenario/producer_options.hpp.
+// The options from a scenario's ProducerSpec: from_spec in runner/producer_options.hpp.
 
 // Counters the monitor reads (the Java client's metric names in comments).
 struct ProducerStats {
@@ -169,7 +167,7 @@ public:
     Producer(const Producer&) = delete;
     Producer& operator=(const Producer&) = delete;
 
-    // Sends the first MetadataRequest and starts the application's arrivals.
+    // Sends the first MetadataRequest.
     void start(Instant now, Outbox& out);
     // ProduceResponse and MetadataResponse; anything else is ignored.
     void on_message(Instant now, NodeId from, const Message& m, Outbox& out);
@@ -178,15 +176,18 @@ public:
     void on_connection_lost(Instant now, NodeId peer, Outbox& out);
     // `bytes` of an acks=0 request reached `peer`'s kernel: they left the socket buffer.
     void on_transport_ack(Instant now, NodeId peer, Bytes bytes, Outbox& out);
-    // The producer_rate fault: the application's new rate (0 pauses it).
-    void set_rate(double rate_per_s, Instant now, Outbox& out);
-    // The application calls send() once, now (tests and scripted workloads).
+    // The application calls send() once, now, and the sender runs.
     // key: a key index or nullopt (null key).
     void send(Instant now, std::optional<std::int64_t> key, Bytes value_bytes, Outbox& out);
+    // KafkaProducer.send() of a record that arrived at `at` (<= now; key index
+    // or -1 for null): partitioned and appended, or blocked on buffer.memory.
+    // The sender does not run until run().
+    void append(Instant at, std::int32_t key, Bytes value_bytes, Outbox& out);
+    // The sender's loop (Sender.runOnce): drains ready batches, expires old ones.
+    void run(Instant now, Outbox& out) { run_sender(now, out); }
 
     const ProducerOptions& options() const { return opt_; }
     const ProducerStats& stats() const { return stats_; }
-    double rate_per_s() const { return rate_per_s_; }
     std::int64_t producer_id() const { return producer_id_; }
     Bytes buffer_used() const { return buffer_used_; }
     std::size_t blocked_records() const { return blocked_.size(); }
@@ -198,9 +199,9 @@ public:
     std::optional<BrokerId> leader_of(std::int32_t partition) const;
     void check_invariants() const;
 
+    // Kind 1 belongs to the application (Workload::kArrivalTimer).
     enum TimerKind : std::uint64_t {
-        kArrival = 1,
-        kWake,
+        kWake = 2,
         kRequestTimeout,
         kMetadataTimeout,
         kMetadataRefresh,
@@ -240,12 +241,7 @@ private:
         Bytes value_bytes;
     };
 
-    // ---- application and accumulator (producer.cpp) ----
-    void generate_arrivals(Instant now, Outbox& out);
-    void schedule_arrival(Instant now, Outbox& out);
-    Duration next_gap();
-    std::int32_t draw_key();
-    void app_send(Instant at, std::int32_t key, Bytes value_bytes, Outbox& out);
+    // ---- accumulator (producer.cpp) ----
     bool try_append(Instant at, Instant created, std::int32_t key, Bytes value_bytes);
     std::int32_t choose_partition(std::int32_t key, Bytes record_bytes);
     bool append_to(std::int32_t partition, Instant at, Instant created, std::int32_t key, Bytes record_bytes);
@@ -284,19 +280,13 @@ private:
     Duration backoff(std::int32_t attempts);
 
     ProducerOptions opt_;
-    Rng workload_rng_;
     Rng partition_rng_;
     Rng backoff_rng_;
     RngRandomSource random_{partition_rng_};
-    std::optional<ZipfSampler> zipf_;
     std::unique_ptr<Partitioner> custom_;  // partitioner.class or the scenario's weighted one
     BuiltInPartitioner builtin_;
     NodeLatencyTracker latency_;
 
-    double rate_per_s_;
-    Instant next_arrival_ = Instant::max();
-    Instant arrival_timer_ = Instant::max();
-    std::int64_t sequential_key_ = 0;
     std::vector<std::int32_t> key_partition_;  // partition_for_key by key index, -1: not yet
 
     std::vector<PartState> parts_;

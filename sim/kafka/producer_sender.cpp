@@ -56,11 +56,6 @@ void Producer::on_timer(Instant now, std::uint64_t key, Outbox& out) {
     const auto kind = static_cast<TimerKind>(key >> 56);
     const std::uint64_t id = key & ((std::uint64_t{1} << 56) - 1);
     switch (kind) {
-        case kArrival:
-            arrival_timer_ = Instant::max();
-            generate_arrivals(now, out);
-            schedule_arrival(now, out);
-            break;
         case kWake:
             wake_at_ = Instant::max();
             break;
@@ -144,7 +139,7 @@ void Producer::run_sender(Instant now, Outbox& out) {
     flush_sent(out);  // the ledger sees records before any outcome
     expire_batches(now, out);
     maybe_bump_epoch();
-    if (!custom_ && (opt_.keys.kind == KeySpec::Kind::none || opt_.ignore_keys)) update_load_stats();
+    if (!custom_ && (opt_.keyless_workload || opt_.ignore_keys)) update_load_stats();
     while (drain_once(now, out)) {
     }
     // When to look again: linger and backoff ends, delivery and block timeouts.

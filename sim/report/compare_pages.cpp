@@ -88,11 +88,11 @@ std::string f1(double v) { return fmt::format("{:.1f}", v); }
 
 }  // namespace
 
-std::vector<Plot> compare_plots(const scenario::SweepResult&, const std::vector<VariantStats>& stats) {
+std::vector<Plot> compare_plots(const ks::SweepResult&, const std::vector<VariantStats>& stats) {
     return {loss_plot(stats), latency_loss_plot(stats)};
 }
 
-std::string compare_page(const scenario::SweepResult& r, const std::vector<VariantStats>& stats,
+std::string compare_page(const ks::SweepResult& r, const std::vector<VariantStats>& stats,
                          const std::vector<html::Figure>& figs, std::string_view plots_note) {
     using html::escape;
     const auto& g = r.grid;

@@ -12,9 +12,9 @@ namespace ks::report {
 
 // loss: P(any acknowledged record lost) per variant with its 95 % interval;
 // latency_loss: mean produce p99 against P(loss), one point per variant.
-std::vector<Plot> compare_plots(const scenario::SweepResult& r, const std::vector<VariantStats>& stats);
+std::vector<Plot> compare_plots(const ks::SweepResult& r, const std::vector<VariantStats>& stats);
 
-std::string compare_page(const scenario::SweepResult& r, const std::vector<VariantStats>& stats,
+std::string compare_page(const ks::SweepResult& r, const std::vector<VariantStats>& stats,
                          const std::vector<html::Figure>& figs, std::string_view plots_note);
 
 }  // namespace ks::report

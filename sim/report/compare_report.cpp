@@ -16,9 +16,9 @@ namespace ks::report {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-using scenario::RunOutcome;
-using scenario::SweepGrid;
-using scenario::SweepResult;
+using ks::RunOutcome;
+using ks::SweepGrid;
+using ks::SweepResult;
 
 Interval wilson_interval(std::int64_t k, std::int64_t n, double z) {
     KS_ASSERT_GE(k, 0);
@@ -39,7 +39,7 @@ std::vector<VariantStats> variant_stats(const SweepResult& r) {
     std::vector<VariantStats> out(r.grid.variants.size());
     for (std::size_t v = 0; v < out.size(); ++v) {
         out[v].variant = v;
-        out[v].label = scenario::variant_label(r.grid, v);
+        out[v].label = ks::variant_label(r.grid, v);
     }
     auto add = [](MeanMax& m, double x, bool first) {
         m.mean += x;
@@ -55,7 +55,7 @@ std::vector<VariantStats> variant_stats(const SweepResult& r) {
             ++s.runs_with_loss;
             if (!s.first_loss_seed) {
                 s.first_loss_seed = o.seed;
-                s.first_loss_replay = scenario::replay_command(r.grid, o.variant, o.seed);
+                s.first_loss_replay = ks::replay_command(r.grid, o.variant, o.seed);
             }
         }
         add(s.acked_lost, static_cast<double>(o.acked_lost), first);
@@ -222,7 +222,7 @@ SweepResult sweep_from_json(const json& j, const std::string& source) {
         }
         r.grid.variants = {{}};
         for (const CompareAxis& axis : r.grid.axes) {
-            std::vector<std::vector<scenario::SweepSetting>> next;
+            std::vector<std::vector<ks::SweepSetting>> next;
             for (const auto& prefix : r.grid.variants) {
                 for (const auto& v : axis.values_json) {
                     auto row = prefix;

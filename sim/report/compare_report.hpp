@@ -22,7 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "report/plot.hpp"
-#include "scenario/sweep.hpp"
+#include "kafkasim/sweep.hpp"
 
 namespace ks::report {
 
@@ -59,16 +59,16 @@ struct VariantStats {
 };
 
 // REQUIRES: a whole result (every pair of the grid).
-std::vector<VariantStats> variant_stats(const scenario::SweepResult& r);
+std::vector<VariantStats> variant_stats(const ks::SweepResult& r);
 
-nlohmann::json compare_json(const scenario::SweepResult& r);
-std::string compare_csv(const scenario::SweepResult& r);
+nlohmann::json compare_json(const ks::SweepResult& r);
+std::string compare_csv(const ks::SweepResult& r);
 
 // The shard file and its reader. sweep_from_json reads a compare-shard.json
 // (or a compare.json) back into a result; throws ks::InputError naming
 // `source` when it is not one.
-nlohmann::json shard_json(const scenario::SweepResult& r);
-scenario::SweepResult sweep_from_json(const nlohmann::json& j, const std::string& source);
+nlohmann::json shard_json(const ks::SweepResult& r);
+ks::SweepResult sweep_from_json(const nlohmann::json& j, const std::string& source);
 
 struct CompareWritten {
     std::string note;  // plots not rendered, and how to render them
@@ -77,10 +77,10 @@ struct CompareWritten {
 // A whole result: compare.json, compare.csv, index.html, plots/. A shard:
 // compare-shard.json. Into `dir` (created or replaced) through a .partial
 // folder renamed at the end. Throws std::runtime_error on I/O failure.
-CompareWritten write_compare_report(const std::string& dir, const scenario::SweepResult& r,
+CompareWritten write_compare_report(const std::string& dir, const ks::SweepResult& r,
                                     const RenderOptions& render = {});
 
 // The terminal table and the replay lines.
-void print_compare(std::ostream& out, const scenario::SweepResult& r);
+void print_compare(std::ostream& out, const ks::SweepResult& r);
 
 }  // namespace ks::report

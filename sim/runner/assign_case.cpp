@@ -1,4 +1,4 @@
-#include "scenario/assign_case.hpp"
+#include "runner/assign_case.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -11,7 +11,9 @@
 #include "kafkasim/errors.hpp"
 #include "scenario/json_reader.hpp"
 
-namespace ks::scenario {
+namespace ks::runner {
+
+using namespace ks::scenario;  // the JSON reader and the scenario helpers
 
 namespace {
 
@@ -120,4 +122,4 @@ nlohmann::ordered_json assignment_json(const kafka::GroupAssignment& a) {
     return out;
 }
 
-}  // namespace ks::scenario
+}  // namespace ks::runner

@@ -29,7 +29,7 @@
 
 #include "kafka/assignor.hpp"
 
-namespace ks::scenario {
+namespace ks::runner {
 
 inline constexpr std::int64_t kAssignPartitionsPerTopicMax = 100000;
 inline constexpr std::size_t kAssignMembersMax = 10000;
@@ -53,4 +53,4 @@ kafka::GroupAssignment run_assign_case(const AssignCase& c);
 // {"assignment": {member: ["topic-p", ...]}} in member order.
 nlohmann::ordered_json assignment_json(const kafka::GroupAssignment& a);
 
-}  // namespace ks::scenario
+}  // namespace ks::runner

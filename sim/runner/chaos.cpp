@@ -1,4 +1,4 @@
-#include "scenario/chaos.hpp"
+#include "runner/chaos.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +8,9 @@
 #include "core/distribution.hpp"
 #include "core/rng.hpp"
 
-namespace ks::scenario {
+namespace ks::runner {
+
+using namespace ks::scenario;  // the JSON reader and the scenario helpers
 
 namespace {
 
@@ -260,4 +262,4 @@ std::string describe_chaos(const std::vector<FaultSpec>& faults) {
     return out;
 }
 
-}  // namespace ks::scenario
+}  // namespace ks::runner

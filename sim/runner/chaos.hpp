@@ -32,7 +32,7 @@
 
 #include "kafkasim/scenario.hpp"
 
-namespace ks::scenario {
+namespace ks::runner {
 
 // Quiet time around faults: between two fault starts, and on a target after its fault heals.
 constexpr Duration kChaosStability = s(5);
@@ -52,4 +52,4 @@ std::string describe_fault(const FaultSpec& f);
 // "chaos: 7 random faults\n" then a describe_fault line for each.
 std::string describe_chaos(const std::vector<FaultSpec>& faults);
 
-}  // namespace ks::scenario
+}  // namespace ks::runner

@@ -1,4 +1,4 @@
-#include "scenario/lag_case.hpp"
+#include "runner/lag_case.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -15,7 +15,9 @@
 #include "kafkasim/errors.hpp"
 #include "scenario/json_reader.hpp"
 
-namespace ks::scenario {
+namespace ks::runner {
+
+using namespace ks::scenario;  // the JSON reader and the scenario helpers
 
 namespace {
 
@@ -156,4 +158,4 @@ nlohmann::json burrow_group_json(const monitor::BurrowGroupStatus& g) {
     return j;
 }
 
-}  // namespace ks::scenario
+}  // namespace ks::runner

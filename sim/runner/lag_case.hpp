@@ -30,7 +30,7 @@
 
 #include "monitor/burrow.hpp"
 
-namespace ks::scenario {
+namespace ks::runner {
 
 struct LagCase {
     std::int64_t time_now_ms = 0;
@@ -54,4 +54,4 @@ nlohmann::json burrow_group_json(const monitor::BurrowGroupStatus& g);
 // form, so JSON shows 0.33333334 rather than 0.3333333432674408.
 double float_for_json(float f);
 
-}  // namespace ks::scenario
+}  // namespace ks::runner

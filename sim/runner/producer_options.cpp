@@ -1,11 +1,13 @@
-#include "scenario/producer_options.hpp"
+#include "runner/producer_options.hpp"
 
 #include <string>
 #include <utility>
 
-namespace ks::kafka {
+namespace ks::runner {
 
-ProducerOptions from_spec(const ProducerSpec& spec, std::int32_t partitions, TopicIndex topic,
+using namespace ks::kafka;
+
+kafka::ProducerOptions from_spec(const ProducerSpec& spec, std::int32_t partitions, kafka::TopicIndex topic,
                           std::int32_t producer_index, NodeId self, std::vector<BrokerId> bootstrap) {
     const KafkaConfig& c = spec.config;
     ProducerOptions o;
@@ -15,10 +17,6 @@ ProducerOptions from_spec(const ProducerSpec& spec, std::int32_t partitions, Top
     o.topic_name = spec.topic;
     o.partitions = partitions;
     o.bootstrap = std::move(bootstrap);
-    o.rate_per_s = spec.rate_per_s;
-    o.arrival = spec.arrival;
-    o.value_bytes = spec.value_bytes;
-    o.keys = spec.keys;
     o.partitioner = spec.partitioner;
     const std::string& acks = c.get_string("acks");
     o.acks = acks == "0" ? 0 : acks == "1" ? 1 : -1;
@@ -53,4 +51,13 @@ ProducerOptions from_spec(const ProducerSpec& spec, std::int32_t partitions, Top
     return o;
 }
 
-}  // namespace ks::kafka
+kafka::WorkloadOptions workload_of(const ProducerSpec& spec) {
+    kafka::WorkloadOptions w;
+    w.rate_per_s = spec.rate_per_s;
+    w.arrival = spec.arrival;
+    w.value_bytes = spec.value_bytes;
+    w.keys = spec.keys;
+    return w;
+}
+
+}  // namespace ks::runner

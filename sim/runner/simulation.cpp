@@ -3,30 +3,30 @@
 
 #include "core/assert.hpp"
 #include "kafka/protocol_version.hpp"
-#include "scenario/chaos.hpp"
-#include "scenario/placement.hpp"
-#include "scenario/producer_options.hpp"
-#include "scenario/simulation_impl.hpp"
+#include "runner/chaos.hpp"
+#include "kafka/placement.hpp"
+#include "runner/producer_options.hpp"
+#include "runner/simulation_impl.hpp"
 
 namespace ks {
 
 RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
-    const Scenario with_chaos = scenario::with_chaos(scenario, options.seed.value_or(scenario.seed));
-    scenario::Simulation sim(with_chaos, options);
+    const Scenario with_chaos = ks::runner::with_chaos(scenario, options.seed.value_or(scenario.seed));
+    ks::runner::Simulation sim(with_chaos, options);
     return sim.run();
 }
 
 std::string describe_at(const Scenario& scenario, std::uint64_t seed, Duration at) {
     RunOptions o;
     o.seed = seed;
-    const Scenario with_chaos = scenario::with_chaos(scenario, seed);
-    scenario::Simulation sim(with_chaos, o);
+    const Scenario with_chaos = ks::runner::with_chaos(scenario, seed);
+    ks::runner::Simulation sim(with_chaos, o);
     return sim.describe_at(at);
 }
 
 }  // namespace ks
 
-namespace ks::scenario {
+namespace ks::runner {
 
 namespace {
 constexpr Duration kWarmupMax = s(60);
@@ -99,8 +99,15 @@ kafka::ControllerConfig Simulation::controller_config() const {
 void Simulation::build() {
     cluster::ClusterOptions co;
     co.seed = seed_;
-    co.network = s_.cluster.network;
-    co.disk = s_.cluster.disk;
+    const NetworkSpec& net = s_.cluster.network;
+    co.topology = env::Topology::Options::from_network_settings(net.latency_ms, net.cross_rack_latency_ms,
+                                                                net.bandwidth_mbps);
+    const DiskSpec& disk = s_.cluster.disk;
+    co.disk.append_latency_ms = disk.append_latency_ms;
+    co.disk.flush_latency_ms = disk.flush_latency_ms;
+    co.disk.throughput_mb_per_s = disk.throughput_mbps;
+    co.disk.dirty_expire = disk.dirty_expire;
+    co.disk.writeback_interval = disk.writeback_interval;
     cluster_ = std::make_unique<cluster::Cluster>(loop_, trace_, co);
     for (const BrokerSpec& b : s_.cluster.brokers) cluster_->add_broker_host(b.id, b.rack.value_or("rack"));
     cluster_->add_controller_host();
@@ -119,12 +126,12 @@ void Simulation::build() {
     cluster_->start_controller(controller_config(), topics);
 
     // Placement draws from its own stream, topic by topic.
-    std::vector<BrokerRack> racks;
-    for (const BrokerSpec& b : s_.cluster.brokers) racks.push_back(BrokerRack{b.id, b.rack});
+    std::vector<kafka::BrokerRack> racks;
+    for (const BrokerSpec& b : s_.cluster.brokers) racks.push_back(kafka::BrokerRack{b.id, b.rack});
     Rng placement = Rng::stream(seed_, "placement");
     for (std::size_t t = 0; t < s_.topics.size(); ++t) {
         const TopicSpec& topic = s_.topics[t];
-        const auto assignment = assign_replicas(racks, topic.partitions, topic.replication_factor,
+        const auto assignment = kafka::assign_replicas(racks, topic.partitions, topic.replication_factor,
                                                 s_.cluster.rack_aware, placement);
         for (std::int32_t p = 0; p < topic.partitions; ++p) {
             const kafka::TopicPartition tp{static_cast<kafka::TopicIndex>(t), p};
@@ -208,15 +215,16 @@ void Simulation::start_producers() {
         KS_ASSERT(topic != nullptr);
         const auto t = static_cast<kafka::TopicIndex>(topic - s_.topics.data());
         const NodeId self(kafka::kFirstProducerNode + static_cast<std::int32_t>(i));
-        auto opts = kafka::from_spec(spec, topic->partitions, t, static_cast<std::int32_t>(i), self, bootstrap);
-        producers_.push_back(std::make_unique<kafka::Producer>(opts, Rng::stream(seed_, "producer/" + spec.name)));
-        cluster_->start_client(self, std::make_unique<cluster::NodeOf<kafka::Producer>>(*producers_.back()));
+        auto opts = from_spec(spec, topic->partitions, t, static_cast<std::int32_t>(i), self, bootstrap);
+        producers_.push_back(std::make_unique<kafka::ProducerApp>(opts, workload_of(spec),
+                                                                  Rng::stream(seed_, "producer/" + spec.name)));
+        cluster_->start_client(self, std::make_unique<cluster::NodeOf<kafka::ProducerApp>>(*producers_.back()));
     }
 }
 
 bool Simulation::producers_idle() const {
     for (const auto& p : producers_) {
-        if (!p->idle()) return false;
+        if (!p->producer().idle()) return false;
     }
     return true;
 }
@@ -255,4 +263,4 @@ RunResult Simulation::run() {
     return out;
 }
 
-}  // namespace ks::scenario
+}  // namespace ks::runner

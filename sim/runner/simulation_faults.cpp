@@ -4,9 +4,9 @@
 
 #include "core/assert.hpp"
 #include "kafka/protocol_version.hpp"
-#include "scenario/simulation_impl.hpp"
+#include "runner/simulation_impl.hpp"
 
-namespace ks::scenario {
+namespace ks::runner {
 
 namespace {
 // How long a broker process takes to come back in a rolling restart.
@@ -108,7 +108,7 @@ void Simulation::apply_fault(const FaultSpec& f) {
         case FaultAction::producer_rate: {
             const auto* spec = s_.find_producer(f.producer);
             const auto i = static_cast<std::size_t>(spec - s_.producers.data());
-            kafka::Producer* p = producers_.at(i).get();
+            kafka::ProducerApp* p = producers_.at(i).get();
             const double rate = f.rate_per_s;
             cluster_->node_action(NodeId(kafka::kFirstProducerNode + static_cast<std::int32_t>(i)),
                                   [p, rate](Instant t, kafka::Outbox& o) { p->set_rate(rate, t, o); });
@@ -152,7 +152,7 @@ void Simulation::heal_fault(const FaultSpec& f, std::size_t index) {
         case FaultAction::producer_rate: {
             const auto* spec = s_.find_producer(f.producer);
             const auto i = static_cast<std::size_t>(spec - s_.producers.data());
-            kafka::Producer* p = producers_.at(i).get();
+            kafka::ProducerApp* p = producers_.at(i).get();
             const double rate = spec->rate_per_s;
             if (now < heal_at_) {
                 cluster_->node_action(NodeId(kafka::kFirstProducerNode + static_cast<std::int32_t>(i)),
@@ -240,7 +240,7 @@ void Simulation::rolling_wait(const FaultSpec& f, std::size_t position) {
 void Simulation::heal_everything() {
     narrate(loop_.now(), "heal: every fault ends; producers stop sending and drain");
     for (std::size_t i = 0; i < producers_.size(); ++i) {
-        kafka::Producer* p = producers_[i].get();
+        kafka::ProducerApp* p = producers_[i].get();
         cluster_->node_action(NodeId(kafka::kFirstProducerNode + static_cast<std::int32_t>(i)),
                               [p](Instant t, kafka::Outbox& o) { p->set_rate(0, t, o); });
     }
@@ -260,4 +260,4 @@ void Simulation::heal_everything() {
     }
 }
 
-}  // namespace ks::scenario
+}  // namespace ks::runner

@@ -20,9 +20,9 @@
 #include <fmt/format.h>
 
 #include "core/assert.hpp"
-#include "scenario/simulation_impl.hpp"
+#include "runner/simulation_impl.hpp"
 
-namespace ks::scenario {
+namespace ks::runner {
 
 namespace {
 constexpr std::int32_t kMembersPerGroupMax = 1000;
@@ -315,4 +315,4 @@ void Simulation::snapshot_groups() {
     }
 }
 
-}  // namespace ks::scenario
+}  // namespace ks::runner

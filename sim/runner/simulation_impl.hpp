@@ -17,12 +17,12 @@
 #include "core/trace.hpp"
 #include "kafka/consumer.hpp"
 #include "kafka/group_coordinator.hpp"
-#include "kafka/producer.hpp"
+#include "kafka/producer_app.hpp"
 #include "kafkasim/simulation.hpp"
 #include "monitor/burrow_store.hpp"
 #include "monitor/ledger.hpp"
 
-namespace ks::scenario {
+namespace ks::runner {
 
 class Simulation final : public cluster::Observer {
 public:
@@ -90,7 +90,7 @@ private:
     EventLoop loop_;
     Trace trace_;
     std::unique_ptr<cluster::Cluster> cluster_;
-    std::vector<std::unique_ptr<kafka::Producer>> producers_;
+    std::vector<std::unique_ptr<kafka::ProducerApp>> producers_;
     std::unique_ptr<kafka::GroupStore> group_store_ = std::make_unique<kafka::GroupStore>();
     struct ConsumerSlot {
         std::size_t group;
@@ -158,4 +158,4 @@ private:
     std::optional<Instant> last_sample_;
 };
 
-}  // namespace ks::scenario
+}  // namespace ks::runner

@@ -5,9 +5,9 @@
 #include <fmt/format.h>
 
 #include "core/assert.hpp"
-#include "scenario/simulation_impl.hpp"
+#include "runner/simulation_impl.hpp"
 
-namespace ks::scenario {
+namespace ks::runner {
 
 namespace {
 constexpr Duration kSettleStep = ms(500);
@@ -175,10 +175,10 @@ void Simulation::sample() {
     const double none = std::numeric_limits<double>::quiet_NaN();
     for (std::size_t i = 0; i < s_.producers.size(); ++i) {
         if (i < producers_.size()) {
-            const auto& p = producers_[i];
-            row.push_back(static_cast<double>(p->stats().sent));
-            row.push_back(static_cast<double>(p->stats().acked));
-            row.push_back(static_cast<double>(p->stats().failed));
+            const kafka::ProducerStats& st = producers_[i]->producer().stats();
+            row.push_back(static_cast<double>(st.sent));
+            row.push_back(static_cast<double>(st.acked));
+            row.push_back(static_cast<double>(st.failed));
         } else {
             row.insert(row.end(), {0.0, 0.0, 0.0});  // before the producers start
         }
@@ -441,4 +441,4 @@ RunSummary Simulation::summarize() {
     return r;
 }
 
-}  // namespace ks::scenario
+}  // namespace ks::runner

@@ -3,7 +3,7 @@
 // same seed replays the same schedule and the same run.
 //
 // NEEDS THE SIMULATION HOOK: run_simulation must apply draw_chaos(scenario, seed)
-// (scenario::with_chaos). Until then these runs see no chaos faults, and the
+// (ks::runner::with_chaos). Until then these runs see no chaos faults, and the
 // "faults happened" check below fails on purpose.
 #include <doctest/doctest.h>
 
@@ -12,7 +12,7 @@
 #include "kafkasim/errors.hpp"
 #include "kafkasim/scenario.hpp"
 #include "kafkasim/simulation.hpp"
-#include "scenario/chaos.hpp"
+#include "runner/chaos.hpp"
 
 using namespace ks;
 
@@ -45,8 +45,8 @@ TEST_CASE("chaos soak: 50 seeds of random faults break no invariant and converge
     const auto loaded = scenario::load_string(kSoak, "soak.json");
     int with_faults = 0;
     for (std::uint64_t seed = 1; seed <= 50; ++seed) {
-        const auto schedule = scenario::draw_chaos(loaded.scenario, seed);
-        INFO("seed " << seed << "\n" << scenario::describe_chaos(schedule));
+        const auto schedule = ks::runner::draw_chaos(loaded.scenario, seed);
+        INFO("seed " << seed << "\n" << ks::runner::describe_chaos(schedule));
         REQUIRE(!schedule.empty());
         RunOptions o;
         o.seed = seed;
@@ -70,8 +70,8 @@ TEST_CASE("chaos soak: the same seed replays the same schedule and the same trac
     const auto loaded = scenario::load_string(kSoak, "soak.json");
     RunOptions o;
     o.seed = 23;
-    CHECK(scenario::describe_chaos(scenario::draw_chaos(loaded.scenario, 23)) ==
-          scenario::describe_chaos(scenario::draw_chaos(loaded.scenario, 23)));
+    CHECK(ks::runner::describe_chaos(ks::runner::draw_chaos(loaded.scenario, 23)) ==
+          ks::runner::describe_chaos(ks::runner::draw_chaos(loaded.scenario, 23)));
     const auto a = run_simulation(loaded.scenario, o);
     const auto b = run_simulation(loaded.scenario, o);
     CHECK(a.summary.trace_hash == b.summary.trace_hash);

@@ -4,17 +4,26 @@
 #include <map>
 #include <memory>
 
-#include "kafka/producer.hpp"
+#include "kafka/producer_app.hpp"
 
 using namespace ks;
 using namespace ks::kafka;
 
 namespace {
 
-// One producer, its timers kept here, its requests answered by the test.
+// No arrivals of its own: the test calls send().
+WorkloadOptions scripted() {
+    WorkloadOptions w;
+    w.rate_per_s = 0;
+    return w;
+}
+
+// One producer (and its application), its timers kept here, its requests
+// answered by the test.
 struct Harness {
     ProducerOptions opt;
-    std::unique_ptr<Producer> p;
+    std::unique_ptr<ProducerApp> app;
+    Producer* p = nullptr;
     Instant now = Instant::zero();
     std::map<std::uint64_t, Instant> timers;
     std::vector<std::pair<NodeId, ProduceRequest>> produces;
@@ -27,11 +36,12 @@ struct Harness {
     bool accept_connections = true;
     std::int64_t timer_fires = 0;
 
-    explicit Harness(ProducerOptions o) : opt(std::move(o)) {
+    explicit Harness(ProducerOptions o, WorkloadOptions w = scripted()) : opt(std::move(o)) {
         if (opt.bootstrap.empty()) opt.bootstrap = {BrokerId(1)};
-        p = std::make_unique<Producer>(opt, Rng(42));
+        app = std::make_unique<ProducerApp>(opt, std::move(w), Rng(42));
+        p = &app->producer();
         Outbox out;
-        p->start(now, out);
+        app->start(now, out);
         apply(out);
     }
 
@@ -90,7 +100,7 @@ struct Harness {
             timers.erase(next);
             ++timer_fires;
             Outbox out;
-            p->on_timer(now, key, out);
+            app->on_timer(now, key, out);
             apply(out);
         }
         now = until;
@@ -145,7 +155,6 @@ struct Harness {
 
 ProducerOptions base_options() {
     ProducerOptions o;
-    o.rate_per_s = 0;  // the test calls send()
     o.acks = 1;
     o.idempotence = false;
     o.partitions = 1;
@@ -494,10 +503,11 @@ TEST_CASE("producer: a full buffer.memory blocks the application, which fails af
 
 TEST_CASE("producer: a Poisson workload is generated in bulk, records numbered per partition") {
     auto o = base_options();
-    o.rate_per_s = 20000;
     o.partitions = 4;
-    o.keys = KeySpec{KeySpec::Kind::uniform, 100, 1.0};
-    Harness h(o);
+    WorkloadOptions w;
+    w.rate_per_s = 20000;
+    w.keys = KeySpec{KeySpec::Kind::uniform, 100, 1.0};
+    Harness h(o, w);
     h.answer_metadata({1, 2, 1, 2});
     std::size_t answered = 0;
     for (int i = 0; i < 1000; ++i) {

@@ -13,15 +13,21 @@ using ks::test::MiniCluster;
 
 namespace {
 
-ProducerOptions workload(std::int32_t acks, bool idempotence) {
+ProducerOptions producer_options(std::int32_t acks, bool idempotence) {
     ProducerOptions o;
-    o.rate_per_s = 2000;
     o.partitions = 1;
-    o.keys = KeySpec{KeySpec::Kind::uniform, 50, 1.0};
     o.acks = acks;
     o.idempotence = idempotence;
     o.linger = ms(5);
     return o;
+}
+
+// 2,000 records/s over 50 keys, unless a test says otherwise.
+WorkloadOptions workload(double rate_per_s = 2000) {
+    WorkloadOptions w;
+    w.rate_per_s = rate_per_s;
+    w.keys = KeySpec{KeySpec::Kind::uniform, 50, 1.0};
+    return w;
 }
 
 RecordsVerdict judge(MiniCluster& c, Ledger& ledger) {
@@ -39,7 +45,7 @@ TEST_CASE("producer e2e: acks=all with min.insync.replicas=2 loses no acknowledg
     MiniCluster::Options o;
     o.topic.min_insync_replicas = 2;
     MiniCluster c(o);
-    Producer& p = c.add_producer(workload(-1, true));
+    Producer& p = c.add_producer(producer_options(-1, true), workload());
     c.run_for(s(3));
     const int old_leader = c.leader();
     c.crash(old_leader);
@@ -67,10 +73,9 @@ TEST_CASE("producer e2e: retries after a request timeout duplicate records witho
     for (bool idempotence : {false, true}) {
         CAPTURE(idempotence);
         MiniCluster c({});
-        auto w = workload(-1, idempotence);
-        w.request_timeout = ms(1000);
-        w.rate_per_s = 500;
-        Producer& p = c.add_producer(w);
+        auto o = producer_options(-1, idempotence);
+        o.request_timeout = ms(1000);
+        Producer& p = c.add_producer(o, workload(500));
         c.run_for(s(2));
         // A follower dies: acks=all waits until the ISR shrinks (session timeout),
         // longer than request.timeout.ms, so the producer retries batches the
@@ -97,7 +102,7 @@ TEST_CASE("producer e2e: retries after a request timeout duplicate records witho
 // written: acked, and (no fault here) all of them in the log.
 TEST_CASE("producer e2e: acks=0 records are acked once written, and land in the log") {
     MiniCluster c({});
-    Producer& p = c.add_producer(workload(0, false));
+    Producer& p = c.add_producer(producer_options(0, false), workload());
     c.run_for(s(2));
     c.set_producer_rate(0);
     c.run_for(s(5));

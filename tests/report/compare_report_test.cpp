@@ -7,15 +7,15 @@
 
 #include "kafkasim/errors.hpp"
 #include "report/compare_report.hpp"
-#include "scenario/sweep.hpp"
+#include "kafkasim/sweep.hpp"
 
 using ks::report::wilson_interval;
-using ks::scenario::SweepResult;
+using ks::SweepResult;
 
 namespace {
 
 // 2 variants (acks 1, all) × 3 seeds (5, 6, 7); variant 0 loses data on seeds 6 and 7.
-SweepResult synthetic(ks::scenario::SweepShard shard = {}) {
+SweepResult synthetic(ks::SweepShard shard = {}) {
     SweepResult r;
     auto& g = r.grid;
     g.file = "scenarios/x.json";
@@ -25,9 +25,9 @@ SweepResult synthetic(ks::scenario::SweepShard shard = {}) {
     g.first_seed = 5;
     g.seeds = 3;
     r.shard = shard;
-    r.pairs = ks::scenario::shard_pairs(g, shard);
+    r.pairs = ks::shard_pairs(g, shard);
     for (std::size_t k : r.pairs) {
-        ks::scenario::RunOutcome o;
+        ks::RunOutcome o;
         o.variant = g.variant_of(k);
         o.seed = g.seed_of(k);
         o.sent = 1000;
@@ -105,15 +105,15 @@ TEST_CASE("compare: the terminal table shows, per variant, the runs in which Str
 }
 
 TEST_CASE("compare: replay lines write strings bare unless they would read back as JSON") {
-    ks::scenario::SweepGrid g;
+    ks::SweepGrid g;
     g.file = "my scenarios/a.json";
     g.overrides = {"cluster.brokers=5"};
     g.axes = {{"producers.p.config.acks", {"\"all\""}}, {"topics.t.replication_factor", {"2"}}};
     g.variants = {{{"producers.p.config.acks", "\"all\""}, {"topics.t.replication_factor", "2"}}};
-    CHECK(ks::scenario::replay_command(g, 0, 42) ==
+    CHECK(ks::replay_command(g, 0, 42) ==
           "kafkasim run 'my scenarios/a.json' --seed 42 --set cluster.brokers=5 --set producers.p.config.acks=all "
           "--set topics.t.replication_factor=2");
-    CHECK(ks::scenario::variant_label(g, 0) == "acks=all, replication_factor=2");
+    CHECK(ks::variant_label(g, 0) == "acks=all, replication_factor=2");
 }
 
 TEST_CASE("compare: a shard file reads back to the same result") {
@@ -129,7 +129,7 @@ TEST_CASE("compare: merging every shard gives exactly the unsharded output") {
     for (int i = 3; i >= 1; --i) {  // any order
         shards.push_back(ks::report::sweep_from_json(ks::report::shard_json(synthetic({.index = i, .count = 3})), "s"));
     }
-    const SweepResult merged = ks::scenario::merge_sweeps(shards);
+    const SweepResult merged = ks::merge_sweeps(shards);
     CHECK(ks::report::compare_json(merged).dump() == ks::report::compare_json(whole).dump());
     CHECK(ks::report::compare_csv(merged) == ks::report::compare_csv(whole));
 }
@@ -137,18 +137,18 @@ TEST_CASE("compare: merging every shard gives exactly the unsharded output") {
 TEST_CASE("compare: merge refuses a missing, repeated or foreign shard") {
     const auto s1 = synthetic({.index = 1, .count = 2});
     const auto s2 = synthetic({.index = 2, .count = 2});
-    CHECK_THROWS_AS(ks::scenario::merge_sweeps({s1}), ks::InputError);
-    CHECK_THROWS_AS(ks::scenario::merge_sweeps({s1, s1}), ks::InputError);
+    CHECK_THROWS_AS(ks::merge_sweeps({s1}), ks::InputError);
+    CHECK_THROWS_AS(ks::merge_sweeps({s1, s1}), ks::InputError);
     auto other = s2;
     other.grid.seeds = 4;
-    CHECK_THROWS_AS(ks::scenario::merge_sweeps({s1, other}), ks::InputError);
-    CHECK_NOTHROW(ks::scenario::merge_sweeps({s2, s1}));
+    CHECK_THROWS_AS(ks::merge_sweeps({s1, other}), ks::InputError);
+    CHECK_NOTHROW(ks::merge_sweeps({s2, s1}));
 }
 
 TEST_CASE("compare: --shard parses I/N and rejects the rest") {
-    CHECK(ks::scenario::parse_shard("2/5").index == 2);
-    CHECK(ks::scenario::parse_shard("2/5").count == 5);
+    CHECK(ks::parse_shard("2/5").index == 2);
+    CHECK(ks::parse_shard("2/5").count == 5);
     for (const char* bad : {"0/2", "3/2", "1", "a/b", "1/2x", "/2"}) {
-        CHECK_THROWS_AS(ks::scenario::parse_shard(bad), ks::InputError);
+        CHECK_THROWS_AS(ks::parse_shard(bad), ks::InputError);
     }
 }

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "kafkasim/scenario.hpp"
-#include "scenario/chaos.hpp"
+#include "runner/chaos.hpp"
 
 using namespace ks;
 
@@ -57,28 +57,28 @@ const std::string kAll =
 
 TEST_CASE("chaos: disabled draws nothing") {
     const auto s = chaos_scenario(R"({"enabled": false})");
-    CHECK(scenario::draw_chaos(s, 1).empty());
-    CHECK(scenario::with_chaos(s, 1).faults.size() == s.faults.size());
+    CHECK(ks::runner::draw_chaos(s, 1).empty());
+    CHECK(ks::runner::with_chaos(s, 1).faults.size() == s.faults.size());
 }
 
 TEST_CASE("chaos: the same seed draws the same schedule, another seed another") {
     const auto s = chaos_scenario(kAll);
-    const auto a = scenario::describe_chaos(scenario::draw_chaos(s, 7));
-    const auto b = scenario::describe_chaos(scenario::draw_chaos(s, 7));
-    const auto c = scenario::describe_chaos(scenario::draw_chaos(s, 8));
+    const auto a = ks::runner::describe_chaos(ks::runner::draw_chaos(s, 7));
+    const auto b = ks::runner::describe_chaos(ks::runner::draw_chaos(s, 7));
+    const auto c = ks::runner::describe_chaos(ks::runner::draw_chaos(s, 8));
     CHECK(a == b);
     CHECK(a != c);
     CHECK(a.find("chaos: ") == 0);
     // with_chaos keeps the file's faults first, then appends the drawn ones.
-    const auto w = scenario::with_chaos(s, 7);
-    CHECK(w.faults.size() == s.faults.size() + scenario::draw_chaos(s, 7).size());
+    const auto w = ks::runner::with_chaos(s, 7);
+    CHECK(w.faults.size() == s.faults.size() + ks::runner::draw_chaos(s, 7).size());
 }
 
 TEST_CASE("chaos: every fault heals by itself within the run, targets are valid, concurrency and stability hold") {
     for (std::uint64_t seed = 1; seed <= 200; ++seed) {
         const auto s = chaos_scenario(kAll);
-        const auto faults = scenario::draw_chaos(s, seed);
-        INFO("seed " << seed << "\n" << scenario::describe_chaos(faults));
+        const auto faults = ks::runner::draw_chaos(s, seed);
+        INFO("seed " << seed << "\n" << ks::runner::describe_chaos(faults));
         REQUIRE(!faults.empty());
         Duration last_start = -ks::s(1000);
         for (std::size_t i = 0; i < faults.size(); ++i) {
@@ -86,10 +86,10 @@ TEST_CASE("chaos: every fault heals by itself within the run, targets are valid,
             CHECK(f.at >= Duration::zero());
             if (i > 0) CHECK(f.at >= faults[i - 1].at);  // in time order
             if (f.action == FaultAction::consumer_join) continue;
-            CHECK(f.at - last_start >= scenario::kChaosStability);
+            CHECK(f.at - last_start >= ks::runner::kChaosStability);
             last_start = f.at;
             const Duration end = end_of(faults, i);
-            CHECK(end - f.at >= scenario::kChaosMinFault);
+            CHECK(end - f.at >= ks::runner::kChaosMinFault);
             CHECK(end < s.duration);
             for (BrokerId b : touched(s, f)) CHECK(s.cluster.find_broker(b) != nullptr);
             if (f.action == FaultAction::link) {
@@ -109,7 +109,7 @@ TEST_CASE("chaos: every fault heals by itself within the run, targets are valid,
             int active = 1;
             for (std::size_t j = 0; j < i; ++j) {
                 if (faults[j].action == FaultAction::consumer_join) continue;
-                if (end_of(faults, j) + scenario::kChaosStability <= f.at) continue;
+                if (end_of(faults, j) + ks::runner::kChaosStability <= f.at) continue;
                 ++active;
                 for (BrokerId b : touched(s, faults[j])) {
                     const auto mine = touched(s, f);
@@ -127,9 +127,9 @@ TEST_CASE("chaos: max_concurrent 1 never overlaps two faults") {
         R"({"enabled": true, "mean_interval_s": 5, "max_concurrent": 1, "for_s": {"dist": "constant", "value": 20},
             "actions": ["crash", "pause", "partition"]})");
     for (std::uint64_t seed = 1; seed <= 50; ++seed) {
-        const auto faults = scenario::draw_chaos(s, seed);
+        const auto faults = ks::runner::draw_chaos(s, seed);
         for (std::size_t i = 1; i < faults.size(); ++i) {
-            CHECK(faults[i].at >= faults[i - 1].at + *faults[i - 1].duration + scenario::kChaosStability);
+            CHECK(faults[i].at >= faults[i - 1].at + *faults[i - 1].duration + ks::runner::kChaosStability);
         }
     }
 }
@@ -144,7 +144,7 @@ TEST_CASE("chaos: distributions are sane — rate, kinds, targets and durations"
     double total_for_s = 0;
     std::size_t n = 0;
     for (std::uint64_t seed = 1; seed <= 10; ++seed) {
-        const auto faults = scenario::draw_chaos(s, seed);
+        const auto faults = ks::runner::draw_chaos(s, seed);
         // Faults are short and rarely collide: the gaps are ~ max(5 s, Exp(30 s)),
         // mean 5 + 30 e^(-1/6) ≈ 30.4 s, so about 36000 / 30.4 ≈ 1180 per run.
         CHECK(faults.size() > 1050);
@@ -170,12 +170,12 @@ TEST_CASE("chaos: distributions are sane — rate, kinds, targets and durations"
 TEST_CASE("chaos: power loss takes a whole rack when the cluster has racks, a broker otherwise") {
     const std::string spec = R"({"enabled": true, "mean_interval_s": 20, "actions": ["power_loss"]})";
     const auto racked = chaos_scenario(spec, 6, 300);
-    for (const auto& f : scenario::draw_chaos(racked, 3)) {
+    for (const auto& f : ks::runner::draw_chaos(racked, 3)) {
         CHECK(f.rack.has_value());
         CHECK_FALSE(f.broker.has_value());
     }
     const auto flat = chaos_scenario(spec, 3, 300, "");
-    for (const auto& f : scenario::draw_chaos(flat, 3)) {
+    for (const auto& f : ks::runner::draw_chaos(flat, 3)) {
         CHECK(f.broker.has_value());
         CHECK_FALSE(f.rack.has_value());
     }
@@ -183,7 +183,7 @@ TEST_CASE("chaos: power loss takes a whole rack when the cluster has racks, a br
 
 TEST_CASE("chaos: a consumer crash comes back as a join after its duration") {
     const auto s = chaos_scenario(R"({"enabled": true, "mean_interval_s": 20, "actions": ["consumer_crash"]})", 3, 300);
-    const auto faults = scenario::draw_chaos(s, 5);
+    const auto faults = ks::runner::draw_chaos(s, 5);
     int crashes = 0, joins = 0;
     for (const auto& f : faults) {
         crashes += f.action == FaultAction::consumer_crash;

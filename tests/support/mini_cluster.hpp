@@ -5,7 +5,7 @@
 // receives nothing and its timers are dropped; restart() builds a new Broker
 // on the same storage, as a process restart does.
 //
-// It may also host one Producer (add_producer): its messages, timers and
+// It may also host one producer with its application (add_producer): its messages, timers and
 // connection losses are wired like the brokers'; a send to a dead broker is
 // refused (the producer sees the connection lost), and a crash breaks the
 // producer's connection to that broker. Its ledger effects are collected in
@@ -20,7 +20,7 @@
 #include "core/event_loop.hpp"
 #include "kafka/broker.hpp"
 #include "kafka/controller.hpp"
-#include "kafka/producer.hpp"
+#include "kafka/producer_app.hpp"
 
 namespace ks::test {
 
@@ -77,19 +77,19 @@ public:
     }
 
     // Hosts a producer (node kFirstProducerNode + options.index) and starts it.
-    Producer& add_producer(ProducerOptions o, std::uint64_t seed = 1) {
+    Producer& add_producer(ProducerOptions o, WorkloadOptions w = {}, std::uint64_t seed = 1) {
         o.self = NodeId(kFirstProducerNode + o.index);
         if (o.bootstrap.empty()) {
             for (int b = 1; b <= opt_.brokers; ++b) o.bootstrap.push_back(BrokerId(b));
         }
         producer_node_ = o.self;
-        producer_ = std::make_unique<Producer>(std::move(o), Rng(seed));
+        producer_ = std::make_unique<ProducerApp>(std::move(o), std::move(w), Rng(seed));
         Outbox out;
         producer_->start(loop_.now(), out);
         apply(producer_node_, out);
-        return *producer_;
+        return producer_->producer();
     }
-    Producer* producer() { return producer_.get(); }
+    Producer* producer() { return producer_ ? &producer_->producer() : nullptr; }
     void set_producer_rate(double rate_per_s) {
         Outbox out;
         producer_->set_rate(rate_per_s, loop_.now(), out);
@@ -257,7 +257,7 @@ private:
     std::map<int, int> incarnation_;
     std::map<std::pair<int, std::uint64_t>, TimerId> timers_;
     std::uint64_t correlation_ = 0;
-    std::unique_ptr<Producer> producer_;
+    std::unique_ptr<ProducerApp> producer_;
     NodeId producer_node_{-1};
 };
 
