@@ -25,12 +25,13 @@
 int main(int argc, char** argv) {
     using Clock = std::chrono::steady_clock;
     const int seeds = argc > 1 ? std::atoi(argv[1]) : 200;
-    const int jobs = argc > 2 ? std::atoi(argv[2]) : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int jobs =
+        argc > 2 ? std::atoi(argv[2]) : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const std::string file = std::string(KS_SOURCE_DIR) + "/scenarios/compare-acks.json";
-    const auto plan = ks::plan_sweep(
-        file, {.overrides = {},
-               .vary = {"producers.checkout.config.acks=1,all", "topics.orders.replication_factor=2,3"},
-               .seeds = seeds});
+    const auto plan =
+        ks::plan_sweep(file, {.overrides = {},
+                              .vary = {"producers.checkout.config.acks=1,all", "topics.orders.replication_factor=2,3"},
+                              .seeds = seeds});
 
     // One run alone, single-threaded: the cost of one (variant, seed).
     const auto t1 = Clock::now();

@@ -154,8 +154,8 @@ int main(int argc, char** argv) {
     std::uint64_t events = 3000000;
     if (argc > 1) events = std::stoull(argv[1]);
     const DelayTable table(2024);
-    std::string out = "{\"benchmark\":\"kernel_hold_model\",\"events_per_run\":" + std::to_string(events) +
-                      ",\"results\":[";
+    std::string out =
+        "{\"benchmark\":\"kernel_hold_model\",\"events_per_run\":" + std::to_string(events) + ",\"results\":[";
     bool first = true;
     for (std::size_t pending : {std::size_t{1000}, std::size_t{10000}, std::size_t{100000}}) {
         double best_ks = 0, best_std = 0, best_bare = 0;
@@ -175,8 +175,7 @@ int main(int argc, char** argv) {
                       "\"std_priority_queue_function_events_per_s\":%.0f,"
                       "\"bare_priority_queue_events_per_s\":%.0f,"
                       "\"ratio_vs_std_function\":%.2f,\"ratio_vs_bare\":%.2f}",
-                      first ? "" : ",", pending, best_ks, best_std, best_bare, best_ks / best_std,
-                      best_ks / best_bare);
+                      first ? "" : ",", pending, best_ks, best_std, best_bare, best_ks / best_std, best_ks / best_bare);
         out += buf;
         first = false;
     }

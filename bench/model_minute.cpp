@@ -79,9 +79,11 @@ int main() {
     const Measured m2 = measure(b.scenario, 3, &median2);
     std::printf(
         "{\"benchmark\":\"model\",\"kernel_events_per_s\":%.0f,"
-        "\"minute_3x6_rf3_10k_per_s\":{\"wall_s\":%.3f,\"median_wall_s\":%.3f,\"sim_s_per_wall_s\":%.1f,\"events\":%llu,\"events_per_s\":%.0f,"
+        "\"minute_3x6_rf3_10k_per_s\":{\"wall_s\":%.3f,\"median_wall_s\":%.3f,\"sim_s_per_wall_s\":%.1f,\"events\":%"
+        "llu,\"events_per_s\":%.0f,"
         "\"records\":%lld,\"ratio_events_per_s_vs_kernel\":%.3f},"
-        "\"default_scenario\":{\"wall_s\":%.3f,\"median_wall_s\":%.3f,\"sim_s_per_wall_s\":%.1f,\"events_per_s\":%.0f}}\n",
+        "\"default_scenario\":{\"wall_s\":%.3f,\"median_wall_s\":%.3f,\"sim_s_per_wall_s\":%.1f,\"events_per_s\":%.0f}}"
+        "\n",
         kernel, m1.wall_s, median1, m1.sim_s / m1.wall_s, static_cast<unsigned long long>(m1.events),
         static_cast<double>(m1.events) / m1.wall_s, static_cast<long long>(m1.records),
         static_cast<double>(m1.events) / m1.wall_s / kernel, m2.wall_s, median2, m2.sim_s / m2.wall_s,

@@ -34,8 +34,7 @@ constexpr int kClients = 12;
 constexpr Bytes kMessageBytes = 200;
 
 Topology make_topology() {
-    Topology t(Topology::Options::from_network_settings(DistSpec::lognormal(0.3, 2),
-                                                        DistSpec::lognormal(1, 5), 10000));
+    Topology t(Topology::Options::from_network_settings(DistSpec::lognormal(0.3, 2), DistSpec::lognormal(1, 5), 10000));
     const char* racks[] = {"a", "b", "c"};
     for (int b = 1; b <= kBrokers; ++b) t.add_host(NodeId{b}, racks[(b - 1) % 3]);
     for (int c = 0; c < kClients; ++c) t.add_client_host(NodeId{1000 + c});
@@ -84,8 +83,7 @@ Result run(int pairs, std::uint64_t messages) {
 int main(int argc, char** argv) {
     const std::uint64_t messages = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1'000'000;
     std::string out =
-        "{\"bench\": \"net_pingpong\", \"message_bytes\": " + std::to_string(kMessageBytes) +
-        ", \"runs\": [";
+        "{\"bench\": \"net_pingpong\", \"message_bytes\": " + std::to_string(kMessageBytes) + ", \"runs\": [";
     bool first = true;
     for (const int pairs : {10, 100, 1000}) {
         const Result r = run(pairs, messages);
@@ -94,8 +92,7 @@ int main(int argc, char** argv) {
                       "%s{\"pairs\": %d, \"messages\": %llu, \"events\": %llu, \"wall_s\": %.3f, "
                       "\"messages_per_s\": %.0f, \"events_per_s\": %.0f, \"sim_s\": %.6f}",
                       first ? "" : ", ", r.pairs, static_cast<unsigned long long>(r.messages),
-                      static_cast<unsigned long long>(r.events), r.wall_s,
-                      static_cast<double>(r.messages) / r.wall_s,
+                      static_cast<unsigned long long>(r.events), r.wall_s, static_cast<double>(r.messages) / r.wall_s,
                       static_cast<double>(r.events) / r.wall_s, r.sim_s);
         out += buf;
         first = false;

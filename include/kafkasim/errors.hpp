@@ -13,7 +13,7 @@ namespace ks {
 //   scenarios/x.json: /producers/0/config/acks: expected "0", "1", "all" or "-1", got "2"
 // Exit code 2.
 class InputError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 

@@ -12,19 +12,19 @@ namespace ks {
 
 template <typename Tag, typename Rep = std::int32_t>
 class Id {
-public:
+  public:
     using rep = Rep;
     constexpr Id() = default;
     constexpr explicit Id(Rep v) : v_(v) {}
     constexpr Rep value() const { return v_; }
     constexpr auto operator<=>(const Id&) const = default;
 
-private:
+  private:
     Rep v_ = -1;
 };
 
 using BrokerId = Id<struct BrokerIdTag>;
-using NodeId = Id<struct NodeIdTag>;         // any host in the simulated world
+using NodeId = Id<struct NodeIdTag>;  // any host in the simulated world
 using ProducerId = Id<struct ProducerIdTag, std::int64_t>;
 
 // Kafka offsets and epochs keep Kafka's names and widths.

@@ -32,8 +32,7 @@ const char* to_string(ConfigScope s);
 enum class ConfigType { int32, int64, float64, boolean, string, list, enumeration };
 
 // null (monostate) | INT/LONG | DOUBLE | BOOLEAN | STRING/enum | LIST
-using ConfigValue =
-    std::variant<std::monostate, std::int64_t, double, bool, std::string, std::vector<std::string>>;
+using ConfigValue = std::variant<std::monostate, std::int64_t, double, bool, std::string, std::vector<std::string>>;
 
 // Kafka's text form of a value ("all", "30000", "true", "range,cooperative-sticky", "null").
 std::string config_value_text(const ConfigValue& v);
@@ -67,17 +66,13 @@ class KafkaConfig {
     // what kafka-topics --describe prints after "Configs:".
     std::vector<std::pair<std::string, std::string>> non_defaults() const;
     // Real Kafka settings kafkasim ignores, as the user wrote them.
-    const std::map<std::string, std::string, std::less<>>& unmodelled() const {
-        return unmodelled_;
-    }
+    const std::map<std::string, std::string, std::less<>>& unmodelled() const { return unmodelled_; }
     // Every modelled key with its value, in name order.
     std::vector<std::pair<std::string, ConfigValue>> entries() const;
 
     // For the loader. set() adds or replaces a modelled key.
     void set(std::string key, ConfigValue v, bool user);
-    void set_unmodelled(std::string key, std::string text) {
-        unmodelled_[std::move(key)] = std::move(text);
-    }
+    void set_unmodelled(std::string key, std::string text) { unmodelled_[std::move(key)] = std::move(text); }
 
   private:
     struct Entry {

@@ -150,8 +150,7 @@ struct FaultSpec {
 struct ChaosSpec {
     bool enabled = false;
     Duration mean_interval = s(30);  // mean time between random faults
-    std::vector<FaultAction> actions = {FaultAction::crash, FaultAction::pause,
-                                        FaultAction::partition};
+    std::vector<FaultAction> actions = {FaultAction::crash, FaultAction::pause, FaultAction::partition};
     DistSpec for_s = DistSpec::uniform(5, 30);  // how long a random fault lasts
     std::int32_t max_concurrent = 1;
 };
@@ -220,8 +219,7 @@ struct Loaded {
 // on the first problem; nothing is partially returned.
 Loaded load_file(const std::string& path, const LoadOptions& options = {});
 // The same from text; `source_name` stands for FILE in messages.
-Loaded load_string(std::string_view text, const std::string& source_name,
-                   const LoadOptions& options = {});
+Loaded load_string(std::string_view text, const std::string& source_name, const LoadOptions& options = {});
 
 // One line for `kafkasim check`: "3 brokers (3 racks), 1 topic (6 partitions), ...".
 std::string describe(const Scenario& s);

@@ -65,13 +65,13 @@ struct GroupBurrowPartition {
 };
 struct GroupSummary {
     std::string group_id;
-    std::int64_t consumed = 0;     // records returned by poll(), repeats included
-    std::int64_t reprocessed = 0;  // records consumed more than once (extra times)
-    std::int64_t skipped = 0;      // records below the highest consumed offset never consumed
-    std::int64_t rebalances = 0;   // completed rebalances (generations with members)
-    std::int64_t partitions_revoked = 0;  // partitions members gave up in rebalances
-    std::int64_t max_lag = 0;      // largest total lag of any sample
-    std::int64_t final_lag = 0;    // total lag at the end of duration_s
+    std::int64_t consumed = 0;                // records returned by poll(), repeats included
+    std::int64_t reprocessed = 0;             // records consumed more than once (extra times)
+    std::int64_t skipped = 0;                 // records below the highest consumed offset never consumed
+    std::int64_t rebalances = 0;              // completed rebalances (generations with members)
+    std::int64_t partitions_revoked = 0;      // partitions members gave up in rebalances
+    std::int64_t max_lag = 0;                 // largest total lag of any sample
+    std::int64_t final_lag = 0;               // total lag at the end of duration_s
     std::vector<GroupMemberSummary> members;  // the assignment at the end of duration_s
     std::string burrow_status = "NOTFOUND";   // group status at the end of duration_s
     double burrow_complete = 0;
@@ -119,9 +119,9 @@ struct TimeSeries {
 };
 
 struct RunOptions {
-    std::optional<std::uint64_t> seed;       // default: the scenario's
-    std::ostream* trace_sink = nullptr;      // JSON lines of every trace event
-    std::uint64_t events_max = 2'000'000'000;  // a bound on every run
+    std::optional<std::uint64_t> seed;              // default: the scenario's
+    std::ostream* trace_sink = nullptr;             // JSON lines of every trace event
+    std::uint64_t events_max = 2'000'000'000;       // a bound on every run
     std::function<void(double fraction)> progress;  // called now and then (0..1)
 };
 

@@ -39,11 +39,11 @@ struct SweepSetting {
 
 // What a sweep runs, serialisable (shards carry it, merge checks it).
 struct SweepGrid {
-    std::string file;                     // the scenario file as given (for replay lines)
-    std::string scenario;                 // the scenario's name
+    std::string file;      // the scenario file as given (for replay lines)
+    std::string scenario;  // the scenario's name
     std::string description;
-    std::vector<std::string> overrides;   // --set PATH=VALUE applied to every variant
-    std::vector<CompareAxis> axes;        // compare.vary (or --vary), in order
+    std::vector<std::string> overrides;               // --set PATH=VALUE applied to every variant
+    std::vector<CompareAxis> axes;                    // compare.vary (or --vary), in order
     std::vector<std::vector<SweepSetting>> variants;  // one setting per axis
     std::uint64_t first_seed = 1;
     std::int32_t seeds = 1;

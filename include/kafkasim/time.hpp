@@ -15,7 +15,7 @@
 namespace ks {
 
 class Duration {
-public:
+  public:
     constexpr Duration() = default;
     static constexpr Duration from_ns(std::int64_t n) { return Duration(n); }
     static constexpr Duration max() { return Duration(std::numeric_limits<std::int64_t>::max()); }
@@ -35,23 +35,41 @@ public:
     constexpr Duration operator*(std::int64_t k) const { return Duration(ns_ * k); }
     constexpr Duration operator/(std::int64_t k) const { return Duration(ns_ / k); }
     constexpr std::int64_t operator/(Duration o) const { return ns_ / o.ns_; }
-    constexpr Duration& operator+=(Duration o) { ns_ += o.ns_; return *this; }
-    constexpr Duration& operator-=(Duration o) { ns_ -= o.ns_; return *this; }
+    constexpr Duration& operator+=(Duration o) {
+        ns_ += o.ns_;
+        return *this;
+    }
+    constexpr Duration& operator-=(Duration o) {
+        ns_ -= o.ns_;
+        return *this;
+    }
 
-private:
+  private:
     constexpr explicit Duration(std::int64_t n) : ns_(n) {}
     std::int64_t ns_ = 0;
 };
 
-constexpr Duration ns(std::int64_t n) { return Duration::from_ns(n); }
-constexpr Duration us(std::int64_t n) { return Duration::from_ns(n * 1000); }
-constexpr Duration ms(std::int64_t n) { return Duration::from_ns(n * 1000000); }
-constexpr Duration s(std::int64_t n) { return Duration::from_ns(n * 1000000000); }
-constexpr Duration operator*(std::int64_t k, Duration d) { return d * k; }
+constexpr Duration ns(std::int64_t n) {
+    return Duration::from_ns(n);
+}
+constexpr Duration us(std::int64_t n) {
+    return Duration::from_ns(n * 1000);
+}
+constexpr Duration ms(std::int64_t n) {
+    return Duration::from_ns(n * 1000000);
+}
+constexpr Duration s(std::int64_t n) {
+    return Duration::from_ns(n * 1000000000);
+}
+constexpr Duration operator*(std::int64_t k, Duration d) {
+    return d * k;
+}
 
 // Rounds a (possibly fractional) number of seconds or milliseconds to the nearest
 // nanosecond. For the loader and the CLI only.
-inline Duration from_seconds(double sec) { return ns(std::llround(sec * 1e9)); }
+inline Duration from_seconds(double sec) {
+    return ns(std::llround(sec * 1e9));
+}
 // std::llround (half away from zero) without the library call: below 2^52
 // x - trunc(x) is exact, so the result is the same bit for bit.
 inline std::int64_t round_half_away(double x) {
@@ -63,10 +81,12 @@ inline std::int64_t round_half_away(double x) {
     return t;
 }
 
-inline Duration from_millis(double msec) { return ns(round_half_away(msec * 1e6)); }
+inline Duration from_millis(double msec) {
+    return ns(round_half_away(msec * 1e6));
+}
 
 class Instant {
-public:
+  public:
     constexpr Instant() = default;
     static constexpr Instant from_ns(std::int64_t n) { return Instant(n); }
     static constexpr Instant zero() { return Instant(0); }
@@ -80,13 +100,18 @@ public:
     constexpr Instant operator+(Duration d) const { return Instant(ns_ + d.ns()); }
     constexpr Instant operator-(Duration d) const { return Instant(ns_ - d.ns()); }
     constexpr Duration operator-(Instant o) const { return Duration::from_ns(ns_ - o.ns_); }
-    constexpr Instant& operator+=(Duration d) { ns_ += d.ns(); return *this; }
+    constexpr Instant& operator+=(Duration d) {
+        ns_ += d.ns();
+        return *this;
+    }
 
-private:
+  private:
     constexpr explicit Instant(std::int64_t n) : ns_(n) {}
     std::int64_t ns_ = 0;
 };
 
-constexpr Instant at(Duration since_start) { return Instant::from_ns(since_start.ns()); }
+constexpr Instant at(Duration since_start) {
+    return Instant::from_ns(since_start.ns());
+}
 
 }  // namespace ks

@@ -29,9 +29,7 @@ std::string config_value_text(const ConfigValue& v) {
         std::string operator()(double d) const { return fmt::format("{}", d); }
         std::string operator()(bool b) const { return b ? "true" : "false"; }
         std::string operator()(const std::string& s) const { return s; }
-        std::string operator()(const std::vector<std::string>& l) const {
-            return fmt::format("{}", fmt::join(l, ","));
-        }
+        std::string operator()(const std::vector<std::string>& l) const { return fmt::format("{}", fmt::join(l, ",")); }
     };
     return std::visit(Visit{}, v);
 }
@@ -52,15 +50,13 @@ std::int32_t KafkaConfig::get_int(std::string_view key) const {
 
 std::int64_t KafkaConfig::get_long(std::string_view key) const {
     const auto& v = entry(key).value;
-    KS_ASSERT_MSG(std::holds_alternative<std::int64_t>(v), "{} is not an integer (or is null)",
-                  key);
+    KS_ASSERT_MSG(std::holds_alternative<std::int64_t>(v), "{} is not an integer (or is null)", key);
     return std::get<std::int64_t>(v);
 }
 
 double KafkaConfig::get_double(std::string_view key) const {
     const auto& v = entry(key).value;
-    if (std::holds_alternative<std::int64_t>(v))
-        return static_cast<double>(std::get<std::int64_t>(v));
+    if (std::holds_alternative<std::int64_t>(v)) return static_cast<double>(std::get<std::int64_t>(v));
     KS_ASSERT_MSG(std::holds_alternative<double>(v), "{} is not a number", key);
     return std::get<double>(v);
 }

@@ -45,8 +45,7 @@ const char* to_string(FaultAction a) {
 }
 
 const BrokerSpec* ClusterSpec::find_broker(BrokerId id) const {
-    auto it = std::find_if(brokers.begin(), brokers.end(),
-                           [&](const BrokerSpec& b) { return b.id == id; });
+    auto it = std::find_if(brokers.begin(), brokers.end(), [&](const BrokerSpec& b) { return b.id == id; });
     return it == brokers.end() ? nullptr : &*it;
 }
 
@@ -57,14 +56,12 @@ std::int64_t ClusterSpec::feature(std::string_view name) const {
 }
 
 const TopicSpec* Scenario::find_topic(std::string_view n) const {
-    auto it =
-        std::find_if(topics.begin(), topics.end(), [&](const TopicSpec& t) { return t.name == n; });
+    auto it = std::find_if(topics.begin(), topics.end(), [&](const TopicSpec& t) { return t.name == n; });
     return it == topics.end() ? nullptr : &*it;
 }
 
 const ProducerSpec* Scenario::find_producer(std::string_view n) const {
-    auto it = std::find_if(producers.begin(), producers.end(),
-                           [&](const ProducerSpec& p) { return p.name == n; });
+    auto it = std::find_if(producers.begin(), producers.end(), [&](const ProducerSpec& p) { return p.name == n; });
     return it == producers.end() ? nullptr : &*it;
 }
 
@@ -95,11 +92,9 @@ std::string count(std::size_t n, const char* one, const char* many) {
 std::string describe(const Scenario& s) {
     std::string out = count(s.cluster.brokers.size(), "broker", "brokers");
     if (!s.cluster.racks.empty()) out += " in " + count(s.cluster.racks.size(), "rack", "racks");
-    out += fmt::format(" ({}), ",
-                       s.cluster.controller == ControllerKind::kraft ? "kraft" : "zookeeper");
+    out += fmt::format(" ({}), ", s.cluster.controller == ControllerKind::kraft ? "kraft" : "zookeeper");
     out += count(s.topics.size(), "topic", "topics");
-    out += fmt::format(" ({}), ", count(static_cast<std::size_t>(s.total_partitions()), "partition",
-                                        "partitions"));
+    out += fmt::format(" ({}), ", count(static_cast<std::size_t>(s.total_partitions()), "partition", "partitions"));
     out += count(s.producers.size(), "producer", "producers") + ", ";
     std::size_t members = 0;
     for (const auto& g : s.consumer_groups) members += static_cast<std::size_t>(g.members);

@@ -88,10 +88,11 @@ SweepResult merge_sweeps(const std::vector<SweepResult>& shards) {
     std::vector<const SweepResult*> by_index(static_cast<std::size_t>(n), nullptr);
     for (const SweepResult& s : shards) {
         if (grid_key(s.grid) != grid_key(first.grid))
-            throw InputError(fmt::format("merge: shard {}/{} is of another compare (scenario {}, {} seeds) than "
-                                         "shard {}/{} (scenario {}, {} seeds)",
-                                         s.shard.index, s.shard.count, s.grid.scenario, s.grid.seeds,
-                                         first.shard.index, first.shard.count, first.grid.scenario, first.grid.seeds));
+            throw InputError(
+                fmt::format("merge: shard {}/{} is of another compare (scenario {}, {} seeds) than "
+                            "shard {}/{} (scenario {}, {} seeds)",
+                            s.shard.index, s.shard.count, s.grid.scenario, s.grid.seeds, first.shard.index,
+                            first.shard.count, first.grid.scenario, first.grid.seeds));
         if (s.shard.count != n)
             throw InputError(fmt::format("merge: shard {}/{} does not belong with shard {}/{}", s.shard.index,
                                          s.shard.count, first.shard.index, n));
@@ -140,7 +141,8 @@ std::string replay_command(const SweepGrid& grid, std::size_t variant, std::uint
     KS_ASSERT_LT(variant, grid.variants.size());
     std::string out = "kafkasim run " + shell_quote(grid.file) + " --seed " + std::to_string(seed);
     for (const auto& o : grid.overrides) out += " --set " + shell_quote(o);
-    for (const auto& s : grid.variants[variant]) out += " --set " + shell_quote(s.path + "=" + set_value_text(s.value_json));
+    for (const auto& s : grid.variants[variant])
+        out += " --set " + shell_quote(s.path + "=" + set_value_text(s.value_json));
     return out;
 }
 

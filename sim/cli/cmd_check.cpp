@@ -36,8 +36,7 @@ int run_check(const Args& args) {
 
     const auto loaded = scenario::load_file(file, {.overrides = sets});
     for (const auto& w : loaded.warnings) std::cerr << "warning: " << w << "\n";
-    std::cout << "OK " << file << ": " << loaded.scenario.name << ": "
-              << scenario::describe(loaded.scenario) << "\n";
+    std::cout << "OK " << file << ": " << loaded.scenario.name << ": " << scenario::describe(loaded.scenario) << "\n";
     return kExitOk;
 }
 

@@ -14,14 +14,14 @@
 #include <thread>
 #include <vector>
 
-#include <boost/program_options.hpp>
 #include <fmt/format.h>
+#include <boost/program_options.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/parse.hpp"
 #include "kafkasim/errors.hpp"
-#include "report/compare_report.hpp"
 #include "kafkasim/sweep.hpp"
+#include "report/compare_report.hpp"
 
 namespace ks::cli {
 
@@ -33,24 +33,23 @@ namespace {
 // tenth of the work otherwise. Wall-clock time is shown here only, never
 // written to a report.
 class Progress {
-public:
+  public:
     explicit Progress(bool quiet) : quiet_(quiet), tty_(isatty(STDERR_FILENO) == 1) {}
 
     void operator()(std::size_t done, std::size_t total) {
         if (quiet_ || total == 0) return;
-        const double elapsed_s =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+        const double elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
         const auto tenth = done * 10 / total;
         if (!tty_ && tenth == last_tenth_ && done != total) return;
         last_tenth_ = tenth;
         const double left_s = done ? elapsed_s / static_cast<double>(done) * static_cast<double>(total - done) : 0;
-        std::cerr << fmt::format("{}compare: {}/{} runs ({:.0f} %), {:.0f} s elapsed, ~{:.0f} s left{}",
-                                 tty_ ? "\r" : "", done, total, 100.0 * static_cast<double>(done) / static_cast<double>(total),
-                                 elapsed_s, left_s, tty_ ? "   " : "\n");
+        std::cerr << fmt::format(
+            "{}compare: {}/{} runs ({:.0f} %), {:.0f} s elapsed, ~{:.0f} s left{}", tty_ ? "\r" : "", done, total,
+            100.0 * static_cast<double>(done) / static_cast<double>(total), elapsed_s, left_s, tty_ ? "   " : "\n");
         if (tty_ && done == total) std::cerr << "\n";
     }
 
-private:
+  private:
     bool quiet_;
     bool tty_;
     std::size_t last_tenth_ = 0;
@@ -68,17 +67,18 @@ int run_compare(const Args& args) {
     std::vector<std::string> vary, sets;
     std::string out_dir, shard_text;
     visible.add_options()("help,h", "show this help")("seeds", po::value<std::int32_t>(&seeds),
-                                                        "seeds per variant (default: compare.seeds)")(
+                                                      "seeds per variant (default: compare.seeds)")(
         "jobs,j", po::value<std::int32_t>(&jobs), "worker threads (default: all cores)")(
         "vary", po::value<std::vector<std::string>>(&vary),
-        "an axis PATH=V1,V2,... (repeatable; replaces compare.vary)")(
-        "set", po::value<std::vector<std::string>>(&sets), "override a field in every variant (repeatable)")(
+        "an axis PATH=V1,V2,... (repeatable; replaces compare.vary)")("set", po::value<std::vector<std::string>>(&sets),
+                                                                      "override a field in every variant (repeatable)")(
         "out", po::value<std::string>(&out_dir), "output folder (default reports/compare/<name>)")(
         "shard", po::value<std::string>(&shard_text), "run only slice I of N of the grid (then kafkasim merge)")(
         "quiet,q", "no progress line and no table");
     std::string file;
     po::variables_map vm;
-    const std::string usage = "kafkasim compare FILE [--seeds N] [--jobs J] [--vary PATH=V1,V2,...]... [--out DIR] [--shard I/N]";
+    const std::string usage =
+        "kafkasim compare FILE [--seeds N] [--jobs J] [--vary PATH=V1,V2,...]... [--out DIR] [--shard I/N]";
     if (!parse_file_command(args, visible, usage, file, vm)) return kExitOk;
     if (vm.count("seeds") && seeds < 1) throw InputError(fmt::format("--seeds {}: expected a number >= 1", seeds));
     if (vm.count("jobs") && jobs < 1) throw InputError(fmt::format("--jobs {}: expected a number >= 1", jobs));
@@ -88,29 +88,30 @@ int run_compare(const Args& args) {
     if (vm.count("seeds")) plan_options.seeds = seeds;
     const ks::SweepPlan plan = ks::plan_sweep(file, plan_options);
     ks::SweepOptions options;
-    options.jobs = vm.count("jobs") ? jobs : static_cast<std::int32_t>(std::max(1u, std::thread::hardware_concurrency()));
+    options.jobs =
+        vm.count("jobs") ? jobs : static_cast<std::int32_t>(std::max(1u, std::thread::hardware_concurrency()));
     if (vm.count("shard")) options.shard = ks::parse_shard(shard_text);
     if (out_dir.empty()) {
         out_dir = "reports/compare/" + plan.grid.scenario;
-        if (!options.shard.whole())
-            out_dir += fmt::format("-shard-{}-of-{}", options.shard.index, options.shard.count);
+        if (!options.shard.whole()) out_dir += fmt::format("-shard-{}-of-{}", options.shard.index, options.shard.count);
     }
     Progress progress(quiet);
     options.progress = [&progress](std::size_t done, std::size_t total) { progress(done, total); };
     if (!quiet) {
-        std::cerr << fmt::format("compare: {} variants × {} seeds{} on {} threads\n", plan.grid.variants.size(),
-                                 plan.grid.seeds,
-                                 options.shard.whole() ? std::string()
-                                                       : fmt::format(", shard {}/{}", options.shard.index, options.shard.count),
-                                 options.jobs);
+        std::cerr << fmt::format(
+            "compare: {} variants × {} seeds{} on {} threads\n", plan.grid.variants.size(), plan.grid.seeds,
+            options.shard.whole() ? std::string()
+                                  : fmt::format(", shard {}/{}", options.shard.index, options.shard.count),
+            options.jobs);
     }
     const ks::SweepResult result = ks::run_sweep(plan, options);
     const auto written = report::write_compare_report(out_dir, result);
     if (!options.shard.whole()) {
         if (!quiet) {
-            std::cout << fmt::format("kafkasim compare: shard {}/{} ({} runs) written to {}/compare-shard.json\n"
-                                     "  combine the shards with: kafkasim merge DIR...\n",
-                                     options.shard.index, options.shard.count, result.runs.size(), out_dir);
+            std::cout << fmt::format(
+                "kafkasim compare: shard {}/{} ({} runs) written to {}/compare-shard.json\n"
+                "  combine the shards with: kafkasim merge DIR...\n",
+                options.shard.index, options.shard.count, result.runs.size(), out_dir);
         }
         return kExitOk;
     }

@@ -25,8 +25,9 @@ int run_describe(const Args& args) {
     std::vector<std::string> sets;
     std::uint64_t seed = 0;
     double at_s = 0;
-    visible.add_options()("help,h", "show this help")("seed", po::value<std::uint64_t>(&seed), "seed (default: the scenario's)")(
-        "at-s", po::value<double>(&at_s), "seconds after warm-up (default 0)")(
+    visible.add_options()("help,h", "show this help")(
+        "seed", po::value<std::uint64_t>(&seed), "seed (default: the scenario's)")("at-s", po::value<double>(&at_s),
+                                                                                   "seconds after warm-up (default 0)")(
         "set", po::value<std::vector<std::string>>(&sets), "override a field (repeatable)");
     std::string file;
     po::variables_map vm;

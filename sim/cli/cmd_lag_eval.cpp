@@ -28,8 +28,7 @@ int run_lag_eval(const Args& args) {
     if (!parse_file_command(args, visible, "kafkasim lag-eval FILE", file, vm)) return kExitOk;
 
     const ks::runner::LagCase c = ks::runner::load_lag_case(file);
-    const monitor::BurrowGroupStatus status =
-        monitor::evaluate_group(c.partitions, c.time_now_ms, c.options);
+    const monitor::BurrowGroupStatus status = monitor::evaluate_group(c.partitions, c.time_now_ms, c.options);
     std::cout << ks::runner::burrow_group_json(status).dump(2) << "\n";
     return kExitOk;
 }

@@ -10,13 +10,13 @@
 #include <string>
 #include <vector>
 
-#include <boost/program_options.hpp>
 #include <fmt/format.h>
+#include <boost/program_options.hpp>
 
 #include "cli/commands.hpp"
 #include "kafkasim/errors.hpp"
-#include "report/compare_report.hpp"
 #include "kafkasim/sweep.hpp"
+#include "report/compare_report.hpp"
 
 namespace ks::cli {
 
@@ -28,7 +28,9 @@ ks::SweepResult read_shard(const std::string& where) {
     std::filesystem::path p(where);
     if (std::filesystem::is_directory(p)) p /= "compare-shard.json";
     std::ifstream in(p, std::ios::binary);
-    if (!in) throw InputError(fmt::format("{}: cannot open (expected a folder written by kafkasim compare --shard)", p.string()));
+    if (!in)
+        throw InputError(
+            fmt::format("{}: cannot open (expected a folder written by kafkasim compare --shard)", p.string()));
     std::ostringstream text;
     text << in.rdbuf();
     const auto j = nlohmann::json::parse(text.str(), nullptr, false);
@@ -44,7 +46,7 @@ int run_merge(const Args& args) {
         "Combines the shards of one compare (kafkasim compare --shard I/N) into its full output");
     std::string out_dir;
     visible.add_options()("help,h", "show this help")("out", po::value<std::string>(&out_dir),
-                                                        "output folder (default reports/compare/<name>)")(
+                                                      "output folder (default reports/compare/<name>)")(
         "quiet,q", "print nothing but errors");
     po::options_description hidden;
     std::vector<std::string> dirs;

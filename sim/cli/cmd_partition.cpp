@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include <boost/program_options.hpp>
 #include <fmt/format.h>
+#include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
@@ -37,8 +37,7 @@ std::vector<std::uint8_t> parse_hex_key(const std::string& text) {
     std::string_view digits = text;
     if (digits.starts_with("0x") || digits.starts_with("0X")) digits.remove_prefix(2);
     if (digits.size() % 2 != 0) {
-        throw InputError(fmt::format("--hex key '{}': odd number of hex digits ({})", text,
-                                     digits.size()));
+        throw InputError(fmt::format("--hex key '{}': odd number of hex digits ({})", text, digits.size()));
     }
     std::vector<std::uint8_t> bytes;
     bytes.reserve(digits.size() / 2);
@@ -47,8 +46,7 @@ std::vector<std::uint8_t> parse_hex_key(const std::string& text) {
         const auto lo = hex_digit(digits[i + 1]);
         if (!hi || !lo) {
             const char bad = hi ? digits[i + 1] : digits[i];
-            throw InputError(
-                fmt::format("--hex key '{}': '{}' is not a hex digit (expected 0-9, a-f)", text, bad));
+            throw InputError(fmt::format("--hex key '{}': '{}' is not a hex digit (expected 0-9, a-f)", text, bad));
         }
         bytes.push_back(static_cast<std::uint8_t>(*hi << 4 | *lo));
     }
@@ -66,8 +64,7 @@ void print_table(const std::vector<Row>& rows) {
     for (const Row& r : rows) key_width = std::max(key_width, r.key.size());
     std::cout << fmt::format("{:<{}}  {:>11}  {:>9}\n", "key", key_width, "murmur2", "partition");
     for (const Row& r : rows) {
-        std::cout << fmt::format("{:<{}}  {:>11}  {:>9}\n", r.key, key_width, r.murmur2,
-                                 r.partition);
+        std::cout << fmt::format("{:<{}}  {:>11}  {:>9}\n", r.key, key_width, r.murmur2, r.partition);
     }
 }
 
@@ -77,8 +74,8 @@ void print_json(const std::vector<Row>& rows) {
         const nlohmann::json key = rows[i].key;
         std::cout << (i == 0 ? "\n  " : ",\n  ")
                   << fmt::format(R"({{"key": {}, "murmur2": {}, "partition": {}}})",
-                                 key.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                                 rows[i].murmur2, rows[i].partition);
+                                 key.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), rows[i].murmur2,
+                                 rows[i].partition);
     }
     std::cout << (rows.empty() ? "]\n" : "\n]\n");
 }
@@ -90,9 +87,8 @@ int run_partition(const Args& args) {
         "kafkasim partition --partitions N [--hex] [--json] KEY...\n"
         "Kafka's key -> partition: toPositive(murmur2(key bytes)) % N");
     std::int32_t partitions = 0;
-    visible.add_options()("help,h", "show this help")(
-        "partitions,p", po::value<std::int32_t>(&partitions)->required(),
-        "number of partitions of the topic (>= 1)")(
+    visible.add_options()("help,h", "show this help")("partitions,p", po::value<std::int32_t>(&partitions)->required(),
+                                                      "number of partitions of the topic (>= 1)")(
         "hex", "keys are hex byte strings (e.g. 0a1bff), not text")(
         "json", "print [{\"key\": ..., \"murmur2\": ..., \"partition\": ...}]");
     po::options_description hidden;
@@ -121,12 +117,9 @@ int run_partition(const Args& args) {
     const bool hex = vm.count("hex") > 0;
     std::vector<Row> rows;
     for (const std::string& key : vm["key"].as<std::vector<std::string>>()) {
-        std::vector<std::uint8_t> bytes =
-            hex ? parse_hex_key(key) : std::vector<std::uint8_t>(key.begin(), key.end());
+        std::vector<std::uint8_t> bytes = hex ? parse_hex_key(key) : std::vector<std::uint8_t>(key.begin(), key.end());
         const std::int32_t h = kafka::murmur2(bytes);
-        rows.push_back({.key = key,
-                        .murmur2 = h,
-                        .partition = kafka::partition_for_key(bytes, partitions)});
+        rows.push_back({.key = key, .murmur2 = h, .partition = kafka::partition_for_key(bytes, partitions)});
     }
     if (vm.count("json")) {
         print_json(rows);

@@ -34,14 +34,16 @@ int run_run(const Args& args) {
     std::string out_dir;
     std::uint64_t seed = 0;
     visible.add_options()("help,h", "show this help")("seed", po::value<std::uint64_t>(&seed),
-                                                        "seed (default: the scenario's)")(
+                                                      "seed (default: the scenario's)")(
         "out", po::value<std::string>(&out_dir), "report folder (default reports/runs/<name>-seed<N>)")(
-        "set", po::value<std::vector<std::string>>(&sets), "override a field, e.g. --set topics.orders.replication_factor=2")(
-        "trace", "also write every trace event as JSON lines (trace.jsonl)")(
-        "timeline", "print the narrated timeline")("quiet,q", "print only the trace hash line");
+        "set", po::value<std::vector<std::string>>(&sets),
+        "override a field, e.g. --set topics.orders.replication_factor=2")(
+        "trace", "also write every trace event as JSON lines (trace.jsonl)")("timeline", "print the narrated timeline")(
+        "quiet,q", "print only the trace hash line");
     std::string file;
     po::variables_map vm;
-    if (!parse_file_command(args, visible, "kafkasim run FILE [--seed N] [--out DIR] [--set PATH=VALUE]...", file, vm)) {
+    if (!parse_file_command(args, visible, "kafkasim run FILE [--seed N] [--out DIR] [--set PATH=VALUE]...", file,
+                            vm)) {
         return kExitOk;
     }
 

@@ -20,10 +20,10 @@ int run_partition(const Args& args);  // cmd_partition.cpp
 int run_lag_eval(const Args& args);   // cmd_lag_eval.cpp
 int run_check(const Args& args);
 int run_run(const Args& args);
-int run_describe(const Args& args);      // cmd_check.cpp
-int run_assign(const Args& args);     // cmd_assign.cpp
-int run_compare(const Args& args);    // cmd_compare.cpp
-int run_merge(const Args& args);      // cmd_merge.cpp
+int run_describe(const Args& args);  // cmd_check.cpp
+int run_assign(const Args& args);    // cmd_assign.cpp
+int run_compare(const Args& args);   // cmd_compare.cpp
+int run_merge(const Args& args);     // cmd_merge.cpp
 
 // The table of implemented subcommands, in the order --help lists them.
 const std::vector<Command>& commands();

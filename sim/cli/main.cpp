@@ -41,12 +41,10 @@ int main(int argc, char** argv) {
             std::cerr << "kafkasim " << c.name << ": " << e.what() << "\n";
             return ks::kExitBadInput;
         } catch (const ks::AssertionFailure& e) {
-            std::cerr << "kafkasim " << c.name << ": internal error (a bug in kafkasim): " << e.what()
-                      << "\n";
+            std::cerr << "kafkasim " << c.name << ": internal error (a bug in kafkasim): " << e.what() << "\n";
             return ks::kExitInternal;
         } catch (const std::exception& e) {
-            std::cerr << "kafkasim " << c.name << ": internal error (a bug in kafkasim): " << e.what()
-                      << "\n";
+            std::cerr << "kafkasim " << c.name << ": internal error (a bug in kafkasim): " << e.what() << "\n";
             return ks::kExitInternal;
         }
     }

@@ -31,7 +31,9 @@ void Cluster::add_broker_host(BrokerId b, std::string_view rack) {
     brokers_[b];
 }
 
-void Cluster::add_controller_host() { topology_->add_host(kafka::controller_node(), "controller"); }
+void Cluster::add_controller_host() {
+    topology_->add_host(kafka::controller_node(), "controller");
+}
 
 void Cluster::add_client_host(NodeId n) {
     topology_->add_client_host(n);
@@ -39,8 +41,9 @@ void Cluster::add_client_host(NodeId n) {
 }
 
 void Cluster::build() {
-    network_ = std::make_unique<env::Network>(loop_, *topology_, Rng::stream(options_.seed, "network"),
-                                              env::Network::Options{.break_detection_delay = options_.break_detection_delay});
+    network_ =
+        std::make_unique<env::Network>(loop_, *topology_, Rng::stream(options_.seed, "network"),
+                                       env::Network::Options{.break_detection_delay = options_.break_detection_delay});
     network_->set_deliver_handler([this](const env::Delivery& d) { on_delivery(d); });
     network_->set_break_handler([this](const env::ConnectionBreak& b) { on_break(b); });
     for (auto& [id, host] : brokers_) {
@@ -51,7 +54,8 @@ void Cluster::build() {
             Rng phase = Rng::stream(options_.seed, "disk-phase/" + std::to_string(id.value()));
             o.writeback_phase = ns(phase.uniform_int(0, o.writeback_interval.ns() - 1));
         }
-        host.disk = std::make_unique<env::Disk>(loop_, Rng::stream(options_.seed, "disk/" + std::to_string(id.value())), o);
+        host.disk =
+            std::make_unique<env::Disk>(loop_, Rng::stream(options_.seed, "disk/" + std::to_string(id.value())), o);
         const BrokerId b = id;
         host.disk->set_completion_handler([this, b](const env::DiskCompletion& c) { on_disk(b, c); });
     }
@@ -144,7 +148,9 @@ bool Cluster::is_paused(NodeId n) const {
     return it != nodes_.end() && it->second.paused;
 }
 
-std::vector<NodeId> Cluster::client_nodes() const { return clients_; }
+std::vector<NodeId> Cluster::client_nodes() const {
+    return clients_;
+}
 
 // ---- effects ----------------------------------------------------------------------------------
 
@@ -181,8 +187,8 @@ void Cluster::apply(NodeId self, Outbox& out) {
         } else {
             if (const auto* n = std::get_if<kafka::Note>(&e)) {
                 trace_.emit(loop_.now(), trace_note_,
-                            {self.value(), static_cast<std::int64_t>(n->kind), n->tp.topic, n->tp.partition, n->a,
-                             n->b, n->c, n->d});
+                            {self.value(), static_cast<std::int64_t>(n->kind), n->tp.topic, n->tp.partition, n->a, n->b,
+                             n->c, n->d});
             }
             if (observer_) observer_->on_effect(loop_.now(), self, e);
             if (const auto* sc = std::get_if<kafka::ShutdownCompleteEffect>(&e)) {
@@ -245,7 +251,8 @@ void Cluster::send(NodeId from, NodeId to, kafka::Message m) {
         // (see reset_stale_connections); a new connection's SYN goes unanswered.
         if (without_power(to)) {
             const auto k = key(from, to);
-            if (auto w = wires_.find(k); w != wires_.end() && w->second.conn.valid() && network_->is_live(w->second.conn)) {
+            if (auto w = wires_.find(k);
+                w != wires_.end() && w->second.conn.valid() && network_->is_live(w->second.conn)) {
                 w->second.unanswered[from == k.first ? 0 : 1] = true;
             }
             return;
@@ -502,10 +509,16 @@ env::PartitionId Cluster::partition_one_way(const std::vector<NodeId>& from, con
     return network_->partition_one_way(from, to);
 }
 
-void Cluster::heal(env::PartitionId p) { network_->heal(p); }
+void Cluster::heal(env::PartitionId p) {
+    network_->heal(p);
+}
 
-void Cluster::set_link_fault(NodeId a, NodeId b, env::LinkFault f) { network_->set_path_fault(a, b, f); }
+void Cluster::set_link_fault(NodeId a, NodeId b, env::LinkFault f) {
+    network_->set_path_fault(a, b, f);
+}
 
-void Cluster::set_disk_slow(BrokerId b, double factor) { brokers_.at(b).disk->set_slow_factor(factor); }
+void Cluster::set_disk_slow(BrokerId b, double factor) {
+    brokers_.at(b).disk->set_slow_factor(factor);
+}
 
 }  // namespace ks::cluster

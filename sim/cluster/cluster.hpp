@@ -45,7 +45,7 @@ namespace ks::cluster {
 
 // A hosted node: the kafka node behind a uniform interface.
 class Node {
-public:
+  public:
     virtual ~Node() = default;
     virtual void start(Instant now, kafka::Outbox& out) = 0;
     virtual void on_message(Instant now, NodeId from, const kafka::Message& m, kafka::Outbox& out) = 0;
@@ -60,7 +60,7 @@ public:
 // Adapts any node type with the kafka node methods.
 template <typename T>
 class NodeOf final : public Node {
-public:
+  public:
     explicit NodeOf(T& node) : node_(node) {}
     void start(Instant now, kafka::Outbox& out) override { node_.start(now, out); }
     void on_message(Instant now, NodeId from, const kafka::Message& m, kafka::Outbox& out) override {
@@ -79,13 +79,13 @@ public:
         }
     }
 
-private:
+  private:
     T& node_;
 };
 
 // Sees what the nodes do, without steering (the monitor implements it).
 class Observer {
-public:
+  public:
     virtual ~Observer() = default;
     // Every effect that is not a send, a timer or a disk operation (notes,
     // ledger records, shutdown completion).
@@ -100,7 +100,7 @@ struct ClusterOptions {
 };
 
 class Cluster {
-public:
+  public:
     Cluster(EventLoop& loop, Trace& trace, ClusterOptions options);
     ~Cluster();
     Cluster(const Cluster&) = delete;
@@ -137,10 +137,10 @@ public:
     std::vector<NodeId> client_nodes() const;
 
     // ---- process faults ----
-    void crash(BrokerId b);                 // kill -9
-    void power_loss(BrokerId b);            // the host loses power: process and unflushed data gone
-    void restart(BrokerId b);               // start again on the surviving storage (no-op if up)
-    void pause(NodeId n);                   // GC stall until resume
+    void crash(BrokerId b);       // kill -9
+    void power_loss(BrokerId b);  // the host loses power: process and unflushed data gone
+    void restart(BrokerId b);     // start again on the surviving storage (no-op if up)
+    void pause(NodeId n);         // GC stall until resume
     void resume(NodeId n);
     // Controlled shutdown; `done(clean)` runs when the process has stopped.
     void controlled_shutdown(BrokerId b, std::function<void()> done);
@@ -156,7 +156,7 @@ public:
     Trace& trace() { return trace_; }
     const env::Network& network() const { return *network_; }
 
-private:
+  private:
     struct Hosted {
         std::unique_ptr<Node> node;
         bool up = false;
@@ -181,8 +181,8 @@ private:
         // the network carries: a connection delivers in order, so the front is
         // always the next to arrive.
         std::deque<std::pair<std::uint64_t, kafka::Message>> in_flight[2];
-        std::uint32_t incarnation[2] = {0, 0};   // of each end when the connection opened
-        bool unanswered[2] = {false, false};     // data sent to a host without power (per direction)
+        std::uint32_t incarnation[2] = {0, 0};  // of each end when the connection opened
+        bool unanswered[2] = {false, false};    // data sent to a host without power (per direction)
     };
 
     Hosted& hosted(NodeId n) { return nodes_.at(n); }

@@ -15,7 +15,7 @@
 namespace ks {
 
 class AssertionFailure : public std::logic_error {
-public:
+  public:
     using std::logic_error::logic_error;
 };
 
@@ -43,29 +43,27 @@ std::string show(const T& v) {
 }  // namespace detail
 }  // namespace ks
 
-#define KS_ASSERT(cond)                                                                    \
-    do {                                                                                   \
-        if (!(cond)) [[unlikely]]                                                          \
-            ::ks::detail::assertion_failed(__FILE__, __LINE__, "KS_ASSERT(" #cond ")");    \
+#define KS_ASSERT(cond)                                                                 \
+    do {                                                                                \
+        if (!(cond)) [[unlikely]]                                                       \
+            ::ks::detail::assertion_failed(__FILE__, __LINE__, "KS_ASSERT(" #cond ")"); \
     } while (0)
 
-#define KS_ASSERT_MSG(cond, ...)                                                           \
-    do {                                                                                   \
-        if (!(cond)) [[unlikely]]                                                          \
-            ::ks::detail::assertion_failed(                                                \
-                __FILE__, __LINE__,                                                        \
-                std::string("KS_ASSERT(" #cond "): ") + ::fmt::format(__VA_ARGS__));       \
+#define KS_ASSERT_MSG(cond, ...)                                                                                \
+    do {                                                                                                        \
+        if (!(cond)) [[unlikely]]                                                                               \
+            ::ks::detail::assertion_failed(__FILE__, __LINE__,                                                  \
+                                           std::string("KS_ASSERT(" #cond "): ") + ::fmt::format(__VA_ARGS__)); \
     } while (0)
 
-#define KS_ASSERT_OP_(a, b, op)                                                            \
-    do {                                                                                   \
-        const auto& ks_a_ = (a);                                                           \
-        const auto& ks_b_ = (b);                                                           \
-        if (!(ks_a_ op ks_b_)) [[unlikely]]                                                \
-            ::ks::detail::assertion_failed(                                                \
-                __FILE__, __LINE__,                                                        \
-                std::string("KS_ASSERT(" #a " " #op " " #b "): ") +                        \
-                    ::ks::detail::show(ks_a_) + " vs " + ::ks::detail::show(ks_b_));      \
+#define KS_ASSERT_OP_(a, b, op)                                                                                 \
+    do {                                                                                                        \
+        const auto& ks_a_ = (a);                                                                                \
+        const auto& ks_b_ = (b);                                                                                \
+        if (!(ks_a_ op ks_b_)) [[unlikely]]                                                                     \
+            ::ks::detail::assertion_failed(__FILE__, __LINE__,                                                  \
+                                           std::string("KS_ASSERT(" #a " " #op " " #b "): ") +                  \
+                                               ::ks::detail::show(ks_a_) + " vs " + ::ks::detail::show(ks_b_)); \
     } while (0)
 
 #define KS_ASSERT_EQ(a, b) KS_ASSERT_OP_(a, b, ==)

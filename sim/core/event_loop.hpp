@@ -44,7 +44,7 @@ struct TimerId {
 };
 
 class EventLoop {
-public:
+  public:
     using Callback = InplaceFunction<void(), 48>;
 
     enum class StopReason { reached_time, event_limit, quiescent, stopped };
@@ -80,7 +80,7 @@ public:
 
     static constexpr std::uint64_t kNoLimit = std::numeric_limits<std::uint64_t>::max();
 
-private:
+  private:
     struct Entry {
         std::uint64_t time;
         std::uint32_t slot;
@@ -114,7 +114,7 @@ private:
     Instant now_ = Instant::zero();
     std::uint64_t last_ = 0;  // the radix heap's reference key: the last time surfaced
     std::array<std::vector<Entry>, kBuckets> buckets_;
-    std::size_t head0_ = 0;  // bucket 0 is consumed from the front
+    std::size_t head0_ = 0;       // bucket 0 is consumed from the front
     std::uint64_t occupied_ = 0;  // bit b-1 set iff bucket b (b >= 1) is non-empty
     std::vector<std::unique_ptr<Slot[]>> chunks_;
     std::uint32_t slot_count_ = 0;

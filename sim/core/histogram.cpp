@@ -18,8 +18,8 @@ std::size_t Histogram::bucket_of(std::int64_t value) {
     const auto v = static_cast<std::uint64_t>(value);
     if (v < kExact) return static_cast<std::size_t>(v);
     const unsigned m = 64u - static_cast<unsigned>(std::countl_zero(v));  // bit length > kPrecisionBits
-    const unsigned shift = m - kPrecisionBits;                             // top keeps kPrecisionBits bits
-    const std::uint64_t top = v >> shift;                                  // in [kHalf, kExact)
+    const unsigned shift = m - kPrecisionBits;                            // top keeps kPrecisionBits bits
+    const std::uint64_t top = v >> shift;                                 // in [kHalf, kExact)
     return static_cast<std::size_t>(kExact + (shift - 1) * kHalf + (top - kHalf));
 }
 

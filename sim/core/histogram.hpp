@@ -19,7 +19,7 @@
 namespace ks {
 
 class Histogram {
-public:
+  public:
     static constexpr unsigned kPrecisionBits = 8;
 
     // Counts `value` `times` times. REQUIRES: value >= 0, times >= 1.
@@ -43,7 +43,7 @@ public:
     static std::int64_t bucket_low(std::size_t index);
     static std::int64_t bucket_width(std::size_t index);
 
-private:
+  private:
     std::vector<std::int64_t> counts_;
     std::int64_t count_ = 0;
     std::int64_t min_ = 0;

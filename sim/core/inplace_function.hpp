@@ -18,7 +18,7 @@ class InplaceFunction;
 
 template <typename R, typename... Args, std::size_t Capacity>
 class InplaceFunction<R(Args...), Capacity> {
-public:
+  public:
     InplaceFunction() = default;
 
     template <typename F, typename D = std::decay_t<F>,
@@ -57,7 +57,7 @@ public:
         }
     }
 
-private:
+  private:
     struct Ops {
         R (*invoke)(void*, Args&&...);
         void (*move)(void* dst, void* src);

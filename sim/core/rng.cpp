@@ -8,7 +8,9 @@ namespace ks {
 
 namespace {
 __extension__ using u128 = unsigned __int128;
-inline std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+inline std::uint64_t rotl(std::uint64_t x, int k) {
+    return (x << k) | (x >> (64 - k));
+}
 // z-score of the 99th percentile of the standard normal distribution.
 constexpr double kZ99 = 2.3263478740408408;
 }  // namespace
@@ -42,7 +44,9 @@ Rng Rng::stream(std::uint64_t seed, std::string_view name) {
     return Rng(a ^ rotl(b, 17));
 }
 
-Rng Rng::fork(std::string_view name) const { return stream(identity_, name); }
+Rng Rng::fork(std::string_view name) const {
+    return stream(identity_, name);
+}
 
 std::uint64_t Rng::next_u64() {
     const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
@@ -78,11 +82,17 @@ std::int64_t Rng::uniform_int(std::int64_t lo, std::int64_t hi) {
     return static_cast<std::int64_t>(static_cast<std::uint64_t>(lo) + uniform_u64(span + 1));
 }
 
-double Rng::uniform01() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+double Rng::uniform01() {
+    return static_cast<double>(next_u64() >> 11) * 0x1.0p-53;
+}
 
-double Rng::uniform01_open0() { return static_cast<double>((next_u64() >> 11) + 1) * 0x1.0p-53; }
+double Rng::uniform01_open0() {
+    return static_cast<double>((next_u64() >> 11) + 1) * 0x1.0p-53;
+}
 
-double Rng::uniform_real(double lo, double hi) { return lo + (hi - lo) * uniform01(); }
+double Rng::uniform_real(double lo, double hi) {
+    return lo + (hi - lo) * uniform01();
+}
 
 bool Rng::bernoulli(double p) {
     if (p <= 0) return false;
@@ -90,7 +100,9 @@ bool Rng::bernoulli(double p) {
     return uniform01() < p;
 }
 
-double Rng::exponential(double mean) { return -std::log(uniform01_open0()) * mean; }
+double Rng::exponential(double mean) {
+    return -std::log(uniform01_open0()) * mean;
+}
 
 double Rng::normal(double mean, double stddev) {
     // Box–Muller, one output per pair of uniforms: stateless, so the stream's
@@ -135,7 +147,9 @@ ZipfSampler::ZipfSampler(std::int64_t n, double exponent) : n_(n), s_(exponent) 
     threshold_ = 2.0 - h_integral_inverse(h_integral(2.5) - h(2.0));
 }
 
-double ZipfSampler::h(double x) const { return std::exp(-s_ * std::log(x)); }
+double ZipfSampler::h(double x) const {
+    return std::exp(-s_ * std::log(x));
+}
 
 double ZipfSampler::h_integral(double x) const {
     const double log_x = std::log(x);

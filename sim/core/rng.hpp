@@ -21,7 +21,7 @@ std::uint64_t splitmix64(std::uint64_t& state);
 std::uint64_t fnv1a64(std::string_view s);
 
 class Rng {
-public:
+  public:
     // REQUIRES: nothing; any seed (0 included) gives a valid stream.
     explicit Rng(std::uint64_t seed);
     static Rng stream(std::uint64_t seed, std::string_view name);
@@ -43,7 +43,7 @@ public:
     // Log-normal given by its median and its 99th percentile (p99 >= median).
     double lognormal_median_p99(double median, double p99);
 
-private:
+  private:
     std::uint64_t s_[4];
     // lognormal_median_p99's (mu, sigma) for the last few (median, p99) pairs:
     // the logs are computed once per distinct pair, with identical results.
@@ -59,12 +59,12 @@ private:
 // (Hörmann & Derflinger 1996, as in Apache Commons RNG's
 // RejectionInversionZipfSampler). O(1) per draw, no tables.
 class ZipfSampler {
-public:
+  public:
     ZipfSampler(std::int64_t n, double exponent);
     std::int64_t sample(Rng& rng) const;  // in [1, n]
     std::int64_t n() const { return n_; }
 
-private:
+  private:
     double h(double x) const;
     double h_integral(double x) const;
     double h_integral_inverse(double x) const;

@@ -46,6 +46,8 @@ void Trace::emit(Instant at, Kind kind, std::initializer_list<std::int64_t> valu
     }
 }
 
-std::string Trace::format_hash(std::uint64_t h) { return fmt::format("0x{:016x}", h); }
+std::string Trace::format_hash(std::uint64_t h) {
+    return fmt::format("0x{:016x}", h);
+}
 
 }  // namespace ks

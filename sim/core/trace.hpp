@@ -21,7 +21,7 @@
 namespace ks {
 
 class Trace {
-public:
+  public:
     using Kind = std::uint16_t;
     static constexpr std::size_t kMaxFields = 8;
 
@@ -42,7 +42,7 @@ public:
     // The hash as printed to users: "0x" + 16 hex digits.
     static std::string format_hash(std::uint64_t h);
 
-private:
+  private:
     struct KindInfo {
         std::string name;
         std::vector<std::string> fields;

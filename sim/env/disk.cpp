@@ -52,8 +52,7 @@ void Disk::append(FileId f, Bytes size_bytes, std::uint64_t token) {
     const Instant done = channel_free_ + slowed(sample_ms(options_.append_latency_ms, rng_));
     last_append_done_ = std::max(done, last_append_done_);
     const std::uint32_t inc = incarnation_;
-    loop_.schedule_at(last_append_done_,
-                      [this, f, inc, size_bytes, token] { landed(f, size_bytes, token, inc); });
+    loop_.schedule_at(last_append_done_, [this, f, inc, size_bytes, token] { landed(f, size_bytes, token, inc); });
 }
 
 void Disk::landed(FileId f, Bytes size_bytes, std::uint64_t token, std::uint32_t incarnation) {
@@ -71,8 +70,7 @@ void Disk::flush(FileId f, std::uint64_t token) {
     const Instant done = loop_.now() + slowed(sample_ms(options_.flush_latency_ms, rng_));
     last_flush_done_ = std::max(done, last_flush_done_);
     const std::uint32_t inc = incarnation_;
-    loop_.schedule_at(last_flush_done_,
-                      [this, f, inc, target, token] { flushed(f, target, token, inc); });
+    loop_.schedule_at(last_flush_done_, [this, f, inc, target, token] { flushed(f, target, token, inc); });
 }
 
 void Disk::flushed(FileId f, Bytes target, std::uint64_t token, std::uint32_t incarnation) {

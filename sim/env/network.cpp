@@ -23,8 +23,8 @@ Network::Network(EventLoop& loop, Topology& topology, Rng rng, Options options)
 const Network::Conn& Network::conn(ConnId c) const {
     KS_ASSERT_LT(c.slot, conns_.size());
     const Conn& k = conns_[c.slot];
-    KS_ASSERT_MSG(c.valid() && k.generation == c.generation && k.state != State::free,
-                  "stale connection handle {}/{}", c.slot, c.generation);
+    KS_ASSERT_MSG(c.valid() && k.generation == c.generation && k.state != State::free, "stale connection handle {}/{}",
+                  c.slot, c.generation);
     return k;
 }
 
@@ -128,8 +128,7 @@ void Network::break_conn(std::uint32_t slot) {
     ++stats_.breaks;
     const ConnId c{slot, k.generation};
     for (std::uint8_t end = 0; end < 2; ++end) {
-        loop_.schedule_after(options_.break_detection_delay,
-                             [this, c, end] { tell_break(c, end); });
+        loop_.schedule_after(options_.break_detection_delay, [this, c, end] { tell_break(c, end); });
     }
 }
 
@@ -153,8 +152,7 @@ void Network::revalidate_all() {
 // ---------------------------------------------------------------------------
 
 bool Network::refresh(Conn& k) {
-    const bool ok = refresh_half(k.half[0], k.host[0], k.host[1]) &&
-                    refresh_half(k.half[1], k.host[1], k.host[0]);
+    const bool ok = refresh_half(k.half[0], k.host[0], k.host[1]) && refresh_half(k.half[1], k.host[1], k.host[0]);
     k.topology_version = topology_.version();
     k.fault_version = fault_version_;
     return ok;
@@ -188,8 +186,7 @@ Duration Network::transmission_delay(const Half& h, Bytes size_bytes) const {
 
 Duration Network::sample_path_latency(const Half& h) {
     Duration d = Duration::zero();
-    for (const LinkIndex l : h.route.span())
-        d += sample_ms(topology_.link_spec(l).latency_ms, rng_);
+    for (const LinkIndex l : h.route.span()) d += sample_ms(topology_.link_spec(l).latency_ms, rng_);
     return d;
 }
 

@@ -19,8 +19,7 @@ struct EdgeProps {
     LinkIndex link = kNone;
     std::int64_t weight_ns = 1;
 };
-using BGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
-                                     boost::no_property, EdgeProps>;
+using BGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, boost::no_property, EdgeProps>;
 using BEdge = boost::graph_traits<BGraph>::edge_descriptor;
 }  // namespace
 
@@ -69,8 +68,7 @@ Topology::Options Topology::Options::from_network_settings(const DistSpec& laten
     return o;
 }
 
-Topology::Topology(Options options)
-    : options_(std::move(options)), graph_(std::make_unique<Graph>()) {
+Topology::Topology(Options options) : options_(std::move(options)), graph_(std::make_unique<Graph>()) {
     KS_ASSERT_GT(options_.host_link.bandwidth_mbps, 0.0);
     KS_ASSERT_GT(options_.uplink.bandwidth_mbps, 0.0);
     core_ = add_vertex(VertexKind::core_switch, kNone, NodeId{});
@@ -94,8 +92,7 @@ Vertex Topology::add_rack(std::string_view rack, const RackOptions& rack_options
     KS_ASSERT(!rack.empty());
     const auto r = static_cast<std::uint32_t>(racks_.size());
     const Vertex sw = add_vertex(VertexKind::rack_switch, r, NodeId{});
-    racks_.push_back(
-        RackInfo{std::string(rack), sw, rack_options.host_link.value_or(options_.host_link)});
+    racks_.push_back(RackInfo{std::string(rack), sw, rack_options.host_link.value_or(options_.host_link)});
     rack_of_name_.emplace(std::string(rack), r);
     add_link(sw, core_, rack_options.uplink.value_or(options_.uplink));
     return sw;
@@ -211,12 +208,11 @@ const Topology::Tree& Topology::tree_from(Vertex source, HostIndex source_host) 
     t.dist.assign(vertices_.size(), kInf);
     boost::filtered_graph<BGraph, UpLinks> up(g, UpLinks{&g, &cuts_});
     const auto index = boost::get(boost::vertex_index, g);
-    boost::dijkstra_shortest_paths(
-        up, source,
-        boost::weight_map(boost::get(&EdgeProps::weight_ns, g))
-            .distance_map(boost::make_iterator_property_map(t.dist.begin(), index))
-            .distance_inf(kInf)
-            .distance_zero(std::int64_t{0}));
+    boost::dijkstra_shortest_paths(up, source,
+                                   boost::weight_map(boost::get(&EdgeProps::weight_ns, g))
+                                       .distance_map(boost::make_iterator_property_map(t.dist.begin(), index))
+                                       .distance_inf(kInf)
+                                       .distance_zero(std::int64_t{0}));
     t.version = version_;
     return t;
 }

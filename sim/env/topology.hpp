@@ -67,8 +67,7 @@ class Topology {
         // Per-link specs from the scenario's end-to-end figures (see the top of
         // this file): host links get latency_ms/2; uplinks get the rest of
         // cross_rack_latency_ms, split in two (zero if cross ≤ same).
-        static Options from_network_settings(const DistSpec& latency_ms,
-                                             const DistSpec& cross_rack_latency_ms,
+        static Options from_network_settings(const DistSpec& latency_ms, const DistSpec& cross_rack_latency_ms,
                                              double bandwidth_mbps);
     };
 

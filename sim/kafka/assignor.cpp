@@ -11,21 +11,27 @@
 
 namespace ks::kafka {
 
-std::string TopicPartition::str() const { return topic + "-" + std::to_string(partition); }
+std::string TopicPartition::str() const {
+    return topic + "-" + std::to_string(partition);
+}
 
 std::string_view assignor_name(AssignorKind kind) {
     switch (kind) {
-        case AssignorKind::kRange: return "range";
-        case AssignorKind::kRoundRobin: return "roundrobin";
-        case AssignorKind::kSticky: return "sticky";
-        case AssignorKind::kCooperativeSticky: return "cooperative-sticky";
+        case AssignorKind::kRange:
+            return "range";
+        case AssignorKind::kRoundRobin:
+            return "roundrobin";
+        case AssignorKind::kSticky:
+            return "sticky";
+        case AssignorKind::kCooperativeSticky:
+            return "cooperative-sticky";
     }
     KS_UNREACHABLE("assignor_name: unknown AssignorKind");
 }
 
 std::optional<AssignorKind> parse_assignor_name(std::string_view name) {
-    for (auto k : {AssignorKind::kRange, AssignorKind::kRoundRobin, AssignorKind::kSticky,
-                   AssignorKind::kCooperativeSticky}) {
+    for (auto k :
+         {AssignorKind::kRange, AssignorKind::kRoundRobin, AssignorKind::kSticky, AssignorKind::kCooperativeSticky}) {
         if (assignor_name(k) == name) return k;
     }
     return std::nullopt;
@@ -152,9 +158,8 @@ GroupAssignment round_robin_assign(const PartitionsPerTopic& ppt, const std::vec
     if (members.empty()) return out;
 
     std::vector<std::size_t> sorted(order);
-    std::stable_sort(sorted.begin(), sorted.end(), [&](std::size_t a, std::size_t b) {
-        return detail::member_info_less(members[a], members[b]);
-    });
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [&](std::size_t a, std::size_t b) { return detail::member_info_less(members[a], members[b]); });
     std::set<std::string, java::StringLess> topics;
     for (const auto& m : members) topics.insert(m.topics.begin(), m.topics.end());
 
@@ -178,9 +183,12 @@ GroupAssignment round_robin_assign(const PartitionsPerTopic& ppt, const std::vec
 GroupAssignment assign(AssignorKind kind, const PartitionsPerTopic& partitions_per_topic,
                        const std::vector<Subscription>& members) {
     switch (kind) {
-        case AssignorKind::kRange: return range_assign(partitions_per_topic, members);
-        case AssignorKind::kRoundRobin: return round_robin_assign(partitions_per_topic, members);
-        case AssignorKind::kSticky: return sticky_assign(partitions_per_topic, members).assignment;
+        case AssignorKind::kRange:
+            return range_assign(partitions_per_topic, members);
+        case AssignorKind::kRoundRobin:
+            return round_robin_assign(partitions_per_topic, members);
+        case AssignorKind::kSticky:
+            return sticky_assign(partitions_per_topic, members).assignment;
         case AssignorKind::kCooperativeSticky:
             return cooperative_sticky_assign(partitions_per_topic, members).assignment;
     }

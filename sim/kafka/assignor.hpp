@@ -76,8 +76,8 @@ using PartitionsPerTopic = std::vector<std::pair<std::string, std::int32_t>>;
 // AbstractPartitionAssignor.assign(Cluster, GroupSubscription): the subscribed
 // topics (a HashSet filled in member order) that exist in `metadata` with at
 // least one partition, in the order Kafka inserts them into partitionsPerTopic.
-PartitionsPerTopic partitions_per_topic_from_metadata(
-    const std::map<std::string, std::int32_t>& metadata, const std::vector<Subscription>& members);
+PartitionsPerTopic partitions_per_topic_from_metadata(const std::map<std::string, std::int32_t>& metadata,
+                                                      const std::vector<Subscription>& members);
 
 // One member's assignment; the list is in Kafka's order.
 struct MemberAssignment {
@@ -111,8 +111,7 @@ struct StickyResult {
 StickyResult sticky_assign(const PartitionsPerTopic& ppt, const std::vector<Subscription>& members);
 // CooperativeStickyAssignor.assignPartitions: sticky_assign, then
 // adjustAssignment withholds every partition changing owner.
-StickyResult cooperative_sticky_assign(const PartitionsPerTopic& ppt,
-                                       const std::vector<Subscription>& members);
+StickyResult cooperative_sticky_assign(const PartitionsPerTopic& ppt, const std::vector<Subscription>& members);
 
 // StickyAssignor round-trips owned partitions through its userData
 // (serializeTopicPartitionAssignment groups them by topic with

@@ -56,8 +56,8 @@ PartList all_topic_partitions(const TopicCounts& ppt, const std::vector<std::str
 namespace {
 
 struct Claims {
-    OwnedMap consumer_to_owned;       // consumerToOwnedPartitions
-    TpSet multiple_previous_owners;   // partitionsWithMultiplePreviousOwners
+    OwnedMap consumer_to_owned;      // consumerToOwnedPartitions
+    TpSet multiple_previous_owners;  // partitionsWithMultiplePreviousOwners
     bool all_equal = true;
 };
 
@@ -71,10 +71,9 @@ Claims all_subscriptions_equal(Context& ctx) {
         const Subscription& s = (*ctx.members)[i];
         if (subscribed_topics.empty()) {
             subscribed_topics.insert(s.topics.begin(), s.topics.end());
-        } else if (c.all_equal &&
-                   !(s.topics.size() == subscribed_topics.size() &&
-                     std::all_of(s.topics.begin(), s.topics.end(),
-                                 [&](const std::string& t) { return subscribed_topics.contains(t); }))) {
+        } else if (c.all_equal && !(s.topics.size() == subscribed_topics.size() &&
+                                    std::all_of(s.topics.begin(), s.topics.end(),
+                                                [&](const std::string& t) { return subscribed_topics.contains(t); }))) {
             c.all_equal = false;
         }
         const MemberData md = member_data(ctx, s);
@@ -106,7 +105,7 @@ Claims all_subscriptions_equal(Context& ctx) {
 
 // AbstractStickyAssignor.ConstrainedAssignmentBuilder (no racks).
 class Constrained {
-public:
+  public:
     Constrained(const Context& ctx, Claims& claims) : ctx_(ctx), claims_(claims) {
         const auto n = static_cast<std::int32_t>(claims.consumer_to_owned.size());
         KS_ASSERT_GT(n, 0);
@@ -114,8 +113,7 @@ public:
         min_quota_ = total / n;
         max_quota_ = (total + n - 1) / n;
         expected_over_min_ = total % n;
-        claims.consumer_to_owned.for_each(
-            [&](const std::string& c, const PartList&) { assignment_[c]; });
+        claims.consumer_to_owned.for_each([&](const std::string& c, const PartList&) { assignment_[c]; });
     }
 
     std::map<std::string, PartList> build(Transferring& transferring) {
@@ -130,7 +128,7 @@ public:
         return std::move(assignment_);
     }
 
-private:
+  private:
     void assign_owned_partitions() {
         claims_.consumer_to_owned.for_each([&](const std::string& consumer, const PartList& owned_in) {
             PartList owned(owned_in);
@@ -197,8 +195,8 @@ private:
             }
             const std::int32_t count = assign_new_partition(tp, consumer);
             if (count == min_quota_) {
-                KS_ASSERT_MSG(last != unfilled_under_min_.end(), "constrained assign: Iterator.remove without next ({})",
-                              consumer);
+                KS_ASSERT_MSG(last != unfilled_under_min_.end(),
+                              "constrained assign: Iterator.remove without next ({})", consumer);
                 unfilled_under_min_.erase(last);
                 last = unfilled_under_min_.end();
                 unfilled_exactly_min_.push_back(consumer);
@@ -211,8 +209,7 @@ private:
     std::int32_t assign_new_partition(const TopicPartition& tp, const std::string& consumer) {
         PartList& mine = assignment_[consumer];
         mine.push_back(tp);
-        if (revoked_.contains(tp) || claims_.multiple_previous_owners.contains(tp))
-            (*transferring_)[tp] = consumer;
+        if (revoked_.contains(tp) || claims_.multiple_previous_owners.contains(tp)) (*transferring_)[tp] = consumer;
         return static_cast<std::int32_t>(mine.size());
     }
 
@@ -247,8 +244,7 @@ void check_input(const PartitionsPerTopic& ppt, const std::vector<Subscription>&
         for (const auto& tp : m.owned_partitions) {
             auto it = std::find_if(ppt.begin(), ppt.end(), [&](const auto& e) { return e.first == tp.topic; });
             if (it == ppt.end()) continue;
-            KS_ASSERT_MSG(tp.partition >= 0 && tp.partition < it->second, "owned partition {} out of range",
-                          tp.str());
+            KS_ASSERT_MSG(tp.partition >= 0 && tp.partition < it->second, "owned partition {} out of range", tp.str());
         }
     }
 }

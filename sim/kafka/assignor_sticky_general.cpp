@@ -17,9 +17,8 @@ using ConsumerPair = std::pair<std::string, std::string>;  // (src, dst)
 // AbstractStickyAssignor.PartitionMovements (only what influences the result;
 // isSticky()/hasCycles() are diagnostics and are not reproduced).
 class PartitionMovements {
-public:
-    void move_partition(const TopicPartition& tp, const std::string& old_consumer,
-                        const std::string& new_consumer) {
+  public:
+    void move_partition(const TopicPartition& tp, const std::string& old_consumer, const std::string& new_consumer) {
         if (movements_.contains(tp)) {
             const ConsumerPair existing = remove_record(tp);
             KS_ASSERT(existing.second == old_consumer);
@@ -42,7 +41,7 @@ public:
         return rev->second.first();  // HashSet.iterator().next()
     }
 
-private:
+  private:
     ConsumerPair remove_record(const TopicPartition& tp) {
         auto m = movements_.find(tp);
         KS_ASSERT(m != movements_.end());
@@ -69,7 +68,7 @@ private:
 // Entries carry the size they were inserted with, as Kafka removes a consumer
 // before changing its assignment and re-adds it afterwards.
 class SortedConsumers {
-public:
+  public:
     void add(const std::string& c, std::size_t size) {
         if (key_.contains(c)) return;
         key_[c] = size;
@@ -89,7 +88,7 @@ public:
         return out;
     }
 
-private:
+  private:
     struct Less {
         bool operator()(const std::pair<std::size_t, std::string>& a,
                         const std::pair<std::size_t, std::string>& b) const {
@@ -107,10 +106,9 @@ struct Generational {
 };
 
 class General {
-public:
+  public:
     General(Context& ctx, OwnedMap current) : ctx_(ctx), total_(ctx.total_partitions()) {
-        ctx.partitions_per_topic.for_each(
-            [&](const std::string& t, std::int32_t) { topic_consumers_[t]; });
+        ctx.partitions_per_topic.for_each([&](const std::string& t, std::int32_t) { topic_consumers_[t]; });
         for (std::size_t i : ctx.order) {
             const Subscription& s = (*ctx.members)[i];
             auto& topics = consumer_topics_[s.member_id];
@@ -145,7 +143,7 @@ public:
         return std::move(assignment_);
     }
 
-private:
+  private:
     void prepopulate_prev_assignment() {
         for (std::size_t i : ctx_.order) {
             const Subscription& s = (*ctx_.members)[i];
@@ -259,7 +257,8 @@ private:
     bool can_consumer_participate(const std::string& c) const {
         const PartList& ps = assignment_.at(c);
         if (static_cast<std::int32_t>(ps.size()) < max_assignment_size(c)) return true;
-        return std::any_of(ps.begin(), ps.end(), [&](const TopicPartition& tp) { return can_topic_participate(tp.topic); });
+        return std::any_of(ps.begin(), ps.end(),
+                           [&](const TopicPartition& tp) { return can_topic_participate(tp.topic); });
     }
 
     void balance(PartList& unassigned) {

@@ -37,8 +37,8 @@ using TopicCounts = java::JavaHashMap<std::string, std::int32_t, java::StringHas
 // The inputs as AbstractStickyAssignor sees them.
 struct Context {
     const std::vector<Subscription>* members = nullptr;
-    std::vector<std::size_t> order;                                   // subscriptions HashMap order
-    std::map<std::string, std::size_t, java::StringLess> index_of;    // member id -> index
+    std::vector<std::size_t> order;                                 // subscriptions HashMap order
+    std::map<std::string, std::size_t, java::StringLess> index_of;  // member id -> index
     TopicCounts partitions_per_topic;
     bool cooperative = false;
     std::int32_t max_generation = kDefaultGeneration;

@@ -12,7 +12,9 @@ std::vector<std::int32_t> ids(const std::vector<BrokerId>& v) {
     for (BrokerId b : v) out.push_back(b.value());
     return out;
 }
-bool contains(const std::vector<BrokerId>& v, BrokerId b) { return std::find(v.begin(), v.end(), b) != v.end(); }
+bool contains(const std::vector<BrokerId>& v, BrokerId b) {
+    return std::find(v.begin(), v.end(), b) != v.end();
+}
 }  // namespace
 
 Broker::Broker(BrokerConfig config, BrokerStorage& storage)
@@ -47,7 +49,9 @@ Partition& Broker::ensure_partition(TopicPartition tp) {
     return *partitions_.emplace(tp, std::move(p)).first->second;
 }
 
-bool Broker::is_eligible(BrokerId b) const { return contains(live_brokers_, b); }
+bool Broker::is_eligible(BrokerId b) const {
+    return contains(live_brokers_, b);
+}
 
 // ---- lifecycle ------------------------------------------------------------------------------
 
@@ -65,7 +69,8 @@ void Broker::begin_controlled_shutdown(Instant now, Outbox& out) {
     if (shutting_down_) return;
     shutting_down_ = true;
     shutdown_attempts_ = 1;
-    if (broker_epoch_ > 0) out.send(controller_node(), BrokerHeartbeat{config_.id, broker_epoch_, true, metadata_version_});
+    if (broker_epoch_ > 0)
+        out.send(controller_node(), BrokerHeartbeat{config_.id, broker_epoch_, true, metadata_version_});
     out.set_timer(timer_key(kShutdownRetry, 0), now + config_.controlled_shutdown_retry_backoff);
 }
 
@@ -126,7 +131,8 @@ void Broker::on_timer(Instant now, std::uint64_t key, Outbox& out) {
     switch (kind) {
         case kHeartbeat:
             if (broker_epoch_ > 0) {
-                out.send(controller_node(), BrokerHeartbeat{config_.id, broker_epoch_, shutting_down_, metadata_version_});
+                out.send(controller_node(),
+                         BrokerHeartbeat{config_.id, broker_epoch_, shutting_down_, metadata_version_});
             } else {
                 out.send(controller_node(), BrokerRegistration{config_.id, false});
             }
@@ -215,7 +221,8 @@ void Broker::on_timer(Instant now, std::uint64_t key, Outbox& out) {
             if (!shutting_down_ || shutdown_complete_) break;
             if (shutdown_attempts_ < config_.controlled_shutdown_max_retries) {
                 ++shutdown_attempts_;
-                if (broker_epoch_ > 0) out.send(controller_node(), BrokerHeartbeat{config_.id, broker_epoch_, true, metadata_version_});
+                if (broker_epoch_ > 0)
+                    out.send(controller_node(), BrokerHeartbeat{config_.id, broker_epoch_, true, metadata_version_});
                 out.set_timer(key, now + config_.controlled_shutdown_retry_backoff);
             } else {
                 // Retries exhausted: stop anyway (KafkaServer.controlledShutdown).
@@ -248,9 +255,9 @@ void Broker::handle_metadata(Instant now, const MetadataUpdate& m, Outbox& out) 
     if (m.snapshot || m.version == metadata_version_ + 1) metadata_version_ = std::max(metadata_version_, m.version);
     for (const PartitionState& st : m.partitions) {
         auto it = metadata_.find(st.tp);
-        if (it != metadata_.end() && (st.leader_epoch < it->second.leader_epoch ||
-                                      (st.leader_epoch == it->second.leader_epoch &&
-                                       st.partition_epoch < it->second.partition_epoch))) {
+        if (it != metadata_.end() &&
+            (st.leader_epoch < it->second.leader_epoch ||
+             (st.leader_epoch == it->second.leader_epoch && st.partition_epoch < it->second.partition_epoch))) {
             continue;  // stale
         }
         metadata_[st.tp] = st;
@@ -268,8 +275,8 @@ void Broker::apply_partition_state(Instant now, const PartitionState& st, Outbox
         const bool new_epoch = p.make_leader(st, now);
         if (new_epoch) {
             alter_in_flight_.erase(st.tp);
-            out.note(make_note(NoteKind::become_leader, st.tp, config_.id.value(), st.leader_epoch,
-                               p.log_end_offset()));
+            out.note(
+                make_note(NoteKind::become_leader, st.tp, config_.id.value(), st.leader_epoch, p.log_end_offset()));
         }
         if (p.maybe_increment_hw(now, eligible)) on_hw_advanced(now, st.tp, out);
         try_complete_purgatory(now, st.tp, out);
@@ -302,9 +309,14 @@ void Broker::apply_partition_state(Instant now, const PartitionState& st, Outbox
 void Broker::handle_produce(Instant now, NodeId from, const ProduceRequest& r, Outbox& out) {
     ++counters_.produce_requests;
     const std::uint64_t id = next_id_++;
-    PendingProduce pp{from, r.correlation, r.acks, {}, std::vector<bool>(r.partitions.size(), false),
+    PendingProduce pp{from,
+                      r.correlation,
+                      r.acks,
+                      {},
+                      std::vector<bool>(r.partitions.size(), false),
                       static_cast<std::int32_t>(r.partitions.size())};
-    for (const auto& part : r.partitions) pp.results.push_back(ProducePartitionResult{part.tp, Error::none, kUndefinedOffset});
+    for (const auto& part : r.partitions)
+        pp.results.push_back(ProducePartitionResult{part.tp, Error::none, kUndefinedOffset});
     produces_.emplace(id, std::move(pp));
     if (r.acks == -1) {
         out.set_timer(timer_key(kProduceTimeout, id), now + r.timeout);
@@ -473,7 +485,8 @@ void Broker::answer_fetch(NodeId to, const FetchRequest& r, Outbox& out) {
                 d.error = Error::offset_out_of_range;
             } else {
                 // Before 0.11 (message format v1) records are fetched from the exact offset.
-                d.batches = p.log().read(fp.fetch_offset, r.max_bytes_per_partition, !uses_leader_epochs(config_.protocol));
+                d.batches =
+                    p.log().read(fp.fetch_offset, r.max_bytes_per_partition, !uses_leader_epochs(config_.protocol));
             }
         }
         resp.partitions.push_back(std::move(d));

@@ -37,7 +37,7 @@ namespace ks::kafka {
 struct BrokerStorage {
     std::map<TopicPartition, Log> logs;
     std::map<TopicPartition, Offset> hw_checkpoint;  // replication-offset-checkpoint (fsynced)
-    bool clean_shutdown = true;                       // the clean-shutdown marker file
+    bool clean_shutdown = true;                      // the clean-shutdown marker file
 
     // A power loss: every log keeps only what was durable. `durable_position`
     // gives the durable file length of each log.
@@ -55,18 +55,18 @@ struct TopicReplicationConfig {
 struct BrokerConfig {
     BrokerId id;
     ProtocolVersion protocol = ProtocolVersion::v3_7;
-    Duration replica_lag_time_max = ms(30000);        // replica.lag.time.max.ms
-    Duration replica_fetch_wait_max = ms(500);        // replica.fetch.wait.max.ms
-    Bytes replica_fetch_min_bytes = 1;                // replica.fetch.min.bytes
-    Bytes replica_fetch_max_bytes = 1048576;          // replica.fetch.max.bytes
-    Duration replica_fetch_backoff = ms(1000);        // replica.fetch.backoff.ms
-    Duration replica_socket_timeout = ms(30000);      // replica.socket.timeout.ms
-    Duration hw_checkpoint_interval = ms(5000);       // replica.high.watermark.checkpoint.interval.ms
-    Duration heartbeat_interval = ms(2000);           // broker.heartbeat.interval.ms
-    Duration controller_request_timeout = ms(5000);   // AlterPartition retry bound
-    std::int32_t controlled_shutdown_max_retries = 3; // controlled.shutdown.max.retries
+    Duration replica_lag_time_max = ms(30000);              // replica.lag.time.max.ms
+    Duration replica_fetch_wait_max = ms(500);              // replica.fetch.wait.max.ms
+    Bytes replica_fetch_min_bytes = 1;                      // replica.fetch.min.bytes
+    Bytes replica_fetch_max_bytes = 1048576;                // replica.fetch.max.bytes
+    Duration replica_fetch_backoff = ms(1000);              // replica.fetch.backoff.ms
+    Duration replica_socket_timeout = ms(30000);            // replica.socket.timeout.ms
+    Duration hw_checkpoint_interval = ms(5000);             // replica.high.watermark.checkpoint.interval.ms
+    Duration heartbeat_interval = ms(2000);                 // broker.heartbeat.interval.ms
+    Duration controller_request_timeout = ms(5000);         // AlterPartition retry bound
+    std::int32_t controlled_shutdown_max_retries = 3;       // controlled.shutdown.max.retries
     Duration controlled_shutdown_retry_backoff = ms(5000);  // controlled.shutdown.retry.backoff.ms
-    Duration retention_check_interval = ms(300000);   // log.retention.check.interval.ms
+    Duration retention_check_interval = ms(300000);         // log.retention.check.interval.ms
     std::vector<TopicReplicationConfig> topics;
     GroupCoordinatorConfig groups;  // the group coordinator this broker may host
 };
@@ -81,7 +81,7 @@ struct BrokerCounters {
 };
 
 class Broker {
-public:
+  public:
     Broker(BrokerConfig config, BrokerStorage& storage);
     Broker(const Broker&) = delete;
     Broker& operator=(const Broker&) = delete;
@@ -114,13 +114,22 @@ public:
 
     // Timer key spaces (high byte).
     enum TimerKind : std::uint64_t {
-        kHeartbeat = 1, kIsrCheck, kHwCheckpoint, kProduceTimeout, kFetchWait, kFetcherBackoff,
-        kFetcherTimeout, kAlterPartitionRetry, kShutdownRetry, kConsumerFetchWait, kRetention,
+        kHeartbeat = 1,
+        kIsrCheck,
+        kHwCheckpoint,
+        kProduceTimeout,
+        kFetchWait,
+        kFetcherBackoff,
+        kFetcherTimeout,
+        kAlterPartitionRetry,
+        kShutdownRetry,
+        kConsumerFetchWait,
+        kRetention,
         kGroup = 20,  // GroupCoordinator's timers (id: the group's index)
     };
     static std::uint64_t timer_key(TimerKind kind, std::uint64_t id) { return (kind << 56) | id; }
 
-private:
+  private:
     // ---- produce ----
     struct PendingProduce {
         NodeId client;

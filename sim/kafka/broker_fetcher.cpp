@@ -65,8 +65,8 @@ void Broker::drive_fetcher(Instant now, Fetcher& f, Outbox& out) {
     for (auto& [tp, fp] : f.partitions) {
         if (fp.state != FetchState::fetching) continue;
         const Partition& p = *partitions_.at(tp);
-        r.partitions.push_back(FetchPartition{tp, p.log_end_offset(), fencing ? fp.epoch : kNoEpoch,
-                                              p.log().log_start_offset()});
+        r.partitions.push_back(
+            FetchPartition{tp, p.log_end_offset(), fencing ? fp.epoch : kNoEpoch, p.log().log_start_offset()});
     }
     if (r.partitions.empty()) return;
     r.correlation = ++f.round;
@@ -96,8 +96,8 @@ void Broker::handle_fetch_response(Instant now, BrokerId leader, const FetchResp
                 for (const RecordBatch& b : d.batches) {
                     if (b.base_offset != next) break;  // not contiguous with our log: stale
                     const std::uint64_t token = next_id_++;
-                    writes_.emplace(token, PendingWrite{true, d.tp, b, 0, 0, f->round, p.leader_epoch(), leader,
-                                                        d.high_watermark});
+                    writes_.emplace(
+                        token, PendingWrite{true, d.tp, b, 0, 0, f->round, p.leader_epoch(), leader, d.high_watermark});
                     out.disk_append(d.tp, b.size_bytes, token);
                     ++f->writes_pending;
                     next = b.next_offset();
@@ -147,8 +147,7 @@ void Broker::complete_replica_write(Instant now, const PendingWrite& w, Outbox& 
     }
 }
 
-void Broker::handle_epoch_response(Instant now, BrokerId leader, const OffsetsForLeaderEpochResponse& r,
-                                   Outbox& out) {
+void Broker::handle_epoch_response(Instant now, BrokerId leader, const OffsetsForLeaderEpochResponse& r, Outbox& out) {
     Fetcher* f = fetcher_for(leader);
     if (!f || !f->epoch_in_flight) return;
     f->epoch_in_flight = false;

@@ -137,7 +137,9 @@ void Consumer::on_connection_lost(Instant now, NodeId peer, Outbox& out) {
 
 // ---- faults -----------------------------------------------------------------------------------
 
-void Consumer::crash() { dead_ = true; }
+void Consumer::crash() {
+    dead_ = true;
+}
 
 void Consumer::close(Instant now, Outbox& out) {
     if (dead_) return;

@@ -74,46 +74,46 @@ struct ConsumerOptions {
     std::string group_id = "group";
     std::string client_id = "consumer";
     NodeId self{kFirstConsumerNode};
-    std::vector<BrokerId> bootstrap;              // non-empty
-    std::vector<TopicIndex> topics;               // the subscription
-    std::vector<std::int32_t> topic_partitions;   // partition count by topic index (all topics)
+    std::vector<BrokerId> bootstrap;             // non-empty
+    std::vector<TopicIndex> topics;              // the subscription
+    std::vector<std::int32_t> topic_partitions;  // partition count by topic index (all topics)
     DistSpec processing_ms_per_record = DistSpec::constant(0);
     // ---- Kafka consumer configs ----
-    Duration session_timeout = ms(45000);      // session.timeout.ms
-    Duration heartbeat_interval = ms(3000);    // heartbeat.interval.ms
-    Duration max_poll_interval = ms(300000);   // max.poll.interval.ms
-    std::int32_t max_poll_records = 500;       // max.poll.records
-    bool auto_commit = true;                   // enable.auto.commit
-    Duration auto_commit_interval = ms(5000);  // auto.commit.interval.ms
-    OffsetReset reset = OffsetReset::latest;   // auto.offset.reset
-    Bytes fetch_min_bytes = 1;                 // fetch.min.bytes
-    Duration fetch_max_wait = ms(500);         // fetch.max.wait.ms
-    Bytes max_partition_fetch_bytes = 1048576; // max.partition.fetch.bytes
-    Duration request_timeout = ms(30000);      // request.timeout.ms
-    Duration retry_backoff = ms(100);          // retry.backoff.ms
+    Duration session_timeout = ms(45000);                                  // session.timeout.ms
+    Duration heartbeat_interval = ms(3000);                                // heartbeat.interval.ms
+    Duration max_poll_interval = ms(300000);                               // max.poll.interval.ms
+    std::int32_t max_poll_records = 500;                                   // max.poll.records
+    bool auto_commit = true;                                               // enable.auto.commit
+    Duration auto_commit_interval = ms(5000);                              // auto.commit.interval.ms
+    OffsetReset reset = OffsetReset::latest;                               // auto.offset.reset
+    Bytes fetch_min_bytes = 1;                                             // fetch.min.bytes
+    Duration fetch_max_wait = ms(500);                                     // fetch.max.wait.ms
+    Bytes max_partition_fetch_bytes = 1048576;                             // max.partition.fetch.bytes
+    Duration request_timeout = ms(30000);                                  // request.timeout.ms
+    Duration retry_backoff = ms(100);                                      // retry.backoff.ms
     std::vector<std::string> assignors = {"range", "cooperative-sticky"};  // partition.assignment.strategy
-    std::optional<std::string> group_instance_id;  // group.instance.id (null: a dynamic member)
-    Duration metadata_max_age = ms(300000);    // metadata.max.age.ms
+    std::optional<std::string> group_instance_id;                          // group.instance.id (null: a dynamic member)
+    Duration metadata_max_age = ms(300000);                                // metadata.max.age.ms
     // ---- model ----
     Duration poll_timeout = ms(1000);  // the application's poll(Duration)
 };
 
 struct ConsumerStats {
     std::int64_t polls = 0;
-    std::int64_t records = 0;          // returned by poll()
+    std::int64_t records = 0;  // returned by poll()
     std::int64_t commits_sent = 0;
     std::int64_t commits_failed = 0;
-    std::int64_t joins = 0;            // JoinGroup requests sent
-    std::int64_t rebalances = 0;       // assignments received
+    std::int64_t joins = 0;               // JoinGroup requests sent
+    std::int64_t rebalances = 0;          // assignments received
     std::int64_t partitions_revoked = 0;  // given up in rebalances (eager: all owned; cooperative: moved)
-    std::int64_t resets = 0;           // auto.offset.reset applications
+    std::int64_t resets = 0;              // auto.offset.reset applications
     std::int64_t fetches = 0;
-    std::int64_t poll_timeouts = 0;    // left the group: max.poll.interval.ms
-    bool fenced = false;               // FENCED_INSTANCE_ID: stopped (KIP-345)
+    std::int64_t poll_timeouts = 0;  // left the group: max.poll.interval.ms
+    bool fenced = false;             // FENCED_INSTANCE_ID: stopped (KIP-345)
 };
 
 class Consumer {
-public:
+  public:
     Consumer(ConsumerOptions options, Rng rng);
 
     void start(Instant now, Outbox& out);
@@ -139,11 +139,17 @@ public:
     bool stable() const { return state_ == State::stable; }
 
     enum TimerKind : std::uint64_t {
-        kHeartbeat = 1, kPollDone, kPollWait, kRetry, kGroupRequestTimeout, kMetadataTimeout, kMetadataRefresh,
+        kHeartbeat = 1,
+        kPollDone,
+        kPollWait,
+        kRetry,
+        kGroupRequestTimeout,
+        kMetadataTimeout,
+        kMetadataRefresh,
     };
     static std::uint64_t timer_key(TimerKind kind, std::uint64_t id = 0) { return (kind << 56) | id; }
 
-private:
+  private:
     enum class State : std::uint8_t { unjoined, joining, syncing, stable };
     enum class App : std::uint8_t { waiting, processing, stopped };
     struct Part {

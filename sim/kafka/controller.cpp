@@ -7,13 +7,17 @@
 namespace ks::kafka {
 
 namespace {
-bool contains(const std::vector<BrokerId>& v, BrokerId b) { return std::find(v.begin(), v.end(), b) != v.end(); }
+bool contains(const std::vector<BrokerId>& v, BrokerId b) {
+    return std::find(v.begin(), v.end(), b) != v.end();
+}
 std::vector<std::int32_t> ids(const std::vector<BrokerId>& v) {
     std::vector<std::int32_t> out;
     for (BrokerId b : v) out.push_back(b.value());
     return out;
 }
-void erase(std::vector<BrokerId>& v, BrokerId b) { v.erase(std::remove(v.begin(), v.end(), b), v.end()); }
+void erase(std::vector<BrokerId>& v, BrokerId b) {
+    v.erase(std::remove(v.begin(), v.end(), b), v.end());
+}
 const BrokerId kNoLeader{-1};
 }  // namespace
 
@@ -63,7 +67,9 @@ bool Controller::is_shutting_down(BrokerId b) const {
     return it != brokers_.end() && it->second.shutting_down;
 }
 
-bool Controller::eligible(BrokerId b) const { return is_live(b) && !is_shutting_down(b); }
+bool Controller::eligible(BrokerId b) const {
+    return is_live(b) && !is_shutting_down(b);
+}
 
 std::vector<BrokerId> Controller::live_brokers() const {
     // Registered, unfenced and not in controlled shutdown: the brokers that may
@@ -261,8 +267,8 @@ void Controller::remove_from_isrs(Instant now, BrokerId b, bool controlled, Outb
         const bool was_leader = p.leader == b;
         std::vector<BrokerId> isr = p.isr;
         if (isr.size() > 1 || config_.eligible_leader_replicas) erase(isr, b);
-        const std::int32_t min_isr = std::min<std::int32_t>(topic(tp).min_insync_replicas,
-                                                            static_cast<std::int32_t>(p.replicas.size()));
+        const std::int32_t min_isr =
+            std::min<std::int32_t>(topic(tp).min_insync_replicas, static_cast<std::int32_t>(p.replicas.size()));
         if (config_.eligible_leader_replicas && contains(p.isr, b) && !contains(isr, b) &&
             static_cast<std::int32_t>(isr.size()) < min_isr) {
             // KIP-966: a member leaving an ISR that is below min ISR becomes eligible.
@@ -333,7 +339,7 @@ void Controller::set_leader(Instant now, PartitionState& p, BrokerId leader, boo
         set_isr(p, {leader}, out, false);
     }
     out.note(make_note(NoteKind::leader_elected, p.tp, leader.value(), p.leader_epoch, unclean ? 1 : 0,
-                  preferred ? 1 : 0, ids(p.isr)));
+                       preferred ? 1 : 0, ids(p.isr)));
 }
 
 void Controller::set_isr(PartitionState& p, std::vector<BrokerId> isr, Outbox& out, bool noted) {
@@ -341,11 +347,12 @@ void Controller::set_isr(PartitionState& p, std::vector<BrokerId> isr, Outbox& o
     p.isr = std::move(isr);
     ++p.partition_epoch;
     // When the ISR is back at min ISR the ELR is no longer needed (KIP-966).
-    const std::int32_t min_isr = std::min<std::int32_t>(topic(p.tp).min_insync_replicas,
-                                                        static_cast<std::int32_t>(p.replicas.size()));
+    const std::int32_t min_isr =
+        std::min<std::int32_t>(topic(p.tp).min_insync_replicas, static_cast<std::int32_t>(p.replicas.size()));
     if (static_cast<std::int32_t>(p.isr.size()) >= min_isr) p.elr.clear();
     for (BrokerId b : p.isr) erase(p.elr, b);
-    if (noted) out.note(make_note(NoteKind::isr_changed, p.tp, p.leader.value(), p.partition_epoch, 0, 0, ids(p.isr), old));
+    if (noted)
+        out.note(make_note(NoteKind::isr_changed, p.tp, p.leader.value(), p.partition_epoch, 0, 0, ids(p.isr), old));
 }
 
 void Controller::elect_leaderless(Instant now, Outbox& out) {
@@ -411,7 +418,9 @@ void Controller::broadcast(std::vector<PartitionState> partitions, Outbox& out) 
     }
 }
 
-void Controller::publish(const PartitionState& p, Outbox& out) { broadcast({p}, out); }
+void Controller::publish(const PartitionState& p, Outbox& out) {
+    broadcast({p}, out);
+}
 
 void Controller::check_invariants() const {
     for (const auto& [tp, p] : partitions_) {

@@ -47,12 +47,12 @@ namespace ks::kafka {
 
 struct ControllerConfig {
     bool zookeeper = false;
-    Duration session_timeout = ms(9000);       // broker.session.timeout.ms / zookeeper.session.timeout.ms
-    Duration liveness_check_interval = ms(1000);  // how often sessions are checked
-    bool auto_leader_rebalance = true;           // auto.leader.rebalance.enable
+    Duration session_timeout = ms(9000);                // broker.session.timeout.ms / zookeeper.session.timeout.ms
+    Duration liveness_check_interval = ms(1000);        // how often sessions are checked
+    bool auto_leader_rebalance = true;                  // auto.leader.rebalance.enable
     Duration leader_imbalance_check_interval = s(300);  // leader.imbalance.check.interval.seconds
     std::int32_t leader_imbalance_per_broker_percentage = 10;
-    bool eligible_leader_replicas = false;       // features eligible.leader.replicas.version >= 1
+    bool eligible_leader_replicas = false;  // features eligible.leader.replicas.version >= 1
 };
 
 struct TopicSettings {
@@ -69,7 +69,7 @@ struct ControllerCounters {
 };
 
 class Controller {
-public:
+  public:
     // Timer keys.
     static constexpr std::uint64_t kLivenessTimer = 1;
     static constexpr std::uint64_t kRebalanceTimer = 2;
@@ -100,7 +100,7 @@ public:
     void set_topic_settings(TopicIndex t, TopicSettings s) { topics_.at(static_cast<std::size_t>(t)) = s; }
     void check_invariants() const;
 
-private:
+  private:
     struct BrokerInfo {
         bool registered = false;
         bool fenced = true;
@@ -108,7 +108,7 @@ private:
         std::int64_t epoch = 0;
         Instant last_heartbeat;
         std::int64_t version_at_last_reply = 0;  // metadata version when we last answered it
-        bool refused = false;  // ZooKeeper: a registration was refused while the old session lived
+        bool refused = false;                    // ZooKeeper: a registration was refused while the old session lived
     };
 
     void handle_registration(Instant now, const BrokerRegistration& r, Outbox& out);

@@ -17,10 +17,14 @@ std::uint64_t group_timer(std::int32_t index) {
 
 const char* to_string(GroupState s) {
     switch (s) {
-        case GroupState::empty: return "Empty";
-        case GroupState::preparing_rebalance: return "PreparingRebalance";
-        case GroupState::completing_rebalance: return "CompletingRebalance";
-        case GroupState::stable: return "Stable";
+        case GroupState::empty:
+            return "Empty";
+        case GroupState::preparing_rebalance:
+            return "PreparingRebalance";
+        case GroupState::completing_rebalance:
+            return "CompletingRebalance";
+        case GroupState::stable:
+            return "Stable";
     }
     return "?";
 }
@@ -88,8 +92,8 @@ std::optional<BrokerId> GroupCoordinator::coordinator_for(const std::string& gro
 
 // ---- dispatch ---------------------------------------------------------------------------------
 
-Group* GroupCoordinator::owned_group(Instant now, const std::string& id, const std::vector<BrokerId>& live,
-                                     Outbox& out, Error& error) {
+Group* GroupCoordinator::owned_group(Instant now, const std::string& id, const std::vector<BrokerId>& live, Outbox& out,
+                                     Error& error) {
     const auto c = coordinator_for(id, live);
     if (!c) {
         error = Error::coordinator_not_available;
@@ -104,7 +108,8 @@ Group* GroupCoordinator::owned_group(Instant now, const std::string& id, const s
         // Load the group (GroupMetadataManager.loadGroup): ours from now on;
         // every member's session starts again.
         g.owner_load = load_;
-        std::erase_if(g.members, [&](const GroupMember& m) { return m.generation_joined != g.generation || g.generation == 0; });
+        std::erase_if(g.members,
+                      [&](const GroupMember& m) { return m.generation_joined != g.generation || g.generation == 0; });
         for (GroupMember& m : g.members) {
             m.pending_join.reset();
             touch(now, m);
@@ -307,8 +312,12 @@ void GroupCoordinator::remove_member(Instant now, Group& g, const std::string& m
         out.send(m->node, std::move(resp));
     }
     std::erase_if(g.members, [&](const GroupMember& x) { return x.member_id == member_id; });
-    out.group_event(GroupEventEffect{GroupEventEffect::Kind::member_removed, g.group_id, g.generation,
-                                     static_cast<std::int32_t>(g.members.size()), member_id + " " + why, {}});
+    out.group_event(GroupEventEffect{GroupEventEffect::Kind::member_removed,
+                                     g.group_id,
+                                     g.generation,
+                                     static_cast<std::int32_t>(g.members.size()),
+                                     member_id + " " + why,
+                                     {}});
     switch (g.state) {
         case GroupState::stable:
         case GroupState::completing_rebalance:
@@ -372,7 +381,9 @@ void GroupCoordinator::arm_timer(Group& g, Outbox& out) {
     }
 }
 
-void GroupCoordinator::touch(Instant now, GroupMember& m) { m.session_deadline = now + m.session_timeout; }
+void GroupCoordinator::touch(Instant now, GroupMember& m) {
+    m.session_deadline = now + m.session_timeout;
+}
 
 void GroupCoordinator::set_state(Group& g, GroupState to) {
     using S = GroupState;

@@ -163,26 +163,26 @@ struct Group {
 // The replicated content of __consumer_offsets (see the file comment).
 struct GroupStore {
     std::map<std::string, Group> groups;
-    std::uint64_t next_load = 1;      // coordinator process incarnations
-    std::uint64_t next_member = 1;    // member id suffixes
+    std::uint64_t next_load = 1;    // coordinator process incarnations
+    std::uint64_t next_member = 1;  // member id suffixes
     Group& group(const std::string& id);
 };
 
 struct GroupCoordinatorConfig {
-    GroupStore* store = nullptr;                 // null: this broker hosts no coordinator
-    std::vector<BrokerId> brokers;               // every broker id, ascending
-    std::int32_t offsets_topic_partitions = 50;  // offsets.topic.num.partitions
-    std::int32_t offsets_replication = 3;        // offsets.topic.replication.factor
-    Duration initial_rebalance_delay = ms(3000); // group.initial.rebalance.delay.ms
-    std::vector<std::string> topic_names;        // by topic index
-    std::vector<std::int32_t> topic_partitions;  // by topic index
+    GroupStore* store = nullptr;                  // null: this broker hosts no coordinator
+    std::vector<BrokerId> brokers;                // every broker id, ascending
+    std::int32_t offsets_topic_partitions = 50;   // offsets.topic.num.partitions
+    std::int32_t offsets_replication = 3;         // offsets.topic.replication.factor
+    Duration initial_rebalance_delay = ms(3000);  // group.initial.rebalance.delay.ms
+    std::vector<std::string> topic_names;         // by topic index
+    std::vector<std::int32_t> topic_partitions;   // by topic index
 };
 
 // abs(groupId.hashCode) % partitions, as Utils.abs (Integer.MIN_VALUE → 0).
 std::int32_t offsets_partition_for(const std::string& group_id, std::int32_t partitions);
 
 class GroupCoordinator {
-public:
+  public:
     // `load` identifies this coordinator process (GroupStore::next_load).
     GroupCoordinator(GroupCoordinatorConfig config, BrokerId self);
 
@@ -200,7 +200,7 @@ public:
     // Test access.
     const GroupStore& store() const { return *config_.store; }
 
-private:
+  private:
     Group* owned_group(Instant now, const std::string& id, const std::vector<BrokerId>& live, Outbox& out,
                        Error& error);
     void join(Instant now, NodeId from, const JoinGroupRequest& r, Group& g, Outbox& out);

@@ -108,7 +108,8 @@ bool GroupCoordinator::join_known_member(Instant now, NodeId from, const JoinGro
     }
     update_member(m, from, r);
     touch(now, m);
-    if (g.state != GroupState::preparing_rebalance) prepare_rebalance(now, g, "member " + m.member_id + " rejoined", out);
+    if (g.state != GroupState::preparing_rebalance)
+        prepare_rebalance(now, g, "member " + m.member_id + " rejoined", out);
     return true;
 }
 
@@ -160,8 +161,12 @@ void GroupCoordinator::replace_static_member(Instant now, NodeId from, const Joi
             resp.correlation = *m.pending_join;
             m.pending_join.reset();
             out.send(from, std::move(resp));
-            GroupEventEffect replaced{GroupEventEffect::Kind::member_replaced, g.group_id, g.generation,
-                                      static_cast<std::int32_t>(g.members.size()), why + ", no rebalance", {}};
+            GroupEventEffect replaced{GroupEventEffect::Kind::member_replaced,
+                                      g.group_id,
+                                      g.generation,
+                                      static_cast<std::int32_t>(g.members.size()),
+                                      why + ", no rebalance",
+                                      {}};
             for (const GroupMember& x : g.members) replaced.assignment.emplace_back(x.member_id, x.assignment);
             out.group_event(std::move(replaced));
             break;
@@ -191,8 +196,12 @@ void GroupCoordinator::prepare_rebalance(Instant now, Group& g, const std::strin
         g.initial_until = now + delay;
         g.new_member_added = false;
     }
-    out.group_event(GroupEventEffect{GroupEventEffect::Kind::rebalance_started, g.group_id, g.generation,
-                                     static_cast<std::int32_t>(g.members.size()), reason, {}});
+    out.group_event(GroupEventEffect{GroupEventEffect::Kind::rebalance_started,
+                                     g.group_id,
+                                     g.generation,
+                                     static_cast<std::int32_t>(g.members.size()),
+                                     reason,
+                                     {}});
 }
 
 void GroupCoordinator::maybe_complete_join(Instant now, Group& g, Outbox& out) {
@@ -224,9 +233,12 @@ void GroupCoordinator::complete_join(Instant now, Group& g, Outbox& out) {
     }
     for (const auto& id : late) {
         std::erase_if(g.members, [&](const GroupMember& m) { return m.member_id == id; });
-        out.group_event(GroupEventEffect{GroupEventEffect::Kind::member_removed, g.group_id, g.generation,
+        out.group_event(GroupEventEffect{GroupEventEffect::Kind::member_removed,
+                                         g.group_id,
+                                         g.generation,
                                          static_cast<std::int32_t>(g.members.size()),
-                                         id + " did not rejoin within the rebalance timeout", {}});
+                                         id + " did not rejoin within the rebalance timeout",
+                                         {}});
     }
     // maybeElectNewJoinedLeader: the leader must be a member that rejoined;
     // with none (only absent static members), wait another rebalance timeout.

@@ -73,7 +73,7 @@ std::int32_t hash_map_copy_capacity(std::int32_t size);
 // its Java hashCode (int32); keys compare with ==.
 template <typename K, typename V, typename HashFn>
 class JavaHashMap {
-public:
+  public:
     using Entry = std::pair<K, V>;
 
     // `new HashMap<>()`.
@@ -170,7 +170,7 @@ public:
         KS_UNREACHABLE("JavaHashMap: size > 0 but no entry");
     }
 
-private:
+  private:
     static std::size_t index_of(const K& key, std::size_t cap) {
         const auto h = static_cast<std::uint32_t>(spread(HashFn{}(key)));
         return static_cast<std::size_t>(h & static_cast<std::uint32_t>(cap - 1));
@@ -200,7 +200,7 @@ private:
 // A java.util.HashSet<K>: a JavaHashMap with no values.
 template <typename K, typename HashFn>
 class JavaHashSet {
-public:
+  public:
     JavaHashSet() = default;
     explicit JavaHashSet(std::int32_t initial_capacity) : map_(initial_capacity) {}
 
@@ -221,7 +221,7 @@ public:
         map_.for_each([&](const K& k, const Unit&) { f(k); });
     }
 
-private:
+  private:
     struct Unit {};
     JavaHashMap<K, Unit, HashFn> map_;
 };

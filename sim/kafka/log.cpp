@@ -16,8 +16,7 @@ void LeaderEpochCache::assign(LeaderEpoch epoch, Offset start_offset) {
         const EpochEntry& latest = entries_.back();
         if (latest.epoch == epoch && latest.start_offset <= start_offset) return;
     }
-    while (!entries_.empty() &&
-           (entries_.back().epoch >= epoch || entries_.back().start_offset >= start_offset)) {
+    while (!entries_.empty() && (entries_.back().epoch >= epoch || entries_.back().start_offset >= start_offset)) {
         entries_.pop_back();
     }
     entries_.push_back(EpochEntry{epoch, start_offset});
@@ -44,13 +43,12 @@ std::optional<LeaderEpoch> LeaderEpochCache::latest_epoch() const {
     return entries_.back().epoch;
 }
 
-std::pair<LeaderEpoch, Offset> LeaderEpochCache::end_offset_for(LeaderEpoch requested,
-                                                                Offset log_end_offset) const {
+std::pair<LeaderEpoch, Offset> LeaderEpochCache::end_offset_for(LeaderEpoch requested, Offset log_end_offset) const {
     if (requested == kNoEpoch) return {kNoEpoch, kUndefinedOffset};
     if (!entries_.empty() && entries_.back().epoch == requested) return {requested, log_end_offset};
     // higherEntry: the first epoch strictly above the requested one.
-    auto higher = std::find_if(entries_.begin(), entries_.end(),
-                               [&](const EpochEntry& e) { return e.epoch > requested; });
+    auto higher =
+        std::find_if(entries_.begin(), entries_.end(), [&](const EpochEntry& e) { return e.epoch > requested; });
     if (higher == entries_.end()) return {kNoEpoch, kUndefinedOffset};
     if (higher == entries_.begin()) return {requested, higher->start_offset};  // no floor entry
     return {std::prev(higher)->epoch, higher->start_offset};

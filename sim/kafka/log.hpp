@@ -34,7 +34,7 @@ struct EpochEntry {
 
 // LeaderEpochFileCache: epoch -> first offset written in that epoch.
 class LeaderEpochCache {
-public:
+  public:
     // LeaderEpochFileCache.assign: appends (epoch, start) unless it repeats the
     // latest entry; first removes every entry whose epoch >= epoch or whose
     // start offset >= start (so the cache stays monotone in both).
@@ -57,17 +57,17 @@ public:
 
     const std::vector<EpochEntry>& entries() const { return entries_; }
 
-private:
+  private:
     std::vector<EpochEntry> entries_;
 };
 
 // How a log is split into segments and what retention deletes (topic configs
 // segment.bytes, segment.ms, retention.ms, retention.bytes).
 struct RetentionPolicy {
-    Bytes segment_bytes = 1073741824;        // segment.bytes
-    Duration segment_ms = ms(604800000);     // segment.ms
-    Duration retention = ms(604800000);      // retention.ms; Duration::max(): keep forever
-    Bytes retention_bytes = -1;              // retention.bytes; -1: no size limit
+    Bytes segment_bytes = 1073741824;     // segment.bytes
+    Duration segment_ms = ms(604800000);  // segment.ms
+    Duration retention = ms(604800000);   // retention.ms; Duration::max(): keep forever
+    Bytes retention_bytes = -1;           // retention.bytes; -1: no size limit
 };
 
 // A segment of the log: batches from `base` up to the next segment's base.
@@ -79,7 +79,7 @@ struct Segment {
 };
 
 class Log {
-public:
+  public:
     Offset log_start_offset() const { return log_start_offset_; }
     Offset log_end_offset() const { return batches_.empty() ? log_start_offset_ : batches_.back().next_offset(); }
     Bytes size_bytes() const { return end_bytes_ - start_bytes_; }
@@ -155,7 +155,7 @@ public:
     // Throws AssertionFailure with the broken invariant.
     void check_invariants() const;
 
-private:
+  private:
     void track_segment(const RecordBatch& b);
     void rebuild_segments();
 

@@ -3,9 +3,9 @@
 namespace ks::kafka {
 
 namespace {
-constexpr Bytes kHeader = 64;          // request/response header and framing
-constexpr Bytes kPerPartition = 32;    // per-partition fields
-constexpr Bytes kBatchOverhead = 61;   // RecordBatch header (v2)
+constexpr Bytes kHeader = 64;         // request/response header and framing
+constexpr Bytes kPerPartition = 32;   // per-partition fields
+constexpr Bytes kBatchOverhead = 61;  // RecordBatch header (v2)
 
 Bytes batches_bytes(const std::vector<RecordBatch>& bs) {
     Bytes n = 0;
@@ -27,21 +27,13 @@ struct Sizer {
         for (const auto& p : m.partitions) n += kPerPartition + p.batch.size_bytes + kBatchOverhead;
         return n;
     }
-    Bytes operator()(const MetadataUpdate& m) const {
-        return kHeader + 48 * static_cast<Bytes>(m.partitions.size());
-    }
-    Bytes operator()(const MetadataResponse& m) const {
-        return kHeader + 48 * static_cast<Bytes>(m.partitions.size());
-    }
+    Bytes operator()(const MetadataUpdate& m) const { return kHeader + 48 * static_cast<Bytes>(m.partitions.size()); }
+    Bytes operator()(const MetadataResponse& m) const { return kHeader + 48 * static_cast<Bytes>(m.partitions.size()); }
     Bytes operator()(const JoinGroupRequest& m) const {
         return kHeader + 16 * static_cast<Bytes>(m.topics.size() + m.owned.size());
     }
-    Bytes operator()(const SyncGroupResponse& m) const {
-        return kHeader + 8 * static_cast<Bytes>(m.assignment.size());
-    }
-    Bytes operator()(const OffsetCommitRequest& m) const {
-        return kHeader + 16 * static_cast<Bytes>(m.offsets.size());
-    }
+    Bytes operator()(const SyncGroupResponse& m) const { return kHeader + 8 * static_cast<Bytes>(m.assignment.size()); }
+    Bytes operator()(const OffsetCommitRequest& m) const { return kHeader + 16 * static_cast<Bytes>(m.offsets.size()); }
     template <typename T>
     Bytes operator()(const T&) const {
         return kHeader + kPerPartition;
@@ -85,7 +77,11 @@ struct Namer {
 };
 }  // namespace
 
-Bytes wire_bytes(const Message& m) { return std::visit(Sizer{}, m); }
-const char* message_name(const Message& m) { return std::visit(Namer{}, m); }
+Bytes wire_bytes(const Message& m) {
+    return std::visit(Sizer{}, m);
+}
+const char* message_name(const Message& m) {
+    return std::visit(Namer{}, m);
+}
 
 }  // namespace ks::kafka

@@ -23,10 +23,18 @@ namespace ks::kafka {
 inline constexpr std::int32_t kControllerNode = 1'000'000;
 inline constexpr std::int32_t kFirstProducerNode = 2'000'000;
 inline constexpr std::int32_t kFirstConsumerNode = 3'000'000;
-inline NodeId broker_node(BrokerId b) { return NodeId(b.value()); }
-inline NodeId controller_node() { return NodeId(kControllerNode); }
-inline bool is_broker_node(NodeId n) { return n.value() >= 0 && n.value() < kControllerNode; }
-inline bool is_consumer_node(NodeId n) { return n.value() >= kFirstConsumerNode; }
+inline NodeId broker_node(BrokerId b) {
+    return NodeId(b.value());
+}
+inline NodeId controller_node() {
+    return NodeId(kControllerNode);
+}
+inline bool is_broker_node(NodeId n) {
+    return n.value() >= 0 && n.value() < kControllerNode;
+}
+inline bool is_consumer_node(NodeId n) {
+    return n.value() >= kFirstConsumerNode;
+}
 
 // ---- replication (follower -> leader) -----------------------------------------------
 
@@ -38,11 +46,11 @@ struct FetchPartition {
 };
 
 struct FetchRequest {
-    BrokerId replica;                 // the fetching follower; -1 for consumers
-    std::int64_t broker_epoch = -1;   // the follower's registration epoch
+    BrokerId replica;                // the fetching follower; -1 for consumers
+    std::int64_t broker_epoch = -1;  // the follower's registration epoch
     std::vector<FetchPartition> partitions;
-    Duration max_wait;                // replica.fetch.wait.max.ms
-    Bytes min_bytes = 1;              // replica.fetch.min.bytes
+    Duration max_wait;                        // replica.fetch.wait.max.ms
+    Bytes min_bytes = 1;                      // replica.fetch.min.bytes
     Bytes max_bytes_per_partition = 1048576;  // replica.fetch.max.bytes
     std::uint64_t correlation = 0;
 };
@@ -52,7 +60,7 @@ struct FetchPartitionData {
     Error error = Error::none;
     Offset high_watermark = 0;
     Offset log_start_offset = 0;
-    Offset log_end_offset = 0;        // for OFFSET_OUT_OF_RANGE handling (pre KIP-101)
+    Offset log_end_offset = 0;  // for OFFSET_OUT_OF_RANGE handling (pre KIP-101)
     std::vector<RecordBatch> batches;
 };
 
@@ -95,7 +103,7 @@ struct BrokerRegistrationReply {
 struct BrokerHeartbeat {
     BrokerId broker;
     std::int64_t broker_epoch = 0;
-    bool want_shutdown = false;  // controlled shutdown (KRaft); ZooKeeper uses the same path
+    bool want_shutdown = false;         // controlled shutdown (KRaft); ZooKeeper uses the same path
     std::int64_t metadata_version = 0;  // the newest MetadataUpdate version applied
 };
 struct BrokerHeartbeatReply {
@@ -127,8 +135,8 @@ struct PartitionState {
     TopicPartition tp;
     std::vector<BrokerId> replicas;  // assignment order: the first is preferred
     std::vector<BrokerId> isr;
-    std::vector<BrokerId> elr;       // KIP-966 eligible leader replicas
-    BrokerId leader;                 // BrokerId(-1): offline
+    std::vector<BrokerId> elr;  // KIP-966 eligible leader replicas
+    BrokerId leader;            // BrokerId(-1): offline
     LeaderEpoch leader_epoch = 0;
     std::int32_t partition_epoch = 0;
 };
@@ -149,8 +157,8 @@ struct ProducePartition {
     RecordBatch batch;
 };
 struct ProduceRequest {
-    std::int32_t acks = -1;         // 0, 1 or -1 (all)
-    Duration timeout;               // request.timeout.ms: the acks=all purgatory bound
+    std::int32_t acks = -1;  // 0, 1 or -1 (all)
+    Duration timeout;        // request.timeout.ms: the acks=all purgatory bound
     std::vector<ProducePartition> partitions;
     std::uint64_t correlation = 0;
 };
@@ -221,15 +229,15 @@ struct FindCoordinatorResponse {
 
 struct JoinGroupRequest {
     std::string group_id;
-    std::string member_id;                 // empty: a new member (the coordinator names it)
-    std::string group_instance_id;         // group.instance.id; empty: a dynamic member (Kafka's null)
+    std::string member_id;          // empty: a new member (the coordinator names it)
+    std::string group_instance_id;  // group.instance.id; empty: a dynamic member (Kafka's null)
     std::string client_id;
-    bool require_known_member_id = true;   // JoinGroup v4+ (KIP-394): every modern client
-    Duration session_timeout;              // session.timeout.ms
-    Duration rebalance_timeout;            // max.poll.interval.ms
-    std::vector<std::string> protocols;    // assignor names, preference order
-    std::vector<TopicIndex> topics;        // the subscription
-    std::vector<TopicPartition> owned;     // owned partitions (cooperative / sticky userData)
+    bool require_known_member_id = true;  // JoinGroup v4+ (KIP-394): every modern client
+    Duration session_timeout;             // session.timeout.ms
+    Duration rebalance_timeout;           // max.poll.interval.ms
+    std::vector<std::string> protocols;   // assignor names, preference order
+    std::vector<TopicIndex> topics;       // the subscription
+    std::vector<TopicPartition> owned;    // owned partitions (cooperative / sticky userData)
     std::int32_t owned_generation = -1;
     std::uint64_t correlation = 0;
 };
@@ -269,7 +277,7 @@ struct HeartbeatResponse {
 
 struct LeaveGroupRequest {
     std::string group_id;
-    std::string member_id;          // empty with an instance id: removal by group.instance.id (admin)
+    std::string member_id;  // empty with an instance id: removal by group.instance.id (admin)
     std::uint64_t correlation = 0;
     std::string group_instance_id{};  // group.instance.id; empty: dynamic
 };
@@ -303,17 +311,15 @@ struct OffsetFetchResponse {
     std::uint64_t correlation = 0;
 };
 
-using Message = std::variant<FetchRequest, FetchResponse, OffsetsForLeaderEpochRequest,
-                             OffsetsForLeaderEpochResponse, BrokerRegistration, BrokerRegistrationReply,
-                             BrokerHeartbeat, BrokerHeartbeatReply, AlterPartitionRequest,
-                             AlterPartitionResponse, MetadataUpdate, ProduceRequest, ProduceResponse,
-                             MetadataRequest, MetadataResponse, ListOffsetsRequest, ListOffsetsResponse,
-                             FindCoordinatorRequest, FindCoordinatorResponse, JoinGroupRequest,
-                             JoinGroupResponse, SyncGroupRequest, SyncGroupResponse, HeartbeatRequest,
-                             HeartbeatResponse, LeaveGroupRequest, LeaveGroupResponse, OffsetCommitRequest,
-                             OffsetCommitResponse, OffsetFetchRequest, OffsetFetchResponse, ApiVersionsRequest,
-                             ApiVersionsResponse>;
-
+using Message =
+    std::variant<FetchRequest, FetchResponse, OffsetsForLeaderEpochRequest, OffsetsForLeaderEpochResponse,
+                 BrokerRegistration, BrokerRegistrationReply, BrokerHeartbeat, BrokerHeartbeatReply,
+                 AlterPartitionRequest, AlterPartitionResponse, MetadataUpdate, ProduceRequest, ProduceResponse,
+                 MetadataRequest, MetadataResponse, ListOffsetsRequest, ListOffsetsResponse, FindCoordinatorRequest,
+                 FindCoordinatorResponse, JoinGroupRequest, JoinGroupResponse, SyncGroupRequest, SyncGroupResponse,
+                 HeartbeatRequest, HeartbeatResponse, LeaveGroupRequest, LeaveGroupResponse, OffsetCommitRequest,
+                 OffsetCommitResponse, OffsetFetchRequest, OffsetFetchResponse, ApiVersionsRequest,
+                 ApiVersionsResponse>;
 
 // Approximate size on the wire (headers + payload): what the network charges.
 Bytes wire_bytes(const Message& m);

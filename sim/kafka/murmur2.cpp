@@ -18,8 +18,7 @@ std::int32_t murmur2(KeyBytes data) {
 
     for (std::size_t i = 0; i < length4; ++i) {
         const std::size_t i4 = i * 4;
-        std::uint32_t k = static_cast<std::uint32_t>(data[i4 + 0]) |
-                          (static_cast<std::uint32_t>(data[i4 + 1]) << 8) |
+        std::uint32_t k = static_cast<std::uint32_t>(data[i4 + 0]) | (static_cast<std::uint32_t>(data[i4 + 1]) << 8) |
                           (static_cast<std::uint32_t>(data[i4 + 2]) << 16) |
                           (static_cast<std::uint32_t>(data[i4 + 3]) << 24);
         k *= kM;

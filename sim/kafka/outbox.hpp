@@ -51,19 +51,19 @@ struct ShutdownCompleteEffect {
 
 // Notable protocol events, for the trace, the monitor and the timeline.
 enum class NoteKind : std::uint8_t {
-    leader_elected,      // controller: tp, a=leader, b=epoch, c=1 if unclean, d=1 if preferred, list=isr
-    partition_offline,   // controller: tp, list=last isr
-    isr_changed,         // controller: tp, a=leader, b=partition epoch, list=new isr, list2=old isr
-    broker_fenced,       // controller: a=broker, b=1 if a new incarnation registered (else the session expired)
-    broker_unfenced,     // controller: a=broker
-    become_leader,       // broker a: tp, b=epoch, c=LEO
-    become_follower,     // broker a: tp, b=epoch, c=leader
-    truncated,           // broker a: tp, b=from LEO, c=to LEO
-    high_watermark,      // broker a: tp, b=new HW
-    isr_shrink_proposed, // leader a: tp, list=new isr
-    isr_expand_proposed, // leader a: tp, list=new isr
+    leader_elected,            // controller: tp, a=leader, b=epoch, c=1 if unclean, d=1 if preferred, list=isr
+    partition_offline,         // controller: tp, list=last isr
+    isr_changed,               // controller: tp, a=leader, b=partition epoch, list=new isr, list2=old isr
+    broker_fenced,             // controller: a=broker, b=1 if a new incarnation registered (else the session expired)
+    broker_unfenced,           // controller: a=broker
+    become_leader,             // broker a: tp, b=epoch, c=LEO
+    become_follower,           // broker a: tp, b=epoch, c=leader
+    truncated,                 // broker a: tp, b=from LEO, c=to LEO
+    high_watermark,            // broker a: tp, b=new HW
+    isr_shrink_proposed,       // leader a: tp, list=new isr
+    isr_expand_proposed,       // leader a: tp, list=new isr
     controlled_shutdown_done,  // controller: a=broker
-    registration_refused,  // controller (ZooKeeper): a=broker, its previous session still lives
+    registration_refused,      // controller (ZooKeeper): a=broker, its previous session still lives
 };
 struct Note {
     NoteKind kind;
@@ -72,9 +72,8 @@ struct Note {
     std::vector<std::int32_t> list, list2;
 };
 
-inline Note make_note(NoteKind kind, TopicPartition tp = {}, std::int64_t a = 0, std::int64_t b = 0,
-                      std::int64_t c = 0, std::int64_t d = 0, std::vector<std::int32_t> list = {},
-                      std::vector<std::int32_t> list2 = {}) {
+inline Note make_note(NoteKind kind, TopicPartition tp = {}, std::int64_t a = 0, std::int64_t b = 0, std::int64_t c = 0,
+                      std::int64_t d = 0, std::vector<std::int32_t> list = {}, std::vector<std::int32_t> list2 = {}) {
     return Note{kind, tp, a, b, c, d, std::move(list), std::move(list2)};
 }
 
@@ -101,10 +100,10 @@ struct RecordsOutcomeEffect {
     // Why a failed batch failed (the Java client's exception).
     enum class Failure : std::uint8_t {
         none,
-        broker_error,      // a non-retriable error from the broker (error says which)
-        retries_exhausted, // a retriable error after `retries` retries
-        delivery_timeout,  // TimeoutException: delivery.timeout.ms since batch creation
-        max_block,         // TimeoutException: blocked on buffer.memory for max.block.ms
+        broker_error,       // a non-retriable error from the broker (error says which)
+        retries_exhausted,  // a retriable error after `retries` retries
+        delivery_timeout,   // TimeoutException: delivery.timeout.ms since batch creation
+        max_block,          // TimeoutException: blocked on buffer.memory for max.block.ms
     };
     std::int32_t producer = -1;
     TopicPartition tp;
@@ -154,13 +153,12 @@ struct GroupEventEffect {
     std::vector<std::pair<std::string, std::vector<TopicPartition>>> assignment;
 };
 
-using Effect = std::variant<SendEffect, SetTimerEffect, CancelTimerEffect, DiskAppendEffect,
-                            DiskTruncateEffect, ShutdownCompleteEffect, Note, RecordsSentEffect,
-                            RecordsOutcomeEffect, RecordsConsumedEffect, OffsetCommittedEffect,
-                            GroupEventEffect>;
+using Effect = std::variant<SendEffect, SetTimerEffect, CancelTimerEffect, DiskAppendEffect, DiskTruncateEffect,
+                            ShutdownCompleteEffect, Note, RecordsSentEffect, RecordsOutcomeEffect,
+                            RecordsConsumedEffect, OffsetCommittedEffect, GroupEventEffect>;
 
 class Outbox {
-public:
+  public:
     void send(NodeId to, Message m) { effects_.emplace_back(SendEffect{to, std::move(m)}); }
     void set_timer(std::uint64_t key, Instant when) { effects_.emplace_back(SetTimerEffect{key, when}); }
     void cancel_timer(std::uint64_t key) { effects_.emplace_back(CancelTimerEffect{key}); }
@@ -201,7 +199,7 @@ public:
         return out;
     }
 
-private:
+  private:
     std::vector<Effect> effects_;
 };
 

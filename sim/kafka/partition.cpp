@@ -9,7 +9,9 @@ namespace ks::kafka {
 namespace {
 constexpr std::size_t kProducerBatchesKept = 5;  // ProducerStateEntry.NUM_BATCHES_TO_RETAIN
 
-bool contains(const std::vector<BrokerId>& v, BrokerId b) { return std::find(v.begin(), v.end(), b) != v.end(); }
+bool contains(const std::vector<BrokerId>& v, BrokerId b) {
+    return std::find(v.begin(), v.end(), b) != v.end();
+}
 }  // namespace
 
 Partition::Partition(TopicPartition tp, BrokerId local, Log& log, PartitionConfig config)
@@ -101,12 +103,15 @@ void Partition::make_offline() {
     followers_.clear();
 }
 
-void Partition::restore_high_watermark(Offset hw) { set_hw(std::min(hw, log_.log_end_offset())); }
+void Partition::restore_high_watermark(Offset hw) {
+    set_hw(std::min(hw, log_.log_end_offset()));
+}
 
 // ---- leader ----------------------------------------------------------------------------
 
 bool Partition::is_under_min_isr() const {
-    const auto effective = std::min<std::int64_t>(config_.min_insync_replicas, static_cast<std::int64_t>(replicas_.size()));
+    const auto effective =
+        std::min<std::int64_t>(config_.min_insync_replicas, static_cast<std::int64_t>(replicas_.size()));
     return static_cast<std::int64_t>(isr_.size()) < effective;
 }
 

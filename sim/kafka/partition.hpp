@@ -91,7 +91,7 @@ struct TruncationDecision {
 };
 
 class Partition {
-public:
+  public:
     Partition(TopicPartition tp, BrokerId local, Log& log, PartitionConfig config);
 
     TopicPartition tp() const { return tp_; }
@@ -139,11 +139,10 @@ public:
     // the fetch moved the HW.
     // `eligible` tells whether a broker may join the ISR (not fenced, not
     // shutting down): only eligible caught-up followers hold the HW back.
-    FetchPartitionData handle_follower_fetch(BrokerId follower, const FetchPartition& req, Instant now,
-                                             Bytes max_bytes, bool& hw_advanced,
-                                             const std::function<bool(BrokerId)>& eligible);
-    FetchPartitionData handle_follower_fetch(BrokerId follower, const FetchPartition& req, Instant now,
-                                             Bytes max_bytes, bool& hw_advanced) {
+    FetchPartitionData handle_follower_fetch(BrokerId follower, const FetchPartition& req, Instant now, Bytes max_bytes,
+                                             bool& hw_advanced, const std::function<bool(BrokerId)>& eligible);
+    FetchPartitionData handle_follower_fetch(BrokerId follower, const FetchPartition& req, Instant now, Bytes max_bytes,
+                                             bool& hw_advanced) {
         return handle_follower_fetch(follower, req, now, max_bytes, hw_advanced, [](BrokerId) { return true; });
     }
     // The ISR the leader proposes when `follower` may join (maybeExpandIsr), or
@@ -186,15 +185,16 @@ public:
     // Asserts hw <= LEO, leader in ISR, log invariants.
     void check_invariants() const;
 
-private:
+  private:
     // Every change of the HW goes through here: HW <= LEO always, and a
     // leader's HW never goes back within its epoch (checked on each change,
     // not only by the periodic check_invariants).
     void set_hw(Offset hw) {
         KS_ASSERT_MSG(hw <= log_.log_end_offset(), "HW {} above LEO {} of {}-{} on broker {}", hw,
                       log_.log_end_offset(), tp_.topic, tp_.partition, local_.value());
-        KS_ASSERT_MSG(role_ != Role::leader || hw >= hw_, "leader HW of {}-{} on broker {} back from {} to {} in epoch {}",
-                      tp_.topic, tp_.partition, local_.value(), hw_, hw, leader_epoch_);
+        KS_ASSERT_MSG(role_ != Role::leader || hw >= hw_,
+                      "leader HW of {}-{} on broker {} back from {} to {} in epoch {}", tp_.topic, tp_.partition,
+                      local_.value(), hw_, hw, leader_epoch_);
         hw_ = hw;
     }
     FollowerState* follower_mut(BrokerId id);
@@ -224,8 +224,7 @@ private:
 // ---- template definitions -------------------------------------------------------------
 
 template <typename Eligible>
-std::optional<std::vector<BrokerId>> Partition::maybe_expand_isr(BrokerId follower, Instant now,
-                                                                 Eligible eligible) {
+std::optional<std::vector<BrokerId>> Partition::maybe_expand_isr(BrokerId follower, Instant now, Eligible eligible) {
     (void)now;
     if (role_ != Role::leader || pending_) return std::nullopt;
     for (BrokerId b : isr_) {
@@ -256,8 +255,7 @@ bool Partition::maybe_increment_hw(Instant now, Eligible eligible) {
         // shouldWaitForReplicaToJoinIsr (Kafka 3.x): a caught-up eligible follower
         // outside the ISR also holds the HW back, so it can join.
         const bool about_to_join = !in_maximal && f.log_end_offset != kUndefinedOffset &&
-                                   f.is_caught_up(leader_leo, now, config_.replica_lag_time_max) &&
-                                   eligible(f.id);
+                                   f.is_caught_up(leader_leo, now, config_.replica_lag_time_max) && eligible(f.id);
         if ((in_maximal || about_to_join) && f.log_end_offset < new_hw) {
             // An ISR follower that has not fetched yet (LEO unknown) holds the HW.
             new_hw = std::max<Offset>(f.log_end_offset, 0);

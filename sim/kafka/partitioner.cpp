@@ -46,7 +46,6 @@ std::optional<std::int64_t> parse_record_key(KeyBytes key) {
     return static_cast<std::int64_t>(v);
 }
 
-void Partitioner::on_new_batch(const TopicPartitionsView& /*view*/, std::int32_t /*prev*/,
-                               RandomSource& /*random*/) {}
+void Partitioner::on_new_batch(const TopicPartitionsView& /*view*/, std::int32_t /*prev*/, RandomSource& /*random*/) {}
 
 }  // namespace ks::kafka

@@ -41,19 +41,19 @@ namespace ks::kafka {
 // Source of Kafka's ThreadLocalRandom.nextInt() draws (any int32; callers apply
 // to_positive as Kafka does).
 class RandomSource {
-public:
+  public:
     virtual ~RandomSource() = default;
     virtual std::int32_t next_int() = 0;
 };
 
 // Draws from a ks::Rng (the producer's own stream). The Rng must outlive this.
 class RngRandomSource final : public RandomSource {
-public:
+  public:
     explicit RngRandomSource(Rng& rng) : rng_(rng) {}
     // The upper 32 bits of the next 64-bit output, reinterpreted as int32.
     std::int32_t next_int() override;
 
-private:
+  private:
     Rng& rng_;
 };
 
@@ -88,7 +88,7 @@ std::optional<std::int64_t> parse_record_key(KeyBytes key);
 // org.apache.kafka.clients.producer.Partitioner, as configured by
 // partitioner.class. A null key is std::nullopt (distinct from an empty key).
 class Partitioner {
-public:
+  public:
     virtual ~Partitioner() = default;
     // Partitioner.partition(topic, key, keyBytes, value, valueBytes, cluster).
     // Returns a partition in [0, view.partition_count).
@@ -96,8 +96,7 @@ public:
                                    RandomSource& random) = 0;
     // Partitioner.onNewBatch(topic, cluster, prevPartition): the accumulator
     // was about to open a new batch on prev_partition. Default: nothing.
-    virtual void on_new_batch(const TopicPartitionsView& view, std::int32_t prev_partition,
-                              RandomSource& random);
+    virtual void on_new_batch(const TopicPartitionsView& view, std::int32_t prev_partition, RandomSource& random);
 };
 
 // KafkaProducer.doSend with a configured partitioner (abortOnNewBatch = true):
@@ -108,9 +107,8 @@ public:
 // NeedsNewBatch: bool(std::int32_t partition), true when the partition's deque
 // has no open batch with room for the record (RecordAccumulator.tryAppend fails).
 template <typename NeedsNewBatch>
-std::int32_t partition_for_send(Partitioner& partitioner, std::optional<KeyBytes> key,
-                                const TopicPartitionsView& view, RandomSource& random,
-                                NeedsNewBatch&& needs_new_batch) {
+std::int32_t partition_for_send(Partitioner& partitioner, std::optional<KeyBytes> key, const TopicPartitionsView& view,
+                                RandomSource& random, NeedsNewBatch&& needs_new_batch) {
     const std::int32_t first = partitioner.partition(key, view, random);
     if (!needs_new_batch(first)) return first;
     partitioner.on_new_batch(view, first, random);

@@ -7,14 +7,11 @@
 
 namespace ks::kafka {
 
-BuiltInPartitioner::BuiltInPartitioner(std::int32_t sticky_batch_size)
-    : sticky_batch_size_(sticky_batch_size) {
-    KS_ASSERT_MSG(sticky_batch_size >= 1, "stickyBatchSize must be >= 1 but got {}",
-                  sticky_batch_size);
+BuiltInPartitioner::BuiltInPartitioner(std::int32_t sticky_batch_size) : sticky_batch_size_(sticky_batch_size) {
+    KS_ASSERT_MSG(sticky_batch_size >= 1, "stickyBatchSize must be >= 1 but got {}", sticky_batch_size);
 }
 
-std::int32_t BuiltInPartitioner::next_partition(const TopicPartitionsView& view,
-                                                RandomSource& random) const {
+std::int32_t BuiltInPartitioner::next_partition(const TopicPartitionsView& view, RandomSource& random) const {
     check_view(view);
     const std::int32_t r = to_positive(random.next_int());
     std::int32_t partition = 0;
@@ -41,15 +38,13 @@ std::int32_t BuiltInPartitioner::next_partition(const TopicPartitionsView& view,
     return partition;
 }
 
-std::int32_t BuiltInPartitioner::peek_current_partition(const TopicPartitionsView& view,
-                                                        RandomSource& random) {
+std::int32_t BuiltInPartitioner::peek_current_partition(const TopicPartitionsView& view, RandomSource& random) {
     if (!sticky_) sticky_ = StickyPartitionInfo{.partition = next_partition(view, random)};
     return sticky_->partition;
 }
 
 void BuiltInPartitioner::update_partition_info(Bytes appended_bytes, bool enable_switch,
-                                               const TopicPartitionsView& view,
-                                               RandomSource& random) {
+                                               const TopicPartitionsView& view, RandomSource& random) {
     KS_ASSERT(sticky_.has_value());
     KS_ASSERT_GE(appended_bytes, 0);
     const Bytes produced = sticky_->produced_bytes += appended_bytes;
@@ -61,8 +56,7 @@ void BuiltInPartitioner::update_partition_info(Bytes appended_bytes, bool enable
     }
 }
 
-bool BuiltInPartitioner::complete_deferred_switch(bool all_batches_full,
-                                                  const TopicPartitionsView& view,
+bool BuiltInPartitioner::complete_deferred_switch(bool all_batches_full, const TopicPartitionsView& view,
                                                   RandomSource& random) {
     KS_ASSERT(sticky_.has_value());
     if (!all_batches_full) return false;
@@ -72,8 +66,7 @@ bool BuiltInPartitioner::complete_deferred_switch(bool all_batches_full,
 }
 
 void BuiltInPartitioner::update_partition_load_stats(std::vector<std::int32_t> queue_sizes,
-                                                     std::vector<std::int32_t> partition_ids,
-                                                     std::int32_t length) {
+                                                     std::vector<std::int32_t> partition_ids, std::int32_t length) {
     KS_ASSERT_EQ(queue_sizes.size(), partition_ids.size());
     KS_ASSERT_GE(length, 0);
     KS_ASSERT_LE(static_cast<std::size_t>(length), queue_sizes.size());
@@ -107,7 +100,9 @@ void BuiltInPartitioner::update_partition_load_stats(std::vector<std::int32_t> q
                                      .length = length};
 }
 
-void BuiltInPartitioner::clear_partition_load_stats() { load_stats_.reset(); }
+void BuiltInPartitioner::clear_partition_load_stats() {
+    load_stats_.reset();
+}
 
 std::int32_t BuiltInPartitioner::load_stats_range_end() const {
     KS_ASSERT(load_stats_.has_value());
@@ -136,11 +131,9 @@ NodeLatencyTracker::NodeLatencyTracker(const PartitionerConfig& config)
     KS_ASSERT_GE(timeout_, Duration::zero());
 }
 
-void NodeLatencyTracker::update_node_latency_stats(std::int32_t node_id, Instant now,
-                                                   bool can_drain) {
+void NodeLatencyTracker::update_node_latency_stats(std::int32_t node_id, Instant now, bool can_drain) {
     if (timeout_ <= Duration::zero()) return;  // the feature is off
-    auto [it, inserted] =
-        stats_.try_emplace(node_id, NodeLatencyStats{.ready_time = now, .drain_time = now});
+    auto [it, inserted] = stats_.try_emplace(node_id, NodeLatencyStats{.ready_time = now, .drain_time = now});
     (void)inserted;
     if (can_drain) it->second.drain_time = now;
     it->second.ready_time = now;
@@ -158,14 +151,13 @@ bool NodeLatencyTracker::unready_too_long(std::int32_t node_id) const {
 }
 
 void update_load_stats_from_queues(BuiltInPartitioner& partitioner, const PartitionerConfig& config,
-                                   std::int32_t partition_count,
-                                   std::span<const PartitionQueue> queues,
+                                   std::int32_t partition_count, std::span<const PartitionQueue> queues,
                                    const NodeLatencyTracker& latency) {
     KS_ASSERT_GE(partition_count, 1);
     // No adaptive partitioning until every partition has a deque: a partition
     // missing from the map would never be switched to.
-    const bool collect = config.enable_adaptive_partitioning &&
-                         queues.size() >= static_cast<std::size_t>(partition_count);
+    const bool collect =
+        config.enable_adaptive_partitioning && queues.size() >= static_cast<std::size_t>(partition_count);
     std::vector<std::int32_t> queue_sizes(collect ? queues.size() : 0, 0);
     std::vector<std::int32_t> partition_ids(queue_sizes.size(), 0);
     std::int32_t index = -1;
@@ -181,8 +173,7 @@ void update_load_stats_from_queues(BuiltInPartitioner& partitioner, const Partit
         if (q.queued_batches == 0) continue;  // empty deque: size stays 0, never excluded
         if (!q.leader) continue;              // unknown leader: not in the table
         if (collect) queue_sizes[static_cast<std::size_t>(index)] = q.queued_batches;
-        if (config.partition_availability_timeout > Duration::zero() &&
-            latency.unready_too_long(*q.leader)) {
+        if (config.partition_availability_timeout > Duration::zero() && latency.unready_too_long(*q.leader)) {
             --index;  // exclude: the next partition overwrites this slot
         }
     }
@@ -190,8 +181,7 @@ void update_load_stats_from_queues(BuiltInPartitioner& partitioner, const Partit
         partitioner.clear_partition_load_stats();
         return;
     }
-    partitioner.update_partition_load_stats(std::move(queue_sizes), std::move(partition_ids),
-                                            index + 1);
+    partitioner.update_partition_load_stats(std::move(queue_sizes), std::move(partition_ids), index + 1);
 }
 
 }  // namespace ks::kafka

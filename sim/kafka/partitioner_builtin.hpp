@@ -58,7 +58,7 @@ struct PartitionerConfig {
 };
 
 class BuiltInPartitioner {
-public:
+  public:
     // sticky_batch_size is batch.size. REQUIRES: sticky_batch_size >= 1 (Kafka
     // throws IllegalArgumentException; here it is a bug in config validation).
     explicit BuiltInPartitioner(std::int32_t sticky_batch_size);
@@ -70,22 +70,21 @@ public:
     // updatePartitionInfo(partitionInfo, appendedBytes, cluster, enableSwitch).
     // REQUIRES: a sticky partition exists (peek_current_partition was called);
     // appended_bytes >= 0.
-    void update_partition_info(Bytes appended_bytes, bool enable_switch,
-                               const TopicPartitionsView& view, RandomSource& random);
+    void update_partition_info(Bytes appended_bytes, bool enable_switch, const TopicPartitionsView& view,
+                               RandomSource& random);
 
     // RecordAccumulator.partitionChanged's second half: when the sticky
     // partition's batches are all full, finish a switch that was deferred
     // because its last batch was not (update_partition_info(0, true)).
     // Returns true iff the sticky partition changed.
-    bool complete_deferred_switch(bool all_batches_full, const TopicPartitionsView& view,
-                                  RandomSource& random);
+    bool complete_deferred_switch(bool all_batches_full, const TopicPartitionsView& view, RandomSource& random);
 
     // updatePartitionLoadStats(queueSizes, partitionIds, length): builds the
     // CFT from the first `length` entries, or drops the stats (see top).
     // REQUIRES: queue_sizes.size() == partition_ids.size(); 0 <= length <= size;
     // queue sizes >= 0.
-    void update_partition_load_stats(std::vector<std::int32_t> queue_sizes,
-                                     std::vector<std::int32_t> partition_ids, std::int32_t length);
+    void update_partition_load_stats(std::vector<std::int32_t> queue_sizes, std::vector<std::int32_t> partition_ids,
+                                     std::int32_t length);
     // updatePartitionLoadStats(null, ...): no adaptive statistics.
     void clear_partition_load_stats();
 
@@ -102,7 +101,7 @@ public:
     // Switches made by update_partition_info (the first choice is not one).
     std::int64_t switch_count() const { return switch_count_; }
 
-private:
+  private:
     struct StickyPartitionInfo {
         std::int32_t partition;
         Bytes produced_bytes = 0;
@@ -132,7 +131,7 @@ struct NodeLatencyStats {
 // RecordAccumulator.nodeStats and updateNodeLatencyStats: per leader node, for
 // partitioner.availability.timeout.ms. Ordered by node id.
 class NodeLatencyTracker {
-public:
+  public:
     explicit NodeLatencyTracker(const PartitionerConfig& config);
     // Sender.sendProducerData calls this for each node with ready data:
     // can_drain = the connection is ready. Nothing happens when the timeout is 0.
@@ -141,7 +140,7 @@ public:
     // partitionReady's test: readyTime - drainTime > partition_availability_timeout.
     bool unready_too_long(std::int32_t node_id) const;
 
-private:
+  private:
     Duration timeout_;
     std::map<std::int32_t, NodeLatencyStats> stats_;
 };
@@ -159,8 +158,7 @@ struct PartitionQueue {
 // clears the stats). `queues` must be ascending by partition -- the iteration
 // order of Kafka's HashMap<Integer, Deque> for partition ids below its capacity.
 void update_load_stats_from_queues(BuiltInPartitioner& partitioner, const PartitionerConfig& config,
-                                   std::int32_t partition_count,
-                                   std::span<const PartitionQueue> queues,
+                                   std::int32_t partition_count, std::span<const PartitionQueue> queues,
                                    const NodeLatencyTracker& latency);
 
 }  // namespace ks::kafka

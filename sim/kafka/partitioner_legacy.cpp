@@ -17,14 +17,12 @@ std::optional<std::int32_t> StickyPartitionCache::cached(std::string_view topic)
     return it->second;
 }
 
-std::int32_t StickyPartitionCache::partition(const TopicPartitionsView& view,
-                                             RandomSource& random) {
+std::int32_t StickyPartitionCache::partition(const TopicPartitionsView& view, RandomSource& random) {
     if (const auto part = cached(view.topic)) return *part;
     return next_partition(view, -1, random);
 }
 
-std::int32_t StickyPartitionCache::next_partition(const TopicPartitionsView& view,
-                                                  std::int32_t prev_partition,
+std::int32_t StickyPartitionCache::next_partition(const TopicPartitionsView& view, std::int32_t prev_partition,
                                                   RandomSource& random) {
     check_view(view);
     const std::optional<std::int32_t> old_part = cached(view.topic);
@@ -50,8 +48,7 @@ std::int32_t StickyPartitionCache::next_partition(const TopicPartitionsView& vie
     return *new_part;
 }
 
-std::int32_t DefaultPartitioner::partition(std::optional<KeyBytes> key,
-                                           const TopicPartitionsView& view,
+std::int32_t DefaultPartitioner::partition(std::optional<KeyBytes> key, const TopicPartitionsView& view,
                                            RandomSource& random) {
     if (!key) return cache_.partition(view, random);
     return partition_for_key(*key, view.partition_count);
@@ -62,14 +59,13 @@ void DefaultPartitioner::on_new_batch(const TopicPartitionsView& view, std::int3
     cache_.next_partition(view, prev_partition, random);
 }
 
-std::int32_t UniformStickyPartitioner::partition(std::optional<KeyBytes> /*key*/,
-                                                 const TopicPartitionsView& view,
+std::int32_t UniformStickyPartitioner::partition(std::optional<KeyBytes> /*key*/, const TopicPartitionsView& view,
                                                  RandomSource& random) {
     return cache_.partition(view, random);
 }
 
-void UniformStickyPartitioner::on_new_batch(const TopicPartitionsView& view,
-                                            std::int32_t prev_partition, RandomSource& random) {
+void UniformStickyPartitioner::on_new_batch(const TopicPartitionsView& view, std::int32_t prev_partition,
+                                            RandomSource& random) {
     cache_.next_partition(view, prev_partition, random);
 }
 

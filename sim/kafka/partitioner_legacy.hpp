@@ -28,39 +28,34 @@
 namespace ks::kafka {
 
 class StickyPartitionCache {
-public:
+  public:
     // partition(topic, cluster): the cached partition, choosing one if none.
     std::int32_t partition(const TopicPartitionsView& view, RandomSource& random);
     // nextPartition(topic, cluster, prevPartition): changes the cached
     // partition iff none is cached or it equals prev_partition; returns the
     // cached partition afterwards. prev_partition = -1 means "none".
-    std::int32_t next_partition(const TopicPartitionsView& view, std::int32_t prev_partition,
-                                RandomSource& random);
+    std::int32_t next_partition(const TopicPartitionsView& view, std::int32_t prev_partition, RandomSource& random);
     std::optional<std::int32_t> cached(std::string_view topic) const;
 
-private:
+  private:
     std::map<std::string, std::int32_t, std::less<>> index_cache_;
 };
 
 class DefaultPartitioner final : public Partitioner {
-public:
-    std::int32_t partition(std::optional<KeyBytes> key, const TopicPartitionsView& view,
-                           RandomSource& random) override;
-    void on_new_batch(const TopicPartitionsView& view, std::int32_t prev_partition,
-                      RandomSource& random) override;
+  public:
+    std::int32_t partition(std::optional<KeyBytes> key, const TopicPartitionsView& view, RandomSource& random) override;
+    void on_new_batch(const TopicPartitionsView& view, std::int32_t prev_partition, RandomSource& random) override;
 
-private:
+  private:
     StickyPartitionCache cache_;
 };
 
 class UniformStickyPartitioner final : public Partitioner {
-public:
-    std::int32_t partition(std::optional<KeyBytes> key, const TopicPartitionsView& view,
-                           RandomSource& random) override;
-    void on_new_batch(const TopicPartitionsView& view, std::int32_t prev_partition,
-                      RandomSource& random) override;
+  public:
+    std::int32_t partition(std::optional<KeyBytes> key, const TopicPartitionsView& view, RandomSource& random) override;
+    void on_new_batch(const TopicPartitionsView& view, std::int32_t prev_partition, RandomSource& random) override;
 
-private:
+  private:
     StickyPartitionCache cache_;
 };
 

@@ -6,8 +6,7 @@
 
 namespace ks::kafka {
 
-RoundRobinPartitioner::RoundRobinPartitioner(RoundRobinPartitionerOptions options)
-    : options_(options) {}
+RoundRobinPartitioner::RoundRobinPartitioner(RoundRobinPartitionerOptions options) : options_(options) {}
 
 std::int32_t RoundRobinPartitioner::next_value(std::string_view topic) {
     auto it = topic_counter_.find(topic);
@@ -23,8 +22,7 @@ std::int32_t RoundRobinPartitioner::counter(std::string_view topic) const {
     return it == topic_counter_.end() ? 0 : it->second;
 }
 
-std::int32_t RoundRobinPartitioner::partition(std::optional<KeyBytes> /*key*/,
-                                              const TopicPartitionsView& view,
+std::int32_t RoundRobinPartitioner::partition(std::optional<KeyBytes> /*key*/, const TopicPartitionsView& view,
                                               RandomSource& /*random*/) {
     check_view(view);
     if (previous_partition_) {
@@ -46,8 +44,8 @@ std::int32_t RoundRobinPartitioner::partition(std::optional<KeyBytes> /*key*/,
     return p;
 }
 
-void RoundRobinPartitioner::on_new_batch(const TopicPartitionsView& view,
-                                         std::int32_t prev_partition, RandomSource& /*random*/) {
+void RoundRobinPartitioner::on_new_batch(const TopicPartitionsView& view, std::int32_t prev_partition,
+                                         RandomSource& /*random*/) {
     KS_ASSERT_GE(prev_partition, 0);
     if (!options_.kafka_17632_fix) return;  // Partitioner's default: nothing (the skip)
     previous_partition_.emplace(std::string(view.topic), prev_partition);

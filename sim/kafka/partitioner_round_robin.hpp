@@ -35,18 +35,16 @@ struct RoundRobinPartitionerOptions {
 };
 
 class RoundRobinPartitioner final : public Partitioner {
-public:
+  public:
     explicit RoundRobinPartitioner(RoundRobinPartitionerOptions options = {});
 
-    std::int32_t partition(std::optional<KeyBytes> key, const TopicPartitionsView& view,
-                           RandomSource& random) override;
-    void on_new_batch(const TopicPartitionsView& view, std::int32_t prev_partition,
-                      RandomSource& random) override;
+    std::int32_t partition(std::optional<KeyBytes> key, const TopicPartitionsView& view, RandomSource& random) override;
+    void on_new_batch(const TopicPartitionsView& view, std::int32_t prev_partition, RandomSource& random) override;
 
     // The topic's next counter value (0 before its first record).
     std::int32_t counter(std::string_view topic) const;
 
-private:
+  private:
     std::int32_t next_value(std::string_view topic);
 
     RoundRobinPartitionerOptions options_;

@@ -12,25 +12,22 @@ namespace ks::kafka {
 
 namespace {
 
-std::optional<std::string> validate_target(const std::vector<WeightedPartition>& target,
-                                           std::int32_t partition_count,
+std::optional<std::string> validate_target(const std::vector<WeightedPartition>& target, std::int32_t partition_count,
                                            const std::string& where) {
     if (target.size() > kWeightedTargetsMax) {
-        return fmt::format("{}: {} partitions, at most {} allowed", where, target.size(),
-                           kWeightedTargetsMax);
+        return fmt::format("{}: {} partitions, at most {} allowed", where, target.size(), kWeightedTargetsMax);
     }
     std::set<std::int32_t> seen;
     for (const WeightedPartition& wp : target) {
         if (wp.partition < 0 || wp.partition >= partition_count) {
-            return fmt::format("{}: partition {} is not in [0, {})", where, wp.partition,
-                               partition_count);
+            return fmt::format("{}: partition {} is not in [0, {})", where, wp.partition, partition_count);
         }
         if (!seen.insert(wp.partition).second) {
             return fmt::format("{}: partition {} listed twice", where, wp.partition);
         }
         if (wp.weight < 1 || wp.weight > kWeightMax) {
-            return fmt::format("{}: weight {} of partition {} is not in [1, {}]", where,
-                               wp.weight, wp.partition, kWeightMax);
+            return fmt::format("{}: weight {} of partition {} is not in [1, {}]", where, wp.weight, wp.partition,
+                               kWeightMax);
         }
     }
     return std::nullopt;
@@ -44,13 +41,11 @@ std::optional<std::string> validate_weighted_options(const WeightedPartitionerOp
     }
     for (std::size_t i = 0; i < options.rules.size(); ++i) {
         const WeightedRule& rule = options.rules[i];
-        const std::string where =
-            rule.name.empty() ? fmt::format("rule {}", i) : fmt::format("rule '{}'", rule.name);
+        const std::string where = rule.name.empty() ? fmt::format("rule {}", i) : fmt::format("rule '{}'", rule.name);
         if (rule.partitions.empty()) return where + ": no partitions";
         for (const KeyRange& r : rule.key_ranges) {
             if (r.first < 0 || r.first > r.last) {
-                return fmt::format("{}: key range [{}, {}] is empty or negative", where, r.first,
-                                   r.last);
+                return fmt::format("{}: key range [{}, {}] is empty or negative", where, r.first, r.last);
             }
         }
         for (const std::int64_t k : rule.keys) {
@@ -63,10 +58,8 @@ std::optional<std::string> validate_weighted_options(const WeightedPartitionerOp
 
 WeightedPartitionerOptions vip_example_options(std::int64_t vip_key_count) {
     KS_ASSERT_GE(vip_key_count, 1);
-    WeightedRule vip{.name = "vip",
-                     .key_ranges = {{.first = 0, .last = vip_key_count - 1}},
-                     .keys = {},
-                     .partitions = {}};
+    WeightedRule vip{
+        .name = "vip", .key_ranges = {{.first = 0, .last = vip_key_count - 1}}, .keys = {}, .partitions = {}};
     for (std::int32_t p = 0; p < 8; ++p) vip.partitions.push_back({.partition = p, .weight = 1});
     return WeightedPartitionerOptions{
         .partition_count = 10,
@@ -75,8 +68,8 @@ WeightedPartitionerOptions vip_example_options(std::int64_t vip_key_count) {
     };
 }
 
-WeightedPartitioner::Target WeightedPartitioner::make_target(
-    const std::vector<WeightedPartition>& partitions, std::int32_t partition_count) {
+WeightedPartitioner::Target WeightedPartitioner::make_target(const std::vector<WeightedPartition>& partitions,
+                                                             std::int32_t partition_count) {
     Target t;
     std::int32_t sum = 0;
     if (partitions.empty()) {
@@ -97,10 +90,10 @@ WeightedPartitioner::Target WeightedPartitioner::make_target(
 WeightedPartitioner::WeightedPartitioner(WeightedPartitionerOptions options)
     : partition_count_(options.partition_count) {
     const auto error = validate_weighted_options(options);
-    KS_ASSERT_MSG(!error.has_value(), "invalid weighted partitioner options: {}",
-                  error.value_or(""));
+    KS_ASSERT_MSG(!error.has_value(), "invalid weighted partitioner options: {}", error.value_or(""));
     for (WeightedRule& r : options.rules) {
-        Rule rule{.key_ranges = std::move(r.key_ranges), .keys = std::move(r.keys),
+        Rule rule{.key_ranges = std::move(r.key_ranges),
+                  .keys = std::move(r.keys),
                   .target = make_target(r.partitions, partition_count_)};
         std::sort(rule.keys.begin(), rule.keys.end());
         rules_.push_back(std::move(rule));
@@ -112,8 +105,7 @@ std::int32_t WeightedPartitioner::pick(const Target& target, std::int32_t draw) 
     KS_ASSERT(!target.cumulative_weight.empty());
     KS_ASSERT_GE(draw, 0);
     const std::int32_t h = draw % target.cumulative_weight.back();
-    const auto it = std::upper_bound(target.cumulative_weight.begin(),
-                                     target.cumulative_weight.end(), h);
+    const auto it = std::upper_bound(target.cumulative_weight.begin(), target.cumulative_weight.end(), h);
     KS_ASSERT(it != target.cumulative_weight.end());
     return target.partitions[static_cast<std::size_t>(it - target.cumulative_weight.begin())];
 }
@@ -129,8 +121,7 @@ std::optional<std::size_t> WeightedPartitioner::matching_rule(std::int64_t key_i
     return std::nullopt;
 }
 
-const WeightedPartitioner::Target& WeightedPartitioner::target_for(
-    std::optional<std::int64_t> key_index) const {
+const WeightedPartitioner::Target& WeightedPartitioner::target_for(std::optional<std::int64_t> key_index) const {
     if (!key_index) return default_target_;
     const auto rule = matching_rule(*key_index);
     return rule ? rules_[*rule].target : default_target_;
@@ -142,8 +133,7 @@ std::int32_t WeightedPartitioner::partition_for_index(std::int64_t key_index) co
     return pick(target_for(key_index), to_positive(murmur2(as_key_bytes(key))));
 }
 
-std::int32_t WeightedPartitioner::partition(std::optional<KeyBytes> key,
-                                            const TopicPartitionsView& view,
+std::int32_t WeightedPartitioner::partition(std::optional<KeyBytes> key, const TopicPartitionsView& view,
                                             RandomSource& random) {
     check_view(view);
     KS_ASSERT_EQ(view.partition_count, partition_count_);

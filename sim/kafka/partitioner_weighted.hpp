@@ -39,10 +39,10 @@ struct WeightedPartition {
 };
 
 struct WeightedRule {
-    std::string name;                            // for messages, e.g. "vip"
-    std::vector<KeyRange> key_ranges;            // keys matched by range ...
-    std::vector<std::int64_t> keys;              // ... or listed one by one
-    std::vector<WeightedPartition> partitions;   // where matched keys go
+    std::string name;                           // for messages, e.g. "vip"
+    std::vector<KeyRange> key_ranges;           // keys matched by range ...
+    std::vector<std::int64_t> keys;             // ... or listed one by one
+    std::vector<WeightedPartition> partitions;  // where matched keys go
 };
 
 struct WeightedPartitionerOptions {
@@ -69,19 +69,18 @@ std::optional<std::string> validate_weighted_options(const WeightedPartitionerOp
 WeightedPartitionerOptions vip_example_options(std::int64_t vip_key_count);
 
 class WeightedPartitioner final : public Partitioner {
-public:
+  public:
     // REQUIRES: validate_weighted_options(options) is nullopt.
     explicit WeightedPartitioner(WeightedPartitionerOptions options);
 
-    std::int32_t partition(std::optional<KeyBytes> key, const TopicPartitionsView& view,
-                           RandomSource& random) override;
+    std::int32_t partition(std::optional<KeyBytes> key, const TopicPartitionsView& view, RandomSource& random) override;
 
     // The partition of key index `key_index` (its bytes are record_key(key_index)).
     std::int32_t partition_for_index(std::int64_t key_index) const;
     // The index of the rule matching key_index, or nullopt for the default.
     std::optional<std::size_t> matching_rule(std::int64_t key_index) const;
 
-private:
+  private:
     struct Target {
         std::vector<std::int32_t> partitions;
         std::vector<std::int32_t> cumulative_weight;  // strictly increasing
@@ -91,8 +90,7 @@ private:
         std::vector<std::int64_t> keys;  // sorted
         Target target;
     };
-    static Target make_target(const std::vector<WeightedPartition>& partitions,
-                              std::int32_t partition_count);
+    static Target make_target(const std::vector<WeightedPartition>& partitions, std::int32_t partition_count);
     static std::int32_t pick(const Target& target, std::int32_t draw);
     const Target& target_for(std::optional<std::int64_t> key_index) const;
 

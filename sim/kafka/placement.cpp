@@ -78,7 +78,8 @@ std::vector<std::vector<BrokerId>> assign_replicas(const std::vector<BrokerRack>
                 const BrokerId b = arranged[static_cast<std::size_t>(replica_index(first, shift * num_racks, k, n))];
                 const std::string& rack = rack_of[b];
                 ++k;
-                const bool rack_ok = !racks_used.count(rack) || static_cast<std::int32_t>(racks_used.size()) == num_racks;
+                const bool rack_ok =
+                    !racks_used.count(rack) || static_cast<std::int32_t>(racks_used.size()) == num_racks;
                 const bool broker_ok = !brokers_used.count(b) || static_cast<std::int32_t>(brokers_used.size()) == n;
                 if (rack_ok && broker_ok) {
                     r.push_back(b);

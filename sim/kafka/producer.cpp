@@ -25,8 +25,8 @@ WeightedPartitionerOptions weighted_options(const PartitionerSpec& spec, std::in
         std::vector<WeightedPartition> out;
         for (std::size_t i = 0; i < r.partitions.size(); ++i) {
             const double w = i < r.weights.size() ? r.weights[i] / lo : 1.0;
-            const auto iw = static_cast<std::int32_t>(std::clamp(std::llround(w * 1000), 1LL,
-                                                                 static_cast<long long>(kWeightMax)));
+            const auto iw =
+                static_cast<std::int32_t>(std::clamp(std::llround(w * 1000), 1LL, static_cast<long long>(kWeightMax)));
             out.push_back(WeightedPartition{r.partitions[i], iw});
         }
         return out;
@@ -160,7 +160,8 @@ std::int32_t Producer::choose_partition(std::int32_t key, Bytes rec) {
         constexpr std::size_t kCacheMax = std::size_t{1} << 20;
         const auto k = static_cast<std::size_t>(key);
         if (k >= kCacheMax) return partition_for_key(as_key_bytes(record_key(key)), opt_.partitions);
-        if (k >= key_partition_.size()) key_partition_.resize(std::min(kCacheMax, std::max<std::size_t>(1024, 2 * k + 1)), -1);
+        if (k >= key_partition_.size())
+            key_partition_.resize(std::min(kCacheMax, std::max<std::size_t>(1024, 2 * k + 1)), -1);
         std::int32_t& cached = key_partition_[k];
         if (cached < 0) cached = partition_for_key(as_key_bytes(record_key(key)), opt_.partitions);
         return cached;
@@ -172,8 +173,7 @@ std::int32_t Producer::choose_partition(std::int32_t key, Bytes rec) {
         key_bytes = as_key_bytes(key_text);
     }
     if (custom_) {
-        return partition_for_send(*custom_, key_bytes, v, random_,
-                                  [&](std::int32_t p) { return !fits(p, rec); });
+        return partition_for_send(*custom_, key_bytes, v, random_, [&](std::int32_t p) { return !fits(p, rec); });
     }
     return builtin_.peek_current_partition(v, random_);
 }

@@ -99,46 +99,46 @@ namespace ks::kafka {
 
 struct ProducerOptions {
     // ---- identity ----
-    std::int32_t index = 0;            // the scenario's producer index (ledger identity)
-    NodeId self{kFirstProducerNode};   // this client's node
+    std::int32_t index = 0;           // the scenario's producer index (ledger identity)
+    NodeId self{kFirstProducerNode};  // this client's node
     TopicIndex topic = 0;
     std::string topic_name = "topic";  // for the partitioners' per-topic state
     std::int32_t partitions = 1;       // the topic's partition count
     std::vector<BrokerId> bootstrap;   // bootstrap.servers; non-empty
     // ---- the application's choices ----
-    PartitionerSpec partitioner;       // a custom partitioner plugged in (partitioner.class)
+    PartitionerSpec partitioner;  // a custom partitioner plugged in (partitioner.class)
     // The application sends null keys. The built-in partitioner's load
     // statistics are kept only then: Kafka keeps them whenever no
     // partitioner.class is set, but they steer only null-key records.
     bool keyless_workload = true;
     // ---- Kafka producer configs ----
-    std::int32_t acks = -1;                        // acks: 0, 1, -1 (all)
-    Duration linger = ms(5);                       // linger.ms
-    std::int32_t batch_size = 16384;               // batch.size
-    Bytes buffer_memory = 33554432;                // buffer.memory
-    Duration max_block = ms(60000);                // max.block.ms
-    std::int32_t max_in_flight = 5;                // max.in.flight.requests.per.connection
-    Bytes max_request_size = 1048576;              // max.request.size
-    Duration request_timeout = ms(30000);          // request.timeout.ms
-    Duration delivery_timeout = ms(120000);        // delivery.timeout.ms
-    std::int32_t retries = 2147483647;             // retries
-    Duration retry_backoff = ms(100);              // retry.backoff.ms
-    Duration retry_backoff_max = ms(1000);         // retry.backoff.max.ms
-    bool idempotence = true;                       // enable.idempotence (already reconciled)
-    bool round_robin_class = false;                // partitioner.class = RoundRobinPartitioner
-    bool ignore_keys = false;                      // partitioner.ignore.keys
-    PartitionerConfig builtin;                     // partitioner.adaptive.* / availability.timeout.ms
-    Duration metadata_max_age = ms(300000);        // metadata.max.age.ms
-    Duration reconnect_backoff = ms(50);           // reconnect.backoff.ms
-    Duration reconnect_backoff_max = ms(1000);     // reconnect.backoff.max.ms
+    std::int32_t acks = -1;                             // acks: 0, 1, -1 (all)
+    Duration linger = ms(5);                            // linger.ms
+    std::int32_t batch_size = 16384;                    // batch.size
+    Bytes buffer_memory = 33554432;                     // buffer.memory
+    Duration max_block = ms(60000);                     // max.block.ms
+    std::int32_t max_in_flight = 5;                     // max.in.flight.requests.per.connection
+    Bytes max_request_size = 1048576;                   // max.request.size
+    Duration request_timeout = ms(30000);               // request.timeout.ms
+    Duration delivery_timeout = ms(120000);             // delivery.timeout.ms
+    std::int32_t retries = 2147483647;                  // retries
+    Duration retry_backoff = ms(100);                   // retry.backoff.ms
+    Duration retry_backoff_max = ms(1000);              // retry.backoff.max.ms
+    bool idempotence = true;                            // enable.idempotence (already reconciled)
+    bool round_robin_class = false;                     // partitioner.class = RoundRobinPartitioner
+    bool ignore_keys = false;                           // partitioner.ignore.keys
+    PartitionerConfig builtin;                          // partitioner.adaptive.* / availability.timeout.ms
+    Duration metadata_max_age = ms(300000);             // metadata.max.age.ms
+    Duration reconnect_backoff = ms(50);                // reconnect.backoff.ms
+    Duration reconnect_backoff_max = ms(1000);          // reconnect.backoff.max.ms
     Duration connection_setup_timeout = ms(10000);      // socket.connection.setup.timeout.ms
     Duration connection_setup_timeout_max = ms(30000);  // socket.connection.setup.timeout.max.ms
-    Bytes send_buffer = 131072;                    // send.buffer.bytes (SO_SNDBUF)
+    Bytes send_buffer = 131072;                         // send.buffer.bytes (SO_SNDBUF)
     // ---- model ----
-    Bytes record_overhead_bytes = 10;         // DefaultRecord framing per record
-    Bytes batch_overhead_bytes = 61;          // RecordBatch header
+    Bytes record_overhead_bytes = 10;           // DefaultRecord framing per record
+    Bytes batch_overhead_bytes = 61;            // RecordBatch header
     std::size_t blocked_records_max = 1 << 20;  // application backlog while blocked (limit)
-    std::int64_t producer_id_base = 1000;     // producer id = base + index (+ stride per bump)
+    std::int64_t producer_id_base = 1000;       // producer id = base + index (+ stride per bump)
     std::int64_t producer_id_stride = 1'000'000;
 };
 
@@ -146,22 +146,22 @@ struct ProducerOptions {
 
 // Counters the monitor reads (the Java client's metric names in comments).
 struct ProducerStats {
-    std::int64_t sent = 0;              // records given to send()
+    std::int64_t sent = 0;  // records given to send()
     std::int64_t acked = 0;
     std::int64_t failed = 0;
-    std::int64_t connects = 0;          // connection attempts (connection-creation-total)
-    std::int64_t retries = 0;           // record-retry-total counts records; this counts batches
-    std::int64_t requests = 0;          // produce requests sent
-    std::int64_t batches_sent = 0;      // batch sends, retries included
+    std::int64_t connects = 0;      // connection attempts (connection-creation-total)
+    std::int64_t retries = 0;       // record-retry-total counts records; this counts batches
+    std::int64_t requests = 0;      // produce requests sent
+    std::int64_t batches_sent = 0;  // batch sends, retries included
     std::int64_t request_timeouts = 0;
     std::int64_t metadata_requests = 0;
     std::int64_t epoch_bumps = 0;
-    std::int64_t blocked = 0;           // records that had to wait for buffer.memory
-    std::int64_t block_timeouts = 0;    // records failed after max.block.ms
+    std::int64_t blocked = 0;         // records that had to wait for buffer.memory
+    std::int64_t block_timeouts = 0;  // records failed after max.block.ms
 };
 
 class Producer {
-public:
+  public:
     Producer(ProducerOptions options, Rng rng);
     ~Producer();
     Producer(const Producer&) = delete;
@@ -200,22 +200,16 @@ public:
     void check_invariants() const;
 
     // Kind 1 belongs to the application (Workload::kArrivalTimer).
-    enum TimerKind : std::uint64_t {
-        kWake = 2,
-        kRequestTimeout,
-        kMetadataTimeout,
-        kMetadataRefresh,
-        kConnectTimeout
-    };
+    enum TimerKind : std::uint64_t { kWake = 2, kRequestTimeout, kMetadataTimeout, kMetadataRefresh, kConnectTimeout };
     static std::uint64_t timer_key(TimerKind kind, std::uint64_t id = 0) { return (kind << 56) | id; }
 
-private:
+  private:
     struct PartState {
         std::deque<std::unique_ptr<ProducerBatch>> queue;
-        std::int64_t next_record = 0;        // the partition record sequence of the next append
-        std::int32_t next_sequence = 0;      // idempotence: the next base sequence to assign
+        std::int64_t next_record = 0;    // the partition record sequence of the next append
+        std::int32_t next_sequence = 0;  // idempotence: the next base sequence to assign
         std::int32_t last_acked_sequence = -1;
-        std::set<std::int32_t> incomplete;   // base sequences sent, not final
+        std::set<std::int32_t> incomplete;  // base sequences sent, not final
         std::int32_t in_flight_batches = 0;
         bool ever_had_queue = false;
         BrokerId leader{-1};
@@ -298,7 +292,7 @@ private:
     std::vector<RecordsSentEffect> pending_sent_;
     std::int32_t pending_sent_partitions_ = 0;
 
-    std::map<std::uint64_t, InFlight> in_flight_;   // by correlation
+    std::map<std::uint64_t, InFlight> in_flight_;  // by correlation
     std::map<BrokerId, std::int32_t> in_flight_per_broker_;
     std::map<BrokerId, Conn> conns_;
     std::uint64_t next_correlation_ = 1;

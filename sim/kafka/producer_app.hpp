@@ -16,9 +16,10 @@
 namespace ks::kafka {
 
 class ProducerApp {
-public:
+  public:
     ProducerApp(ProducerOptions producer, WorkloadOptions workload, Rng rng)
-        : producer_(keyless(std::move(producer), workload), rng), workload_(std::move(workload), rng.fork("workload")) {}
+        : producer_(keyless(std::move(producer), workload), rng),
+          workload_(std::move(workload), rng.fork("workload")) {}
     ProducerApp(const ProducerApp&) = delete;
     ProducerApp& operator=(const ProducerApp&) = delete;
 
@@ -26,7 +27,9 @@ public:
         producer_.start(now, out);
         workload_.start(now, out);
     }
-    void on_message(Instant now, NodeId from, const Message& m, Outbox& out) { producer_.on_message(now, from, m, out); }
+    void on_message(Instant now, NodeId from, const Message& m, Outbox& out) {
+        producer_.on_message(now, from, m, out);
+    }
     void on_timer(Instant now, std::uint64_t key, Outbox& out) {
         if (key != Workload::kArrivalTimer) return producer_.on_timer(now, key, out);
         workload_.on_timer(now, producer_, out);
@@ -46,7 +49,7 @@ public:
     const Producer& producer() const { return producer_; }
     const Workload& workload() const { return workload_; }
 
-private:
+  private:
     static ProducerOptions keyless(ProducerOptions p, const WorkloadOptions& w) {
         p.keyless_workload = w.keys.kind == KeySpec::Kind::none;
         return p;

@@ -209,8 +209,7 @@ bool Producer::sendable(const PartState& ps, Instant now, Instant& next_check) c
     if (opt_.idempotence) {
         if (epoch_bump_required_) return false;
         // shouldStopDrainBatchesForPartition: a retry goes only as the lowest incomplete batch.
-        if (b.base_sequence != kNoSequence &&
-            (ps.incomplete.empty() || b.base_sequence != *ps.incomplete.begin())) {
+        if (b.base_sequence != kNoSequence && (ps.incomplete.empty() || b.base_sequence != *ps.incomplete.begin())) {
             return false;
         }
     }
@@ -344,7 +343,8 @@ void Producer::fail_request(Instant now, std::uint64_t correlation, Error e, Out
 void Producer::complete_batch(Instant now, std::unique_ptr<ProducerBatch> b, Error e, Offset base, Outbox& out) {
     PartState& ps = parts_[static_cast<std::size_t>(b->tp.partition)];
     if (e == Error::none || e == Error::duplicate_sequence_number) {
-        if (b->base_sequence != kNoSequence) ps.last_acked_sequence = std::max(ps.last_acked_sequence, b->last_sequence());
+        if (b->base_sequence != kNoSequence)
+            ps.last_acked_sequence = std::max(ps.last_acked_sequence, b->last_sequence());
         finish_batch(std::move(b), RecordsOutcomeEffect::Outcome::acked, Error::none,
                      RecordsOutcomeEffect::Failure::none, base, now, out);
         return;

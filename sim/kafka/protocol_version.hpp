@@ -22,9 +22,17 @@ enum class ProtocolVersion { v0_10, v0_11, v2_0, v2_1, v3_7 };
 // "2.8", "3.9", "3.9-IV0", "4.0"); nullopt if not a version Kafka knows.
 std::optional<ProtocolVersion> parse_protocol_version(std::string_view text);
 
-inline bool uses_leader_epochs(ProtocolVersion v) { return v >= ProtocolVersion::v0_11; }
-inline bool epoch_in_epoch_response(ProtocolVersion v) { return v >= ProtocolVersion::v2_0; }
-inline bool fences_stale_epochs(ProtocolVersion v) { return v >= ProtocolVersion::v2_1; }
-inline bool freezes_hw_below_min_isr(ProtocolVersion v) { return v >= ProtocolVersion::v3_7; }
+inline bool uses_leader_epochs(ProtocolVersion v) {
+    return v >= ProtocolVersion::v0_11;
+}
+inline bool epoch_in_epoch_response(ProtocolVersion v) {
+    return v >= ProtocolVersion::v2_0;
+}
+inline bool fences_stale_epochs(ProtocolVersion v) {
+    return v >= ProtocolVersion::v2_1;
+}
+inline bool freezes_hw_below_min_isr(ProtocolVersion v) {
+    return v >= ProtocolVersion::v3_7;
+}
 
 }  // namespace ks::kafka

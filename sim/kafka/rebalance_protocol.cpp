@@ -17,7 +17,8 @@ std::optional<RebalanceProtocol> client_rebalance_protocol(const std::vector<Ass
     std::vector<RebalanceProtocol> common = supported_protocols(assignors.front());
     for (AssignorKind a : assignors) {
         const auto mine = supported_protocols(a);
-        std::erase_if(common, [&](RebalanceProtocol p) { return std::find(mine.begin(), mine.end(), p) == mine.end(); });
+        std::erase_if(common,
+                      [&](RebalanceProtocol p) { return std::find(mine.begin(), mine.end(), p) == mine.end(); });
     }
     if (common.empty()) return std::nullopt;
     return *std::max_element(common.begin(), common.end());
@@ -28,9 +29,9 @@ std::optional<std::string> select_group_protocol(const std::vector<std::vector<s
     // candidateProtocols: the names every member supports.
     std::vector<std::string> candidates;
     for (const auto& name : member_preferences.front()) {
-        const bool everywhere = std::all_of(member_preferences.begin(), member_preferences.end(), [&](const auto& prefs) {
-            return std::find(prefs.begin(), prefs.end(), name) != prefs.end();
-        });
+        const bool everywhere =
+            std::all_of(member_preferences.begin(), member_preferences.end(),
+                        [&](const auto& prefs) { return std::find(prefs.begin(), prefs.end(), name) != prefs.end(); });
         if (everywhere && std::find(candidates.begin(), candidates.end(), name) == candidates.end())
             candidates.push_back(name);
     }

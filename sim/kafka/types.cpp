@@ -4,32 +4,58 @@ namespace ks::kafka {
 
 std::string_view error_name(Error e) {
     switch (e) {
-        case Error::none: return "NONE";
-        case Error::not_leader_or_follower: return "NOT_LEADER_OR_FOLLOWER";
-        case Error::not_enough_replicas: return "NOT_ENOUGH_REPLICAS";
-        case Error::not_enough_replicas_after_append: return "NOT_ENOUGH_REPLICAS_AFTER_APPEND";
-        case Error::request_timed_out: return "REQUEST_TIMED_OUT";
-        case Error::offset_out_of_range: return "OFFSET_OUT_OF_RANGE";
-        case Error::fenced_leader_epoch: return "FENCED_LEADER_EPOCH";
-        case Error::unknown_leader_epoch: return "UNKNOWN_LEADER_EPOCH";
-        case Error::out_of_order_sequence_number: return "OUT_OF_ORDER_SEQUENCE_NUMBER";
-        case Error::duplicate_sequence_number: return "DUPLICATE_SEQUENCE_NUMBER";
-        case Error::unknown_topic_or_partition: return "UNKNOWN_TOPIC_OR_PARTITION";
-        case Error::invalid_update_version: return "INVALID_UPDATE_VERSION";
-        case Error::stale_broker_epoch: return "STALE_BROKER_EPOCH";
-        case Error::ineligible_replica: return "INELIGIBLE_REPLICA";
-        case Error::new_leader_elected: return "NEW_LEADER_ELECTED";
-        case Error::operation_not_attempted: return "OPERATION_NOT_ATTEMPTED";
-        case Error::broker_not_available: return "BROKER_NOT_AVAILABLE";
-        case Error::leader_not_available: return "LEADER_NOT_AVAILABLE";
-        case Error::network_exception: return "NETWORK_EXCEPTION";
-        case Error::coordinator_not_available: return "COORDINATOR_NOT_AVAILABLE";
-        case Error::not_coordinator: return "NOT_COORDINATOR";
-        case Error::rebalance_in_progress: return "REBALANCE_IN_PROGRESS";
-        case Error::unknown_member_id: return "UNKNOWN_MEMBER_ID";
-        case Error::illegal_generation: return "ILLEGAL_GENERATION";
-        case Error::member_id_required: return "MEMBER_ID_REQUIRED";
-        case Error::fenced_instance_id: return "FENCED_INSTANCE_ID";
+        case Error::none:
+            return "NONE";
+        case Error::not_leader_or_follower:
+            return "NOT_LEADER_OR_FOLLOWER";
+        case Error::not_enough_replicas:
+            return "NOT_ENOUGH_REPLICAS";
+        case Error::not_enough_replicas_after_append:
+            return "NOT_ENOUGH_REPLICAS_AFTER_APPEND";
+        case Error::request_timed_out:
+            return "REQUEST_TIMED_OUT";
+        case Error::offset_out_of_range:
+            return "OFFSET_OUT_OF_RANGE";
+        case Error::fenced_leader_epoch:
+            return "FENCED_LEADER_EPOCH";
+        case Error::unknown_leader_epoch:
+            return "UNKNOWN_LEADER_EPOCH";
+        case Error::out_of_order_sequence_number:
+            return "OUT_OF_ORDER_SEQUENCE_NUMBER";
+        case Error::duplicate_sequence_number:
+            return "DUPLICATE_SEQUENCE_NUMBER";
+        case Error::unknown_topic_or_partition:
+            return "UNKNOWN_TOPIC_OR_PARTITION";
+        case Error::invalid_update_version:
+            return "INVALID_UPDATE_VERSION";
+        case Error::stale_broker_epoch:
+            return "STALE_BROKER_EPOCH";
+        case Error::ineligible_replica:
+            return "INELIGIBLE_REPLICA";
+        case Error::new_leader_elected:
+            return "NEW_LEADER_ELECTED";
+        case Error::operation_not_attempted:
+            return "OPERATION_NOT_ATTEMPTED";
+        case Error::broker_not_available:
+            return "BROKER_NOT_AVAILABLE";
+        case Error::leader_not_available:
+            return "LEADER_NOT_AVAILABLE";
+        case Error::network_exception:
+            return "NETWORK_EXCEPTION";
+        case Error::coordinator_not_available:
+            return "COORDINATOR_NOT_AVAILABLE";
+        case Error::not_coordinator:
+            return "NOT_COORDINATOR";
+        case Error::rebalance_in_progress:
+            return "REBALANCE_IN_PROGRESS";
+        case Error::unknown_member_id:
+            return "UNKNOWN_MEMBER_ID";
+        case Error::illegal_generation:
+            return "ILLEGAL_GENERATION";
+        case Error::member_id_required:
+            return "MEMBER_ID_REQUIRED";
+        case Error::fenced_instance_id:
+            return "FENCED_INSTANCE_ID";
     }
     return "UNKNOWN";
 }

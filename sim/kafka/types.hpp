@@ -61,23 +61,23 @@ std::string_view error_name(Error e);
 // Whether the Java producer retries this error (RetriableException subclasses).
 bool is_retriable(Error e);
 
-inline constexpr std::int32_t kNoSequence = -1;       // RecordBatch.NO_SEQUENCE
-inline constexpr std::int64_t kNoProducerId = -1;     // RecordBatch.NO_PRODUCER_ID
-inline constexpr LeaderEpoch kNoEpoch = -1;           // RecordBatch.NO_PARTITION_LEADER_EPOCH
-inline constexpr Offset kUndefinedOffset = -1;        // UNDEFINED_EPOCH_OFFSET
+inline constexpr std::int32_t kNoSequence = -1;    // RecordBatch.NO_SEQUENCE
+inline constexpr std::int64_t kNoProducerId = -1;  // RecordBatch.NO_PRODUCER_ID
+inline constexpr LeaderEpoch kNoEpoch = -1;        // RecordBatch.NO_PARTITION_LEADER_EPOCH
+inline constexpr Offset kUndefinedOffset = -1;     // UNDEFINED_EPOCH_OFFSET
 
 struct RecordBatch {
-    Offset base_offset = 0;          // assigned by the leader on append
-    std::int32_t record_count = 0;   // >= 1
-    LeaderEpoch epoch = kNoEpoch;    // partition leader epoch the batch was written in
-    Bytes size_bytes = 0;            // on the wire and on disk
+    Offset base_offset = 0;         // assigned by the leader on append
+    std::int32_t record_count = 0;  // >= 1
+    LeaderEpoch epoch = kNoEpoch;   // partition leader epoch the batch was written in
+    Bytes size_bytes = 0;           // on the wire and on disk
     // Idempotence (KIP-98): producer id and sequence of the first record.
     std::int64_t producer_id = kNoProducerId;
     std::int32_t base_sequence = kNoSequence;
     // Ledger identity: which records these are.
-    std::int32_t producer = -1;      // scenario producer index
-    std::int64_t first_record = 0;   // per (producer, partition) record sequence
-    Instant created;                 // when the producer closed the batch
+    std::int32_t producer = -1;     // scenario producer index
+    std::int64_t first_record = 0;  // per (producer, partition) record sequence
+    Instant created;                // when the producer closed the batch
 
     Offset last_offset() const { return base_offset + record_count - 1; }
     Offset next_offset() const { return base_offset + record_count; }

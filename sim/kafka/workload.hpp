@@ -32,7 +32,7 @@ struct WorkloadOptions {
 };
 
 class Workload {
-public:
+  public:
     // The arrival timer's key in the producer node's key space (its high byte);
     // kafka::Producer leaves this kind free.
     static constexpr std::uint64_t kArrivalTimer = std::uint64_t{1} << 56;
@@ -50,7 +50,7 @@ public:
     double rate_per_s() const { return rate_per_s_; }
     const WorkloadOptions& options() const { return opt_; }
 
-private:
+  private:
     Duration next_gap();
     std::int32_t draw_key();
     void generate(Instant now, Producer& producer, Outbox& out);

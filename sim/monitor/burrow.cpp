@@ -11,8 +11,7 @@ namespace ks::monitor {
 namespace {
 
 // protocol.StatusStrings, indexed by StatusConstant.
-constexpr std::array<const char*, 7> kStatusNames = {"NOTFOUND", "OK",    "WARN",  "ERR",
-                                                     "STOP",     "STALL", "REWIND"};
+constexpr std::array<const char*, 7> kStatusNames = {"NOTFOUND", "OK", "WARN", "ERR", "STOP", "STALL", "REWIND"};
 
 void require_window(std::span<const BurrowOffset> offsets) {
     KS_ASSERT_MSG(!offsets.empty(), "Burrow's rules need at least one commit");
@@ -89,10 +88,8 @@ bool recent_lag_zero(std::span<const BurrowOffset> offsets, std::span<const Offs
 
 }  // namespace burrow_rules
 
-BurrowStatus calculate_partition_status(std::span<const BurrowOffset> offsets,
-                                        std::span<const Offset> broker_offsets,
-                                        std::int64_t current_lag, std::int64_t now_ms,
-                                        std::int64_t allowed_lag) {
+BurrowStatus calculate_partition_status(std::span<const BurrowOffset> offsets, std::span<const Offset> broker_offsets,
+                                        std::int64_t current_lag, std::int64_t now_ms, std::int64_t allowed_lag) {
     require_window(offsets);
     KS_ASSERT_GE(current_lag, 0);
     KS_ASSERT_GE(allowed_lag, 0);
@@ -131,9 +128,7 @@ BurrowPartitionStatus evaluate_partition(const BurrowPartitionInput& in, std::in
         }
     }
     const std::size_t kept = in.window.size() - first;
-    out.complete = kept < in.window.size()
-                       ? static_cast<float>(kept) / static_cast<float>(in.window.size())
-                       : 1.0f;
+    out.complete = kept < in.window.size() ? static_cast<float>(kept) / static_cast<float>(in.window.size()) : 1.0f;
 
     std::vector<BurrowOffset> offsets;
     offsets.reserve(kept);
@@ -141,8 +136,7 @@ BurrowPartitionStatus evaluate_partition(const BurrowPartitionInput& in, std::in
         if (!in.window[i]) {
             // Only an all-empty ring gets here (first = last slot), and Burrow then
             // reads nil: fine only when the lag rules never run.
-            KS_ASSERT_MSG(kept == 1 && (in.current_lag <= opts.allowed_lag ||
-                                        out.complete < opts.minimum_complete),
+            KS_ASSERT_MSG(kept == 1 && (in.current_lag <= opts.allowed_lag || out.complete < opts.minimum_complete),
                           "window slot {} is empty after a commit (or the ring is empty "
                           "while current lag {} exceeds the allowance)",
                           i, in.current_lag);
@@ -153,14 +147,13 @@ BurrowPartitionStatus evaluate_partition(const BurrowPartitionInput& in, std::in
     out.start = offsets.front();
     out.end = offsets.back();
     if (out.complete >= opts.minimum_complete) {
-        out.status = calculate_partition_status(offsets, in.broker_offsets, in.current_lag, now_ms,
-                                                opts.allowed_lag);
+        out.status = calculate_partition_status(offsets, in.broker_offsets, in.current_lag, now_ms, opts.allowed_lag);
     }
     return out;
 }
 
-BurrowGroupStatus evaluate_group(std::span<const BurrowPartitionInput> partitions,
-                                 std::int64_t now_ms, const BurrowEvalOptions& opts) {
+BurrowGroupStatus evaluate_group(std::span<const BurrowPartitionInput> partitions, std::int64_t now_ms,
+                                 const BurrowEvalOptions& opts) {
     BurrowGroupStatus g;
     g.partition_count = static_cast<std::int32_t>(partitions.size());
     for (const auto& p : partitions) g.totallag += p.current_lag;
@@ -176,9 +169,8 @@ BurrowGroupStatus evaluate_group(std::span<const BurrowPartitionInput> partition
         if (ps.complete == 1.0f) ++complete_partitions;
         g.partitions.push_back(std::move(ps));
     }
-    g.complete = g.partition_count > 0
-                     ? static_cast<float>(complete_partitions) / static_cast<float>(g.partition_count)
-                     : 0.0f;
+    g.complete =
+        g.partition_count > 0 ? static_cast<float>(complete_partitions) / static_cast<float>(g.partition_count) : 0.0f;
     KS_ASSERT_LE(complete_partitions, g.partition_count);
     return g;
 }

@@ -70,8 +70,8 @@ std::optional<BurrowStatus> burrow_status_from_string(std::string_view name);
 // One stored commit (protocol.ConsumerOffset).
 struct BurrowOffset {
     Offset offset = 0;
-    std::int64_t order = 0;         // position of the commit in __consumer_offsets
-    std::int64_t timestamp_ms = 0;  // commit time
+    std::int64_t order = 0;           // position of the commit in __consumer_offsets
+    std::int64_t timestamp_ms = 0;    // commit time
     std::optional<std::int64_t> lag;  // lag at commit time; ≥ 0 when present
 
     bool operator==(const BurrowOffset&) const = default;
@@ -136,10 +136,8 @@ bool recent_lag_zero(std::span<const BurrowOffset> offsets, std::span<const Offs
 
 // calculatePartitionStatus. REQUIRES a non-empty window without null entries and
 // current_lag ≥ 0.
-BurrowStatus calculate_partition_status(std::span<const BurrowOffset> offsets,
-                                        std::span<const Offset> broker_offsets,
-                                        std::int64_t current_lag, std::int64_t now_ms,
-                                        std::int64_t allowed_lag);
+BurrowStatus calculate_partition_status(std::span<const BurrowOffset> offsets, std::span<const Offset> broker_offsets,
+                                        std::int64_t current_lag, std::int64_t now_ms, std::int64_t allowed_lag);
 
 // evaluatePartitionStatus: strips the leading empty slots, sets complete, start,
 // end, and the status. An empty window is OK with complete 0 (Go's zero value).
@@ -150,8 +148,8 @@ BurrowPartitionStatus evaluate_partition(const BurrowPartitionInput& in, std::in
                                          const BurrowEvalOptions& opts);
 
 // evaluateConsumerStatus over the given partitions, in the given order.
-BurrowGroupStatus evaluate_group(std::span<const BurrowPartitionInput> partitions,
-                                 std::int64_t now_ms, const BurrowEvalOptions& opts);
+BurrowGroupStatus evaluate_group(std::span<const BurrowPartitionInput> partitions, std::int64_t now_ms,
+                                 const BurrowEvalOptions& opts);
 
 // What Burrow answers for an unknown or expired group: NOTFOUND, complete 1,
 // no partitions, no maxlag, totallag 0.

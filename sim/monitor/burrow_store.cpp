@@ -22,11 +22,16 @@ std::int64_t floor_to_second_ms(std::int64_t now_ms) {
 
 const char* to_string(BurrowCommitOutcome o) {
     switch (o) {
-        case BurrowCommitOutcome::appended: return "appended";
-        case BurrowCommitOutcome::inserted: return "inserted";
-        case BurrowCommitOutcome::merged: return "merged";
-        case BurrowCommitOutcome::dropped_backfill: return "dropped_backfill";
-        case BurrowCommitOutcome::dropped_duplicate: return "dropped_duplicate";
+        case BurrowCommitOutcome::appended:
+            return "appended";
+        case BurrowCommitOutcome::inserted:
+            return "inserted";
+        case BurrowCommitOutcome::merged:
+            return "merged";
+        case BurrowCommitOutcome::dropped_backfill:
+            return "dropped_backfill";
+        case BurrowCommitOutcome::dropped_duplicate:
+            return "dropped_duplicate";
     }
     KS_UNREACHABLE("bad BurrowCommitOutcome");
 }
@@ -53,8 +58,7 @@ void BurrowStore::on_broker_offset(const BurrowBrokerOffset& b) {
     KS_ASSERT_LE(ring.size(), static_cast<std::size_t>(opts_.intervals));
 }
 
-std::optional<Offset> BurrowStore::newest_broker_offset(std::string_view topic,
-                                                        std::int32_t partition) const {
+std::optional<Offset> BurrowStore::newest_broker_offset(std::string_view topic, std::int32_t partition) const {
     const auto it = broker_.find(topic);
     if (it == broker_.end() || static_cast<std::size_t>(partition) >= it->second.size()) {
         return std::nullopt;
@@ -65,8 +69,7 @@ std::optional<Offset> BurrowStore::newest_broker_offset(std::string_view topic,
 }
 
 // findConsumerOffsetDestination: where a commit of this order goes, by order.
-std::optional<BurrowStore::Destination> BurrowStore::find_destination(const Ring& ring,
-                                                                      std::int64_t order) {
+std::optional<BurrowStore::Destination> BurrowStore::find_destination(const Ring& ring, std::int64_t order) {
     std::size_t dest = ring.head;
     std::size_t prev = ring.prev(ring.head);
     if (ring.slots[prev]) {
@@ -94,8 +97,7 @@ std::optional<BurrowStore::Destination> BurrowStore::find_destination(const Ring
 
 // mergeFrequentCommitIntoPrevious: a commit less than min-distance after the older
 // commit before its destination replaces that commit and keeps its timestamp.
-BurrowStore::Destination BurrowStore::merge_frequent(const Ring& ring, Destination d,
-                                                     BurrowOffset& c) const {
+BurrowStore::Destination BurrowStore::merge_frequent(const Ring& ring, Destination d, BurrowOffset& c) const {
     const std::size_t prev = ring.prev(d.slot());
     if (!ring.slots[prev]) return d;
     const BurrowOffset& p = *ring.slots[prev];
@@ -139,8 +141,7 @@ BurrowCommitOutcome BurrowStore::on_commit(const BurrowCommit& c) {
     if (static_cast<std::size_t>(c.partition) >= partitions.size()) partitions.resize(count);
     ConsumerPartition& cp = partitions[static_cast<std::size_t>(c.partition)];
     if (!cp.ring) {
-        cp.ring = Ring{.slots = std::vector<std::optional<BurrowOffset>>(
-                           static_cast<std::size_t>(opts_.intervals)),
+        cp.ring = Ring{.slots = std::vector<std::optional<BurrowOffset>>(static_cast<std::size_t>(opts_.intervals)),
                        .head = 0};
     }
     Ring& ring = *cp.ring;
@@ -157,9 +158,8 @@ BurrowCommitOutcome BurrowStore::on_commit(const BurrowCommit& c) {
         // Only an appended commit gets a lag: against the LEO it carries, else the
         // newest polled broker offset; a consumer ahead of a stale broker offset is
         // at lag 0.
-        const std::optional<Offset> leo = c.broker_log_end_offset
-                                              ? c.broker_log_end_offset
-                                              : newest_broker_offset(c.topic, c.partition);
+        const std::optional<Offset> leo =
+            c.broker_log_end_offset ? c.broker_log_end_offset : newest_broker_offset(c.topic, c.partition);
         if (leo) entry.lag = std::max<std::int64_t>(0, *leo - c.offset);
         group.last_commit_ms = c.timestamp_ms;
         cp.last_commit_leo = c.broker_log_end_offset;
@@ -191,16 +191,14 @@ BurrowPartitionInput BurrowStore::fetch_partition(const std::string& topic, std:
     }
     // fetchConsumer: current lag = newest broker offset − newest commit, floored at 0.
     if (!in.window.empty() && in.window.back()) {
-        const std::optional<Offset> leo = !in.broker_offsets.empty()
-                                              ? std::optional<Offset>(in.broker_offsets.back())
-                                              : cp.last_commit_leo;
+        const std::optional<Offset> leo =
+            !in.broker_offsets.empty() ? std::optional<Offset>(in.broker_offsets.back()) : cp.last_commit_leo;
         if (leo) in.current_lag = std::max<std::int64_t>(0, *leo - in.window.back()->offset);
     }
     return in;
 }
 
-std::optional<std::vector<BurrowPartitionInput>> BurrowStore::fetch_group(
-    std::string_view group) const {
+std::optional<std::vector<BurrowPartitionInput>> BurrowStore::fetch_group(std::string_view group) const {
     const auto it = groups_.find(group);
     if (it == groups_.end()) return std::nullopt;
     std::vector<BurrowPartitionInput> out;

@@ -92,7 +92,7 @@ enum class BurrowCommitOutcome {
 const char* to_string(BurrowCommitOutcome o);
 
 class BurrowStore {
-public:
+  public:
     explicit BurrowStore(BurrowStoreOptions opts = {});
 
     // addConsumerOffset. Creates the group and, up to the topic's known partition
@@ -117,7 +117,7 @@ public:
 
     const BurrowStoreOptions& options() const { return opts_; }
 
-private:
+  private:
     // Go's container/ring of `intervals` slots; `head` is the oldest slot, or where
     // the next append goes.
     struct Ring {
@@ -134,7 +134,7 @@ private:
         std::size_t slot() const { return insert ? *insert : *extend; }
     };
     struct ConsumerPartition {
-        std::optional<Ring> ring;             // created by the first commit
+        std::optional<Ring> ring;               // created by the first commit
         std::optional<Offset> last_commit_leo;  // LEO carried by the newest commit
     };
     struct Group {

@@ -71,8 +71,8 @@ void Ledger::on_sent(const kafka::RecordsSentEffect& e) {
     KS_ASSERT(e.keys.empty() || e.keys.size() == static_cast<std::size_t>(e.count));
     Stream& s = streams_[{e.producer, e.tp}];
     const std::int64_t again = s.sent.add(e.first_record, e.first_record + e.count);
-    KS_ASSERT_MSG(again == 0, "ledger: producer {} partition {} sent records {}.. twice", e.producer,
-                  e.tp.partition, e.first_record);
+    KS_ASSERT_MSG(again == 0, "ledger: producer {} partition {} sent records {}.. twice", e.producer, e.tp.partition,
+                  e.first_record);
     sent_ += e.count;
     if (!opt_.track_keys || e.keys.empty()) return;
     const bool any_key = std::any_of(e.keys.begin(), e.keys.end(), [](std::int32_t k) { return k >= 0; });
@@ -80,14 +80,15 @@ void Ledger::on_sent(const kafka::RecordsSentEffect& e) {
     s.keyed = true;
     const auto end = static_cast<std::size_t>(e.first_record + e.count);
     if (s.keys.size() < end) s.keys.resize(end, -1);
-    for (std::int32_t i = 0; i < e.count; ++i) s.keys[static_cast<std::size_t>(e.first_record + i)] = e.keys[static_cast<std::size_t>(i)];
+    for (std::int32_t i = 0; i < e.count; ++i)
+        s.keys[static_cast<std::size_t>(e.first_record + i)] = e.keys[static_cast<std::size_t>(i)];
 }
 
 void Ledger::on_outcome(const kafka::RecordsOutcomeEffect& e) {
     KS_ASSERT_GE(e.count, 1);
     auto it = streams_.find({e.producer, e.tp});
-    KS_ASSERT_MSG(it != streams_.end(), "ledger: outcome for producer {} partition {} before any send",
-                  e.producer, e.tp.partition);
+    KS_ASSERT_MSG(it != streams_.end(), "ledger: outcome for producer {} partition {} before any send", e.producer,
+                  e.tp.partition);
     Stream& s = it->second;
     const std::int64_t lo = e.first_record, hi = e.first_record + e.count;
     KS_ASSERT_MSG(s.sent.count_in(lo, hi) == e.count, "ledger: outcome for unsent records {}..{}", lo, hi);

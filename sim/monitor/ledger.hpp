@@ -41,7 +41,7 @@ namespace ks::monitor {
 
 // A set of int64 as disjoint, non-adjacent half-open ranges [lo, hi).
 class RangeSet {
-public:
+  public:
     // Adds [lo, hi); returns how many of those values were already present.
     // REQUIRES: lo <= hi.
     std::int64_t add(std::int64_t lo, std::int64_t hi);
@@ -54,7 +54,7 @@ public:
     std::size_t range_count() const { return ranges_.size(); }
     const std::map<std::int64_t, std::int64_t>& ranges() const { return ranges_; }
 
-private:
+  private:
     std::map<std::int64_t, std::int64_t> ranges_;  // lo -> hi
     std::int64_t size_ = 0;
 };
@@ -85,7 +85,7 @@ struct LatencyVerdict {
 };
 
 class Ledger {
-public:
+  public:
     explicit Ledger(LedgerOptions options = {}) : opt_(options) {}
 
     // REQUIRES: the records were not sent before.
@@ -113,7 +113,7 @@ public:
     RecordsVerdict judge(const std::map<kafka::TopicPartition, const kafka::Log*>& final_leader_logs,
                          const std::map<kafka::TopicPartition, Offset>& high_watermarks) const;
 
-private:
+  private:
     using StreamKey = std::pair<std::int32_t, kafka::TopicPartition>;  // (producer, tp)
     struct Stream {
         RangeSet sent, acked, failed;

@@ -80,11 +80,13 @@ Plot latency_loss_plot(const std::vector<VariantStats>& stats) {
     }
     s += "plot \"latency_loss.dat\" using 3:4:5:6 with yerrorbars lc rgb \"#1f77b4\" lw 1.5 pt 7 ps 1.2, \\\n"
          "     \"\" using 3:8:2 with labels left offset 1,0.6 font \",9\" noenhanced\n";
-    return Plot{"latency_loss", "Produce latency p99 against loss probability, one point per variant",
-                std::move(data), std::move(s)};
+    return Plot{"latency_loss", "Produce latency p99 against loss probability, one point per variant", std::move(data),
+                std::move(s)};
 }
 
-std::string f1(double v) { return fmt::format("{:.1f}", v); }
+std::string f1(double v) {
+    return fmt::format("{:.1f}", v);
+}
 
 }  // namespace
 
@@ -99,8 +101,8 @@ std::string compare_page(const ks::SweepResult& r, const std::vector<VariantStat
     std::string b;
     b += fmt::format("<h1>kafkasim compare: {}</h1>\n", escape(g.scenario));
     b += fmt::format("<p class=\"sub\">{}{} variants × {} seeds (seeds {}..{}) · scenario file <code>{}</code></p>\n",
-                     g.description.empty() ? std::string() : escape(g.description) + "<br>", g.variants.size(),
-                     g.seeds, g.first_seed, g.first_seed + static_cast<std::uint64_t>(g.seeds) - 1, escape(g.file));
+                     g.description.empty() ? std::string() : escape(g.description) + "<br>", g.variants.size(), g.seeds,
+                     g.first_seed, g.first_seed + static_cast<std::uint64_t>(g.seeds) - 1, escape(g.file));
     b += "<p>Every variant runs the same seeds; a seed fixes the workload and the fault schedule (common random "
          "numbers), so the differences between variants come from the settings, not from luck. "
          "P(loss) is the share of runs in which at least one acknowledged record was missing from the final "
@@ -114,10 +116,11 @@ std::string compare_page(const ks::SweepResult& r, const std::vector<VariantStat
     }
 
     b += "<h2>Results per variant</h2>\n";
-    const bool lag = std::any_of(stats.begin(), stats.end(), [](const VariantStats& s) { return s.max_consumer_lag.has_value(); });
-    std::vector<std::string> header = {"variant",           "runs",           "P(acked lost)", "95 % interval",
-                                       "acked_lost mean",   "acked_lost max", "failed mean",   "duplicated mean",
-                                       "offline s mean",    "p50 ms",         "p99 ms"};
+    const bool lag =
+        std::any_of(stats.begin(), stats.end(), [](const VariantStats& s) { return s.max_consumer_lag.has_value(); });
+    std::vector<std::string> header = {"variant",         "runs",           "P(acked lost)", "95 % interval",
+                                       "acked_lost mean", "acked_lost max", "failed mean",   "duplicated mean",
+                                       "offline s mean",  "p50 ms",         "p99 ms"};
     if (lag) header.push_back("max lag");
     header.push_back("not settled");
     header.push_back("StrongIsr broken");

@@ -15,10 +15,10 @@
 namespace ks::report {
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 using ks::RunOutcome;
 using ks::SweepGrid;
 using ks::SweepResult;
+using nlohmann::json;
 
 Interval wilson_interval(std::int64_t k, std::int64_t n, double z) {
     KS_ASSERT_GE(k, 0);
@@ -90,7 +90,9 @@ std::vector<VariantStats> variant_stats(const SweepResult& r) {
 
 namespace {
 
-json mean_max(const MeanMax& m) { return {{"mean", m.mean}, {"max", m.max}}; }
+json mean_max(const MeanMax& m) {
+    return {{"mean", m.mean}, {"max", m.max}};
+}
 
 json grid_json(const SweepGrid& g) {
     json vary = json::array();
@@ -99,8 +101,9 @@ json grid_json(const SweepGrid& g) {
         for (const auto& v : a.values_json) values.push_back(json::parse(v));
         vary.push_back({{"path", a.path}, {"values", values}});
     }
-    return {{"file", g.file},         {"scenario", g.scenario},   {"description", g.description},
-            {"overrides", g.overrides}, {"vary", vary},            {"seeds", {{"first", g.first_seed}, {"count", g.seeds}}}};
+    return {
+        {"file", g.file},           {"scenario", g.scenario}, {"description", g.description},
+        {"overrides", g.overrides}, {"vary", vary},           {"seeds", {{"first", g.first_seed}, {"count", g.seeds}}}};
 }
 
 json settings_json(const SweepGrid& g, std::size_t v) {
@@ -147,7 +150,8 @@ RunOutcome run_from_json(const json& j) {
     o.latency_max_ms = j.at("latency_max_ms").get<double>();
     if (!j.at("max_consumer_lag").is_null()) o.max_consumer_lag = j.at("max_consumer_lag").get<std::int64_t>();
     o.unclean_elections = j.at("unclean_elections").get<std::int64_t>();
-    o.strong_isr_violations = j.value("strong_isr_violations", std::int64_t{0});  // absent in shards written before it was measured
+    o.strong_isr_violations =
+        j.value("strong_isr_violations", std::int64_t{0});  // absent in shards written before it was measured
     o.settled = j.at("settled").get<bool>();
     o.trace_hash = j.at("trace_hash").get<std::string>();
     return o;
@@ -184,8 +188,8 @@ json compare_json(const SweepResult& r) {
                   {"max_consumer_lag", s.max_consumer_lag ? mean_max(*s.max_consumer_lag) : json(nullptr)},
                   {"not_settled", s.not_settled},
                   {"runs_strong_isr_broken", s.runs_strong_isr_broken}};
-        v["first_loss"] = s.first_loss_seed ? json{{"seed", *s.first_loss_seed}, {"replay", s.first_loss_replay}}
-                                            : json(nullptr);
+        v["first_loss"] =
+            s.first_loss_seed ? json{{"seed", *s.first_loss_seed}, {"replay", s.first_loss_replay}} : json(nullptr);
         variants.push_back(std::move(v));
     }
     j["variants"] = variants;
@@ -268,10 +272,11 @@ std::string compare_csv(const SweepResult& r) {
     };
     std::string out = "variant,label";
     for (const auto& a : r.grid.axes) out += "," + quote(a.path);
-    out += ",runs,runs_with_loss,p_loss,p_loss_low,p_loss_high,acked_lost_mean,acked_lost_max,failed_mean,failed_max,"
-           "duplicated_mean,duplicated_max,offline_partition_s_mean,offline_partition_s_max,latency_p50_ms_mean,"
-           "latency_p99_ms_mean,max_consumer_lag_mean,max_consumer_lag_max,not_settled,first_loss_seed,"
-           "runs_strong_isr_broken\n";
+    out +=
+        ",runs,runs_with_loss,p_loss,p_loss_low,p_loss_high,acked_lost_mean,acked_lost_max,failed_mean,failed_max,"
+        "duplicated_mean,duplicated_max,offline_partition_s_mean,offline_partition_s_max,latency_p50_ms_mean,"
+        "latency_p99_ms_mean,max_consumer_lag_mean,max_consumer_lag_max,not_settled,first_loss_seed,"
+        "runs_strong_isr_broken\n";
     for (const VariantStats& s : variant_stats(r)) {
         out += fmt::format("{},{}", s.variant, quote(s.label));
         for (const auto& x : r.grid.variants[s.variant]) {
@@ -319,7 +324,8 @@ CompareWritten write_compare_report(const std::string& dir, const SweepResult& r
         ro.shown_dir = "plots";
         const RenderOutcome rendered = write_plots(tmp / "plots", plots, ro);
         out.note = rendered.message;
-        write_file(tmp / "index.html", compare_page(r, stats, html::read_figures(tmp / "plots", plots), rendered.message));
+        write_file(tmp / "index.html",
+                   compare_page(r, stats, html::read_figures(tmp / "plots", plots), rendered.message));
     }
     fs::remove_all(target, ec);
     if (target.has_parent_path()) fs::create_directories(target.parent_path());
@@ -331,7 +337,8 @@ void print_compare(std::ostream& out, const SweepResult& r) {
     const auto stats = variant_stats(r);
     std::size_t w = 7;
     for (const auto& s : stats) w = std::max(w, s.label.size());
-    const bool lag = std::any_of(stats.begin(), stats.end(), [](const VariantStats& s) { return s.max_consumer_lag.has_value(); });
+    const bool lag =
+        std::any_of(stats.begin(), stats.end(), [](const VariantStats& s) { return s.max_consumer_lag.has_value(); });
     out << fmt::format("kafkasim compare: {} — {} variants × {} seeds (seeds {}..{})\n", r.grid.scenario,
                        r.grid.variants.size(), r.grid.seeds, r.grid.first_seed,
                        r.grid.first_seed + static_cast<std::uint64_t>(r.grid.seeds) - 1);

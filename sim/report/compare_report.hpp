@@ -21,8 +21,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "report/plot.hpp"
 #include "kafkasim/sweep.hpp"
+#include "report/plot.hpp"
 
 namespace ks::report {
 
@@ -77,8 +77,7 @@ struct CompareWritten {
 // A whole result: compare.json, compare.csv, index.html, plots/. A shard:
 // compare-shard.json. Into `dir` (created or replaced) through a .partial
 // folder renamed at the end. Throws std::runtime_error on I/O failure.
-CompareWritten write_compare_report(const std::string& dir, const ks::SweepResult& r,
-                                    const RenderOptions& render = {});
+CompareWritten write_compare_report(const std::string& dir, const ks::SweepResult& r, const RenderOptions& render = {});
 
 // The terminal table and the replay lines.
 void print_compare(std::ostream& out, const ks::SweepResult& r);

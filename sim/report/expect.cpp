@@ -22,8 +22,10 @@ std::vector<std::string> split_dots(std::string_view path) {
 // Does the list entry `e` go by `name`? (See the path rules in expect.hpp.)
 bool entry_named(const json& e, const std::string& name) {
     if (!e.is_object()) return false;
-    if (e.contains("topic") && e.contains("partition") && e["topic"].is_string() && e["partition"].is_number_integer()) {
-        if (e["topic"].get<std::string>() + "-" + std::to_string(e["partition"].get<std::int64_t>()) == name) return true;
+    if (e.contains("topic") && e.contains("partition") && e["topic"].is_string() &&
+        e["partition"].is_number_integer()) {
+        if (e["topic"].get<std::string>() + "-" + std::to_string(e["partition"].get<std::int64_t>()) == name)
+            return true;
     }
     for (const char* key : {"group_id", "member_id", "name"}) {
         if (e.contains(key) && e[key].is_string() && e[key].get<std::string>() == name) return true;
@@ -105,9 +107,12 @@ std::string judge(const Expectation& e, const json& value) {
 
 const char* to_string(ExpectStatus s) {
     switch (s) {
-        case ExpectStatus::held: return "held";
-        case ExpectStatus::failed: return "failed";
-        case ExpectStatus::missing: return "missing";
+        case ExpectStatus::held:
+            return "held";
+        case ExpectStatus::failed:
+            return "failed";
+        case ExpectStatus::missing:
+            return "missing";
     }
     return "?";
 }
@@ -167,9 +172,12 @@ std::string describe(const Expectation& e) {
 std::string describe(const ExpectResult& r) {
     const std::string head = "expect " + describe(r.expectation) + ": ";
     switch (r.status) {
-        case ExpectStatus::held: return head + "held (" + r.actual.dump() + ")";
-        case ExpectStatus::failed: return head + "FAILED (" + r.why + ")";
-        case ExpectStatus::missing: return head + "MISSING (" + r.why + ")";
+        case ExpectStatus::held:
+            return head + "held (" + r.actual.dump() + ")";
+        case ExpectStatus::failed:
+            return head + "FAILED (" + r.why + ")";
+        case ExpectStatus::missing:
+            return head + "MISSING (" + r.why + ")";
     }
     return head;
 }

@@ -60,7 +60,9 @@ std::string read_text(const fs::path& p) {
     return s.str();
 }
 
-std::string num(double v) { return fmt::format("{:.1f}", v); }
+std::string num(double v) {
+    return fmt::format("{:.1f}", v);
+}
 
 std::string card(std::string_view key, std::string_view value, bool bad = false) {
     return fmt::format("<div class=\"card{}\"><div class=\"v\">{}</div><div class=\"k\">{}</div></div>\n",
@@ -76,11 +78,16 @@ std::string nodes(const NodeSet& n) {
 
 std::string dist_text(const DistSpec& d) {
     switch (d.kind) {
-        case DistSpec::Kind::constant: return fmt::format("{} ms", d.a);
-        case DistSpec::Kind::lognormal: return fmt::format("lognormal median {} p99 {} ms", d.a, d.b);
-        case DistSpec::Kind::exponential: return fmt::format("exponential mean {} ms", d.a);
-        case DistSpec::Kind::uniform: return fmt::format("uniform {}..{} ms", d.a, d.b);
-        case DistSpec::Kind::normal: return fmt::format("normal mean {} sd {} ms", d.a, d.b);
+        case DistSpec::Kind::constant:
+            return fmt::format("{} ms", d.a);
+        case DistSpec::Kind::lognormal:
+            return fmt::format("lognormal median {} p99 {} ms", d.a, d.b);
+        case DistSpec::Kind::exponential:
+            return fmt::format("exponential mean {} ms", d.a);
+        case DistSpec::Kind::uniform:
+            return fmt::format("uniform {}..{} ms", d.a, d.b);
+        case DistSpec::Kind::normal:
+            return fmt::format("normal mean {} sd {} ms", d.a, d.b);
     }
     return to_string(d.kind);
 }
@@ -99,12 +106,23 @@ std::string escape(std::string_view text) {
     out.reserve(text.size());
     for (char c : text) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -185,7 +203,9 @@ std::vector<std::vector<std::string>> fault_rows(const Scenario& sc) {
                 if (f.loss > 0) details += fmt::format("{}loss {}", details.empty() ? "" : ", ", f.loss);
                 break;
             case FaultAction::disk_slow:
-            case FaultAction::slow_consumer: details = fmt::format("×{}", f.factor); break;
+            case FaultAction::slow_consumer:
+                details = fmt::format("×{}", f.factor);
+                break;
             case FaultAction::rolling_restart:
             case FaultAction::rolling_upgrade: {
                 for (auto b : f.order) target += (target.empty() ? "brokers " : ", ") + std::to_string(b.value());
@@ -199,7 +219,8 @@ std::vector<std::vector<std::string>> fault_rows(const Scenario& sc) {
                 target = f.producer;
                 details = fmt::format("{} records/s", f.rate_per_s);
                 break;
-            default: break;
+            default:
+                break;
         }
         if (!f.group.empty()) {
             target = "group " + f.group;
@@ -216,10 +237,11 @@ std::string run_page(const RunResult& r, const Scenario* sc, const std::vector<F
     const RunSummary& s = r.summary;
     std::string b;
     b += fmt::format("<h1>kafkasim run: {}</h1>\n", escape(s.scenario));
-    b += fmt::format("<p class=\"sub\">{}seed <code>{}</code> · trace hash <code>{}</code> · {} s simulated · {} events "
-                     "· kafkasim {}</p>\n",
-                     sc && !sc->description.empty() ? escape(sc->description) + "<br>" : std::string(), s.seed,
-                     escape(s.trace_hash), num(s.sim_duration_s), s.events, escape(s.version));
+    b += fmt::format(
+        "<p class=\"sub\">{}seed <code>{}</code> · trace hash <code>{}</code> · {} s simulated · {} events "
+        "· kafkasim {}</p>\n",
+        sc && !sc->description.empty() ? escape(sc->description) + "<br>" : std::string(), s.seed, escape(s.trace_hash),
+        num(s.sim_duration_s), s.events, escape(s.version));
 
     b += "<h2>Summary</h2>\n<div class=\"cards\">\n";
     if (s.records_measured) {
@@ -228,7 +250,8 @@ std::string run_page(const RunResult& r, const Scenario* sc, const std::vector<F
         b += card("acknowledged but LOST", std::to_string(s.records.acked_lost), s.records.acked_lost > 0);
         b += card("failed", std::to_string(s.records.failed), s.records.failed > 0);
         b += card("duplicated", std::to_string(s.records.duplicated), s.records.duplicated > 0);
-        b += card("produce p50 / p99 (ms)", fmt::format("{:.1f} / {:.1f}", s.produce_latency_ms.p50, s.produce_latency_ms.p99));
+        b += card("produce p50 / p99 (ms)",
+                  fmt::format("{:.1f} / {:.1f}", s.produce_latency_ms.p50, s.produce_latency_ms.p99));
     }
     b += card("offline partition-seconds", num(s.offline_partition_s), s.offline_partition_s > 0);
     b += card("under-replicated partition-s", num(s.under_replicated_partition_s));
@@ -236,13 +259,13 @@ std::string run_page(const RunResult& r, const Scenario* sc, const std::vector<F
     std::vector<std::vector<std::string>> rows;
     if (s.records_measured) {
         const auto& x = s.records;
-        rows.push_back({"records", fmt::format("sent {} · acked {} · failed {} · acked but lost {} · duplicated {} · "
-                                               "reordered {} · pending {}",
-                                               x.sent, x.acked, x.failed, x.acked_lost, x.duplicated, x.reordered,
-                                               x.pending)});
-        rows.push_back({"produce latency", fmt::format("p50 {:.2f} ms · p99 {:.2f} ms · max {:.2f} ms",
-                                                       s.produce_latency_ms.p50, s.produce_latency_ms.p99,
-                                                       s.produce_latency_ms.max)});
+        rows.push_back(
+            {"records", fmt::format("sent {} · acked {} · failed {} · acked but lost {} · duplicated {} · "
+                                    "reordered {} · pending {}",
+                                    x.sent, x.acked, x.failed, x.acked_lost, x.duplicated, x.reordered, x.pending)});
+        rows.push_back(
+            {"produce latency", fmt::format("p50 {:.2f} ms · p99 {:.2f} ms · max {:.2f} ms", s.produce_latency_ms.p50,
+                                            s.produce_latency_ms.p99, s.produce_latency_ms.max)});
     }
     rows.push_back({"availability", fmt::format("offline {:.1f} partition-s · under-replicated {:.1f} partition-s",
                                                 s.offline_partition_s, s.under_replicated_partition_s)});
@@ -294,7 +317,8 @@ std::string run_page(const RunResult& r, const Scenario* sc, const std::vector<F
                          std::to_string(p.high_watermark), num(p.offline_s), num(p.under_replicated_s),
                          p.diverged ? "<span class=\"bad\">yes</span>" : "no"});
     }
-    b += table({"partition", "replicas", "leader", "ISR", "epoch", "LEO", "HW", "offline s", "URP s", "diverged"}, parts);
+    b += table({"partition", "replicas", "leader", "ISR", "epoch", "LEO", "HW", "offline s", "URP s", "diverged"},
+               parts);
 
     b += "<h2>Timeline</h2>\n<table class=\"timeline\">\n<tbody>\n";
     std::size_t n = 0;
@@ -305,7 +329,8 @@ std::string run_page(const RunResult& r, const Scenario* sc, const std::vector<F
     }
     b += "</tbody>\n</table>\n";
     if (r.timeline.size() > kTimelineRowsMax)
-        b += fmt::format("<p>… {} more lines in <code>timeline.txt</code>.</p>\n", r.timeline.size() - kTimelineRowsMax);
+        b +=
+            fmt::format("<p>… {} more lines in <code>timeline.txt</code>.</p>\n", r.timeline.size() - kTimelineRowsMax);
     return page("kafkasim run: " + s.scenario + " (seed " + std::to_string(s.seed) + ")", b);
 }
 

@@ -36,8 +36,8 @@ std::string read_text(const fs::path& p) {
 }
 
 std::string sh_quote(const std::string& s) {
-    if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/") ==
-                          std::string::npos)
+    if (!s.empty() &&
+        s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/") == std::string::npos)
         return s;
     std::string out = "'";
     for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
@@ -79,9 +79,9 @@ RenderOutcome write_plots(const fs::path& dir, const std::vector<Plot>& plots, c
     fs::create_directories(dir);
     std::string files;
     for (const Plot& p : plots) {
-        KS_ASSERT_MSG(!p.name.empty() && p.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") ==
-                                             std::string::npos,
-                      "bad plot name '{}'", p.name);
+        KS_ASSERT_MSG(
+            !p.name.empty() && p.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") == std::string::npos,
+            "bad plot name '{}'", p.name);
         write_text(dir / (p.name + ".dat"), p.data);
         write_text(dir / (p.name + ".gp"), p.script);
         files += " " + p.name + ".gp";
@@ -110,8 +110,8 @@ RenderOutcome write_plots(const fs::path& dir, const std::vector<Plot>& plots, c
         std::error_code ec;
         fs::remove(log, ec);
         out.gnuplot_missing = true;
-        out.message = fmt::format("plots: gnuplot was not found; wrote the data and gnuplot scripts to {}; {}",
-                                  shown, hint);
+        out.message =
+            fmt::format("plots: gnuplot was not found; wrote the data and gnuplot scripts to {}; {}", shown, hint);
         return out;
     }
     if (code != 0) {
@@ -120,8 +120,8 @@ RenderOutcome write_plots(const fs::path& dir, const std::vector<Plot>& plots, c
     }
     std::error_code ec;
     if (log_text.empty()) fs::remove(log, ec);
-    out.rendered = std::all_of(plots.begin(), plots.end(),
-                               [&](const Plot& p) { return fs::exists(dir / (p.name + ".svg")); });
+    out.rendered =
+        std::all_of(plots.begin(), plots.end(), [&](const Plot& p) { return fs::exists(dir / (p.name + ".svg")); });
     if (!out.rendered) out.message = "plots: gnuplot wrote no SVG; see " + shown + "/gnuplot.log";
     return out;
 }
@@ -153,8 +153,7 @@ std::string inline_svg(std::string_view svg, std::string_view id_prefix) {
         if (is_id || s[i] == '#') {
             const std::size_t name_at = is_id ? i + 4 : i + 1;
             std::size_t end = name_at;
-            while (end < s.size() && s[end] != '\'' && s[end] != '"' && s[end] != ')' && s[end] != ' ' &&
-                   s[end] != '>')
+            while (end < s.size() && s[end] != '\'' && s[end] != '"' && s[end] != ')' && s[end] != ' ' && s[end] != '>')
                 ++end;
             const auto it = rename.find(s.substr(name_at, end - name_at));
             if (it != rename.end() && end < s.size() && (is_id || s[end] != ' ')) {
@@ -189,10 +188,14 @@ std::string nodes(const NodeSet& n) {
 std::string label_of(const FaultSpec& f) {
     const std::string t = target_of(f);
     switch (f.action) {
-        case FaultAction::crash: return "crash " + t;
-        case FaultAction::restart: return "restart " + t;
-        case FaultAction::pause: return "pause " + t;
-        case FaultAction::power_loss: return "power loss " + t;
+        case FaultAction::crash:
+            return "crash " + t;
+        case FaultAction::restart:
+            return "restart " + t;
+        case FaultAction::pause:
+            return "pause " + t;
+        case FaultAction::power_loss:
+            return "power loss " + t;
         case FaultAction::partition: {
             if (!f.groups.empty()) {
                 std::string s = "partition ";
@@ -202,18 +205,26 @@ std::string label_of(const FaultSpec& f) {
             return "partition " + nodes(f.from) + "->" + nodes(f.to);
         }
         case FaultAction::link:
-            return f.between.size() == 2
-                       ? fmt::format("link {}-{}", f.between[0].value(), f.between[1].value())
-                       : std::string("link");
-        case FaultAction::disk_slow: return "disk slow " + t;
-        case FaultAction::rolling_restart: return "rolling restart";
-        case FaultAction::rolling_upgrade: return "rolling upgrade";
-        case FaultAction::consumer_crash: return "consumer crash " + f.group;
-        case FaultAction::consumer_join: return "consumer join " + f.group;
-        case FaultAction::consumer_leave: return "consumer leave " + f.group;
-        case FaultAction::slow_consumer: return "slow consumer " + f.group;
-        case FaultAction::stop_consumer: return "stop consumer " + f.group;
-        case FaultAction::producer_rate: return "rate " + f.producer;
+            return f.between.size() == 2 ? fmt::format("link {}-{}", f.between[0].value(), f.between[1].value())
+                                         : std::string("link");
+        case FaultAction::disk_slow:
+            return "disk slow " + t;
+        case FaultAction::rolling_restart:
+            return "rolling restart";
+        case FaultAction::rolling_upgrade:
+            return "rolling upgrade";
+        case FaultAction::consumer_crash:
+            return "consumer crash " + f.group;
+        case FaultAction::consumer_join:
+            return "consumer join " + f.group;
+        case FaultAction::consumer_leave:
+            return "consumer leave " + f.group;
+        case FaultAction::slow_consumer:
+            return "slow consumer " + f.group;
+        case FaultAction::stop_consumer:
+            return "stop consumer " + f.group;
+        case FaultAction::producer_rate:
+            return "rate " + f.producer;
     }
     return to_string(f.action);
 }
@@ -246,8 +257,8 @@ std::vector<FaultWindow> fault_windows(const Scenario& sc) {
         if (f.action == FaultAction::restart) {
             // Shown as the end of its crash; a restart without one is an instant.
             const bool paired = std::any_of(sc.faults.begin(), sc.faults.end(), [&](const FaultSpec& g) {
-                return (g.action == FaultAction::crash || g.action == FaultAction::power_loss) && g.broker == f.broker &&
-                       g.at <= f.at;
+                return (g.action == FaultAction::crash || g.action == FaultAction::power_loss) &&
+                       g.broker == f.broker && g.at <= f.at;
             });
             if (paired) continue;
         }
@@ -263,7 +274,8 @@ std::vector<FaultWindow> fault_windows(const Scenario& sc) {
         }
         out.push_back(std::move(w));
     }
-    std::stable_sort(out.begin(), out.end(), [](const FaultWindow& a, const FaultWindow& b) { return a.from_s < b.from_s; });
+    std::stable_sort(out.begin(), out.end(),
+                     [](const FaultWindow& a, const FaultWindow& b) { return a.from_s < b.from_s; });
     return out;
 }
 
@@ -282,7 +294,8 @@ std::string gp_fault_objects(const std::vector<FaultWindow>& windows, double hea
         const double y = 0.96 - 0.07 * static_cast<double>(i++ % 4);
         if (w.to_s > w.from_s) {
             s += fmt::format(
-                "set object {} rect from {}, graph 0 to {}, graph 1 behind fc rgb \"#f4c7c3\" fs transparent solid 0.45 "
+                "set object {} rect from {}, graph 0 to {}, graph 1 behind fc rgb \"#f4c7c3\" fs transparent solid "
+                "0.45 "
                 "noborder\n",
                 obj++, gp_number(w.from_s), gp_number(w.to_s));
         } else {

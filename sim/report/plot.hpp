@@ -33,9 +33,9 @@ struct RenderOptions {
 };
 
 struct RenderOutcome {
-    bool rendered = false;       // every NAME.svg exists
+    bool rendered = false;  // every NAME.svg exists
     bool gnuplot_missing = false;
-    std::string message;         // for the terminal when not rendered; empty otherwise
+    std::string message;  // for the terminal when not rendered; empty otherwise
 };
 
 // Writes NAME.dat and NAME.gp of every plot into dir (created), then renders

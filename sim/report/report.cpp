@@ -2,9 +2,9 @@
 
 #include "report/run_pages.hpp"
 
+#include <fmt/format.h>
 #include <cmath>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <stdexcept>
 
@@ -27,21 +27,26 @@ json summary_json(const RunSummary& s) {
     j["version"] = s.version;
     j["sim_duration_s"] = s.sim_duration_s;
     j["events"] = s.events;
-    j["records"] = {{"sent", s.records.sent},         {"acked", s.records.acked},
-                    {"failed", s.records.failed},     {"acked_lost", s.records.acked_lost},
-                    {"duplicated", s.records.duplicated}, {"reordered", s.records.reordered},
+    j["records"] = {{"sent", s.records.sent},
+                    {"acked", s.records.acked},
+                    {"failed", s.records.failed},
+                    {"acked_lost", s.records.acked_lost},
+                    {"duplicated", s.records.duplicated},
+                    {"reordered", s.records.reordered},
                     {"unacked_present", s.records.unacked_present},
-                    {"pending", s.records.pending},   {"deleted_by_retention", s.records.deleted},   {"measured", s.records_measured}};
+                    {"pending", s.records.pending},
+                    {"deleted_by_retention", s.records.deleted},
+                    {"measured", s.records_measured}};
     j["produce_latency_ms"] = {{"p50", s.produce_latency_ms.p50},
                                {"p99", s.produce_latency_ms.p99},
                                {"max", s.produce_latency_ms.max},
                                {"count", s.produce_latency_ms.count}};
     j["availability"] = {{"offline_partition_s", s.offline_partition_s},
                          {"under_replicated_partition_s", s.under_replicated_partition_s}};
-    j["elections"] = {{"clean", s.clean_elections}, {"unclean", s.unclean_elections},
-                      {"preferred", s.preferred_elections}};
-    j["isr"] = {{"shrinks", s.isr_shrinks}, {"expands", s.isr_expands},
-                {"strong_isr_violations", s.strong_isr_violations}};
+    j["elections"] = {
+        {"clean", s.clean_elections}, {"unclean", s.unclean_elections}, {"preferred", s.preferred_elections}};
+    j["isr"] = {
+        {"shrinks", s.isr_shrinks}, {"expands", s.isr_expands}, {"strong_isr_violations", s.strong_isr_violations}};
     json parts = json::array();
     for (const PartitionSummary& p : s.partitions) {
         parts.push_back({{"topic", p.topic},
@@ -63,8 +68,8 @@ json summary_json(const RunSummary& s) {
         for (const auto& m : g.members) members.push_back({{"member_id", m.member_id}, {"assigned", m.assigned}});
         json bparts = json::array();
         for (const auto& p : g.burrow_partitions) {
-            bparts.push_back({{"topic", p.topic}, {"partition", p.partition}, {"status", p.status},
-                              {"current_lag", p.current_lag}});
+            bparts.push_back(
+                {{"topic", p.topic}, {"partition", p.partition}, {"status", p.status}, {"current_lag", p.current_lag}});
         }
         j["groups"].push_back({{"group_id", g.group_id},
                                {"consumed", g.consumed},
@@ -75,10 +80,11 @@ json summary_json(const RunSummary& s) {
                                {"max_lag", g.max_lag},
                                {"final_lag", g.final_lag},
                                {"members", members},
-                               {"burrow", {{"status", g.burrow_status},
-                                           {"complete", g.burrow_complete},
-                                           {"totallag", g.burrow_totallag},
-                                           {"partitions", bparts}}}});
+                               {"burrow",
+                                {{"status", g.burrow_status},
+                                 {"complete", g.burrow_complete},
+                                 {"totallag", g.burrow_totallag},
+                                 {"partitions", bparts}}}});
     }
     j["settle"] = {{"converged", s.settled}, {"settle_s", s.settle_s}, {"warmup_s", s.warmup_s}};
     j["warnings"] = s.warnings;
@@ -130,11 +136,12 @@ void print_summary(std::ostream& out, const RunResult& r, const std::string& rep
     const RunSummary& s = r.summary;
     out << fmt::format("kafkasim run: {} (seed {})\n", s.scenario, s.seed);
     if (s.records_measured) {
-        out << fmt::format("  records    sent {}  acked {}  failed {}  ACKED-BUT-LOST {}  duplicated {}  reordered {}\n",
-                           s.records.sent, s.records.acked, s.records.failed, s.records.acked_lost,
-                           s.records.duplicated, s.records.reordered);
-        out << fmt::format("  latency    produce p50 {:.2f} ms  p99 {:.2f} ms  max {:.2f} ms\n", s.produce_latency_ms.p50,
-                           s.produce_latency_ms.p99, s.produce_latency_ms.max);
+        out << fmt::format(
+            "  records    sent {}  acked {}  failed {}  ACKED-BUT-LOST {}  duplicated {}  reordered {}\n",
+            s.records.sent, s.records.acked, s.records.failed, s.records.acked_lost, s.records.duplicated,
+            s.records.reordered);
+        out << fmt::format("  latency    produce p50 {:.2f} ms  p99 {:.2f} ms  max {:.2f} ms\n",
+                           s.produce_latency_ms.p50, s.produce_latency_ms.p99, s.produce_latency_ms.max);
     }
     out << fmt::format("  partitions offline {:.1f} partition-s  under-replicated {:.1f} partition-s\n",
                        s.offline_partition_s, s.under_replicated_partition_s);
@@ -145,8 +152,9 @@ void print_summary(std::ostream& out, const RunResult& r, const std::string& rep
     out << fmt::format("  settle     {} after the heal ({:.1f} s){}\n", s.settled ? "converged" : "DID NOT CONVERGE",
                        s.settle_s, diverged ? fmt::format("; {} partitions DIVERGED", diverged) : "");
     for (const auto& g : s.groups) {
-        out << fmt::format("  group {:<10} consumed {}  reprocessed {}  skipped {}  rebalances {}  max lag {}  Burrow {}\n",
-                           g.group_id, g.consumed, g.reprocessed, g.skipped, g.rebalances, g.max_lag, g.burrow_status);
+        out << fmt::format(
+            "  group {:<10} consumed {}  reprocessed {}  skipped {}  rebalances {}  max lag {}  Burrow {}\n",
+            g.group_id, g.consumed, g.reprocessed, g.skipped, g.rebalances, g.max_lag, g.burrow_status);
     }
     for (const auto& w : s.warnings) out << "  note: " << w << "\n";
     out << fmt::format("  events {}  trace hash {}\n", s.events, s.trace_hash);

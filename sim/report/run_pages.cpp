@@ -12,7 +12,8 @@ namespace fs = std::filesystem;
 
 ReportOutcome write_run_pages(const fs::path& dir, const RunResult& r, const ReportOptions& options) {
     const std::vector<Plot> plots = run_plots(r, options.scenario);
-    const RenderOutcome rendered = write_plots(dir / "plots", plots, RenderOptions{.gnuplot = options.gnuplot, .shown_dir = "plots"});
+    const RenderOutcome rendered =
+        write_plots(dir / "plots", plots, RenderOptions{.gnuplot = options.gnuplot, .shown_dir = "plots"});
     const auto figs = html::read_figures(dir / "plots", plots);
     const std::string page = html::run_page(r, options.scenario, figs, rendered.message);
     std::ofstream f(dir / "index.html", std::ios::binary);

@@ -62,8 +62,7 @@ std::optional<Plot> availability_plot(const RunResult& r, const TimeAxis& axis) 
     const auto c_umi = column(t, "UnderMinIsrPartitionCount");
     std::vector<std::pair<std::string, std::size_t>> isr;
     for (std::size_t i = 0; i < t.columns.size(); ++i) {
-        if (ends_with(t.columns[i], ".isr_size"))
-            isr.emplace_back(t.columns[i].substr(0, t.columns[i].size() - 9), i);
+        if (ends_with(t.columns[i], ".isr_size")) isr.emplace_back(t.columns[i].substr(0, t.columns[i].size() - 9), i);
     }
     const bool per_partition = isr.size() <= kIsrLinesMax;
     std::string data = "# t_s phase OfflinePartitionsCount UnderReplicatedPartitions UnderMinIsrPartitionCount";
@@ -107,15 +106,17 @@ std::optional<Plot> availability_plot(const RunResult& r, const TimeAxis& axis) 
                                 k ? ", \\\n     " : "", 6 + k, gp_number(off), gp_string(isr[k].first));
         }
     } else {
-        plot += "\"availability.dat\" using 1:6 with steps lw 2 title \"min\", "
-                "\"\" using 1:7 with lines lw 1.5 dt 2 title \"mean\"";
+        plot +=
+            "\"availability.dat\" using 1:6 with steps lw 2 title \"min\", "
+            "\"\" using 1:7 with lines lw 1.5 dt 2 title \"mean\"";
     }
     s += plot + "\n";
     s += "unset label\nunset title\nset xlabel \"seconds since warm-up\"\n";
     s += "set title \"Partitions under-replicated, under min ISR, offline\"\n";
     s += fmt::format("set ylabel \"partitions\"\nset yrange [0:{}]\n", gp_number(std::max(1.0, count_max) + 1));
     s += count_max <= 10 ? "set ytics 1\n" : "set ytics autofreq\n";
-    s += "plot \"availability.dat\" using 1:4 with steps lw 2 lc rgb \"#e69f00\" title \"UnderReplicatedPartitions\", \\\n"
+    s += "plot \"availability.dat\" using 1:4 with steps lw 2 lc rgb \"#e69f00\" title \"UnderReplicatedPartitions\", "
+         "\\\n"
          "     \"\" using 1:5 with steps lw 1.5 dt 2 lc rgb \"#0072b2\" title \"UnderMinIsrPartitionCount\", \\\n"
          "     \"\" using 1:3 with steps lw 2.5 lc rgb \"#d62728\" title \"OfflinePartitionsCount\"\n";
     s += "unset multiplot\n";
@@ -170,8 +171,10 @@ Plot records_plot(const RunResult& r) {
         std::int64_t value;
         int rgb;
     };
-    std::vector<Bar> bars = {{"sent", x.sent, 0x9e9e9e},          {"acked", x.acked, 0x2ca02c},
-                             {"acked, LOST", x.acked_lost, 0xd62728}, {"failed", x.failed, 0xff7f0e},
+    std::vector<Bar> bars = {{"sent", x.sent, 0x9e9e9e},
+                             {"acked", x.acked, 0x2ca02c},
+                             {"acked, LOST", x.acked_lost, 0xd62728},
+                             {"failed", x.failed, 0xff7f0e},
                              {"duplicated", x.duplicated, 0x9467bd}};
     if (x.pending > 0) bars.push_back({"pending", x.pending, 0xbcbd22});
     std::string data = "# index name count rgb\n";
@@ -184,8 +187,8 @@ Plot records_plot(const RunResult& r) {
     s += "set title \"Records: sent, acknowledged, acknowledged but lost, failed, duplicated (log scale)\"\n";
     s += "unset key\nset style fill solid 0.85 border -1\nset boxwidth 0.6\nset logscale y\n";
     s += fmt::format("set yrange [0.8:{}]\n", gp_number(static_cast<double>(most) * 8));
-    s += "set ylabel \"records\"\nset xtics noenhanced\nset xrange [-0.6:" + gp_number(static_cast<double>(bars.size()) - 0.4) +
-         "]\nset grid noxtics\n";
+    s += "set ylabel \"records\"\nset xtics noenhanced\nset xrange [-0.6:" +
+         gp_number(static_cast<double>(bars.size()) - 0.4) + "]\nset grid noxtics\n";
     s += "plot \"records.dat\" using 1:(($3>0)?$3:NaN):4:xtic(2) with boxes lc rgb variable, \\\n"
          "     \"\" using 1:(($3>0)?$3:1):(sprintf(\"%.0f\",$3)) with labels offset 0,0.9 font \",11\"\n";
     return Plot{"records", "Records acknowledged vs acknowledged-but-lost vs failed", std::move(data), std::move(s)};
@@ -220,7 +223,8 @@ std::optional<Plot> lag_plot(const RunResult& r, const TimeAxis& axis) {
         const std::string prefix = group_id + ".";
         for (std::size_t i = 0; i < t.columns.size(); ++i) {
             const std::string& c = t.columns[i];
-            if (i != *total && c.size() > prefix.size() + 4 && c.compare(0, prefix.size(), prefix) == 0 && ends_with(c, ".lag")) {
+            if (i != *total && c.size() > prefix.size() + 4 && c.compare(0, prefix.size(), prefix) == 0 &&
+                ends_with(c, ".lag")) {
                 parts.push_back({group_id + " " + c.substr(prefix.size(), c.size() - prefix.size() - 4), i, true});
             }
         }
@@ -241,8 +245,8 @@ std::optional<Plot> lag_plot(const RunResult& r, const TimeAxis& axis) {
     s += "set ylabel \"records\"\nset yrange [0:*]\n";
     std::string plot = "plot ";
     for (std::size_t k = 0; k < lines.size(); ++k) {
-        plot += fmt::format("{}\"lag.dat\" using 1:{} with lines lw {} title {} noenhanced", k ? ", \\\n     " : "", k + 2,
-                            lines[k].partition ? "1" : "2.5", gp_string(lines[k].title));
+        plot += fmt::format("{}\"lag.dat\" using 1:{} with lines lw {} title {} noenhanced", k ? ", \\\n     " : "",
+                            k + 2, lines[k].partition ? "1" : "2.5", gp_string(lines[k].title));
     }
     s += plot + "\n";
     return Plot{"lag", "Consumer lag per group and per partition over time", std::move(data), std::move(s)};

@@ -49,7 +49,8 @@ kafka::Subscription read_member(const Node& n, const AssignCase& c) {
     for (const Node& t : topics.items("an array of topic names")) {
         std::string name = t.as_string();
         if (name.empty()) t.expected("a non-empty topic name");
-        if (std::find(s.topics.begin(), s.topics.end(), name) != s.topics.end()) t.expected("a topic not listed before");
+        if (std::find(s.topics.begin(), s.topics.end(), name) != s.topics.end())
+            t.expected("a topic not listed before");
         s.topics.push_back(std::move(name));
     }
     if (auto owned = o.get("owned_partitions")) {

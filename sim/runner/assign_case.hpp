@@ -36,8 +36,8 @@ inline constexpr std::size_t kAssignMembersMax = 10000;
 
 struct AssignCase {
     kafka::AssignorKind strategy = kafka::AssignorKind::kRange;
-    std::map<std::string, std::int32_t> topics;       // cluster metadata
-    std::vector<kafka::Subscription> members;         // JoinGroup order, owned as the leader decodes it
+    std::map<std::string, std::int32_t> topics;  // cluster metadata
+    std::vector<kafka::Subscription> members;    // JoinGroup order, owned as the leader decodes it
 };
 
 // Validates and converts a parsed document. Errors are ks::InputError shaped

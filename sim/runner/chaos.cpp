@@ -1,8 +1,8 @@
 #include "runner/chaos.hpp"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 
 #include "core/assert.hpp"
 #include "core/distribution.hpp"
@@ -75,7 +75,8 @@ struct Drawer {
                 f.factor = static_cast<double>(rng.uniform_int(5, 50));
                 b.brokers = {*f.broker};
                 return true;
-            case FaultAction::power_loss: return target_power_loss(f, b, brokers);
+            case FaultAction::power_loss:
+                return target_power_loss(f, b, brokers);
             case FaultAction::partition: {
                 if (brokers.empty()) return false;
                 const BrokerId victim = pick(brokers);
@@ -151,7 +152,9 @@ struct Drawer {
     }
 };
 
-Duration seconds_rounded_ms(double sec) { return ms(std::llround(std::max(0.0, sec) * 1000.0)); }
+Duration seconds_rounded_ms(double sec) {
+    return ms(std::llround(std::max(0.0, sec) * 1000.0));
+}
 
 std::string clock(Duration d) {
     const std::int64_t total = d.ms();
@@ -226,7 +229,9 @@ std::string describe_fault(const FaultSpec& f) {
     switch (f.action) {
         case FaultAction::crash:
         case FaultAction::pause:
-        case FaultAction::restart: what = fmt::format("{} broker {}", to_string(f.action), f.broker->value()); break;
+        case FaultAction::restart:
+            what = fmt::format("{} broker {}", to_string(f.action), f.broker->value());
+            break;
         case FaultAction::disk_slow:
             what = fmt::format("disk_slow broker {} x{}", f.broker->value(), f.factor);
             break;
@@ -236,11 +241,15 @@ std::string describe_fault(const FaultSpec& f) {
             break;
         case FaultAction::partition:
             what = "partition";
-            for (const NodeSet& g : f.groups) what += fmt::format(" [{}{}]", ids(g.brokers), g.clients ? (g.brokers.empty() ? "clients" : ",clients") : "");
-            if (f.groups.empty()) what += fmt::format(" one-way [{}] -/-> [{}]", ids(f.from.brokers), ids(f.to.brokers));
+            for (const NodeSet& g : f.groups)
+                what += fmt::format(" [{}{}]", ids(g.brokers),
+                                    g.clients ? (g.brokers.empty() ? "clients" : ",clients") : "");
+            if (f.groups.empty())
+                what += fmt::format(" one-way [{}] -/-> [{}]", ids(f.from.brokers), ids(f.to.brokers));
             break;
         case FaultAction::link:
-            what = fmt::format("link {} +{} ms loss {}", ids(f.between), f.latency_ms ? f.latency_ms->mean() : 0.0, f.loss);
+            what = fmt::format("link {} +{} ms loss {}", ids(f.between), f.latency_ms ? f.latency_ms->mean() : 0.0,
+                               f.loss);
             break;
         case FaultAction::consumer_crash:
         case FaultAction::consumer_leave:
@@ -249,8 +258,12 @@ std::string describe_fault(const FaultSpec& f) {
             if (f.action == FaultAction::slow_consumer) what += fmt::format(" x{}", f.factor);
             break;
         case FaultAction::consumer_join:
-        case FaultAction::stop_consumer: what = fmt::format("{} {}", to_string(f.action), f.group); break;
-        default: what = to_string(f.action); break;
+        case FaultAction::stop_consumer:
+            what = fmt::format("{} {}", to_string(f.action), f.group);
+            break;
+        default:
+            what = to_string(f.action);
+            break;
     }
     if (f.duration) what += fmt::format(" for {} s", f.duration->ms_f() / 1000.0);
     return fmt::format("  chaos {} {}\n", clock(f.at), what);

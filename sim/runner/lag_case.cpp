@@ -94,8 +94,8 @@ LagCase parse_lag_case(const nlohmann::json& doc, const std::string& file) {
     for (const auto& item : o.req("partitions").items("an array of partitions")) {
         monitor::BurrowPartitionInput p = read_partition(item);
         if (!seen.emplace(p.topic, p.partition).second) {
-            item.at("partition").expected(
-                fmt::format("a partition not listed before for topic {}", nlohmann::json(p.topic).dump()));
+            item.at("partition")
+                .expected(fmt::format("a partition not listed before for topic {}", nlohmann::json(p.topic).dump()));
         }
         c.partitions.push_back(std::move(p));
     }

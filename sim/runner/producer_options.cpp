@@ -8,7 +8,7 @@ namespace ks::runner {
 using namespace ks::kafka;
 
 kafka::ProducerOptions from_spec(const ProducerSpec& spec, std::int32_t partitions, kafka::TopicIndex topic,
-                          std::int32_t producer_index, NodeId self, std::vector<BrokerId> bootstrap) {
+                                 std::int32_t producer_index, NodeId self, std::vector<BrokerId> bootstrap) {
     const KafkaConfig& c = spec.config;
     ProducerOptions o;
     o.index = producer_index;
@@ -32,9 +32,9 @@ kafka::ProducerOptions from_spec(const ProducerSpec& spec, std::int32_t partitio
     o.retry_backoff = c.get_ms("retry.backoff.ms");
     o.retry_backoff_max = c.get_ms("retry.backoff.max.ms");
     o.idempotence = c.get_bool("enable.idempotence") && o.acks == -1 && o.max_in_flight <= 5 && o.retries > 0;
-    o.round_robin_class = !c.is_null("partitioner.class") &&
-                          c.get_string("partitioner.class") ==
-                              "org.apache.kafka.clients.producer.RoundRobinPartitioner";
+    o.round_robin_class =
+        !c.is_null("partitioner.class") &&
+        c.get_string("partitioner.class") == "org.apache.kafka.clients.producer.RoundRobinPartitioner";
     o.ignore_keys = c.get_bool("partitioner.ignore.keys");
     o.builtin.enable_adaptive_partitioning = c.get_bool("partitioner.adaptive.partitioning.enable");
     o.builtin.partition_availability_timeout = c.get_ms("partitioner.availability.timeout.ms");

@@ -23,7 +23,7 @@ namespace ks::runner {
 // acks=all, max.in.flight <= 5 and retries > 0 (the loader already reconciled
 // it; this only guards hand-built specs).
 kafka::ProducerOptions from_spec(const ProducerSpec& spec, std::int32_t partitions, kafka::TopicIndex topic,
-                          std::int32_t producer_index, NodeId self, std::vector<BrokerId> bootstrap);
+                                 std::int32_t producer_index, NodeId self, std::vector<BrokerId> bootstrap);
 
 // The application behind the producer: rate, arrival process, keys, values.
 kafka::WorkloadOptions workload_of(const ProducerSpec& spec);

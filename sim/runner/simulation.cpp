@@ -1,10 +1,10 @@
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 #include "core/assert.hpp"
+#include "kafka/placement.hpp"
 #include "kafka/protocol_version.hpp"
 #include "runner/chaos.hpp"
-#include "kafka/placement.hpp"
 #include "runner/producer_options.hpp"
 #include "runner/simulation_impl.hpp"
 
@@ -32,8 +32,7 @@ namespace {
 constexpr Duration kWarmupMax = s(60);
 }
 
-Simulation::Simulation(const Scenario& s, const RunOptions& o)
-    : s_(s), options_(o), seed_(o.seed.value_or(s.seed)) {
+Simulation::Simulation(const Scenario& s, const RunOptions& o) : s_(s), options_(o), seed_(o.seed.value_or(s.seed)) {
     if (options_.trace_sink) trace_.set_sink(options_.trace_sink);
 }
 
@@ -100,8 +99,8 @@ void Simulation::build() {
     cluster::ClusterOptions co;
     co.seed = seed_;
     const NetworkSpec& net = s_.cluster.network;
-    co.topology = env::Topology::Options::from_network_settings(net.latency_ms, net.cross_rack_latency_ms,
-                                                                net.bandwidth_mbps);
+    co.topology =
+        env::Topology::Options::from_network_settings(net.latency_ms, net.cross_rack_latency_ms, net.bandwidth_mbps);
     const DiskSpec& disk = s_.cluster.disk;
     co.disk.append_latency_ms = disk.append_latency_ms;
     co.disk.flush_latency_ms = disk.flush_latency_ms;
@@ -131,8 +130,8 @@ void Simulation::build() {
     Rng placement = Rng::stream(seed_, "placement");
     for (std::size_t t = 0; t < s_.topics.size(); ++t) {
         const TopicSpec& topic = s_.topics[t];
-        const auto assignment = kafka::assign_replicas(racks, topic.partitions, topic.replication_factor,
-                                                s_.cluster.rack_aware, placement);
+        const auto assignment =
+            kafka::assign_replicas(racks, topic.partitions, topic.replication_factor, s_.cluster.rack_aware, placement);
         for (std::int32_t p = 0; p < topic.partitions; ++p) {
             const kafka::TopicPartition tp{static_cast<kafka::TopicIndex>(t), p};
             cluster_->controller().add_partition(tp, assignment[static_cast<std::size_t>(p)]);
@@ -142,7 +141,6 @@ void Simulation::build() {
         }
     }
     for (const BrokerSpec& b : s_.cluster.brokers) cluster_->start_broker(broker_config(b));
-
 }
 
 void Simulation::warm_up() {
@@ -192,8 +190,8 @@ std::string Simulation::describe_at(Duration at) {
         }
         std::string configs;
         for (const auto& [k, v] : topic.config.non_defaults()) configs += (configs.empty() ? "" : ",") + k + "=" + v;
-        out += fmt::format("Topic: {}\tTopicId: {}\tPartitionCount: {}\tReplicationFactor: {}\tConfigs: {}\n", topic.name,
-                           id, topic.partitions, topic.replication_factor, configs);
+        out += fmt::format("Topic: {}\tTopicId: {}\tPartitionCount: {}\tReplicationFactor: {}\tConfigs: {}\n",
+                           topic.name, id, topic.partitions, topic.replication_factor, configs);
         for (std::int32_t p = 0; p < topic.partitions; ++p) {
             const auto& st = ctl.partition(kafka::TopicPartition{static_cast<kafka::TopicIndex>(t), p});
             const std::string leader = st.leader.value() < 0 ? "none" : std::to_string(st.leader.value());
@@ -216,8 +214,8 @@ void Simulation::start_producers() {
         const auto t = static_cast<kafka::TopicIndex>(topic - s_.topics.data());
         const NodeId self(kafka::kFirstProducerNode + static_cast<std::int32_t>(i));
         auto opts = from_spec(spec, topic->partitions, t, static_cast<std::int32_t>(i), self, bootstrap);
-        producers_.push_back(std::make_unique<kafka::ProducerApp>(opts, workload_of(spec),
-                                                                  Rng::stream(seed_, "producer/" + spec.name)));
+        producers_.push_back(
+            std::make_unique<kafka::ProducerApp>(opts, workload_of(spec), Rng::stream(seed_, "producer/" + spec.name)));
         cluster_->start_client(self, std::make_unique<cluster::NodeOf<kafka::ProducerApp>>(*producers_.back()));
     }
 }
@@ -247,10 +245,11 @@ RunResult Simulation::run() {
     for (Instant t = loop_.now(); t < end;) {
         t = std::min(end, t + slice);
         const auto r = loop_.run_until(t, options_.events_max);
-        KS_ASSERT_MSG(r != EventLoop::StopReason::event_limit, "event limit {} reached (seed {})",
-                      options_.events_max, seed_);
+        KS_ASSERT_MSG(r != EventLoop::StopReason::event_limit, "event limit {} reached (seed {})", options_.events_max,
+                      seed_);
         check_invariants();
-        if (options_.progress) options_.progress(0.8 * static_cast<double>((t - t0_).ns()) / static_cast<double>(s_.duration.ns()));
+        if (options_.progress)
+            options_.progress(0.8 * static_cast<double>((t - t0_).ns()) / static_cast<double>(s_.duration.ns()));
     }
     snapshot_groups();  // Burrow and the final lag: at the end of duration_s, before the heal
     heal_everything();

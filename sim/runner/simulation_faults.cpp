@@ -102,7 +102,8 @@ void Simulation::apply_fault(const FaultSpec& f) {
             break;
         case FaultAction::rolling_restart:
         case FaultAction::rolling_upgrade:
-            narrate(now, fmt::format("rolling {} begins", f.action == FaultAction::rolling_upgrade ? "upgrade" : "restart"));
+            narrate(now,
+                    fmt::format("rolling {} begins", f.action == FaultAction::rolling_upgrade ? "upgrade" : "restart"));
             rolling(f, 0);
             break;
         case FaultAction::producer_rate: {
@@ -142,7 +143,8 @@ void Simulation::heal_fault(const FaultSpec& f, std::size_t index) {
             }
             break;
         case FaultAction::link:
-            cluster_->set_link_fault(kafka::broker_node(f.between[0]), kafka::broker_node(f.between[1]), env::LinkFault{});
+            cluster_->set_link_fault(kafka::broker_node(f.between[0]), kafka::broker_node(f.between[1]),
+                                     env::LinkFault{});
             narrate(now, fmt::format("link {}-{} restored", f.between[0].value(), f.between[1].value()));
             break;
         case FaultAction::disk_slow:

@@ -15,9 +15,9 @@
 // held V-k starts a consumer with V-k again: the same static member restarted,
 // which rejoins without a rebalance if it is back within session.timeout.ms
 // (KIP-345).
+#include <fmt/format.h>
 #include <algorithm>
 #include <limits>
-#include <fmt/format.h>
 
 #include "core/assert.hpp"
 #include "runner/simulation_impl.hpp"
@@ -27,7 +27,9 @@ namespace ks::runner {
 namespace {
 constexpr std::int32_t kMembersPerGroupMax = 1000;
 
-std::int64_t ms_of(Instant t) { return t.ns() / 1'000'000; }
+std::int64_t ms_of(Instant t) {
+    return t.ns() / 1'000'000;
+}
 }  // namespace
 
 NodeId Simulation::consumer_node(std::size_t group, std::int32_t member) const {
@@ -135,7 +137,8 @@ void Simulation::consumer_fault(const FaultSpec& f, bool heal) {
             if (heal) break;
             each([&](ConsumerSlot& slot) {
                 kafka::Consumer* c = slot.consumer.get();
-                cluster_->node_action(consumer_node(g, slot.member), [c](Instant t, kafka::Outbox& o) { c->close(t, o); });
+                cluster_->node_action(consumer_node(g, slot.member),
+                                      [c](Instant t, kafka::Outbox& o) { c->close(t, o); });
             });
             narrate(now, fmt::format("consumer {}-{} closed (leaves the group)", f.group, f.member.value_or(-1)));
             break;

@@ -25,7 +25,7 @@
 namespace ks::runner {
 
 class Simulation final : public cluster::Observer {
-public:
+  public:
     Simulation(const Scenario& s, const RunOptions& o);
     RunResult run();
     // Warm-up, then the scenario up to t0 + at; returns the describe text.
@@ -33,7 +33,7 @@ public:
 
     void on_effect(Instant now, NodeId node, const kafka::Effect& e) override;
 
-private:
+  private:
     // ---- building (simulation.cpp) ----
     void build();
     kafka::BrokerConfig broker_config(const BrokerSpec& b) const;

@@ -1,8 +1,8 @@
 // Watching a run: controller notes → availability and the timeline; periodic
 // samples → the time series; invariants; settle; the summary.
+#include <fmt/format.h>
 #include <algorithm>
 #include <limits>
-#include <fmt/format.h>
 
 #include "core/assert.hpp"
 #include "runner/simulation_impl.hpp"
@@ -24,7 +24,9 @@ std::string Simulation::tp_name(kafka::TopicPartition tp) const {
     return fmt::format("{}-{}", s_.topics.at(static_cast<std::size_t>(tp.topic)).name, tp.partition);
 }
 
-void Simulation::narrate(Instant now, std::string text) { timeline_.emplace_back(now, std::move(text)); }
+void Simulation::narrate(Instant now, std::string text) {
+    timeline_.emplace_back(now, std::move(text));
+}
 
 void Simulation::on_effect(Instant now, NodeId node, const kafka::Effect& e) {
     if (const auto* sent = std::get_if<kafka::RecordsSentEffect>(&e)) {
@@ -35,8 +37,8 @@ void Simulation::on_effect(Instant now, NodeId node, const kafka::Effect& e) {
         ledger_.on_outcome(*outcome);
         return;
     }
-    if (std::holds_alternative<kafka::RecordsConsumedEffect>(e) || std::holds_alternative<kafka::OffsetCommittedEffect>(e) ||
-        std::holds_alternative<kafka::GroupEventEffect>(e)) {
+    if (std::holds_alternative<kafka::RecordsConsumedEffect>(e) ||
+        std::holds_alternative<kafka::OffsetCommittedEffect>(e) || std::holds_alternative<kafka::GroupEventEffect>(e)) {
         on_group_effect(now, e);
         return;
     }
@@ -52,12 +54,14 @@ void Simulation::on_effect(Instant now, NodeId node, const kafka::Effect& e) {
     if (node == kafka::controller_node()) track_partition(*n, now);
     narrate(now, node, *n);
     // StrongIsr can break as a log is cut back or as the ISR changes: look at once.
-    if (n->kind == kafka::NoteKind::truncated || n->kind == kafka::NoteKind::isr_changed) measure_strong_isr(now, n->tp);
+    if (n->kind == kafka::NoteKind::truncated || n->kind == kafka::NoteKind::isr_changed)
+        measure_strong_isr(now, n->tp);
 }
 
 void Simulation::track_partition(const kafka::Note& n, Instant now) {
     using kafka::NoteKind;
-    if (n.kind != NoteKind::leader_elected && n.kind != NoteKind::partition_offline && n.kind != NoteKind::isr_changed) {
+    if (n.kind != NoteKind::leader_elected && n.kind != NoteKind::partition_offline &&
+        n.kind != NoteKind::isr_changed) {
         return;
     }
     auto it = tracks_.find(n.tp);
@@ -115,8 +119,13 @@ void Simulation::narrate(Instant now, NodeId node, const kafka::Note& n) {
 // ---- sampling -----------------------------------------------------------------------------
 
 void Simulation::schedule_sampling() {
-    series_.columns = {"t_s", "phase", "OfflinePartitionsCount", "UnderReplicatedPartitions",
-                       "UnderMinIsrPartitionCount", "PreferredReplicaImbalanceCount", "ActiveBrokers"};
+    series_.columns = {"t_s",
+                       "phase",
+                       "OfflinePartitionsCount",
+                       "UnderReplicatedPartitions",
+                       "UnderMinIsrPartitionCount",
+                       "PreferredReplicaImbalanceCount",
+                       "ActiveBrokers"};
     for (const ProducerSpec& p : s_.producers) {
         series_.columns.push_back(p.name + ".sent");
         series_.columns.push_back(p.name + ".acked");
@@ -137,13 +146,15 @@ void Simulation::schedule_sampling() {
         series_.columns.push_back(id + ".records-lag-max");
         series_.columns.push_back(id + ".consumed");
         // Per partition: HW - committed offset; empty before the first commit.
-        for (const kafka::TopicPartition& tp : group_partitions(g)) series_.columns.push_back(id + "." + tp_name(tp) + ".lag");
+        for (const kafka::TopicPartition& tp : group_partitions(g))
+            series_.columns.push_back(id + "." + tp_name(tp) + ".lag");
     }
     // Kafka's rate meters, per second over the last interval, and LeaderCount.
     series_.columns.push_back("IsrShrinksPerSec");
     series_.columns.push_back("IsrExpandsPerSec");
     series_.columns.push_back("UncleanLeaderElectionsPerSec");
-    for (const BrokerSpec& b : s_.cluster.brokers) series_.columns.push_back(fmt::format("LeaderCount.broker{}", b.id.value()));
+    for (const BrokerSpec& b : s_.cluster.brokers)
+        series_.columns.push_back(fmt::format("LeaderCount.broker{}", b.id.value()));
     sample_tick();
 }
 
@@ -275,11 +286,11 @@ void Simulation::measure_strong_isr(Instant now, std::optional<kafka::TopicParti
                 strong_isr_violated_.insert(tp);
                 if (g.narrated) continue;
                 g.narrated = true;
-                narrate(now, fmt::format("{}: StrongIsr broken: broker {} in the ISR {} leader {}'s records from offset {} "
-                                         "(HW {}){}",
-                                         tp_name(tp), m.value(), differs == held ? "lacks" : "differs from",
-                                         spec.id.value(), differs, hw,
-                                         cluster_->broker(m) ? "" : "; it is down: its log on disk"));
+                narrate(now,
+                        fmt::format("{}: StrongIsr broken: broker {} in the ISR {} leader {}'s records from offset {} "
+                                    "(HW {}){}",
+                                    tp_name(tp), m.value(), differs == held ? "lacks" : "differs from", spec.id.value(),
+                                    differs, hw, cluster_->broker(m) ? "" : "; it is down: its log on disk"));
             }
         }
     }
@@ -385,8 +396,8 @@ RunSummary Simulation::summarize() {
         }
         const auto v = ledger_.judge(logs, hws);
         r.records_measured = !s_.producers.empty();
-        r.records = RecordsSummary{v.sent, v.acked, v.failed, v.acked_lost, v.duplicated, v.reordered,
-                                   v.unacked_present, v.pending, v.deleted};
+        r.records = RecordsSummary{v.sent,      v.acked,           v.failed,  v.acked_lost, v.duplicated,
+                                   v.reordered, v.unacked_present, v.pending, v.deleted};
         const auto l = ledger_.latency_verdict();
         r.produce_latency_ms = LatencySummary{l.p50_ms, l.p99_ms, l.max_ms, l.count};
     }

@@ -18,8 +18,7 @@ namespace {
 
 std::optional<std::int64_t> integer_of(const json& j) {
     if (j.is_number_integer()) {
-        if (j.is_number_unsigned() && j.get<std::uint64_t>() > static_cast<std::uint64_t>(kIntMax))
-            return {};
+        if (j.is_number_unsigned() && j.get<std::uint64_t>() > static_cast<std::uint64_t>(kIntMax)) return {};
         return j.get<std::int64_t>();
     }
     if (!j.is_string()) return {};
@@ -56,8 +55,8 @@ std::optional<std::string> text_of(const json& j) {
 
 std::string range_text(const ConfigSpec& s, const char* kind) {
     const bool lo = std::isfinite(s.min);
-    const bool type_max = (s.type == ConfigType::int32 && s.max == 2147483647.0) ||
-                          (s.type == ConfigType::int64) || std::isinf(s.max);
+    const bool type_max =
+        (s.type == ConfigType::int32 && s.max == 2147483647.0) || (s.type == ConfigType::int64) || std::isinf(s.max);
     if (!lo) return std::string("an ") + kind;
     if (type_max) return fmt::format("an {} >= {}", kind, s.min);
     return fmt::format("an {} in [{}, {}]", kind, s.min, s.max);
@@ -92,11 +91,10 @@ bool valid_version(const std::string& v) {
 }
 
 std::optional<std::string> assignor_name(std::string s) {
-    static const std::pair<const char*, const char*> kClasses[] = {
-        {"RangeAssignor", "range"},
-        {"RoundRobinAssignor", "roundrobin"},
-        {"StickyAssignor", "sticky"},
-        {"CooperativeStickyAssignor", "cooperative-sticky"}};
+    static const std::pair<const char*, const char*> kClasses[] = {{"RangeAssignor", "range"},
+                                                                   {"RoundRobinAssignor", "roundrobin"},
+                                                                   {"StickyAssignor", "sticky"},
+                                                                   {"CooperativeStickyAssignor", "cooperative-sticky"}};
     const std::string prefix = "org.apache.kafka.clients.consumer.";
     if (s.rfind(prefix, 0) == 0) s = s.substr(prefix.size());
     for (const auto& [cls, name] : kClasses)
@@ -135,8 +133,7 @@ ConfigValue parse_list(const ConfigSpec& s, const Node& n) {
             auto name = assignor_name(item);
             if (!name) n.expected(what + " (or their Kafka class names)");
             item = *name;
-        } else if (!values.empty() &&
-                   std::find(values.begin(), values.end(), item) == values.end()) {
+        } else if (!values.empty() && std::find(values.begin(), values.end(), item) == values.end()) {
             n.expected(what);
         }
     }
@@ -149,8 +146,7 @@ ConfigValue parse_string(const ConfigSpec& s, const Node& n) {
     const auto v = n.j->get<std::string>();
     if (s.check == ConfigCheck::version && !valid_version(v))
         n.expected("a Kafka version from 0.8.0 to 4.1 such as \"3.9\", \"2.0\" or \"0.10.2\"");
-    if (s.check == ConfigCheck::partitioner_class &&
-        v != "org.apache.kafka.clients.producer.RoundRobinPartitioner")
+    if (s.check == ConfigCheck::partitioner_class && v != "org.apache.kafka.clients.producer.RoundRobinPartitioner")
         n.expected(
             "null or \"org.apache.kafka.clients.producer.RoundRobinPartitioner\" (for other "
             "partitioning use the producer's \"partitioner\")");
@@ -169,8 +165,7 @@ ConfigValue parse_value(const ConfigSpec& s, const Node& n) {
         }
         case ConfigType::float64: {
             auto v = number_of(*n.j);
-            if (!v || *v < s.min || *v > s.max)
-                n.expected(fmt::format("a number in [{}, {}]", s.min, s.max));
+            if (!v || *v < s.min || *v > s.max) n.expected(fmt::format("a number in [{}, {}]", s.min, s.max));
             return *v;
         }
         case ConfigType::boolean: {
@@ -204,19 +199,16 @@ ConfigValue default_value(const ConfigSpec& s) {
 // ---- keys that are not typed ---------------------------------------------------
 
 [[noreturn]] void unknown_setting(ConfigScope scope, const std::string& key, const Node& n) {
-    for (auto other :
-         {ConfigScope::broker, ConfigScope::topic, ConfigScope::producer, ConfigScope::consumer}) {
+    for (auto other : {ConfigScope::broker, ConfigScope::topic, ConfigScope::producer, ConfigScope::consumer}) {
         if (other == scope || !is_kafka_name(other, key)) continue;
-        std::string msg = fmt::format("\"{}\" is a Kafka {} setting, not a {} setting", key,
-                                      to_string(other), to_string(scope));
-        const ConfigSpec* t =
-            scope == ConfigScope::broker ? find_config_spec(ConfigScope::topic, key) : nullptr;
-        if (t && !t->synonym.empty())
-            msg += fmt::format("; the broker-wide default is \"{}\"", t->synonym);
+        std::string msg =
+            fmt::format("\"{}\" is a Kafka {} setting, not a {} setting", key, to_string(other), to_string(scope));
+        const ConfigSpec* t = scope == ConfigScope::broker ? find_config_spec(ConfigScope::topic, key) : nullptr;
+        if (t && !t->synonym.empty()) msg += fmt::format("; the broker-wide default is \"{}\"", t->synonym);
         n.ctx->fail(n.ptr, msg);
     }
-    n.ctx->fail(n.ptr, fmt::format("not a Kafka {} setting{}", to_string(scope),
-                                   did_you_mean(key, all_kafka_names(scope))));
+    n.ctx->fail(n.ptr,
+                fmt::format("not a Kafka {} setting{}", to_string(scope), did_you_mean(key, all_kafka_names(scope))));
 }
 
 std::string raw_text(const json& j) {
@@ -237,12 +229,10 @@ void apply_config_map(KafkaConfig& cfg, const Node& n) {
         if (const ConfigSpec* spec = find_config_spec(scope, key)) {
             cfg.set(key, parse_value(*spec, value), true);
             if (!spec->modelled)
-                value.warn(
-                    fmt::format("Kafka setting \"{}\" is not modelled by kafkasim; ignored", key));
+                value.warn(fmt::format("Kafka setting \"{}\" is not modelled by kafkasim; ignored", key));
         } else if (is_kafka_name(scope, key)) {
             cfg.set_unmodelled(key, raw_text(*value.j));
-            value.warn(
-                fmt::format("Kafka setting \"{}\" is not modelled by kafkasim; ignored", key));
+            value.warn(fmt::format("Kafka setting \"{}\" is not modelled by kafkasim; ignored", key));
         } else {
             unknown_setting(scope, key, value);
         }
@@ -257,8 +247,7 @@ ConfigValue topic_default_from_broker(const ConfigSpec& s, const KafkaConfig& b)
     auto first_set = [&](std::string_view k) { return !b.is_null(k); };
     if (s.name == "retention.ms") {
         if (first_set("log.retention.ms")) return b.get_long("log.retention.ms");
-        if (first_set("log.retention.minutes"))
-            return std::int64_t{b.get_int("log.retention.minutes")} * 60000;
+        if (first_set("log.retention.minutes")) return std::int64_t{b.get_int("log.retention.minutes")} * 60000;
         return std::int64_t{b.get_int("log.retention.hours")} * 3600000;
     }
     if (s.name == "segment.ms") {
@@ -279,8 +268,7 @@ KafkaConfig resolve_topic_config(const KafkaConfig& broker, const Node* n) {
     KafkaConfig cfg = default_config(ConfigScope::topic);
     for (const auto& s : config_specs(ConfigScope::topic)) {
         if (s.synonym.empty()) continue;
-        KS_ASSERT_MSG(broker.has(s.synonym), "topic {} defaults from untyped broker {}", s.name,
-                      s.synonym);
+        KS_ASSERT_MSG(broker.has(s.synonym), "topic {} defaults from untyped broker {}", s.name, s.synonym);
         cfg.set(std::string(s.name), topic_default_from_broker(s, broker), false);
     }
     if (n) apply_config_map(cfg, *n);

@@ -51,8 +51,8 @@ std::string ptr_index(const std::string& ptr, std::size_t index) {
 
 bool is_name(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-               c == '.' || c == '_' || c == '-';
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+               c == '-';
     });
 }
 
@@ -68,8 +68,7 @@ Node Node::at(std::string_view key) const {
 std::vector<Node> Node::items(const std::string& what) const {
     if (!j->is_array()) expected(what);
     std::vector<Node> out;
-    for (std::size_t i = 0; i < j->size(); ++i)
-        out.push_back(Node{ctx, &(*j)[i], ptr_index(ptr, i)});
+    for (std::size_t i = 0; i < j->size(); ++i) out.push_back(Node{ctx, &(*j)[i], ptr_index(ptr, i)});
     return out;
 }
 
@@ -91,8 +90,7 @@ std::string number_range_text(double lo, double hi) {
 
 std::int64_t Node::as_int(std::int64_t lo, std::int64_t hi) const {
     const std::string what = int_range_text(lo, hi);
-    if (j->is_number_unsigned() && j->get<std::uint64_t>() > static_cast<std::uint64_t>(kIntMax))
-        expected(what);
+    if (j->is_number_unsigned() && j->get<std::uint64_t>() > static_cast<std::uint64_t>(kIntMax)) expected(what);
     if (!j->is_number_integer()) expected(what);
     const auto v = j->get<std::int64_t>();
     if (v < lo || v > hi) expected(what);
@@ -189,12 +187,9 @@ DistSpec read_dist_params(const Node& n, const std::string& kind) {
 DistSpec Node::as_dist() const {
     if (j->is_number()) return DistSpec::constant(as_number(0));
     if (!j->is_object())
-        expected(
-            "a number or a distribution like {\"dist\": \"lognormal\", \"median\": 1, \"p99\": 5}");
-    if (!j->contains("dist"))
-        ctx->fail(ptr, "missing \"dist\" (constant, lognormal, exponential, uniform or normal)");
-    const std::string kind =
-        at("dist").as_enum({"constant", "lognormal", "exponential", "uniform", "normal"});
+        expected("a number or a distribution like {\"dist\": \"lognormal\", \"median\": 1, \"p99\": 5}");
+    if (!j->contains("dist")) ctx->fail(ptr, "missing \"dist\" (constant, lognormal, exponential, uniform or normal)");
+    const std::string kind = at("dist").as_enum({"constant", "lognormal", "exponential", "uniform", "normal"});
     return read_dist_params(*this, kind);
 }
 
@@ -213,8 +208,7 @@ Obj::Obj(const Node& n, std::vector<std::string> known) : n_(n), known_(std::mov
 }
 
 std::optional<Node> Obj::get(std::string_view key) const {
-    KS_ASSERT_MSG(std::find(known_.begin(), known_.end(), key) != known_.end(), "undeclared key {}",
-                  key);
+    KS_ASSERT_MSG(std::find(known_.begin(), known_.end(), key) != known_.end(), "undeclared key {}", key);
     if (!n_.j->contains(key)) return std::nullopt;
     return n_.at(key);
 }

@@ -30,8 +30,7 @@ struct Ctx {
     std::vector<std::string>* warnings = nullptr;
 
     [[noreturn]] void fail(const std::string& ptr, const std::string& msg) const;
-    [[noreturn]] void expected(const std::string& ptr, const std::string& what,
-                               const json& got) const;
+    [[noreturn]] void expected(const std::string& ptr, const std::string& what, const json& got) const;
     void warn(const std::string& ptr, const std::string& msg) const;
 };
 
@@ -50,11 +49,10 @@ struct Node {
 
     [[noreturn]] void expected(const std::string& what) const { ctx->expected(ptr, what, *j); }
     void warn(const std::string& msg) const { ctx->warn(ptr, msg); }
-    Node at(std::string_view key) const;  // REQUIRES: an object holding key
+    Node at(std::string_view key) const;                                  // REQUIRES: an object holding key
     std::vector<Node> items(const std::string& what = "an array") const;  // an array's elements
 
-    std::int64_t as_int(std::int64_t lo = std::numeric_limits<std::int64_t>::min(),
-                        std::int64_t hi = kIntMax) const;
+    std::int64_t as_int(std::int64_t lo = std::numeric_limits<std::int64_t>::min(), std::int64_t hi = kIntMax) const;
     double as_number(double lo = -std::numeric_limits<double>::infinity(),
                      double hi = std::numeric_limits<double>::infinity()) const;
     double as_positive() const;  // > 0

@@ -94,10 +94,8 @@ const char* const kProducerOnly[] = {
 };
 
 const char* const kConsumerOnly[] = {
-    "allow.auto.create.topics",   "check.crcs",
-    "exclude.internal.topics",    "group.id",
-    "group.remote.assignor",      "key.deserializer",
-    "metadata.max.age.ms",        "value.deserializer",
+    "allow.auto.create.topics",   "check.crcs",       "exclude.internal.topics", "group.id",
+    "group.remote.assignor",      "key.deserializer", "metadata.max.age.ms",     "value.deserializer",
     "share.acknowledgement.mode",
 };
 
@@ -311,18 +309,15 @@ std::vector<std::string> join(const char* const (&... lists)[N]) {
 
 // Removes names the typed table already holds for the scope.
 std::vector<std::string> without_typed(ConfigScope scope, std::vector<std::string> names) {
-    std::erase_if(names,
-                  [scope](const std::string& n) { return find_config_spec(scope, n) != nullptr; });
+    std::erase_if(names, [scope](const std::string& n) { return find_config_spec(scope, n) != nullptr; });
     return names;
 }
 
 }  // namespace
 
 const std::vector<std::string>& other_kafka_names(ConfigScope scope) {
-    static const std::vector<std::string> broker =
-        without_typed(ConfigScope::broker, join(kBrokerOther, kSecurity));
-    static const std::vector<std::string> topic =
-        without_typed(ConfigScope::topic, join(kTopicOther));
+    static const std::vector<std::string> broker = without_typed(ConfigScope::broker, join(kBrokerOther, kSecurity));
+    static const std::vector<std::string> topic = without_typed(ConfigScope::topic, join(kTopicOther));
     static const std::vector<std::string> producer =
         without_typed(ConfigScope::producer, join(kClientCommon, kSecurity, kProducerOnly));
     static const std::vector<std::string> consumer =

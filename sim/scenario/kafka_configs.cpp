@@ -132,8 +132,7 @@ std::vector<ConfigSpec> topic_specs() {
         unmodelled(long_("min.compaction.lag.ms", "0", 0)),
         unmodelled(double_("min.cleanable.dirty.ratio", "0.5", 0, 1)),
         from(int_("min.insync.replicas", "1", 1), "min.insync.replicas"),
-        from(enum_("message.timestamp.type", "CreateTime", "CreateTime|LogAppendTime"),
-             "log.message.timestamp.type"),
+        from(enum_("message.timestamp.type", "CreateTime", "CreateTime|LogAppendTime"), "log.message.timestamp.type"),
         unmodelled(bool_("preallocate", "false")),
         from(long_("retention.bytes", "-1"), "log.retention.bytes"),
         from(long_("retention.ms", "604800000", -1), "log.retention.ms"),
@@ -206,10 +205,8 @@ std::vector<ConfigSpec> consumer_specs() {
 }
 
 std::vector<ConfigSpec> sorted(std::vector<ConfigSpec> v) {
-    std::sort(v.begin(), v.end(),
-              [](const ConfigSpec& a, const ConfigSpec& b) { return a.name < b.name; });
-    for (std::size_t i = 1; i < v.size(); ++i)
-        KS_ASSERT_MSG(v[i - 1].name != v[i].name, "dup {}", v[i].name);
+    std::sort(v.begin(), v.end(), [](const ConfigSpec& a, const ConfigSpec& b) { return a.name < b.name; });
+    for (std::size_t i = 1; i < v.size(); ++i) KS_ASSERT_MSG(v[i - 1].name != v[i].name, "dup {}", v[i].name);
     return v;
 }
 

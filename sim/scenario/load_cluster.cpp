@@ -33,10 +33,9 @@ void read_features(const Node& n, ClusterSpec& c) {
     for (const auto& [key, value] : map_entries(n)) {
         auto it = std::find(names.begin(), names.end(), key);
         if (it == names.end())
-            n.ctx->fail(value.ptr,
-                        "unknown feature" + (did_you_mean(key, names).empty()
-                                                 ? "; expected one of " + quoted_alternatives(names)
-                                                 : did_you_mean(key, names)));
+            n.ctx->fail(value.ptr, "unknown feature" + (did_you_mean(key, names).empty()
+                                                            ? "; expected one of " + quoted_alternatives(names)
+                                                            : did_you_mean(key, names)));
         const auto max = known_features()[static_cast<std::size_t>(it - names.begin())].second;
         c.features[key] = value.as_int(0, max);
         if (key != "eligible.leader.replicas.version")
@@ -56,15 +55,13 @@ void read_network(const Node& n, NetworkSpec& net) {
 }
 
 void read_disk(const Node& n, DiskSpec& d) {
-    Obj o(n, {"append_latency_ms", "flush_latency_ms", "throughput_mbps", "dirty_expire_ms",
-              "writeback_interval_ms"});
+    Obj o(n, {"append_latency_ms", "flush_latency_ms", "throughput_mbps", "dirty_expire_ms", "writeback_interval_ms"});
     if (auto v = o.get("append_latency_ms")) d.append_latency_ms = v->as_dist();
     if (auto v = o.get("flush_latency_ms")) d.flush_latency_ms = v->as_dist();
     if (auto v = o.get("throughput_mbps")) d.throughput_mbps = v->as_positive();
     if (auto v = o.get("dirty_expire_ms")) d.dirty_expire = v->as_millis();
     if (auto v = o.get("writeback_interval_ms")) {
-        if (!(v->j->is_number() && v->j->get<double>() > 0))
-            v->expected("a number of milliseconds > 0");
+        if (!(v->j->is_number() && v->j->get<double>() > 0)) v->expected("a number of milliseconds > 0");
         d.writeback_interval = v->as_millis();
     }
 }
@@ -84,14 +81,12 @@ void brokers_by_count(const Node& n, const std::optional<Node>& racks, ClusterSp
     std::vector<std::string> rack_names;
     if (racks) {
         std::vector<std::string> seen;
-        for (const auto& r : racks->items("an array of rack names"))
-            check_unique(r, r.as_name(), seen, "rack");
+        for (const auto& r : racks->items("an array of rack names")) check_unique(r, r.as_name(), seen, "rack");
         if (seen.empty()) racks->expected("a non-empty array of rack names");
         rack_names = seen;
     }
     for (std::int64_t i = 0; i < count; ++i) {
-        BrokerSpec b{
-            .id = BrokerId(static_cast<std::int32_t>(i + 1)), .rack = {}, .config = c.config};
+        BrokerSpec b{.id = BrokerId(static_cast<std::int32_t>(i + 1)), .rack = {}, .config = c.config};
         if (!rack_names.empty()) {
             set_rack(b, rack_names[static_cast<std::size_t>(i) % rack_names.size()]);
             add_rack(c, *b.rack);
@@ -112,9 +107,8 @@ void brokers_by_list(const Node& n, const std::optional<Node>& racks, ClusterSpe
     for (const auto& item : items) {
         Obj o(item, {"id", "rack", "config"});
         const auto idn = o.req("id");
-        BrokerSpec b{.id = BrokerId(static_cast<std::int32_t>(idn.as_int(1, 2147483647))),
-                     .rack = {},
-                     .config = c.config};
+        BrokerSpec b{
+            .id = BrokerId(static_cast<std::int32_t>(idn.as_int(1, 2147483647))), .rack = {}, .config = c.config};
         check_unique(idn, std::to_string(b.id.value()), ids, "broker id");
         if (auto cfg = o.get("config")) apply_config_map(b.config, *cfg);
         if (auto r = o.get("rack"))
@@ -126,8 +120,7 @@ void brokers_by_list(const Node& n, const std::optional<Node>& racks, ClusterSpe
             item.ctx->fail(item.ptr, "either every broker has a \"rack\" or none has");
         c.brokers.push_back(std::move(b));
     }
-    std::sort(c.brokers.begin(), c.brokers.end(),
-              [](const auto& a, const auto& b) { return a.id < b.id; });
+    std::sort(c.brokers.begin(), c.brokers.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
 }
 
 }  // namespace
@@ -137,16 +130,14 @@ void read_cluster(const std::optional<Node>& n, Scenario& s) {
     c.config = default_config(ConfigScope::broker);
     for (const auto& [name, max] : known_features()) c.features[name] = 0;
     if (!n) {  // the default cluster: three brokers, no racks
-        for (int i = 1; i <= 3; ++i)
-            c.brokers.push_back(BrokerSpec{.id = BrokerId(i), .rack = {}, .config = c.config});
+        for (int i = 1; i <= 3; ++i) c.brokers.push_back(BrokerSpec{.id = BrokerId(i), .rack = {}, .config = c.config});
         return;
     }
-    Obj o(*n, {"brokers", "racks", "rack_aware", "controller", "features", "network", "disk",
-               "config"});
+    Obj o(*n, {"brokers", "racks", "rack_aware", "controller", "features", "network", "disk", "config"});
     if (auto v = o.get("config")) apply_config_map(c.config, *v);
     if (auto v = o.get("controller"))
-        c.controller = v->as_enum({"kraft", "zookeeper"}) == "kraft" ? ControllerKind::kraft
-                                                                     : ControllerKind::zookeeper;
+        c.controller =
+            v->as_enum({"kraft", "zookeeper"}) == "kraft" ? ControllerKind::kraft : ControllerKind::zookeeper;
     if (auto v = o.get("rack_aware")) c.rack_aware = v->as_bool();
     if (auto v = o.get("features")) read_features(*v, c);
     if (auto v = o.get("network")) read_network(*v, c.network);

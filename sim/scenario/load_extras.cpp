@@ -28,8 +28,9 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& summary_pat
         {"version", {}},
         {"sim_duration_s", {}},
         {"events", {}},
-        {"records", {"sent", "acked", "failed", "acked_lost", "duplicated", "reordered",
-                     "unacked_present", "pending", "deleted_by_retention", "measured"}},
+        {"records",
+         {"sent", "acked", "failed", "acked_lost", "duplicated", "reordered", "unacked_present", "pending",
+          "deleted_by_retention", "measured"}},
         {"produce_latency_ms", {"p50", "p99", "max", "count"}},
         {"availability", {"offline_partition_s", "under_replicated_partition_s"}},
         {"elections", {"clean", "unclean", "preferred"}},
@@ -42,9 +43,8 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& summary_pat
 }
 
 const std::vector<std::string>& group_fields() {
-    static const std::vector<std::string> f = {"consumed", "reprocessed",        "skipped", "rebalances",
-                                               "partitions_revoked", "max_lag", "final_lag", "members",
-                                               "burrow"};
+    static const std::vector<std::string> f = {"consumed", "reprocessed", "skipped", "rebalances", "partitions_revoked",
+                                               "max_lag",  "final_lag",   "members", "burrow"};
     return f;
 }
 
@@ -63,18 +63,15 @@ void fail_segment(const Node& n, const std::string& seg, const std::vector<std::
                   const std::string& what) {
     const std::string hint = did_you_mean(seg, known);
     n.ctx->fail(n.ptr, fmt::format("unknown {} \"{}\"{}", what, seg,
-                                   hint.empty() ? "; expected one of " + quoted_alternatives(known)
-                                                : hint));
+                                   hint.empty() ? "; expected one of " + quoted_alternatives(known) : hint));
 }
 
 void check_group_path(const Node& n, const std::vector<std::string>& segs, const Scenario& s) {
     if (segs.size() < 2) return;
     std::vector<std::string> ids;
     for (const auto& g : s.consumer_groups) ids.push_back(g.group_id);
-    if (std::find(ids.begin(), ids.end(), segs[1]) == ids.end())
-        fail_segment(n, segs[1], ids, "consumer group");
-    if (segs.size() >= 3 &&
-        std::find(group_fields().begin(), group_fields().end(), segs[2]) == group_fields().end())
+    if (std::find(ids.begin(), ids.end(), segs[1]) == ids.end()) fail_segment(n, segs[1], ids, "consumer group");
+    if (segs.size() >= 3 && std::find(group_fields().begin(), group_fields().end(), segs[2]) == group_fields().end())
         fail_segment(n, segs[2], group_fields(), "group field");
 }
 
@@ -82,14 +79,13 @@ void check_summary_path(const Node& n, const std::string& path, const Scenario& 
     const auto segs = split_dots(path);
     std::vector<std::string> tops;
     for (const auto& [top, subs] : summary_paths()) tops.push_back(top);
-    const auto it = std::find_if(summary_paths().begin(), summary_paths().end(),
-                                 [&](const auto& p) { return p.first == segs[0]; });
+    const auto it =
+        std::find_if(summary_paths().begin(), summary_paths().end(), [&](const auto& p) { return p.first == segs[0]; });
     if (it == summary_paths().end()) fail_segment(n, segs[0], tops, "summary field");
     if (segs[0] == "groups") return check_group_path(n, segs, s);
     const auto& subs = it->second;
     if (subs.empty() || segs.size() < 2) return;
-    if (std::find(subs.begin(), subs.end(), segs[1]) == subs.end())
-        fail_segment(n, segs[1], subs, segs[0] + " field");
+    if (std::find(subs.begin(), subs.end(), segs[1]) == subs.end()) fail_segment(n, segs[1], subs, segs[0] + " field");
 }
 
 Expectation read_expectation(const std::string& path, const Node& n, const Scenario& s) {
@@ -103,10 +99,8 @@ Expectation read_expectation(const std::string& path, const Node& n, const Scena
         e.max = v->as_number();
         if (e.min && *e.max < *e.min) v->expected(fmt::format("a number >= min ({})", *e.min));
     }
-    if (!e.equals_json && !e.min && !e.max)
-        n.ctx->fail(n.ptr, "missing \"equals\", \"min\" or \"max\"");
-    if (e.equals_json && (e.min || e.max))
-        n.ctx->fail(n.ptr, "give \"equals\" or \"min\"/\"max\", not both");
+    if (!e.equals_json && !e.min && !e.max) n.ctx->fail(n.ptr, "missing \"equals\", \"min\" or \"max\"");
+    if (e.equals_json && (e.min || e.max)) n.ctx->fail(n.ptr, "give \"equals\" or \"min\"/\"max\", not both");
     return e;
 }
 
@@ -125,19 +119,17 @@ void read_chaos(const std::optional<Node>& n, Scenario& s) {
         for (const auto& item : v->items("an array of fault actions")) {
             const auto name = item.as_enum(names);
             check_unique(item, name, seen, "action");
-            c.actions.push_back(chaos_actions()[static_cast<std::size_t>(
-                std::find(names.begin(), names.end(), name) - names.begin())]);
+            c.actions.push_back(
+                chaos_actions()[static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin())]);
         }
         if (c.actions.empty()) v->expected("a non-empty array of fault actions");
         const bool consumer = std::any_of(c.actions.begin(), c.actions.end(), [](FaultAction a) {
             return a == FaultAction::consumer_crash || a == FaultAction::slow_consumer;
         });
-        if (consumer && s.consumer_groups.empty())
-            v->ctx->fail(v->ptr, "consumer actions need a consumer group");
+        if (consumer && s.consumer_groups.empty()) v->ctx->fail(v->ptr, "consumer actions need a consumer group");
     }
     if (auto v = o.get("for_s")) c.for_s = v->as_dist();
-    if (auto v = o.get("max_concurrent"))
-        c.max_concurrent = static_cast<std::int32_t>(v->as_int(1, 100));
+    if (auto v = o.get("max_concurrent")) c.max_concurrent = static_cast<std::int32_t>(v->as_int(1, 100));
 }
 
 void read_compare(const std::optional<Node>& n, Scenario& s) {
@@ -147,8 +139,7 @@ void read_compare(const std::optional<Node>& n, Scenario& s) {
     if (auto v = o.get("vary")) {
         for (const auto& [path, values] : map_entries(*v)) {
             CompareAxis axis{.path = path, .values_json = {}};
-            for (const auto& x : values.items("a non-empty array of values"))
-                axis.values_json.push_back(x.j->dump());
+            for (const auto& x : values.items("a non-empty array of values")) axis.values_json.push_back(x.j->dump());
             if (axis.values_json.empty()) values.expected("a non-empty array of values");
             s.compare.vary.push_back(std::move(axis));
         }
@@ -157,8 +148,7 @@ void read_compare(const std::optional<Node>& n, Scenario& s) {
 
 void read_expect(const std::optional<Node>& n, Scenario& s) {
     if (!n) return;
-    for (const auto& [path, value] : map_entries(*n))
-        s.expect.push_back(read_expectation(path, value, s));
+    for (const auto& [path, value] : map_entries(*n)) s.expect.push_back(read_expectation(path, value, s));
 }
 
 }  // namespace ks::scenario

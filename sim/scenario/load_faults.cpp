@@ -57,11 +57,9 @@ NodeSet read_node_set(const Node& n, const Scenario& s, std::vector<std::string>
         }
         if (!item.j->is_number_integer()) item.expected("a broker id or \"clients\"");
         set.brokers.push_back(read_broker_ref(item, s));
-        check_unique(item, std::to_string(set.brokers.back().value()), seen,
-                     "member of the partition");
+        check_unique(item, std::to_string(set.brokers.back().value()), seen, "member of the partition");
     }
-    if (set.brokers.empty() && !set.clients)
-        n.expected("a non-empty array of broker ids and \"clients\"");
+    if (set.brokers.empty() && !set.clients) n.expected("a non-empty array of broker ids and \"clients\"");
     return set;
 }
 
@@ -70,14 +68,12 @@ void read_partition(const Obj& o, const Scenario& s, FaultSpec& f) {
     if (auto g = o.get("groups")) {
         if (o.get("from") || o.get("to"))
             g->ctx->fail(o.node().ptr, "give either \"groups\" or \"from\" and \"to\", not both");
-        for (const auto& side : g->items("an array of groups"))
-            f.groups.push_back(read_node_set(side, s, seen));
+        for (const auto& side : g->items("an array of groups")) f.groups.push_back(read_node_set(side, s, seen));
         if (f.groups.size() < 2) g->expected("at least 2 groups");
         return;
     }
     if (!o.get("from") || !o.get("to"))
-        o.node().ctx->fail(o.node().ptr,
-                           "missing \"groups\" (or \"from\" and \"to\" for a one-way partition)");
+        o.node().ctx->fail(o.node().ptr, "missing \"groups\" (or \"from\" and \"to\" for a one-way partition)");
     f.from = read_node_set(o.req("from"), s, seen);
     f.to = read_node_set(o.req("to"), s, seen);
 }
@@ -92,8 +88,7 @@ void read_link(const Obj& o, const Scenario& s, FaultSpec& f) {
     if (f.between.size() != 2) between.expected("an array of two broker ids");
     if (auto v = o.get("latency_ms")) f.latency_ms = v->as_dist();
     if (auto v = o.get("loss")) f.loss = v->as_number(0, 1);
-    if (!o.get("latency_ms") && !o.get("loss"))
-        o.node().ctx->fail(o.node().ptr, "missing \"latency_ms\" or \"loss\"");
+    if (!o.get("latency_ms") && !o.get("loss")) o.node().ctx->fail(o.node().ptr, "missing \"latency_ms\" or \"loss\"");
 }
 
 void read_rolling(const Obj& o, const Scenario& s, FaultSpec& f) {
@@ -129,8 +124,7 @@ JoinCounts count_joins(const json& faults) {
     JoinCounts out;
     if (!faults.is_array()) return out;
     for (const auto& f : faults)
-        if (f.is_object() && f.value("action", json()) == "consumer_join" &&
-            f.value("group", json()).is_string())
+        if (f.is_object() && f.value("action", json()) == "consumer_join" && f.value("group", json()).is_string())
             ++out[f["group"].get<std::string>()];
     return out;
 }
@@ -145,8 +139,7 @@ void read_consumer_fault(const Obj& o, const Scenario& s, FaultSpec& f, const Jo
     const auto g = o.req("group");
     f.group = g.as_name();
     check_member(g, f.group, group_ids(s), "consumer group");
-    const bool needs_member =
-        f.action == FaultAction::consumer_crash || f.action == FaultAction::consumer_leave;
+    const bool needs_member = f.action == FaultAction::consumer_crash || f.action == FaultAction::consumer_leave;
     const auto member = needs_member         ? std::optional<Node>(o.req("member"))
                         : o.allows("member") ? o.get("member")
                                              : std::nullopt;
@@ -171,8 +164,7 @@ void read_action_fields(const Obj& o, const Scenario& s, FaultSpec& f, const Joi
             return;
         case A::power_loss: {
             const auto b = o.get("broker"), r = o.get("rack");
-            if (b.has_value() == r.has_value())
-                o.node().ctx->fail(o.node().ptr, "give either \"broker\" or \"rack\"");
+            if (b.has_value() == r.has_value()) o.node().ctx->fail(o.node().ptr, "give either \"broker\" or \"rack\"");
             if (b) f.broker = read_broker_ref(*b, s);
             if (r) check_member(*r, *(f.rack = r->as_name()), s.cluster.racks, "rack");
             return;
@@ -214,9 +206,8 @@ FaultSpec read_fault(const Node& n, const Scenario& s, const JoinCounts& joins) 
     if (!n.j->is_object()) n.expected("an object");
     if (!n.j->contains("action")) n.ctx->fail(n.ptr, "missing \"action\"");
     const std::string name = n.at("action").as_enum(action_names());
-    const auto& entry =
-        *std::find_if(action_table().begin(), action_table().end(),
-                      [&](const ActionKeys& a) { return name == to_string(a.action); });
+    const auto& entry = *std::find_if(action_table().begin(), action_table().end(),
+                                      [&](const ActionKeys& a) { return name == to_string(a.action); });
     std::vector<std::string> keys = {"at_s", "action"};
     keys.insert(keys.end(), entry.keys.begin(), entry.keys.end());
     Obj o(n, keys);
@@ -224,8 +215,7 @@ FaultSpec read_fault(const Node& n, const Scenario& s, const JoinCounts& joins) 
     f.action = entry.action;
     const auto at = o.req("at_s");
     f.at = at.as_seconds();
-    if (f.at >= s.duration)
-        at.expected(fmt::format("a time in [0, {}) s (duration_s)", s.duration.seconds_f()));
+    if (f.at >= s.duration) at.expected(fmt::format("a time in [0, {}) s (duration_s)", s.duration.seconds_f()));
     if (const auto v = o.allows("for_s") ? o.get("for_s") : std::nullopt) {
         if (!(v->j->is_number() && v->j->get<double>() > 0)) v->expected("a number of seconds > 0");
         f.duration = v->as_seconds();
@@ -239,8 +229,7 @@ FaultSpec read_fault(const Node& n, const Scenario& s, const JoinCounts& joins) 
 void read_faults(const std::optional<Node>& n, Scenario& s) {
     if (!n) return;
     const JoinCounts joins = count_joins(*n->j);
-    for (const auto& item : n->items("an array of faults"))
-        s.faults.push_back(read_fault(item, s, joins));
+    for (const auto& item : n->items("an array of faults")) s.faults.push_back(read_fault(item, s, joins));
 }
 
 }  // namespace ks::scenario

@@ -23,8 +23,7 @@ void read_expect(const std::optional<Node>& n, Scenario& s);
 
 // Shared helpers.
 // Fails at `n` unless `name` is not yet in `seen`; then records it.
-void check_unique(const Node& n, const std::string& name, std::vector<std::string>& seen,
-                  const char* what);
+void check_unique(const Node& n, const std::string& name, std::vector<std::string>& seen, const char* what);
 // "expected one of the WHAT "a", "b", got X" unless value is among names.
 void check_member(const Node& n, const std::string& value, const std::vector<std::string>& names,
                   const std::string& what);

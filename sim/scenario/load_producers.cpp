@@ -35,8 +35,7 @@ PartitionerRule read_rule(const Node& n, const TopicSpec& topic, const KeySpec& 
     PartitionerRule r;
     if (auto k = o.get("keys")) {
         Obj range(*k, {"from", "to"});
-        if (keys.kind == KeySpec::Kind::none)
-            k->expected("no \"keys\" range: the producer sends null keys");
+        if (keys.kind == KeySpec::Kind::none) k->expected("no \"keys\" range: the producer sends null keys");
         r.key_from = range.req("from").as_int(0, keys.count - 1);
         r.key_to = range.req("to").as_int(*r.key_from, keys.count - 1);
     }
@@ -59,16 +58,13 @@ PartitionerRule read_rule(const Node& n, const TopicSpec& topic, const KeySpec& 
 
 // Every key index must reach a rule: a catch-all rule (no "keys") last, or
 // ranges covering 0..count-1.
-void check_rules_cover(const Node& rules, const std::vector<PartitionerRule>& rs,
-                       const KeySpec& keys) {
+void check_rules_cover(const Node& rules, const std::vector<PartitionerRule>& rs, const KeySpec& keys) {
     for (std::size_t i = 0; i + 1 < rs.size(); ++i)
         if (!rs[i].key_from)
-            rules.ctx->fail(ptr_index(rules.ptr, i),
-                            "a rule without \"keys\" catches every key, so it must come last");
+            rules.ctx->fail(ptr_index(rules.ptr, i), "a rule without \"keys\" catches every key, so it must come last");
     if (!rs.back().key_from) return;
     if (keys.kind == KeySpec::Kind::none)
-        rules.ctx->fail(rules.ptr,
-                        "the producer sends null keys: add a last rule without \"keys\"");
+        rules.ctx->fail(rules.ptr, "the producer sends null keys: add a last rule without \"keys\"");
     std::vector<std::pair<std::int64_t, std::int64_t>> ranges;
     for (const auto& r : rs) ranges.emplace_back(*r.key_from, *r.key_to);
     std::sort(ranges.begin(), ranges.end());
@@ -78,10 +74,8 @@ void check_rules_cover(const Node& rules, const std::vector<PartitionerRule>& rs
         next = std::max(next, hi + 1);
     }
     if (next < keys.count)
-        rules.ctx->fail(
-            rules.ptr,
-            fmt::format("key {} matches no rule; add a last rule without \"keys\" for the rest",
-                        next));
+        rules.ctx->fail(rules.ptr,
+                        fmt::format("key {} matches no rule; add a last rule without \"keys\" for the rest", next));
 }
 
 PartitionerSpec read_partitioner(const Node& n, const TopicSpec& topic, const KeySpec& keys) {
@@ -97,8 +91,7 @@ PartitionerSpec read_partitioner(const Node& n, const TopicSpec& topic, const Ke
         return p;
     }
     if (!rules) n.ctx->fail(n.ptr, "missing \"rules\" (kind \"weighted\")");
-    for (const auto& r : rules->items("an array of rules"))
-        p.rules.push_back(read_rule(r, topic, keys));
+    for (const auto& r : rules->items("an array of rules")) p.rules.push_back(read_rule(r, topic, keys));
     if (p.rules.empty()) rules->expected("a non-empty array of rules");
     check_rules_cover(*rules, p.rules, keys);
     return p;
@@ -112,16 +105,13 @@ PartitionerSpec read_partitioner(const Node& n, const TopicSpec& topic, const Ke
 // an explicit value below is an error; the default is raised to fit.
 void check_producer_config(const Node& n, KafkaConfig& cfg) {
     const std::string cptr = ptr_key(n.ptr, "config");
-    const bool explicit_idem =
-        cfg.user_set("enable.idempotence") && cfg.get_bool("enable.idempotence");
+    const bool explicit_idem = cfg.user_set("enable.idempotence") && cfg.get_bool("enable.idempotence");
     auto conflict = [&](std::string_view key, const std::string& setting) {
         if (explicit_idem)
-            n.ctx->warn(
-                ptr_key(cptr, key),
-                fmt::format(
-                    "{} conflicts with enable.idempotence=true: Kafka's producer refuses this "
-                    "(ConfigException); kafkasim runs it with enable.idempotence=false",
-                    setting));
+            n.ctx->warn(ptr_key(cptr, key),
+                        fmt::format("{} conflicts with enable.idempotence=true: Kafka's producer refuses this "
+                                    "(ConfigException); kafkasim runs it with enable.idempotence=false",
+                                    setting));
         cfg.set("enable.idempotence", false, cfg.user_set("enable.idempotence"));
     };
     if (cfg.get_string("acks") != "all") conflict("acks", "acks=" + cfg.get_string("acks"));
@@ -140,8 +130,7 @@ void check_producer_config(const Node& n, KafkaConfig& cfg) {
 }
 
 ProducerSpec read_producer(const Node& n, const Scenario& s) {
-    Obj o(n, {"name", "topic", "rate_per_s", "value_bytes", "keys", "arrival", "partitioner",
-              "config"});
+    Obj o(n, {"name", "topic", "rate_per_s", "value_bytes", "keys", "arrival", "partitioner", "config"});
     ProducerSpec p;
     p.name = o.req("name").as_name();
     const auto topic = o.req("topic");
@@ -153,13 +142,12 @@ ProducerSpec read_producer(const Node& n, const Scenario& s) {
     if (auto v = o.get("value_bytes")) p.value_bytes = v->as_dist();
     if (auto v = o.get("keys")) p.keys = read_keys(*v);
     if (auto v = o.get("arrival"))
-        p.arrival = v->as_enum({"poisson", "constant"}) == "poisson" ? ArrivalProcess::poisson
-                                                                     : ArrivalProcess::constant;
+        p.arrival =
+            v->as_enum({"poisson", "constant"}) == "poisson" ? ArrivalProcess::poisson : ArrivalProcess::constant;
     p.config = default_config(ConfigScope::producer);
     if (auto v = o.get("config")) apply_config_map(p.config, *v);
     check_producer_config(n, p.config);
-    if (auto v = o.get("partitioner"))
-        p.partitioner = read_partitioner(*v, *s.find_topic(p.topic), p.keys);
+    if (auto v = o.get("partitioner")) p.partitioner = read_partitioner(*v, *s.find_topic(p.topic), p.keys);
     if (!p.config.is_null("partitioner.class")) {
         if (p.partitioner.kind == PartitionerSpec::Kind::weighted)
             n.ctx->fail(ptr_key(ptr_key(n.ptr, "config"), "partitioner.class"),

@@ -9,8 +9,7 @@
 
 namespace ks::scenario {
 
-void check_unique(const Node& n, const std::string& name, std::vector<std::string>& seen,
-                  const char* what) {
+void check_unique(const Node& n, const std::string& name, std::vector<std::string>& seen, const char* what) {
     if (std::find(seen.begin(), seen.end(), name) != seen.end())
         n.ctx->fail(n.ptr, fmt::format("duplicate {} \"{}\"", what, name));
     seen.push_back(name);
@@ -19,9 +18,7 @@ void check_unique(const Node& n, const std::string& name, std::vector<std::strin
 void check_member(const Node& n, const std::string& value, const std::vector<std::string>& names,
                   const std::string& what) {
     if (std::find(names.begin(), names.end(), value) != names.end()) return;
-    if (names.empty())
-        n.ctx->fail(n.ptr,
-                    fmt::format("\"{}\" refers to a {}, but the scenario has none", value, what));
+    if (names.empty()) n.ctx->fail(n.ptr, fmt::format("\"{}\" refers to a {}, but the scenario has none", value, what));
     n.expected(fmt::format("one of the scenario's {}s {}", what, quoted_alternatives(names)));
 }
 
@@ -35,10 +32,9 @@ void warn_min_isr(const Node& topic, const TopicSpec& t) {
     const std::string ptr = t.config.user_set("min.insync.replicas")
                                 ? ptr_key(ptr_key(topic.ptr, "config"), "min.insync.replicas")
                                 : "/cluster/config/min.insync.replicas";
-    topic.ctx->warn(
-        ptr, fmt::format("min.insync.replicas {} > replication_factor {} of topic \"{}\": Kafka "
-                         "accepts it, then rejects every acks=all write (NOT_ENOUGH_REPLICAS)",
-                         min_isr, t.replication_factor, t.name));
+    topic.ctx->warn(ptr, fmt::format("min.insync.replicas {} > replication_factor {} of topic \"{}\": Kafka "
+                                     "accepts it, then rejects every acks=all write (NOT_ENOUGH_REPLICAS)",
+                                     min_isr, t.replication_factor, t.name));
 }
 
 TopicSpec read_topic(const Node& n, const Scenario& s) {
@@ -48,13 +44,11 @@ TopicSpec read_topic(const Node& n, const Scenario& s) {
     t.name = o.req("name").as_name();
     if (t.name.size() > 249) o.req("name").expected("a topic name of at most 249 characters");
     t.partitions = broker.get_int("num.partitions");
-    if (auto v = o.get("partitions"))
-        t.partitions = static_cast<std::int32_t>(v->as_int(1, 100000));
+    if (auto v = o.get("partitions")) t.partitions = static_cast<std::int32_t>(v->as_int(1, 100000));
     const auto brokers = static_cast<std::int64_t>(s.cluster.brokers.size());
     t.replication_factor = broker.get_int("default.replication.factor");
     if (auto v = o.get("replication_factor")) {
-        if (!v->j->is_number_integer() || v->j->get<std::int64_t>() < 1 ||
-            v->j->get<std::int64_t>() > brokers)
+        if (!v->j->is_number_integer() || v->j->get<std::int64_t>() < 1 || v->j->get<std::int64_t>() > brokers)
             v->expected(fmt::format("an integer in [1, {}] (the number of brokers)", brokers));
         t.replication_factor = static_cast<std::int32_t>(v->j->get<std::int64_t>());
     } else if (t.replication_factor > brokers) {
@@ -100,17 +94,15 @@ void check_group_config(const Node& n, const ConsumerGroupSpec& g, const KafkaCo
         return g.config.user_set(key) ? ptr_key(cfg, key) : cfg;
     };
     if (session < lo || session > hi)
-        n.ctx->fail(
-            at("session.timeout.ms"),
-            fmt::format(
-                "expected session.timeout.ms within the brokers' group.min.session.timeout.ms "
-                "and group.max.session.timeout.ms [{}, {}], got {}",
-                lo, hi, session));
+        n.ctx->fail(at("session.timeout.ms"),
+                    fmt::format("expected session.timeout.ms within the brokers' group.min.session.timeout.ms "
+                                "and group.max.session.timeout.ms [{}, {}], got {}",
+                                lo, hi, session));
     const auto heartbeat = g.config.get_int("heartbeat.interval.ms");
     if (heartbeat >= session)
-        n.ctx->fail(at("heartbeat.interval.ms"),
-                    fmt::format("expected heartbeat.interval.ms < session.timeout.ms ({}), got {}",
-                                session, heartbeat));
+        n.ctx->fail(
+            at("heartbeat.interval.ms"),
+            fmt::format("expected heartbeat.interval.ms < session.timeout.ms ({}), got {}", session, heartbeat));
 }
 
 }  // namespace

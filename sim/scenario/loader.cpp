@@ -28,17 +28,15 @@ void read_header(const Obj& o, Scenario& s) {
         s.duration = v->as_seconds();
     }
     if (auto v = o.get("sample_interval_ms")) {
-        if (!(v->j->is_number() && v->j->get<double>() >= 1))
-            v->expected("a number of milliseconds >= 1");
+        if (!(v->j->is_number() && v->j->get<double>() >= 1)) v->expected("a number of milliseconds >= 1");
         s.sample_interval = v->as_millis();
     }
     if (auto v = o.get("settle_max_s")) s.settle_max = v->as_seconds();
 }
 
 Scenario read_scenario(const Node& root) {
-    Obj o(root, {"name", "description", "seed", "duration_s", "sample_interval_ms", "settle_max_s",
-                 "cluster", "topics", "producers", "consumer_groups", "faults", "chaos", "compare",
-                 "expect"});
+    Obj o(root, {"name", "description", "seed", "duration_s", "sample_interval_ms", "settle_max_s", "cluster", "topics",
+                 "producers", "consumer_groups", "faults", "chaos", "compare", "expect"});
     Scenario s;
     read_header(o, s);
     read_cluster(o.get("cluster"), s);
@@ -65,8 +63,8 @@ void check_variants(const nlohmann::json& doc, const Scenario& s, const std::str
             } catch (const InputError& e) {
                 std::string inner = e.what();
                 if (inner.rfind(source + ": ", 0) == 0) inner = inner.substr(source.size() + 2);
-                throw InputError(fmt::format("{}{}/{}: with {}={}: {}", origin, axis.path, i,
-                                             axis.path, axis.values_json[i], inner));
+                throw InputError(fmt::format("{}{}/{}: with {}={}: {}", origin, axis.path, i, axis.path,
+                                             axis.values_json[i], inner));
             }
         }
     }
@@ -82,8 +80,7 @@ Loaded load_json(const nlohmann::json& doc, const std::string& source, bool chec
     return out;
 }
 
-Loaded load_string(std::string_view text, const std::string& source_name,
-                   const LoadOptions& options) {
+Loaded load_string(std::string_view text, const std::string& source_name, const LoadOptions& options) {
     nlohmann::json doc = parse_scenario_json(text, source_name);
     for (const auto& o : options.overrides) {
         auto [path, value] = parse_override(o);
@@ -94,8 +91,7 @@ Loaded load_string(std::string_view text, const std::string& source_name,
 
 Loaded load_file(const std::string& path, const LoadOptions& options) {
     std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw InputError(fmt::format("{}: cannot open the file ({})", path, std::strerror(errno)));
+    if (!in) throw InputError(fmt::format("{}: cannot open the file ({})", path, std::strerror(errno)));
     std::ostringstream text;
     text << in.rdbuf();
     return load_string(text.str(), path, options);

@@ -22,19 +22,17 @@ json parse_scenario_json(std::string_view text, const std::string& source) {
         static const std::regex where(R"(at line (\d+), column (\d+): (.*))");
         std::smatch m;
         if (std::regex_search(what, m, where))
-            throw InputError(fmt::format("{}:{}:{}: invalid JSON: {}", source, m[1].str(),
-                                         m[2].str(), m[3].str()));
+            throw InputError(fmt::format("{}:{}:{}: invalid JSON: {}", source, m[1].str(), m[2].str(), m[3].str()));
         const auto colon = what.find(": ");
-        throw InputError(source + ": invalid JSON: " +
-                         (colon == std::string::npos ? what : what.substr(colon + 2)));
+        throw InputError(source + ": invalid JSON: " + (colon == std::string::npos ? what : what.substr(colon + 2)));
     }
 }
 
 std::pair<std::string, json> parse_override(std::string_view assignment) {
     const auto eq = assignment.find('=');
     if (eq == std::string_view::npos || eq == 0)
-        throw InputError(fmt::format(
-            "--set {}: expected PATH=VALUE, e.g. producers.checkout.config.acks=all", assignment));
+        throw InputError(
+            fmt::format("--set {}: expected PATH=VALUE, e.g. producers.checkout.config.acks=all", assignment));
     const std::string path(assignment.substr(0, eq));
     const std::string text(assignment.substr(eq + 1));
     json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -80,12 +78,10 @@ struct Walk {
             if (entry_name(e) == seg) return &e;
             if (!entry_name(e).empty()) names.push_back(entry_name(e));
         }
-        if (!seg.empty() &&
-            std::all_of(seg.begin(), seg.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        if (!seg.empty() && std::all_of(seg.begin(), seg.end(), [](char c) { return c >= '0' && c <= '9'; })) {
             const auto i = std::stoull(seg);
             if (i < list.size()) return &list[i];
-            fail(fmt::format("index {} is past the end of {} ({} entries)", seg, walked,
-                             list.size()));
+            fail(fmt::format("index {} is past the end of {} ({} entries)", seg, walked, list.size()));
         }
         fail(fmt::format("no entry named \"{}\" in {}{}", seg, walked, did_you_mean(seg, names)));
     }
@@ -93,8 +89,7 @@ struct Walk {
     json* child(json& cur, const std::string& seg) const {
         if (cur.is_null()) cur = json::object();
         if (cur.is_array()) return list_entry(cur, seg);
-        if (!cur.is_object())
-            fail(fmt::format("{} is {}, which has no field \"{}\"", walked, cur.dump(), seg));
+        if (!cur.is_object()) fail(fmt::format("{} is {}, which has no field \"{}\"", walked, cur.dump(), seg));
         return &cur[seg];
     }
 };
@@ -119,14 +114,13 @@ void apply_override(json& doc, std::string_view path, const json& value, std::st
         if (!is_dotted_map(segs[i]) || i + 1 >= segs.size() || cur->is_array()) continue;
         // expect.records.acked_lost.max: the key is the summary path, then its field.
         const std::string& last = segs.back();
-        const bool expect_field = segs[i] == "expect" && i + 2 < segs.size() &&
-                                  (last == "equals" || last == "min" || last == "max");
+        const bool expect_field =
+            segs[i] == "expect" && i + 2 < segs.size() && (last == "equals" || last == "min" || last == "max");
         if (!expect_field) {
             cur = w.child(*cur, join_from(segs, i + 1));
             break;
         }
-        std::vector<std::string> key(segs.begin() + static_cast<std::ptrdiff_t>(i) + 1,
-                                     segs.end() - 1);
+        std::vector<std::string> key(segs.begin() + static_cast<std::ptrdiff_t>(i) + 1, segs.end() - 1);
         cur = w.child(*cur, join_from(key, 0));
         cur = w.child(*cur, last);
         break;

@@ -16,8 +16,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 
 // The candidate nearest to `word`, if it is close enough to be a plausible
 // typo (distance <= max(2, |word| / 4)); ties go to the earliest candidate.
-std::optional<std::string> nearest(std::string_view word,
-                                   const std::vector<std::string>& candidates);
+std::optional<std::string> nearest(std::string_view word, const std::vector<std::string>& candidates);
 
 // "; did you mean \"x\"?" or "" — for appending to a message.
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);

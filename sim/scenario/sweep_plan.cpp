@@ -31,8 +31,8 @@ std::string read_text(const std::string& path) {
 std::pair<std::string, json> parse_vary(const std::string& text) {
     const auto eq = text.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
-        throw InputError(fmt::format("--vary {}: expected PATH=V1,V2,..., e.g. producers.checkout.config.acks=0,1,all",
-                                     text));
+        throw InputError(
+            fmt::format("--vary {}: expected PATH=V1,V2,..., e.g. producers.checkout.config.acks=0,1,all", text));
     json values = json::array();
     std::size_t start = eq + 1;
     while (true) {

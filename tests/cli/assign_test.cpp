@@ -26,7 +26,9 @@ Run run_kafkasim(const std::string& args) {
     return r;
 }
 
-std::string data(const std::string& name) { return std::string(KS_SOURCE_DIR) + "/tests/cli/data/" + name; }
+std::string data(const std::string& name) {
+    return std::string(KS_SOURCE_DIR) + "/tests/cli/data/" + name;
+}
 
 std::string temp_file(const std::string& name, const std::string& text) {
     const std::string path = std::string(KS_BINARY_DIR) + "/" + name;
@@ -80,8 +82,7 @@ TEST_CASE("cli assign: bad input is exit 2 with FILE: /pointer: expected ..., go
     CHECK(r.exit_code == 2);
     CHECK(r.out.find("/members/0/owned_partitions/0: expected a partition of topic orders (0..2), got \"orders-7\"") !=
           std::string::npos);
-    const std::string f = temp_file("assign_bad_strategy.json",
-                                    R"({"strategy": "fair", "topics": {}, "members": []})");
+    const std::string f = temp_file("assign_bad_strategy.json", R"({"strategy": "fair", "topics": {}, "members": []})");
     r = run_kafkasim("assign " + f);
     CHECK(r.exit_code == 2);
     CHECK(r.out.find("/strategy: expected") != std::string::npos);

@@ -21,8 +21,8 @@ struct CheckRun {
 
 CheckRun run_check(const std::string& args) {
     const std::string err_path = std::string(KS_BINARY_DIR) + "/check_test.stderr";
-    const std::string cmd = std::string("cd '") + KS_SOURCE_DIR + "' && '" + KS_KAFKASIM_EXE +
-                            "' check " + args + " 2>'" + err_path + "'";
+    const std::string cmd =
+        std::string("cd '") + KS_SOURCE_DIR + "' && '" + KS_KAFKASIM_EXE + "' check " + args + " 2>'" + err_path + "'";
     CheckRun r;
     const ks::test::ShellResult sh = ks::test::run_shell(cmd);
     r.out = sh.out;
@@ -54,10 +54,9 @@ TEST_CASE("cli check: a bad file exits 2 with the file, the JSON pointer and wha
     const auto r = run_check("tests/scenario/bad/producer_acks.json");
     CHECK(r.exit_code == 2);
     CHECK(r.out.empty());
-    CHECK(
-        r.err ==
-        "kafkasim check: tests/scenario/bad/producer_acks.json: /producers/0/config/acks: expected "
-        "\"0\", \"1\", \"all\" or \"-1\", got \"2\"\n");
+    CHECK(r.err ==
+          "kafkasim check: tests/scenario/bad/producer_acks.json: /producers/0/config/acks: expected "
+          "\"0\", \"1\", \"all\" or \"-1\", got \"2\"\n");
 }
 
 TEST_CASE("cli check: an unknown key suggests the nearest") {
@@ -89,14 +88,12 @@ TEST_CASE("cli check: --set overrides apply before validation") {
 }
 
 TEST_CASE("cli check: warnings go to stderr and the check still passes") {
-    const auto r = run_check(
-        "scenarios/default.json --set producers.checkout.config.ssl.keystore.location=/k.jks");
+    const auto r = run_check("scenarios/default.json --set producers.checkout.config.ssl.keystore.location=/k.jks");
     CHECK(r.exit_code == 0);
     CHECK(r.out.rfind("OK scenarios/default.json", 0) == 0);
-    CHECK(
-        r.err ==
-        "warning: scenarios/default.json: /producers/0/config/ssl.keystore.location: Kafka setting "
-        "\"ssl.keystore.location\" is not modelled by kafkasim; ignored\n");
+    CHECK(r.err ==
+          "warning: scenarios/default.json: /producers/0/config/ssl.keystore.location: Kafka setting "
+          "\"ssl.keystore.location\" is not modelled by kafkasim; ignored\n");
 }
 
 TEST_CASE("cli check: usage errors exit 2") {

@@ -74,8 +74,8 @@ TEST_CASE("cli compare: --jobs 1 and --jobs 2 write identical files; shards 1/2 
     CHECK(j1.out.find("acks=1") != std::string::npos);
     CHECK(j1.out.find("acks=all") != std::string::npos);
     CHECK(j1.err.find("compare: 6/6 runs") != std::string::npos);  // the progress line
-    for (const char* f : {"compare.json", "compare.csv", "index.html", "plots/loss.gp", "plots/loss.dat",
-                          "plots/latency_loss.gp"}) {
+    for (const char* f :
+         {"compare.json", "compare.csv", "index.html", "plots/loss.gp", "plots/loss.dat", "plots/latency_loss.gp"}) {
         CHECK_MESSAGE(fs::exists(kOut / "j1" / f), f);
     }
     const std::string json = slurp(kOut / "j1" / "compare.json");

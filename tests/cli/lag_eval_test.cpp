@@ -5,10 +5,10 @@
 
 #include "support/run_command.hpp"
 
+#include <sys/wait.h>
 #include <array>
 #include <cstdio>
 #include <string>
-#include <sys/wait.h>
 
 #include <nlohmann/json.hpp>
 
@@ -20,8 +20,7 @@ struct Result {
 };
 
 Result run_kafkasim(const std::string& args, bool merge_stderr = false) {
-    const std::string cmd =
-        std::string(KS_KAFKASIM_EXE) + " " + args + (merge_stderr ? " 2>&1" : " 2>/dev/null");
+    const std::string cmd = std::string(KS_KAFKASIM_EXE) + " " + args + (merge_stderr ? " 2>&1" : " 2>/dev/null");
     Result r;
     const ks::test::ShellResult sh = ks::test::run_shell(cmd);
     r.out = sh.out;
@@ -111,18 +110,13 @@ TEST_CASE("lag-eval: empty slots make a window incomplete; current lag defaults 
 }
 
 TEST_CASE("lag-eval: bad input names the file and the JSON pointer, exit 2") {
-    CHECK(lag_eval_error("lag_bad_offset.json").out.find(
-              "/partitions/0/window/0/offset: expected an integer >= 0, got \"1000\"") !=
-          std::string::npos);
-    CHECK(lag_eval_error("lag_bad_hole.json").out.find("/partitions/0/window/1: expected") !=
-          std::string::npos);
-    CHECK(lag_eval_error("lag_bad_key.json").out.find("/partitions/0/currentlag: unknown key") !=
-          std::string::npos);
-    CHECK(lag_eval_error("lag_bad_duplicate.json").out.find("/partitions/1/partition: expected") !=
-          std::string::npos);
-    CHECK(lag_eval_error("lag_bad_lag.json").out.find(
-              "/partitions/0/window/0/lag: expected an integer >= 0 or null, got -3") !=
-          std::string::npos);
+    CHECK(lag_eval_error("lag_bad_offset.json")
+              .out.find("/partitions/0/window/0/offset: expected an integer >= 0, got \"1000\"") != std::string::npos);
+    CHECK(lag_eval_error("lag_bad_hole.json").out.find("/partitions/0/window/1: expected") != std::string::npos);
+    CHECK(lag_eval_error("lag_bad_key.json").out.find("/partitions/0/currentlag: unknown key") != std::string::npos);
+    CHECK(lag_eval_error("lag_bad_duplicate.json").out.find("/partitions/1/partition: expected") != std::string::npos);
+    CHECK(lag_eval_error("lag_bad_lag.json")
+              .out.find("/partitions/0/window/0/lag: expected an integer >= 0 or null, got -3") != std::string::npos);
     CHECK(lag_eval_error("lag_bad_syntax.json").out.find("not valid JSON") != std::string::npos);
     CHECK(lag_eval_error("no_such_lag_file.json").out.find("cannot open") != std::string::npos);
 }

@@ -4,10 +4,10 @@
 
 #include "support/run_command.hpp"
 
+#include <sys/wait.h>
 #include <array>
 #include <cstdio>
 #include <string>
-#include <sys/wait.h>
 
 #include <nlohmann/json.hpp>
 
@@ -30,10 +30,12 @@ Result run_kafkasim(const std::string& args) {
 
 }  // namespace
 
-TEST_CASE("partition --json: prints Kafka's signed murmur2 and the partition per key "
-          "(UtilsTest.testMurmur2 vectors)") {
-    const Result r = run_kafkasim("partition --partitions 10 --json 21 foobar "
-                                  "a-little-bit-longer-string ''");
+TEST_CASE(
+    "partition --json: prints Kafka's signed murmur2 and the partition per key "
+    "(UtilsTest.testMurmur2 vectors)") {
+    const Result r = run_kafkasim(
+        "partition --partitions 10 --json 21 foobar "
+        "a-little-bit-longer-string ''");
     REQUIRE(r.exit_code == 0);
     const auto j = nlohmann::json::parse(r.out);
     REQUIRE(j.is_array());

@@ -9,8 +9,7 @@
 
 using namespace ks;
 
-TEST_CASE(
-    "event loop (as env uses it): an event scheduled after run_until may precede pending ones") {
+TEST_CASE("event loop (as env uses it): an event scheduled after run_until may precede pending ones") {
     EventLoop loop;
     std::vector<int> order;
     loop.schedule_at(at(s(30)), [&] { order.push_back(3); });

@@ -96,7 +96,10 @@ TEST_CASE("event loop: the event limit bounds a run") {
 TEST_CASE("event loop: stop() from a callback returns after that event") {
     EventLoop loop;
     int fired = 0;
-    loop.schedule_at(at(ms(1)), [&] { ++fired; loop.stop(); });
+    loop.schedule_at(at(ms(1)), [&] {
+        ++fired;
+        loop.stop();
+    });
     loop.schedule_at(at(ms(2)), [&] { ++fired; });
     CHECK(loop.run() == EventLoop::StopReason::stopped);
     CHECK(fired == 1);
@@ -184,9 +187,8 @@ TEST_CASE("event loop: matches a (time, sequence) reference order under random s
     for (const auto& r : expected) {
         if (r.time >= 0) live.push_back(r);
     }
-    std::stable_sort(live.begin(), live.end(), [](const Ref& a, const Ref& b) {
-        return a.time < b.time || (a.time == b.time && a.seq < b.seq);
-    });
+    std::stable_sort(live.begin(), live.end(),
+                     [](const Ref& a, const Ref& b) { return a.time < b.time || (a.time == b.time && a.seq < b.seq); });
     REQUIRE(ran.size() == live.size());
     for (std::size_t k = 0; k < ran.size(); ++k) CHECK(ran[k] == live[k].seq);
 }

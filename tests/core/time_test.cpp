@@ -33,8 +33,21 @@ TEST_CASE("time: fractional seconds from scenario files round to the nearest nan
 }
 
 TEST_CASE("time: round_half_away matches std::llround bit for bit") {
-    const double edge[] = {0.0, -0.0, 0.5, -0.5, 1.5, 2.5, -2.5, 0.49999999999999994, -0.49999999999999994,
-                           4503599627370495.5, 4503599627370496.0, -4503599627370497.0, 1e18, -1e18, 123456.5};
+    const double edge[] = {0.0,
+                           -0.0,
+                           0.5,
+                           -0.5,
+                           1.5,
+                           2.5,
+                           -2.5,
+                           0.49999999999999994,
+                           -0.49999999999999994,
+                           4503599627370495.5,
+                           4503599627370496.0,
+                           -4503599627370497.0,
+                           1e18,
+                           -1e18,
+                           123456.5};
     for (double x : edge) CHECK(ks::round_half_away(x) == std::llround(x));
     ks::Rng rng(7);
     for (int i = 0; i < 100000; ++i) {

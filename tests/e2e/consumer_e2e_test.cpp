@@ -19,18 +19,24 @@ using test::run_text;
 
 // 3 brokers, "orders" with `partitions`, one producer at `rate` records/s, one group.
 std::string group_scenario(int partitions, int members, const std::string& group_config, const std::string& faults,
-                     const std::string& processing = R"({"dist": "constant", "value": 0.1})", int duration_s = 30,
-                     int rate = 300) {
+                           const std::string& processing = R"({"dist": "constant", "value": 0.1})", int duration_s = 30,
+                           int rate = 300) {
     return R"({"name": "t", "duration_s": )" + std::to_string(duration_s) + R"(, "settle_max_s": 60,
       "sample_interval_ms": 500,
       "cluster": {"brokers": 3},
-      "topics": [{"name": "orders", "partitions": )" + std::to_string(partitions) + R"(, "replication_factor": 3}],
-      "producers": [{"name": "p", "topic": "orders", "rate_per_s": )" + std::to_string(rate) + R"(, "value_bytes": 200,
+      "topics": [{"name": "orders", "partitions": )" +
+           std::to_string(partitions) + R"(, "replication_factor": 3}],
+      "producers": [{"name": "p", "topic": "orders", "rate_per_s": )" +
+           std::to_string(rate) + R"(, "value_bytes": 200,
                      "keys": {"kind": "uniform", "count": 1000}}],
-      "consumer_groups": [{"group_id": "g", "topics": ["orders"], "members": )" + std::to_string(members) + R"(,
-                           "processing_ms_per_record": )" + processing + R"(,
-                           "config": {)" + group_config + R"(}}],
-      "faults": [)" + faults + "]}";
+      "consumer_groups": [{"group_id": "g", "topics": ["orders"], "members": )" +
+           std::to_string(members) + R"(,
+                           "processing_ms_per_record": )" +
+           processing + R"(,
+                           "config": {)" +
+           group_config + R"(}}],
+      "faults": [)" +
+           faults + "]}";
 }
 
 const GroupSummary& group(const RunResult& r) {
@@ -60,7 +66,8 @@ int idle_intervals(const TimeSeries& t, double from_s, double to_s) {
 }  // namespace
 
 TEST_CASE("e2e consumer: a healthy group consumes everything, commits, and Burrow says OK") {
-    const auto r = run_text(group_scenario(3, 2, R"("auto.offset.reset": "earliest", "auto.commit.interval.ms": 1000)", ""));
+    const auto r =
+        run_text(group_scenario(3, 2, R"("auto.offset.reset": "earliest", "auto.commit.interval.ms": 1000)", ""));
     const auto& g = group(r);
     CHECK(g.consumed > 0);
     CHECK(g.reprocessed == 0);
@@ -86,7 +93,8 @@ TEST_CASE("e2e consumer: more members than partitions leaves members idle") {
 
 TEST_CASE("e2e consumer: a crashed member's partitions move after session.timeout.ms, and records are reprocessed") {
     const std::string cfg = R"("session.timeout.ms": 10000, "auto.offset.reset": "earliest")";
-    const auto r = run_text(group_scenario(3, 2, cfg, R"({"at_s": 12, "action": "consumer_crash", "group": "g", "member": 0})"));
+    const auto r =
+        run_text(group_scenario(3, 2, cfg, R"({"at_s": 12, "action": "consumer_crash", "group": "g", "member": 0})"));
     const auto& g = group(r);
     // The survivor owns every partition at the end.
     REQUIRE(g.members.size() == 1);
@@ -108,7 +116,8 @@ TEST_CASE("e2e consumer: a crashed member's partitions move after session.timeou
 
 TEST_CASE("e2e consumer: without a crash nothing is reprocessed; a clean leave commits first") {
     const std::string cfg = R"("auto.offset.reset": "earliest")";
-    const auto r = run_text(group_scenario(3, 2, cfg, R"({"at_s": 12, "action": "consumer_leave", "group": "g", "member": 0})"));
+    const auto r =
+        run_text(group_scenario(3, 2, cfg, R"({"at_s": 12, "action": "consumer_leave", "group": "g", "member": 0})"));
     const auto& g = group(r);
     REQUIRE(g.members.size() == 1);
     CHECK(g.members.front().assigned.size() == 3);
@@ -116,12 +125,14 @@ TEST_CASE("e2e consumer: without a crash nothing is reprocessed; a clean leave c
 }
 
 TEST_CASE("e2e consumer: Burrow judges a slow consumer WARN and a stopped one ERR") {
-    const std::string cfg = R"("auto.offset.reset": "earliest", "auto.commit.interval.ms": 1000, "max.poll.records": 50)";
+    const std::string cfg =
+        R"("auto.offset.reset": "earliest", "auto.commit.interval.ms": 1000, "max.poll.records": 50)";
     // 10 ms per record: 100 records/s against 300 produced.
     const auto slow = run_text(group_scenario(1, 1, cfg, "", R"({"dist": "constant", "value": 10})"));
     CHECK(group(slow).burrow_status == "WARN");
     CHECK(group(slow).max_lag > 1000);
-    const auto stopped = run_text(group_scenario(1, 1, cfg, R"({"at_s": 10, "action": "stop_consumer", "group": "g"})"));
+    const auto stopped =
+        run_text(group_scenario(1, 1, cfg, R"({"at_s": 10, "action": "stop_consumer", "group": "g"})"));
     CHECK(group(stopped).burrow_status == "ERR");
     REQUIRE(group(stopped).burrow_partitions.size() == 1);
     const std::string ps = group(stopped).burrow_partitions.front().status;
@@ -131,9 +142,12 @@ TEST_CASE("e2e consumer: Burrow judges a slow consumer WARN and a stopped one ER
 }
 
 TEST_CASE("e2e consumer: a slow_consumer fault builds lag that is worked off after it heals") {
-    const std::string cfg = R"("auto.offset.reset": "earliest", "auto.commit.interval.ms": 1000, "max.poll.records": 50)";
-    const auto r = run_text(group_scenario(1, 1, cfg, R"({"at_s": 5, "action": "slow_consumer", "group": "g", "factor": 100, "for_s": 10})"),
-                            1);
+    const std::string cfg =
+        R"("auto.offset.reset": "earliest", "auto.commit.interval.ms": 1000, "max.poll.records": 50)";
+    const auto r =
+        run_text(group_scenario(1, 1, cfg,
+                                R"({"at_s": 5, "action": "slow_consumer", "group": "g", "factor": 100, "for_s": 10})"),
+                 1);
     const auto& g = group(r);
     CHECK(g.max_lag > 1000);
     CHECK(g.final_lag < 600);
@@ -156,7 +170,8 @@ TEST_CASE("e2e consumer: eager rebalances pause the whole group, cooperative one
 }
 
 TEST_CASE("e2e consumer: a consumer group run is deterministic") {
-    const std::string text = group_scenario(3, 2, "", R"({"at_s": 12, "action": "consumer_crash", "group": "g", "member": 1})");
+    const std::string text =
+        group_scenario(3, 2, "", R"({"at_s": 12, "action": "consumer_crash", "group": "g", "member": 1})");
     const auto a = run_text(text, 3);
     const auto b = run_text(text, 3);
     CHECK(a.summary.trace_hash == b.summary.trace_hash);

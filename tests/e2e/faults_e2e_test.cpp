@@ -54,24 +54,27 @@ struct Spec {
 };
 
 std::string scenario_text(const Spec& s) {
-    std::string text = R"({"name": "fault", "duration_s": )" + std::to_string(s.duration_s) +
-                       R"(, "settle_max_s": 120, "sample_interval_ms": )" + std::to_string(s.sample_ms) +
-                       R"(, "cluster": {"brokers": 3)" + s.cluster + R"(},
-      "topics": [{"name": "orders", "partitions": )" + std::to_string(s.partitions) +
-                       R"(, "replication_factor": )" + std::to_string(s.replication_factor) +
-                       R"(, "config": {"min.insync.replicas": )" + std::to_string(s.min_isr) + R"(}}],
-      "producers": [{"name": "p", "topic": "orders", "rate_per_s": )" + std::to_string(s.rate) +
-                       R"(, "value_bytes": 256, "keys": {"kind": "uniform", "count": 1000}, "config": {)" +
-                       s.producer_config + "}}]";
+    std::string text =
+        R"({"name": "fault", "duration_s": )" + std::to_string(s.duration_s) +
+        R"(, "settle_max_s": 120, "sample_interval_ms": )" + std::to_string(s.sample_ms) +
+        R"(, "cluster": {"brokers": 3)" + s.cluster + R"(},
+      "topics": [{"name": "orders", "partitions": )" +
+        std::to_string(s.partitions) + R"(, "replication_factor": )" + std::to_string(s.replication_factor) +
+        R"(, "config": {"min.insync.replicas": )" + std::to_string(s.min_isr) + R"(}}],
+      "producers": [{"name": "p", "topic": "orders", "rate_per_s": )" +
+        std::to_string(s.rate) + R"(, "value_bytes": 256, "keys": {"kind": "uniform", "count": 1000}, "config": {)" +
+        s.producer_config + "}}]";
     if (!s.group.empty()) text += R"(, "consumer_groups": [)" + s.group + "]";
     return text + R"(, "faults": [)" + s.faults + "]}";
 }
 
-RunResult run_spec(const Spec& s, std::uint64_t seed = 1) { return run_text(scenario_text(s), seed); }
+RunResult run_spec(const Spec& s, std::uint64_t seed = 1) {
+    return run_text(scenario_text(s), seed);
+}
 
 // The time series by column name.
 class Series {
-public:
+  public:
     explicit Series(const TimeSeries& t) : t_(t) { REQUIRE(!t_.rows.empty()); }
 
     std::size_t col(const std::string& name) const {
@@ -129,11 +132,13 @@ public:
     // The last sample of the run (after the heal and settle).
     double last(const std::string& name) const { return t_.rows.back()[col(name)]; }
 
-private:
+  private:
     const TimeSeries& t_;
 };
 
-double seconds(const TimelineEntry& e) { return e.at.seconds_f(); }
+double seconds(const TimelineEntry& e) {
+    return e.at.seconds_f();
+}
 
 // The time of the first narrated event at or after `after` containing `needle` (kNever if none).
 double when(const RunResult& r, const std::string& needle, double after = -kNever) {
@@ -224,8 +229,9 @@ const GroupSummary& the_group(const RunResult& r) {
 
 // ---- broker processes ---------------------------------------------------------------------
 
-TEST_CASE("fault: crash — leaderships move after broker.session.timeout.ms, the dead replicas leave every ISR, "
-          "and the broker rejoins in the heal") {
+TEST_CASE(
+    "fault: crash — leaderships move after broker.session.timeout.ms, the dead replicas leave every ISR, "
+    "and the broker rejoins in the heal") {
     // A crash without for_s lasts until the heal phase restarts the broker.
     const double at = 10, duration = 30;
     const auto r = run_spec({.duration_s = 30, .faults = R"({"at_s": 10, "action": "crash", "broker": 1})"});
@@ -266,8 +272,7 @@ TEST_CASE("fault: crash — leaderships move after broker.session.timeout.ms, th
 
 TEST_CASE("fault: restart — the broker registers again, catches up and rejoins every ISR") {
     const double restart = 20, duration = 30;
-    const auto r = run_spec({.duration_s = 30,
-                             .faults = R"({"at_s": 5, "action": "crash", "broker": 2},
+    const auto r = run_spec({.duration_s = 30, .faults = R"({"at_s": 5, "action": "crash", "broker": 2},
                                           {"at_s": 20, "action": "restart", "broker": 2})"});
     const Series ts(r.series);
     // Fenced and out of every ISR before the restart.
@@ -300,11 +305,13 @@ TEST_CASE("fault: restart — the broker registers again, catches up and rejoins
     CHECK(r.summary.records.acked_lost == 0);
 }
 
-TEST_CASE("fault: pause — a GC stall longer than broker.session.timeout.ms fences the broker until it resumes; "
-          "a short one changes no leader and no ISR") {
+TEST_CASE(
+    "fault: pause — a GC stall longer than broker.session.timeout.ms fences the broker until it resumes; "
+    "a short one changes no leader and no ISR") {
     SUBCASE("a 20 s pause: fenced, leaderships moved, back in every ISR after it resumes") {
         const double at = 5, resume = 25, duration = 40;
-        const auto r = run_spec({.duration_s = 40, .faults = R"({"at_s": 5, "action": "pause", "broker": 3, "for_s": 20})"});
+        const auto r =
+            run_spec({.duration_s = 40, .faults = R"({"at_s": 5, "action": "pause", "broker": 3, "for_s": 20})"});
         const Series ts(r.series);
         REQUIRE(ts.at("LeaderCount.broker3", at - 0.5) >= 1);
         const double fenced = when(r, "controller fenced broker 3");
@@ -323,7 +330,8 @@ TEST_CASE("fault: pause — a GC stall longer than broker.session.timeout.ms fen
     }
     SUBCASE("a 4 s pause: heartbeats resume within the session, the follower within replica.lag.time.max.ms") {
         const double at = 10, resume = 14, duration = 25;
-        const auto r = run_spec({.duration_s = 25, .faults = R"({"at_s": 10, "action": "pause", "broker": 1, "for_s": 4})"});
+        const auto r =
+            run_spec({.duration_s = 25, .faults = R"({"at_s": 10, "action": "pause", "broker": 1, "for_s": 4})"});
         const Series ts(r.series);
         CHECK(count(r, "fenced") == 0);
         CHECK(r.summary.clean_elections == 0);
@@ -347,17 +355,21 @@ TEST_CASE("fault: pause — a GC stall longer than broker.session.timeout.ms fen
 // default to never): durability comes from replication, not fsync. A kill -9
 // keeps the page cache; a power loss keeps only what the OS wrote back
 // (dirty_expire_ms / writeback_interval_ms).
-TEST_CASE("fault: power_loss — the brokers lose their unwritten page cache, come back at for_s, and the partitions "
-          "settle; only replicas outside the outage protect acknowledged records") {
+TEST_CASE(
+    "fault: power_loss — the brokers lose their unwritten page cache, come back at for_s, and the partitions "
+    "settle; only replicas outside the outage protect acknowledged records") {
     SUBCASE("one broker, RF 1: a power loss loses its acknowledged tail, a kill -9 does not") {
         // Page-cache data older than 5 s is on disk at the next 1 s writeback.
         const std::string disk = R"(, "disk": {"dirty_expire_ms": 5000, "writeback_interval_ms": 1000})";
         const double at = 15, back = 30, duration = 40;
         for (const std::string action : {"crash", "power_loss"}) {
             INFO(action);
-            const auto r = run_spec({.duration_s = 40, .replication_factor = 1, .min_isr = 1, .cluster = disk,
-                                     .faults = R"({"at_s": 15, "action": ")" + action +
-                                               R"(", "broker": 1, "for_s": 15})"});
+            const auto r =
+                run_spec({.duration_s = 40,
+                          .replication_factor = 1,
+                          .min_isr = 1,
+                          .cluster = disk,
+                          .faults = R"({"at_s": 15, "action": ")" + action + R"(", "broker": 1, "for_s": 15})"});
             const Series ts(r.series);
             // Its partition has no other replica: offline from the fence until it is back.
             CHECK(ts.min("OfflinePartitionsCount", at + 10.5, back) == 1);
@@ -378,7 +390,8 @@ TEST_CASE("fault: power_loss — the brokers lose their unwritten page cache, co
     SUBCASE("a rack: its brokers go down together; acks=all stalls below min.insync.replicas and loses nothing") {
         // Racks round-robin: brokers 1 and 3 in rack a, broker 2 in rack b.
         const double at = 10, back = 25, duration = 40;
-        const auto r = run_spec({.duration_s = 40, .cluster = R"(, "racks": ["a", "b"])",
+        const auto r = run_spec({.duration_s = 40,
+                                 .cluster = R"(, "racks": ["a", "b"])",
                                  .faults = R"({"at_s": 10, "action": "power_loss", "rack": "a", "for_s": 15})"});
         const Series ts(r.series);
         CHECK(when(r, "broker 1 lost power (rack a)") == doctest::Approx(at));
@@ -410,7 +423,8 @@ TEST_CASE("fault: power_loss — the brokers lose their unwritten page cache, co
     SUBCASE("every replica at once (a one-rack cluster): acknowledged records are lost even with acks=all") {
         // Nothing is older than dirty_expire_ms (30 s) at the loss: no replica
         // kept anything that was acknowledged.
-        const auto r = run_spec({.duration_s = 30, .cluster = R"(, "racks": ["a"])",
+        const auto r = run_spec({.duration_s = 30,
+                                 .cluster = R"(, "racks": ["a"])",
                                  .faults = R"({"at_s": 10, "action": "power_loss", "rack": "a", "for_s": 10})"});
         CHECK(count(r, "lost power (rack a)") == 3);
         CHECK(r.summary.records.acked_lost > 0);
@@ -424,9 +438,10 @@ TEST_CASE("fault: disk_slow — acks=all produce latency rises while a replica's
     // Every partition has a replica on broker 2, and acks=all waits for its
     // append (as leader or as follower): 0.5 ms becomes 25 ms.
     const double at = 10, healed = 20, duration = 30;
-    const auto r = run_spec({.duration_s = 30,
-                             .cluster = R"(, "disk": {"append_latency_ms": {"dist": "constant", "value": 0.5}})",
-                             .faults = R"({"at_s": 10, "action": "disk_slow", "broker": 2, "factor": 50, "for_s": 10})"});
+    const auto r =
+        run_spec({.duration_s = 30,
+                  .cluster = R"(, "disk": {"append_latency_ms": {"dist": "constant", "value": 0.5}})",
+                  .faults = R"({"at_s": 10, "action": "disk_slow", "broker": 2, "factor": 50, "for_s": 10})"});
     const Series ts(r.series);
     const double before = ts.median("produce_latency_p99_ms", 3, at);
     const double during = ts.median("produce_latency_p99_ms", at + 1, healed);
@@ -441,12 +456,12 @@ TEST_CASE("fault: disk_slow — acks=all produce latency rises while a replica's
     CHECK(r.summary.records.acked_lost == 0);
 }
 
-TEST_CASE("fault: partition — a broker cut off from the controller is fenced and its leaderships move; clients "
-          "cut off from the majority cannot produce; a one-way cut shrinks ISRs without moving leaders; all heal") {
+TEST_CASE(
+    "fault: partition — a broker cut off from the controller is fenced and its leaderships move; clients "
+    "cut off from the majority cannot produce; a one-way cut shrinks ISRs without moving leaders; all heal") {
     SUBCASE("groups [[1], [2, 3, clients]]: the isolated leader is fenced, the majority carries on") {
         const double at = 10, healed = 30, duration = 45;
-        const auto r = run_spec({.duration_s = 45,
-                                 .faults = R"({"at_s": 10, "action": "partition",
+        const auto r = run_spec({.duration_s = 45, .faults = R"({"at_s": 10, "action": "partition",
                                                "groups": [[1], [2, 3, "clients"]], "for_s": 20})"});
         const Series ts(r.series);
         REQUIRE(ts.at("LeaderCount.broker1", at - 0.5) >= 1);
@@ -467,8 +482,7 @@ TEST_CASE("fault: partition — a broker cut off from the controller is fenced a
     }
     SUBCASE("groups [[1, clients], [2, 3]]: the controller is with 2 and 3, the clients get no ack until the heal") {
         const double at = 10, healed = 25, duration = 40;
-        const auto r = run_spec({.duration_s = 40,
-                                 .faults = R"({"at_s": 10, "action": "partition",
+        const auto r = run_spec({.duration_s = 40, .faults = R"({"at_s": 10, "action": "partition",
                                                "groups": [[1, "clients"], [2, 3]], "for_s": 15})"});
         const Series ts(r.series);
         CHECK(when(r, "controller fenced broker 1") <= at + 10.5);
@@ -488,9 +502,11 @@ TEST_CASE("fault: partition — a broker cut off from the controller is fenced a
         // Leaders drop the followers that cannot fetch after replica.lag.time.max.ms
         // (10 s here; checked every 5 s): 1 leads alone, 2 and 3 without 1.
         const double at = 10, healed = 30, duration = 45, lag_max = 10;
-        const auto r = run_spec({.duration_s = 45, .min_isr = 1,
-                                 .cluster = R"(, "config": {"replica.lag.time.max.ms": 10000})",
-                                 .faults = R"({"at_s": 10, "action": "partition", "from": [1], "to": [2, 3], "for_s": 20})"});
+        const auto r =
+            run_spec({.duration_s = 45,
+                      .min_isr = 1,
+                      .cluster = R"(, "config": {"replica.lag.time.max.ms": 10000})",
+                      .faults = R"({"at_s": 10, "action": "partition", "from": [1], "to": [2, 3], "for_s": 20})"});
         const Series ts(r.series);
         CHECK(count(r, "fenced") == 0);
         CHECK(r.summary.clean_elections == 0);
@@ -509,15 +525,17 @@ TEST_CASE("fault: partition — a broker cut off from the controller is fenced a
     }
 }
 
-TEST_CASE("fault: link — added latency between two replicas shows in acks=all produce latency; loss shows as "
-          "retransmission delay, never as lost acknowledged records") {
+TEST_CASE(
+    "fault: link — added latency between two replicas shows in acks=all produce latency; loss shows as "
+    "retransmission delay, never as lost acknowledged records") {
     SUBCASE("+50 ms between brokers 1 and 2") {
         // With acks=all the partitions replicated between 1 and 2 (2 of 3) need,
         // per acknowledgement, a fetch response and the next fetch request over
         // the slow link: at least 2 × 50 ms more.
         const double at = 10, healed = 20, duration = 30;
-        const auto r = run_spec({.duration_s = 30,
-                                 .faults = R"({"at_s": 10, "action": "link", "between": [1, 2], "latency_ms": 50, "for_s": 10})"});
+        const auto r =
+            run_spec({.duration_s = 30,
+                      .faults = R"({"at_s": 10, "action": "link", "between": [1, 2], "latency_ms": 50, "for_s": 10})"});
         const Series ts(r.series);
         const double before = ts.median("produce_latency_p99_ms", 3, at);
         const double during = ts.median("produce_latency_p99_ms", at + 1, healed);
@@ -537,9 +555,10 @@ TEST_CASE("fault: link — added latency between two replicas shows in acks=all 
         const double at = 5, healed = 15, duration = 30;
         for (std::uint64_t seed = 1; seed <= 3; ++seed) {
             INFO("seed " << seed);
-            const auto r = run_spec({.duration_s = 30,
-                                     .faults = R"({"at_s": 5, "action": "link", "between": [1, 2], "loss": 0.1, "for_s": 10})"},
-                                    seed);
+            const auto r =
+                run_spec({.duration_s = 30,
+                          .faults = R"({"at_s": 5, "action": "link", "between": [1, 2], "loss": 0.1, "for_s": 10})"},
+                         seed);
             const Series ts(r.series);
             CHECK(ts.max("produce_latency_p99_ms", 0, at) < 100);
             CHECK(ts.max("produce_latency_p99_ms", at, healed + 1) >= 200);
@@ -555,8 +574,9 @@ TEST_CASE("fault: link — added latency between two replicas shows in acks=all 
 
 // ---- operations ---------------------------------------------------------------------------
 
-TEST_CASE("fault: rolling_restart — controlled: each broker's leaderships move before it stops, no partition goes "
-          "offline; wait_for_isr: the next broker waits until UnderReplicatedPartitions is 0") {
+TEST_CASE(
+    "fault: rolling_restart — controlled: each broker's leaderships move before it stops, no partition goes "
+    "offline; wait_for_isr: the next broker waits until UnderReplicatedPartitions is 0") {
     const double duration = 40;
     const auto r = run_spec({.duration_s = 40,
                              .faults = R"({"at_s": 5, "action": "rolling_restart", "order": [1, 2, 3],
@@ -621,8 +641,8 @@ TEST_CASE("fault: rolling_restart — controlled: each broker's leaderships move
     // Without it the stopped broker stays leader and in every ISR until it is
     // back (5 s) or fenced: acks=all records wait seconds.
     CHECK(r.summary.produce_latency_ms.max < 1000);
-    const auto uncontrolled = run_spec({.duration_s = 40,
-                                        .faults = R"({"at_s": 5, "action": "rolling_restart", "order": [1, 2, 3],
+    const auto uncontrolled =
+        run_spec({.duration_s = 40, .faults = R"({"at_s": 5, "action": "rolling_restart", "order": [1, 2, 3],
                                                       "controlled": false, "wait_for_isr": true})"});
     CHECK(when(uncontrolled, "broker 1: stopped without controlled shutdown") == doctest::Approx(5));
     CHECK(uncontrolled.summary.produce_latency_ms.max >= 4000);
@@ -630,8 +650,9 @@ TEST_CASE("fault: rolling_restart — controlled: each broker's leaderships move
     check_healed(uncontrolled);
 }
 
-TEST_CASE("fault: rolling_upgrade — each broker comes back with the `set` config, one at a time, and the new "
-          "inter.broker.protocol.version is in force afterwards (3.7+: the HW is frozen below min.insync.replicas)") {
+TEST_CASE(
+    "fault: rolling_upgrade — each broker comes back with the `set` config, one at a time, and the new "
+    "inter.broker.protocol.version is in force afterwards (3.7+: the HW is frozen below min.insync.replicas)") {
     // Upgrade from 2.1 with the order 3, 1, 2; once done, brokers 2 and 3 crash
     // and broker 1 leads every partition with ISR [1], below min.insync.replicas 2.
     // acks=1 keeps appending; from 3.7 (KAFKA-15583) the HW stays put, before it
@@ -639,13 +660,13 @@ TEST_CASE("fault: rolling_upgrade — each broker comes back with the `set` conf
     const double crash = 40, duration = 60;
     for (const std::string version : {"3.9", "2.1"}) {
         INFO("upgrade to " << version);
-        const auto r = run_spec(
-            {.duration_s = 60,
-             .producer_config = R"("acks": "1", "enable.idempotence": false)",
-             .cluster = R"(, "config": {"inter.broker.protocol.version": "2.1"})",
-             .faults = R"({"at_s": 5, "action": "rolling_upgrade", "order": [3, 1, 2], "controlled": true,
+        const auto r =
+            run_spec({.duration_s = 60,
+                      .producer_config = R"("acks": "1", "enable.idempotence": false)",
+                      .cluster = R"(, "config": {"inter.broker.protocol.version": "2.1"})",
+                      .faults = R"({"at_s": 5, "action": "rolling_upgrade", "order": [3, 1, 2], "controlled": true,
                            "wait_for_isr": true, "set": {"inter.broker.protocol.version": ")" +
-                       version + R"("}},
+                                version + R"("}},
                           {"at_s": 40, "action": "crash", "broker": 2},
                           {"at_s": 40, "action": "crash", "broker": 3})"});
         const Series ts(r.series);
@@ -688,10 +709,13 @@ TEST_CASE("fault: rolling_upgrade — each broker comes back with the `set` conf
 // producer sends 300 records/s. Keeping up, the committed offsets trail the log
 // by about a commit interval, so the lag stays under 2 s of records.
 
-TEST_CASE("fault: consumer_crash — the dead member's partitions wait for session.timeout.ms, then move to the "
-          "survivor, which works off the lag and re-reads what was not committed") {
+TEST_CASE(
+    "fault: consumer_crash — the dead member's partitions wait for session.timeout.ms, then move to the "
+    "survivor, which works off the lag and re-reads what was not committed") {
     const double at = 10, duration = 30, rate = 300;
-    const auto r = run_spec({.partitions = 6, .min_isr = 1, .group = group_json(2),
+    const auto r = run_spec({.partitions = 6,
+                             .min_isr = 1,
+                             .group = group_json(2),
                              .faults = R"({"at_s": 10, "action": "consumer_crash", "group": "g", "member": 0})"});
     const Series ts(r.series);
     const auto& g = the_group(r);
@@ -717,10 +741,13 @@ TEST_CASE("fault: consumer_crash — the dead member's partitions wait for sessi
     CHECK(g.skipped == 0);
 }
 
-TEST_CASE("fault: consumer_join — a new member triggers a rebalance at once and gets its share; nothing is lost "
-          "or re-read") {
+TEST_CASE(
+    "fault: consumer_join — a new member triggers a rebalance at once and gets its share; nothing is lost "
+    "or re-read") {
     const double at = 10, duration = 30, rate = 300;
-    const auto r = run_spec({.partitions = 6, .min_isr = 1, .group = group_json(2),
+    const auto r = run_spec({.partitions = 6,
+                             .min_isr = 1,
+                             .group = group_json(2),
                              .faults = R"({"at_s": 10, "action": "consumer_join", "group": "g"})"});
     const Series ts(r.series);
     const auto& g = the_group(r);
@@ -737,10 +764,13 @@ TEST_CASE("fault: consumer_join — a new member triggers a rebalance at once an
     CHECK(g.final_lag < 2 * rate);
 }
 
-TEST_CASE("fault: consumer_leave — a closing member leaves the group at once (LeaveGroup, no session timeout) "
-          "after committing; the survivor takes over without re-reading") {
+TEST_CASE(
+    "fault: consumer_leave — a closing member leaves the group at once (LeaveGroup, no session timeout) "
+    "after committing; the survivor takes over without re-reading") {
     const double at = 10, duration = 30, rate = 300;
-    const auto r = run_spec({.partitions = 6, .min_isr = 1, .group = group_json(2),
+    const auto r = run_spec({.partitions = 6,
+                             .min_isr = 1,
+                             .group = group_json(2),
                              .faults = R"({"at_s": 10, "action": "consumer_leave", "group": "g", "member": 1})"});
     const Series ts(r.series);
     const auto& g = the_group(r);
@@ -755,13 +785,17 @@ TEST_CASE("fault: consumer_leave — a closing member leaves the group at once (
     CHECK(g.final_lag < 2 * rate);
 }
 
-TEST_CASE("fault: slow_consumer — processing slower than the produce rate builds lag without a rebalance; it is "
-          "worked off after for_s") {
+TEST_CASE(
+    "fault: slow_consumer — processing slower than the produce rate builds lag without a rebalance; it is "
+    "worked off after for_s") {
     // 0.1 ms × 100 = 10 ms a record: 2 members consume 200/s of the 300/s.
     // A poll's 50 records take 0.5 s, far below max.poll.interval.ms.
     const double at = 10, healed = 20, duration = 30, rate = 300;
-    const auto r = run_spec({.partitions = 6, .min_isr = 1, .group = group_json(2, R"(, "max.poll.records": 50)"),
-                             .faults = R"({"at_s": 10, "action": "slow_consumer", "group": "g", "factor": 100, "for_s": 10})"});
+    const auto r =
+        run_spec({.partitions = 6,
+                  .min_isr = 1,
+                  .group = group_json(2, R"(, "max.poll.records": 50)"),
+                  .faults = R"({"at_s": 10, "action": "slow_consumer", "group": "g", "factor": 100, "for_s": 10})"});
     const Series ts(r.series);
     const auto& g = the_group(r);
     CHECK(ts.slope("g.consumed", at + 1, healed) < 0.8 * rate);
@@ -774,10 +808,13 @@ TEST_CASE("fault: slow_consumer — processing slower than the produce rate buil
     CHECK(g.reprocessed == 0);
 }
 
-TEST_CASE("fault: stop_consumer — a group that stops polling consumes and commits nothing, keeps its members "
-          "(heartbeats go on, max.poll.interval.ms is 5 min), and catches up after for_s") {
+TEST_CASE(
+    "fault: stop_consumer — a group that stops polling consumes and commits nothing, keeps its members "
+    "(heartbeats go on, max.poll.interval.ms is 5 min), and catches up after for_s") {
     const double at = 10, healed = 18, duration = 30, rate = 300;
-    const auto r = run_spec({.partitions = 6, .min_isr = 1, .group = group_json(2),
+    const auto r = run_spec({.partitions = 6,
+                             .min_isr = 1,
+                             .group = group_json(2),
                              .faults = R"({"at_s": 10, "action": "stop_consumer", "group": "g", "for_s": 8})"});
     const Series ts(r.series);
     const auto& g = the_group(r);
@@ -798,8 +835,11 @@ TEST_CASE("fault: stop_consumer — a group that stops polling consumes and comm
 
 TEST_CASE("fault: producer_rate — the sent counter's slope follows the rate, 0 pauses it, for_s restores it") {
     // 200/s; 1000/s over [10, 20); 0 over [25, 30).
-    const auto r = run_spec({.duration_s = 35, .min_isr = 1, .rate = 200,
-                             .faults = R"({"at_s": 10, "action": "producer_rate", "producer": "p", "rate_per_s": 1000, "for_s": 10},
+    const auto r = run_spec(
+        {.duration_s = 35,
+         .min_isr = 1,
+         .rate = 200,
+         .faults = R"({"at_s": 10, "action": "producer_rate", "producer": "p", "rate_per_s": 1000, "for_s": 10},
                                           {"at_s": 25, "action": "producer_rate", "producer": "p", "rate_per_s": 0, "for_s": 5})"});
     const Series ts(r.series);
     CHECK(ts.slope("p.sent", 2, 10) == doctest::Approx(200).epsilon(0.1));

@@ -22,8 +22,7 @@ using namespace ks;
 namespace {
 
 // Scenario name -> why the model does not (yet) show the effect Kafka's documented behaviour implies.
-const std::map<std::string, std::string> kKnownModelGaps = {
-};
+const std::map<std::string, std::string> kKnownModelGaps = {};
 
 std::vector<fs::path> library_files() {
     std::vector<fs::path> files;

@@ -51,7 +51,8 @@ TEST_CASE("e2e producer: acks=1 loses acknowledged records when the leader dies 
 
 TEST_CASE("e2e producer: acks=all with min.insync.replicas=2 loses no acknowledged record in the same crash") {
     for (std::uint64_t seed = 1; seed <= 4; ++seed) {
-        const auto s = run(kLeaderCrash, seed, {"producers.p.config.acks=all", "producers.p.config.enable.idempotence=true"});
+        const auto s =
+            run(kLeaderCrash, seed, {"producers.p.config.acks=all", "producers.p.config.enable.idempotence=true"});
         check_accounting(s);
         CHECK(s.records.acked_lost == 0);
         CHECK(s.records.duplicated == 0);

@@ -18,11 +18,14 @@ namespace {
 
 using test::run_text;
 
-std::string cluster3(const std::string& extra_config, const std::string& faults, const std::string& cluster_extra = "") {
+std::string cluster3(const std::string& extra_config, const std::string& faults,
+                     const std::string& cluster_extra = "") {
     return R"({"name": "t", "duration_s": 60, "settle_max_s": 120,
-      "cluster": {"brokers": 3)" + cluster_extra + R"(, "config": {)" + extra_config + R"(}},
+      "cluster": {"brokers": 3)" +
+           cluster_extra + R"(, "config": {)" + extra_config + R"(}},
       "topics": [{"name": "orders", "partitions": 3, "replication_factor": 3}],
-      "faults": [)" + faults + "]}";
+      "faults": [)" +
+           faults + "]}";
 }
 
 const PartitionSummary& led_by(const RunSummary& s, int first_replica) {
@@ -75,7 +78,8 @@ TEST_CASE("e2e: a crashed broker's leaderships move within broker.session.timeou
 TEST_CASE("e2e: with the ZooKeeper controller the election waits for the session to expire (18 s, pings every 6 s)") {
     // The session expires 18 s after the last ping the crashed broker sent,
     // which was at most 6 s before the crash: 12-18 s after it.
-    const auto r = run_text(cluster3("", R"({"at_s": 10, "action": "crash", "broker": 1})", R"(, "controller": "zookeeper")"));
+    const auto r =
+        run_text(cluster3("", R"({"at_s": 10, "action": "crash", "broker": 1})", R"(, "controller": "zookeeper")"));
     bool elected = false;
     for (const auto& e : r.timeline) {
         if (e.text.find("epoch 1") != std::string::npos && e.text.find("leader") != std::string::npos) {
@@ -102,7 +106,8 @@ TEST_CASE("e2e: without unclean election a partition whose last ISR member is do
 }
 
 TEST_CASE("e2e: a controlled rolling restart moves leadership first and ends with every replica in sync") {
-    const auto r = run_text(cluster3("", R"({"at_s": 5, "action": "rolling_restart", "controlled": true, "wait_for_isr": true})"));
+    const auto r =
+        run_text(cluster3("", R"({"at_s": 5, "action": "rolling_restart", "controlled": true, "wait_for_isr": true})"));
     CHECK(r.summary.clean_elections >= 3);  // each broker's leaderships moved away
     CHECK(r.summary.offline_partition_s == 0.0);
     CHECK(r.summary.settled);

@@ -39,13 +39,15 @@ std::string scenario_text(const std::string& extra, const std::string& faults, i
                            "config": {"session.timeout.ms": 10000, "auto.offset.reset": "earliest",
                                       "partition.assignment.strategy": "range")" +
            extra + R"(}}],
-      "faults": [)" + faults + "]}";
+      "faults": [)" +
+           faults + "]}";
 }
 
 // Member 0 crashes at 12 s; a consumer of the group starts at `join_at_s`.
 std::string restart(int join_at_s) {
     return R"({"at_s": 12, "action": "consumer_crash", "group": "g", "member": 0},
-              {"at_s": )" + std::to_string(join_at_s) + R"(, "action": "consumer_join", "group": "g"})";
+              {"at_s": )" +
+           std::to_string(join_at_s) + R"(, "action": "consumer_join", "group": "g"})";
 }
 
 const std::string kStatic = R"(, "group.instance.id": "g-host")";
@@ -71,8 +73,9 @@ const GroupMemberSummary* member_with_prefix(const GroupSummary& g, const std::s
 
 }  // namespace
 
-TEST_CASE("e2e static membership: a static member restarted within session.timeout.ms rejoins without a rebalance "
-          "and keeps its partitions (KIP-345)") {
+TEST_CASE(
+    "e2e static membership: a static member restarted within session.timeout.ms rejoins without a rebalance "
+    "and keeps its partitions (KIP-345)") {
     const auto baseline = run_text(scenario_text(kStatic, ""));
     const auto r = run_text(scenario_text(kStatic, restart(15)));
     const auto& g = group(r);
@@ -114,8 +117,9 @@ TEST_CASE("e2e static membership: the same restart of a dynamic member rebalance
     CHECK(member_with_prefix(g, "g-2-") != nullptr);  // client id g-2: the consumer_join's member
 }
 
-TEST_CASE("e2e static membership: a static member away longer than session.timeout.ms is evicted (a rebalance) "
-          "and its return is a new member (another one)") {
+TEST_CASE(
+    "e2e static membership: a static member away longer than session.timeout.ms is evicted (a rebalance) "
+    "and its return is a new member (another one)") {
     const auto baseline = run_text(scenario_text(kStatic, "", 40));
     const auto r = run_text(scenario_text(kStatic, restart(26), 40));
     const auto& g = group(r);
@@ -127,8 +131,9 @@ TEST_CASE("e2e static membership: a static member away longer than session.timeo
     CHECK(m0->assigned == std::vector<std::string>{"orders-0", "orders-1"});
 }
 
-TEST_CASE("e2e static membership: a static member's clean leave (close) sends no LeaveGroup: the group rebalances "
-          "only at its session timeout") {
+TEST_CASE(
+    "e2e static membership: a static member's clean leave (close) sends no LeaveGroup: the group rebalances "
+    "only at its session timeout") {
     const std::string leave = R"({"at_s": 12, "action": "consumer_leave", "group": "g", "member": 0})";
     const auto stat = run_text(scenario_text(kStatic, leave));
     const auto dyn = run_text(scenario_text("", leave));

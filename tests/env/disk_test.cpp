@@ -32,9 +32,7 @@ struct Bench {
     std::vector<Done> done;
     explicit Bench(Disk::Options o = constant_disk(), std::uint64_t seed = 1)
         : disk(loop, Rng::stream(seed, "disk"), o) {
-        disk.set_completion_handler([this](const DiskCompletion& c) {
-            done.push_back({loop.now(), c});
-        });
+        disk.set_completion_handler([this](const DiskCompletion& c) { done.push_back({loop.now(), c}); });
     }
 };
 

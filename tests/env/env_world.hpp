@@ -55,8 +55,7 @@ struct World {
     std::vector<Got> got;
     std::vector<Broke> broke;
 
-    explicit World(Topology t = standard_topology(), Network::Options no = {},
-                   std::uint64_t seed = 1)
+    explicit World(Topology t = standard_topology(), Network::Options no = {}, std::uint64_t seed = 1)
         : topo(std::move(t)), net(loop, topo, Rng::stream(seed, "network"), no) {
         net.set_deliver_handler([this](const Delivery& d) {
             got.push_back(Got{loop.now(), d.conn, d.from, d.to, d.payload});

@@ -92,8 +92,8 @@ TEST_CASE("network: delivery is FIFO per connection even when sampled latencies 
     for (int i = 0; i < 50; ++i) w.net.send(conns[i], n1, static_cast<Payload>(i), 0);
     w.loop.run();
     REQUIRE(w.got.size() == 50);
-    CHECK_FALSE(std::is_sorted(w.got.begin(), w.got.end(),
-                               [](const Got& x, const Got& y) { return x.payload < y.payload; }));
+    CHECK_FALSE(
+        std::is_sorted(w.got.begin(), w.got.end(), [](const Got& x, const Got& y) { return x.payload < y.payload; }));
 
     // One connection: the same kind of samples, yet delivered in send order.
     w.got.clear();
@@ -134,8 +134,7 @@ TEST_CASE("network: a path fault's extra latency adds to every message") {
 
 TEST_CASE("network: a physical link fault slows every route over that link") {
     World w;
-    w.net.set_link_fault(w.topo.rack_switch("b"), w.topo.core_switch(),
-                         LinkFault{.extra_latency = ms(3)});
+    w.net.set_link_fault(w.topo.rack_switch("b"), w.topo.core_switch(), LinkFault{.extra_latency = ms(3)});
     const ConnId c = w.net.connect(n1, n3);
     w.net.send(c, n1, 1, 0);
     w.loop.run();
@@ -217,8 +216,8 @@ TEST_CASE("network: closing a connection drops its messages and tells no one") {
 
 namespace {
 std::vector<std::int64_t> delivery_times(std::uint64_t seed) {
-    Topology::Options o = Topology::Options::from_network_settings(
-        DistSpec::lognormal(0.3, 2), DistSpec::lognormal(1, 5), 10000);
+    Topology::Options o =
+        Topology::Options::from_network_settings(DistSpec::lognormal(0.3, 2), DistSpec::lognormal(1, 5), 10000);
     World w(standard_topology(o), {}, seed);
     w.net.set_path_fault(n2, n4, LinkFault{.extra_latency = ms(1), .loss = 0.05});
     const ConnId a = w.net.connect(n1, n3);
@@ -232,8 +231,7 @@ std::vector<std::int64_t> delivery_times(std::uint64_t seed) {
     }
     w.loop.run();
     std::vector<std::int64_t> out;
-    for (const Got& g : w.got)
-        out.push_back(g.at.ns() * 1000 + static_cast<std::int64_t>(g.payload));
+    for (const Got& g : w.got) out.push_back(g.at.ns() * 1000 + static_cast<std::int64_t>(g.payload));
     return out;
 }
 }  // namespace

@@ -19,9 +19,8 @@ TEST_CASE("topology: hosts in the same rack talk through their rack switch only"
 
 TEST_CASE("topology: hosts in different racks go through the core switch") {
     Topology t = standard_topology();
-    CHECK(t.path(n1, n3) == std::vector<Vertex>{t.host_vertex(n1), t.rack_switch("a"),
-                                                t.core_switch(), t.rack_switch("b"),
-                                                t.host_vertex(n3)});
+    CHECK(t.path(n1, n3) == std::vector<Vertex>{t.host_vertex(n1), t.rack_switch("a"), t.core_switch(),
+                                                t.rack_switch("b"), t.host_vertex(n3)});
     CHECK(t.kind(t.core_switch()) == Topology::VertexKind::core_switch);
 }
 
@@ -49,8 +48,8 @@ TEST_CASE("topology: the clients rack name and per-rack links are configurable")
 }
 
 TEST_CASE("topology: network settings become per-link latencies whose path means match") {
-    const auto o = Topology::Options::from_network_settings(DistSpec::lognormal(0.3, 2),
-                                                            DistSpec::lognormal(1, 5), 10000);
+    const auto o =
+        Topology::Options::from_network_settings(DistSpec::lognormal(0.3, 2), DistSpec::lognormal(1, 5), 10000);
     CHECK(o.host_link.latency_ms == DistSpec::lognormal(0.15, 1));
     CHECK(o.host_link.bandwidth_mbps == 10000);
     const double same = 2 * o.host_link.latency_ms.mean();
@@ -58,8 +57,7 @@ TEST_CASE("topology: network settings become per-link latencies whose path means
     CHECK(same == doctest::Approx(DistSpec::lognormal(0.3, 2).mean()));
     CHECK(cross == doctest::Approx(DistSpec::lognormal(1, 5).mean()));
 
-    const auto flat = Topology::Options::from_network_settings(DistSpec::constant(1),
-                                                               DistSpec::constant(0.5), 1000);
+    const auto flat = Topology::Options::from_network_settings(DistSpec::constant(1), DistSpec::constant(0.5), 1000);
     CHECK(flat.uplink.latency_ms == DistSpec::constant(0));  // cross <= same: free uplinks
 }
 
@@ -69,8 +67,7 @@ TEST_CASE("topology: a cut reroutes over the next shortest path and a heal resto
     const Vertex sw_b = t.rack_switch("b");
     t.add_link(sw_a, sw_b, LinkSpec{DistSpec::constant(0.2), 1000});
     const std::vector<Vertex> direct{t.host_vertex(n1), sw_a, sw_b, t.host_vertex(n3)};
-    const std::vector<Vertex> via_core{t.host_vertex(n1), sw_a, t.core_switch(), sw_b,
-                                       t.host_vertex(n3)};
+    const std::vector<Vertex> via_core{t.host_vertex(n1), sw_a, t.core_switch(), sw_b, t.host_vertex(n3)};
     CHECK(t.path(n1, n3) == direct);
 
     const auto before = t.version();

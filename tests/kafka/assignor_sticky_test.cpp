@@ -18,7 +18,9 @@ using namespace ks::kafka;
 
 namespace {
 
-TopicPartition tp(const std::string& t, int p) { return {t, p}; }
+TopicPartition tp(const std::string& t, int p) {
+    return {t, p};
+}
 using TPs = std::vector<TopicPartition>;
 
 Subscription sub(const std::string& id, std::vector<std::string> topics, TPs owned = {},
@@ -86,8 +88,8 @@ TEST_CASE("sticky: AbstractStickyAssignorTest.testOneConsumerOneTopic / testOneC
 
 TEST_CASE("sticky: AbstractStickyAssignorTest.testOnlyAssignsPartitionsFromSubscribedTopics") {
     for (auto* f : {&sticky_assign, &cooperative_sticky_assign}) {
-        auto r = (*f)({{topic, 2}}, {sub("consumer", {topic}, {tp(topic, 0), tp(topic, 1), tp("other", 0), tp("other", 1)},
-                                         generationId)});
+        auto r = (*f)({{topic, 2}}, {sub("consumer", {topic},
+                                         {tp(topic, 0), tp(topic, 1), tp("other", 0), tp("other", 1)}, generationId)});
         CHECK_LIST(of(r.assignment, "consumer"), tp(topic, 0), tp(topic, 1));
         CHECK(r.transferring->empty());
     }
@@ -149,9 +151,9 @@ TEST_CASE("sticky: AbstractStickyAssignorTest.testMaxQuotaConsumerMoreThanNumExp
 TEST_CASE("sticky: AbstractStickyAssignorTest.testAllConsumersAreUnderMinQuota") {
     std::vector<std::string> ts = {topic1, topic2};
     for (auto* f : {&sticky_assign, &cooperative_sticky_assign}) {
-        auto r = (*f)({{topic1, 2}, {topic2, 3}}, {sub(consumer1, ts, {tp(topic1, 0)}, generationId),
-                                                   sub(consumer2, ts, {tp(topic1, 1)}, generationId),
-                                                   sub(consumer3, ts, {}, generationId)});
+        auto r = (*f)({{topic1, 2}, {topic2, 3}},
+                      {sub(consumer1, ts, {tp(topic1, 0)}, generationId),
+                       sub(consumer2, ts, {tp(topic1, 1)}, generationId), sub(consumer3, ts, {}, generationId)});
         CHECK(r.transferring->empty());
         CHECK_LIST(of(r.assignment, consumer1), tp(topic1, 0), tp(topic2, 1));
         CHECK_LIST(of(r.assignment, consumer2), tp(topic1, 1), tp(topic2, 2));
@@ -207,7 +209,9 @@ TEST_CASE("sticky: AbstractStickyAssignorTest.testAllConsumersReachExpectedQuota
     }
 }
 
-TEST_CASE("sticky: AbstractStickyAssignorTest.testOwnedPartitionsAreInvalidatedForConsumerWithStaleGeneration / NoGeneration") {
+TEST_CASE(
+    "sticky: AbstractStickyAssignorTest.testOwnedPartitionsAreInvalidatedForConsumerWithStaleGeneration / "
+    "NoGeneration") {
     for (std::int32_t stale : {9, kDefaultGeneration}) {
         for (auto* f : {&sticky_assign, &cooperative_sticky_assign}) {
             std::vector<std::string> ts = {topic, topic2};
@@ -220,7 +224,10 @@ TEST_CASE("sticky: AbstractStickyAssignorTest.testOwnedPartitionsAreInvalidatedF
     }
 }
 
-TEST_CASE("sticky: AbstractStickyAssignorTest.testPartitionsTransferringOwnershipIncludeThePartitionClaimedByMultipleConsumersInSameGeneration") {
+TEST_CASE(
+    "sticky: "
+    "AbstractStickyAssignorTest."
+    "testPartitionsTransferringOwnershipIncludeThePartitionClaimedByMultipleConsumersInSameGeneration") {
     auto r = sticky_assign({{topic, 3}}, {sub(consumer1, {topic}, {tp(topic, 0), tp(topic, 1)}, generationId),
                                           sub(consumer2, {topic}, {tp(topic, 0), tp(topic, 2)}, generationId),
                                           sub(consumer3, {topic}, {}, generationId)});
@@ -261,22 +268,25 @@ TEST_CASE("sticky: AbstractStickyAssignorTest.testNoReassignmentOnCurrentMembers
 TEST_CASE("sticky: AbstractStickyAssignorTest.testOwnedPartitionsAreInvalidatedForConsumerWithMultipleGeneration") {
     for (auto* f : {&sticky_assign, &cooperative_sticky_assign}) {
         std::vector<std::string> ts = {topic, topic2};
-        auto r = (*f)({{topic, 3}, {topic2, 3}},
-                      {sub(consumer1, ts, {tp(topic, 0), tp(topic2, 1), tp(topic, 1)}, 10),
-                       sub(consumer2, ts, {tp(topic, 0), tp(topic2, 1), tp(topic2, 2)}, 8)});
+        auto r = (*f)({{topic, 3}, {topic2, 3}}, {sub(consumer1, ts, {tp(topic, 0), tp(topic2, 1), tp(topic, 1)}, 10),
+                                                  sub(consumer2, ts, {tp(topic, 0), tp(topic2, 1), tp(topic2, 2)}, 8)});
         CHECK_SET(of(r.assignment, consumer1), tp(topic, 0), tp(topic2, 1), tp(topic, 1));
         CHECK_SET(of(r.assignment, consumer2), tp(topic, 2), tp(topic2, 2), tp(topic2, 0));
     }
 }
 
-TEST_CASE("sticky: AbstractStickyAssignorTest.testAssignmentUpdatedForDeletedTopic / testNoExceptionThrownWhenOnlySubscribedTopicDeleted") {
+TEST_CASE(
+    "sticky: AbstractStickyAssignorTest.testAssignmentUpdatedForDeletedTopic / "
+    "testNoExceptionThrownWhenOnlySubscribedTopicDeleted") {
     auto r = sticky_assign({{topic1, 1}, {topic3, 100}}, {sub("consumer", {topic1, topic2, topic3})});
     CHECK(of(r.assignment, "consumer").size() == 101);
     r = sticky_assign({}, {sub("consumer", {topic}, {tp(topic, 0), tp(topic, 1), tp(topic, 2)}, generationId)});
     CHECK(of(r.assignment, "consumer").empty());
 }
 
-TEST_CASE("sticky: AbstractStickyAssignorTest.testReassignmentAfterOneConsumerLeaves and testStickiness are balanced and sticky") {
+TEST_CASE(
+    "sticky: AbstractStickyAssignorTest.testReassignmentAfterOneConsumerLeaves and testStickiness are balanced and "
+    "sticky") {
     // testStickiness: 4 consumers, 3 partitions; drop consumer1; the others keep theirs.
     std::vector<Subscription> members = {sub(consumer1, {topic1}), sub(consumer2, {topic1}), sub(consumer3, {topic1}),
                                          sub(consumer4, {topic1})};
@@ -294,19 +304,29 @@ TEST_CASE("sticky: AbstractStickyAssignorTest.testReassignmentAfterOneConsumerLe
 
 // ------------------------------------------------------- CooperativeStickyAssignorTest
 
-TEST_CASE("cooperative-sticky: CooperativeStickyAssignorTest.testAllConsumersHaveOwnedPartitionInvalidatedWhenClaimedByMultipleConsumersInSameGenerationWithEqualPartitionsPerConsumer") {
-    auto r = cooperative_sticky_assign({{topic, 3}}, {sub(consumer1, {topic}, {tp(topic, 0), tp(topic, 1)}, generationId),
-                                                      sub(consumer2, {topic}, {tp(topic, 0), tp(topic, 2)}, generationId),
-                                                      sub(consumer3, {topic}, {}, generationId)});
+TEST_CASE(
+    "cooperative-sticky: "
+    "CooperativeStickyAssignorTest."
+    "testAllConsumersHaveOwnedPartitionInvalidatedWhenClaimedByMultipleConsumersInSameGenerationWithEqualPartitionsPerC"
+    "onsumer") {
+    auto r =
+        cooperative_sticky_assign({{topic, 3}}, {sub(consumer1, {topic}, {tp(topic, 0), tp(topic, 1)}, generationId),
+                                                 sub(consumer2, {topic}, {tp(topic, 0), tp(topic, 2)}, generationId),
+                                                 sub(consumer3, {topic}, {}, generationId)});
     CHECK_LIST(of(r.assignment, consumer1), tp(topic, 1));
     CHECK_LIST(of(r.assignment, consumer2), tp(topic, 2));
     CHECK(of(r.assignment, consumer3).empty());
 }
 
-TEST_CASE("cooperative-sticky: CooperativeStickyAssignorTest.testAllConsumersHaveOwnedPartitionInvalidatedWhenClaimedByMultipleConsumersInSameGenerationWithUnequalPartitionsPerConsumer") {
-    auto r = cooperative_sticky_assign({{topic, 4}}, {sub(consumer1, {topic}, {tp(topic, 0), tp(topic, 1)}, generationId),
-                                                      sub(consumer2, {topic}, {tp(topic, 0), tp(topic, 2)}, generationId),
-                                                      sub(consumer3, {topic}, {}, generationId)});
+TEST_CASE(
+    "cooperative-sticky: "
+    "CooperativeStickyAssignorTest."
+    "testAllConsumersHaveOwnedPartitionInvalidatedWhenClaimedByMultipleConsumersInSameGenerationWithUnequalPartitionsPe"
+    "rConsumer") {
+    auto r =
+        cooperative_sticky_assign({{topic, 4}}, {sub(consumer1, {topic}, {tp(topic, 0), tp(topic, 1)}, generationId),
+                                                 sub(consumer2, {topic}, {tp(topic, 0), tp(topic, 2)}, generationId),
+                                                 sub(consumer3, {topic}, {}, generationId)});
     CHECK_LIST(of(r.assignment, consumer1), tp(topic, 1), tp(topic, 3));
     CHECK_LIST(of(r.assignment, consumer2), tp(topic, 2));
     CHECK(of(r.assignment, consumer3).empty());
@@ -321,11 +341,13 @@ TEST_CASE("cooperative-sticky: CooperativeStickyAssignorTest.testAssignorWithOld
     CHECK_LIST(of(r.assignment, consumer3), tp(topic1, 2));
 }
 
-TEST_CASE("cooperative-sticky: a move takes two rebalances (CooperativeStickyAssignorTest.verifyValidityAndBalance loop)") {
+TEST_CASE(
+    "cooperative-sticky: a move takes two rebalances (CooperativeStickyAssignorTest.verifyValidityAndBalance loop)") {
     // testAddRemoveConsumerOneTopic under the cooperative assignor: the new member
     // gets nothing until consumer1 has revoked topic-2, then gets it.
-    auto r = cooperative_sticky_assign({{topic, 3}}, {sub(consumer1, {topic}, {tp(topic, 0), tp(topic, 1), tp(topic, 2)}, generationId),
-                                                      sub(consumer2, {topic}, {}, generationId)});
+    auto r = cooperative_sticky_assign(
+        {{topic, 3}}, {sub(consumer1, {topic}, {tp(topic, 0), tp(topic, 1), tp(topic, 2)}, generationId),
+                       sub(consumer2, {topic}, {}, generationId)});
     CHECK_LIST(of(r.assignment, consumer1), tp(topic, 0), tp(topic, 1));
     CHECK(of(r.assignment, consumer2).empty());
     r = cooperative_sticky_assign({{topic, 3}}, {sub(consumer1, {topic}, of(r.assignment, consumer1), generationId),
@@ -337,13 +359,15 @@ TEST_CASE("cooperative-sticky: a move takes two rebalances (CooperativeStickyAss
 TEST_CASE("cooperative-sticky: general path computes the transfers itself (computePartitionsTransferringOwnership)") {
     // consumer2 subscribes to more topics -> general path; topic1 partitions move
     // from consumer1 to consumer2 only after consumer1 revokes them.
-    auto r = cooperative_sticky_assign({{topic1, 4}, {topic2, 1}},
-                                       {sub(consumer1, {topic1}, {tp(topic1, 0), tp(topic1, 1), tp(topic1, 2), tp(topic1, 3)}, generationId),
-                                        sub(consumer2, {topic1, topic2}, {}, generationId)});
+    auto r = cooperative_sticky_assign(
+        {{topic1, 4}, {topic2, 1}},
+        {sub(consumer1, {topic1}, {tp(topic1, 0), tp(topic1, 1), tp(topic1, 2), tp(topic1, 3)}, generationId),
+         sub(consumer2, {topic1, topic2}, {}, generationId)});
     CHECK_FALSE(r.transferring.has_value());
-    const auto s = sticky_assign({{topic1, 4}, {topic2, 1}},
-                                 {sub(consumer1, {topic1}, {tp(topic1, 0), tp(topic1, 1), tp(topic1, 2), tp(topic1, 3)}, generationId),
-                                  sub(consumer2, {topic1, topic2}, {}, generationId)});
+    const auto s = sticky_assign(
+        {{topic1, 4}, {topic2, 1}},
+        {sub(consumer1, {topic1}, {tp(topic1, 0), tp(topic1, 1), tp(topic1, 2), tp(topic1, 3)}, generationId),
+         sub(consumer2, {topic1, topic2}, {}, generationId)});
     // The eager result moves one topic1 partition to consumer2; cooperative withholds it.
     CHECK(of(s.assignment, consumer2).size() == 2);
     CHECK_LIST(of(r.assignment, consumer2), tp(topic2, 0));
@@ -386,7 +410,8 @@ TEST_CASE("sticky: StickyAssignor javadoc example 2 (unequal subscriptions, then
 
 // ------------------------------------------------ validity (verifyValidityAndBalance)
 
-TEST_CASE("sticky: AbstractStickyAssignorTest.testReassignmentWithRandomSubscriptionsAndChanges (validity, fixed seed)") {
+TEST_CASE(
+    "sticky: AbstractStickyAssignorTest.testReassignmentWithRandomSubscriptionsAndChanges (validity, fixed seed)") {
     std::uint64_t state = 42;
     auto next = [&](std::uint64_t n) {
         state = state * 6364136223846793005ULL + 1442695040888963407ULL;

@@ -16,7 +16,9 @@ using namespace ks::kafka;
 
 namespace {
 
-TopicPartition tp(const std::string& t, int p) { return {t, p}; }
+TopicPartition tp(const std::string& t, int p) {
+    return {t, p};
+}
 using TPs = std::vector<TopicPartition>;
 
 Subscription sub(const std::string& id, std::vector<std::string> topics,
@@ -105,16 +107,15 @@ TEST_CASE("range: RangeAssignorTest.testMultipleConsumersMixedTopics") {
 }
 
 TEST_CASE("range: RangeAssignorTest.testTwoConsumersTwoTopicsSixPartitions") {
-    auto a = range_assign({{topic1, 3}, {topic2, 3}},
-                          {sub(consumer1, {topic1, topic2}), sub(consumer2, {topic1, topic2})});
+    auto a =
+        range_assign({{topic1, 3}, {topic2, 3}}, {sub(consumer1, {topic1, topic2}), sub(consumer2, {topic1, topic2})});
     CHECK_SET(of(a, consumer1), tp(topic1, 0), tp(topic1, 1), tp(topic2, 0), tp(topic2, 1));
     CHECK_SET(of(a, consumer2), tp(topic1, 2), tp(topic2, 2));
 }
 
 TEST_CASE("range: RangeAssignorTest.testTwoStaticConsumersTwoTopicsSixPartitions (instance id decides)") {
-    auto a = range_assign({{topic1, 3}, {topic2, 3}},
-                          {sub("consumer-b", {topic1, topic2}, "instance1"),
-                           sub("consumer-a", {topic1, topic2}, "instance2")});
+    auto a = range_assign({{topic1, 3}, {topic2, 3}}, {sub("consumer-b", {topic1, topic2}, "instance1"),
+                                                       sub("consumer-a", {topic1, topic2}, "instance2")});
     CHECK_SET(of(a, "consumer-b"), tp(topic1, 0), tp(topic1, 1), tp(topic2, 0), tp(topic2, 1));
     CHECK_SET(of(a, "consumer-a"), tp(topic1, 2), tp(topic2, 2));
 }
@@ -127,10 +128,9 @@ TEST_CASE("range: RangeAssignorTest.testOneStaticConsumerAndOneDynamicConsumerTw
 }
 
 TEST_CASE("range: RangeAssignorTest.testStaticMemberRangeAssignmentPersistent (lists in order)") {
-    std::vector<Subscription> members = {sub(consumer1, {topic1, topic2}, "instance1"),
-                                         sub(consumer2, {topic1, topic2}, "instance2"),
-                                         sub(consumer3, {topic1, topic2}, "instance3"),
-                                         sub("consumer4", {topic1, topic2})};
+    std::vector<Subscription> members = {
+        sub(consumer1, {topic1, topic2}, "instance1"), sub(consumer2, {topic1, topic2}, "instance2"),
+        sub(consumer3, {topic1, topic2}, "instance3"), sub("consumer4", {topic1, topic2})};
     const PartitionsPerTopic ppt = {{topic1, 5}, {topic2, 4}};
     auto a = range_assign(ppt, members);
     CHECK_LIST(of(a, consumer1), tp(topic1, 0), tp(topic1, 1), tp(topic2, 0));
@@ -145,15 +145,15 @@ TEST_CASE("range: RangeAssignorTest.testStaticMemberRangeAssignmentPersistent (l
 
 TEST_CASE("range: RangeAssignorTest.testStaticMemberRangeAssignmentPersistentAfterMemberIdChanges") {
     const PartitionsPerTopic ppt = {{topic1, 5}, {topic2, 5}};
-    auto a = range_assign(ppt, {sub(consumer1, {topic1, topic2}, "instance1"),
-                                sub(consumer2, {topic1, topic2}, "instance2"),
-                                sub(consumer3, {topic1, topic2}, "instance3")});
+    auto a =
+        range_assign(ppt, {sub(consumer1, {topic1, topic2}, "instance1"), sub(consumer2, {topic1, topic2}, "instance2"),
+                           sub(consumer3, {topic1, topic2}, "instance3")});
     CHECK_LIST(of(a, consumer1), tp(topic1, 0), tp(topic1, 1), tp(topic2, 0), tp(topic2, 1));
     CHECK_LIST(of(a, consumer2), tp(topic1, 2), tp(topic1, 3), tp(topic2, 2), tp(topic2, 3));
     CHECK_LIST(of(a, consumer3), tp(topic1, 4), tp(topic2, 4));
-    auto b = range_assign(ppt, {sub(consumer1, {topic1, topic2}, "instance1"),
-                                sub("consumer5", {topic1, topic2}, "instance2"),
-                                sub("consumer4", {topic1, topic2}, "instance3")});
+    auto b = range_assign(
+        ppt, {sub(consumer1, {topic1, topic2}, "instance1"), sub("consumer5", {topic1, topic2}, "instance2"),
+              sub("consumer4", {topic1, topic2}, "instance3")});
     CHECK(strs(of(b, "consumer5"), false) == strs(of(a, consumer2), false));
     CHECK(strs(of(b, "consumer4"), false) == strs(of(a, consumer3), false));
 }
@@ -203,7 +203,8 @@ TEST_CASE("range: each member's list follows Kafka's partitionsPerTopic HashMap 
 
 // ----------------------------------------------------------- RoundRobinAssignor
 
-TEST_CASE("roundrobin: RoundRobinAssignorTest.testOneConsumerOneTopic / testOnlyAssignsPartitionsFromSubscribedTopics") {
+TEST_CASE(
+    "roundrobin: RoundRobinAssignorTest.testOneConsumerOneTopic / testOnlyAssignsPartitionsFromSubscribedTopics") {
     auto a = round_robin_assign({{topic1, 3}, {"other", 3}}, {sub(consumer1, {topic1})});
     CHECK_LIST(of(a, consumer1), tp(topic1, 0), tp(topic1, 1), tp(topic1, 2));
 }
@@ -224,9 +225,8 @@ TEST_CASE("roundrobin: RoundRobinAssignorTest.testTwoConsumersTwoTopicsSixPartit
 }
 
 TEST_CASE("roundrobin: RoundRobinAssignorTest.testTwoStaticConsumersTwoTopicsSixPartitions") {
-    auto a = round_robin_assign({{topic1, 3}, {topic2, 3}},
-                                {sub("consumer-b", {topic1, topic2}, "instance1"),
-                                 sub("consumer-a", {topic1, topic2}, "instance2")});
+    auto a = round_robin_assign({{topic1, 3}, {topic2, 3}}, {sub("consumer-b", {topic1, topic2}, "instance1"),
+                                                             sub("consumer-a", {topic1, topic2}, "instance2")});
     CHECK_LIST(of(a, "consumer-b"), tp(topic1, 0), tp(topic1, 2), tp(topic2, 1));
     CHECK_LIST(of(a, "consumer-a"), tp(topic1, 1), tp(topic2, 0), tp(topic2, 2));
 }
@@ -251,8 +251,9 @@ TEST_CASE("protocol: ConsumerCoordinator picks the highest protocol common to al
 
 TEST_CASE("protocol: the coordinator picks the common assignor with most first-preference votes") {
     CHECK(select_group_protocol({{"range", "cooperative-sticky"}, {"range", "cooperative-sticky"}}) == "range");
-    CHECK(select_group_protocol({{"cooperative-sticky", "range"}, {"range", "cooperative-sticky"},
-                                 {"cooperative-sticky"}}) == "cooperative-sticky");
+    CHECK(select_group_protocol(
+              {{"cooperative-sticky", "range"}, {"range", "cooperative-sticky"}, {"cooperative-sticky"}}) ==
+          "cooperative-sticky");
     CHECK_FALSE(select_group_protocol({{"range"}, {"roundrobin"}}).has_value());
     // A tie: Stream.max over the votes HashMap keeps the first in HashMap order
     // ("range" bucket 9, "cooperative-sticky" bucket 15).

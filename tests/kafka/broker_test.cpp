@@ -20,7 +20,7 @@ TEST_CASE("broker: a cluster comes up with the preferred leaders and every repli
 TEST_CASE("broker: acks=all is answered once every ISR member has the batch, and followers then learn the HW") {
     MiniCluster c({});
     c.produce(1, -1, 10);
-    c.run_for(us(500));  // in, disk, out again: an acks=1 answer would be here
+    c.run_for(us(500));          // in, disk, out again: an acks=1 answer would be here
     CHECK(c.responses.empty());  // still waiting for the followers' next fetch
     c.run_for(ms(100));
     REQUIRE(c.responses.size() == 1);

@@ -202,8 +202,9 @@ TEST_CASE("consumer: no poll within max.poll.interval.ms → LeaveGroup") {
     CHECK(f.c.assignment().empty());
 }
 
-TEST_CASE("consumer: MEMBER_ID_REQUIRED → joins again at once with the member id it names (KIP-394, "
-          "AbstractCoordinator.JoinGroupResponseHandler)") {
+TEST_CASE(
+    "consumer: MEMBER_ID_REQUIRED → joins again at once with the member id it names (KIP-394, "
+    "AbstractCoordinator.JoinGroupResponseHandler)") {
     Fixture f;
     f.c.start(f.now, f.out);
     const auto fc = f.last_sent<FindCoordinatorRequest>();
@@ -236,8 +237,9 @@ TEST_CASE("consumer: MEMBER_ID_REQUIRED → joins again at once with the member 
     CHECK(f.c.member_id() == "g-0-7");
 }
 
-TEST_CASE("consumer: a static member (group.instance.id) names its instance in every group request and sends no "
-          "LeaveGroup on close (KIP-345, AbstractCoordinator.maybeLeaveGroup)") {
+TEST_CASE(
+    "consumer: a static member (group.instance.id) names its instance in every group request and sends no "
+    "LeaveGroup on close (KIP-345, AbstractCoordinator.maybeLeaveGroup)") {
     Fixture f(Fixture::static_member("billing-host-0"));
     f.join_and_assign(0);
     const auto jg = f.out.sent<JoinGroupRequest>();
@@ -273,7 +275,8 @@ TEST_CASE("consumer: a static member whose poll times out sends no LeaveGroup an
         f.now = f.now + ms(3000);
         f.out.clear();
         f.c.on_timer(f.now, Consumer::timer_key(Consumer::kHeartbeat), f.out);
-        for (const auto& [to, hb] : f.out.sent<HeartbeatRequest>()) f.recv(3, HeartbeatResponse{Error::none, hb.correlation});
+        for (const auto& [to, hb] : f.out.sent<HeartbeatRequest>())
+            f.recv(3, HeartbeatResponse{Error::none, hb.correlation});
     }
     CHECK(f.c.stats().poll_timeouts == 1);
     CHECK(f.out.sent<LeaveGroupRequest>().empty());

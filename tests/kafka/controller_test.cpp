@@ -10,7 +10,9 @@ using namespace ks::kafka;
 
 namespace {
 
-BrokerId B(int i) { return BrokerId(i); }
+BrokerId B(int i) {
+    return BrokerId(i);
+}
 const TopicPartition kTp{0, 0};
 
 struct Harness {
@@ -60,7 +62,9 @@ TEST_CASE("controller: topic creation makes the first replica leader at epoch 0 
     CHECK(h.c.counters().clean_elections == 0);
 }
 
-TEST_CASE("controller: a broker silent for broker.session.timeout.ms is fenced and its leaderships move to the next ISR replica") {
+TEST_CASE(
+    "controller: a broker silent for broker.session.timeout.ms is fenced and its leaderships move to the next ISR "
+    "replica") {
     Harness h;
     h.run({2, 3}, at(s(1)), at(s(8)));
     CHECK(h.p().leader == B(1));  // 8 s without heartbeat: still within 9 s
@@ -84,8 +88,9 @@ TEST_CASE("controller: ZooKeeper mode waits zookeeper.session.timeout.ms before 
     CHECK(h.p().leader == B(2));
 }
 
-TEST_CASE("controller: ZooKeeper refuses a restarted broker while its old session lives (registerBrokerInZk: NodeExists); "
-          "after the expiry it registers, out of the ISR") {
+TEST_CASE(
+    "controller: ZooKeeper refuses a restarted broker while its old session lives (registerBrokerInZk: NodeExists); "
+    "after the expiry it registers, out of the ISR") {
     ControllerConfig cfg;
     cfg.zookeeper = true;
     cfg.session_timeout = ms(6000);
@@ -98,7 +103,7 @@ TEST_CASE("controller: ZooKeeper refuses a restarted broker while its old sessio
     for (const Note& n : h.out.all<Note>()) refused_noted |= n.kind == NoteKind::registration_refused && n.a == 3;
     CHECK(refused_noted);
     CHECK(h.p().isr == std::vector<BrokerId>{B(1), B(2), B(3)});  // the old incarnation still counts
-    h.run({1, 2}, at(s(3)), at(s(9)));  // the session expires: onBrokerFailure
+    h.run({1, 2}, at(s(3)), at(s(9)));                            // the session expires: onBrokerFailure
     CHECK(h.p().isr == std::vector<BrokerId>{B(1), B(2)});
     h.join(3, at(s(10)));  // the next attempt registers a new broker
     CHECK(h.c.is_live(B(3)));
@@ -121,7 +126,8 @@ TEST_CASE("controller: the last ISR member is never removed; the partition goes 
     CHECK(h.c.counters().unclean_elections == 0);
 }
 
-TEST_CASE("controller: with unclean.leader.election.enable the first live out-of-sync replica leads and becomes the ISR") {
+TEST_CASE(
+    "controller: with unclean.leader.election.enable the first live out-of-sync replica leads and becomes the ISR") {
     TopicSettings t;
     t.unclean_leader_election = true;
     Harness h({}, t);

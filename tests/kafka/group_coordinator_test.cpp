@@ -89,7 +89,7 @@ std::vector<std::pair<NodeId, JoinGroupResponse>> first_generation(Fixture& f) {
 }  // namespace
 
 TEST_CASE("group coordinator: the group lives in abs(groupId.hashCode) % offsets.topic.num.partitions") {
-    CHECK(offsets_partition_for("billing", 50) == 9);   // "billing".hashCode() = -109829509
+    CHECK(offsets_partition_for("billing", 50) == 9);  // "billing".hashCode() = -109829509
     CHECK(offsets_partition_for("audit", 50) == 5);
     CHECK(offsets_partition_for("g", 50) == 3);
     Fixture f;
@@ -171,8 +171,9 @@ TEST_CASE("group coordinator: heartbeats, session expiry and REBALANCE_IN_PROGRE
     CHECK(f.group().members[0].assignment.size() == 3);
 }
 
-TEST_CASE("group coordinator: a known member rejoining with unchanged metadata gets the current generation, no "
-          "rebalance, unless it leads a Stable group (GroupCoordinator.doCurrentMemberJoinGroup, MemberMetadata.matches)") {
+TEST_CASE(
+    "group coordinator: a known member rejoining with unchanged metadata gets the current generation, no "
+    "rebalance, unless it leads a Stable group (GroupCoordinator.doCurrentMemberJoinGroup, MemberMetadata.matches)") {
     Fixture f;
     auto r = first_generation(f);
     const std::string a = r[0].second.member_id, b = r[1].second.member_id;
@@ -259,8 +260,9 @@ TEST_CASE("group coordinator: commits need the current generation and survive a 
 
 // ---- KIP-394: the member id is required ------------------------------------------------------
 
-TEST_CASE("group coordinator: a new member joins in two rounds, MEMBER_ID_REQUIRED naming it (KIP-394, "
-          "GroupCoordinator.doDynamicNewMemberJoinGroup)") {
+TEST_CASE(
+    "group coordinator: a new member joins in two rounds, MEMBER_ID_REQUIRED naming it (KIP-394, "
+    "GroupCoordinator.doDynamicNewMemberJoinGroup)") {
     Fixture f;
     f.send(Fixture::node(0), f.join_request(0));
     auto r = f.joins();
@@ -301,8 +303,9 @@ TEST_CASE("group coordinator: a JoinGroup v0-v3 client (no KIP-394) gets its mem
     CHECK(j[0].second.generation == 1);
 }
 
-TEST_CASE("group coordinator: a pending member that never rejoins expires after its session.timeout.ms and stops "
-          "holding up the rebalance (GroupMetadata.hasAllMembersJoined, removePendingMemberAndUpdateGroup)") {
+TEST_CASE(
+    "group coordinator: a pending member that never rejoins expires after its session.timeout.ms and stops "
+    "holding up the rebalance (GroupMetadata.hasAllMembersJoined, removePendingMemberAndUpdateGroup)") {
     Fixture f;
     const std::string a = f.join(0);
     f.advance(ms(3000));
@@ -358,8 +361,9 @@ std::pair<std::string, std::string> stable_static_group(Fixture& f) {
 }
 }  // namespace
 
-TEST_CASE("group coordinator: a static member rejoining while Stable takes a new member id with its old assignment, "
-          "no rebalance, and the old id is FENCED_INSTANCE_ID (KIP-345, updateStaticMemberAndRebalance)") {
+TEST_CASE(
+    "group coordinator: a static member rejoining while Stable takes a new member id with its old assignment, "
+    "no rebalance, and the old id is FENCED_INSTANCE_ID (KIP-345, updateStaticMemberAndRebalance)") {
     Fixture f;
     const auto [a, b] = stable_static_group(f);
     const std::vector<TopicPartition> owned = f.group().member(a)->assignment;
@@ -382,7 +386,8 @@ TEST_CASE("group coordinator: a static member rejoining while Stable takes a new
     CHECK(f.group().member(a) == nullptr);
     CHECK(f.group().members.size() == 2);
     bool started = false;
-    for (const auto& e : f.out.all<GroupEventEffect>()) started = started || e.kind == GroupEventEffect::Kind::rebalance_started;
+    for (const auto& e : f.out.all<GroupEventEffect>())
+        started = started || e.kind == GroupEventEffect::Kind::rebalance_started;
     CHECK(!started);
     // Its SyncGroup gets the old assignment.
     f.send(Fixture::node(2), SyncGroupRequest{"g", 1, a2, 70, "i0"});
@@ -409,8 +414,9 @@ TEST_CASE("group coordinator: a static member rejoining while Stable takes a new
     CHECK(f.group().generation == 1);
 }
 
-TEST_CASE("group coordinator: a static member whose old id awaits a join answer is fenced at once "
-          "(GroupMetadata.replaceStaticMember)") {
+TEST_CASE(
+    "group coordinator: a static member whose old id awaits a join answer is fenced at once "
+    "(GroupMetadata.replaceStaticMember)") {
     Fixture f;
     const auto [a, b] = stable_static_group(f);
     f.rejoin(1, b, "i1", 1);  // b rejoins: PreparingRebalance, a has not rejoined yet
@@ -428,8 +434,9 @@ TEST_CASE("group coordinator: a static member whose old id awaits a join answer 
     CHECK(r[0].second.member_id != a);
 }
 
-TEST_CASE("group coordinator: a static member not back within session.timeout.ms is evicted and the group "
-          "rebalances (onExpireHeartbeat)") {
+TEST_CASE(
+    "group coordinator: a static member not back within session.timeout.ms is evicted and the group "
+    "rebalances (onExpireHeartbeat)") {
     Fixture f;
     const auto [a, b] = stable_static_group(f);
     // Only i1 heartbeats; i0 sends nothing (its process is down, and static members send no LeaveGroup).
@@ -460,8 +467,9 @@ TEST_CASE("group coordinator: a static member not back within session.timeout.ms
     CHECK(f.group().static_member("i0") != nullptr);
 }
 
-TEST_CASE("group coordinator: a static member that misses a rebalance keeps its membership until its session expires "
-          "(onCompleteJoin drops only dynamic members)") {
+TEST_CASE(
+    "group coordinator: a static member that misses a rebalance keeps its membership until its session expires "
+    "(onCompleteJoin drops only dynamic members)") {
     Fixture f;
     // i0 with a session longer than the rebalance timeout.
     JoinGroupRequest r0 = f.join_request(0, "", "i0");
@@ -486,7 +494,7 @@ TEST_CASE("group coordinator: a static member that misses a rebalance keeps its 
     REQUIRE(r.size() == 1);
     CHECK(r[0].second.member_id == dyn);
     CHECK(r[0].second.generation == 2);
-    CHECK(r[0].second.leader == dyn);  // the leader that rejoined (maybeElectNewJoinedLeader)
+    CHECK(r[0].second.leader == dyn);         // the leader that rejoined (maybeElectNewJoinedLeader)
     REQUIRE(f.group().member(a) != nullptr);  // still a member, with its partitions
     CHECK(f.group().members.size() == 2);
     CHECK(f.group().member(a)->assignment.size() == 2);  // range: the static member sorts first
@@ -494,8 +502,8 @@ TEST_CASE("group coordinator: a static member that misses a rebalance keeps its 
 
 TEST_CASE("group coordinator: static members sort first in the assignor's member order (KIP-345, RangeAssignor)") {
     Fixture f;
-    const std::string d = f.join(0);        // dynamic "c0-1" joins first
-    f.join(1, "", "z-instance");            // static
+    const std::string d = f.join(0);  // dynamic "c0-1" joins first
+    f.join(1, "", "z-instance");      // static
     f.advance(ms(3000));
     f.advance(ms(3000));
     REQUIRE(f.joins().size() == 2);

@@ -13,13 +13,13 @@ TEST_CASE("java_hash: String.hashCode matches the JDK, int32 overflow included")
     CHECK(string_hash("") == 0);
     CHECK(string_hash("a") == 97);
     CHECK(string_hash("hello") == 99162322);
-    CHECK(string_hash("Aa") == string_hash("BB"));                 // the classic collision: 2112
+    CHECK(string_hash("Aa") == string_hash("BB"));  // the classic collision: 2112
     CHECK(string_hash("Aa") == 2112);
-    CHECK(string_hash("polygenelubricants") == INT32_MIN);        // wraps to Integer.MIN_VALUE
+    CHECK(string_hash("polygenelubricants") == INT32_MIN);  // wraps to Integer.MIN_VALUE
     CHECK(string_hash("banana") == -1396355227);
     // U+1F600 is two UTF-16 code units D83D DE00: 0xD83D * 31 + 0xDE00
     CHECK(string_hash("\xF0\x9F\x98\x80") == 0xD83D * 31 + 0xDE00);
-    CHECK(string_hash("\xC3\xA9") == 0xE9);                        // "é" is one code unit
+    CHECK(string_hash("\xC3\xA9") == 0xE9);  // "é" is one code unit
 }
 
 TEST_CASE("java_hash: String.compareTo orders by UTF-16 code unit") {
@@ -53,7 +53,9 @@ TEST_CASE("java_hash: spread and tableSizeFor") {
 
 namespace {
 using StrMap = JavaHashMap<std::string, int, StringHash>;
-std::vector<std::string> keys_of(const StrMap& m) { return m.keys(); }
+std::vector<std::string> keys_of(const StrMap& m) {
+    return m.keys();
+}
 }  // namespace
 
 TEST_CASE("java_hash: HashMap iterates by bucket like the JDK ({banana, apple, cherry})") {

@@ -167,7 +167,7 @@ TEST_CASE("log: before 0.11 a read from inside a batch starts at that very offse
     RecordBatch b = batch(10, 1000);
     b.producer = 3;
     b.first_record = 100;
-    log.append_as_leader(b, 0);  // 0..9
+    log.append_as_leader(b, 0);                // 0..9
     log.append_as_leader(batch(10, 1000), 0);  // 10..19
     auto whole = log.read(4, 1 << 20);
     CHECK(whole[0].base_offset == 0);  // format v2: the whole batch
@@ -247,7 +247,8 @@ RecordBatch timed(std::int32_t records, Bytes bytes, Instant created) {
 }
 }  // namespace
 
-TEST_CASE("log: a segment rolls when segment.bytes would be exceeded or segment.ms has passed (LogSegment.shouldRoll)") {
+TEST_CASE(
+    "log: a segment rolls when segment.bytes would be exceeded or segment.ms has passed (LogSegment.shouldRoll)") {
     Log log;
     RetentionPolicy p;
     p.segment_bytes = 2500;
@@ -269,10 +270,10 @@ TEST_CASE("log: retention.ms deletes whole old segments below the HW, never the 
     log.set_policy(p);
     log.assign_epoch_start(0);
     for (int i = 0; i < 6; ++i) log.append_as_leader(timed(10, 1000, at(s(10 * i))), 0);  // 3 segments
-    CHECK(log.retention_target(at(s(50)), 60) == 0);      // nothing older than 100 s yet
-    CHECK(log.retention_target(at(s(125)), 60) == 20);    // segment [0,20) ended at t=10
-    CHECK(log.retention_target(at(s(1000)), 60) == 40);   // the active segment stays
-    CHECK(log.retention_target(at(s(1000)), 25) == 20);   // segment [20,40) is not wholly below the HW
+    CHECK(log.retention_target(at(s(50)), 60) == 0);     // nothing older than 100 s yet
+    CHECK(log.retention_target(at(s(125)), 60) == 20);   // segment [0,20) ended at t=10
+    CHECK(log.retention_target(at(s(1000)), 60) == 40);  // the active segment stays
+    CHECK(log.retention_target(at(s(1000)), 25) == 20);  // segment [20,40) is not wholly below the HW
     log.advance_log_start(40);
     CHECK(log.log_start_offset() == 40);
     CHECK(log.segments().size() == 1);

@@ -18,8 +18,12 @@ using ks::kafka::murmur2;
 using ks::kafka::to_positive;
 
 namespace {
-std::int32_t hash_text(const std::string& s) { return murmur2(as_key_bytes(s)); }
-std::int32_t hash_bytes(std::vector<std::uint8_t> b) { return murmur2(b); }
+std::int32_t hash_text(const std::string& s) {
+    return murmur2(as_key_bytes(s));
+}
+std::int32_t hash_bytes(std::vector<std::uint8_t> b) {
+    return murmur2(b);
+}
 }  // namespace
 
 TEST_CASE("murmur2: matches Kafka's UtilsTest.testMurmur2 vectors") {

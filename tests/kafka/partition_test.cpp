@@ -13,7 +13,9 @@ using namespace ks::kafka;
 namespace {
 
 const TopicPartition kTp{0, 0};
-BrokerId B(int i) { return BrokerId(i); }
+BrokerId B(int i) {
+    return BrokerId(i);
+}
 
 PartitionState state(int leader, LeaderEpoch epoch, std::vector<int> isr, std::vector<int> replicas = {1, 2, 3},
                      std::int32_t partition_epoch = 0) {
@@ -57,7 +59,6 @@ FetchPartitionData fetch(Partition& leader, int follower, Offset o, Instant now,
     return r;
 }
 
-
 }  // namespace
 
 TEST_CASE("partition: HW advances to the minimum LEO of the ISR as followers fetch (maybeIncrementLeaderHW)") {
@@ -95,7 +96,9 @@ TEST_CASE("partition: the follower learns the HW one round trip late, clamped to
     CHECK(f.p->high_watermark() == 5);  // never above its own LEO
 }
 
-TEST_CASE("partition: lastCaughtUpTime is the fetch time when the fetch reaches the leader's LEO (Replica.updateFetchState)") {
+TEST_CASE(
+    "partition: lastCaughtUpTime is the fetch time when the fetch reaches the leader's LEO "
+    "(Replica.updateFetchState)") {
     Replica l(1);
     l.p->make_leader(state(1, 0, {1, 2}, {1, 2}), at(s(0)));
     l.p->append_as_leader(batch(10));
@@ -103,13 +106,14 @@ TEST_CASE("partition: lastCaughtUpTime is the fetch time when the fetch reaches 
     CHECK(l.p->follower(B(2))->last_caught_up_time == at(s(3)));
 }
 
-TEST_CASE("partition: a fetch behind the leader's LEO credits the previous fetch time if it reached the LEO seen then") {
+TEST_CASE(
+    "partition: a fetch behind the leader's LEO credits the previous fetch time if it reached the LEO seen then") {
     Replica l(1);
     l.p->make_leader(state(1, 0, {1, 2}, {1, 2}), at(s(0)));
     l.p->append_as_leader(batch(10));
-    fetch(*l.p, 2, 0, at(s(1)));  // leader LEO 10 at this fetch
+    fetch(*l.p, 2, 0, at(s(1)));       // leader LEO 10 at this fetch
     l.p->append_as_leader(batch(10));  // LEO 20
-    fetch(*l.p, 2, 10, at(s(2)));  // reached 10 = leader LEO at previous fetch
+    fetch(*l.p, 2, 10, at(s(2)));      // reached 10 = leader LEO at previous fetch
     CHECK(l.p->follower(B(2))->last_caught_up_time == at(s(1)));
     fetch(*l.p, 2, 15, at(s(3)));  // 15 < 20 (LEO at previous fetch): no credit
     CHECK(l.p->follower(B(2))->last_caught_up_time == at(s(1)));
@@ -117,7 +121,9 @@ TEST_CASE("partition: a fetch behind the leader's LEO credits the previous fetch
     CHECK(l.p->follower(B(2))->last_caught_up_time == at(s(4)));
 }
 
-TEST_CASE("partition: a silent follower leaves the ISR at the first check more than replica.lag.time.max.ms after it was last caught up") {
+TEST_CASE(
+    "partition: a silent follower leaves the ISR at the first check more than replica.lag.time.max.ms after it was "
+    "last caught up") {
     Replica l(1);
     l.p->make_leader(state(1, 0, {1, 2, 3}), at(s(0)));
     l.p->append_as_leader(batch(10));
@@ -284,7 +290,8 @@ void write(Log& log, LeaderEpoch epoch, int batches, int records = 1) {
 }
 }  // namespace
 
-TEST_CASE("partition: KIP-101 scenario 1 — truncating to the HW loses a committed record; the epoch end offset keeps it") {
+TEST_CASE(
+    "partition: KIP-101 scenario 1 — truncating to the HW loses a committed record; the epoch end offset keeps it") {
     // Leader A and follower B both hold m1, m2 (offsets 0, 1), but B's HW is 1:
     // it learns the HW one fetch late. B restarts and becomes follower.
     for (auto v : {ProtocolVersion::v0_10, ProtocolVersion::v0_11}) {
@@ -310,7 +317,9 @@ TEST_CASE("partition: KIP-101 scenario 1 — truncating to the HW loses a commit
     }
 }
 
-TEST_CASE("partition: KIP-101 scenario 2 — after a double failure the HW rule leaves diverged logs; epochs truncate the stale record") {
+TEST_CASE(
+    "partition: KIP-101 scenario 2 — after a double failure the HW rule leaves diverged logs; epochs truncate the "
+    "stale record") {
     // A wrote m2 at offset 1 in epoch 0 (HW 2 on A), then both died. B came back
     // first with only m1, became leader in epoch 1 and wrote m3 at offset 1.
     for (auto v : {ProtocolVersion::v0_10, ProtocolVersion::v0_11, ProtocolVersion::v2_0}) {
@@ -336,7 +345,9 @@ TEST_CASE("partition: KIP-101 scenario 2 — after a double failure the HW rule 
     }
 }
 
-TEST_CASE("partition: KIP-279 — a follower lacking the leader's answered epoch steps down and asks again; 0.11 keeps a diverged tail") {
+TEST_CASE(
+    "partition: KIP-279 — a follower lacking the leader's answered epoch steps down and asks again; 0.11 keeps a "
+    "diverged tail") {
     // Follower F: epoch 0 [0..4], epoch 2 [5..9] (written while F led epoch 2,
     // never replicated). Leader L: epoch 0 [0..4], epoch 1 [5..7], epoch 3 [8..9].
     for (auto v : {ProtocolVersion::v0_11, ProtocolVersion::v2_0}) {

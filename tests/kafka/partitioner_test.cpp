@@ -11,8 +11,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
-#include <set>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,11 +30,11 @@ namespace {
 
 // Kafka's mockRandom: 0, 1, 2, ...
 class SequentialRandom final : public RandomSource {
-public:
+  public:
     std::int32_t next_int() override { return next_++; }
     std::int32_t draws() const { return next_; }
 
-private:
+  private:
     std::int32_t next_ = 0;
 };
 
@@ -57,7 +57,7 @@ Topic all_available(std::string name, std::int32_t n) {
 // batch's capacity is max(batch.size, record + overhead), as
 // free.allocate(max(batchSize, estimateSizeInBytesUpperBound)) gives.
 class FakeAccumulator {
-public:
+  public:
     static constexpr std::int64_t kRecordOverhead = 64;
     FakeAccumulator(std::int32_t batch_size, std::int32_t partitions)
         : batch_size_(batch_size), queues_(static_cast<std::size_t>(partitions)), bp_(batch_size) {}
@@ -71,8 +71,7 @@ public:
     };
 
     // append(UNKNOWN_PARTITION): returns the partition the record went to.
-    std::int32_t append_unkeyed(std::int64_t record_bytes, const TopicPartitionsView& view,
-                                RandomSource& random) {
+    std::int32_t append_unkeyed(std::int64_t record_bytes, const TopicPartitionsView& view, RandomSource& random) {
         for (int attempt = 0; attempt < 3; ++attempt) {
             const std::int32_t p = bp_.peek_current_partition(view, random);
             auto& dq = queues_[static_cast<std::size_t>(p)];
@@ -112,14 +111,13 @@ public:
                               .leader = leader_of_partition[p],
                               .queued_batches = static_cast<std::int32_t>(queues_[p].size())});
         }
-        update_load_stats_from_queues(bp_, config, static_cast<std::int32_t>(queues_.size()),
-                                      queues, latency);
+        update_load_stats_from_queues(bp_, config, static_cast<std::int32_t>(queues_.size()), queues, latency);
     }
 
     std::size_t queued(std::int32_t p) const { return queues_[static_cast<std::size_t>(p)].size(); }
     BuiltInPartitioner& partitioner() { return bp_; }
 
-private:
+  private:
     static bool all_full(const std::vector<Batch>& dq) { return dq.empty() || dq.back().full(); }
     void append_new_batch(std::vector<Batch>& dq, std::int64_t record_bytes) {
         dq.push_back({.capacity = std::max<std::int64_t>(batch_size_, record_bytes + kRecordOverhead),
@@ -138,8 +136,9 @@ private:
 // BuiltInPartitioner (KIP-794)
 // ---------------------------------------------------------------------------
 
-TEST_CASE("built-in: stays on a partition until batch.size bytes, then switches "
-          "(BuiltInPartitionerTest.testStickyPartitioning)") {
+TEST_CASE(
+    "built-in: stays on a partition until batch.size bytes, then switches "
+    "(BuiltInPartitionerTest.testStickyPartitioning)") {
     const Topic a = all_available("topicA", 3);
     SequentialRandom random;
     BuiltInPartitioner bp(3);  // "sticky" batch size of 3 records of 1 byte
@@ -164,8 +163,9 @@ TEST_CASE("built-in: stays on a partition until batch.size bytes, then switches 
     }
 }
 
-TEST_CASE("built-in: never picks a partition without a leader; picks among all when none has "
-          "one (BuiltInPartitionerTest.unavailablePartitionsTest)") {
+TEST_CASE(
+    "built-in: never picks a partition without a leader; picks among all when none has "
+    "one (BuiltInPartitionerTest.unavailablePartitionsTest)") {
     ks::Rng rng(7);
     RngRandomSource random(rng);
     const Topic a{"topicA", 3, {0, 2}};  // partition 1 has no leader
@@ -196,15 +196,15 @@ TEST_CASE("built-in: never picks a partition without a leader; picks among all w
     CHECK(bp_c.peek_current_partition(c.view(), random) == 0);
 }
 
-TEST_CASE("built-in: adaptive switching follows (max queue + 1 - queue) frequencies "
-          "(BuiltInPartitionerTest.adaptivePartitionsTest)") {
+TEST_CASE(
+    "built-in: adaptive switching follows (max queue + 1 - queue) frequencies "
+    "(BuiltInPartitionerTest.adaptivePartitionsTest)") {
     SequentialRandom random;
     BuiltInPartitioner bp(1);
     const std::vector<std::int32_t> queue_sizes = {5, 0, 3, 0, 1};
     bp.update_partition_load_stats(queue_sizes, {0, 1, 2, 3, 4}, 5);
     REQUIRE(bp.has_load_stats());
-    const std::vector<std::int32_t> cft(bp.cumulative_frequency_table().begin(),
-                                        bp.cumulative_frequency_table().end());
+    const std::vector<std::int32_t> cft(bp.cumulative_frequency_table().begin(), bp.cumulative_frequency_table().end());
     CHECK(cft == std::vector<std::int32_t>{1, 7, 10, 16, 21});
 
     const Topic t = all_available("topicA", 5);
@@ -221,8 +221,9 @@ TEST_CASE("built-in: adaptive switching follows (max queue + 1 - queue) frequenc
     }
 }
 
-TEST_CASE("built-in: batch.size below 1 is a bug (BuiltInPartitionerTest."
-          "testStickyBatchSizeMoreThatZero)") {
+TEST_CASE(
+    "built-in: batch.size below 1 is a bug (BuiltInPartitionerTest."
+    "testStickyBatchSizeMoreThatZero)") {
     CHECK_THROWS_AS(BuiltInPartitioner(0), ks::AssertionFailure);
     CHECK_NOTHROW(BuiltInPartitioner(1));
 }
@@ -247,8 +248,9 @@ TEST_CASE("built-in: with the last batch incomplete the switch waits, up to 2 x 
     CHECK(random.draws() == 3);
 }
 
-TEST_CASE("built-in: load stats are dropped for < 2 partitions and for equal queues with "
-          "nothing excluded (BuiltInPartitioner.updatePartitionLoadStats)") {
+TEST_CASE(
+    "built-in: load stats are dropped for < 2 partitions and for equal queues with "
+    "nothing excluded (BuiltInPartitioner.updatePartitionLoadStats)") {
     BuiltInPartitioner bp(1);
     bp.update_partition_load_stats({3}, {0}, 1);
     CHECK_FALSE(bp.has_load_stats());
@@ -261,15 +263,15 @@ TEST_CASE("built-in: load stats are dropped for < 2 partitions and for equal que
     CHECK_FALSE(bp.has_load_stats());
     bp.update_partition_load_stats({0, 3, 1}, {0, 1, 2}, 3);  // the example in Kafka's comment
     REQUIRE(bp.has_load_stats());
-    const std::vector<std::int32_t> cft(bp.cumulative_frequency_table().begin(),
-                                        bp.cumulative_frequency_table().end());
+    const std::vector<std::int32_t> cft(bp.cumulative_frequency_table().begin(), bp.cumulative_frequency_table().end());
     CHECK(cft == std::vector<std::int32_t>{4, 5, 8});
     bp.clear_partition_load_stats();
     CHECK_FALSE(bp.has_load_stats());
 }
 
-TEST_CASE("accumulator: unkeyed records switch partition as batches complete "
-          "(RecordAccumulatorTest.testUniformBuiltInPartitioner)") {
+TEST_CASE(
+    "accumulator: unkeyed records switch partition as batches complete "
+    "(RecordAccumulatorTest.testUniformBuiltInPartitioner)") {
     const std::int32_t batch_size = 1024;
     const Topic t = all_available("topic", 3);
     FakeAccumulator accum(batch_size, 3);
@@ -289,11 +291,11 @@ TEST_CASE("accumulator: unkeyed records switch partition as batches complete "
     CHECK(random.draws() == 4);
 }
 
-TEST_CASE("accumulator: adaptive partitioning weights by queue size and avoids leaders "
-          "unready past partitioner.availability.timeout.ms "
-          "(RecordAccumulatorTest.testAdaptiveBuiltInPartitioner)") {
-    const PartitionerConfig config{.enable_adaptive_partitioning = true,
-                                   .partition_availability_timeout = ks::ms(100)};
+TEST_CASE(
+    "accumulator: adaptive partitioning weights by queue size and avoids leaders "
+    "unready past partitioner.availability.timeout.ms "
+    "(RecordAccumulatorTest.testAdaptiveBuiltInPartitioner)") {
+    const PartitionerConfig config{.enable_adaptive_partitioning = true, .partition_availability_timeout = ks::ms(100)};
     const std::int32_t batch_size = 128;
     const Topic t = all_available("topic", 3);
     const std::vector<std::int32_t> leaders = {0, 0, 1};  // partitions 0, 1 on node 0; 2 on node 1
@@ -335,36 +337,34 @@ TEST_CASE("accumulator: adaptive partitioning weights by queue size and avoids l
     for (int c = 0; c < 10; ++c) CHECK(accum.append_unkeyed(batch_size, t.view(), random) == 2);
 }
 
-TEST_CASE("accumulator: no adaptive stats until every partition has a deque, none when disabled, "
-          "none for leaderless partitions (RecordAccumulator.partitionReady)") {
+TEST_CASE(
+    "accumulator: no adaptive stats until every partition has a deque, none when disabled, "
+    "none for leaderless partitions (RecordAccumulator.partitionReady)") {
     BuiltInPartitioner bp(16384);
     const PartitionerConfig on{};
     const PartitionerConfig off{.enable_adaptive_partitioning = false};
     NodeLatencyTracker latency(on);
-    const std::vector<PartitionQueue> two_of_three = {
-        {.partition = 0, .leader = 1, .queued_batches = 3},
-        {.partition = 2, .leader = 2, .queued_batches = 0}};
+    const std::vector<PartitionQueue> two_of_three = {{.partition = 0, .leader = 1, .queued_batches = 3},
+                                                      {.partition = 2, .leader = 2, .queued_batches = 0}};
     update_load_stats_from_queues(bp, on, 3, two_of_three, latency);
     CHECK_FALSE(bp.has_load_stats());
 
-    const std::vector<PartitionQueue> all = {
-        {.partition = 0, .leader = 1, .queued_batches = 3},
-        {.partition = 1, .leader = std::nullopt, .queued_batches = 5},
-        {.partition = 2, .leader = 2, .queued_batches = 0}};
+    const std::vector<PartitionQueue> all = {{.partition = 0, .leader = 1, .queued_batches = 3},
+                                             {.partition = 1, .leader = std::nullopt, .queued_batches = 5},
+                                             {.partition = 2, .leader = 2, .queued_batches = 0}};
     update_load_stats_from_queues(bp, off, 3, all, latency);
     CHECK_FALSE(bp.has_load_stats());
     update_load_stats_from_queues(bp, on, 3, all, latency);
     REQUIRE(bp.has_load_stats());
-    const std::vector<std::int32_t> ids(bp.load_stats_partition_ids().begin(),
-                                        bp.load_stats_partition_ids().end());
+    const std::vector<std::int32_t> ids(bp.load_stats_partition_ids().begin(), bp.load_stats_partition_ids().end());
     CHECK(ids == std::vector<std::int32_t>{0, 2});  // partition 1 has no leader
-    const std::vector<std::int32_t> cft(bp.cumulative_frequency_table().begin(),
-                                        bp.cumulative_frequency_table().end());
+    const std::vector<std::int32_t> cft(bp.cumulative_frequency_table().begin(), bp.cumulative_frequency_table().end());
     CHECK(cft == std::vector<std::int32_t>{1, 5});  // sizes {3, 0}: frequencies {1, 4}
 }
 
-TEST_CASE("accumulator: node latency stats are not kept when the availability timeout is 0 "
-          "(RecordAccumulator.updateNodeLatencyStats)") {
+TEST_CASE(
+    "accumulator: node latency stats are not kept when the availability timeout is 0 "
+    "(RecordAccumulator.updateNodeLatencyStats)") {
     NodeLatencyTracker latency(PartitionerConfig{});
     latency.update_node_latency_stats(3, ks::at(ks::s(1)), false);
     CHECK(latency.stats(3) == nullptr);
@@ -391,8 +391,9 @@ TEST_CASE("built-in: draws from a seeded Rng are reproducible") {
 // RoundRobinPartitioner
 // ---------------------------------------------------------------------------
 
-TEST_CASE("round robin: cycles over available partitions only "
-          "(RoundRobinPartitionerTest.testRoundRobinWithUnavailablePartitions)") {
+TEST_CASE(
+    "round robin: cycles over available partitions only "
+    "(RoundRobinPartitionerTest.testRoundRobinWithUnavailablePartitions)") {
     const Topic t{"test", 3, {0, 2}};  // partition 1 has no leader
     RoundRobinPartitioner rr;
     SequentialRandom random;
@@ -404,8 +405,9 @@ TEST_CASE("round robin: cycles over available partitions only "
     CHECK(random.draws() == 0);  // no randomness at all
 }
 
-TEST_CASE("round robin: ignores keys and deals each topic from its own counter "
-          "(RoundRobinPartitionerTest.testRoundRobinWithKeyBytes)") {
+TEST_CASE(
+    "round robin: ignores keys and deals each topic from its own counter "
+    "(RoundRobinPartitionerTest.testRoundRobinWithKeyBytes)") {
     const Topic a = all_available("topicA", 3);
     const Topic b = all_available("topicB", 3);
     RoundRobinPartitioner rr;
@@ -423,15 +425,15 @@ TEST_CASE("round robin: ignores keys and deals each topic from its own counter "
     CHECK(rr.partition(std::nullopt, none.view(), random) == 1);
 }
 
-TEST_CASE("round robin: a new batch per record makes it skip every other partition "
-          "(KAFKA-9965 / KAFKA-16283: partition() is called twice, onNewBatch does nothing)") {
+TEST_CASE(
+    "round robin: a new batch per record makes it skip every other partition "
+    "(KAFKA-9965 / KAFKA-16283: partition() is called twice, onNewBatch does nothing)") {
     const Topic t = all_available("t", 4);
     RoundRobinPartitioner rr;  // Kafka 2.4 .. 3.9.1
     SequentialRandom random;
     std::map<std::int32_t, int> counts;
     for (int i = 0; i < 40; ++i) {
-        ++counts[partition_for_send(rr, std::nullopt, t.view(), random,
-                                    [](std::int32_t) { return true; })];
+        ++counts[partition_for_send(rr, std::nullopt, t.view(), random, [](std::int32_t) { return true; })];
     }
     CHECK(counts[0] == 0);
     CHECK(counts[1] == 20);
@@ -440,22 +442,21 @@ TEST_CASE("round robin: a new batch per record makes it skip every other partiti
     CHECK(rr.counter("t") == 80);
 }
 
-TEST_CASE("round robin: with KAFKA-17632 the partition given up by onNewBatch is reused "
-          "and all partitions get records") {
+TEST_CASE(
+    "round robin: with KAFKA-17632 the partition given up by onNewBatch is reused "
+    "and all partitions get records") {
     const Topic t = all_available("t", 4);
     RoundRobinPartitioner rr({.kafka_17632_fix = true});
     SequentialRandom random;
     std::vector<std::int32_t> seq;
     for (int i = 0; i < 8; ++i) {
-        seq.push_back(partition_for_send(rr, std::nullopt, t.view(), random,
-                                         [](std::int32_t) { return true; }));
+        seq.push_back(partition_for_send(rr, std::nullopt, t.view(), random, [](std::int32_t) { return true; }));
     }
     CHECK(seq == std::vector<std::int32_t>{0, 1, 2, 3, 0, 1, 2, 3});
     // Without new batches the two versions agree.
     RoundRobinPartitioner old_rr;
     for (int i = 0; i < 8; ++i) {
-        CHECK(partition_for_send(old_rr, std::nullopt, t.view(), random,
-                                 [](std::int32_t) { return false; }) == i % 4);
+        CHECK(partition_for_send(old_rr, std::nullopt, t.view(), random, [](std::int32_t) { return false; }) == i % 4);
     }
 }
 
@@ -463,8 +464,9 @@ TEST_CASE("round robin: with KAFKA-17632 the partition given up by onNewBatch is
 // Legacy sticky partitioners (KIP-480)
 // ---------------------------------------------------------------------------
 
-TEST_CASE("sticky cache: keeps a partition per topic and changes it only on a new batch for it "
-          "(StickyPartitionCacheTest.testStickyPartitionCache)") {
+TEST_CASE(
+    "sticky cache: keeps a partition per topic and changes it only on a new batch for it "
+    "(StickyPartitionCacheTest.testStickyPartitionCache)") {
     const Topic a = all_available("topicA", 3);
     const Topic b = all_available("topicB", 3);
     ks::Rng rng(1);
@@ -488,8 +490,9 @@ TEST_CASE("sticky cache: keeps a partition per topic and changes it only on a ne
     }
 }
 
-TEST_CASE("sticky cache: only available partitions; the one available; any when none "
-          "(StickyPartitionCacheTest.unavailablePartitionsTest)") {
+TEST_CASE(
+    "sticky cache: only available partitions; the one available; any when none "
+    "(StickyPartitionCacheTest.unavailablePartitionsTest)") {
     ks::Rng rng(3);
     RngRandomSource random(rng);
     StickyPartitionCache cache;
@@ -510,8 +513,9 @@ TEST_CASE("sticky cache: only available partitions; the one available; any when 
     CHECK(cache.next_partition(c.view(), 0, random) == 0);
 }
 
-TEST_CASE("legacy DefaultPartitioner: keys by murmur2, null keys sticky until a new batch "
-          "(DefaultPartitionerTest)") {
+TEST_CASE(
+    "legacy DefaultPartitioner: keys by murmur2, null keys sticky until a new batch "
+    "(DefaultPartitionerTest)") {
     const Topic t = all_available("t", 6);
     ks::Rng rng(5);
     RngRandomSource random(rng);
@@ -520,12 +524,11 @@ TEST_CASE("legacy DefaultPartitioner: keys by murmur2, null keys sticky until a 
     CHECK(dp.partition(as_key_bytes(key), t.view(), random) == 3);
     const std::int32_t sticky = dp.partition(std::nullopt, t.view(), random);
     CHECK(dp.partition(std::nullopt, t.view(), random) == sticky);
-    const std::int32_t after = partition_for_send(dp, std::nullopt, t.view(), random,
-                                                  [](std::int32_t) { return true; });
+    const std::int32_t after =
+        partition_for_send(dp, std::nullopt, t.view(), random, [](std::int32_t) { return true; });
     CHECK(after != sticky);  // onNewBatch moved it
     // Keyed records are unaffected by new batches.
-    CHECK(partition_for_send(dp, as_key_bytes(key), t.view(), random,
-                             [](std::int32_t) { return true; }) == 3);
+    CHECK(partition_for_send(dp, as_key_bytes(key), t.view(), random, [](std::int32_t) { return true; }) == 3);
 
     UniformStickyPartitioner usp;
     const std::int32_t u = usp.partition(as_key_bytes(key), t.view(), random);
@@ -549,8 +552,9 @@ TEST_CASE("keys: key index renders as decimal text and parses back") {
     CHECK_FALSE(parse_record_key(as_key_bytes("-1")).has_value());
 }
 
-TEST_CASE("weighted: VIP keys go to 8 of 10 partitions, everyone else to the other 2, "
-          "each key always to the same partition") {
+TEST_CASE(
+    "weighted: VIP keys go to 8 of 10 partitions, everyone else to the other 2, "
+    "each key always to the same partition") {
     const std::int64_t vip_keys = 100;
     WeightedPartitioner wp(vip_example_options(vip_keys));
     const Topic t = all_available("orders", 10);
@@ -576,10 +580,8 @@ TEST_CASE("weighted: VIP keys go to 8 of 10 partitions, everyone else to the oth
 TEST_CASE("weighted: weights split keys in proportion; key lists match like ranges") {
     WeightedPartitionerOptions options{
         .partition_count = 4,
-        .rules = {{.name = "listed",
-                   .key_ranges = {},
-                   .keys = {7, 3, 11},
-                   .partitions = {{.partition = 3, .weight = 1}}}},
+        .rules =
+            {{.name = "listed", .key_ranges = {}, .keys = {7, 3, 11}, .partitions = {{.partition = 3, .weight = 1}}}},
         .default_partitions = {{.partition = 0, .weight = 3}, {.partition = 1, .weight = 1}},
     };
     REQUIRE_FALSE(validate_weighted_options(options).has_value());
@@ -606,8 +608,7 @@ TEST_CASE("weighted: bad options are reported by validate and asserted by the co
 
     auto dup = vip_example_options(10);
     dup.rules[0].partitions.push_back({.partition = 0, .weight = 2});
-    CHECK(validate_weighted_options(dup)->find("rule 'vip': partition 0 listed twice") !=
-          std::string::npos);
+    CHECK(validate_weighted_options(dup)->find("rule 'vip': partition 0 listed twice") != std::string::npos);
     auto weight = vip_example_options(10);
     weight.rules[0].partitions[0].weight = 0;
     CHECK(validate_weighted_options(weight).has_value());

@@ -410,7 +410,9 @@ TEST_CASE("producer: the first request to a broker waits for its connection (Api
 // ClusterConnectionStates: reconnect.backoff.ms doubling to
 // reconnect.backoff.max.ms (±20%), and NetworkClient.handleDisconnections
 // asking for a metadata update on every disconnect.
-TEST_CASE("producer: a refused broker is retried after reconnect.backoff.ms, doubling, and each disconnect refreshes metadata") {
+TEST_CASE(
+    "producer: a refused broker is retried after reconnect.backoff.ms, doubling, and each disconnect refreshes "
+    "metadata") {
     auto o = base_options();
     o.acks = 0;
     Harness h(o);
@@ -422,9 +424,9 @@ TEST_CASE("producer: a refused broker is retried after reconnect.backoff.ms, dou
     h.accept_connections = false;
     const std::size_t md_before = h.metadata.size();
     h.lose_connection(broker_node(BrokerId(1)));  // the leader died
-    h.run_for(ms(150));                            // metadata.retry backoff passes
+    h.run_for(ms(150));                           // metadata.retry backoff passes
     CHECK(h.metadata.size() > md_before);
-    h.answer_metadata({1});                        // not fenced yet: still the leader
+    h.answer_metadata({1});  // not fenced yet: still the leader
     h.send();
     std::vector<Instant> attempts;
     for (int i = 0; i < 4; ++i) {
@@ -443,7 +445,7 @@ TEST_CASE("producer: a refused broker is retried after reconnect.backoff.ms, dou
     CHECK(h.produces.size() == 1);  // nothing written into a refused connection
     CHECK(h.count(O::acked) == 1);  // the second record waits in the accumulator
     h.accept_connections = true;
-    h.answer_metadata({2}, 2);      // the new leader
+    h.answer_metadata({2}, 2);  // the new leader
     h.run_for(ms(2000));
     REQUIRE(h.produces.size() == 2);
     CHECK(h.produces[1].first == broker_node(BrokerId(2)));
@@ -469,10 +471,10 @@ TEST_CASE("producer: a connection not set up within socket.connection.setup.time
 
 TEST_CASE("producer: a full buffer.memory blocks the application, which fails after max.block.ms") {
     auto o = base_options();
-    o.batch_size = 200;            // one record per batch
-    o.buffer_memory = 400;         // two batches
+    o.batch_size = 200;     // one record per batch
+    o.buffer_memory = 400;  // two batches
     o.max_block = ms(500);
-    Harness h(o);                  // no metadata answer: nothing can be sent
+    Harness h(o);  // no metadata answer: nothing can be sent
     h.send();
     h.send();
     CHECK(h.p->buffer_used() == 400);
@@ -541,7 +543,8 @@ TEST_CASE("producer: a Poisson workload is generated in bulk, records numbered p
 // written out completely; with acks=0 toward a host that acknowledges nothing
 // (powered off) the socket buffer (send.buffer.bytes) fills and the producer
 // stops writing there: the records wait in the accumulator.
-TEST_CASE("producer: acks=0 stops writing to a broker whose kernel acknowledges nothing once send.buffer.bytes is full") {
+TEST_CASE(
+    "producer: acks=0 stops writing to a broker whose kernel acknowledges nothing once send.buffer.bytes is full") {
     auto o = base_options();
     o.acks = 0;
     o.linger = ms(0);

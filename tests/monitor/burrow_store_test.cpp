@@ -35,16 +35,19 @@ BurrowStoreOptions with_min_distance(std::int64_t s) {
 }
 
 void broker(BurrowStore& st, Offset offset, std::int64_t ts = kStartMs) {
-    st.on_broker_offset(BurrowBrokerOffset{.topic = "testtopic", .partition = 0,
-                                           .partition_count = 1, .offset = offset,
-                                           .timestamp_ms = ts});
+    st.on_broker_offset(BurrowBrokerOffset{
+        .topic = "testtopic", .partition = 0, .partition_count = 1, .offset = offset, .timestamp_ms = ts});
 }
 
 BurrowCommitOutcome commit(BurrowStore& st, Offset offset, std::int64_t order, std::int64_t ts,
                            const std::string& group = "testgroup") {
-    return st.on_commit(BurrowCommit{.group = group, .topic = "testtopic", .partition = 0,
-                                     .offset = offset, .timestamp_ms = ts,
-                                     .broker_log_end_offset = std::nullopt, .order = order});
+    return st.on_commit(BurrowCommit{.group = group,
+                                     .topic = "testtopic",
+                                     .partition = 0,
+                                     .offset = offset,
+                                     .timestamp_ms = ts,
+                                     .broker_log_end_offset = std::nullopt,
+                                     .order = order});
 }
 
 // getPartitionOffsets: the non-empty slots, oldest first.
@@ -102,9 +105,8 @@ std::vector<BurrowOffset> ten_in_order() {
 // order 500.., one every 10 s from startTime.
 BurrowStore with_test_consumer_offsets(std::int64_t start_ms) {
     BurrowStore st(with_min_distance(1));
-    st.on_broker_offset(BurrowBrokerOffset{.topic = "testtopic", .partition = 0,
-                                           .partition_count = 1, .offset = 4321,
-                                           .timestamp_ms = 9876});
+    st.on_broker_offset(BurrowBrokerOffset{
+        .topic = "testtopic", .partition = 0, .partition_count = 1, .offset = 4321, .timestamp_ms = 9876});
     for (int i = 0; i < 10; ++i) commit(st, 1000 + i * 100, 500 + i, start_ms + i * 10000);
     return st;
 }
@@ -130,71 +132,65 @@ TEST_CASE("burrow store 0: appending multiple offsets stores the lag at commit t
 
 // consumerOffsetTests[1]
 TEST_CASE("burrow store 1: prepending by order until full, then older ones are dropped") {
-    run_offset_case({5000,
-                     {co(1000, 20, 100000, kNil), co(2000, 30, 200000, kNil),
-                      co(3000, 15, 300000, kNil), co(900, 14, 300000, kNil), co(800, 13, 300000, kNil),
-                      co(700, 12, 300000, kNil), co(600, 11, 300000, kNil), co(500, 10, 300000, kNil),
-                      co(400, 9, 300000, kNil), co(300, 8, 300000, kNil),
-                      co(200, 7, 300000, kNil), co(100, 6, 300000, kNil)},
-                     {co(300, 8, 300000, kNil), co(400, 9, 300000, kNil), co(500, 10, 300000, kNil),
-                      co(600, 11, 300000, kNil), co(700, 12, 300000, kNil), co(800, 13, 300000, kNil),
-                      co(900, 14, 300000, kNil), co(3000, 15, 300000, kNil),
-                      co(1000, 20, 100000, 4000), co(2000, 30, 200000, 3000)}});
+    run_offset_case(
+        {5000,
+         {co(1000, 20, 100000, kNil), co(2000, 30, 200000, kNil), co(3000, 15, 300000, kNil), co(900, 14, 300000, kNil),
+          co(800, 13, 300000, kNil), co(700, 12, 300000, kNil), co(600, 11, 300000, kNil), co(500, 10, 300000, kNil),
+          co(400, 9, 300000, kNil), co(300, 8, 300000, kNil), co(200, 7, 300000, kNil), co(100, 6, 300000, kNil)},
+         {co(300, 8, 300000, kNil), co(400, 9, 300000, kNil), co(500, 10, 300000, kNil), co(600, 11, 300000, kNil),
+          co(700, 12, 300000, kNil), co(800, 13, 300000, kNil), co(900, 14, 300000, kNil), co(3000, 15, 300000, kNil),
+          co(1000, 20, 100000, 4000), co(2000, 30, 200000, 3000)}});
 }
 
 // consumerOffsetTests[2]
 TEST_CASE("burrow store 2: inserting between existing entries stores no lag") {
     run_offset_case({5000,
-                     {co(1000, 20, 100000, kNil), co(2000, 30, 300000, kNil),
-                      co(3000, 40, 400000, kNil), co(1500, 25, 200000, kNil)},
-                     {co(1000, 20, 100000, 4000), co(1500, 25, 200000, kNil),
-                      co(2000, 30, 300000, 3000), co(3000, 40, 400000, 2000)}});
+                     {co(1000, 20, 100000, kNil), co(2000, 30, 300000, kNil), co(3000, 40, 400000, kNil),
+                      co(1500, 25, 200000, kNil)},
+                     {co(1000, 20, 100000, 4000), co(1500, 25, 200000, kNil), co(2000, 30, 300000, 3000),
+                      co(3000, 40, 400000, 2000)}});
 }
 
 // consumerOffsetTests[3]
 TEST_CASE("burrow store 3: inserting into a full ring drops the oldest") {
     auto inputs = ten_in_order();
     inputs.push_back(co(5500, 55, 550000, kNil));  // between 50 and 60
-    run_offset_case({10000, inputs,
-                     {co(2000, 20, 200000, 8000), co(3000, 30, 300000, 7000),
-                      co(4000, 40, 400000, 6000), co(5000, 50, 500000, 5000),
-                      co(5500, 55, 550000, kNil), co(6000, 60, 600000, 4000),
-                      co(7000, 70, 700000, 3000), co(8000, 80, 800000, 2000),
-                      co(9000, 90, 900000, 1000), co(10000, 100, 1000000, 0)}});
+    run_offset_case({10000,
+                     inputs,
+                     {co(2000, 20, 200000, 8000), co(3000, 30, 300000, 7000), co(4000, 40, 400000, 6000),
+                      co(5000, 50, 500000, 5000), co(5500, 55, 550000, kNil), co(6000, 60, 600000, 4000),
+                      co(7000, 70, 700000, 3000), co(8000, 80, 800000, 2000), co(9000, 90, 900000, 1000),
+                      co(10000, 100, 1000000, 0)}});
 }
 
 // consumerOffsetTests[4]
 TEST_CASE("burrow store 4: an order between the oldest two replaces the oldest of a full ring") {
     auto inputs = ten_in_order();
     inputs.push_back(co(1500, 15, 150000, kNil));
-    run_offset_case({10000, inputs,
-                     {co(1500, 15, 150000, kNil), co(2000, 20, 200000, 8000),
-                      co(3000, 30, 300000, 7000), co(4000, 40, 400000, 6000),
-                      co(5000, 50, 500000, 5000), co(6000, 60, 600000, 4000),
-                      co(7000, 70, 700000, 3000), co(8000, 80, 800000, 2000),
-                      co(9000, 90, 900000, 1000), co(10000, 100, 1000000, 0)}});
+    run_offset_case({10000,
+                     inputs,
+                     {co(1500, 15, 150000, kNil), co(2000, 20, 200000, 8000), co(3000, 30, 300000, 7000),
+                      co(4000, 40, 400000, 6000), co(5000, 50, 500000, 5000), co(6000, 60, 600000, 4000),
+                      co(7000, 70, 700000, 3000), co(8000, 80, 800000, 2000), co(9000, 90, 900000, 1000),
+                      co(10000, 100, 1000000, 0)}});
 }
 
 // consumerOffsetTests[5]
 TEST_CASE("burrow store 5: a commit within min-distance replaces the newest, keeping its time") {
     run_offset_case({10000,
-                     {co(1000, 10, 100000, kNil), co(2000, 20, 200000, kNil),
-                      co(3000, 30, 300000, kNil), co(4000, 40, 400000, kNil),
-                      co(5000, 50, 500000, kNil), co(6000, 60, 500001, kNil)},
-                     {co(1000, 10, 100000, 9000), co(2000, 20, 200000, 8000),
-                      co(3000, 30, 300000, 7000), co(4000, 40, 400000, 6000),
-                      co(6000, 60, 500000, 4000)}});
+                     {co(1000, 10, 100000, kNil), co(2000, 20, 200000, kNil), co(3000, 30, 300000, kNil),
+                      co(4000, 40, 400000, kNil), co(5000, 50, 500000, kNil), co(6000, 60, 500001, kNil)},
+                     {co(1000, 10, 100000, 9000), co(2000, 20, 200000, 8000), co(3000, 30, 300000, 7000),
+                      co(4000, 40, 400000, 6000), co(6000, 60, 500000, 4000)}});
 }
 
 // consumerOffsetTests[6]
 TEST_CASE("burrow store 6: a back-filled commit within min-distance replaces its predecessor") {
     run_offset_case({10000,
-                     {co(1000, 10, 100000, kNil), co(2000, 20, 200000, kNil),
-                      co(3000, 30, 300000, kNil), co(4000, 40, 400000, kNil),
-                      co(5000, 50, 500000, kNil), co(4500, 45, 400001, kNil)},
-                     {co(1000, 10, 100000, 9000), co(2000, 20, 200000, 8000),
-                      co(3000, 30, 300000, 7000), co(4500, 45, 400000, kNil),
-                      co(5000, 50, 500000, 5000)}});
+                     {co(1000, 10, 100000, kNil), co(2000, 20, 200000, kNil), co(3000, 30, 300000, kNil),
+                      co(4000, 40, 400000, kNil), co(5000, 50, 500000, kNil), co(4500, 45, 400001, kNil)},
+                     {co(1000, 10, 100000, 9000), co(2000, 20, 200000, 8000), co(3000, 30, 300000, 7000),
+                      co(4500, 45, 400000, kNil), co(5000, 50, 500000, 5000)}});
 }
 
 TEST_CASE("burrow store: outcomes of each commit are reported") {
@@ -309,9 +305,8 @@ TEST_CASE("burrow store: a group idle for longer than expire-group is NOTFOUND")
 // _SingleRequest_Incomplete against storage/fixtures.go CoordinatorWithOffsets.
 TEST_CASE("burrow store: the evaluator fixture groups evaluate as in caching_test.go") {
     BurrowStore st;  // fixture: intervals 10, min-distance 0
-    st.on_broker_offset(BurrowBrokerOffset{.topic = "testtopic", .partition = 0,
-                                           .partition_count = 1, .offset = 4321,
-                                           .timestamp_ms = 9876});
+    st.on_broker_offset(BurrowBrokerOffset{
+        .topic = "testtopic", .partition = 0, .partition_count = 1, .offset = 4321, .timestamp_ms = 9876});
     for (int i = 0; i < 10; ++i) commit(st, 1000 + i * 100, 10 + i, kStartMs + i * 10000);
     for (int i = 0; i < 5; ++i) {
         commit(st, 1000 + i * 100, 10 + i, kStartMs + i * 10000, "testgroup2");
@@ -345,14 +340,22 @@ TEST_CASE("burrow store: the evaluator fixture groups evaluate as in caching_tes
 TEST_CASE("burrow store: partitions are padded to the broker's count, sorted by topic") {
     BurrowStore st;
     for (int p = 0; p < 3; ++p) {
-        st.on_broker_offset(BurrowBrokerOffset{.topic = "b", .partition = p, .partition_count = 3,
-                                               .offset = 100, .timestamp_ms = 0});
+        st.on_broker_offset(
+            BurrowBrokerOffset{.topic = "b", .partition = p, .partition_count = 3, .offset = 100, .timestamp_ms = 0});
     }
-    st.on_commit(BurrowCommit{.group = "g", .topic = "b", .partition = 1, .offset = 100,
-                              .timestamp_ms = 1000, .broker_log_end_offset = std::nullopt,
+    st.on_commit(BurrowCommit{.group = "g",
+                              .topic = "b",
+                              .partition = 1,
+                              .offset = 100,
+                              .timestamp_ms = 1000,
+                              .broker_log_end_offset = std::nullopt,
                               .order = std::nullopt});
-    st.on_commit(BurrowCommit{.group = "g", .topic = "a", .partition = 0, .offset = 5,
-                              .timestamp_ms = 1000, .broker_log_end_offset = 9,
+    st.on_commit(BurrowCommit{.group = "g",
+                              .topic = "a",
+                              .partition = 0,
+                              .offset = 5,
+                              .timestamp_ms = 1000,
+                              .broker_log_end_offset = 9,
                               .order = std::nullopt});
     const auto g = st.evaluate("g", 2000);
     REQUIRE(g.partitions.size() == 4);
@@ -371,8 +374,12 @@ TEST_CASE("burrow store: partitions are padded to the broker's count, sorted by 
 
 TEST_CASE("burrow store: a commit with no known log end offset stores a null lag") {
     BurrowStore st;
-    st.on_commit(BurrowCommit{.group = "g", .topic = "t", .partition = 0, .offset = 5,
-                              .timestamp_ms = 1000, .broker_log_end_offset = std::nullopt,
+    st.on_commit(BurrowCommit{.group = "g",
+                              .topic = "t",
+                              .partition = 0,
+                              .offset = 5,
+                              .timestamp_ms = 1000,
+                              .broker_log_end_offset = std::nullopt,
                               .order = std::nullopt});
     const auto g = st.fetch_group("g");
     REQUIRE(g.has_value());
@@ -389,13 +396,16 @@ TEST_CASE("burrow store: a consumer that stops committing goes STOP, then OK onc
     for (; t <= 60000; t += 5000) {
         leo += 50;
         committed = leo - 10;
-        st.on_commit(BurrowCommit{.group = "g", .topic = "t", .partition = 0, .offset = committed,
-                                  .timestamp_ms = t, .broker_log_end_offset = leo,
+        st.on_commit(BurrowCommit{.group = "g",
+                                  .topic = "t",
+                                  .partition = 0,
+                                  .offset = committed,
+                                  .timestamp_ms = t,
+                                  .broker_log_end_offset = leo,
                                   .order = std::nullopt});
         if (t % 10000 == 0) {
-            st.on_broker_offset(BurrowBrokerOffset{.topic = "t", .partition = 0,
-                                                   .partition_count = 1, .offset = leo,
-                                                   .timestamp_ms = t});
+            st.on_broker_offset(BurrowBrokerOffset{
+                .topic = "t", .partition = 0, .partition_count = 1, .offset = leo, .timestamp_ms = t});
         }
     }
     // Lag 10 every commit, never 0 and never decreasing: WARN.
@@ -403,8 +413,8 @@ TEST_CASE("burrow store: a consumer that stops committing goes STOP, then OK onc
     // The consumer stops; the log keeps growing. After the window's span: STOP → ERR.
     for (; t <= 200000; t += 10000) {
         leo += 100;
-        st.on_broker_offset(BurrowBrokerOffset{.topic = "t", .partition = 0, .partition_count = 1,
-                                               .offset = leo, .timestamp_ms = t});
+        st.on_broker_offset(
+            BurrowBrokerOffset{.topic = "t", .partition = 0, .partition_count = 1, .offset = leo, .timestamp_ms = t});
     }
     const auto g = st.evaluate("g", 200000);
     CHECK(std::string(to_string(g.status)) == "ERR");

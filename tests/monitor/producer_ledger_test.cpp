@@ -35,8 +35,7 @@ RecordsVerdict judge(MiniCluster& c, Ledger& ledger) {
     for (const auto& e : c.outcome_effects) ledger.on_outcome(e);
     const Partition* leader = c.replica(c.leader());
     REQUIRE(leader);
-    return ledger.judge({{TopicPartition{0, 0}, &leader->log()}},
-                        {{TopicPartition{0, 0}, leader->high_watermark()}});
+    return ledger.judge({{TopicPartition{0, 0}, &leader->log()}}, {{TopicPartition{0, 0}, leader->high_watermark()}});
 }
 
 }  // namespace

@@ -6,11 +6,11 @@
 #include <string>
 
 #include "kafkasim/errors.hpp"
-#include "report/compare_report.hpp"
 #include "kafkasim/sweep.hpp"
+#include "report/compare_report.hpp"
 
-using ks::report::wilson_interval;
 using ks::SweepResult;
+using ks::report::wilson_interval;
 
 namespace {
 
@@ -78,8 +78,7 @@ TEST_CASE("compare: per-variant statistics, first loss and its replay line") {
     CHECK(stats[0].acked_lost.max == 70);
     REQUIRE(stats[0].first_loss_seed.has_value());
     CHECK(*stats[0].first_loss_seed == 6);
-    CHECK(stats[0].first_loss_replay ==
-          "kafkasim run scenarios/x.json --seed 6 --set 'producers.p.config.acks=\"1\"'");
+    CHECK(stats[0].first_loss_replay == "kafkasim run scenarios/x.json --seed 6 --set 'producers.p.config.acks=\"1\"'");
     CHECK(stats[0].runs_strong_isr_broken == 1);  // runs, not partitions
     CHECK(stats[1].runs_with_loss == 0);
     CHECK(stats[1].runs_strong_isr_broken == 0);

@@ -32,13 +32,19 @@ json summary() {
     })");
 }
 
-Expectation max_of(const std::string& path, double v) { return Expectation{.path = path, .equals_json = {}, .min = {}, .max = v}; }
-Expectation min_of(const std::string& path, double v) { return Expectation{.path = path, .equals_json = {}, .min = v, .max = {}}; }
+Expectation max_of(const std::string& path, double v) {
+    return Expectation{.path = path, .equals_json = {}, .min = {}, .max = v};
+}
+Expectation min_of(const std::string& path, double v) {
+    return Expectation{.path = path, .equals_json = {}, .min = v, .max = {}};
+}
 Expectation equals(const std::string& path, const std::string& j) {
     return Expectation{.path = path, .equals_json = j, .min = {}, .max = {}};
 }
 
-report::ExpectResult one(const Expectation& e) { return report::evaluate({e}, summary()).front(); }
+report::ExpectResult one(const Expectation& e) {
+    return report::evaluate({e}, summary()).front();
+}
 
 }  // namespace
 
@@ -86,7 +92,7 @@ TEST_CASE("expect: max, min and equals hold or fail on the actual value") {
     CHECK(one(equals("partitions.orders-0.isr", "[2,3]")).status == report::ExpectStatus::held);
     CHECK(one(equals("partitions.orders-1.diverged", "false")).status == report::ExpectStatus::held);
     CHECK(one(max_of("partitions.eu.orders-0.diverged", 0)).status == report::ExpectStatus::failed);  // true is 1
-    CHECK(one(max_of("groups.billing.burrow.status", 1)).status == report::ExpectStatus::failed);      // not a number
+    CHECK(one(max_of("groups.billing.burrow.status", 1)).status == report::ExpectStatus::failed);     // not a number
     CHECK(one(max_of("groups.nobody.max_lag", 1)).status == report::ExpectStatus::missing);
 }
 

@@ -31,7 +31,8 @@ inline std::string html_structure_error(const std::string& s) {
         const bool closing = s[i + 1] == '/';
         std::size_t n = i + (closing ? 2 : 1);
         std::string name;
-        while (n < end && (std::isalnum(static_cast<unsigned char>(s[n])) || s[n] == '-' || s[n] == ':')) name += s[n++];
+        while (n < end && (std::isalnum(static_cast<unsigned char>(s[n])) || s[n] == '-' || s[n] == ':'))
+            name += s[n++];
         if (name.empty()) return "bad tag at " + std::to_string(i);
         const bool self_closing = s[end - 1] == '/';
         if (closing) {

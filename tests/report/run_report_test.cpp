@@ -31,7 +31,9 @@ fs::path fresh_dir(const std::string& name) {
     return d;
 }
 
-bool have_gnuplot() { return std::system("command -v gnuplot >/dev/null 2>&1") == 0; }
+bool have_gnuplot() {
+    return std::system("command -v gnuplot >/dev/null 2>&1") == 0;
+}
 
 const char* kScenario = R"({
   "name": "tiny", "description": "a <tiny> & plotted run", "duration_s": 10,
@@ -56,9 +58,17 @@ ks::RunResult tiny_run() {
     r.summary.records.failed = 1;
     r.summary.records.acked_lost = 2;
     r.summary.produce_latency_ms = {.p50 = 2, .p99 = 9, .max = 30, .count = 97};
-    r.series.columns = {"t_s", "phase", "OfflinePartitionsCount", "UnderReplicatedPartitions", "UnderMinIsrPartitionCount",
-                        "checkout.sent", "checkout.acked", "produce_latency_p99_ms", "orders-0.isr_size",
-                        "orders-1.isr_size", "billing.lag"};
+    r.series.columns = {"t_s",
+                        "phase",
+                        "OfflinePartitionsCount",
+                        "UnderReplicatedPartitions",
+                        "UnderMinIsrPartitionCount",
+                        "checkout.sent",
+                        "checkout.acked",
+                        "produce_latency_p99_ms",
+                        "orders-0.isr_size",
+                        "orders-1.isr_size",
+                        "billing.lag"};
     for (int t = 0; t <= 11; ++t) {
         const bool down = t >= 3 && t < 6;
         r.series.rows.push_back({double(t), t < 10 ? 1.0 : 2.0, 0.0, down ? 2.0 : 0.0, 0.0, 10.0 * t, 9.7 * t,

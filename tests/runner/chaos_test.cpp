@@ -18,9 +18,11 @@ Scenario chaos_scenario(const std::string& chaos, int brokers = 5, int duration_
                         const std::string& racks = R"(["a", "b", "c"])") {
     const std::string text = R"({"name": "c", "duration_s": )" + std::to_string(duration_s) +
                              R"(, "cluster": {"brokers": )" + std::to_string(brokers) +
-                             (racks.empty() ? "" : R"(, "racks": )" + racks) + R"(}, "topics": [{"name": "t", "partitions": 3, "replication_factor": 3}],
+                             (racks.empty() ? "" : R"(, "racks": )" + racks) +
+                             R"(}, "topics": [{"name": "t", "partitions": 3, "replication_factor": 3}],
           "consumer_groups": [{"group_id": "g", "topics": ["t"], "members": 3}],
-          "chaos": )" + chaos + "}";
+          "chaos": )" + chaos +
+                             "}";
     return scenario::load_string(text, "chaos.json").scenario;
 }
 

@@ -65,8 +65,7 @@ TEST_CASE("config: properties-file text is accepted and normalised") {
     CHECK(cfg.get_string("acks") == "all");
     CHECK(cfg.get_long("linger.ms") == 20);
     CHECK_FALSE(cfg.get_bool("enable.idempotence"));
-    CHECK(cfg.user_keys() ==
-          std::vector<std::string>{"acks", "compression.type", "enable.idempotence", "linger.ms"});
+    CHECK(cfg.user_keys() == std::vector<std::string>{"acks", "compression.type", "enable.idempotence", "linger.ms"});
     CHECK(warnings.empty());
 
     const json assignors = json::parse(
@@ -78,13 +77,11 @@ TEST_CASE("config: properties-file text is accepted and normalised") {
 }
 
 TEST_CASE("config: the schema tables are consistent") {
-    for (auto scope :
-         {ConfigScope::broker, ConfigScope::topic, ConfigScope::producer, ConfigScope::consumer}) {
+    for (auto scope : {ConfigScope::broker, ConfigScope::topic, ConfigScope::producer, ConfigScope::consumer}) {
         CAPTURE(to_string(scope));
         CHECK(config_specs(scope).size() > 10);
         CHECK(other_kafka_names(scope).size() > 10);
-        for (const auto& name : other_kafka_names(scope))
-            CHECK(find_config_spec(scope, name) == nullptr);
+        for (const auto& name : other_kafka_names(scope)) CHECK(find_config_spec(scope, name) == nullptr);
     }
     for (const auto& s : config_specs(ConfigScope::topic))
         if (!s.synonym.empty()) CHECK(find_config_spec(ConfigScope::broker, s.synonym) != nullptr);
@@ -98,10 +95,9 @@ TEST_CASE("config: non_defaults lists what the user set, as Kafka prints it") {
     cfg.set("min.insync.replicas", std::int64_t{2}, true);
     cfg.set("cleanup.policy", std::vector<std::string>{"delete", "compact"}, true);
     cfg.set_unmodelled("preallocate.x", "true");
-    CHECK(cfg.non_defaults() ==
-          std::vector<std::pair<std::string, std::string>>{{"cleanup.policy", "delete,compact"},
-                                                           {"min.insync.replicas", "2"},
-                                                           {"preallocate.x", "true"}});
+    CHECK(cfg.non_defaults() == std::vector<std::pair<std::string, std::string>>{{"cleanup.policy", "delete,compact"},
+                                                                                 {"min.insync.replicas", "2"},
+                                                                                 {"preallocate.x", "true"}});
 }
 
 TEST_CASE("suggest: Damerau-Levenshtein distance and nearest name") {

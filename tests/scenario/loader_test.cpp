@@ -148,13 +148,12 @@ TEST_CASE("scenario: a real but unmodelled Kafka setting is accepted with a warn
           "\"ssl.keystore.location\" is not modelled by kafkasim; ignored");
     const auto& cfg = l.scenario.producers[0].config;
     CHECK(cfg.unmodelled().at("ssl.keystore.location") == "/etc/k.jks");
-    CHECK(cfg.non_defaults() == std::vector<std::pair<std::string, std::string>>{
-                                    {"ssl.keystore.location", "/etc/k.jks"}});
+    CHECK(cfg.non_defaults() ==
+          std::vector<std::pair<std::string, std::string>>{{"ssl.keystore.location", "/etc/k.jks"}});
 }
 
 TEST_CASE("scenario: an explicit idempotence conflict is a warning and turns idempotence off") {
-    const auto l =
-        load_small({"producers.p.config.enable.idempotence=true", "producers.p.config.acks=1"});
+    const auto l = load_small({"producers.p.config.enable.idempotence=true", "producers.p.config.acks=1"});
     REQUIRE(l.warnings.size() == 1);
     CHECK(l.warnings[0] ==
           "small.json: /producers/0/config/acks: acks=1 conflicts with enable.idempotence=true: "
@@ -205,10 +204,9 @@ TEST_CASE("scenario: a weighted partitioner for VIP keys") {
 }
 
 TEST_CASE("scenario: a broker list with per-broker overrides") {
-    const auto l = load_small(
-        {R"(cluster.brokers=[{"id": 3, "rack": "r1", "config": {"num.replica.fetchers": 4}},
+    const auto l = load_small({R"(cluster.brokers=[{"id": 3, "rack": "r1", "config": {"num.replica.fetchers": 4}},
                                                    {"id": 1, "rack": "r2"}, {"id": 2, "rack": "r1"}])",
-         "cluster.config.num.replica.fetchers=2"});
+                               "cluster.config.num.replica.fetchers=2"});
     const auto& c = l.scenario.cluster;
     REQUIRE(c.brokers.size() == 3);
     CHECK(c.brokers[0].id == ks::BrokerId(1));  // sorted by id
@@ -219,6 +217,5 @@ TEST_CASE("scenario: a broker list with per-broker overrides") {
 
 TEST_CASE("scenario: a file that cannot be read is an input error") {
     CHECK_THROWS_WITH_AS(ks::scenario::load_file("/nonexistent/x.json"),
-                         "/nonexistent/x.json: cannot open the file (No such file or directory)",
-                         ks::InputError);
+                         "/nonexistent/x.json: cannot open the file (No such file or directory)", ks::InputError);
 }

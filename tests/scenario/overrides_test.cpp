@@ -36,10 +36,8 @@ TEST_CASE("overrides: values parse as JSON, else as strings") {
     CHECK(parse_override("a.b=[1,2]").second == json::array({1, 2}));
     CHECK(parse_override("a.b=x=y").second == json("x=y"));
     CHECK(parse_override("a.b=").second == json(""));
-    CHECK_THROWS_WITH_AS(
-        parse_override("nothing"),
-        "--set nothing: expected PATH=VALUE, e.g. producers.checkout.config.acks=all",
-        ks::InputError);
+    CHECK_THROWS_WITH_AS(parse_override("nothing"),
+                         "--set nothing: expected PATH=VALUE, e.g. producers.checkout.config.acks=all", ks::InputError);
 }
 
 TEST_CASE("overrides: list entries by name or index, config keys with dots") {
@@ -66,32 +64,26 @@ TEST_CASE("overrides: list entries by name or index, config keys with dots") {
 
 TEST_CASE("overrides: bad paths are input errors naming the path") {
     json d = doc();
-    CHECK_THROWS_WITH_AS(
-        set(d, "producers.chekout.config.acks=1"),
-        "--set producers.chekout.config.acks: no entry named \"chekout\" in producers; did you "
-        "mean \"checkout\"?",
-        ks::InputError);
-    CHECK_THROWS_WITH_AS(set(d, "faults.3.at_s=1"),
-                         "--set faults.3.at_s: index 3 is past the end of faults (1 entries)",
+    CHECK_THROWS_WITH_AS(set(d, "producers.chekout.config.acks=1"),
+                         "--set producers.chekout.config.acks: no entry named \"chekout\" in producers; did you "
+                         "mean \"checkout\"?",
                          ks::InputError);
-    CHECK_THROWS_WITH_AS(
-        set(d, "cluster.brokers.count=4"),
-        "--set cluster.brokers.count: cluster.brokers is 3, which has no field \"count\"",
-        ks::InputError);
-    CHECK_THROWS_WITH_AS(
-        set(d, "topics..name=x"),
-        "--set topics..name: expected a dotted path like producers.checkout.config.acks",
-        ks::InputError);
+    CHECK_THROWS_WITH_AS(set(d, "faults.3.at_s=1"),
+                         "--set faults.3.at_s: index 3 is past the end of faults (1 entries)", ks::InputError);
+    CHECK_THROWS_WITH_AS(set(d, "cluster.brokers.count=4"),
+                         "--set cluster.brokers.count: cluster.brokers is 3, which has no field \"count\"",
+                         ks::InputError);
+    CHECK_THROWS_WITH_AS(set(d, "topics..name=x"),
+                         "--set topics..name: expected a dotted path like producers.checkout.config.acks",
+                         ks::InputError);
 }
 
 TEST_CASE("overrides: applied before validation by the loader") {
     const char* text = R"({"name": "s", "topics": [{"name": "t", "replication_factor": 1}]})";
-    const auto l =
-        ks::scenario::load_string(text, "s.json", {.overrides = {"topics.t.replication_factor=3"}});
+    const auto l = ks::scenario::load_string(text, "s.json", {.overrides = {"topics.t.replication_factor=3"}});
     CHECK(l.scenario.topics[0].replication_factor == 3);
-    CHECK_THROWS_WITH_AS(
-        ks::scenario::load_string(text, "s.json", {.overrides = {"topics.t.replication_factor=4"}}),
-        "s.json: /topics/0/replication_factor: expected an integer in [1, 3] (the number of "
-        "brokers), got 4",
-        ks::InputError);
+    CHECK_THROWS_WITH_AS(ks::scenario::load_string(text, "s.json", {.overrides = {"topics.t.replication_factor=4"}}),
+                         "s.json: /topics/0/replication_factor: expected an integer in [1, 3] (the number of "
+                         "brokers), got 4",
+                         ks::InputError);
 }

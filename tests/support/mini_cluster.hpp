@@ -27,7 +27,7 @@ namespace ks::test {
 using namespace ks::kafka;
 
 class MiniCluster {
-public:
+  public:
     struct Options {
         int brokers = 3;
         std::vector<std::vector<int>> assignments = {{1, 2, 3}};  // one partition each, topic 0
@@ -105,8 +105,8 @@ public:
     }
 
     // A client sends one batch to broker `to`.
-    void produce(int to, std::int32_t acks, std::int32_t records, int partition = 0,
-                 std::int64_t pid = kNoProducerId, std::int32_t seq = kNoSequence) {
+    void produce(int to, std::int32_t acks, std::int32_t records, int partition = 0, std::int64_t pid = kNoProducerId,
+                 std::int32_t seq = kNoSequence) {
         RecordBatch b;
         b.record_count = records;
         b.size_bytes = 100 * records;
@@ -120,11 +120,9 @@ public:
         send(NodeId(kFirstProducerNode), broker_node(BrokerId(to)), Message(r));
     }
 
-    int leader(int partition = 0) const {
-        return controller_.partition(TopicPartition{0, partition}).leader.value();
-    }
+    int leader(int partition = 0) const { return controller_.partition(TopicPartition{0, partition}).leader.value(); }
 
-private:
+  private:
     void start_broker(int b) {
         BrokerConfig cfg;
         cfg.id = BrokerId(b);
@@ -242,12 +240,12 @@ private:
         apply(self, out);
     }
 
-public:
+  public:
     // One-way delays that replace net_delay on a (from, to) link (node values);
     // a link's FIFO order holds as long as its delay does not shrink.
     std::map<std::pair<std::int64_t, std::int64_t>, Duration> link_delay;
 
-private:
+  private:
     Options opt_;
     EventLoop loop_;
     Controller controller_;
