@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(g++ cmake ninja-build libboost-graph-dev libboost-program-options-dev libfmt-dev
-          nlohmann-json3-dev doctest-dev gnuplot-nox python3)
+          nlohmann-json3-dev doctest-dev gnuplot-nox python3 clang-format)
 # KS_HTML_CHECK=1 also installs headless Chromium for .ci/html_check.sh (screenshots of index.html).
 if [ "${KS_HTML_CHECK:-0}" = "1" ]; then PACKAGES+=(chromium); fi
 missing=()

@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 bash .ci/setup.sh
 jobs="${KS_JOBS:-$(nproc)}"
 
+echo "== format (clang-format --dry-run --Werror)"
+bash .ci/format.sh
+
 echo "== release build"
 bash .ci/build.sh release
 echo "== release tests"
