@@ -32,6 +32,15 @@ using Offset = std::int64_t;
 using LeaderEpoch = std::int32_t;
 using Bytes = std::int64_t;
 
+// Topics are numbered in scenario order; a partition is (topic index,
+// partition number), ordered lexicographically.
+using TopicIndex = std::int32_t;
+struct TopicPartition {
+    TopicIndex topic = -1;
+    std::int32_t partition = -1;
+    constexpr auto operator<=>(const TopicPartition&) const = default;
+};
+
 }  // namespace ks
 
 template <typename Tag, typename Rep>

@@ -12,6 +12,49 @@ namespace {
 // The payload of a FIN: the orderly close the kernel sends after a process's
 // last data when the process dies. It travels behind that data.
 constexpr std::uint64_t kFin = std::uint64_t{1} << 63;
+
+// A protocol event as the trace's "note" kind folds it: a kind number and four
+// integer fields. The numbers and the field order are the trace format the
+// pinned hashes were taken with (kind 8 was a high-watermark note, never
+// emitted), so keep them when events are added: append new kinds.
+struct NoteWords {
+    std::int64_t kind = 0;
+    TopicPartition tp;
+    std::int64_t a = 0, b = 0, c = 0, d = 0;
+};
+NoteWords note_words(const ProtocolEvent& event) {
+    return std::visit(
+        [](const auto& e) -> NoteWords {
+            using E = std::decay_t<decltype(e)>;
+            if constexpr (std::is_same_v<E, LeaderElected>) {
+                return {0, e.tp, e.leader.value(), e.epoch, e.unclean ? 1 : 0, e.preferred ? 1 : 0};
+            } else if constexpr (std::is_same_v<E, PartitionOffline>) {
+                return {1, e.tp, 0, e.epoch};
+            } else if constexpr (std::is_same_v<E, IsrChanged>) {
+                return {2, e.tp, e.leader.value(), e.partition_epoch};
+            } else if constexpr (std::is_same_v<E, BrokerFenced>) {
+                return {3, {}, e.broker.value(), e.new_incarnation ? 1 : 0};
+            } else if constexpr (std::is_same_v<E, BrokerUnfenced>) {
+                return {4, {}, e.broker.value()};
+            } else if constexpr (std::is_same_v<E, BecameLeader>) {
+                return {5, e.tp, e.broker.value(), e.epoch, e.log_end_offset};
+            } else if constexpr (std::is_same_v<E, BecameFollower>) {
+                return {6, e.tp, e.broker.value(), e.epoch, e.leader.value()};
+            } else if constexpr (std::is_same_v<E, Truncated>) {
+                return {7, e.tp, e.broker.value(), e.from, e.to};
+            } else if constexpr (std::is_same_v<E, IsrShrinkProposed>) {
+                return {9, e.tp, e.leader.value()};
+            } else if constexpr (std::is_same_v<E, IsrExpandProposed>) {
+                return {10, e.tp, e.leader.value()};
+            } else if constexpr (std::is_same_v<E, ControlledShutdownDone>) {
+                return {11, {}, e.broker.value()};
+            } else {
+                static_assert(std::is_same_v<E, RegistrationRefused>);
+                return {12, {}, e.broker.value()};
+            }
+        },
+        event);
+}
 }  // namespace
 
 Cluster::Cluster(EventLoop& loop, Trace& trace, ClusterOptions options)
@@ -185,10 +228,10 @@ void Cluster::apply(NodeId self, Outbox& out) {
             const env::FileId f = file_for(b, tr->tp);
             if (bh.disk->appended_length(f) > tr->length) bh.disk->truncate(f, tr->length);
         } else {
-            if (const auto* n = std::get_if<kafka::Note>(&e)) {
+            if (const auto* pe = std::get_if<ProtocolEvent>(&e)) {
+                const NoteWords w = note_words(*pe);
                 trace_.emit(loop_.now(), trace_note_,
-                            {self.value(), static_cast<std::int64_t>(n->kind), n->tp.topic, n->tp.partition, n->a, n->b,
-                             n->c, n->d});
+                            {self.value(), w.kind, w.tp.topic, w.tp.partition, w.a, w.b, w.c, w.d});
             }
             if (observer_) observer_->on_effect(loop_.now(), self, e);
             if (const auto* sc = std::get_if<kafka::ShutdownCompleteEffect>(&e)) {

@@ -7,11 +7,6 @@
 namespace ks::kafka {
 
 namespace {
-std::vector<std::int32_t> ids(const std::vector<BrokerId>& v) {
-    std::vector<std::int32_t> out;
-    for (BrokerId b : v) out.push_back(b.value());
-    return out;
-}
 bool contains(const std::vector<BrokerId>& v, BrokerId b) {
     return std::find(v.begin(), v.end(), b) != v.end();
 }
@@ -275,8 +270,7 @@ void Broker::apply_partition_state(Instant now, const PartitionState& st, Outbox
         const bool new_epoch = p.make_leader(st, now);
         if (new_epoch) {
             alter_in_flight_.erase(st.tp);
-            out.note(
-                make_note(NoteKind::become_leader, st.tp, config_.id.value(), st.leader_epoch, p.log_end_offset()));
+            out.event(BecameLeader{config_.id, st.tp, st.leader_epoch, p.log_end_offset()});
         }
         if (p.maybe_increment_hw(now, eligible)) on_hw_advanced(now, st.tp, out);
         try_complete_purgatory(now, st.tp, out);
@@ -296,7 +290,7 @@ void Broker::apply_partition_state(Instant now, const PartitionState& st, Outbox
         return;
     }
     remove_from_fetchers(st.tp);
-    out.note(make_note(NoteKind::become_follower, st.tp, config_.id.value(), st.leader_epoch, st.leader.value()));
+    out.event(BecameFollower{config_.id, st.tp, st.leader_epoch, st.leader});
     if (!uses_leader_epochs(config_.protocol)) {
         // Before KIP-101: truncate to the local high watermark right away.
         truncate(p, p.truncation_offset_pre_kip101(), out);
@@ -449,7 +443,7 @@ void Broker::handle_follower_fetch(Instant now, NodeId from, const FetchRequest&
         if (d.error == Error::none) {
             if (auto isr = p.maybe_expand_isr(r.replica, now, [this](BrokerId b) { return is_eligible(b); })) {
                 ++counters_.isr_expands;
-                out.note(make_note(NoteKind::isr_expand_proposed, fp.tp, config_.id.value(), 0, 0, 0, ids(*isr)));
+                out.event(IsrExpandProposed{config_.id, fp.tp, *isr});
                 send_alter_partition(now, p, *isr, out);
             }
         } else {
@@ -544,7 +538,7 @@ void Broker::check_isr(Instant now, Outbox& out) {
         if (p->role() != Role::leader) continue;
         if (auto isr = p->maybe_shrink_isr(now)) {
             ++counters_.isr_shrinks;
-            out.note(make_note(NoteKind::isr_shrink_proposed, tp, config_.id.value(), 0, 0, 0, ids(*isr)));
+            out.event(IsrShrinkProposed{config_.id, tp, *isr});
             send_alter_partition(now, *p, *isr, out);
         }
     }

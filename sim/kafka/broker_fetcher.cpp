@@ -191,7 +191,7 @@ void Broker::truncate(Partition& p, Offset to, Outbox& out) {
     const Offset after = p.truncate_to(to);
     if (after == before) return;
     ++counters_.truncations;
-    out.note(make_note(NoteKind::truncated, p.tp(), config_.id.value(), before, after));
+    out.event(Truncated{config_.id, p.tp(), before, after});
     out.disk_truncate(p.tp(), p.log().end_position());
 }
 

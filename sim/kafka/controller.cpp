@@ -10,11 +10,6 @@ namespace {
 bool contains(const std::vector<BrokerId>& v, BrokerId b) {
     return std::find(v.begin(), v.end(), b) != v.end();
 }
-std::vector<std::int32_t> ids(const std::vector<BrokerId>& v) {
-    std::vector<std::int32_t> out;
-    for (BrokerId b : v) out.push_back(b.value());
-    return out;
-}
 void erase(std::vector<BrokerId>& v, BrokerId b) {
     v.erase(std::remove(v.begin(), v.end(), b), v.end());
 }
@@ -129,7 +124,7 @@ void Controller::handle_registration(Instant now, const BrokerRegistration& r, O
             // It keeps trying; once the session expires the controller treats
             // the broker as failed (onBrokerFailure) and the next attempt
             // registers a new broker (onBrokerStartup).
-            if (!info.refused) out.note(make_note(NoteKind::registration_refused, {}, r.broker.value()));
+            if (!info.refused) out.event(RegistrationRefused{r.broker});
             info.refused = true;
             return;
         }
@@ -194,7 +189,7 @@ void Controller::handle_heartbeat(Instant now, const BrokerHeartbeat& h, Outbox&
         // The broker leads nothing and may stop: it is fenced now, so it is no
         // longer ISR-eligible anywhere (BrokerHeartbeatManager).
         info.fenced = true;
-        out.note(make_note(NoteKind::controlled_shutdown_done, {}, h.broker.value()));
+        out.event(ControlledShutdownDone{h.broker});
         broadcast({}, out);  // the live-broker set changed
     }
 }
@@ -244,14 +239,14 @@ void Controller::fence(Instant now, BrokerId b, Outbox& out, bool reregistered) 
     BrokerInfo& info = brokers_[b];
     if (info.fenced) return;
     info.fenced = true;
-    out.note(make_note(NoteKind::broker_fenced, {}, b.value(), reregistered ? 1 : 0));
+    out.event(BrokerFenced{b, reregistered});
     remove_from_isrs(now, b, false, out);
 }
 
 void Controller::unfence(Instant now, BrokerId b, Outbox& out) {
     BrokerInfo& info = brokers_[b];
     info.fenced = false;
-    out.note(make_note(NoteKind::broker_unfenced, {}, b.value()));
+    out.event(BrokerUnfenced{b});
     elect_leaderless(now, out);
     broadcast({}, out);  // tell everyone the broker set changed (clients route by it)
 }
@@ -287,7 +282,7 @@ void Controller::remove_from_isrs(Instant now, BrokerId b, bool controlled, Outb
                 p.leader = kNoLeader;
                 ++p.leader_epoch;
                 ++p.partition_epoch;
-                out.note(make_note(NoteKind::partition_offline, tp, 0, p.leader_epoch, 0, 0, ids(p.isr)));
+                out.event(PartitionOffline{tp, p.leader_epoch, p.isr});
                 // An unclean election may still be possible.
                 if (topic(tp).unclean_leader_election) {
                     if (auto u = choose_unclean_leader(p)) {
@@ -338,12 +333,16 @@ void Controller::set_leader(Instant now, PartitionState& p, BrokerId leader, boo
         erase(p.elr, leader);
         set_isr(p, {leader}, out, false);
     }
-    out.note(make_note(NoteKind::leader_elected, p.tp, leader.value(), p.leader_epoch, unclean ? 1 : 0,
-                       preferred ? 1 : 0, ids(p.isr)));
+    out.event(LeaderElected{.tp = p.tp,
+                            .leader = leader,
+                            .epoch = p.leader_epoch,
+                            .unclean = unclean,
+                            .preferred = preferred,
+                            .isr = p.isr});
 }
 
 void Controller::set_isr(PartitionState& p, std::vector<BrokerId> isr, Outbox& out, bool noted) {
-    std::vector<std::int32_t> old = ids(p.isr);
+    std::vector<BrokerId> old = p.isr;
     p.isr = std::move(isr);
     ++p.partition_epoch;
     // When the ISR is back at min ISR the ELR is no longer needed (KIP-966).
@@ -351,8 +350,7 @@ void Controller::set_isr(PartitionState& p, std::vector<BrokerId> isr, Outbox& o
         std::min<std::int32_t>(topic(p.tp).min_insync_replicas, static_cast<std::int32_t>(p.replicas.size()));
     if (static_cast<std::int32_t>(p.isr.size()) >= min_isr) p.elr.clear();
     for (BrokerId b : p.isr) erase(p.elr, b);
-    if (noted)
-        out.note(make_note(NoteKind::isr_changed, p.tp, p.leader.value(), p.partition_epoch, 0, 0, ids(p.isr), old));
+    if (noted) out.event(IsrChanged{p.tp, p.leader, p.partition_epoch, p.isr, std::move(old)});
 }
 
 void Controller::elect_leaderless(Instant now, Outbox& out) {

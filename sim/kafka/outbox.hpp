@@ -4,8 +4,9 @@
 // machine. Its inputs are a message, a timer firing or a disk completion, with
 // the current time; its outputs are effects appended to an Outbox — send this
 // message, set or cancel that timer, write or truncate a log file on disk,
-// note this event. It holds no pointer to the loop, a socket or a disk: the
-// cluster module carries the effects out, and unit tests read them directly.
+// tell the observers this event (kafkasim/events.hpp). It holds no pointer to
+// the loop, a socket or a disk: the cluster module carries the effects out,
+// and unit tests read them directly.
 //
 // Timers are named by a node-local 64-bit key; setting a key that is already
 // set moves it. Disk writes carry a token echoed in the completion.
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "kafka/messages.hpp"
+#include "kafkasim/events.hpp"
 
 namespace ks::kafka {
 
@@ -48,34 +50,6 @@ struct DiskTruncateEffect {
 struct ShutdownCompleteEffect {
     bool clean;
 };
-
-// Notable protocol events, for the trace, the monitor and the timeline.
-enum class NoteKind : std::uint8_t {
-    leader_elected,            // controller: tp, a=leader, b=epoch, c=1 if unclean, d=1 if preferred, list=isr
-    partition_offline,         // controller: tp, list=last isr
-    isr_changed,               // controller: tp, a=leader, b=partition epoch, list=new isr, list2=old isr
-    broker_fenced,             // controller: a=broker, b=1 if a new incarnation registered (else the session expired)
-    broker_unfenced,           // controller: a=broker
-    become_leader,             // broker a: tp, b=epoch, c=LEO
-    become_follower,           // broker a: tp, b=epoch, c=leader
-    truncated,                 // broker a: tp, b=from LEO, c=to LEO
-    high_watermark,            // broker a: tp, b=new HW
-    isr_shrink_proposed,       // leader a: tp, list=new isr
-    isr_expand_proposed,       // leader a: tp, list=new isr
-    controlled_shutdown_done,  // controller: a=broker
-    registration_refused,      // controller (ZooKeeper): a=broker, its previous session still lives
-};
-struct Note {
-    NoteKind kind;
-    TopicPartition tp;
-    std::int64_t a = 0, b = 0, c = 0, d = 0;
-    std::vector<std::int32_t> list, list2;
-};
-
-inline Note make_note(NoteKind kind, TopicPartition tp = {}, std::int64_t a = 0, std::int64_t b = 0, std::int64_t c = 0,
-                      std::int64_t d = 0, std::vector<std::int32_t> list = {}, std::vector<std::int32_t> list2 = {}) {
-    return Note{kind, tp, a, b, c, d, std::move(list), std::move(list2)};
-}
 
 // Ground truth for the ledger (monitor/ledger.hpp), emitted by producers.
 // Records are numbered per (producer, partition) in send order (RecordBatch::first_record).
@@ -154,7 +128,7 @@ struct GroupEventEffect {
 };
 
 using Effect = std::variant<SendEffect, SetTimerEffect, CancelTimerEffect, DiskAppendEffect, DiskTruncateEffect,
-                            ShutdownCompleteEffect, Note, RecordsSentEffect, RecordsOutcomeEffect,
+                            ShutdownCompleteEffect, ProtocolEvent, RecordsSentEffect, RecordsOutcomeEffect,
                             RecordsConsumedEffect, OffsetCommittedEffect, GroupEventEffect>;
 
 class Outbox {
@@ -166,7 +140,7 @@ class Outbox {
         effects_.emplace_back(DiskAppendEffect{tp, bytes, token});
     }
     void disk_truncate(TopicPartition tp, Bytes length) { effects_.emplace_back(DiskTruncateEffect{tp, length}); }
-    void note(Note n) { effects_.emplace_back(std::move(n)); }
+    void event(ProtocolEvent e) { effects_.emplace_back(std::move(e)); }
     void shutdown_complete(bool clean) { effects_.emplace_back(ShutdownCompleteEffect{clean}); }
     void records_sent(RecordsSentEffect e) { effects_.emplace_back(std::move(e)); }
     void records_outcome(RecordsOutcomeEffect e) { effects_.emplace_back(std::move(e)); }
@@ -185,6 +159,17 @@ class Outbox {
         std::vector<T> out;
         for (const auto& e : effects_) {
             if (const T* p = std::get_if<T>(&e)) out.push_back(*p);
+        }
+        return out;
+    }
+    // The protocol events of one kind, in order.
+    template <typename T>
+    std::vector<T> events() const {
+        std::vector<T> out;
+        for (const auto& e : effects_) {
+            if (const auto* pe = std::get_if<ProtocolEvent>(&e)) {
+                if (const T* p = std::get_if<T>(pe)) out.push_back(*p);
+            }
         }
         return out;
     }

@@ -18,13 +18,8 @@
 
 namespace ks::kafka {
 
-using TopicIndex = std::int32_t;
-
-struct TopicPartition {
-    TopicIndex topic = -1;
-    std::int32_t partition = -1;
-    constexpr auto operator<=>(const TopicPartition&) const = default;
-};
+using TopicIndex = ks::TopicIndex;          // kafkasim/ids.hpp
+using TopicPartition = ks::TopicPartition;  // kafkasim/ids.hpp
 
 // Kafka's error codes that the model produces (org.apache.kafka.common.protocol.Errors).
 enum class Error : std::uint8_t {

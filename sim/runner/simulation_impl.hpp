@@ -78,8 +78,8 @@ class Simulation final : public cluster::Observer {
     Offset final_log_start(kafka::TopicPartition tp) const;
     // The partitions of the group's topics, in topic then partition order.
     std::vector<kafka::TopicPartition> group_partitions(std::size_t group) const;
-    void track_partition(const kafka::Note& n, Instant now);
-    void narrate(Instant now, NodeId node, const kafka::Note& n);
+    void track_partition(const ProtocolEvent& event, Instant now);
+    void narrate(Instant now, const ProtocolEvent& event);
     void narrate(Instant now, std::string text);
     std::string tp_name(kafka::TopicPartition tp) const;
     RunSummary summarize();

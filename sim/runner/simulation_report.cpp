@@ -12,9 +12,9 @@ namespace ks::runner {
 namespace {
 constexpr Duration kSettleStep = ms(500);
 
-std::string list(const std::vector<std::int32_t>& v) {
+std::string list(const std::vector<BrokerId>& v) {
     std::string s = "[";
-    for (std::size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + std::to_string(v[i]);
+    for (std::size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + std::to_string(v[i].value());
     return s + "]";
 }
 
@@ -42,78 +42,73 @@ void Simulation::on_effect(Instant now, NodeId node, const kafka::Effect& e) {
         on_group_effect(now, e);
         return;
     }
-    const auto* n = std::get_if<kafka::Note>(&e);
-    if (!n) return;
-    if (n->kind == kafka::NoteKind::become_leader) {
+    const auto* pe = std::get_if<ProtocolEvent>(&e);
+    if (!pe) return;
+    if (const auto* bl = std::get_if<BecameLeader>(pe)) {
         // At most one leader per partition and epoch, checked as each broker
         // takes leadership (Broker notes every move to leader: Partition.makeLeader).
-        auto [it, fresh] = epoch_leaders_.emplace(std::pair{n->tp, static_cast<LeaderEpoch>(n->b)}, n->a);
-        KS_ASSERT_MSG(fresh || it->second == n->a, "two leaders of {} in epoch {}: brokers {} and {} (seed {})",
-                      tp_name(n->tp), n->b, it->second, n->a, seed_);
+        auto [it, fresh] = epoch_leaders_.emplace(std::pair{bl->tp, bl->epoch}, bl->broker.value());
+        KS_ASSERT_MSG(fresh || it->second == bl->broker.value(),
+                      "two leaders of {} in epoch {}: brokers {} and {} (seed {})", tp_name(bl->tp), bl->epoch,
+                      it->second, bl->broker.value(), seed_);
     }
-    if (node == kafka::controller_node()) track_partition(*n, now);
-    narrate(now, node, *n);
+    if (node == kafka::controller_node()) track_partition(*pe, now);
+    narrate(now, *pe);
     // StrongIsr can break as a log is cut back or as the ISR changes: look at once.
-    if (n->kind == kafka::NoteKind::truncated || n->kind == kafka::NoteKind::isr_changed)
-        measure_strong_isr(now, n->tp);
+    if (const auto* t = std::get_if<Truncated>(pe)) measure_strong_isr(now, t->tp);
+    if (const auto* ic = std::get_if<IsrChanged>(pe)) measure_strong_isr(now, ic->tp);
 }
 
-void Simulation::track_partition(const kafka::Note& n, Instant now) {
-    using kafka::NoteKind;
-    if (n.kind != NoteKind::leader_elected && n.kind != NoteKind::partition_offline &&
-        n.kind != NoteKind::isr_changed) {
+void Simulation::track_partition(const ProtocolEvent& event, Instant now) {
+    const TopicPartition* tp = nullptr;
+    const std::vector<BrokerId>* isr = nullptr;
+    std::optional<bool> offline_now;
+    if (const auto* le = std::get_if<LeaderElected>(&event)) {
+        tp = &le->tp, isr = &le->isr, offline_now = false;
+    } else if (const auto* po = std::get_if<PartitionOffline>(&event)) {
+        tp = &po->tp, isr = &po->last_isr, offline_now = true;
+    } else if (const auto* ic = std::get_if<IsrChanged>(&event)) {
+        tp = &ic->tp, isr = &ic->isr;
+    } else {
         return;
     }
-    auto it = tracks_.find(n.tp);
+    auto it = tracks_.find(*tp);
     if (it == tracks_.end()) return;
     PartitionTrack& t = it->second;
-    const bool offline = n.kind == NoteKind::partition_offline ? true
-                         : n.kind == NoteKind::leader_elected  ? false
-                                                               : t.offline;
+    const bool offline = offline_now.value_or(t.offline);
     if (t.offline && !offline && now > t0_) t.offline_total += now - std::max(t.since, t0_);
     if (offline != t.offline) t.since = now;
     t.offline = offline;
-    const bool urp = n.list.size() < t.replicas.size() || offline;
+    const bool urp = isr->size() < t.replicas.size() || offline;
     if (t.under_replicated && now > t0_) t.urp_total += now - std::max(t.urp_since, t0_);
     t.urp_since = now;
     t.under_replicated = urp;
 }
 
-void Simulation::narrate(Instant now, NodeId node, const kafka::Note& n) {
-    using kafka::NoteKind;
-    switch (n.kind) {
-        case NoteKind::leader_elected:
-            narrate(now, fmt::format("{}: {}leader {} elected (epoch {}), ISR {}", tp_name(n.tp),
-                                     n.c ? "UNCLEAN " : (n.d ? "preferred " : ""), n.a, n.b, list(n.list)));
-            break;
-        case NoteKind::partition_offline:
-            narrate(now, fmt::format("{}: OFFLINE (no eligible leader; last ISR {})", tp_name(n.tp), list(n.list)));
-            break;
-        case NoteKind::isr_changed:
-            narrate(now, fmt::format("{} ISR {} -> {}", tp_name(n.tp), list(n.list2), list(n.list)));
-            break;
-        case NoteKind::broker_fenced:
-            narrate(now, fmt::format("controller fenced broker {} ({})", n.a,
-                                     n.b ? "a new incarnation registered" : "session expired"));
-            break;
-        case NoteKind::broker_unfenced:
-            if (now > t0_) narrate(now, fmt::format("broker {} registered and unfenced", n.a));
-            break;
-        case NoteKind::registration_refused:
-            narrate(now, fmt::format("broker {} cannot register yet: its previous ZooKeeper session is still alive "
-                                     "(restarted faster than zookeeper.session.timeout.ms); it keeps trying",
-                                     n.a));
-            break;
-        case NoteKind::truncated:
-            narrate(now, fmt::format("broker {} truncated {} from offset {} to {}", n.a, tp_name(n.tp), n.b, n.c));
-            break;
-        case NoteKind::controlled_shutdown_done:
-            narrate(now, fmt::format("broker {} finished its controlled shutdown", n.a));
-            break;
-        default:
-            break;
+void Simulation::narrate(Instant now, const ProtocolEvent& event) {
+    if (const auto* e = std::get_if<LeaderElected>(&event)) {
+        narrate(now, fmt::format("{}: {}leader {} elected (epoch {}), ISR {}", tp_name(e->tp),
+                                 e->unclean ? "UNCLEAN " : (e->preferred ? "preferred " : ""), e->leader.value(),
+                                 e->epoch, list(e->isr)));
+    } else if (const auto* po = std::get_if<PartitionOffline>(&event)) {
+        narrate(now, fmt::format("{}: OFFLINE (no eligible leader; last ISR {})", tp_name(po->tp), list(po->last_isr)));
+    } else if (const auto* ic = std::get_if<IsrChanged>(&event)) {
+        narrate(now, fmt::format("{} ISR {} -> {}", tp_name(ic->tp), list(ic->previous_isr), list(ic->isr)));
+    } else if (const auto* bf = std::get_if<BrokerFenced>(&event)) {
+        narrate(now, fmt::format("controller fenced broker {} ({})", bf->broker.value(),
+                                 bf->new_incarnation ? "a new incarnation registered" : "session expired"));
+    } else if (const auto* bu = std::get_if<BrokerUnfenced>(&event)) {
+        if (now > t0_) narrate(now, fmt::format("broker {} registered and unfenced", bu->broker.value()));
+    } else if (const auto* rr = std::get_if<RegistrationRefused>(&event)) {
+        narrate(now, fmt::format("broker {} cannot register yet: its previous ZooKeeper session is still alive "
+                                 "(restarted faster than zookeeper.session.timeout.ms); it keeps trying",
+                                 rr->broker.value()));
+    } else if (const auto* tr = std::get_if<Truncated>(&event)) {
+        narrate(now, fmt::format("broker {} truncated {} from offset {} to {}", tr->broker.value(), tp_name(tr->tp),
+                                 tr->from, tr->to));
+    } else if (const auto* cs = std::get_if<ControlledShutdownDone>(&event)) {
+        narrate(now, fmt::format("broker {} finished its controlled shutdown", cs->broker.value()));
     }
-    (void)node;
 }
 
 // ---- sampling -----------------------------------------------------------------------------

@@ -122,7 +122,7 @@ TEST_CASE("broker: a silent broker leaves the ISR when fenced, before the leader
     }
     CHECK(c.replica(1)->isr().size() == 2);  // fenced after broker.session.timeout.ms = 9 s
     bool leader_proposed = false;
-    for (const auto& n : c.notes) leader_proposed = leader_proposed || n.kind == NoteKind::isr_shrink_proposed;
+    for (const auto& n : c.events) leader_proposed = leader_proposed || std::holds_alternative<IsrShrinkProposed>(n);
     CHECK_FALSE(leader_proposed);  // replica.lag.time.max.ms (30 s) had not run out
 }
 

@@ -100,7 +100,7 @@ TEST_CASE(
     h.c.on_message(at(s(3)), broker_node(B(3)), BrokerRegistration{B(3), false}, h.out);
     CHECK(h.out.sent<BrokerRegistrationReply>().empty());  // no answer: not registered
     bool refused_noted = false;
-    for (const Note& n : h.out.all<Note>()) refused_noted |= n.kind == NoteKind::registration_refused && n.a == 3;
+    for (const auto& n : h.out.events<RegistrationRefused>()) refused_noted |= n.broker == BrokerId(3);
     CHECK(refused_noted);
     CHECK(h.p().isr == std::vector<BrokerId>{B(1), B(2), B(3)});  // the old incarnation still counts
     h.run({1, 2}, at(s(3)), at(s(9)));                            // the session expires: onBrokerFailure

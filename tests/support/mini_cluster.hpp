@@ -63,7 +63,7 @@ class MiniCluster {
         Broker* br = broker(b);
         return br ? br->partition(TopicPartition{0, partition}) : nullptr;
     }
-    std::vector<Note> notes;
+    std::vector<ProtocolEvent> events;
     std::vector<ProduceResponse> responses;
     std::vector<std::pair<Instant, ProduceResponse>> timed_responses;
 
@@ -210,8 +210,8 @@ class MiniCluster {
                     brokers_[b]->on_disk_done(loop_.now(), tok, o);
                     apply(self, o);
                 });
-            } else if (auto* n = std::get_if<Note>(&e)) {
-                notes.push_back(*n);
+            } else if (auto* n = std::get_if<ProtocolEvent>(&e)) {
+                events.push_back(*n);
             } else if (auto* rs = std::get_if<RecordsSentEffect>(&e)) {
                 sent_effects.push_back(std::move(*rs));
             } else if (auto* ro = std::get_if<RecordsOutcomeEffect>(&e)) {
