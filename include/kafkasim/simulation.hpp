@@ -98,6 +98,10 @@ struct RunSummary {
     // other ones (TLA+ KafkaReplication.tla). It fails legitimately under the
     // legacy protocol versions and when ISR members lose power.
     std::int64_t strong_isr_violations = 0;
+    // Partitions where WeakIsr broke at some moment: the same comparison
+    // against the ISR the leader itself believed in (its local view), which
+    // can hold members the controller has already removed.
+    std::int64_t weak_isr_violations = 0;
     std::vector<PartitionSummary> partitions;
     std::vector<GroupSummary> groups;
     bool settled = false;

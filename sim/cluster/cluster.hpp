@@ -40,6 +40,7 @@
 #include "env/topology.hpp"
 #include "kafka/broker.hpp"
 #include "kafka/controller.hpp"
+#include "kafka/observer.hpp"
 
 namespace ks::cluster {
 
@@ -83,15 +84,6 @@ class NodeOf final : public Node {
     T& node_;
 };
 
-// Sees what the nodes do, without steering (the monitor implements it).
-class Observer {
-  public:
-    virtual ~Observer() = default;
-    // Every effect that is not a send, a timer or a disk operation (notes,
-    // ledger records, shutdown completion).
-    virtual void on_effect(Instant, NodeId, const kafka::Effect&) {}
-};
-
 struct ClusterOptions {
     std::uint64_t seed = 1;
     env::Topology::Options topology;  // links between hosts, racks and the core switch
@@ -113,7 +105,7 @@ class Cluster {
     // Creates the network and the disks. REQUIRES: every host added.
     void build();
 
-    void set_observer(Observer* o) { observer_ = o; }
+    void set_observer(kafka::Observer* o) { observer_ = o; }
 
     // ---- nodes ----
     void start_controller(kafka::ControllerConfig config, std::vector<kafka::TopicSettings> topics);
@@ -210,7 +202,7 @@ class Cluster {
     ClusterOptions options_;
     std::unique_ptr<env::Topology> topology_;
     std::unique_ptr<env::Network> network_;
-    Observer* observer_ = nullptr;
+    kafka::Observer* observer_ = nullptr;
     std::unique_ptr<kafka::Controller> controller_;
     std::map<NodeId, Hosted> nodes_;
     std::map<BrokerId, BrokerHost> brokers_;

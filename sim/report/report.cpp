@@ -45,8 +45,10 @@ json summary_json(const RunSummary& s) {
                          {"under_replicated_partition_s", s.under_replicated_partition_s}};
     j["elections"] = {
         {"clean", s.clean_elections}, {"unclean", s.unclean_elections}, {"preferred", s.preferred_elections}};
-    j["isr"] = {
-        {"shrinks", s.isr_shrinks}, {"expands", s.isr_expands}, {"strong_isr_violations", s.strong_isr_violations}};
+    j["isr"] = {{"shrinks", s.isr_shrinks},
+                {"expands", s.isr_expands},
+                {"strong_isr_violations", s.strong_isr_violations},
+                {"weak_isr_violations", s.weak_isr_violations}};
     json parts = json::array();
     for (const PartitionSummary& p : s.partitions) {
         parts.push_back({{"topic", p.topic},

@@ -29,10 +29,29 @@ std::string describe_at(const Scenario& scenario, std::uint64_t seed, Duration a
 namespace ks::runner {
 
 namespace {
+
 constexpr Duration kWarmupMax = s(60);
+
+std::vector<std::string> topic_names(const Scenario& s) {
+    std::vector<std::string> out;
+    for (const TopicSpec& t : s.topics) out.push_back(t.name);
+    return out;
 }
 
-Simulation::Simulation(const Scenario& s, const RunOptions& o) : s_(s), options_(o), seed_(o.seed.value_or(s.seed)) {
+std::vector<monitor::BurrowFeed::Topic> burrow_topics(const Scenario& s) {
+    std::vector<monitor::BurrowFeed::Topic> out;
+    for (const TopicSpec& t : s.topics) out.push_back({t.name, t.partitions});
+    return out;
+}
+
+}  // namespace
+
+Simulation::Simulation(const Scenario& s, const RunOptions& o)
+    : s_(s),
+      options_(o),
+      seed_(o.seed.value_or(s.seed)),
+      invariants_({seed_, topic_names(s)}),
+      burrow_(burrow_topics(s)) {
     if (options_.trace_sink) trace_.set_sink(options_.trace_sink);
 }
 
@@ -116,6 +135,10 @@ void Simulation::build() {
     add_consumer_hosts();
     cluster_->build();
     cluster_->set_observer(this);
+    std::vector<BrokerId> brokers;
+    for (const BrokerSpec& b : s_.cluster.brokers) brokers.push_back(b.id);
+    view_ = std::make_unique<RunView>(*cluster_, std::move(brokers));
+    for (std::size_t g = 0; g < s_.consumer_groups.size(); ++g) group_trackers_.emplace_back(group_partitions(g));
 
     std::vector<kafka::TopicSettings> topics;
     for (const TopicSpec& t : s_.topics) {
@@ -135,9 +158,7 @@ void Simulation::build() {
         for (std::int32_t p = 0; p < topic.partitions; ++p) {
             const kafka::TopicPartition tp{static_cast<kafka::TopicIndex>(t), p};
             cluster_->controller().add_partition(tp, assignment[static_cast<std::size_t>(p)]);
-            PartitionTrack track;
-            track.replicas = assignment[static_cast<std::size_t>(p)];
-            tracks_.emplace(tp, std::move(track));
+            availability_.add_partition(tp, assignment[static_cast<std::size_t>(p)].size());
         }
     }
     for (const BrokerSpec& b : s_.cluster.brokers) cluster_->start_broker(broker_config(b));
@@ -232,10 +253,7 @@ RunResult Simulation::run() {
     warm_up();
     start_producers();
     start_consumers();
-    for (auto& [tp, tr] : tracks_) {
-        tr.since = t0_;
-        tr.urp_since = t0_;
-    }
+    availability_.start(t0_);
     heal_at_ = t0_ + s_.duration;
     schedule_faults();
     schedule_sampling();

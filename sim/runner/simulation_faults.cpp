@@ -106,16 +106,10 @@ void Simulation::apply_fault(const FaultSpec& f) {
                     fmt::format("rolling {} begins", f.action == FaultAction::rolling_upgrade ? "upgrade" : "restart"));
             rolling(f, 0);
             break;
-        case FaultAction::producer_rate: {
-            const auto* spec = s_.find_producer(f.producer);
-            const auto i = static_cast<std::size_t>(spec - s_.producers.data());
-            kafka::ProducerApp* p = producers_.at(i).get();
-            const double rate = f.rate_per_s;
-            cluster_->node_action(NodeId(kafka::kFirstProducerNode + static_cast<std::int32_t>(i)),
-                                  [p, rate](Instant t, kafka::Outbox& o) { p->set_rate(rate, t, o); });
-            narrate(now, fmt::format("producer {} rate -> {}/s", f.producer, rate));
+        case FaultAction::producer_rate:
+            set_producer_rate(producer_index(f.producer), f.rate_per_s);
+            narrate(now, fmt::format("producer {} rate -> {}/s", f.producer, f.rate_per_s));
             break;
-        }
         case FaultAction::consumer_crash:
         case FaultAction::consumer_join:
         case FaultAction::consumer_leave:
@@ -151,18 +145,13 @@ void Simulation::heal_fault(const FaultSpec& f, std::size_t index) {
             cluster_->set_disk_slow(*f.broker, 1.0);
             narrate(now, fmt::format("broker {} disk back to normal", f.broker->value()));
             break;
-        case FaultAction::producer_rate: {
-            const auto* spec = s_.find_producer(f.producer);
-            const auto i = static_cast<std::size_t>(spec - s_.producers.data());
-            kafka::ProducerApp* p = producers_.at(i).get();
-            const double rate = spec->rate_per_s;
+        case FaultAction::producer_rate:
             if (now < heal_at_) {
-                cluster_->node_action(NodeId(kafka::kFirstProducerNode + static_cast<std::int32_t>(i)),
-                                      [p, rate](Instant t, kafka::Outbox& o) { p->set_rate(rate, t, o); });
-                narrate(now, fmt::format("producer {} rate back to {}/s", f.producer, rate));
+                const std::size_t i = producer_index(f.producer);
+                set_producer_rate(i, s_.producers[i].rate_per_s);
+                narrate(now, fmt::format("producer {} rate back to {}/s", f.producer, s_.producers[i].rate_per_s));
             }
             break;
-        }
         case FaultAction::crash:
         case FaultAction::power_loss:
             // A timed crash or power loss ends with the broker(s) back.
@@ -180,6 +169,18 @@ void Simulation::heal_fault(const FaultSpec& f, std::size_t index) {
         default:
             break;
     }
+}
+
+std::size_t Simulation::producer_index(const std::string& name) const {
+    const ProducerSpec* spec = s_.find_producer(name);
+    KS_ASSERT(spec != nullptr);
+    return static_cast<std::size_t>(spec - s_.producers.data());
+}
+
+void Simulation::set_producer_rate(std::size_t i, double rate_per_s) {
+    kafka::ProducerApp* p = producers_.at(i).get();
+    cluster_->node_action(NodeId(kafka::kFirstProducerNode + static_cast<std::int32_t>(i)),
+                          [p, rate_per_s](Instant t, kafka::Outbox& o) { p->set_rate(rate_per_s, t, o); });
 }
 
 bool Simulation::under_replicated() const {
@@ -241,11 +242,7 @@ void Simulation::rolling_wait(const FaultSpec& f, std::size_t position) {
 
 void Simulation::heal_everything() {
     narrate(loop_.now(), "heal: every fault ends; producers stop sending and drain");
-    for (std::size_t i = 0; i < producers_.size(); ++i) {
-        kafka::ProducerApp* p = producers_[i].get();
-        cluster_->node_action(NodeId(kafka::kFirstProducerNode + static_cast<std::int32_t>(i)),
-                              [p](Instant t, kafka::Outbox& o) { p->set_rate(0, t, o); });
-    }
+    for (std::size_t i = 0; i < producers_.size(); ++i) set_producer_rate(i, 0);
     for (std::size_t i = 0; i < s_.faults.size(); ++i) {
         const FaultSpec& f = s_.faults[i];
         if (f.at > s_.duration) continue;

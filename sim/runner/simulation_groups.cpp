@@ -27,9 +27,6 @@ namespace ks::runner {
 namespace {
 constexpr std::int32_t kMembersPerGroupMax = 1000;
 
-std::int64_t ms_of(Instant t) {
-    return t.ns() / 1'000'000;
-}
 }  // namespace
 
 NodeId Simulation::consumer_node(std::size_t group, std::int32_t member) const {
@@ -175,11 +172,6 @@ void Simulation::consumer_fault(const FaultSpec& f, bool heal) {
 
 // ---- watching ---------------------------------------------------------------------------------
 
-Offset Simulation::leader_high_watermark(kafka::TopicPartition tp) const {
-    const kafka::Partition* p = replica(cluster_->controller().partition(tp).leader, tp);
-    return p && p->role() == kafka::Role::leader ? p->high_watermark() : -1;
-}
-
 void Simulation::on_group_effect(Instant now, const kafka::Effect& e) {
     auto group_of = [this](const std::string& id) -> std::optional<std::size_t> {
         const ConsumerGroupSpec* spec = s_.find_group(id);
@@ -187,25 +179,15 @@ void Simulation::on_group_effect(Instant now, const kafka::Effect& e) {
         return static_cast<std::size_t>(spec - s_.consumer_groups.data());
     };
     if (const auto* c = std::get_if<kafka::RecordsConsumedEffect>(&e)) {
-        GroupTrack& gt = groups_.at(static_cast<std::size_t>(c->group));
-        gt.consumed_total += c->count;
-        gt.reprocessed += gt.consumed[c->tp].add(c->first_offset, c->first_offset + c->count);
+        group_trackers_.at(static_cast<std::size_t>(c->group)).on_consumed(*c);
         return;
     }
     if (const auto* oc = std::get_if<kafka::OffsetCommittedEffect>(&e)) {
         const auto g = group_of(oc->group_id);
         if (!g) return;
-        groups_[*g].committed[oc->tp] = oc->offset;
+        group_trackers_[*g].on_committed(oc->tp, oc->offset);
         if (now > heal_at_) return;  // Burrow is judged at the end of duration_s
-        monitor::BurrowCommit bc;
-        bc.group = oc->group_id;
-        bc.topic = s_.topics.at(static_cast<std::size_t>(oc->tp.topic)).name;
-        bc.partition = oc->tp.partition;
-        bc.offset = oc->offset;
-        bc.timestamp_ms = ms_of(now);
-        const Offset hw = leader_high_watermark(oc->tp);
-        if (hw >= 0) bc.broker_log_end_offset = hw;
-        burrow_.on_commit(bc);
+        burrow_.on_commit(now, oc->group_id, oc->tp, oc->offset, view_->leader_high_watermark(oc->tp));
         return;
     }
     if (const auto* ge = std::get_if<kafka::GroupEventEffect>(&e)) {
@@ -220,13 +202,11 @@ void Simulation::on_group_effect(Instant now, const kafka::Effect& e) {
                 narrate(now, fmt::format("group {}: member {}", ge->group_id, ge->text));
                 break;
             case K::member_replaced:
-                groups_[*g].assignment = ge->assignment;  // the same assignment under the new member id
+                group_trackers_[*g].on_member_replaced(ge->assignment);  // the same assignment, new member id
                 narrate(now, fmt::format("group {}: {}", ge->group_id, ge->text));
                 break;
             case K::rebalance_completed: {
-                GroupTrack& gt = groups_[*g];
-                ++gt.rebalances;
-                gt.assignment = ge->assignment;
+                group_trackers_[*g].on_rebalance_completed(ge->assignment);
                 std::string parts;
                 for (const auto& [member, tps] : ge->assignment) {
                     parts += fmt::format("{}{}=[", parts.empty() ? "" : " ", member);
@@ -252,61 +232,20 @@ std::vector<kafka::TopicPartition> Simulation::group_partitions(std::size_t grou
     return out;
 }
 
-std::pair<std::int64_t, std::int64_t> Simulation::group_lag(std::size_t group) const {
-    std::int64_t total = 0, worst = 0;
-    for (const auto& [tp, committed] : groups_[group].committed) {
-        const Offset hw = leader_high_watermark(tp);
-        if (hw < 0) continue;
-        const std::int64_t lag = std::max<std::int64_t>(0, hw - committed);
-        total += lag;
-        worst = std::max(worst, lag);
-    }
-    return {total, worst};
-}
-
-void Simulation::sample_groups(std::vector<double>& row) {
-    const Instant now = loop_.now();
-    if (now <= heal_at_) {
-        for (const auto& [tp, tr] : tracks_) {
-            const Offset hw = leader_high_watermark(tp);
-            if (hw < 0) continue;
-            const TopicSpec& t = s_.topics.at(static_cast<std::size_t>(tp.topic));
-            burrow_.on_broker_offset(monitor::BurrowBrokerOffset{t.name, tp.partition, t.partitions, hw, ms_of(now)});
-        }
-    }
-    for (std::size_t g = 0; g < groups_.size(); ++g) {
-        const auto [total, worst] = group_lag(g);
-        groups_[g].max_lag = std::max(groups_[g].max_lag, total);
-        row.push_back(static_cast<double>(total));
-        row.push_back(static_cast<double>(worst));
-        row.push_back(static_cast<double>(groups_[g].consumed_total));
-        for (const kafka::TopicPartition& tp : group_partitions(g)) {
-            const auto c = groups_[g].committed.find(tp);
-            const Offset hw = leader_high_watermark(tp);
-            row.push_back(c == groups_[g].committed.end() || hw < 0
-                              ? std::numeric_limits<double>::quiet_NaN()
-                              : static_cast<double>(std::max<std::int64_t>(0, hw - c->second)));
-        }
-    }
-}
-
 void Simulation::snapshot_groups() {
     const Instant now = loop_.now();
     for (std::size_t g = 0; g < groups_.size(); ++g) {
-        GroupTrack& gt = groups_[g];
-        GroupSummary& out = gt.snapshot;
+        monitor::GroupTracker& gt = group_trackers_[g];
+        GroupSummary& out = groups_[g].snapshot;
         out.group_id = s_.consumer_groups[g].group_id;
-        const auto [total, worst] = group_lag(g);
-        (void)worst;
-        gt.max_lag = std::max(gt.max_lag, total);
-        out.final_lag = total;
-        for (const auto& [member, tps] : gt.assignment) {
+        out.final_lag = gt.lag(*view_).total;
+        for (const auto& [member, tps] : gt.assignment()) {
             GroupMemberSummary m;
             m.member_id = member;
             for (const auto& tp : tps) m.assigned.push_back(tp_name(tp));
             out.members.push_back(std::move(m));
         }
-        const auto status = burrow_.evaluate(out.group_id, ms_of(now));
+        const auto status = burrow_.evaluate(out.group_id, now);
         out.burrow_status = monitor::to_string(status.status);
         out.burrow_complete = static_cast<double>(status.complete);
         out.burrow_totallag = status.totallag;
@@ -314,7 +253,6 @@ void Simulation::snapshot_groups() {
             out.burrow_partitions.push_back(
                 GroupBurrowPartition{p.topic, p.partition, monitor::to_string(p.status), p.current_lag});
         }
-        gt.snapshot_taken = true;
     }
 }
 

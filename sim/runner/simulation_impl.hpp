@@ -1,7 +1,9 @@
 // The machinery behind ks::run_simulation (include/kafkasim/simulation.hpp):
-// builds the cluster from a Scenario, schedules the faults, runs the phases,
-// watches the controller's notes for availability and the timeline, samples
-// the time series, and assembles the RunSummary.
+// builds the cluster from a Scenario, schedules the faults, runs the phases
+// and hosts the producers' and consumers' applications. What it sees goes to
+// the monitor's observers (invariants, ISR properties, availability, groups,
+// Burrow, the metrics sampler) and to the timeline; it assembles the
+// RunSummary from them.
 #pragma once
 
 #include <map>
@@ -19,12 +21,30 @@
 #include "kafka/group_coordinator.hpp"
 #include "kafka/producer_app.hpp"
 #include "kafkasim/simulation.hpp"
-#include "monitor/burrow_store.hpp"
+#include "monitor/availability.hpp"
+#include "monitor/groups.hpp"
+#include "monitor/invariants.hpp"
+#include "monitor/isr_properties.hpp"
 #include "monitor/ledger.hpp"
+#include "monitor/metrics.hpp"
 
 namespace ks::runner {
 
-class Simulation final : public cluster::Observer {
+// The monitor's window on the cluster.
+class RunView final : public monitor::ClusterView {
+  public:
+    RunView(cluster::Cluster& c, std::vector<BrokerId> brokers) : cluster_(c), brokers_(std::move(brokers)) {}
+    const kafka::Controller& controller() const override { return cluster_.controller(); }
+    const kafka::Broker* broker(BrokerId b) const override { return cluster_.broker(b); }
+    const kafka::BrokerStorage& storage(BrokerId b) const override { return cluster_.storage(b); }
+    const std::vector<BrokerId>& brokers() const override { return brokers_; }
+
+  private:
+    cluster::Cluster& cluster_;
+    std::vector<BrokerId> brokers_;
+};
+
+class Simulation final : public kafka::Observer {
   public:
     Simulation(const Scenario& s, const RunOptions& o);
     RunResult run();
@@ -50,10 +70,7 @@ class Simulation final : public cluster::Observer {
     kafka::ConsumerOptions consumer_options(std::size_t group, std::int32_t member) const;
     void consumer_fault(const FaultSpec& f, bool heal);
     void on_group_effect(Instant now, const kafka::Effect& e);
-    void sample_groups(std::vector<double>& row);
     void snapshot_groups();
-    std::pair<std::int64_t, std::int64_t> group_lag(std::size_t group) const;  // (total, max partition)
-    Offset leader_high_watermark(kafka::TopicPartition tp) const;
 
     // ---- faults (simulation_faults.cpp) ----
     void schedule_faults();
@@ -64,6 +81,9 @@ class Simulation final : public cluster::Observer {
     void rolling(const FaultSpec& f, std::size_t position);
     void rolling_wait(const FaultSpec& f, std::size_t position);  // until no partition is under-replicated
     bool under_replicated() const;
+    std::size_t producer_index(const std::string& name) const;
+    // The application's rate (the producer_rate fault; 0 stops it for the heal).
+    void set_producer_rate(std::size_t producer, double rate_per_s);
 
     // ---- watching and judging (simulation_report.cpp) ----
     void sample();
@@ -72,16 +92,15 @@ class Simulation final : public cluster::Observer {
     bool converged();
     void settle();
     void check_invariants();
-    // Broker b's replica of tp, nullptr when b is not running (or is -1, no leader).
-    const kafka::Partition* replica(BrokerId b, kafka::TopicPartition tp) const;
+    // ISR properties of every partition, or only `tp`; breaks go to the timeline.
+    void measure_isr_properties(Instant now, std::optional<TopicPartition> tp = std::nullopt);
     // The log start offset of the partition's current leader (0 without one).
-    Offset final_log_start(kafka::TopicPartition tp) const;
+    Offset final_log_start(TopicPartition tp) const;
     // The partitions of the group's topics, in topic then partition order.
-    std::vector<kafka::TopicPartition> group_partitions(std::size_t group) const;
-    void track_partition(const ProtocolEvent& event, Instant now);
+    std::vector<TopicPartition> group_partitions(std::size_t group) const;
     void narrate(Instant now, const ProtocolEvent& event);
     void narrate(Instant now, std::string text);
-    std::string tp_name(kafka::TopicPartition tp) const;
+    std::string tp_name(TopicPartition tp) const;
     RunSummary summarize();
 
     const Scenario& s_;
@@ -101,51 +120,23 @@ class Simulation final : public cluster::Observer {
     struct GroupTrack {
         std::int32_t next_member = 0;
         std::int32_t capacity = 0;  // hosts reserved: members + consumer_join faults
-        std::map<kafka::TopicPartition, monitor::RangeSet> consumed;
-        std::map<kafka::TopicPartition, Offset> committed;
-        std::int64_t consumed_total = 0;
-        std::int64_t reprocessed = 0;
-        std::int64_t rebalances = 0;
-        std::int64_t max_lag = 0;
-        std::vector<std::pair<std::string, std::vector<kafka::TopicPartition>>> assignment;
-        bool snapshot_taken = false;
-        GroupSummary snapshot;
+        GroupSummary snapshot;      // at the end of duration_s
     };
     std::vector<GroupTrack> groups_;
-    monitor::BurrowStore burrow_;
     monitor::Ledger ledger_;
     Instant t0_ = Instant::max();  // end of warm-up: fault times count from here
     Instant heal_at_ = Instant::max();
     Instant settled_at_;
     bool settled_ = false;
 
-    struct PartitionTrack {
-        std::vector<BrokerId> replicas;
-        bool offline = true;
-        bool under_replicated = false;
-        Instant since;  // of the current offline / URP state
-        Duration offline_total = Duration::zero();
-        Duration urp_total = Duration::zero();
-        Instant urp_since;
-    };
-    std::map<kafka::TopicPartition, PartitionTrack> tracks_;
-    // Leader HW per (partition, epoch): never decreases within an epoch.
-    std::map<std::pair<kafka::TopicPartition, LeaderEpoch>, Offset> leader_hw_;
-    // The broker that took leadership in (partition, epoch), from become_leader notes.
-    std::map<std::pair<kafka::TopicPartition, LeaderEpoch>, std::int64_t> epoch_leaders_;
-    // StrongIsr, measured at each sample and as a log is cut back or an ISR
-    // changes: per (partition, presumed leader, ISR member) the prefix already
-    // found identical, valid while neither log was cut back under it.
-    struct StrongIsrProgress {
-        LeaderEpoch epoch = kafka::kNoEpoch;
-        std::uint64_t leader_truncations = 0, member_truncations = 0;
-        Offset verified = 0;
-        bool narrated = false;  // this episode's violation is in the timeline
-    };
-    std::map<std::tuple<kafka::TopicPartition, BrokerId, BrokerId>, StrongIsrProgress> strong_isr_;
-    std::set<kafka::TopicPartition> strong_isr_violated_;
-    // Every partition, or only `tp`.
-    void measure_strong_isr(Instant now, std::optional<kafka::TopicPartition> tp = std::nullopt);
+    // ---- the monitor's observers ----
+    std::unique_ptr<RunView> view_;
+    monitor::InvariantChecker invariants_;
+    monitor::IsrPropertyMeter isr_properties_;
+    monitor::AvailabilityTracker availability_;
+    std::vector<monitor::GroupTracker> group_trackers_;  // by scenario group index
+    monitor::BurrowFeed burrow_;
+    std::unique_ptr<monitor::MetricsSampler> sampler_;
 
     // Active fault handles, by fault index.
     std::map<std::size_t, env::PartitionId> partitions_active_;
@@ -154,8 +145,6 @@ class Simulation final : public cluster::Observer {
 
     std::vector<std::pair<Instant, std::string>> timeline_;  // absolute times
     TimeSeries series_;
-    kafka::ControllerCounters last_counters_;  // for the per-second meters
-    std::optional<Instant> last_sample_;
 };
 
 }  // namespace ks::runner

@@ -1,0 +1,56 @@
+#include "monitor/availability.hpp"
+
+#include <algorithm>
+#include <optional>
+
+namespace ks::monitor {
+
+void AvailabilityTracker::add_partition(TopicPartition tp, std::size_t replicas) {
+    Track t;
+    t.replicas = replicas;
+    tracks_.emplace(tp, t);
+}
+
+void AvailabilityTracker::start(Instant t0) {
+    t0_ = t0;
+    for (auto& [tp, t] : tracks_) {
+        t.since = t0;
+        t.urp_since = t0;
+    }
+}
+
+void AvailabilityTracker::on_event(Instant now, const ProtocolEvent& event) {
+    const TopicPartition* tp = nullptr;
+    const std::vector<BrokerId>* isr = nullptr;
+    std::optional<bool> offline_now;
+    if (const auto* le = std::get_if<LeaderElected>(&event)) {
+        tp = &le->tp, isr = &le->isr, offline_now = false;
+    } else if (const auto* po = std::get_if<PartitionOffline>(&event)) {
+        tp = &po->tp, isr = &po->last_isr, offline_now = true;
+    } else if (const auto* ic = std::get_if<IsrChanged>(&event)) {
+        tp = &ic->tp, isr = &ic->isr;
+    } else {
+        return;
+    }
+    auto it = tracks_.find(*tp);
+    if (it == tracks_.end()) return;
+    Track& t = it->second;
+    const bool offline = offline_now.value_or(t.offline);
+    if (t.offline && !offline && now > t0_) t.total.offline += now - std::max(t.since, t0_);
+    if (offline != t.offline) t.since = now;
+    t.offline = offline;
+    const bool urp = isr->size() < t.replicas || offline;
+    if (t.under_replicated && now > t0_) t.total.under_replicated += now - std::max(t.urp_since, t0_);
+    t.urp_since = now;
+    t.under_replicated = urp;
+}
+
+AvailabilityTracker::Totals AvailabilityTracker::totals(TopicPartition tp, Instant until) const {
+    const Track& t = tracks_.at(tp);
+    Totals out = t.total;
+    if (t.offline && until > t.since) out.offline += until - std::max(t.since, t0_);
+    if (t.under_replicated && until > t.urp_since) out.under_replicated += until - std::max(t.urp_since, t0_);
+    return out;
+}
+
+}  // namespace ks::monitor

@@ -1,0 +1,124 @@
+#include "monitor/metrics.hpp"
+
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "core/assert.hpp"
+
+namespace ks::monitor {
+
+std::string MetricsSampler::name(TopicPartition tp) const {
+    return fmt::format("{}-{}", layout_.topic_names.at(static_cast<std::size_t>(tp.topic)), tp.partition);
+}
+
+MetricsSampler::MetricsSampler(MetricsLayout layout) : layout_(std::move(layout)) {
+    columns_ = {"t_s",
+                "phase",
+                "OfflinePartitionsCount",
+                "UnderReplicatedPartitions",
+                "UnderMinIsrPartitionCount",
+                "PreferredReplicaImbalanceCount",
+                "ActiveBrokers"};
+    for (const std::string& p : layout_.producers) {
+        columns_.push_back(p + ".sent");
+        columns_.push_back(p + ".acked");
+        columns_.push_back(p + ".failed");
+        columns_.push_back(p + ".latency_p99_ms");  // acks in this interval only; empty: none
+    }
+    columns_.push_back("produce_latency_p99_ms");  // every producer, acks in this interval only
+    for (const TopicPartition& tp : layout_.partitions) {
+        const std::string n = name(tp);
+        columns_.push_back(n + ".leader");
+        columns_.push_back(n + ".isr_size");
+        columns_.push_back(n + ".log_end_offset");
+        columns_.push_back(n + ".high_watermark");
+    }
+    for (const MetricsLayout::Group& g : layout_.groups) {
+        columns_.push_back(g.id + ".lag");
+        columns_.push_back(g.id + ".records-lag-max");
+        columns_.push_back(g.id + ".consumed");
+        // Per partition: HW - committed offset; empty before the first commit.
+        for (const TopicPartition& tp : g.partitions) columns_.push_back(g.id + "." + name(tp) + ".lag");
+    }
+    // Kafka's rate meters, per second over the last interval, and LeaderCount.
+    columns_.push_back("IsrShrinksPerSec");
+    columns_.push_back("IsrExpandsPerSec");
+    columns_.push_back("UncleanLeaderElectionsPerSec");
+    for (BrokerId b : layout_.brokers) columns_.push_back(fmt::format("LeaderCount.broker{}", b.value()));
+}
+
+std::vector<double> MetricsSampler::row(const Inputs& in) {
+    KS_ASSERT(in.view != nullptr && in.latency != nullptr && in.groups != nullptr);
+    KS_ASSERT_EQ(in.producers.size(), layout_.producers.size());
+    KS_ASSERT_EQ(in.groups->size(), layout_.groups.size());
+    const ClusterView& view = *in.view;
+    const auto& ctl = view.controller();
+    const double none = std::numeric_limits<double>::quiet_NaN();
+    std::vector<double> row;
+    row.reserve(columns_.size());
+    row.push_back((in.now - in.t0).seconds_f());
+    row.push_back(in.healing ? 2.0 : 1.0);
+    double under_min = 0, urp = 0;
+    for (const auto& [tp, st] : ctl.partitions()) {
+        urp += (st.isr.size() < st.replicas.size()) ? 1 : 0;
+        const auto min_isr = layout_.min_insync_replicas.at(static_cast<std::size_t>(tp.topic));
+        under_min += (static_cast<std::int32_t>(st.isr.size()) < min_isr) ? 1 : 0;
+    }
+    double active = 0;
+    for (BrokerId b : layout_.brokers) active += ctl.is_live(b) ? 1 : 0;
+    row.push_back(static_cast<double>(ctl.offline_partition_count()));
+    row.push_back(urp);
+    row.push_back(under_min);
+    row.push_back(static_cast<double>(ctl.preferred_replica_imbalance_count()));
+    row.push_back(active);
+    for (std::size_t i = 0; i < in.producers.size(); ++i) {
+        if (const kafka::ProducerStats* st = in.producers[i]) {
+            row.push_back(static_cast<double>(st->sent));
+            row.push_back(static_cast<double>(st->acked));
+            row.push_back(static_cast<double>(st->failed));
+        } else {
+            row.insert(row.end(), {0.0, 0.0, 0.0});  // before the producers start
+        }
+        const auto l = in.latency->p99_ms_by_producer.find(static_cast<std::int32_t>(i));
+        row.push_back(l == in.latency->p99_ms_by_producer.end() ? none : l->second);
+    }
+    row.push_back(in.latency->p99_ms);
+    for (const TopicPartition& tp : layout_.partitions) {
+        const auto& st = ctl.partition(tp);
+        row.push_back(st.leader.value());
+        row.push_back(static_cast<double>(st.isr.size()));
+        const kafka::Partition* p = view.replica(st.leader, tp);
+        row.push_back(p ? static_cast<double>(p->log_end_offset()) : -1.0);
+        row.push_back(p ? static_cast<double>(p->high_watermark()) : -1.0);
+    }
+    for (GroupTracker& g : *in.groups) {
+        const GroupTracker::Lag lag = g.lag(view);
+        row.push_back(static_cast<double>(lag.total));
+        row.push_back(static_cast<double>(lag.max_partition));
+        row.push_back(static_cast<double>(g.consumed()));
+        for (const TopicPartition& tp : g.partitions()) {
+            const auto l = g.partition_lag(view, tp);
+            row.push_back(l ? static_cast<double>(*l) : none);
+        }
+    }
+    const auto& c = ctl.counters();
+    const double dt = last_sample_ ? (in.now - *last_sample_).seconds_f() : 0.0;
+    auto rate = [dt](std::int64_t now_count, std::int64_t before) {
+        return dt > 0 ? static_cast<double>(now_count - before) / dt : 0.0;
+    };
+    row.push_back(rate(c.isr_shrinks, last_counters_.isr_shrinks));
+    row.push_back(rate(c.isr_expands, last_counters_.isr_expands));
+    row.push_back(rate(c.unclean_elections, last_counters_.unclean_elections));
+    for (BrokerId b : layout_.brokers) {
+        double leaders = 0;
+        for (const auto& [tp, st] : ctl.partitions()) leaders += st.leader == b ? 1 : 0;
+        row.push_back(leaders);
+    }
+    last_counters_ = c;
+    last_sample_ = in.now;
+    KS_ASSERT_EQ(row.size(), columns_.size());
+    return row;
+}
+
+}  // namespace ks::monitor

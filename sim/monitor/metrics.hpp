@@ -1,0 +1,69 @@
+// MetricsSampler: the run's time series (timeseries.csv), one row per sample,
+// columns named after Kafka's metrics where they exist:
+//   t_s, phase (1: the scenario, 2: heal and settle), the controller's
+//   OfflinePartitionsCount, UnderReplicatedPartitions,
+//   UnderMinIsrPartitionCount, PreferredReplicaImbalanceCount, ActiveBrokers;
+//   per producer P: P.sent, P.acked, P.failed (cumulative records) and
+//   P.latency_p99_ms (acks in this interval only; empty: none);
+//   produce_latency_p99_ms (every producer, this interval);
+//   per partition T-N: T-N.leader, .isr_size, .log_end_offset, .high_watermark;
+//   per group G: G.lag (high watermark − committed, summed), G.records-lag-max
+//   (its largest partition), G.consumed, and G.T-N.lag per partition (empty
+//   before the partition's first commit);
+//   IsrShrinksPerSec, IsrExpandsPerSec, UncleanLeaderElectionsPerSec (per
+//   second over the last interval) and LeaderCount.brokerB.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kafka/producer.hpp"
+#include "monitor/cluster_view.hpp"
+#include "monitor/groups.hpp"
+#include "monitor/ledger.hpp"
+
+namespace ks::monitor {
+
+struct MetricsLayout {
+    std::vector<std::string> topic_names;           // by topic index
+    std::vector<std::int32_t> min_insync_replicas;  // by topic index
+    std::vector<TopicPartition> partitions;         // every partition, in order
+    std::vector<std::string> producers;             // producer names, by index
+    struct Group {
+        std::string id;
+        std::vector<TopicPartition> partitions;  // as GroupTracker::partitions()
+    };
+    std::vector<Group> groups;  // in the trackers' order
+    std::vector<BrokerId> brokers;
+};
+
+class MetricsSampler {
+  public:
+    explicit MetricsSampler(MetricsLayout layout);
+    const std::vector<std::string>& columns() const { return columns_; }
+
+    struct Inputs {
+        Instant now;
+        Instant t0;            // the end of warm-up: t_s counts from here
+        bool healing = false;  // phase 2: heal and settle
+        const ClusterView* view = nullptr;
+        // Each producer's counters; nullptr before it started.
+        std::vector<const kafka::ProducerStats*> producers;
+        const Ledger::IntervalLatency* latency = nullptr;
+        std::vector<GroupTracker>* groups = nullptr;  // lag is measured (max_lag raised)
+    };
+    // One row, in columns() order. Rates count from the previous row.
+    std::vector<double> row(const Inputs& in);
+
+  private:
+    std::string name(TopicPartition tp) const;
+
+    MetricsLayout layout_;
+    std::vector<std::string> columns_;
+    kafka::ControllerCounters last_counters_;
+    std::optional<Instant> last_sample_;
+};
+
+}  // namespace ks::monitor
