@@ -18,86 +18,86 @@ namespace ks {
 // `leader` now leads `tp` in leader epoch `epoch` (PartitionChangeBuilder /
 // PartitionStateMachine). `isr` is the ISR after the election.
 struct LeaderElected {
-    TopicPartition tp;
-    BrokerId leader;
+    TopicPartition tp{};
+    BrokerId leader{};
     LeaderEpoch epoch = 0;
     bool unclean = false;    // chosen from outside the ISR (unclean.leader.election.enable)
     bool preferred = false;  // a preferred-replica election moved leadership back
-    std::vector<BrokerId> isr;
+    std::vector<BrokerId> isr{};
 };
 
 // No replica may lead `tp`: its leader is gone and no eligible replica is left.
 struct PartitionOffline {
-    TopicPartition tp;
+    TopicPartition tp{};
     LeaderEpoch epoch = 0;  // the epoch the partition moved to without a leader
-    std::vector<BrokerId> last_isr;
+    std::vector<BrokerId> last_isr{};
 };
 
 // The controller committed a new ISR for `tp` (from an AlterPartition, or by
 // removing a fenced or shutting-down broker).
 struct IsrChanged {
-    TopicPartition tp;
-    BrokerId leader;
+    TopicPartition tp{};
+    BrokerId leader{};
     std::int32_t partition_epoch = 0;
-    std::vector<BrokerId> isr;
-    std::vector<BrokerId> previous_isr;
+    std::vector<BrokerId> isr{};
+    std::vector<BrokerId> previous_isr{};
 };
 
 struct BrokerFenced {
-    BrokerId broker;
+    BrokerId broker{};
     bool new_incarnation = false;  // a new process registered (else the session expired)
 };
 
 struct BrokerUnfenced {
-    BrokerId broker;
+    BrokerId broker{};
 };
 
 // ZooKeeper mode: `broker` restarted while its previous session still lives
 // and cannot register yet (KafkaZkClient.registerBroker: NodeExists).
 struct RegistrationRefused {
-    BrokerId broker;
+    BrokerId broker{};
 };
 
 struct ControlledShutdownDone {
-    BrokerId broker;
+    BrokerId broker{};
 };
 
 // ---- a broker ----
 
 // `broker` took leadership of `tp` in `epoch` (Partition.makeLeader).
 struct BecameLeader {
-    BrokerId broker;
-    TopicPartition tp;
+    BrokerId broker{};
+    TopicPartition tp{};
     LeaderEpoch epoch = 0;
     Offset log_end_offset = 0;
 };
 
 // `broker` follows `leader` for `tp` in `epoch` (Partition.makeFollower).
 struct BecameFollower {
-    BrokerId broker;
-    TopicPartition tp;
+    BrokerId broker{};
+    TopicPartition tp{};
     LeaderEpoch epoch = 0;
-    BrokerId leader;
+    BrokerId leader{};
 };
 
 // `broker` cut its log of `tp` back from `from` to `to` (log end offsets).
 struct Truncated {
-    BrokerId broker;
-    TopicPartition tp;
+    BrokerId broker{};
+    TopicPartition tp{};
     Offset from = 0;
     Offset to = 0;
 };
 
 // The leader asked the controller to shrink or expand the ISR (AlterPartition).
 struct IsrShrinkProposed {
-    BrokerId leader;
-    TopicPartition tp;
-    std::vector<BrokerId> isr;
+    BrokerId leader{};
+    TopicPartition tp{};
+    std::vector<BrokerId> isr{};
 };
 struct IsrExpandProposed {
-    BrokerId leader;
-    TopicPartition tp;
-    std::vector<BrokerId> isr;
+    BrokerId leader{};
+    TopicPartition tp{};
+    std::vector<BrokerId> isr{};
 };
 
 using ProtocolEvent =

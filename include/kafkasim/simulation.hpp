@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "kafkasim/scenario.hpp"
+#include "kafkasim/timeline.hpp"
 
 namespace ks {
 
@@ -110,12 +111,6 @@ struct RunSummary {
     std::vector<std::string> warnings;  // e.g. parts of the scenario not simulated yet
 };
 
-// One line of the narrated timeline.
-struct TimelineEntry {
-    Duration at;  // since the end of warm-up (negative during warm-up)
-    std::string text;
-};
-
 // Per sample interval; columns named after Kafka's metrics where they exist.
 struct TimeSeries {
     std::vector<std::string> columns;
@@ -131,8 +126,9 @@ struct RunOptions {
 
 struct RunResult {
     RunSummary summary;
-    std::vector<TimelineEntry> timeline;
+    std::vector<TimelineEntry> timeline;  // in order; report/narrate.hpp tells it in words
     TimeSeries series;
+    Scenario scenario;  // the scenario as run: its faults include the chaos schedule of this seed
 };
 
 // Runs the scenario up to `at` after warm-up and renders the cluster as

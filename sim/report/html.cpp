@@ -1,4 +1,5 @@
 #include "report/html.hpp"
+#include "report/narrate.hpp"
 
 #include <cctype>
 #include <fstream>
@@ -322,7 +323,7 @@ std::string run_page(const RunResult& r, const Scenario* sc, const std::vector<F
 
     b += "<h2>Timeline</h2>\n<table class=\"timeline\">\n<tbody>\n";
     std::size_t n = 0;
-    for (const auto& e : r.timeline) {
+    for (const auto& e : narrate(r)) {
         if (++n > kTimelineRowsMax) break;
         b += fmt::format("<tr{}><td>{}</td><td>{}</td></tr>\n", notable(e.text) ? " class=\"bad\"" : "",
                          escape(clock(e.at)), escape(e.text));

@@ -1,4 +1,5 @@
 #include "report/report.hpp"
+#include "report/narrate.hpp"
 
 #include "report/run_pages.hpp"
 
@@ -125,7 +126,7 @@ ReportOutcome write_run_report(const std::string& dir, const RunResult& r, const
     write_file(tmp / "summary.json", summary_json(r.summary).dump(2) + "\n");
     write_file(tmp / "timeseries.csv", csv(r.series));
     std::string tl;
-    for (const auto& e : r.timeline) tl += clock(e.at) + " " + e.text + "\n";
+    for (const auto& e : narrate(r)) tl += clock(e.at) + " " + e.text + "\n";
     write_file(tmp / "timeline.txt", tl);
     const ReportOutcome outcome = write_run_pages(tmp, r, options);
     fs::remove_all(target, ec);
@@ -164,7 +165,7 @@ void print_summary(std::ostream& out, const RunResult& r, const std::string& rep
 }
 
 void print_timeline(std::ostream& out, const RunResult& r) {
-    for (const auto& e : r.timeline) out << clock(e.at) << " " << e.text << "\n";
+    for (const auto& e : narrate(r)) out << clock(e.at) << " " << e.text << "\n";
 }
 
 }  // namespace ks::report

@@ -181,7 +181,7 @@ void Simulation::warm_up() {
                           [&controller](Instant now, kafka::Outbox& out) { controller.create_partitions(now, out); });
     loop_.run_until(loop_.now() + s(1), options_.events_max);
     t0_ = loop_.now();
-    narrate(t0_, "warm-up done: topics created, leaders elected");
+    record(t0_, WarmupDone{});
 }
 
 std::string Simulation::describe_at(Duration at) {
@@ -275,7 +275,8 @@ RunResult Simulation::run() {
     if (options_.progress) options_.progress(1.0);
     RunResult out;
     out.summary = summarize();
-    for (auto& [at, text] : timeline_) out.timeline.push_back(TimelineEntry{at - t0_, std::move(text)});
+    for (auto& [at, event] : timeline_) out.timeline.push_back(TimelineEntry{at - t0_, std::move(event)});
+    out.scenario = s_;
     out.series = std::move(series_);
     return out;
 }

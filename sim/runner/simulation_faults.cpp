@@ -37,19 +37,19 @@ void Simulation::schedule_faults() {
 }
 
 void Simulation::apply_fault(const FaultSpec& f) {
-    const std::size_t index = static_cast<std::size_t>(&f - s_.faults.data());
+    const std::size_t index = index_of(f);
     const Instant now = loop_.now();
     switch (f.action) {
         case FaultAction::crash:
-            narrate(now, fmt::format("broker {} crashed (kill -9)", f.broker->value()));
+            record(now, FaultStarted{.fault = index});
             cluster_->crash(*f.broker);
             break;
         case FaultAction::restart:
-            narrate(now, fmt::format("broker {} restarted", f.broker->value()));
+            record(now, FaultStarted{.fault = index});
             cluster_->restart(*f.broker);
             break;
         case FaultAction::pause:
-            narrate(now, fmt::format("broker {} paused", f.broker->value()));
+            record(now, FaultStarted{.fault = index});
             cluster_->pause(kafka::broker_node(*f.broker));
             break;
         case FaultAction::power_loss: {
@@ -61,8 +61,7 @@ void Simulation::apply_fault(const FaultSpec& f) {
                 }
             }
             for (BrokerId b : victims) {
-                narrate(now, fmt::format("broker {} lost power{}", b.value(),
-                                         f.rack ? fmt::format(" (rack {})", *f.rack) : std::string()));
+                record(now, FaultStarted{.fault = index, .broker = b});
                 cluster_->power_loss(b);
             }
             break;
@@ -81,10 +80,10 @@ void Simulation::apply_fault(const FaultSpec& f) {
                 }
                 groups[controller_side].push_back(kafka::controller_node());
                 partitions_active_[index] = cluster_->partition(groups);
-                narrate(now, fmt::format("network partitioned into {} groups", groups.size()));
+                record(now, FaultStarted{.fault = index});
             } else {
                 partitions_active_[index] = cluster_->partition_one_way(nodes_of(f.from), nodes_of(f.to));
-                narrate(now, "one-way network partition");
+                record(now, FaultStarted{.fault = index});
             }
             break;
         }
@@ -92,23 +91,21 @@ void Simulation::apply_fault(const FaultSpec& f) {
             const DistSpec lat = f.latency_ms.value_or(DistSpec::constant(0));
             env::LinkFault lf{from_millis(lat.mean()), f.loss};
             cluster_->set_link_fault(kafka::broker_node(f.between[0]), kafka::broker_node(f.between[1]), lf);
-            narrate(now, fmt::format("link {}-{} degraded: +{} ms, loss {}", f.between[0].value(), f.between[1].value(),
-                                     lat.mean(), f.loss));
+            record(now, FaultStarted{.fault = index});
             break;
         }
         case FaultAction::disk_slow:
             cluster_->set_disk_slow(*f.broker, f.factor);
-            narrate(now, fmt::format("broker {} disk {}x slower", f.broker->value(), f.factor));
+            record(now, FaultStarted{.fault = index});
             break;
         case FaultAction::rolling_restart:
         case FaultAction::rolling_upgrade:
-            narrate(now,
-                    fmt::format("rolling {} begins", f.action == FaultAction::rolling_upgrade ? "upgrade" : "restart"));
+            record(now, FaultStarted{.fault = index});
             rolling(f, 0);
             break;
         case FaultAction::producer_rate:
             set_producer_rate(producer_index(f.producer), f.rate_per_s);
-            narrate(now, fmt::format("producer {} rate -> {}/s", f.producer, f.rate_per_s));
+            record(now, FaultStarted{.fault = index});
             break;
         case FaultAction::consumer_crash:
         case FaultAction::consumer_join:
@@ -126,30 +123,30 @@ void Simulation::heal_fault(const FaultSpec& f, std::size_t index) {
     const Instant now = loop_.now();
     switch (f.action) {
         case FaultAction::pause:
-            narrate(now, fmt::format("broker {} resumed", f.broker->value()));
+            record(now, FaultEnded{index});
             cluster_->resume(kafka::broker_node(*f.broker));
             break;
         case FaultAction::partition:
             if (auto it = partitions_active_.find(index); it != partitions_active_.end()) {
                 cluster_->heal(it->second);
                 partitions_active_.erase(it);
-                narrate(now, "network partition healed");
+                record(now, FaultEnded{index});
             }
             break;
         case FaultAction::link:
             cluster_->set_link_fault(kafka::broker_node(f.between[0]), kafka::broker_node(f.between[1]),
                                      env::LinkFault{});
-            narrate(now, fmt::format("link {}-{} restored", f.between[0].value(), f.between[1].value()));
+            record(now, FaultEnded{index});
             break;
         case FaultAction::disk_slow:
             cluster_->set_disk_slow(*f.broker, 1.0);
-            narrate(now, fmt::format("broker {} disk back to normal", f.broker->value()));
+            record(now, FaultEnded{index});
             break;
         case FaultAction::producer_rate:
             if (now < heal_at_) {
                 const std::size_t i = producer_index(f.producer);
                 set_producer_rate(i, s_.producers[i].rate_per_s);
-                narrate(now, fmt::format("producer {} rate back to {}/s", f.producer, s_.producers[i].rate_per_s));
+                record(now, FaultEnded{index});
             }
             break;
         case FaultAction::crash:
@@ -196,11 +193,11 @@ void Simulation::rolling(const FaultSpec& f, std::size_t position) {
         for (const BrokerSpec& b : s_.cluster.brokers) order.push_back(b.id);
     }
     if (position >= order.size()) {
-        narrate(loop_.now(), "rolling operation done");
+        record(loop_.now(), RollingStep{index_of(f), RollingStep::Step::done, BrokerId()});
         return;
     }
     const BrokerId b = order[position];
-    const std::size_t index = static_cast<std::size_t>(&f - s_.faults.data());
+    const std::size_t index = index_of(f);
     auto bring_back = [this, &f, b, position, index] {
         loop_.schedule_after(kRestartDowntime, [this, &f, b, position, index] {
             if (f.action == FaultAction::rolling_upgrade) {
@@ -210,8 +207,7 @@ void Simulation::rolling(const FaultSpec& f, std::size_t position) {
                 cfg = broker_config(spec);
                 cluster_->set_broker_config(b, cfg);
             }
-            narrate(loop_.now(), fmt::format("broker {} back{}", b.value(),
-                                             f.action == FaultAction::rolling_upgrade ? " with the new config" : ""));
+            record(loop_.now(), RollingStep{index, RollingStep::Step::back, b});
             cluster_->restart(b);
             // Then wait for the ISRs (or a fixed pause) before the next broker.
             if (!f.wait_for_isr) {
@@ -220,13 +216,12 @@ void Simulation::rolling(const FaultSpec& f, std::size_t position) {
             }
             loop_.schedule_after(kIsrPoll, [this, &f, position] { rolling_wait(f, position); });
         });
-        (void)index;
     };
     if (f.controlled) {
-        narrate(loop_.now(), fmt::format("broker {}: controlled shutdown", b.value()));
+        record(loop_.now(), RollingStep{index, RollingStep::Step::controlled_shutdown, b});
         cluster_->controlled_shutdown(b, bring_back);
     } else {
-        narrate(loop_.now(), fmt::format("broker {}: stopped without controlled shutdown", b.value()));
+        record(loop_.now(), RollingStep{index, RollingStep::Step::stopped, b});
         cluster_->crash(b);
         bring_back();
     }
@@ -241,7 +236,7 @@ void Simulation::rolling_wait(const FaultSpec& f, std::size_t position) {
 }
 
 void Simulation::heal_everything() {
-    narrate(loop_.now(), "heal: every fault ends; producers stop sending and drain");
+    record(loop_.now(), HealStarted{});
     for (std::size_t i = 0; i < producers_.size(); ++i) set_producer_rate(i, 0);
     for (std::size_t i = 0; i < s_.faults.size(); ++i) {
         const FaultSpec& f = s_.faults[i];
@@ -253,7 +248,7 @@ void Simulation::heal_everything() {
         cluster_->resume(kafka::broker_node(b.id));
         cluster_->set_disk_slow(b.id, 1.0);
         if (!cluster_->is_up(b.id)) {
-            narrate(loop_.now(), fmt::format("broker {} restarted for the heal", b.id.value()));
+            record(loop_.now(), BrokerRestarted{b.id});
             cluster_->restart(b.id);
         }
     }

@@ -128,7 +128,7 @@ void Simulation::consumer_fault(const FaultSpec& f, bool heal) {
         case FaultAction::consumer_crash:
             if (heal) break;  // a crashed client stays gone; the group carries on
             each([&](ConsumerSlot& slot) { slot.consumer->crash(); });
-            narrate(now, fmt::format("consumer {}-{} crashed", f.group, f.member.value_or(-1)));
+            record(now, FaultStarted{.fault = index_of(f)});
             break;
         case FaultAction::consumer_leave:
             if (heal) break;
@@ -137,7 +137,7 @@ void Simulation::consumer_fault(const FaultSpec& f, bool heal) {
                 cluster_->node_action(consumer_node(g, slot.member),
                                       [c](Instant t, kafka::Outbox& o) { c->close(t, o); });
             });
-            narrate(now, fmt::format("consumer {}-{} closed (leaves the group)", f.group, f.member.value_or(-1)));
+            record(now, FaultStarted{.fault = index_of(f)});
             break;
         case FaultAction::consumer_join: {
             if (heal) break;
@@ -146,15 +146,13 @@ void Simulation::consumer_fault(const FaultSpec& f, bool heal) {
             const std::int32_t m = gt.next_member++;
             start_consumer(g, m);
             const auto& instance = consumers_.back().consumer->options().group_instance_id;
-            narrate(now, instance ? fmt::format("consumer {}-{} started (joins the group as group.instance.id {})",
-                                                f.group, m, *instance)
-                                  : fmt::format("consumer {}-{} started (joins the group)", f.group, m));
+            record(now, FaultStarted{.fault = index_of(f), .member = m, .instance_id = instance});
             break;
         }
         case FaultAction::slow_consumer:
             each([&](ConsumerSlot& slot) { slot.consumer->set_slow_factor(heal ? 1.0 : f.factor); });
-            narrate(now, heal ? fmt::format("group {}: processing back to normal", f.group)
-                              : fmt::format("group {}: processing {}x slower", f.group, f.factor));
+            record(now,
+                   heal ? TimelineEvent(FaultEnded{index_of(f)}) : TimelineEvent(FaultStarted{.fault = index_of(f)}));
             break;
         case FaultAction::stop_consumer:
             each([&](ConsumerSlot& slot) {
@@ -162,8 +160,8 @@ void Simulation::consumer_fault(const FaultSpec& f, bool heal) {
                 cluster_->node_action(consumer_node(g, slot.member),
                                       [c, heal](Instant t, kafka::Outbox& o) { c->set_stopped(!heal, t, o); });
             });
-            narrate(now, heal ? fmt::format("group {}: consumers poll again", f.group)
-                              : fmt::format("group {}: consumers stopped polling", f.group));
+            record(now,
+                   heal ? TimelineEvent(FaultEnded{index_of(f)}) : TimelineEvent(FaultStarted{.fault = index_of(f)}));
             break;
         default:
             KS_UNREACHABLE("not a consumer fault");
@@ -194,30 +192,25 @@ void Simulation::on_group_effect(Instant now, const kafka::Effect& e) {
         const auto g = group_of(ge->group_id);
         if (!g) return;
         using K = kafka::GroupEventEffect::Kind;
+        GroupChanged changed{
+            ge->group_id, GroupChanged::Kind::rebalance_started, ge->generation, ge->members, ge->text, {}};
         switch (ge->kind) {
             case K::rebalance_started:
-                narrate(now, fmt::format("group {}: rebalance ({})", ge->group_id, ge->text));
                 break;
             case K::member_removed:
-                narrate(now, fmt::format("group {}: member {}", ge->group_id, ge->text));
+                changed.kind = GroupChanged::Kind::member_removed;
                 break;
             case K::member_replaced:
                 group_trackers_[*g].on_member_replaced(ge->assignment);  // the same assignment, new member id
-                narrate(now, fmt::format("group {}: {}", ge->group_id, ge->text));
+                changed.kind = GroupChanged::Kind::member_replaced;
                 break;
-            case K::rebalance_completed: {
+            case K::rebalance_completed:
                 group_trackers_[*g].on_rebalance_completed(ge->assignment);
-                std::string parts;
-                for (const auto& [member, tps] : ge->assignment) {
-                    parts += fmt::format("{}{}=[", parts.empty() ? "" : " ", member);
-                    for (std::size_t i = 0; i < tps.size(); ++i) parts += (i ? "," : "") + tp_name(tps[i]);
-                    parts += "]";
-                }
-                narrate(now, fmt::format("group {}: generation {} ({}, {} members): {}", ge->group_id, ge->generation,
-                                         ge->text, ge->members, parts));
+                changed.kind = GroupChanged::Kind::rebalance_completed;
+                changed.assignment = ge->assignment;
                 break;
-            }
         }
+        record(now, std::move(changed));
     }
 }
 

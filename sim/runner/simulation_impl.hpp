@@ -98,8 +98,9 @@ class Simulation final : public kafka::Observer {
     Offset final_log_start(TopicPartition tp) const;
     // The partitions of the group's topics, in topic then partition order.
     std::vector<TopicPartition> group_partitions(std::size_t group) const;
-    void narrate(Instant now, const ProtocolEvent& event);
-    void narrate(Instant now, std::string text);
+    void record(Instant now, const ProtocolEvent& event);
+    void record(Instant now, TimelineEvent event);
+    std::size_t index_of(const FaultSpec& f) const { return static_cast<std::size_t>(&f - s_.faults.data()); }
     std::string tp_name(TopicPartition tp) const;
     RunSummary summarize();
 
@@ -143,7 +144,7 @@ class Simulation final : public kafka::Observer {
     std::set<std::size_t> healed_;
     std::vector<std::string> warnings_;
 
-    std::vector<std::pair<Instant, std::string>> timeline_;  // absolute times
+    std::vector<std::pair<Instant, TimelineEvent>> timeline_;  // absolute times
     TimeSeries series_;
 };
 

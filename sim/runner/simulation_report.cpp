@@ -12,20 +12,14 @@ namespace ks::runner {
 namespace {
 constexpr Duration kSettleStep = ms(500);
 
-std::string list(const std::vector<BrokerId>& v) {
-    std::string s = "[";
-    for (std::size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + std::to_string(v[i].value());
-    return s + "]";
-}
-
 }  // namespace
 
 std::string Simulation::tp_name(kafka::TopicPartition tp) const {
     return fmt::format("{}-{}", s_.topics.at(static_cast<std::size_t>(tp.topic)).name, tp.partition);
 }
 
-void Simulation::narrate(Instant now, std::string text) {
-    timeline_.emplace_back(now, std::move(text));
+void Simulation::record(Instant now, TimelineEvent event) {
+    timeline_.push_back({now, std::move(event)});
 }
 
 void Simulation::on_effect(Instant now, NodeId node, const kafka::Effect& e) {
@@ -46,36 +40,28 @@ void Simulation::on_effect(Instant now, NodeId node, const kafka::Effect& e) {
     if (!pe) return;
     invariants_.on_event(*pe, *view_);
     if (node == kafka::controller_node()) availability_.on_event(now, *pe);
-    narrate(now, *pe);
+    record(now, *pe);
     // StrongIsr and WeakIsr can break as a log is cut back or as an ISR changes: look at once.
     if (const auto* t = std::get_if<Truncated>(pe)) measure_isr_properties(now, t->tp);
     if (const auto* ic = std::get_if<IsrChanged>(pe)) measure_isr_properties(now, ic->tp);
 }
 
-void Simulation::narrate(Instant now, const ProtocolEvent& event) {
-    if (const auto* e = std::get_if<LeaderElected>(&event)) {
-        narrate(now, fmt::format("{}: {}leader {} elected (epoch {}), ISR {}", tp_name(e->tp),
-                                 e->unclean ? "UNCLEAN " : (e->preferred ? "preferred " : ""), e->leader.value(),
-                                 e->epoch, list(e->isr)));
-    } else if (const auto* po = std::get_if<PartitionOffline>(&event)) {
-        narrate(now, fmt::format("{}: OFFLINE (no eligible leader; last ISR {})", tp_name(po->tp), list(po->last_isr)));
-    } else if (const auto* ic = std::get_if<IsrChanged>(&event)) {
-        narrate(now, fmt::format("{} ISR {} -> {}", tp_name(ic->tp), list(ic->previous_isr), list(ic->isr)));
-    } else if (const auto* bf = std::get_if<BrokerFenced>(&event)) {
-        narrate(now, fmt::format("controller fenced broker {} ({})", bf->broker.value(),
-                                 bf->new_incarnation ? "a new incarnation registered" : "session expired"));
-    } else if (const auto* bu = std::get_if<BrokerUnfenced>(&event)) {
-        if (now > t0_) narrate(now, fmt::format("broker {} registered and unfenced", bu->broker.value()));
-    } else if (const auto* rr = std::get_if<RegistrationRefused>(&event)) {
-        narrate(now, fmt::format("broker {} cannot register yet: its previous ZooKeeper session is still alive "
-                                 "(restarted faster than zookeeper.session.timeout.ms); it keeps trying",
-                                 rr->broker.value()));
-    } else if (const auto* tr = std::get_if<Truncated>(&event)) {
-        narrate(now, fmt::format("broker {} truncated {} from offset {} to {}", tr->broker.value(), tp_name(tr->tp),
-                                 tr->from, tr->to));
-    } else if (const auto* cs = std::get_if<ControlledShutdownDone>(&event)) {
-        narrate(now, fmt::format("broker {} finished its controlled shutdown", cs->broker.value()));
-    }
+void Simulation::record(Instant now, const ProtocolEvent& event) {
+    // What the timeline tells of the protocol: elections, ISR changes,
+    // fencing, registration, truncation, controlled shutdown; not the
+    // brokers' role changes and ISR proposals (the controller's decisions
+    // follow them), nor the registrations of the warm-up.
+    std::visit(
+        [&](const auto& e) {
+            using E = std::decay_t<decltype(e)>;
+            if constexpr (std::is_same_v<E, BrokerUnfenced>) {
+                if (now > t0_) record(now, TimelineEvent(e));
+            } else if constexpr (!std::is_same_v<E, BecameLeader> && !std::is_same_v<E, BecameFollower> &&
+                                 !std::is_same_v<E, IsrShrinkProposed> && !std::is_same_v<E, IsrExpandProposed>) {
+                record(now, TimelineEvent(e));
+            }
+        },
+        event);
 }
 
 // ---- sampling -----------------------------------------------------------------------------
@@ -133,12 +119,8 @@ void Simulation::check_invariants() {
 
 void Simulation::measure_isr_properties(Instant now, std::optional<TopicPartition> tp) {
     for (const monitor::IsrPropertyBreak& b : isr_properties_.measure(*view_, tp)) {
-        narrate(now, fmt::format("{}: {} broken: broker {} in the {}ISR {} leader {}'s records from offset {} "
-                                 "(HW {}){}",
-                                 tp_name(b.tp), monitor::to_string(b.property), b.member.value(),
-                                 b.property == monitor::IsrProperty::weak ? "leader's own " : "",
-                                 b.lacks ? "lacks" : "differs from", b.leader.value(), b.from, b.high_watermark,
-                                 b.member_down ? "; it is down: its log on disk" : ""));
+        record(now, IsrPropertyBroken{b.property == monitor::IsrProperty::weak, b.tp, b.leader, b.member, b.from,
+                                      b.high_watermark, b.lacks, b.member_down});
     }
 }
 
@@ -176,8 +158,7 @@ void Simulation::settle() {
     settled_at_ = loop_.now();
     sample();
     settled_ = true;  // stops the sampling timer either way
-    narrate(settled_at_, converged() ? fmt::format("settled after {:.1f} s", (settled_at_ - start).seconds_f())
-                                     : fmt::format("did NOT settle within {} s", s_.settle_max.ms() / 1000));
+    record(settled_at_, SettleEnded{converged(), settled_at_ - start});
 }
 
 // ---- summary ----------------------------------------------------------------------------------

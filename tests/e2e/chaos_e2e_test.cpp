@@ -12,6 +12,7 @@
 #include "kafkasim/errors.hpp"
 #include "kafkasim/scenario.hpp"
 #include "kafkasim/simulation.hpp"
+#include "report/narrate.hpp"
 #include "runner/chaos.hpp"
 
 using namespace ks;
@@ -29,7 +30,7 @@ const char* kSoak = R"({"name": "soak", "duration_s": 40, "settle_max_s": 120,
             "actions": ["crash", "pause", "partition", "power_loss", "link", "disk_slow"]}})";
 
 bool chaos_in_timeline(const RunResult& r) {
-    for (const auto& e : r.timeline) {
+    for (const auto& e : ks::report::narrate(r)) {
         if (e.text.find("crashed") != std::string::npos || e.text.find("paused") != std::string::npos ||
             e.text.find("partitioned") != std::string::npos || e.text.find("lost power") != std::string::npos ||
             e.text.find("degraded") != std::string::npos || e.text.find("slower") != std::string::npos) {
@@ -59,7 +60,7 @@ TEST_CASE("chaos soak: 50 seeds of random faults break no invariant and converge
         // TLA+ model of KIP-320 checks it); a power loss of an ISR member may
         // break it for as long as the controller still counts that member in sync.
         bool power_lost = false;
-        for (const auto& e : r.timeline) power_lost |= e.text.find("lost power") != std::string::npos;
+        for (const auto& e : ks::report::narrate(r)) power_lost |= e.text.find("lost power") != std::string::npos;
         if (!power_lost) CHECK(r.summary.strong_isr_violations == 0);
         with_faults += chaos_in_timeline(r) ? 1 : 0;
     }

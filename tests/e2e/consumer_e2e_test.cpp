@@ -9,6 +9,7 @@
 
 #include "kafkasim/scenario.hpp"
 #include "kafkasim/simulation.hpp"
+#include "report/narrate.hpp"
 #include "support/run_text.hpp"
 
 using namespace ks;
@@ -101,7 +102,7 @@ TEST_CASE("e2e consumer: a crashed member's partitions move after session.timeou
     CHECK(g.members.front().assigned.size() == 3);
     // Expiry: 10 s after the member's last heartbeat (sent at most 3 s before the crash).
     bool expired = false;
-    for (const auto& e : r.timeline) {
+    for (const auto& e : ks::report::narrate(r)) {
         if (e.text.find("session timed out") == std::string::npos) continue;
         expired = true;
         CHECK(e.at >= s(12) + s(7) - ms(100));

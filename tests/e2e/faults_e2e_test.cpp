@@ -28,6 +28,7 @@
 
 #include "kafkasim/scenario.hpp"
 #include "kafkasim/simulation.hpp"
+#include "report/narrate.hpp"
 #include "support/run_text.hpp"
 
 using namespace ks;
@@ -136,13 +137,13 @@ class Series {
     const TimeSeries& t_;
 };
 
-double seconds(const TimelineEntry& e) {
+double seconds(const ks::report::NarratedLine& e) {
     return e.at.seconds_f();
 }
 
 // The time of the first narrated event at or after `after` containing `needle` (kNever if none).
 double when(const RunResult& r, const std::string& needle, double after = -kNever) {
-    for (const auto& e : r.timeline) {
+    for (const auto& e : ks::report::narrate(r)) {
         if (seconds(e) >= after && e.text.find(needle) != std::string::npos) return seconds(e);
     }
     return kNever;
@@ -150,7 +151,7 @@ double when(const RunResult& r, const std::string& needle, double after = -kNeve
 
 int count(const RunResult& r, const std::string& needle, double from = -kNever, double to = kNever) {
     int n = 0;
-    for (const auto& e : r.timeline) {
+    for (const auto& e : ks::report::narrate(r)) {
         n += seconds(e) >= from && seconds(e) < to && e.text.find(needle) != std::string::npos ? 1 : 0;
     }
     return n;
@@ -286,7 +287,7 @@ TEST_CASE("fault: restart — the broker registers again, catches up and rejoins
     CHECK(unfenced <= restart + 2);
     for (const std::string tp : {"orders-0", "orders-1", "orders-2"}) {
         double rejoined = kNever;
-        for (const auto& e : r.timeline) {
+        for (const auto& e : ks::report::narrate(r)) {
             const auto arrow = e.text.find(" -> [");
             if (seconds(e) < restart || e.text.rfind(tp + " ISR ", 0) != 0 || arrow == std::string::npos) continue;
             const auto after = NarratedState::parse_list(e.text, arrow + 4);
@@ -604,7 +605,7 @@ TEST_CASE(
     // when the next one begins every ISR is complete again.
     NarratedState state;
     int led_when_started = 0;
-    for (const auto& e : r.timeline) {
+    for (const auto& e : ks::report::narrate(r)) {
         for (int b : order) {
             const std::string id = std::to_string(b);
             if (e.text == "broker " + id + ": controlled shutdown") {

@@ -9,6 +9,7 @@
 
 #include "kafkasim/scenario.hpp"
 #include "kafkasim/simulation.hpp"
+#include "report/narrate.hpp"
 #include "scenario/overrides.hpp"
 #include "support/run_text.hpp"
 
@@ -65,7 +66,7 @@ TEST_CASE("e2e: a crashed broker's leaderships move within broker.session.timeou
     CHECK(r.summary.settled);
     // The partition broker 1 led changed leader: find the election in the timeline.
     bool elected = false;
-    for (const auto& e : r.timeline) {
+    for (const auto& e : ks::report::narrate(r)) {
         if (e.text.find("leader") != std::string::npos && e.text.find("epoch 1") != std::string::npos) {
             CHECK(e.at >= s(10) + ms(8000));
             CHECK(e.at <= s(10) + ms(9000) + s(2));
@@ -81,7 +82,7 @@ TEST_CASE("e2e: with the ZooKeeper controller the election waits for the session
     const auto r =
         run_text(cluster3("", R"({"at_s": 10, "action": "crash", "broker": 1})", R"(, "controller": "zookeeper")"));
     bool elected = false;
-    for (const auto& e : r.timeline) {
+    for (const auto& e : ks::report::narrate(r)) {
         if (e.text.find("epoch 1") != std::string::npos && e.text.find("leader") != std::string::npos) {
             CHECK(e.at >= s(10) + s(12));
             CHECK(e.at <= s(10) + s(18) + s(1));
@@ -117,7 +118,7 @@ TEST_CASE("e2e: a controlled rolling restart moves leadership first and ends wit
 TEST_CASE("e2e: a paused broker is fenced after the session timeout and rejoins the ISR after it resumes") {
     const auto r = run_text(cluster3("", R"({"at_s": 5, "action": "pause", "broker": 3, "for_s": 20})"));
     bool fenced = false;
-    for (const auto& e : r.timeline) fenced = fenced || e.text.find("fenced broker 3") != std::string::npos;
+    for (const auto& e : ks::report::narrate(r)) fenced = fenced || e.text.find("fenced broker 3") != std::string::npos;
     CHECK(fenced);
     CHECK(r.summary.isr_shrinks >= 1);
     CHECK(r.summary.isr_expands >= 1);
@@ -152,7 +153,7 @@ TEST_CASE("e2e: after power losses 0.10.2 leaves diverged replicas in the ISR (K
             const RunResult r = run_text(doc.dump(), seed);
             REQUIRE(r.summary.settled);
             bool differs_noted = false;
-            for (const TimelineEntry& e : r.timeline) {
+            for (const auto& e : ks::report::narrate(r)) {
                 differs_noted |= e.text.find("StrongIsr broken") != std::string::npos &&
                                  e.text.find("differs from") != std::string::npos;
             }

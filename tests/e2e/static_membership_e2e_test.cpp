@@ -17,6 +17,7 @@
 
 #include "kafkasim/scenario.hpp"
 #include "kafkasim/simulation.hpp"
+#include "report/narrate.hpp"
 #include "support/run_text.hpp"
 
 using namespace ks;
@@ -58,7 +59,7 @@ const GroupSummary& group(const RunResult& r) {
 }
 
 bool timeline_has(const RunResult& r, const std::string& needle) {
-    for (const auto& e : r.timeline) {
+    for (const auto& e : ks::report::narrate(r)) {
         if (e.text.find(needle) != std::string::npos) return true;
     }
     return false;
@@ -139,7 +140,7 @@ TEST_CASE(
     const auto dyn = run_text(scenario_text("", leave));
     // Dynamic: the LeaveGroup rebalances at once; static: only the session expiry (≥ 7 s later) does.
     auto first_rebalance_after = [](const RunResult& r, Duration t) {
-        for (const auto& e : r.timeline) {
+        for (const auto& e : ks::report::narrate(r)) {
             if (e.at >= t && e.text.find(": rebalance (") != std::string::npos) return e.at;
         }
         return Duration::max();

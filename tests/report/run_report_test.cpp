@@ -74,8 +74,13 @@ ks::RunResult tiny_run() {
         r.series.rows.push_back({double(t), t < 10 ? 1.0 : 2.0, 0.0, down ? 2.0 : 0.0, 0.0, 10.0 * t, 9.7 * t,
                                  t ? 9.0 : 0.0, down ? 2.0 : 3.0, down ? 2.0 : 3.0, down ? 50.0 : 5.0});
     }
-    r.timeline.push_back({ks::s(3), "broker 1 crashed (kill -9)"});
-    r.timeline.push_back({ks::s(4), "orders-0: UNCLEAN leader 3 elected <epoch 2>"});
+    r.scenario = ks::scenario::load_string(kScenario, "tiny.json").scenario;
+    using ks::BrokerId;
+    r.timeline.push_back({ks::s(3), ks::FaultStarted{.fault = 0}});  // the crash of broker 1
+    r.timeline.push_back({ks::s(4), ks::LeaderElected{{0, 0}, BrokerId(3), 2, true, false, {BrokerId(3)}}});
+    r.timeline.push_back(
+        {ks::s(5),
+         ks::GroupChanged{"billing", ks::GroupChanged::Kind::rebalance_started, -1, 0, "member <c1> left", {}}});
     return r;
 }
 
@@ -154,7 +159,9 @@ TEST_CASE("run report: with gnuplot, SVGs are rendered, inlined in a well-formed
     CHECK(ks::test::count_of(page, "<svg") == 4);
     CHECK(ks::test::count_of(page, "</svg>") == 4);
     CHECK(page.find("a &lt;tiny&gt; &amp; plotted run") != std::string::npos);  // escaped
-    CHECK(page.find("UNCLEAN leader 3 elected &lt;epoch 2&gt;") != std::string::npos);
+    CHECK(page.find("broker 1 crashed (kill -9)") != std::string::npos);
+    CHECK(page.find("orders-0: UNCLEAN leader 3 elected (epoch 2), ISR [3]") != std::string::npos);
+    CHECK(page.find("group billing: rebalance (member &lt;c1&gt; left)") != std::string::npos);  // escaped
     CHECK(page.find("Fault schedule") != std::string::npos);
     CHECK(page.find("id='availability-gpPt0'") != std::string::npos);  // ids unique per plot
     CHECK(page.find("id='latency-gpPt0'") != std::string::npos);

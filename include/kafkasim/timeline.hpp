@@ -1,0 +1,108 @@
+// The timeline of a run: what happened and when, as typed events. The
+// protocol's own events (kafkasim/events.hpp) stand beside the run's: its
+// phases, the faults of its schedule as they start, step and end, consumer
+// group changes, and breaks of the ISR properties. report/narrate.hpp turns
+// each into a sentence; tools can read the fields.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "kafkasim/events.hpp"
+#include "kafkasim/time.hpp"
+
+namespace ks {
+
+// Warm-up is over: brokers registered, topics created, leaders elected.
+struct WarmupDone {};
+
+// Fault `fault` of the run's schedule (RunResult::scenario.faults: the file's
+// faults, then chaos's) took effect. `broker`: the broker a power loss of a
+// whole rack reached (one event per broker). `member`: the consumer started by
+// a consumer_join, with its group.instance.id when the group is static.
+struct FaultStarted {
+    std::size_t fault = 0;
+    std::optional<BrokerId> broker{};
+    std::optional<std::int32_t> member{};
+    std::optional<std::string> instance_id{};
+};
+
+// Fault `fault` ended: it healed by itself (for_s) or in the heal phase.
+struct FaultEnded {
+    std::size_t fault = 0;
+};
+
+// One step of a rolling restart or upgrade (fault `fault`).
+struct RollingStep {
+    enum class Step : std::uint8_t {
+        controlled_shutdown,  // `broker` begins a controlled shutdown
+        stopped,              // `broker` stopped without one
+        back,                 // `broker` runs again (with the new config for an upgrade)
+        done,                 // every broker went through
+    };
+    std::size_t fault = 0;
+    Step step = Step::back;
+    BrokerId broker{};
+};
+
+// The heal phase began: every fault ends, producers stop sending and drain.
+struct HealStarted {};
+
+// A broker still down at the heal was restarted.
+struct BrokerRestarted {
+    BrokerId broker{};
+};
+
+// The settle phase ended: converged (replicas caught up, producers idle)
+// after `after`, or not within the settle bound.
+struct SettleEnded {
+    bool converged = false;
+    Duration after = Duration::zero();
+};
+
+// A change of a consumer group at its coordinator.
+struct GroupChanged {
+    enum class Kind : std::uint8_t {
+        rebalance_started,    // detail: why
+        rebalance_completed,  // generation, members, detail: the protocol; assignment
+        member_removed,       // detail: the member id and why
+        member_replaced,      // a static member rejoined under a new member id (KIP-345); detail: old and new
+    };
+    std::string group_id{};
+    Kind kind = Kind::rebalance_started;
+    std::int32_t generation = -1;
+    std::int32_t members = 0;
+    std::string detail{};
+    std::vector<std::pair<std::string, std::vector<TopicPartition>>> assignment{};  // (member id, partitions)
+};
+
+// StrongIsr or WeakIsr (RunSummary::strong_isr_violations) found broken: ISR
+// member `member` lacks, or holds other records than, leader `leader`'s from
+// offset `from` up to the leader's high watermark.
+struct IsrPropertyBroken {
+    bool weak = false;  // WeakIsr: the leader's own ISR (else the controller's: StrongIsr)
+    TopicPartition tp{};
+    BrokerId leader{};
+    BrokerId member{};
+    Offset from = 0;
+    Offset high_watermark = 0;
+    bool lacks = true;         // the member's log ends before the HW (else it differs)
+    bool member_down = false;  // judged by its log on disk
+};
+
+using TimelineEvent =
+    std::variant<LeaderElected, PartitionOffline, IsrChanged, BrokerFenced, BrokerUnfenced, RegistrationRefused,
+                 ControlledShutdownDone, Truncated, WarmupDone, FaultStarted, FaultEnded, RollingStep, HealStarted,
+                 BrokerRestarted, SettleEnded, GroupChanged, IsrPropertyBroken>;
+
+struct TimelineEntry {
+    Duration at;  // since the end of warm-up (negative during warm-up)
+    TimelineEvent event;
+};
+
+}  // namespace ks

@@ -1,0 +1,191 @@
+#include "report/narrate.hpp"
+
+#include <fmt/format.h>
+
+#include "core/assert.hpp"
+
+namespace ks::report {
+
+namespace {
+
+std::string list(const std::vector<BrokerId>& v) {
+    std::string s = "[";
+    for (std::size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + std::to_string(v[i].value());
+    return s + "]";
+}
+
+std::string tp_name(const Scenario& s, TopicPartition tp) {
+    return fmt::format("{}-{}", s.topics.at(static_cast<std::size_t>(tp.topic)).name, tp.partition);
+}
+
+std::string fault_started(const FaultStarted& e, const Scenario& s) {
+    const FaultSpec& f = s.faults.at(e.fault);
+    switch (f.action) {
+        case FaultAction::crash:
+            return fmt::format("broker {} crashed (kill -9)", f.broker->value());
+        case FaultAction::restart:
+            return fmt::format("broker {} restarted", f.broker->value());
+        case FaultAction::pause:
+            return fmt::format("broker {} paused", f.broker->value());
+        case FaultAction::power_loss:
+            return fmt::format("broker {} lost power{}", e.broker.value_or(f.broker.value_or(BrokerId())).value(),
+                               f.rack ? fmt::format(" (rack {})", *f.rack) : std::string());
+        case FaultAction::partition:
+            return f.groups.empty() ? "one-way network partition"
+                                    : fmt::format("network partitioned into {} groups", f.groups.size());
+        case FaultAction::link:
+            return fmt::format("link {}-{} degraded: +{} ms, loss {}", f.between[0].value(), f.between[1].value(),
+                               f.latency_ms.value_or(DistSpec::constant(0)).mean(), f.loss);
+        case FaultAction::disk_slow:
+            return fmt::format("broker {} disk {}x slower", f.broker->value(), f.factor);
+        case FaultAction::rolling_restart:
+            return "rolling restart begins";
+        case FaultAction::rolling_upgrade:
+            return "rolling upgrade begins";
+        case FaultAction::producer_rate:
+            return fmt::format("producer {} rate -> {}/s", f.producer, f.rate_per_s);
+        case FaultAction::consumer_crash:
+            return fmt::format("consumer {}-{} crashed", f.group, f.member.value_or(-1));
+        case FaultAction::consumer_leave:
+            return fmt::format("consumer {}-{} closed (leaves the group)", f.group, f.member.value_or(-1));
+        case FaultAction::consumer_join:
+            return e.instance_id
+                       ? fmt::format("consumer {}-{} started (joins the group as group.instance.id {})", f.group,
+                                     e.member.value_or(-1), *e.instance_id)
+                       : fmt::format("consumer {}-{} started (joins the group)", f.group, e.member.value_or(-1));
+        case FaultAction::slow_consumer:
+            return fmt::format("group {}: processing {}x slower", f.group, f.factor);
+        case FaultAction::stop_consumer:
+            return fmt::format("group {}: consumers stopped polling", f.group);
+    }
+    KS_UNREACHABLE("narrate: fault action");
+}
+
+std::string fault_ended(const FaultEnded& e, const Scenario& s) {
+    const FaultSpec& f = s.faults.at(e.fault);
+    switch (f.action) {
+        case FaultAction::pause:
+            return fmt::format("broker {} resumed", f.broker->value());
+        case FaultAction::partition:
+            return "network partition healed";
+        case FaultAction::link:
+            return fmt::format("link {}-{} restored", f.between[0].value(), f.between[1].value());
+        case FaultAction::disk_slow:
+            return fmt::format("broker {} disk back to normal", f.broker->value());
+        case FaultAction::producer_rate: {
+            const ProducerSpec* p = s.find_producer(f.producer);
+            return fmt::format("producer {} rate back to {}/s", f.producer, p ? p->rate_per_s : 0.0);
+        }
+        case FaultAction::slow_consumer:
+            return fmt::format("group {}: processing back to normal", f.group);
+        case FaultAction::stop_consumer:
+            return fmt::format("group {}: consumers poll again", f.group);
+        default:
+            return fmt::format("{} fault ended", to_string(f.action));
+    }
+}
+
+std::string rolling_step(const RollingStep& e, const Scenario& s) {
+    const FaultSpec& f = s.faults.at(e.fault);
+    switch (e.step) {
+        case RollingStep::Step::controlled_shutdown:
+            return fmt::format("broker {}: controlled shutdown", e.broker.value());
+        case RollingStep::Step::stopped:
+            return fmt::format("broker {}: stopped without controlled shutdown", e.broker.value());
+        case RollingStep::Step::back:
+            return fmt::format("broker {} back{}", e.broker.value(),
+                               f.action == FaultAction::rolling_upgrade ? " with the new config" : "");
+        case RollingStep::Step::done:
+            return "rolling operation done";
+    }
+    KS_UNREACHABLE("narrate: rolling step");
+}
+
+std::string group_changed(const GroupChanged& e, const Scenario& s) {
+    switch (e.kind) {
+        case GroupChanged::Kind::rebalance_started:
+            return fmt::format("group {}: rebalance ({})", e.group_id, e.detail);
+        case GroupChanged::Kind::member_removed:
+            return fmt::format("group {}: member {}", e.group_id, e.detail);
+        case GroupChanged::Kind::member_replaced:
+            return fmt::format("group {}: {}", e.group_id, e.detail);
+        case GroupChanged::Kind::rebalance_completed: {
+            std::string parts;
+            for (const auto& [member, tps] : e.assignment) {
+                parts += fmt::format("{}{}=[", parts.empty() ? "" : " ", member);
+                for (std::size_t i = 0; i < tps.size(); ++i) parts += (i ? "," : "") + tp_name(s, tps[i]);
+                parts += "]";
+            }
+            return fmt::format("group {}: generation {} ({}, {} members): {}", e.group_id, e.generation, e.detail,
+                               e.members, parts);
+        }
+    }
+    KS_UNREACHABLE("narrate: group change");
+}
+
+}  // namespace
+
+std::string narrate(const TimelineEvent& event, const Scenario& s) {
+    return std::visit(
+        [&s](const auto& e) -> std::string {
+            using E = std::decay_t<decltype(e)>;
+            if constexpr (std::is_same_v<E, LeaderElected>) {
+                return fmt::format("{}: {}leader {} elected (epoch {}), ISR {}", tp_name(s, e.tp),
+                                   e.unclean ? "UNCLEAN " : (e.preferred ? "preferred " : ""), e.leader.value(),
+                                   e.epoch, list(e.isr));
+            } else if constexpr (std::is_same_v<E, PartitionOffline>) {
+                return fmt::format("{}: OFFLINE (no eligible leader; last ISR {})", tp_name(s, e.tp), list(e.last_isr));
+            } else if constexpr (std::is_same_v<E, IsrChanged>) {
+                return fmt::format("{} ISR {} -> {}", tp_name(s, e.tp), list(e.previous_isr), list(e.isr));
+            } else if constexpr (std::is_same_v<E, BrokerFenced>) {
+                return fmt::format("controller fenced broker {} ({})", e.broker.value(),
+                                   e.new_incarnation ? "a new incarnation registered" : "session expired");
+            } else if constexpr (std::is_same_v<E, BrokerUnfenced>) {
+                return fmt::format("broker {} registered and unfenced", e.broker.value());
+            } else if constexpr (std::is_same_v<E, RegistrationRefused>) {
+                return fmt::format(
+                    "broker {} cannot register yet: its previous ZooKeeper session is still alive "
+                    "(restarted faster than zookeeper.session.timeout.ms); it keeps trying",
+                    e.broker.value());
+            } else if constexpr (std::is_same_v<E, ControlledShutdownDone>) {
+                return fmt::format("broker {} finished its controlled shutdown", e.broker.value());
+            } else if constexpr (std::is_same_v<E, Truncated>) {
+                return fmt::format("broker {} truncated {} from offset {} to {}", e.broker.value(), tp_name(s, e.tp),
+                                   e.from, e.to);
+            } else if constexpr (std::is_same_v<E, WarmupDone>) {
+                return "warm-up done: topics created, leaders elected";
+            } else if constexpr (std::is_same_v<E, FaultStarted>) {
+                return fault_started(e, s);
+            } else if constexpr (std::is_same_v<E, FaultEnded>) {
+                return fault_ended(e, s);
+            } else if constexpr (std::is_same_v<E, RollingStep>) {
+                return rolling_step(e, s);
+            } else if constexpr (std::is_same_v<E, HealStarted>) {
+                return "heal: every fault ends; producers stop sending and drain";
+            } else if constexpr (std::is_same_v<E, BrokerRestarted>) {
+                return fmt::format("broker {} restarted for the heal", e.broker.value());
+            } else if constexpr (std::is_same_v<E, SettleEnded>) {
+                return e.converged ? fmt::format("settled after {:.1f} s", e.after.seconds_f())
+                                   : fmt::format("did NOT settle within {} s", s.settle_max.ms() / 1000);
+            } else if constexpr (std::is_same_v<E, GroupChanged>) {
+                return group_changed(e, s);
+            } else {
+                static_assert(std::is_same_v<E, IsrPropertyBroken>);
+                return fmt::format(
+                    "{}: {} broken: broker {} in the {}ISR {} leader {}'s records from offset {} (HW {}){}",
+                    tp_name(s, e.tp), e.weak ? "WeakIsr" : "StrongIsr", e.member.value(), e.weak ? "leader's own " : "",
+                    e.lacks ? "lacks" : "differs from", e.leader.value(), e.from, e.high_watermark,
+                    e.member_down ? "; it is down: its log on disk" : "");
+            }
+        },
+        event);
+}
+
+std::vector<NarratedLine> narrate(const RunResult& r) {
+    std::vector<NarratedLine> out;
+    out.reserve(r.timeline.size());
+    for (const TimelineEntry& e : r.timeline) out.push_back({e.at, narrate(e.event, r.scenario)});
+    return out;
+}
+
+}  // namespace ks::report
