@@ -25,6 +25,7 @@
 #include "kafkasim/distribution.hpp"
 #include "kafkasim/ids.hpp"
 #include "kafkasim/kafka_config.hpp"
+#include "kafkasim/settings.hpp"
 #include "kafkasim/time.hpp"
 #include "kafkasim/workload.hpp"
 
@@ -36,6 +37,7 @@ struct BrokerSpec {
     BrokerId id;
     std::optional<std::string> rack;          // also in config as broker.rack
     KafkaConfig config{ConfigScope::broker};  // the cluster config + this broker's overrides
+    BrokerSettings settings{};                // `config` resolved (scenario/resolve.hpp)
 };
 
 enum class ControllerKind { kraft, zookeeper };
@@ -62,7 +64,8 @@ struct ClusterSpec {
     std::map<std::string, std::int64_t> features;  // every known feature, default 0
     NetworkSpec network;
     DiskSpec disk;
-    KafkaConfig config{ConfigScope::broker};  // cluster-wide broker config
+    KafkaConfig config{ConfigScope::broker};   // cluster-wide broker config
+    ControllerSettings controller_settings{};  // `config`, `controller` and `features` resolved
 
     const BrokerSpec* find_broker(BrokerId id) const;
     std::int64_t feature(std::string_view name) const;  // REQUIRES: a known feature
@@ -75,6 +78,7 @@ struct TopicSpec {
     std::int32_t partitions = 1;
     std::int32_t replication_factor = 1;
     KafkaConfig config{ConfigScope::topic};
+    TopicSettings settings{};  // `config` resolved
 };
 
 struct ProducerSpec {
@@ -86,6 +90,7 @@ struct ProducerSpec {
     ArrivalProcess arrival = ArrivalProcess::poisson;
     PartitionerSpec partitioner;
     KafkaConfig config{ConfigScope::producer};
+    ProducerSettings settings{};  // `config` resolved
 };
 
 struct ConsumerGroupSpec {
@@ -94,6 +99,7 @@ struct ConsumerGroupSpec {
     std::int32_t members = 1;
     DistSpec processing_ms_per_record = DistSpec::constant(0);
     KafkaConfig config{ConfigScope::consumer};
+    ConsumerSettings settings{};  // `config` resolved
 };
 
 // ---- faults --------------------------------------------------------------

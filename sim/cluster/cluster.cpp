@@ -366,7 +366,7 @@ void Cluster::on_delivery(const env::Delivery& d) {
     // buffer when the receiving kernel acknowledges it — at delivery, even to
     // a paused process. A powered-off host acknowledges nothing.
     const auto* produce = std::get_if<kafka::ProduceRequest>(&msg);
-    if (produce && produce->acks == 0) {
+    if (produce && produce->acks == Acks::none) {
         const NodeId to = d.to;
         deliver_input(from, [this, to, bytes](Node& n, Outbox& o) { n.on_transport_ack(loop_.now(), to, bytes, o); });
     }

@@ -312,7 +312,7 @@ void Broker::handle_produce(Instant now, NodeId from, const ProduceRequest& r, O
     for (const auto& part : r.partitions)
         pp.results.push_back(ProducePartitionResult{part.tp, Error::none, kUndefinedOffset});
     produces_.emplace(id, std::move(pp));
-    if (r.acks == -1) {
+    if (r.acks == Acks::all) {
         out.set_timer(timer_key(kProduceTimeout, id), now + r.timeout);
         produces_.at(id).timer_set = true;
     }
@@ -332,7 +332,7 @@ void Broker::handle_produce(Instant now, NodeId from, const ProduceRequest& r, O
 
 void Broker::complete_produce_write(Instant now, const PendingWrite& w, Outbox& out) {
     auto req = produces_.find(w.request);
-    const std::int32_t acks = req == produces_.end() ? 1 : req->second.acks;
+    const Acks acks = req == produces_.end() ? Acks::leader : req->second.acks;
     auto it = partitions_.find(w.tp);
     Error e = it == partitions_.end() ? Error::not_leader_or_follower : it->second->check_produce(acks);
     AppendResult r;
@@ -351,7 +351,7 @@ void Broker::complete_produce_write(Instant now, const PendingWrite& w, Outbox& 
     if (!r.duplicate) wake_parked_fetches(w.tp, out);
     if (p->maybe_increment_hw(now, [this](BrokerId b) { return is_eligible(b); })) on_hw_advanced(now, w.tp, out);
     if (req == produces_.end()) return;  // the request already timed out
-    if (acks != -1) {
+    if (acks != Acks::all) {
         resolve(w.request, w.index, Error::none, r.base_offset, out);
         return;
     }
@@ -370,7 +370,7 @@ void Broker::resolve(std::uint64_t request, std::size_t index, Error e, Offset b
     pp.results[index].error = e;
     pp.results[index].base_offset = base;
     if (--pp.unresolved > 0) return;
-    if (pp.acks != 0) out.send(pp.client, ProduceResponse{pp.results, pp.correlation});
+    if (pp.acks != Acks::none) out.send(pp.client, ProduceResponse{pp.results, pp.correlation});
     if (pp.timer_set) out.cancel_timer(timer_key(kProduceTimeout, request));
     produces_.erase(it);
 }

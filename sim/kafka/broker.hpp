@@ -31,6 +31,7 @@
 #include "kafka/group_coordinator.hpp"
 #include "kafka/outbox.hpp"
 #include "kafka/partition.hpp"
+#include "kafkasim/settings.hpp"
 
 namespace ks::kafka {
 
@@ -47,28 +48,13 @@ struct BrokerStorage {
     }
 };
 
-struct TopicReplicationConfig {
-    std::int32_t min_insync_replicas = 1;
-    RetentionPolicy retention;  // segment.bytes/ms, retention.ms/bytes
-};
-
-struct BrokerConfig {
+// The broker's settings (BrokerSettings, resolved from its config), its id,
+// its topics' settings and the group coordinator it may host.
+struct BrokerConfig : BrokerSettings {
     BrokerId id;
-    ProtocolVersion protocol = ProtocolVersion::v3_7;
-    Duration replica_lag_time_max = ms(30000);              // replica.lag.time.max.ms
-    Duration replica_fetch_wait_max = ms(500);              // replica.fetch.wait.max.ms
-    Bytes replica_fetch_min_bytes = 1;                      // replica.fetch.min.bytes
-    Bytes replica_fetch_max_bytes = 1048576;                // replica.fetch.max.bytes
-    Duration replica_fetch_backoff = ms(1000);              // replica.fetch.backoff.ms
-    Duration replica_socket_timeout = ms(30000);            // replica.socket.timeout.ms
-    Duration hw_checkpoint_interval = ms(5000);             // replica.high.watermark.checkpoint.interval.ms
-    Duration heartbeat_interval = ms(2000);                 // broker.heartbeat.interval.ms
-    Duration controller_request_timeout = ms(5000);         // AlterPartition retry bound
-    std::int32_t controlled_shutdown_max_retries = 3;       // controlled.shutdown.max.retries
-    Duration controlled_shutdown_retry_backoff = ms(5000);  // controlled.shutdown.retry.backoff.ms
-    Duration retention_check_interval = ms(300000);         // log.retention.check.interval.ms
-    std::vector<TopicReplicationConfig> topics;
-    GroupCoordinatorConfig groups;  // the group coordinator this broker may host
+    Duration controller_request_timeout = ms(5000);  // AlterPartition retry bound (model)
+    std::vector<TopicSettings> topics;               // by topic index
+    GroupCoordinatorConfig groups;                   // the group coordinator this broker may host
 };
 
 // Counters the monitor reads (Kafka's metric names in comments).
@@ -134,7 +120,7 @@ class Broker {
     struct PendingProduce {
         NodeId client;
         std::uint64_t correlation;
-        std::int32_t acks;
+        Acks acks;
         std::vector<ProducePartitionResult> results;
         std::vector<bool> resolved;
         std::int32_t unresolved;

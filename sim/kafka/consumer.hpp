@@ -62,12 +62,15 @@
 #include "core/rng.hpp"
 #include "kafka/outbox.hpp"
 #include "kafkasim/distribution.hpp"
+#include "kafkasim/settings.hpp"
 
 namespace ks::kafka {
 
-enum class OffsetReset : std::uint8_t { latest, earliest, none };
+using OffsetReset = ks::OffsetReset;
 
-struct ConsumerOptions {
+// The consumer's settings (ConsumerSettings, resolved from the group's
+// config; group_instance_id is this member's own) and its identity.
+struct ConsumerOptions : ConsumerSettings {
     // ---- identity ----
     std::int32_t group_index = 0;   // scenario group index (ledger identity)
     std::int32_t member_index = 0;  // member number within the group
@@ -78,24 +81,9 @@ struct ConsumerOptions {
     std::vector<TopicIndex> topics;              // the subscription
     std::vector<std::int32_t> topic_partitions;  // partition count by topic index (all topics)
     DistSpec processing_ms_per_record = DistSpec::constant(0);
-    // ---- Kafka consumer configs ----
-    Duration session_timeout = ms(45000);                                  // session.timeout.ms
-    Duration heartbeat_interval = ms(3000);                                // heartbeat.interval.ms
-    Duration max_poll_interval = ms(300000);                               // max.poll.interval.ms
-    std::int32_t max_poll_records = 500;                                   // max.poll.records
-    bool auto_commit = true;                                               // enable.auto.commit
-    Duration auto_commit_interval = ms(5000);                              // auto.commit.interval.ms
-    OffsetReset reset = OffsetReset::latest;                               // auto.offset.reset
-    Bytes fetch_min_bytes = 1;                                             // fetch.min.bytes
-    Duration fetch_max_wait = ms(500);                                     // fetch.max.wait.ms
-    Bytes max_partition_fetch_bytes = 1048576;                             // max.partition.fetch.bytes
-    Duration request_timeout = ms(30000);                                  // request.timeout.ms
-    Duration retry_backoff = ms(100);                                      // retry.backoff.ms
-    std::vector<std::string> assignors = {"range", "cooperative-sticky"};  // partition.assignment.strategy
-    std::optional<std::string> group_instance_id;                          // group.instance.id (null: a dynamic member)
-    Duration metadata_max_age = ms(300000);                                // metadata.max.age.ms
     // ---- model ----
-    Duration poll_timeout = ms(1000);  // the application's poll(Duration)
+    Duration poll_timeout = ms(1000);        // the application's poll(Duration)
+    Duration metadata_max_age = ms(300000);  // Kafka's metadata.max.age.ms default (not configurable yet)
 };
 
 struct ConsumerStats {

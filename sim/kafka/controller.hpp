@@ -42,23 +42,17 @@
 #include <vector>
 
 #include "kafka/outbox.hpp"
+#include "kafkasim/settings.hpp"
 
 namespace ks::kafka {
 
-struct ControllerConfig {
-    bool zookeeper = false;
-    Duration session_timeout = ms(9000);                // broker.session.timeout.ms / zookeeper.session.timeout.ms
-    Duration liveness_check_interval = ms(1000);        // how often sessions are checked
-    bool auto_leader_rebalance = true;                  // auto.leader.rebalance.enable
-    Duration leader_imbalance_check_interval = s(300);  // leader.imbalance.check.interval.seconds
-    std::int32_t leader_imbalance_per_broker_percentage = 10;
-    bool eligible_leader_replicas = false;  // features eligible.leader.replicas.version >= 1
+// The controller's settings (ControllerSettings, resolved from the cluster)
+// and the model's own cadence.
+struct ControllerConfig : ControllerSettings {
+    Duration liveness_check_interval = ms(1000);  // how often sessions are checked
 };
 
-struct TopicSettings {
-    bool unclean_leader_election = false;  // unclean.leader.election.enable
-    std::int32_t min_insync_replicas = 1;
-};
+using TopicSettings = ks::TopicSettings;  // unclean.leader.election.enable, min.insync.replicas, ...
 
 struct ControllerCounters {
     std::int64_t clean_elections = 0;

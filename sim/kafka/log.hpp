@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "kafka/types.hpp"
+#include "kafkasim/settings.hpp"
 
 namespace ks::kafka {
 
@@ -63,12 +64,7 @@ class LeaderEpochCache {
 
 // How a log is split into segments and what retention deletes (topic configs
 // segment.bytes, segment.ms, retention.ms, retention.bytes).
-struct RetentionPolicy {
-    Bytes segment_bytes = 1073741824;     // segment.bytes
-    Duration segment_ms = ms(604800000);  // segment.ms
-    Duration retention = ms(604800000);   // retention.ms; Duration::max(): keep forever
-    Bytes retention_bytes = -1;           // retention.bytes; -1: no size limit
-};
+using RetentionPolicy = ks::RetentionSettings;  // segment.bytes/ms, retention.ms/bytes
 
 // A segment of the log: batches from `base` up to the next segment's base.
 struct Segment {

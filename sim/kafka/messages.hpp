@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "kafka/types.hpp"
+#include "kafkasim/settings.hpp"
 
 namespace ks::kafka {
 
@@ -157,8 +158,8 @@ struct ProducePartition {
     RecordBatch batch;
 };
 struct ProduceRequest {
-    std::int32_t acks = -1;  // 0, 1 or -1 (all)
-    Duration timeout;        // request.timeout.ms: the acks=all purgatory bound
+    Acks acks = Acks::all;  // acks
+    Duration timeout;       // request.timeout.ms: the acks=all purgatory bound
     std::vector<ProducePartition> partitions;
     std::uint64_t correlation = 0;
 };

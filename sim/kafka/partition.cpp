@@ -115,9 +115,9 @@ bool Partition::is_under_min_isr() const {
     return static_cast<std::int64_t>(isr_.size()) < effective;
 }
 
-Error Partition::check_produce(std::int32_t acks) const {
+Error Partition::check_produce(Acks acks) const {
     if (role_ != Role::leader) return Error::not_leader_or_follower;
-    if (acks == -1 && is_under_min_isr()) return Error::not_enough_replicas;
+    if (acks == Acks::all && is_under_min_isr()) return Error::not_enough_replicas;
     return Error::none;
 }
 

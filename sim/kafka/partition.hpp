@@ -127,8 +127,8 @@ class Partition {
     void restore_high_watermark(Offset hw);
 
     // ---- leader -----------------------------------------------------------------------
-    // min ISR and leadership checks before the append (acks: 0, 1 or -1).
-    Error check_produce(std::int32_t acks) const;
+    // min ISR and leadership checks before the append.
+    Error check_produce(Acks acks) const;
     bool is_under_min_isr() const;
     // Appends (assigning offsets) unless the batch duplicates a recent one of its
     // idempotent producer; OUT_OF_ORDER_SEQUENCE_NUMBER on a sequence gap.

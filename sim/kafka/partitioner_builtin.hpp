@@ -45,17 +45,14 @@
 
 #include "kafka/partitioner.hpp"
 #include "kafkasim/ids.hpp"
+#include "kafkasim/settings.hpp"
 #include "kafkasim/time.hpp"
 
 namespace ks::kafka {
 
 // RecordAccumulator.PartitionerConfig with the producer's defaults.
-struct PartitionerConfig {
-    // partitioner.adaptive.partitioning.enable (default true).
-    bool enable_adaptive_partitioning = true;
-    // partitioner.availability.timeout.ms (default 0 = never exclude a partition).
-    Duration partition_availability_timeout = Duration::zero();
-};
+// partitioner.adaptive.partitioning.enable, partitioner.availability.timeout.ms
+using PartitionerConfig = ks::BuiltInPartitionerSettings;
 
 class BuiltInPartitioner {
   public:

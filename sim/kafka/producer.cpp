@@ -55,9 +55,8 @@ Producer::Producer(ProducerOptions options, Rng rng)
       producer_id_(opt_.producer_id_base + opt_.index) {
     KS_ASSERT_GE(opt_.partitions, 1);
     KS_ASSERT(!opt_.bootstrap.empty());
-    KS_ASSERT(opt_.acks == 0 || opt_.acks == 1 || opt_.acks == -1);
     KS_ASSERT_GE(opt_.max_in_flight, 1);
-    KS_ASSERT(!opt_.idempotence || opt_.acks == -1);
+    KS_ASSERT(!opt_.idempotence || opt_.acks == Acks::all);
     parts_ = std::vector<PartState>(static_cast<std::size_t>(opt_.partitions));
     if (opt_.partitioner.kind == PartitionerSpec::Kind::weighted) {
         custom_ = std::make_unique<WeightedPartitioner>(weighted_options(opt_.partitioner, opt_.partitions));

@@ -93,11 +93,14 @@
 #include "kafka/partitioner.hpp"
 #include "kafka/partitioner_builtin.hpp"
 #include "kafka/producer_batch.hpp"
+#include "kafkasim/settings.hpp"
 #include "kafkasim/workload.hpp"
 
 namespace ks::kafka {
 
-struct ProducerOptions {
+// The producer's settings (ProducerSettings, resolved from its config), its
+// identity and the application's choices.
+struct ProducerOptions : ProducerSettings {
     // ---- identity ----
     std::int32_t index = 0;           // the scenario's producer index (ledger identity)
     NodeId self{kFirstProducerNode};  // this client's node
@@ -111,29 +114,6 @@ struct ProducerOptions {
     // statistics are kept only then: Kafka keeps them whenever no
     // partitioner.class is set, but they steer only null-key records.
     bool keyless_workload = true;
-    // ---- Kafka producer configs ----
-    std::int32_t acks = -1;                             // acks: 0, 1, -1 (all)
-    Duration linger = ms(5);                            // linger.ms
-    std::int32_t batch_size = 16384;                    // batch.size
-    Bytes buffer_memory = 33554432;                     // buffer.memory
-    Duration max_block = ms(60000);                     // max.block.ms
-    std::int32_t max_in_flight = 5;                     // max.in.flight.requests.per.connection
-    Bytes max_request_size = 1048576;                   // max.request.size
-    Duration request_timeout = ms(30000);               // request.timeout.ms
-    Duration delivery_timeout = ms(120000);             // delivery.timeout.ms
-    std::int32_t retries = 2147483647;                  // retries
-    Duration retry_backoff = ms(100);                   // retry.backoff.ms
-    Duration retry_backoff_max = ms(1000);              // retry.backoff.max.ms
-    bool idempotence = true;                            // enable.idempotence (already reconciled)
-    bool round_robin_class = false;                     // partitioner.class = RoundRobinPartitioner
-    bool ignore_keys = false;                           // partitioner.ignore.keys
-    PartitionerConfig builtin;                          // partitioner.adaptive.* / availability.timeout.ms
-    Duration metadata_max_age = ms(300000);             // metadata.max.age.ms
-    Duration reconnect_backoff = ms(50);                // reconnect.backoff.ms
-    Duration reconnect_backoff_max = ms(1000);          // reconnect.backoff.max.ms
-    Duration connection_setup_timeout = ms(10000);      // socket.connection.setup.timeout.ms
-    Duration connection_setup_timeout_max = ms(30000);  // socket.connection.setup.timeout.max.ms
-    Bytes send_buffer = 131072;                         // send.buffer.bytes (SO_SNDBUF)
     // ---- model ----
     Bytes record_overhead_bytes = 10;           // DefaultRecord framing per record
     Bytes batch_overhead_bytes = 61;            // RecordBatch header

@@ -233,7 +233,7 @@ bool Producer::drain_once(Instant now, Outbox& out) {
         if (!sendable(ps, now, ignored)) continue;
         const BrokerId broker = ps.leader;
         if (!node_ready(broker, now, out)) continue;
-        const bool can_send = opt_.acks == 0 || in_flight_requests(broker) < opt_.max_in_flight;
+        const bool can_send = opt_.acks == Acks::none || in_flight_requests(broker) < opt_.max_in_flight;
         latency_.update_node_latency_stats(broker.value(), now, can_send);
         if (!can_send) continue;
         auto& batches = requests[broker];
@@ -284,10 +284,10 @@ void Producer::send_request(Instant now, BrokerId broker, std::vector<std::uniqu
         r.partitions.push_back(ProducePartition{b->tp, rb});
     }
     Message m(std::move(r));
-    if (opt_.acks == 0) conns_[broker].unacked += wire_bytes(m);
+    if (opt_.acks == Acks::none) conns_[broker].unacked += wire_bytes(m);
     out.send(broker_node(broker), std::move(m));
     ++stats_.requests;
-    if (opt_.acks == 0) {
+    if (opt_.acks == Acks::none) {
         // No response will come: Sender.handleProduceResponse completes every
         // batch at once with Errors.NONE and offset -1 — the callback's success.
         for (auto& b : batches) {

@@ -1,7 +1,5 @@
-// from_spec: a Producer's options from the scenario's ProducerSpec.
-//
-// The kafka module knows nothing of config parsing; the Simulation calls
-// these when it builds each producer node.
+// A producer node's options from the scenario's ProducerSpec: its resolved
+// settings (scenario/resolve.hpp) with its identity, and its application.
 #pragma once
 
 #include <cstdint>
@@ -13,15 +11,8 @@
 
 namespace ks::runner {
 
-// Reads acks, linger.ms, batch.size, buffer.memory, max.block.ms,
-// max.in.flight.requests.per.connection, max.request.size, request.timeout.ms,
-// delivery.timeout.ms, retries, retry.backoff.ms, retry.backoff.max.ms,
-// enable.idempotence, partitioner.class, partitioner.ignore.keys,
-// partitioner.adaptive.partitioning.enable, partitioner.availability.timeout.ms
-// metadata.max.age.ms, reconnect.backoff.ms, reconnect.backoff.max.ms and
-// socket.connection.setup.timeout(.max).ms, send.buffer.bytes through KafkaConfig. Idempotence is kept only when
-// acks=all, max.in.flight <= 5 and retries > 0 (the loader already reconciled
-// it; this only guards hand-built specs).
+// The resolved settings, the partitioner the application plugs in, and the
+// producer's identity (its index, node, topic and bootstrap brokers).
 kafka::ProducerOptions from_spec(const ProducerSpec& spec, std::int32_t partitions, kafka::TopicIndex topic,
                                  std::int32_t producer_index, NodeId self, std::vector<BrokerId> bootstrap);
 

@@ -3,7 +3,6 @@
 
 #include "core/assert.hpp"
 #include "kafka/placement.hpp"
-#include "kafka/protocol_version.hpp"
 #include "runner/chaos.hpp"
 #include "runner/producer_options.hpp"
 #include "runner/simulation_impl.hpp"
@@ -55,62 +54,22 @@ Simulation::Simulation(const Scenario& s, const RunOptions& o)
     if (options_.trace_sink) trace_.set_sink(options_.trace_sink);
 }
 
-kafka::BrokerConfig Simulation::broker_config(const BrokerSpec& b) const {
-    const KafkaConfig& c = b.config;
+kafka::BrokerConfig Simulation::broker_config(BrokerId id, const BrokerSettings& settings) const {
     kafka::BrokerConfig k;
-    k.id = b.id;
-    const auto v = kafka::parse_protocol_version(c.get_string("inter.broker.protocol.version"));
-    KS_ASSERT_MSG(v.has_value(), "inter.broker.protocol.version {} passed validation but does not parse",
-                  c.get_string("inter.broker.protocol.version"));
-    k.protocol = *v;
-    k.replica_lag_time_max = c.get_ms("replica.lag.time.max.ms");
-    k.replica_fetch_wait_max = c.get_ms("replica.fetch.wait.max.ms");
-    k.replica_fetch_min_bytes = c.get_long("replica.fetch.min.bytes");
-    k.replica_fetch_max_bytes = c.get_long("replica.fetch.max.bytes");
-    k.replica_fetch_backoff = c.get_ms("replica.fetch.backoff.ms");
-    k.replica_socket_timeout = c.get_ms("replica.socket.timeout.ms");
-    k.hw_checkpoint_interval = c.get_ms("replica.high.watermark.checkpoint.interval.ms");
-    k.heartbeat_interval = c.get_ms("broker.heartbeat.interval.ms");
-    if (s_.cluster.controller == ControllerKind::zookeeper) {
-        // The ZooKeeper client pings every session timeout / 3.
-        k.heartbeat_interval = c.get_ms("zookeeper.session.timeout.ms") / 3;
-    }
-    k.controlled_shutdown_max_retries = c.get_int("controlled.shutdown.max.retries");
-    k.retention_check_interval = c.get_ms("log.retention.check.interval.ms");
-    k.controlled_shutdown_retry_backoff = c.get_ms("controlled.shutdown.retry.backoff.ms");
-    for (const TopicSpec& t : s_.topics) {
-        kafka::TopicReplicationConfig tc;
-        tc.min_insync_replicas = t.config.get_int("min.insync.replicas");
-        const std::int64_t retention_ms = t.config.get_long("retention.ms");
-        tc.retention.retention = retention_ms < 0 ? Duration::max() : ms(retention_ms);
-        tc.retention.retention_bytes = t.config.get_long("retention.bytes");
-        tc.retention.segment_bytes = t.config.get_long("segment.bytes");
-        tc.retention.segment_ms = ms(t.config.get_long("segment.ms"));
-        k.topics.push_back(tc);
-    }
+    static_cast<BrokerSettings&>(k) = settings;
+    k.id = id;
+    for (const TopicSpec& t : s_.topics) k.topics.push_back(t.settings);
     // The group coordinator: __consumer_offsets as group_coordinator.hpp models it.
     k.groups.store = group_store_.get();
     for (const BrokerSpec& bs : s_.cluster.brokers) k.groups.brokers.push_back(bs.id);
     std::sort(k.groups.brokers.begin(), k.groups.brokers.end());
-    k.groups.offsets_topic_partitions = c.get_int("offsets.topic.num.partitions");
-    k.groups.offsets_replication = c.get_int("offsets.topic.replication.factor");
-    k.groups.initial_rebalance_delay = c.get_ms("group.initial.rebalance.delay.ms");
+    k.groups.offsets_topic_partitions = settings.offsets_topic_partitions;
+    k.groups.offsets_replication = settings.offsets_replication;
+    k.groups.initial_rebalance_delay = settings.initial_rebalance_delay;
     for (const TopicSpec& t : s_.topics) {
         k.groups.topic_names.push_back(t.name);
         k.groups.topic_partitions.push_back(t.partitions);
     }
-    return k;
-}
-
-kafka::ControllerConfig Simulation::controller_config() const {
-    const KafkaConfig& c = s_.cluster.config;
-    kafka::ControllerConfig k;
-    k.zookeeper = s_.cluster.controller == ControllerKind::zookeeper;
-    k.session_timeout = k.zookeeper ? c.get_ms("zookeeper.session.timeout.ms") : c.get_ms("broker.session.timeout.ms");
-    k.auto_leader_rebalance = c.get_bool("auto.leader.rebalance.enable");
-    k.leader_imbalance_check_interval = s(c.get_long("leader.imbalance.check.interval.seconds"));
-    k.leader_imbalance_per_broker_percentage = c.get_int("leader.imbalance.per.broker.percentage");
-    k.eligible_leader_replicas = s_.cluster.feature("eligible.leader.replicas.version") >= 1;
     return k;
 }
 
@@ -140,12 +99,11 @@ void Simulation::build() {
     view_ = std::make_unique<RunView>(*cluster_, std::move(brokers));
     for (std::size_t g = 0; g < s_.consumer_groups.size(); ++g) group_trackers_.emplace_back(group_partitions(g));
 
-    std::vector<kafka::TopicSettings> topics;
-    for (const TopicSpec& t : s_.topics) {
-        topics.push_back(kafka::TopicSettings{t.config.get_bool("unclean.leader.election.enable"),
-                                              t.config.get_int("min.insync.replicas")});
-    }
-    cluster_->start_controller(controller_config(), topics);
+    std::vector<TopicSettings> topics;
+    for (const TopicSpec& t : s_.topics) topics.push_back(t.settings);
+    kafka::ControllerConfig controller;
+    static_cast<ControllerSettings&>(controller) = s_.cluster.controller_settings;
+    cluster_->start_controller(controller, topics);
 
     // Placement draws from its own stream, topic by topic.
     std::vector<kafka::BrokerRack> racks;
@@ -161,7 +119,7 @@ void Simulation::build() {
             availability_.add_partition(tp, assignment[static_cast<std::size_t>(p)].size());
         }
     }
-    for (const BrokerSpec& b : s_.cluster.brokers) cluster_->start_broker(broker_config(b));
+    for (const BrokerSpec& b : s_.cluster.brokers) cluster_->start_broker(broker_config(b.id, b.settings));
 }
 
 void Simulation::warm_up() {

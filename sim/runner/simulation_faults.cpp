@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "core/assert.hpp"
-#include "kafka/protocol_version.hpp"
 #include "runner/simulation_impl.hpp"
+#include "scenario/resolve.hpp"
 
 namespace ks::runner {
 
@@ -201,11 +201,10 @@ void Simulation::rolling(const FaultSpec& f, std::size_t position) {
     auto bring_back = [this, &f, b, position, index] {
         loop_.schedule_after(kRestartDowntime, [this, &f, b, position, index] {
             if (f.action == FaultAction::rolling_upgrade) {
-                kafka::BrokerConfig cfg = cluster_->broker_config(b);
-                BrokerSpec spec = *s_.cluster.find_broker(b);
-                for (const std::string& key : f.set.user_keys()) spec.config.set(key, f.set.value(key), true);
-                cfg = broker_config(spec);
-                cluster_->set_broker_config(b, cfg);
+                KafkaConfig upgraded = s_.cluster.find_broker(b)->config;
+                for (const std::string& key : f.set.user_keys()) upgraded.set(key, f.set.value(key), true);
+                cluster_->set_broker_config(
+                    b, broker_config(b, scenario::resolve_broker(upgraded, s_.cluster.controller)));
             }
             record(loop_.now(), RollingStep{index, RollingStep::Step::back, b});
             cluster_->restart(b);

@@ -48,8 +48,9 @@ void Simulation::add_consumer_hosts() {
 
 kafka::ConsumerOptions Simulation::consumer_options(std::size_t group, std::int32_t member) const {
     const ConsumerGroupSpec& spec = s_.consumer_groups[group];
-    const KafkaConfig& c = spec.config;
     kafka::ConsumerOptions o;
+    static_cast<ConsumerSettings&>(o) = spec.settings;
+    o.group_instance_id.reset();  // this member's own, below
     o.group_index = static_cast<std::int32_t>(group);
     o.member_index = member;
     o.group_id = spec.group_id;
@@ -63,24 +64,8 @@ kafka::ConsumerOptions Simulation::consumer_options(std::size_t group, std::int3
     }
     for (const TopicSpec& t : s_.topics) o.topic_partitions.push_back(t.partitions);
     o.processing_ms_per_record = spec.processing_ms_per_record;
-    o.session_timeout = c.get_ms("session.timeout.ms");
-    o.heartbeat_interval = c.get_ms("heartbeat.interval.ms");
-    o.max_poll_interval = c.get_ms("max.poll.interval.ms");
-    o.max_poll_records = c.get_int("max.poll.records");
-    o.auto_commit = c.get_bool("enable.auto.commit");
-    o.auto_commit_interval = c.get_ms("auto.commit.interval.ms");
-    const std::string& reset = c.get_string("auto.offset.reset");
-    o.reset = reset == "earliest" ? kafka::OffsetReset::earliest
-              : reset == "none"   ? kafka::OffsetReset::none
-                                  : kafka::OffsetReset::latest;
-    o.fetch_min_bytes = c.get_int("fetch.min.bytes");
-    o.fetch_max_wait = c.get_ms("fetch.max.wait.ms");
-    o.max_partition_fetch_bytes = c.get_int("max.partition.fetch.bytes");
-    o.request_timeout = c.get_ms("request.timeout.ms");
-    o.retry_backoff = ms(c.get_long("retry.backoff.ms"));
-    o.assignors = c.get_list("partition.assignment.strategy");
-    if (!c.is_null("group.instance.id")) {
-        const std::string& prefix = c.get_string("group.instance.id");
+    if (spec.settings.group_instance_id) {
+        const std::string& prefix = *spec.settings.group_instance_id;
         for (std::int32_t k = 0;; ++k) {
             std::string id = fmt::format("{}-{}", prefix, k);
             const bool held = std::any_of(consumers_.begin(), consumers_.end(), [&](const ConsumerSlot& slot) {

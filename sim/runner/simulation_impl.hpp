@@ -56,8 +56,7 @@ class Simulation final : public kafka::Observer {
   private:
     // ---- building (simulation.cpp) ----
     void build();
-    kafka::BrokerConfig broker_config(const BrokerSpec& b) const;
-    kafka::ControllerConfig controller_config() const;
+    kafka::BrokerConfig broker_config(BrokerId id, const BrokerSettings& settings) const;
     void warm_up();
     void start_producers();
     bool producers_idle() const;

@@ -70,7 +70,7 @@ void Simulation::schedule_sampling() {
     monitor::MetricsLayout layout;
     for (const TopicSpec& t : s_.topics) {
         layout.topic_names.push_back(t.name);
-        layout.min_insync_replicas.push_back(t.config.get_int("min.insync.replicas"));
+        layout.min_insync_replicas.push_back(t.settings.min_insync_replicas);
     }
     for (std::size_t t = 0; t < s_.topics.size(); ++t) {
         for (std::int32_t p = 0; p < s_.topics[t].partitions; ++p) {

@@ -13,6 +13,7 @@
 #include "scenario/json_reader.hpp"
 #include "scenario/load_parts.hpp"
 #include "scenario/overrides.hpp"
+#include "scenario/resolve.hpp"
 
 namespace ks::scenario {
 
@@ -76,6 +77,7 @@ Loaded load_json(const nlohmann::json& doc, const std::string& source, bool chec
     Loaded out;
     const Ctx ctx{.file = source, .warnings = &out.warnings};
     out.scenario = read_scenario(root_node(ctx, doc));
+    resolve_settings(out.scenario);
     if (check_vary) check_variants(doc, out.scenario, source);
     return out;
 }

@@ -19,7 +19,7 @@ TEST_CASE("broker: a cluster comes up with the preferred leaders and every repli
 
 TEST_CASE("broker: acks=all is answered once every ISR member has the batch, and followers then learn the HW") {
     MiniCluster c({});
-    c.produce(1, -1, 10);
+    c.produce(1, Acks::all, 10);
     c.run_for(us(500));          // in, disk, out again: an acks=1 answer would be here
     CHECK(c.responses.empty());  // still waiting for the followers' next fetch
     c.run_for(ms(100));
@@ -35,7 +35,7 @@ TEST_CASE("broker: acks=all is answered once every ISR member has the batch, and
 
 TEST_CASE("broker: acks=1 is answered after the leader's own append") {
     MiniCluster c({});
-    c.produce(1, 1, 5);
+    c.produce(1, Acks::leader, 5);
     c.run_for(us(500));  // one network hop in, disk, one hop out
     REQUIRE(c.responses.size() == 1);
     CHECK(c.responses[0].partitions[0].error == Error::none);
@@ -43,7 +43,7 @@ TEST_CASE("broker: acks=1 is answered after the leader's own append") {
 
 TEST_CASE("broker: acks=0 is never answered") {
     MiniCluster c({});
-    c.produce(1, 0, 5);
+    c.produce(1, Acks::none, 5);
     c.run_for(s(1));
     CHECK(c.responses.empty());
     CHECK(c.replica(1)->log_end_offset() == 5);
@@ -51,7 +51,7 @@ TEST_CASE("broker: acks=0 is never answered") {
 
 TEST_CASE("broker: a produce to a follower is refused with NOT_LEADER_OR_FOLLOWER") {
     MiniCluster c({});
-    c.produce(2, 1, 5);
+    c.produce(2, Acks::leader, 5);
     c.run_for(s(1));
     REQUIRE(c.responses.size() == 1);
     CHECK(c.responses[0].partitions[0].error == Error::not_leader_or_follower);
@@ -59,7 +59,7 @@ TEST_CASE("broker: a produce to a follower is refused with NOT_LEADER_OR_FOLLOWE
 
 TEST_CASE("broker: a crashed leader is replaced after the session timeout and the acknowledged data survives") {
     MiniCluster c({});
-    c.produce(1, -1, 10);
+    c.produce(1, Acks::all, 10);
     c.run_for(s(1));
     REQUIRE(c.responses.size() == 1);
     c.crash(1);
@@ -69,7 +69,7 @@ TEST_CASE("broker: a crashed leader is replaced after the session timeout and th
     CHECK(c.leader() == 2);
     CHECK(c.replica(2)->role() == Role::leader);
     CHECK(c.replica(2)->log_end_offset() == 10);
-    c.produce(2, -1, 5);
+    c.produce(2, Acks::all, 5);
     c.run_for(s(1));
     REQUIRE(c.responses.size() == 2);
     CHECK(c.responses[1].partitions[0].base_offset == 10);
@@ -97,7 +97,7 @@ TEST_CASE("broker: acks=1 records acknowledged by a leader whose followers were 
     MiniCluster c(o);
     c.crash(2);
     c.crash(3);  // not fenced for 9 s: the leader keeps them in its ISR
-    c.produce(1, 1, 7);
+    c.produce(1, Acks::leader, 7);
     c.run_for(ms(10));
     REQUIRE(c.responses.size() == 1);
     CHECK(c.responses[0].partitions[0].error == Error::none);
@@ -117,7 +117,7 @@ TEST_CASE("broker: a silent broker leaves the ISR when fenced, before the leader
     MiniCluster c({});
     c.crash(3);  // stops heartbeating and fetching at t=2 s
     for (int i = 0; i < 12; ++i) {
-        c.produce(1, 1, 1);
+        c.produce(1, Acks::leader, 1);
         c.run_for(s(1));
     }
     CHECK(c.replica(1)->isr().size() == 2);  // fenced after broker.session.timeout.ms = 9 s
@@ -134,11 +134,11 @@ TEST_CASE("broker: min.insync.replicas=2 refuses acks=all writes once the ISR is
     c.crash(3);
     c.run_for(s(20));  // both fenced: the controller shrinks the ISR to [1]
     REQUIRE(c.replica(1)->isr().size() == 1);
-    c.produce(1, -1, 3);
+    c.produce(1, Acks::all, 3);
     c.run_for(s(1));
     REQUIRE(c.responses.size() == 1);
     CHECK(c.responses[0].partitions[0].error == Error::not_enough_replicas);
-    c.produce(1, 1, 3);  // acks=1 still succeeds
+    c.produce(1, Acks::leader, 3);  // acks=1 still succeeds
     c.run_for(s(1));
     CHECK(c.responses[1].partitions[0].error == Error::none);
 }
@@ -156,7 +156,7 @@ TEST_CASE("broker: replicas never diverge below the high watermark in a crash an
     MiniCluster c({});
     for (int round = 0; round < 6; ++round) {
         for (int i = 0; i < 5; ++i) {
-            c.produce(c.leader() > 0 ? c.leader() : 1, -1, 2);
+            c.produce(c.leader() > 0 ? c.leader() : 1, Acks::all, 2);
             c.run_for(ms(200));
         }
         const int victim = (round % 3) + 1;
@@ -192,7 +192,7 @@ TEST_CASE("broker: a follower whose epoch query fails retries it after the backo
     MiniCluster c({});
     const std::int64_t b1 = broker_node(BrokerId(1)).value(), b2 = broker_node(BrokerId(2)).value();
     c.link_delay[{b1, b2}] = s(2);  // broker 2 lags: its fetch answers are 2 s on the way
-    c.produce(1, 1, 10);
+    c.produce(1, Acks::leader, 10);
     c.run_for(ms(50));
     REQUIRE(c.replica(3)->log_end_offset() == 10);
     REQUIRE(c.replica(2)->log_end_offset() == 0);
@@ -205,7 +205,7 @@ TEST_CASE("broker: a follower whose epoch query fails retries it after the backo
     REQUIRE(c.leader() == 2);
     REQUIRE(c.replica(2)->role() == Role::leader);
     CHECK(c.replica(2)->log_end_offset() == 0);
-    c.produce(2, 1, 20);  // epoch 1 writes [0, 20) before broker 3's fetch backoff ends
+    c.produce(2, Acks::leader, 20);  // epoch 1 writes [0, 20) before broker 3's fetch backoff ends
     c.run_for(s(5));
     CHECK(c.replica(3)->log_end_offset() == 20);
     CHECK(c.replica(3)->high_watermark() == 20);

@@ -198,14 +198,14 @@ TEST_CASE("partition: acks=all is refused before the append when the ISR is belo
     cfg.min_insync_replicas = 2;
     Replica l(1, cfg);
     l.p->make_leader(state(1, 0, {1}), at(s(0)));
-    CHECK(l.p->check_produce(-1) == Error::not_enough_replicas);
-    CHECK(l.p->check_produce(1) == Error::none);
-    CHECK(l.p->check_produce(0) == Error::none);
+    CHECK(l.p->check_produce(Acks::all) == Error::not_enough_replicas);
+    CHECK(l.p->check_produce(Acks::leader) == Error::none);
+    CHECK(l.p->check_produce(Acks::none) == Error::none);
     l.p->make_leader(state(1, 0, {1, 2}, {1, 2, 3}, 1), at(s(1)));
-    CHECK(l.p->check_produce(-1) == Error::none);
+    CHECK(l.p->check_produce(Acks::all) == Error::none);
     Replica f(2);
     f.p->make_follower(state(1, 0, {1, 2}));
-    CHECK(f.p->check_produce(1) == Error::not_leader_or_follower);
+    CHECK(f.p->check_produce(Acks::leader) == Error::not_leader_or_follower);
 }
 
 TEST_CASE("partition: min.insync.replicas above the replica count is capped by it") {
@@ -213,7 +213,7 @@ TEST_CASE("partition: min.insync.replicas above the replica count is capped by i
     cfg.min_insync_replicas = 3;
     Replica l(1, cfg);
     l.p->make_leader(state(1, 0, {1, 2}, {1, 2}), at(s(0)));
-    CHECK(l.p->check_produce(-1) == Error::none);
+    CHECK(l.p->check_produce(Acks::all) == Error::none);
 }
 
 TEST_CASE("partition: from 3.7 the HW is frozen while the ISR is below min ISR; before, it advances (KAFKA-15583)") {

@@ -155,7 +155,7 @@ struct Harness {
 
 ProducerOptions base_options() {
     ProducerOptions o;
-    o.acks = 1;
+    o.acks = Acks::leader;
     o.idempotence = false;
     o.partitions = 1;
     o.linger = ms(5);
@@ -189,7 +189,7 @@ TEST_CASE("producer: records wait linger.ms in one batch, then go in one request
     REQUIRE(req.partitions.size() == 1);
     CHECK(req.partitions[0].batch.record_count == 3);
     CHECK(req.partitions[0].batch.first_record == 0);
-    CHECK(req.acks == 1);
+    CHECK(req.acks == Acks::leader);
     // The ledger saw every record once, before any outcome.
     std::int64_t sent = 0;
     for (const auto& s : h.sent) sent += s.count;
@@ -310,7 +310,7 @@ TEST_CASE("producer: NOT_LEADER_OR_FOLLOWER refreshes the metadata and the retry
 
 TEST_CASE("producer: idempotent batches get sequences at the first drain and keep them across retries") {
     auto o = base_options();
-    o.acks = -1;
+    o.acks = Acks::all;
     o.idempotence = true;
     o.linger = Duration::zero();
     o.index = 3;
@@ -352,7 +352,7 @@ TEST_CASE("producer: idempotent batches get sequences at the first drain and kee
 
 TEST_CASE("producer: OUT_OF_ORDER_SEQUENCE_NUMBER on the next expected batch bumps the epoch") {
     auto o = base_options();
-    o.acks = -1;
+    o.acks = Acks::all;
     o.idempotence = true;
     Harness h(o);
     h.answer_metadata({1});
@@ -376,13 +376,13 @@ TEST_CASE("producer: OUT_OF_ORDER_SEQUENCE_NUMBER on the next expected batch bum
 // its batches at once with Errors.NONE (offset -1): the callback's success.
 TEST_CASE("producer: acks=0 batches are acked the moment their request is written (Sender, no response expected)") {
     auto o = base_options();
-    o.acks = 0;
+    o.acks = Acks::none;
     Harness h(o);
     h.answer_metadata({1});
     for (int i = 0; i < 3; ++i) h.send();
     h.run_for(ms(10));
     REQUIRE(h.produces.size() == 1);
-    CHECK(h.produces[0].second.acks == 0);
+    CHECK(h.produces[0].second.acks == Acks::none);
     CHECK(h.count(O::acked) == 3);
     for (const auto& e : h.outcomes) CHECK(e.base_offset == kUndefinedOffset);
     CHECK(h.p->idle());
@@ -414,7 +414,7 @@ TEST_CASE(
     "producer: a refused broker is retried after reconnect.backoff.ms, doubling, and each disconnect refreshes "
     "metadata") {
     auto o = base_options();
-    o.acks = 0;
+    o.acks = Acks::none;
     Harness h(o);
     h.answer_metadata({1});
     h.send();
@@ -546,7 +546,7 @@ TEST_CASE("producer: a Poisson workload is generated in bulk, records numbered p
 TEST_CASE(
     "producer: acks=0 stops writing to a broker whose kernel acknowledges nothing once send.buffer.bytes is full") {
     auto o = base_options();
-    o.acks = 0;
+    o.acks = Acks::none;
     o.linger = ms(0);
     o.batch_size = 1000;
     o.send_buffer = 4000;

@@ -28,7 +28,7 @@ InvariantChecker checker() {
 
 // 10 records acknowledged by every replica: HW 10 everywhere.
 void produce_ten(MiniCluster& c) {
-    c.produce(1, -1, 10);
+    c.produce(1, Acks::all, 10);
     c.run_for(s(1));
     REQUIRE(c.replica(1)->high_watermark() == 10);
 }
@@ -74,7 +74,7 @@ TEST_CASE("isr properties: an ISR member that lost what the leader committed bre
     MiniCluster c({});
     MiniView view(c);
     produce_ten(c);
-    c.produce(1, -1, 5);  // a second batch, 10..14
+    c.produce(1, Acks::all, 5);  // a second batch, 10..14
     c.run_for(s(1));
     REQUIRE(c.replica(1)->high_watermark() == 15);
     // Broker 3's host loses power: its log keeps only the first batch, and it

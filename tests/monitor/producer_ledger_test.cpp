@@ -13,7 +13,7 @@ using ks::test::MiniCluster;
 
 namespace {
 
-ProducerOptions producer_options(std::int32_t acks, bool idempotence) {
+ProducerOptions producer_options(Acks acks, bool idempotence) {
     ProducerOptions o;
     o.partitions = 1;
     o.acks = acks;
@@ -44,7 +44,7 @@ TEST_CASE("producer e2e: acks=all with min.insync.replicas=2 loses no acknowledg
     MiniCluster::Options o;
     o.topic.min_insync_replicas = 2;
     MiniCluster c(o);
-    Producer& p = c.add_producer(producer_options(-1, true), workload());
+    Producer& p = c.add_producer(producer_options(Acks::all, true), workload());
     c.run_for(s(3));
     const int old_leader = c.leader();
     c.crash(old_leader);
@@ -72,7 +72,7 @@ TEST_CASE("producer e2e: retries after a request timeout duplicate records witho
     for (bool idempotence : {false, true}) {
         CAPTURE(idempotence);
         MiniCluster c({});
-        auto o = producer_options(-1, idempotence);
+        auto o = producer_options(Acks::all, idempotence);
         o.request_timeout = ms(1000);
         Producer& p = c.add_producer(o, workload(500));
         c.run_for(s(2));
@@ -101,7 +101,7 @@ TEST_CASE("producer e2e: retries after a request timeout duplicate records witho
 // written: acked, and (no fault here) all of them in the log.
 TEST_CASE("producer e2e: acks=0 records are acked once written, and land in the log") {
     MiniCluster c({});
-    Producer& p = c.add_producer(producer_options(0, false), workload());
+    Producer& p = c.add_producer(producer_options(Acks::none, false), workload());
     c.run_for(s(2));
     c.set_producer_rate(0);
     c.run_for(s(5));

@@ -105,7 +105,7 @@ class MiniCluster {
     }
 
     // A client sends one batch to broker `to`.
-    void produce(int to, std::int32_t acks, std::int32_t records, int partition = 0, std::int64_t pid = kNoProducerId,
+    void produce(int to, Acks acks, std::int32_t records, int partition = 0, std::int64_t pid = kNoProducerId,
                  std::int32_t seq = kNoSequence) {
         RecordBatch b;
         b.record_count = records;
@@ -127,9 +127,7 @@ class MiniCluster {
         BrokerConfig cfg;
         cfg.id = BrokerId(b);
         cfg.protocol = opt_.protocol;
-        TopicReplicationConfig topic;
-        topic.min_insync_replicas = opt_.topic.min_insync_replicas;
-        cfg.topics = {topic};
+        cfg.topics = {opt_.topic};
         ++incarnation_[b];
         brokers_[b] = std::make_unique<Broker>(cfg, storage_[b]);
         alive_[b] = true;
@@ -182,7 +180,7 @@ class MiniCluster {
             }
             brokers_[b]->on_message(loop_.now(), from, m, out);
             const auto* produce = std::get_if<ProduceRequest>(&m);
-            if (producer_ && from == producer_node_ && produce && produce->acks == 0) {
+            if (producer_ && from == producer_node_ && produce && produce->acks == Acks::none) {
                 Outbox ack;  // the broker's kernel acknowledges what expects no answer
                 producer_->on_transport_ack(loop_.now(), to, wire_bytes(m), ack);
                 apply(producer_node_, ack);

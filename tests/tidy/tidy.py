@@ -39,7 +39,7 @@ LAYERS = {
     "report": ["monitor", "api"],
     "cli": ["runner", "report", "scenario"],
 }
-VOCABULARY = {"ids.hpp", "time.hpp", "distribution.hpp", "workload.hpp", "events.hpp"}
+VOCABULARY = {"ids.hpp", "time.hpp", "distribution.hpp", "workload.hpp", "events.hpp", "settings.hpp"}
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 BANNED = [

@@ -1,0 +1,139 @@
+// Kafka's settings, typed. The scenario loader resolves each `config` map
+// (Kafka's names, Kafka's defaults) into these structs once
+// (scenario/resolve.hpp); the protocol reads only them. No setting has two
+// representations: acks is an Acks, never "all" here and -1 there.
+//
+// Field names follow Kafka's keys (replica.lag.time.max.ms →
+// replica_lag_time_max); a time is a Duration, a size Bytes. The defaults
+// here are Kafka's, so a struct built in a test means "as Kafka ships it".
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kafkasim/ids.hpp"
+#include "kafkasim/time.hpp"
+
+namespace ks {
+
+// acks: "0" (none), "1" (the leader), "all" or "-1" (every ISR member).
+enum class Acks : std::uint8_t { none, leader, all };
+constexpr std::string_view acks_name(Acks a) {
+    return a == Acks::none ? "0" : a == Acks::leader ? "1" : "all";
+}
+
+// inter.broker.protocol.version: the replication rules that changed across
+// Kafka releases, where historical data-loss cases differ.
+//   v0_10  truncate to the local high watermark on becoming follower (pre KIP-101)
+//   v0_11  KIP-101: OffsetsForLeaderEpoch, truncate to the leader's end offset
+//          of the follower's latest epoch
+//   v2_0   KIP-279: the answer carries the leader's largest epoch <= the asked
+//          one; a follower lacking that epoch steps down and asks again
+//   v2_1   KIP-320: requests carry the current leader epoch; stale ones fenced
+//   v3_7   the leader's high watermark does not advance while the ISR is below
+//          min.insync.replicas (KAFKA-15583)
+enum class ProtocolVersion { v0_10, v0_11, v2_0, v2_1, v3_7 };
+
+// auto.offset.reset
+enum class OffsetReset : std::uint8_t { latest, earliest, none };
+
+// A topic's segments and retention (UnifiedLog / LogConfig).
+struct RetentionSettings {
+    Bytes segment_bytes = 1073741824;     // segment.bytes
+    Duration segment_ms = ms(604800000);  // segment.ms
+    Duration retention = ms(604800000);   // retention.ms; Duration::max(): keep forever (-1)
+    Bytes retention_bytes = -1;           // retention.bytes; -1: no size limit
+};
+
+struct TopicSettings {
+    std::int32_t min_insync_replicas = 1;  // min.insync.replicas
+    bool unclean_leader_election = false;  // unclean.leader.election.enable
+    RetentionSettings retention;
+};
+
+struct BrokerSettings {
+    ProtocolVersion protocol = ProtocolVersion::v3_7;  // inter.broker.protocol.version
+    Duration replica_lag_time_max = ms(30000);         // replica.lag.time.max.ms
+    Duration replica_fetch_wait_max = ms(500);         // replica.fetch.wait.max.ms
+    Bytes replica_fetch_min_bytes = 1;                 // replica.fetch.min.bytes
+    Bytes replica_fetch_max_bytes = 1048576;           // replica.fetch.max.bytes
+    Duration replica_fetch_backoff = ms(1000);         // replica.fetch.backoff.ms
+    Duration replica_socket_timeout = ms(30000);       // replica.socket.timeout.ms
+    Duration hw_checkpoint_interval = ms(5000);        // replica.high.watermark.checkpoint.interval.ms
+    // broker.heartbeat.interval.ms (KRaft); with ZooKeeper the client's ping,
+    // every zookeeper.session.timeout.ms / 3.
+    Duration heartbeat_interval = ms(2000);
+    std::int32_t controlled_shutdown_max_retries = 3;       // controlled.shutdown.max.retries
+    Duration controlled_shutdown_retry_backoff = ms(5000);  // controlled.shutdown.retry.backoff.ms
+    Duration retention_check_interval = ms(300000);         // log.retention.check.interval.ms
+    std::int32_t offsets_topic_partitions = 50;             // offsets.topic.num.partitions
+    std::int32_t offsets_replication = 3;                   // offsets.topic.replication.factor
+    Duration initial_rebalance_delay = ms(3000);            // group.initial.rebalance.delay.ms
+};
+
+// The controller: KRaft's quorum controller or the ZooKeeper-era controller.
+struct ControllerSettings {
+    bool zookeeper = false;                             // cluster.controller "zookeeper"
+    Duration session_timeout = ms(9000);                // broker.session.timeout.ms / zookeeper.session.timeout.ms
+    bool auto_leader_rebalance = true;                  // auto.leader.rebalance.enable
+    Duration leader_imbalance_check_interval = s(300);  // leader.imbalance.check.interval.seconds
+    std::int32_t leader_imbalance_per_broker_percentage = 10;  // leader.imbalance.per.broker.percentage
+    bool eligible_leader_replicas = false;  // feature eligible.leader.replicas.version >= 1 (KIP-966)
+};
+
+// The producer's built-in partitioner (KIP-794).
+struct BuiltInPartitionerSettings {
+    bool enable_adaptive_partitioning = true;                    // partitioner.adaptive.partitioning.enable
+    Duration partition_availability_timeout = Duration::zero();  // partitioner.availability.timeout.ms (0: off)
+};
+
+struct ProducerSettings {
+    Acks acks = Acks::all;                   // acks
+    Duration linger = ms(5);                 // linger.ms
+    std::int32_t batch_size = 16384;         // batch.size
+    Bytes buffer_memory = 33554432;          // buffer.memory
+    Duration max_block = ms(60000);          // max.block.ms
+    std::int32_t max_in_flight = 5;          // max.in.flight.requests.per.connection
+    Bytes max_request_size = 1048576;        // max.request.size
+    Duration request_timeout = ms(30000);    // request.timeout.ms
+    Duration delivery_timeout = ms(120000);  // delivery.timeout.ms
+    std::int32_t retries = 2147483647;       // retries
+    Duration retry_backoff = ms(100);        // retry.backoff.ms
+    Duration retry_backoff_max = ms(1000);   // retry.backoff.max.ms
+    // enable.idempotence, reconciled: kept only with acks=all, at most 5
+    // requests in flight and retries > 0 (the loader says when it is dropped).
+    bool idempotence = true;
+    bool round_robin_class = false;                     // partitioner.class = ...RoundRobinPartitioner
+    bool ignore_keys = false;                           // partitioner.ignore.keys
+    BuiltInPartitionerSettings builtin;                 // partitioner.adaptive.* / availability.timeout.ms
+    Duration metadata_max_age = ms(300000);             // metadata.max.age.ms
+    Duration reconnect_backoff = ms(50);                // reconnect.backoff.ms
+    Duration reconnect_backoff_max = ms(1000);          // reconnect.backoff.max.ms
+    Duration connection_setup_timeout = ms(10000);      // socket.connection.setup.timeout.ms
+    Duration connection_setup_timeout_max = ms(30000);  // socket.connection.setup.timeout.max.ms
+    Bytes send_buffer = 131072;                         // send.buffer.bytes (-1, the OS default: this)
+};
+
+struct ConsumerSettings {
+    Duration session_timeout = ms(45000);                                  // session.timeout.ms
+    Duration heartbeat_interval = ms(3000);                                // heartbeat.interval.ms
+    Duration max_poll_interval = ms(300000);                               // max.poll.interval.ms
+    std::int32_t max_poll_records = 500;                                   // max.poll.records
+    bool auto_commit = true;                                               // enable.auto.commit
+    Duration auto_commit_interval = ms(5000);                              // auto.commit.interval.ms
+    OffsetReset reset = OffsetReset::latest;                               // auto.offset.reset
+    Bytes fetch_min_bytes = 1;                                             // fetch.min.bytes
+    Duration fetch_max_wait = ms(500);                                     // fetch.max.wait.ms
+    Bytes max_partition_fetch_bytes = 1048576;                             // max.partition.fetch.bytes
+    Duration request_timeout = ms(30000);                                  // request.timeout.ms
+    Duration retry_backoff = ms(100);                                      // retry.backoff.ms
+    std::vector<std::string> assignors = {"range", "cooperative-sticky"};  // partition.assignment.strategy
+    // group.instance.id (null: dynamic members). A scenario's group sets it
+    // once; the runner gives each member its own, the value plus "-k".
+    std::optional<std::string> group_instance_id{};
+};
+
+}  // namespace ks

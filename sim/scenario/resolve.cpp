@@ -1,0 +1,150 @@
+#include "scenario/resolve.hpp"
+
+#include <charconv>
+
+#include "core/assert.hpp"
+
+namespace ks::scenario {
+
+std::optional<ProtocolVersion> parse_protocol_version(std::string_view text) {
+    // Strip an "-IVn" suffix.
+    if (auto dash = text.find('-'); dash != std::string_view::npos) text = text.substr(0, dash);
+    int major = 0, minor = 0;
+    const char* p = text.data();
+    const char* end = text.data() + text.size();
+    auto r = std::from_chars(p, end, major);
+    if (r.ec != std::errc{} || r.ptr == end || *r.ptr != '.') return std::nullopt;
+    r = std::from_chars(r.ptr + 1, end, minor);
+    if (r.ec != std::errc{}) return std::nullopt;
+    if (r.ptr != end) {  // optional patch: ".2"
+        if (*r.ptr != '.') return std::nullopt;
+        int patch = 0;
+        r = std::from_chars(r.ptr + 1, end, patch);
+        if (r.ec != std::errc{} || r.ptr != end) return std::nullopt;
+    }
+    if (major == 0) {
+        if (minor >= 8 && minor <= 10) return ProtocolVersion::v0_10;
+        if (minor == 11) return ProtocolVersion::v0_11;
+        return std::nullopt;
+    }
+    if (major == 1 && minor <= 1) return ProtocolVersion::v0_11;
+    if (major == 2) return minor == 0 ? ProtocolVersion::v2_0 : ProtocolVersion::v2_1;
+    if (major == 3) return minor >= 7 ? ProtocolVersion::v3_7 : ProtocolVersion::v2_1;
+    if (major == 4 && minor <= 1) return ProtocolVersion::v3_7;
+    return std::nullopt;
+}
+
+TopicSettings resolve_topic(const KafkaConfig& c) {
+    TopicSettings t;
+    t.min_insync_replicas = c.get_int("min.insync.replicas");
+    t.unclean_leader_election = c.get_bool("unclean.leader.election.enable");
+    const std::int64_t retention_ms = c.get_long("retention.ms");
+    t.retention.retention = retention_ms < 0 ? Duration::max() : ms(retention_ms);
+    t.retention.retention_bytes = c.get_long("retention.bytes");
+    t.retention.segment_bytes = c.get_long("segment.bytes");
+    t.retention.segment_ms = ms(c.get_long("segment.ms"));
+    return t;
+}
+
+BrokerSettings resolve_broker(const KafkaConfig& c, ControllerKind controller) {
+    BrokerSettings b;
+    const auto v = parse_protocol_version(c.get_string("inter.broker.protocol.version"));
+    KS_ASSERT_MSG(v.has_value(), "inter.broker.protocol.version {} passed validation but does not parse",
+                  c.get_string("inter.broker.protocol.version"));
+    b.protocol = *v;
+    b.replica_lag_time_max = c.get_ms("replica.lag.time.max.ms");
+    b.replica_fetch_wait_max = c.get_ms("replica.fetch.wait.max.ms");
+    b.replica_fetch_min_bytes = c.get_long("replica.fetch.min.bytes");
+    b.replica_fetch_max_bytes = c.get_long("replica.fetch.max.bytes");
+    b.replica_fetch_backoff = c.get_ms("replica.fetch.backoff.ms");
+    b.replica_socket_timeout = c.get_ms("replica.socket.timeout.ms");
+    b.hw_checkpoint_interval = c.get_ms("replica.high.watermark.checkpoint.interval.ms");
+    // The ZooKeeper client pings every session timeout / 3.
+    b.heartbeat_interval = controller == ControllerKind::zookeeper ? c.get_ms("zookeeper.session.timeout.ms") / 3
+                                                                   : c.get_ms("broker.heartbeat.interval.ms");
+    b.controlled_shutdown_max_retries = c.get_int("controlled.shutdown.max.retries");
+    b.controlled_shutdown_retry_backoff = c.get_ms("controlled.shutdown.retry.backoff.ms");
+    b.retention_check_interval = c.get_ms("log.retention.check.interval.ms");
+    b.offsets_topic_partitions = c.get_int("offsets.topic.num.partitions");
+    b.offsets_replication = c.get_int("offsets.topic.replication.factor");
+    b.initial_rebalance_delay = c.get_ms("group.initial.rebalance.delay.ms");
+    return b;
+}
+
+ControllerSettings resolve_controller(const ClusterSpec& cluster) {
+    const KafkaConfig& c = cluster.config;
+    ControllerSettings k;
+    k.zookeeper = cluster.controller == ControllerKind::zookeeper;
+    k.session_timeout = k.zookeeper ? c.get_ms("zookeeper.session.timeout.ms") : c.get_ms("broker.session.timeout.ms");
+    k.auto_leader_rebalance = c.get_bool("auto.leader.rebalance.enable");
+    k.leader_imbalance_check_interval = s(c.get_long("leader.imbalance.check.interval.seconds"));
+    k.leader_imbalance_per_broker_percentage = c.get_int("leader.imbalance.per.broker.percentage");
+    k.eligible_leader_replicas = cluster.feature("eligible.leader.replicas.version") >= 1;
+    return k;
+}
+
+ProducerSettings resolve_producer(const KafkaConfig& c) {
+    ProducerSettings o;
+    const std::string& acks = c.get_string("acks");
+    o.acks = acks == "0" ? Acks::none : acks == "1" ? Acks::leader : Acks::all;  // "all" or "-1"
+    o.linger = c.get_ms("linger.ms");
+    o.batch_size = c.get_int("batch.size");
+    o.buffer_memory = c.get_long("buffer.memory");
+    o.max_block = c.get_ms("max.block.ms");
+    o.max_in_flight = c.get_int("max.in.flight.requests.per.connection");
+    o.max_request_size = c.get_int("max.request.size");
+    o.request_timeout = c.get_ms("request.timeout.ms");
+    o.delivery_timeout = c.get_ms("delivery.timeout.ms");
+    o.retries = c.get_int("retries");
+    o.retry_backoff = c.get_ms("retry.backoff.ms");
+    o.retry_backoff_max = c.get_ms("retry.backoff.max.ms");
+    // The loader already reconciled enable.idempotence with a warning; this
+    // keeps the rule for configs built by hand.
+    o.idempotence = c.get_bool("enable.idempotence") && o.acks == Acks::all && o.max_in_flight <= 5 && o.retries > 0;
+    o.round_robin_class =
+        !c.is_null("partitioner.class") &&
+        c.get_string("partitioner.class") == "org.apache.kafka.clients.producer.RoundRobinPartitioner";
+    o.ignore_keys = c.get_bool("partitioner.ignore.keys");
+    o.builtin.enable_adaptive_partitioning = c.get_bool("partitioner.adaptive.partitioning.enable");
+    o.builtin.partition_availability_timeout = c.get_ms("partitioner.availability.timeout.ms");
+    o.metadata_max_age = c.get_ms("metadata.max.age.ms");
+    o.reconnect_backoff = c.get_ms("reconnect.backoff.ms");
+    o.reconnect_backoff_max = c.get_ms("reconnect.backoff.max.ms");
+    o.connection_setup_timeout = c.get_ms("socket.connection.setup.timeout.ms");
+    o.connection_setup_timeout_max = c.get_ms("socket.connection.setup.timeout.max.ms");
+    // -1: the OS default (Linux: net.ipv4.tcp_wmem's default, 16 KiB, autotuned
+    // upward); kafkasim takes Kafka's default then.
+    const std::int32_t sndbuf = c.get_int("send.buffer.bytes");
+    o.send_buffer = sndbuf > 0 ? sndbuf : 131072;
+    return o;
+}
+
+ConsumerSettings resolve_consumer(const KafkaConfig& c) {
+    ConsumerSettings o;
+    o.session_timeout = c.get_ms("session.timeout.ms");
+    o.heartbeat_interval = c.get_ms("heartbeat.interval.ms");
+    o.max_poll_interval = c.get_ms("max.poll.interval.ms");
+    o.max_poll_records = c.get_int("max.poll.records");
+    o.auto_commit = c.get_bool("enable.auto.commit");
+    o.auto_commit_interval = c.get_ms("auto.commit.interval.ms");
+    const std::string& reset = c.get_string("auto.offset.reset");
+    o.reset = reset == "earliest" ? OffsetReset::earliest : reset == "none" ? OffsetReset::none : OffsetReset::latest;
+    o.fetch_min_bytes = c.get_int("fetch.min.bytes");
+    o.fetch_max_wait = c.get_ms("fetch.max.wait.ms");
+    o.max_partition_fetch_bytes = c.get_int("max.partition.fetch.bytes");
+    o.request_timeout = c.get_ms("request.timeout.ms");
+    o.retry_backoff = ms(c.get_long("retry.backoff.ms"));
+    o.assignors = c.get_list("partition.assignment.strategy");
+    if (!c.is_null("group.instance.id")) o.group_instance_id = c.get_string("group.instance.id");
+    return o;
+}
+
+void resolve_settings(Scenario& s) {
+    s.cluster.controller_settings = resolve_controller(s.cluster);
+    for (BrokerSpec& b : s.cluster.brokers) b.settings = resolve_broker(b.config, s.cluster.controller);
+    for (TopicSpec& t : s.topics) t.settings = resolve_topic(t.config);
+    for (ProducerSpec& p : s.producers) p.settings = resolve_producer(p.config);
+    for (ConsumerGroupSpec& g : s.consumer_groups) g.settings = resolve_consumer(g.config);
+}
+
+}  // namespace ks::scenario
