@@ -45,15 +45,15 @@ enum class ControllerKind { kraft, zookeeper };
 struct NetworkSpec {
     DistSpec latency_ms = DistSpec::lognormal(0.3, 2);           // one way, same rack
     DistSpec cross_rack_latency_ms = DistSpec::lognormal(1, 5);  // one way, across racks
-    double bandwidth_mbps = 10000;                               // per link
+    double bandwidth_mbps = 10000;                               // megabits per second, per link
 };
 
 struct DiskSpec {
     DistSpec append_latency_ms = DistSpec::constant(0.05);   // write into the page cache
     DistSpec flush_latency_ms = DistSpec::lognormal(2, 20);  // fsync
-    double throughput_mbps = 500;
-    Duration dirty_expire = ms(30000);       // OS writeback: dirty data older than this is on disk
-    Duration writeback_interval = ms(5000);  // how often the OS writeback runs
+    double throughput_mbytes_per_s = 500;                    // megabytes (1e6 bytes) per second
+    Duration dirty_expire = ms(30000);                       // OS writeback: dirty data older than this is on disk
+    Duration writeback_interval = ms(5000);                  // how often the OS writeback runs
 };
 
 struct ClusterSpec {

@@ -82,7 +82,7 @@ void Simulation::build() {
     const DiskSpec& disk = s_.cluster.disk;
     co.disk.append_latency_ms = disk.append_latency_ms;
     co.disk.flush_latency_ms = disk.flush_latency_ms;
-    co.disk.throughput_mb_per_s = disk.throughput_mbps;
+    co.disk.throughput_mb_per_s = disk.throughput_mbytes_per_s;
     co.disk.dirty_expire = disk.dirty_expire;
     co.disk.writeback_interval = disk.writeback_interval;
     cluster_ = std::make_unique<cluster::Cluster>(loop_, trace_, co);

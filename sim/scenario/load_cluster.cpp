@@ -55,10 +55,20 @@ void read_network(const Node& n, NetworkSpec& net) {
 }
 
 void read_disk(const Node& n, DiskSpec& d) {
-    Obj o(n, {"append_latency_ms", "flush_latency_ms", "throughput_mbps", "dirty_expire_ms", "writeback_interval_ms"});
+    Obj o(n, {"append_latency_ms", "flush_latency_ms", "throughput_mbytes_per_s", "throughput_mbps", "dirty_expire_ms",
+              "writeback_interval_ms"});
     if (auto v = o.get("append_latency_ms")) d.append_latency_ms = v->as_dist();
     if (auto v = o.get("flush_latency_ms")) d.flush_latency_ms = v->as_dist();
-    if (auto v = o.get("throughput_mbps")) d.throughput_mbps = v->as_positive();
+    if (auto v = o.get("throughput_mbytes_per_s")) d.throughput_mbytes_per_s = v->as_positive();
+    // "mbps" read as megabits on links but meant megabytes here: the old name
+    // still works, with a warning.
+    if (auto v = o.get("throughput_mbps")) {
+        if (o.get("throughput_mbytes_per_s")) v->expected("no \"throughput_mbps\" beside \"throughput_mbytes_per_s\"");
+        d.throughput_mbytes_per_s = v->as_positive();
+        v->warn(
+            "\"throughput_mbps\" is deprecated: it is megabytes per second on disks; write "
+            "\"throughput_mbytes_per_s\"");
+    }
     if (auto v = o.get("dirty_expire_ms")) d.dirty_expire = v->as_millis();
     if (auto v = o.get("writeback_interval_ms")) {
         if (!(v->j->is_number() && v->j->get<double>() > 0)) v->expected("a number of milliseconds > 0");

@@ -126,6 +126,20 @@ TEST_CASE("scenario: the SCENARIOS.md example loads with every fault action") {
     CHECK(s.compare.vary[0].values_json == std::vector<std::string>{"\"0\"", "\"1\"", "\"all\""});
     CHECK(s.compare.seeds == 200);
     CHECK(s.consumer_groups[0].processing_ms_per_record == ks::DistSpec::exponential(0.2));
+    // The example writes the disk's throughput under its old name: megabytes
+    // per second, accepted with a deprecation warning.
+    CHECK(s.cluster.disk.throughput_mbytes_per_s == 500);
+    bool deprecated = false;
+    for (const auto& w : l.warnings) deprecated |= w.find("/cluster/disk/throughput_mbps: ") != std::string::npos;
+    CHECK(deprecated);
+}
+
+TEST_CASE("scenario: disk throughput is throughput_mbytes_per_s; the old throughput_mbps beside it is an error") {
+    const auto l = load_small({"cluster.disk.throughput_mbytes_per_s=250"});
+    CHECK(l.warnings.empty());
+    CHECK(l.scenario.cluster.disk.throughput_mbytes_per_s == 250);
+    CHECK_THROWS_AS(load_small({"cluster.disk.throughput_mbytes_per_s=250", "cluster.disk.throughput_mbps=250"}),
+                    ks::InputError);
 }
 
 TEST_CASE("scenario: min.insync.replicas above the replication factor is a warning") {
