@@ -61,7 +61,8 @@ void Disk::landed(FileId f, Bytes size_bytes, std::uint64_t token, std::uint32_t
     file.appended += size_bytes;
     if (size_bytes > 0) mark_dirty(f);
     KS_ASSERT(static_cast<bool>(on_complete_));
-    on_complete_(DiskCompletion{DiskCompletion::Kind::append, f, token, file.appended});
+    on_complete_(
+        DiskCompletion{.kind = DiskCompletion::Kind::append, .file = f, .token = token, .length = file.appended});
 }
 
 void Disk::flush(FileId f, std::uint64_t token) {
@@ -79,7 +80,8 @@ void Disk::flushed(FileId f, Bytes target, std::uint64_t token, std::uint32_t in
     file.durable = std::max(file.durable, std::min(target, file.appended));
     KS_ASSERT_LE(file.durable, file.appended);
     KS_ASSERT(static_cast<bool>(on_complete_));
-    on_complete_(DiskCompletion{DiskCompletion::Kind::flush, f, token, file.durable});
+    on_complete_(
+        DiskCompletion{.kind = DiskCompletion::Kind::flush, .file = f, .token = token, .length = file.durable});
 }
 
 void Disk::truncate(FileId f, Bytes length) {

@@ -118,7 +118,7 @@ void Network::arrive(ConnId c, std::uint8_t dir, Payload payload) {
     }
     KS_ASSERT(static_cast<bool>(on_deliver_));
     ++stats_.delivered;
-    on_deliver_(Delivery{c, k.node[dir], k.node[1 - dir], payload});
+    on_deliver_(Delivery{.conn = c, .from = k.node[dir], .to = k.node[1 - dir], .payload = payload});
 }
 
 void Network::break_conn(std::uint32_t slot) {

@@ -60,12 +60,20 @@ void Broker::start(Instant now, Outbox& out) {
     out.set_timer(timer_key(kRetention, 0), now + config_.retention_check_interval);
 }
 
+// BrokerHeartbeatRequest (KRaft) / the ZooKeeper session's ping; it asks to
+// shut down once a controlled shutdown began.
+void Broker::send_heartbeat(Outbox& out) const {
+    out.send(controller_node(), BrokerHeartbeat{.broker = config_.id,
+                                                .broker_epoch = broker_epoch_,
+                                                .want_shutdown = shutting_down_,
+                                                .metadata_version = metadata_version_});
+}
+
 void Broker::begin_controlled_shutdown(Instant now, Outbox& out) {
     if (shutting_down_) return;
     shutting_down_ = true;
     shutdown_attempts_ = 1;
-    if (broker_epoch_ > 0)
-        out.send(controller_node(), BrokerHeartbeat{config_.id, broker_epoch_, true, metadata_version_});
+    if (broker_epoch_ > 0) send_heartbeat(out);
     out.set_timer(timer_key(kShutdownRetry, 0), now + config_.controlled_shutdown_retry_backoff);
 }
 
@@ -88,7 +96,7 @@ void Broker::on_message(Instant now, NodeId from, const Message& m, Outbox& out)
         handle_metadata(now, *md, out);
     } else if (const auto* reg = std::get_if<BrokerRegistrationReply>(&m)) {
         broker_epoch_ = reg->broker_epoch;
-        out.send(controller_node(), BrokerHeartbeat{config_.id, broker_epoch_, shutting_down_, metadata_version_});
+        send_heartbeat(out);
     } else if (const auto* hb = std::get_if<BrokerHeartbeatReply>(&m)) {
         fenced_ = hb->fenced;
         if (shutting_down_ && hb->shutdown_ok && !shutdown_complete_) {
@@ -126,8 +134,7 @@ void Broker::on_timer(Instant now, std::uint64_t key, Outbox& out) {
     switch (kind) {
         case kHeartbeat:
             if (broker_epoch_ > 0) {
-                out.send(controller_node(),
-                         BrokerHeartbeat{config_.id, broker_epoch_, shutting_down_, metadata_version_});
+                send_heartbeat(out);
             } else {
                 out.send(controller_node(), BrokerRegistration{config_.id, false});
             }
@@ -216,8 +223,7 @@ void Broker::on_timer(Instant now, std::uint64_t key, Outbox& out) {
             if (!shutting_down_ || shutdown_complete_) break;
             if (shutdown_attempts_ < config_.controlled_shutdown_max_retries) {
                 ++shutdown_attempts_;
-                if (broker_epoch_ > 0)
-                    out.send(controller_node(), BrokerHeartbeat{config_.id, broker_epoch_, true, metadata_version_});
+                if (broker_epoch_ > 0) send_heartbeat(out);
                 out.set_timer(key, now + config_.controlled_shutdown_retry_backoff);
             } else {
                 // Retries exhausted: stop anyway (KafkaServer.controlledShutdown).
@@ -270,7 +276,8 @@ void Broker::apply_partition_state(Instant now, const PartitionState& st, Outbox
         const bool new_epoch = p.make_leader(st, now);
         if (new_epoch) {
             alter_in_flight_.erase(st.tp);
-            out.event(BecameLeader{config_.id, st.tp, st.leader_epoch, p.log_end_offset()});
+            out.event(BecameLeader{
+                .broker = config_.id, .tp = st.tp, .epoch = st.leader_epoch, .log_end_offset = p.log_end_offset()});
         }
         if (p.maybe_increment_hw(now, eligible)) on_hw_advanced(now, st.tp, out);
         try_complete_purgatory(now, st.tp, out);
@@ -290,7 +297,7 @@ void Broker::apply_partition_state(Instant now, const PartitionState& st, Outbox
         return;
     }
     remove_from_fetchers(st.tp);
-    out.event(BecameFollower{config_.id, st.tp, st.leader_epoch, st.leader});
+    out.event(BecameFollower{.broker = config_.id, .tp = st.tp, .epoch = st.leader_epoch, .leader = st.leader});
     if (!uses_leader_epochs(config_.protocol)) {
         // Before KIP-101: truncate to the local high watermark right away.
         truncate(p, p.truncation_offset_pre_kip101(), out);
@@ -325,7 +332,8 @@ void Broker::handle_produce(Instant now, NodeId from, const ProduceRequest& r, O
             continue;
         }
         const std::uint64_t token = next_id_++;
-        writes_.emplace(token, PendingWrite{false, part.tp, part.batch, id, i, 0, kNoEpoch, BrokerId(-1), 0});
+        writes_.emplace(token,
+                        PendingWrite{.replica = false, .tp = part.tp, .batch = part.batch, .request = id, .index = i});
         out.disk_append(part.tp, part.batch.size_bytes, token);
     }
 }
@@ -357,7 +365,8 @@ void Broker::complete_produce_write(Instant now, const PendingWrite& w, Outbox& 
     }
     // The batch's last offset + 1 must be below the HW.
     const Offset required = r.base_offset + w.batch.record_count;
-    purgatory_[w.tp].push_back(PurgatoryEntry{w.request, w.index, required, r.base_offset});
+    purgatory_[w.tp].push_back(PurgatoryEntry{
+        .request = w.request, .index = w.index, .required_offset = required, .base_offset = r.base_offset});
     try_complete_purgatory(now, w.tp, out);
 }
 

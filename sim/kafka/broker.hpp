@@ -116,6 +116,7 @@ class Broker {
     static std::uint64_t timer_key(TimerKind kind, std::uint64_t id) { return (kind << 56) | id; }
 
   private:
+    void send_heartbeat(Outbox& out) const;
     // ---- produce ----
     struct PendingProduce {
         NodeId client;

@@ -65,8 +65,10 @@ void Broker::drive_fetcher(Instant now, Fetcher& f, Outbox& out) {
     for (auto& [tp, fp] : f.partitions) {
         if (fp.state != FetchState::fetching) continue;
         const Partition& p = *partitions_.at(tp);
-        r.partitions.push_back(
-            FetchPartition{tp, p.log_end_offset(), fencing ? fp.epoch : kNoEpoch, p.log().log_start_offset()});
+        r.partitions.push_back(FetchPartition{.tp = tp,
+                                              .fetch_offset = p.log_end_offset(),
+                                              .current_leader_epoch = fencing ? fp.epoch : kNoEpoch,
+                                              .log_start_offset = p.log().log_start_offset()});
     }
     if (r.partitions.empty()) return;
     r.correlation = ++f.round;
@@ -96,8 +98,13 @@ void Broker::handle_fetch_response(Instant now, BrokerId leader, const FetchResp
                 for (const RecordBatch& b : d.batches) {
                     if (b.base_offset != next) break;  // not contiguous with our log: stale
                     const std::uint64_t token = next_id_++;
-                    writes_.emplace(
-                        token, PendingWrite{true, d.tp, b, 0, 0, f->round, p.leader_epoch(), leader, d.high_watermark});
+                    writes_.emplace(token, PendingWrite{.replica = true,
+                                                        .tp = d.tp,
+                                                        .batch = b,
+                                                        .fetch_round = f->round,
+                                                        .epoch = p.leader_epoch(),
+                                                        .source = leader,
+                                                        .leader_hw = d.high_watermark});
                     out.disk_append(d.tp, b.size_bytes, token);
                     ++f->writes_pending;
                     next = b.next_offset();
@@ -191,7 +198,7 @@ void Broker::truncate(Partition& p, Offset to, Outbox& out) {
     const Offset after = p.truncate_to(to);
     if (after == before) return;
     ++counters_.truncations;
-    out.event(Truncated{config_.id, p.tp(), before, after});
+    out.event(Truncated{.broker = config_.id, .tp = p.tp(), .from = before, .to = after});
     out.disk_truncate(p.tp(), p.log().end_position());
 }
 

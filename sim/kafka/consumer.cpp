@@ -354,8 +354,11 @@ void Consumer::handle_join(Instant now, const JoinGroupResponse& r, Outbox& out)
     generation_ = r.generation;
     state_ = State::syncing;
     group_correlation_ = next_correlation_++;
-    out.send(broker_node(*coordinator_),
-             SyncGroupRequest{opt_.group_id, generation_, member_id_, group_correlation_, instance_id()});
+    out.send(broker_node(*coordinator_), SyncGroupRequest{.group_id = opt_.group_id,
+                                                          .generation = generation_,
+                                                          .member_id = member_id_,
+                                                          .correlation = group_correlation_,
+                                                          .group_instance_id = instance_id()});
     out.set_timer(timer_key(kGroupRequestTimeout, group_correlation_), now + opt_.request_timeout);
 }
 
@@ -411,8 +414,11 @@ void Consumer::heartbeat_tick(Instant now, Outbox& out) {
     }
     if (heartbeat_in_flight_) return;
     heartbeat_in_flight_ = true;
-    out.send(broker_node(*coordinator_),
-             HeartbeatRequest{opt_.group_id, generation_, member_id_, next_correlation_++, instance_id()});
+    out.send(broker_node(*coordinator_), HeartbeatRequest{.group_id = opt_.group_id,
+                                                          .generation = generation_,
+                                                          .member_id = member_id_,
+                                                          .correlation = next_correlation_++,
+                                                          .group_instance_id = instance_id()});
 }
 
 void Consumer::handle_heartbeat(Instant now, const HeartbeatResponse& r, Outbox& out) {

@@ -350,7 +350,13 @@ void Controller::set_isr(PartitionState& p, std::vector<BrokerId> isr, Outbox& o
         std::min<std::int32_t>(topic(p.tp).min_insync_replicas, static_cast<std::int32_t>(p.replicas.size()));
     if (static_cast<std::int32_t>(p.isr.size()) >= min_isr) p.elr.clear();
     for (BrokerId b : p.isr) erase(p.elr, b);
-    if (noted) out.event(IsrChanged{p.tp, p.leader, p.partition_epoch, p.isr, std::move(old)});
+    if (noted) {
+        out.event(IsrChanged{.tp = p.tp,
+                             .leader = p.leader,
+                             .partition_epoch = p.partition_epoch,
+                             .isr = p.isr,
+                             .previous_isr = std::move(old)});
+    }
 }
 
 void Controller::elect_leaderless(Instant now, Outbox& out) {

@@ -94,7 +94,9 @@ void Log::track_segment(const RecordBatch& b) {
     // first batch); the batch then starts a new, active segment.
     const bool roll = segments_.empty() || segments_.back().bytes + b.size_bytes > policy_.segment_bytes ||
                       b.created - segments_.back().first_timestamp > policy_.segment_ms;
-    if (roll) segments_.push_back(Segment{b.base_offset, 0, b.created, b.created});
+    if (roll)
+        segments_.push_back(
+            Segment{.base = b.base_offset, .bytes = 0, .first_timestamp = b.created, .max_timestamp = b.created});
     Segment& seg = segments_.back();
     seg.bytes += b.size_bytes;
     seg.max_timestamp = std::max(seg.max_timestamp, b.created);

@@ -53,7 +53,11 @@ void BurrowFeed::on_broker_offsets(Instant now, const ClusterView& view) {
             const TopicPartition tp{static_cast<TopicIndex>(t), p};
             const Offset hw = view.leader_high_watermark(tp);
             if (hw < 0) continue;
-            store_.on_broker_offset(BurrowBrokerOffset{topics_[t].name, p, topics_[t].partitions, hw, ms_of(now)});
+            store_.on_broker_offset(BurrowBrokerOffset{.topic = topics_[t].name,
+                                                       .partition = p,
+                                                       .partition_count = topics_[t].partitions,
+                                                       .offset = hw,
+                                                       .timestamp_ms = ms_of(now)});
         }
     }
 }

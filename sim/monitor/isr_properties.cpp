@@ -53,7 +53,14 @@ void IsrPropertyMeter::check(const ClusterView& view, IsrProperty property, cons
     (property == IsrProperty::strong ? strong_violated_ : weak_violated_).insert(tp);
     if (g.reported) return;
     g.reported = true;
-    out.push_back(IsrPropertyBreak{property, tp, leader, m, differs, hw, differs == held, view.broker(m) == nullptr});
+    out.push_back(IsrPropertyBreak{.property = property,
+                                   .tp = tp,
+                                   .leader = leader,
+                                   .member = m,
+                                   .from = differs,
+                                   .high_watermark = hw,
+                                   .lacks = differs == held,
+                                   .member_down = view.broker(m) == nullptr});
 }
 
 }  // namespace ks::monitor

@@ -159,7 +159,10 @@ std::optional<Plot> latency_plot(const RunResult& r, const TimeAxis& axis) {
          "set y2range [0:*]\n";
     s += "plot \"latency.dat\" using 1:3 axes x1y2 with steps lw 1 lc rgb \"#6baed6\" title \"acked / s\", \\\n"
          "     \"\" using 1:2 with lines lw 2.5 lc rgb \"#d62728\" title \"produce p99 (ms)\"\n";
-    return Plot{"latency", "Produce latency p99 and acknowledged throughput over time", std::move(data), std::move(s)};
+    return Plot{.name = "latency",
+                .caption = "Produce latency p99 and acknowledged throughput over time",
+                .data = std::move(data),
+                .script = std::move(s)};
 }
 
 // ---- records ---------------------------------------------------------------------------------
@@ -191,7 +194,10 @@ Plot records_plot(const RunResult& r) {
          gp_number(static_cast<double>(bars.size()) - 0.4) + "]\nset grid noxtics\n";
     s += "plot \"records.dat\" using 1:(($3>0)?$3:NaN):4:xtic(2) with boxes lc rgb variable, \\\n"
          "     \"\" using 1:(($3>0)?$3:1):(sprintf(\"%.0f\",$3)) with labels offset 0,0.9 font \",11\"\n";
-    return Plot{"records", "Records acknowledged vs acknowledged-but-lost vs failed", std::move(data), std::move(s)};
+    return Plot{.name = "records",
+                .caption = "Records acknowledged vs acknowledged-but-lost vs failed",
+                .data = std::move(data),
+                .script = std::move(s)};
 }
 
 // ---- consumer lag ----------------------------------------------------------------------------
@@ -249,7 +255,10 @@ std::optional<Plot> lag_plot(const RunResult& r, const TimeAxis& axis) {
                             k + 2, lines[k].partition ? "1" : "2.5", gp_string(lines[k].title));
     }
     s += plot + "\n";
-    return Plot{"lag", "Consumer lag per group and per partition over time", std::move(data), std::move(s)};
+    return Plot{.name = "lag",
+                .caption = "Consumer lag per group and per partition over time",
+                .data = std::move(data),
+                .script = std::move(s)};
 }
 
 }  // namespace

@@ -228,8 +228,10 @@ void Simulation::snapshot_groups() {
         out.burrow_complete = static_cast<double>(status.complete);
         out.burrow_totallag = status.totallag;
         for (const auto& p : status.partitions) {
-            out.burrow_partitions.push_back(
-                GroupBurrowPartition{p.topic, p.partition, monitor::to_string(p.status), p.current_lag});
+            out.burrow_partitions.push_back(GroupBurrowPartition{.topic = p.topic,
+                                                                 .partition = p.partition,
+                                                                 .status = monitor::to_string(p.status),
+                                                                 .current_lag = p.current_lag});
         }
     }
 }

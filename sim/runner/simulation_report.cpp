@@ -119,8 +119,14 @@ void Simulation::check_invariants() {
 
 void Simulation::measure_isr_properties(Instant now, std::optional<TopicPartition> tp) {
     for (const monitor::IsrPropertyBreak& b : isr_properties_.measure(*view_, tp)) {
-        record(now, IsrPropertyBroken{b.property == monitor::IsrProperty::weak, b.tp, b.leader, b.member, b.from,
-                                      b.high_watermark, b.lacks, b.member_down});
+        record(now, IsrPropertyBroken{.weak = b.property == monitor::IsrProperty::weak,
+                                      .tp = b.tp,
+                                      .leader = b.leader,
+                                      .member = b.member,
+                                      .from = b.from,
+                                      .high_watermark = b.high_watermark,
+                                      .lacks = b.lacks,
+                                      .member_down = b.member_down});
     }
 }
 
@@ -211,10 +217,17 @@ RunSummary Simulation::summarize() {
         }
         const auto v = ledger_.judge(logs, hws);
         r.records_measured = !s_.producers.empty();
-        r.records = RecordsSummary{v.sent,      v.acked,           v.failed,  v.acked_lost, v.duplicated,
-                                   v.reordered, v.unacked_present, v.pending, v.deleted};
+        r.records = RecordsSummary{.sent = v.sent,
+                                   .acked = v.acked,
+                                   .failed = v.failed,
+                                   .acked_lost = v.acked_lost,
+                                   .duplicated = v.duplicated,
+                                   .reordered = v.reordered,
+                                   .unacked_present = v.unacked_present,
+                                   .pending = v.pending,
+                                   .deleted = v.deleted};
         const auto l = ledger_.latency_verdict();
-        r.produce_latency_ms = LatencySummary{l.p50_ms, l.p99_ms, l.max_ms, l.count};
+        r.produce_latency_ms = LatencySummary{.p50 = l.p50_ms, .p99 = l.p99_ms, .max = l.max_ms, .count = l.count};
     }
     const auto& c = ctl.counters();
     r.clean_elections = c.clean_elections;
