@@ -15,6 +15,9 @@ bash .ci/build.sh release
 echo "== release tests"
 ctest --test-dir build/release --output-on-failure -j "$jobs"
 
+echo "== Debian package (cpack -G DEB, installed, run, removed)"
+bash .ci/package.sh build/release
+
 echo "== sanitizer build (ASan + UBSan)"
 bash .ci/build.sh asan
 echo "== sanitizer tests"

@@ -16,6 +16,8 @@ Checks:
   width    no line longer than .clang-format's ColumnLimit, string literals
            aside: a line may run over only by the text of literals, which
            clang-format cannot break (expected error messages, JSON cases).
+  links    every relative link in README.md and the other Markdown files of the
+           repository resolves to a file or folder in it.
   banned   rand/srand, std::random_device, <random> engines and distributions
            (their algorithms differ between standard libraries), the wall clock
            and sleeping outside sim/cli, and std::unordered_* containers in
@@ -216,6 +218,33 @@ def self_test():
     return 1 if failures else 0
 
 
+MD_LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def check_links(root, findings):
+    """Relative Markdown links resolve inside the repository."""
+    for md in sorted(root.rglob("*.md")):
+        rel = md.relative_to(root)
+        if rel.parts[0] in ("build", ".git") or rel.parts[0].startswith("build-"):
+            continue
+        in_code = False
+        for n, line in enumerate(md.read_text(encoding="utf-8").splitlines(), 1):
+            if line.lstrip().startswith("```"):
+                in_code = not in_code
+                continue
+            if in_code:
+                continue
+            for target in MD_LINK.findall(line):
+                if re.match(r"^[a-z]+:", target) or target.startswith("#"):
+                    continue  # a URL or an anchor in the same page
+                path = target.split("#", 1)[0]
+                resolved = (md.parent / path).resolve()
+                if not resolved.exists():
+                    findings.append(f"{rel}:{n}: link to {target}: no such file in the repository")
+                elif root.resolve() not in resolved.parents and resolved != root.resolve():
+                    findings.append(f"{rel}:{n}: link to {target} leaves the repository")
+
+
 def main():
     if sys.argv[1:] == ["--self-test"]:
         return self_test()
@@ -223,6 +252,7 @@ def main():
     limit = column_limit(root)
     findings = []
     check_link_lines(root, findings)
+    check_links(root, findings)
     files = sorted(p for d in ("sim", "include", "tests", "bench") for p in (root / d).rglob("*")
                    if p.suffix in (".cpp", ".hpp") and "probe" not in p.relative_to(root).parts)
     for path in files:
