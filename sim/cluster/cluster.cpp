@@ -478,19 +478,13 @@ void Cluster::power_loss(BrokerId b) {
 // to rto_max); its next retransmission after the host is back meets the RST
 // and the connection is reset. Idle connections find out when next used.
 void Cluster::reset_stale_connections(NodeId n, Instant down_at) {
-    const env::Network::Options defaults;
     const Instant now = loop_.now();
     for (auto& [k, w] : wires_) {
         if (k.first != n && k.second != n) continue;
         const NodeId peer = k.first == n ? k.second : k.first;
         const int dir = peer == k.first ? 0 : 1;
         if (!w.conn.valid() || !network_->is_live(w.conn) || (w.in_flight[dir].empty() && !w.unanswered[dir])) continue;
-        Instant retransmit = down_at;
-        Duration rto = defaults.rto_min;
-        while (retransmit < now) {
-            retransmit = retransmit + rto;
-            rto = std::min(rto * 2, defaults.rto_max);
-        }
+        const Instant retransmit = network_->next_retransmission(down_at, now);
         const env::ConnId conn = w.conn;
         const auto key = k;
         loop_.schedule_at(retransmit, [this, key, conn, peer, n] {

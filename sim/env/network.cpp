@@ -202,6 +202,16 @@ Duration Network::retransmission_delay(double loss) {
     return total;
 }
 
+Instant Network::next_retransmission(Instant since, Instant now) const {
+    Instant retransmit = since;
+    Duration rto = options_.rto_min;
+    while (retransmit < now) {
+        retransmit = retransmit + rto;
+        rto = std::min(rto * 2, options_.rto_max);
+    }
+    return retransmit;
+}
+
 Instant& Network::egress_free(HostIndex h) {
     if (egress_free_.size() <= h) egress_free_.resize(topology_.host_count(), Instant::zero());
     return egress_free_[h];

@@ -164,8 +164,16 @@ class Network {
     void heal_link_one_way(Vertex from, Vertex to);
     void set_link_fault(Vertex a, Vertex b, const LinkFault& fault);
 
+    // TCP's retransmission timer, with this network's options: data first sent
+    // at `since` and never acknowledged is retransmitted after rto_min, then
+    // after each doubled RTO up to rto_max. Returns the first retransmission at
+    // or after `now` (when a peer that lost power and came back answers it
+    // with a reset).
+    Instant next_retransmission(Instant since, Instant now) const;
+
     const Stats& stats() const { return stats_; }
     const Topology& topology() const { return topology_; }
+    const Options& options() const { return options_; }
 
   private:
     enum class State : std::uint8_t { free, open, broken };

@@ -260,3 +260,23 @@ TEST_CASE("network: a message is never delivered before one sent earlier the sam
     CHECK(w.got[2].payload == 2);
     CHECK(w.got[2].at == w.got[1].at);
 }
+
+// A host that lost power answers the next retransmission with a reset once it
+// is back: the retransmission timer is TCP's (RTO from rto_min, doubling to
+// rto_max), with this network's own options.
+TEST_CASE("network: the retransmission timer follows the network's RTO options") {
+    World linux_defaults;
+    const Instant down = at(s(10));
+    CHECK(linux_defaults.net.next_retransmission(down, down) == down);
+    // 200 ms, then 400, 800, 1600 ms: 10.2, 10.6, 11.4, 13.0 s.
+    CHECK(linux_defaults.net.next_retransmission(down, at(ms(10100))) == at(ms(10200)));
+    CHECK(linux_defaults.net.next_retransmission(down, at(ms(11000))) == at(ms(11400)));
+    CHECK(linux_defaults.net.next_retransmission(down, at(ms(11400))) == at(ms(11400)));
+    CHECK(linux_defaults.net.next_retransmission(down, at(ms(11401))) == at(ms(13000)));
+    Network::Options o;
+    o.rto_min = ms(50);
+    o.rto_max = ms(100);
+    World fast(standard_topology(), o);
+    // 50 ms, then 100 ms each (capped): 10.05, 10.15, 10.25 s.
+    CHECK(fast.net.next_retransmission(down, at(ms(10200))) == at(ms(10250)));
+}
