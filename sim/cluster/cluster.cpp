@@ -270,6 +270,7 @@ void Cluster::deliver_input(NodeId to, std::function<void(Node&, Outbox&)> input
     Hosted& h = hosted(to);
     if (!h.up) return;
     if (h.paused) {
+        KS_ASSERT_LT(h.deferred.size(), kDeferredMax);
         h.deferred.push_back([this, to, input = std::move(input)] {
             Hosted& hh = hosted(to);
             Outbox o;

@@ -149,6 +149,8 @@ class Cluster {
     const env::Network& network() const { return *network_; }
 
   private:
+    // Inputs held for one paused node (a GC stall): reaching it is a bug.
+    static constexpr std::size_t kDeferredMax = std::size_t{1} << 22;
     struct Hosted {
         std::unique_ptr<Node> node;
         bool up = false;

@@ -13,7 +13,10 @@ bool contains(const std::vector<BrokerId>& v, BrokerId b) {
 }  // namespace
 
 Broker::Broker(BrokerConfig config, BrokerStorage& storage)
-    : config_(std::move(config)), storage_(storage), coordinator_(config_.groups, config_.id) {}
+    : config_(std::move(config)),
+      storage_(storage),
+      purgatory_(ProducePurgatory::Options{.timeout_timer_base = timer_key(kProduceTimeout, 0)}),
+      coordinator_(config_.groups, config_.id) {}
 
 const Partition* Broker::partition(TopicPartition tp) const {
     auto it = partitions_.find(tp);
@@ -87,11 +90,15 @@ void Broker::on_message(Instant now, NodeId from, const Message& m, Outbox& out)
     } else if (const auto* f = std::get_if<FetchRequest>(&m)) {
         handle_follower_fetch(now, from, *f, out);
     } else if (const auto* fr = std::get_if<FetchResponse>(&m)) {
-        if (is_broker_node(from)) handle_fetch_response(now, BrokerId(from.value()), *fr, out);
+        if (ReplicaFetcher* rf = is_broker_node(from) ? fetcher_for(BrokerId(from.value())) : nullptr) {
+            rf->on_fetch_response(now, *fr, out);
+        }
     } else if (const auto* q = std::get_if<OffsetsForLeaderEpochRequest>(&m)) {
         handle_epoch_query(from, *q, out);
     } else if (const auto* qa = std::get_if<OffsetsForLeaderEpochResponse>(&m)) {
-        if (is_broker_node(from)) handle_epoch_response(now, BrokerId(from.value()), *qa, out);
+        if (ReplicaFetcher* rf = is_broker_node(from) ? fetcher_for(BrokerId(from.value())) : nullptr) {
+            rf->on_epoch_response(now, *qa, out);
+        }
     } else if (const auto* md = std::get_if<MetadataUpdate>(&m)) {
         handle_metadata(now, *md, out);
     } else if (const auto* reg = std::get_if<BrokerRegistrationReply>(&m)) {
@@ -112,7 +119,7 @@ void Broker::on_message(Instant now, NodeId from, const Message& m, Outbox& out)
             if (p.maybe_increment_hw(now, [this](BrokerId b) { return is_eligible(b); })) {
                 on_hw_advanced(now, ap->tp, out);
             }
-            try_complete_purgatory(now, ap->tp, out);
+            try_complete_purgatory(ap->tp, out);
         }
     } else if (const auto* lo = std::get_if<ListOffsetsRequest>(&m)) {
         handle_list_offsets(from, *lo, out);
@@ -156,20 +163,9 @@ void Broker::on_timer(Instant now, std::uint64_t key, Outbox& out) {
             for (const auto& [tp, p] : partitions_) storage_.hw_checkpoint[tp] = p->high_watermark();
             out.set_timer(key, now + config_.hw_checkpoint_interval);
             break;
-        case kProduceTimeout: {
-            auto it = produces_.find(id);
-            if (it == produces_.end()) break;
-            for (auto& [tp, entries] : purgatory_) {
-                std::erase_if(entries, [&](const PurgatoryEntry& e) { return e.request == id; });
-            }
-            // Partitions still unresolved (in the purgatory or still on disk) time out.
-            std::vector<std::size_t> open;
-            for (std::size_t i = 0; i < it->second.results.size(); ++i) {
-                if (!it->second.resolved[i]) open.push_back(i);
-            }
-            for (std::size_t i : open) resolve(id, i, Error::request_timed_out, kUndefinedOffset, out);
+        case kProduceTimeout:
+            purgatory_.time_out(id, out);
             break;
-        }
         case kFetchWait: {
             auto it = parked_.find(id);
             if (it == parked_.end()) break;
@@ -180,23 +176,13 @@ void Broker::on_timer(Instant now, std::uint64_t key, Outbox& out) {
         }
         case kFetcherBackoff:
         case kFetcherTimeout: {
-            Fetcher* f = fetcher_for(BrokerId(static_cast<std::int32_t>(id)));
+            ReplicaFetcher* f = fetcher_for(BrokerId(static_cast<std::int32_t>(id)));
             if (!f) break;
             if (kind == kFetcherTimeout) {
-                if (f->fetch_in_flight || f->epoch_in_flight) {
-                    f->fetch_in_flight = f->epoch_in_flight = false;
-                    fetcher_backoff(now, *f, out);
-                }
-                break;
+                f->on_timeout(now, out);
+            } else {
+                f->on_backoff_end(now, out);
             }
-            f->backing_off = false;
-            for (auto& [tp, fp] : f->partitions) {
-                if (fp.state == FetchState::delayed) fp.state = FetchState::fetching;
-                if (fp.state == FetchState::delayed_truncation || fp.state == FetchState::awaiting_epoch) {
-                    fp.state = FetchState::truncating;
-                }
-            }
-            drive_fetcher(now, *f, out);
             break;
         }
         case kAlterPartitionRetry: {
@@ -280,10 +266,10 @@ void Broker::apply_partition_state(Instant now, const PartitionState& st, Outbox
                 .broker = config_.id, .tp = st.tp, .epoch = st.leader_epoch, .log_end_offset = p.log_end_offset()});
         }
         if (p.maybe_increment_hw(now, eligible)) on_hw_advanced(now, st.tp, out);
-        try_complete_purgatory(now, st.tp, out);
+        try_complete_purgatory(st.tp, out);
         return;
     }
-    if (p.role() == Role::leader) fail_purgatory(st.tp, Error::not_leader_or_follower, out);
+    if (p.role() == Role::leader) purgatory_.fail(st.tp, Error::not_leader_or_follower, out);
     if (st.leader.value() < 0) {
         remove_from_fetchers(st.tp);
         p.make_offline();
@@ -291,9 +277,7 @@ void Broker::apply_partition_state(Instant now, const PartitionState& st, Outbox
     }
     const bool changed = p.make_follower(st);
     if (!changed) {
-        if (Fetcher* f = fetcher_for(st.leader)) {
-            if (auto fp = f->partitions.find(st.tp); fp != f->partitions.end()) fp->second.epoch = st.leader_epoch;
-        }
+        if (ReplicaFetcher* f = fetcher_for(st.leader)) f->set_epoch(st.tp, st.leader_epoch);
         return;
     }
     remove_from_fetchers(st.tp);
@@ -310,28 +294,19 @@ void Broker::apply_partition_state(Instant now, const PartitionState& st, Outbox
 void Broker::handle_produce(Instant now, NodeId from, const ProduceRequest& r, Outbox& out) {
     ++counters_.produce_requests;
     const std::uint64_t id = next_id_++;
-    PendingProduce pp{from,
-                      r.correlation,
-                      r.acks,
-                      {},
-                      std::vector<bool>(r.partitions.size(), false),
-                      static_cast<std::int32_t>(r.partitions.size())};
-    for (const auto& part : r.partitions)
-        pp.results.push_back(ProducePartitionResult{part.tp, Error::none, kUndefinedOffset});
-    produces_.emplace(id, std::move(pp));
-    if (r.acks == Acks::all) {
-        out.set_timer(timer_key(kProduceTimeout, id), now + r.timeout);
-        produces_.at(id).timer_set = true;
-    }
+    std::vector<TopicPartition> tps;
+    for (const auto& part : r.partitions) tps.push_back(part.tp);
+    purgatory_.begin(id, from, r.correlation, r.acks, tps, now, r.timeout, out);
     for (std::size_t i = 0; i < r.partitions.size(); ++i) {
         const auto& part = r.partitions[i];
         auto it = partitions_.find(part.tp);
         const Error e = it == partitions_.end() ? Error::not_leader_or_follower : it->second->check_produce(r.acks);
         if (e != Error::none) {
-            resolve(id, i, e, kUndefinedOffset, out);
+            purgatory_.resolve(id, i, e, kUndefinedOffset, out);
             continue;
         }
         const std::uint64_t token = next_id_++;
+        KS_ASSERT_LT(writes_.size(), kWritesMax);
         writes_.emplace(token,
                         PendingWrite{.replica = false, .tp = part.tp, .batch = part.batch, .request = id, .index = i});
         out.disk_append(part.tp, part.batch.size_bytes, token);
@@ -339,8 +314,8 @@ void Broker::handle_produce(Instant now, NodeId from, const ProduceRequest& r, O
 }
 
 void Broker::complete_produce_write(Instant now, const PendingWrite& w, Outbox& out) {
-    auto req = produces_.find(w.request);
-    const Acks acks = req == produces_.end() ? Acks::leader : req->second.acks;
+    const std::optional<Acks> req = purgatory_.acks(w.request);  // nullopt: the request already timed out
+    const Acks acks = req.value_or(Acks::leader);
     auto it = partitions_.find(w.tp);
     Error e = it == partitions_.end() ? Error::not_leader_or_follower : it->second->check_produce(acks);
     AppendResult r;
@@ -353,73 +328,37 @@ void Broker::complete_produce_write(Instant now, const PendingWrite& w, Outbox& 
         out.disk_truncate(w.tp, p->log().end_position());  // the write is not part of the log
     }
     if (e != Error::none) {
-        if (req != produces_.end()) resolve(w.request, w.index, e, kUndefinedOffset, out);
+        if (req) purgatory_.resolve(w.request, w.index, e, kUndefinedOffset, out);
         return;
     }
     if (!r.duplicate) wake_parked_fetches(w.tp, out);
     if (p->maybe_increment_hw(now, [this](BrokerId b) { return is_eligible(b); })) on_hw_advanced(now, w.tp, out);
-    if (req == produces_.end()) return;  // the request already timed out
+    if (!req) return;  // the request already timed out
     if (acks != Acks::all) {
-        resolve(w.request, w.index, Error::none, r.base_offset, out);
+        purgatory_.resolve(w.request, w.index, Error::none, r.base_offset, out);
         return;
     }
     // The batch's last offset + 1 must be below the HW.
     const Offset required = r.base_offset + w.batch.record_count;
-    purgatory_[w.tp].push_back(PurgatoryEntry{
-        .request = w.request, .index = w.index, .required_offset = required, .base_offset = r.base_offset});
-    try_complete_purgatory(now, w.tp, out);
+    purgatory_.wait(w.tp, w.request, w.index, required, r.base_offset);
+    try_complete_purgatory(w.tp, out);
 }
 
-void Broker::resolve(std::uint64_t request, std::size_t index, Error e, Offset base, Outbox& out) {
-    auto it = produces_.find(request);
-    if (it == produces_.end()) return;
-    PendingProduce& pp = it->second;
-    KS_ASSERT(!pp.resolved[index]);
-    pp.resolved[index] = true;
-    pp.results[index].error = e;
-    pp.results[index].base_offset = base;
-    if (--pp.unresolved > 0) return;
-    if (pp.acks != Acks::none) out.send(pp.client, ProduceResponse{pp.results, pp.correlation});
-    if (pp.timer_set) out.cancel_timer(timer_key(kProduceTimeout, request));
-    produces_.erase(it);
-}
-
-void Broker::try_complete_purgatory(Instant now, TopicPartition tp, Outbox& out) {
-    (void)now;
-    auto it = purgatory_.find(tp);
-    if (it == purgatory_.end() || it->second.empty()) return;
+void Broker::try_complete_purgatory(TopicPartition tp, Outbox& out) {
+    if (!purgatory_.waiting_on(tp)) return;
     auto pit = partitions_.find(tp);
     if (pit == partitions_.end() || pit->second->role() != Role::leader) {
-        fail_purgatory(tp, Error::not_leader_or_follower, out);
+        purgatory_.fail(tp, Error::not_leader_or_follower, out);
         return;
     }
     const Partition& p = *pit->second;
-    std::vector<PurgatoryEntry> done;
-    std::erase_if(it->second, [&](const PurgatoryEntry& e) {
-        if (p.high_watermark() >= e.required_offset) {
-            done.push_back(e);
-            return true;
-        }
-        return false;
-    });
-    for (const PurgatoryEntry& e : done) {
-        // Partition.checkEnoughReplicasReachOffset: the maximal ISR against min ISR.
-        const bool enough = static_cast<std::int32_t>(p.maximal_isr().size()) >= p.config().min_insync_replicas;
-        resolve(e.request, e.index, enough ? Error::none : Error::not_enough_replicas_after_append,
-                enough ? e.base_offset : kUndefinedOffset, out);
-    }
-}
-
-void Broker::fail_purgatory(TopicPartition tp, Error e, Outbox& out) {
-    auto it = purgatory_.find(tp);
-    if (it == purgatory_.end()) return;
-    std::vector<PurgatoryEntry> entries = std::move(it->second);
-    purgatory_.erase(it);
-    for (const PurgatoryEntry& en : entries) resolve(en.request, en.index, e, kUndefinedOffset, out);
+    // Partition.checkEnoughReplicasReachOffset: the maximal ISR against min ISR.
+    purgatory_.complete(tp, p.high_watermark(),
+                        static_cast<std::int32_t>(p.maximal_isr().size()) >= p.config().min_insync_replicas, out);
 }
 
 void Broker::on_hw_advanced(Instant now, TopicPartition tp, Outbox& out) {
-    try_complete_purgatory(now, tp, out);
+    try_complete_purgatory(tp, out);
     wake_parked_consumers(now, tp, out);
 }
 
@@ -466,6 +405,7 @@ void Broker::handle_follower_fetch(Instant now, NodeId from, const FetchRequest&
         return;
     }
     const std::uint64_t id = next_id_++;
+    KS_ASSERT_LT(parked_.size(), kParkedMax);
     parked_.emplace(id, ParkedFetch{from, r});
     out.set_timer(timer_key(kFetchWait, id), now + r.max_wait);
 }

@@ -31,6 +31,8 @@
 #include "kafka/group_coordinator.hpp"
 #include "kafka/outbox.hpp"
 #include "kafka/partition.hpp"
+#include "kafka/produce_purgatory.hpp"
+#include "kafka/replica_fetcher.hpp"
 #include "kafkasim/settings.hpp"
 
 namespace ks::kafka {
@@ -66,7 +68,7 @@ struct BrokerCounters {
     std::int64_t fetch_requests = 0;
 };
 
-class Broker {
+class Broker : private ReplicaFetcher::Host {
   public:
     Broker(BrokerConfig config, BrokerStorage& storage);
     Broker(const Broker&) = delete;
@@ -116,23 +118,13 @@ class Broker {
     static std::uint64_t timer_key(TimerKind kind, std::uint64_t id) { return (kind << 56) | id; }
 
   private:
+    // Limits on the broker's queues: reaching one is a kafkasim bug, not an outcome.
+    static constexpr std::size_t kWritesMax = std::size_t{1} << 22;           // disk writes in flight
+    static constexpr std::size_t kParkedMax = std::size_t{1} << 20;           // parked follower fetches
+    static constexpr std::size_t kParkedConsumersMax = std::size_t{1} << 20;  // parked consumer fetches
+    static constexpr std::size_t kFetchersMax = std::size_t{1} << 16;         // replica fetchers (source brokers)
+
     void send_heartbeat(Outbox& out) const;
-    // ---- produce ----
-    struct PendingProduce {
-        NodeId client;
-        std::uint64_t correlation;
-        Acks acks;
-        std::vector<ProducePartitionResult> results;
-        std::vector<bool> resolved;
-        std::int32_t unresolved;
-        bool timer_set = false;
-    };
-    struct PurgatoryEntry {
-        std::uint64_t request;
-        std::size_t index;
-        Offset required_offset;  // HW must reach this (last offset + 1)
-        Offset base_offset;
-    };
     // ---- disk ----
     struct PendingWrite {
         bool replica;  // true: a fetched batch; false: a produce batch
@@ -150,25 +142,6 @@ class Broker {
         NodeId follower;
         FetchRequest request;
     };
-    // ---- replica fetcher, one per source broker ----
-    // delayed: a fetch error, back to fetching after replica.fetch.backoff.ms;
-    // delayed_truncation: an epoch-query error, back to truncating (Kafka's
-    // delayed PartitionFetchState keeps its Truncating state).
-    enum class FetchState : std::uint8_t { truncating, awaiting_epoch, fetching, delayed, delayed_truncation };
-    struct FetcherPartition {
-        FetchState state = FetchState::truncating;
-        LeaderEpoch epoch = kNoEpoch;
-    };
-    struct Fetcher {
-        BrokerId leader;
-        std::map<TopicPartition, FetcherPartition> partitions;
-        bool fetch_in_flight = false;
-        bool epoch_in_flight = false;
-        bool backing_off = false;
-        std::uint64_t round = 0;          // id of the fetch in flight / being written
-        std::int32_t writes_pending = 0;  // disk writes of the current response
-    };
-
     Partition& ensure_partition(TopicPartition tp);
     PartitionConfig partition_config(TopicPartition tp) const;
     bool is_eligible(BrokerId b) const;
@@ -177,9 +150,7 @@ class Broker {
     void apply_partition_state(Instant now, const PartitionState& st, Outbox& out);
     void handle_produce(Instant now, NodeId from, const ProduceRequest& r, Outbox& out);
     void complete_produce_write(Instant now, const PendingWrite& w, Outbox& out);
-    void resolve(std::uint64_t request, std::size_t index, Error e, Offset base, Outbox& out);
-    void try_complete_purgatory(Instant now, TopicPartition tp, Outbox& out);
-    void fail_purgatory(TopicPartition tp, Error e, Outbox& out);
+    void try_complete_purgatory(TopicPartition tp, Outbox& out);
     void handle_follower_fetch(Instant now, NodeId from, const FetchRequest& r, Outbox& out);
     // Answers a parked follower fetch with what the logs hold now (DelayedFetch.onComplete).
     void answer_fetch(NodeId to, const FetchRequest& r, Outbox& out);
@@ -198,13 +169,15 @@ class Broker {
     // fetcher (broker_fetcher.cpp)
     void add_to_fetcher(Instant now, Partition& p, Outbox& out);
     void remove_from_fetchers(TopicPartition tp);
-    void drive_fetcher(Instant now, Fetcher& f, Outbox& out);
-    void handle_fetch_response(Instant now, BrokerId leader, const FetchResponse& r, Outbox& out);
-    void handle_epoch_response(Instant now, BrokerId leader, const OffsetsForLeaderEpochResponse& r, Outbox& out);
     void complete_replica_write(Instant now, const PendingWrite& w, Outbox& out);
-    void fetcher_backoff(Instant now, Fetcher& f, Outbox& out);
-    void truncate(Partition& p, Offset to, Outbox& out);
-    Fetcher* fetcher_for(BrokerId leader);
+    ReplicaFetcher* fetcher_for(BrokerId leader);
+    // ReplicaFetcher::Host
+    Partition& follower_replica(TopicPartition tp) override { return *partitions_.at(tp); }
+    void truncate(Partition& p, Offset to, Outbox& out) override;
+    void write_fetched(BrokerId leader, std::uint64_t round, TopicPartition tp, const RecordBatch& batch,
+                       Offset leader_hw, Outbox& out) override;
+    std::int64_t broker_epoch() const override { return broker_epoch_; }
+    bool stopped() const override { return shutdown_complete_; }
 
     BrokerConfig config_;
     BrokerStorage& storage_;
@@ -219,8 +192,7 @@ class Broker {
     std::int32_t shutdown_attempts_ = 0;
 
     std::uint64_t next_id_ = 1;
-    std::map<std::uint64_t, PendingProduce> produces_;
-    std::map<TopicPartition, std::vector<PurgatoryEntry>> purgatory_;
+    ProducePurgatory purgatory_;
     std::map<std::uint64_t, PendingWrite> writes_;
     std::map<std::uint64_t, ParkedFetch> parked_;
     // Consumer fetches waiting for data (DelayedFetch): woken by HW advances.
@@ -230,7 +202,7 @@ class Broker {
     };
     std::map<std::uint64_t, ParkedConsumerFetch> parked_consumers_;
     GroupCoordinator coordinator_;
-    std::map<BrokerId, Fetcher> fetchers_;
+    std::map<BrokerId, ReplicaFetcher> fetchers_;
     std::map<TopicPartition, std::uint64_t> alter_in_flight_;  // tp -> retry timer id
     std::map<std::uint64_t, std::pair<TopicPartition, std::vector<BrokerId>>> alter_requests_;
     BrokerCounters counters_;

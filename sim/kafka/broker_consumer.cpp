@@ -53,6 +53,7 @@ void Broker::handle_consumer_fetch(Instant now, NodeId from, const FetchRequest&
         return;
     }
     const std::uint64_t id = next_id_++;
+    KS_ASSERT_LT(parked_consumers_.size(), kParkedConsumersMax);
     parked_consumers_.emplace(id, ParkedConsumerFetch{from, r});
     out.set_timer(timer_key(kConsumerFetchWait, id), now + r.max_wait);
 }

@@ -305,6 +305,34 @@ void Consumer::find_coordinator(Instant now, Outbox& out) {
     out.set_timer(timer_key(kGroupRequestTimeout, group_correlation_), now + opt_.request_timeout);
 }
 
+const char* to_string(Consumer::State s) {
+    switch (s) {
+        case Consumer::State::unjoined:
+            return "unjoined";
+        case Consumer::State::joining:
+            return "joining";
+        case Consumer::State::syncing:
+            return "syncing";
+        case Consumer::State::stable:
+            return "stable";
+    }
+    KS_UNREACHABLE("consumer state");
+}
+
+// The member's state in its group (AbstractCoordinator.MemberState): a join
+// starts from unjoined or stable; a JoinGroup answer leads to syncing, a
+// SyncGroup answer to stable; errors, a lost coordinator or a reset
+// generation lead back to unjoined.
+void Consumer::set_state(State to) {
+    using S = State;
+    const S from = state_;
+    const bool legal = (to == S::joining && (from == S::unjoined || from == S::stable)) ||
+                       (to == S::syncing && from == S::joining) || (to == S::stable && from == S::syncing) ||
+                       to == S::unjoined;
+    KS_ASSERT_MSG(legal, "consumer {}: illegal transition {} -> {}", opt_.client_id, to_string(from), to_string(to));
+    state_ = to;
+}
+
 void Consumer::send_join(Instant now, Outbox& out) {
     // onJoinPrepare: commit what was consumed, then (eager) give everything up.
     if (opt_.auto_commit && state_ == State::stable) commit_positions(now, out);
@@ -324,7 +352,7 @@ void Consumer::send_join(Instant now, Outbox& out) {
     for (const auto& [tp, p] : parts_) r.owned.push_back(tp);
     r.owned_generation = generation_;
     r.correlation = group_correlation_ = next_correlation_++;
-    state_ = State::joining;
+    set_state(State::joining);
     rejoin_needed_ = false;
     ++stats_.joins;
     out.send(broker_node(*coordinator_), std::move(r));
@@ -340,19 +368,19 @@ void Consumer::handle_join(Instant now, const JoinGroupResponse& r, Outbox& out)
         // without a backoff).
         member_id_ = r.member_id;
         generation_ = -1;
-        state_ = State::unjoined;
+        set_state(State::unjoined);
         send_join(now, out);
         return;
     }
     if (r.error != Error::none) {
-        state_ = State::unjoined;
+        set_state(State::unjoined);
         rejoin_needed_ = true;
         if (!group_error(now, r.error, out)) out.set_timer(timer_key(kRetry), now + opt_.retry_backoff);
         return;
     }
     member_id_ = r.member_id;
     generation_ = r.generation;
-    state_ = State::syncing;
+    set_state(State::syncing);
     group_correlation_ = next_correlation_++;
     out.send(broker_node(*coordinator_), SyncGroupRequest{.group_id = opt_.group_id,
                                                           .generation = generation_,
@@ -366,12 +394,12 @@ void Consumer::handle_sync(Instant now, const SyncGroupResponse& r, Outbox& out)
     if (state_ != State::syncing || r.correlation != group_correlation_) return;
     out.cancel_timer(timer_key(kGroupRequestTimeout, r.correlation));
     if (r.error != Error::none) {
-        state_ = State::unjoined;
+        set_state(State::unjoined);
         rejoin_needed_ = true;
         if (!group_error(now, r.error, out)) out.set_timer(timer_key(kRetry), now + opt_.retry_backoff);
         return;
     }
-    state_ = State::stable;
+    set_state(State::stable);
     last_heartbeat_ack_ = now;
     on_assignment(now, r.assignment, out);
 }
@@ -457,7 +485,7 @@ void Consumer::coordinator_lost(Instant now, Outbox& out) {
     finding_ = false;
     heartbeat_in_flight_ = false;
     if (state_ == State::joining || state_ == State::syncing) {
-        state_ = State::unjoined;
+        set_state(State::unjoined);
         rejoin_needed_ = true;
     }
     ++bootstrap_index_;
@@ -468,7 +496,7 @@ void Consumer::reset_generation(Outbox& out) {
     (void)out;
     member_id_.clear();
     generation_ = -1;
-    state_ = State::unjoined;
+    set_state(State::unjoined);
     rejoin_needed_ = true;
     parts_.clear();  // onPartitionsLost: nothing is committed
 }

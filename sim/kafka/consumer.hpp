@@ -139,6 +139,8 @@ class Consumer {
 
   private:
     enum class State : std::uint8_t { unjoined, joining, syncing, stable };
+    void set_state(State to);  // asserts the transition
+    friend const char* to_string(State s);
     enum class App : std::uint8_t { waiting, processing, stopped };
     struct Part {
         std::optional<Offset> position;

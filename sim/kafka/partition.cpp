@@ -73,19 +73,35 @@ bool Partition::make_leader(const PartitionState& st, Instant now) {
         if (uses_leader_epochs(config_.protocol)) log_.assign_epoch_start(leader_epoch_);
         leader_epoch_start_offset_ = log_.log_end_offset();
     }
-    role_ = Role::leader;
-    leader_ = local_;
+    set_role(Role::leader, local_);
     reset_followers(now, new_epoch);
     KS_ASSERT_LE(hw_, log_.log_end_offset());
     return new_epoch;
+}
+
+const char* to_string(Role r) {
+    return r == Role::leader ? "leader" : r == Role::follower ? "follower" : "none";
+}
+
+// The replica's role and the leader it knows, changed together in one place
+// (Partition.makeLeader / makeFollower / a replica taken offline). Any role
+// may follow any other, as in Kafka; what must hold is that a leader leads
+// itself, a follower follows another broker, and no role means no leader.
+void Partition::set_role(Role to, BrokerId leader) {
+    const bool consistent = to == Role::leader     ? leader == local_
+                            : to == Role::follower ? leader.value() >= 0 && leader != local_
+                                                   : leader.value() < 0;
+    KS_ASSERT_MSG(consistent, "{}-{} on broker {}: role {} with leader {}", tp_.topic, tp_.partition, local_.value(),
+                  to_string(to), leader.value());
+    role_ = to;
+    leader_ = leader;
 }
 
 bool Partition::make_follower(const PartitionState& st) {
     KS_ASSERT(st.leader != local_);
     const bool changed = role_ != Role::follower || st.leader != leader_ || st.leader_epoch > leader_epoch_;
     if (role_ == Role::follower && st.leader_epoch < leader_epoch_) return false;  // stale
-    role_ = Role::follower;
-    leader_ = st.leader;
+    set_role(Role::follower, st.leader);
     leader_epoch_ = st.leader_epoch;
     partition_epoch_ = st.partition_epoch;
     replicas_ = st.replicas;
@@ -97,8 +113,7 @@ bool Partition::make_follower(const PartitionState& st) {
 }
 
 void Partition::make_offline() {
-    role_ = Role::none;
-    leader_ = BrokerId(-1);
+    set_role(Role::none, BrokerId(-1));
     pending_.reset();
     followers_.clear();
 }

@@ -45,6 +45,7 @@
 namespace ks::kafka {
 
 enum class Role : std::uint8_t { none, leader, follower };
+const char* to_string(Role r);
 
 struct PartitionConfig {
     Duration replica_lag_time_max = ms(30000);  // replica.lag.time.max.ms
@@ -209,6 +210,7 @@ class Partition {
     PartitionConfig config_;
 
     Role role_ = Role::none;
+    void set_role(Role to, BrokerId leader);
     BrokerId leader_{-1};
     LeaderEpoch leader_epoch_ = kNoEpoch;
     std::int32_t partition_epoch_ = -1;
