@@ -52,8 +52,11 @@ struct DiskSpec {
     DistSpec append_latency_ms = DistSpec::constant(0.05);   // write into the page cache
     DistSpec flush_latency_ms = DistSpec::lognormal(2, 20);  // fsync
     double throughput_mbytes_per_s = 500;                    // megabytes (1e6 bytes) per second
-    Duration dirty_expire = ms(30000);                       // OS writeback: dirty data older than this is on disk
-    Duration writeback_interval = ms(5000);                  // how often the OS writeback runs
+    // Log recovery after an unclean shutdown: megabytes per second that one
+    // recovery thread (num.recovery.threads.per.data.dir) re-validates.
+    double recovery_mbytes_per_s = 200;
+    Duration dirty_expire = ms(30000);       // OS writeback: dirty data older than this is on disk
+    Duration writeback_interval = ms(5000);  // how often the OS writeback runs
 };
 
 struct ClusterSpec {

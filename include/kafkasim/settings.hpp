@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,10 +49,22 @@ struct RetentionSettings {
     Bytes retention_bytes = -1;           // retention.bytes; -1: no size limit
 };
 
+// When a log is fsynced (UnifiedLog.append, LogManager.flushDirtyLogs).
+// Kafka's defaults never flush by count or time: durability comes from
+// replication and the OS's writeback, plus the fsync of older segments when
+// a segment rolls.
+struct FlushSettings {
+    std::int64_t flush_messages =
+        std::numeric_limits<std::int64_t>::max();  // flush.messages: fsync once this many messages are unflushed
+    Duration flush_ms =
+        Duration::max();  // flush.ms: fsync a log unflushed for this long (checked by the broker's flusher)
+};
+
 struct TopicSettings {
     std::int32_t min_insync_replicas = 1;  // min.insync.replicas
     bool unclean_leader_election = false;  // unclean.leader.election.enable
     RetentionSettings retention;
+    FlushSettings flush;
 };
 
 struct BrokerSettings {
@@ -69,9 +82,14 @@ struct BrokerSettings {
     std::int32_t controlled_shutdown_max_retries = 3;       // controlled.shutdown.max.retries
     Duration controlled_shutdown_retry_backoff = ms(5000);  // controlled.shutdown.retry.backoff.ms
     Duration retention_check_interval = ms(300000);         // log.retention.check.interval.ms
-    std::int32_t offsets_topic_partitions = 50;             // offsets.topic.num.partitions
-    std::int32_t offsets_replication = 3;                   // offsets.topic.replication.factor
-    Duration initial_rebalance_delay = ms(3000);            // group.initial.rebalance.delay.ms
+    // log.flush.scheduler.interval.ms: how often the flusher checks flush.ms
+    // (Kafka's default never: a topic's flush.ms then does nothing).
+    Duration log_flush_scheduler_interval = Duration::max();
+    Duration log_flush_offset_checkpoint_interval = ms(60000);  // log.flush.offset.checkpoint.interval.ms
+    std::int32_t num_recovery_threads = 1;                      // num.recovery.threads.per.data.dir
+    std::int32_t offsets_topic_partitions = 50;                 // offsets.topic.num.partitions
+    std::int32_t offsets_replication = 3;                       // offsets.topic.replication.factor
+    Duration initial_rebalance_delay = ms(3000);                // group.initial.rebalance.delay.ms
 };
 
 // The controller: KRaft's quorum controller or the ZooKeeper-era controller.

@@ -128,8 +128,9 @@ void Cluster::start_broker(kafka::BrokerConfig config) {
     }
     // The file holds exactly what the log holds (see file_for): writes still in
     // the page cache but never acknowledged to the process are dropped.
-    for (auto& [tp, file] : host.files) {
-        const Bytes len = host.storage.logs.at(tp).end_position();
+    for (auto& [ref, file] : host.files) {
+        if (ref.kind != kafka::FileRef::Kind::log) continue;
+        const Bytes len = host.storage.logs.at(ref.tp).end_position();
         if (host.disk->appended_length(file) > len) host.disk->truncate(file, len);
     }
     host.process = std::make_unique<kafka::Broker>(host.config, host.storage);
@@ -221,12 +222,15 @@ void Cluster::apply(NodeId self, Outbox& out) {
         } else if (auto* a = std::get_if<kafka::DiskAppendEffect>(&e)) {
             const BrokerId b(self.value());
             BrokerHost& bh = brokers_.at(b);
-            bh.disk->append(file_for(b, a->tp), a->bytes, a->token);
+            bh.disk->append(file_for(b, a->file), a->bytes, a->token);
         } else if (auto* tr = std::get_if<kafka::DiskTruncateEffect>(&e)) {
             const BrokerId b(self.value());
             BrokerHost& bh = brokers_.at(b);
-            const env::FileId f = file_for(b, tr->tp);
+            const env::FileId f = file_for(b, tr->file);
             if (bh.disk->appended_length(f) > tr->length) bh.disk->truncate(f, tr->length);
+        } else if (auto* fl = std::get_if<kafka::DiskFlushEffect>(&e)) {
+            const BrokerId b(self.value());
+            brokers_.at(b).disk->flush(file_for(b, fl->file), fl->token, fl->upto);
         } else {
             if (const auto* pe = std::get_if<ProtocolEvent>(&e)) {
                 const NoteWords w = note_words(*pe);
@@ -241,7 +245,7 @@ void Cluster::apply(NodeId self, Outbox& out) {
                 if (bh.process) bh.process->mark_clean_stop();
                 stop_process(self);
                 // A clean stop flushes every log (LogManager.shutdown).
-                for (auto& [tp, file] : bh.files) bh.disk->flush(file, 0);
+                for (auto& [ref, file] : bh.files) bh.disk->flush(file, 0);
                 if (bh.on_stopped) {
                     auto done = std::move(bh.on_stopped);
                     bh.on_stopped = nullptr;
@@ -405,17 +409,18 @@ void Cluster::on_break(const env::ConnectionBreak& b) {
 
 // ---- disks ------------------------------------------------------------------------------------
 
-env::FileId Cluster::file_for(BrokerId b, kafka::TopicPartition tp) {
+env::FileId Cluster::file_for(BrokerId b, const kafka::FileRef& file) {
     BrokerHost& bh = brokers_.at(b);
-    auto it = bh.files.find(tp);
+    auto it = bh.files.find(file);
     if (it != bh.files.end()) return it->second;
     const env::FileId f = bh.disk->create_file();
-    bh.files.emplace(tp, f);
+    bh.files.emplace(file, f);
     return f;
 }
 
 void Cluster::on_disk(BrokerId b, const env::DiskCompletion& c) {
-    if (c.kind != env::DiskCompletion::Kind::append) return;  // flushes are fire-and-forget here
+    // A flush with token 0 (a clean stop's) is fire-and-forget: nobody waits for it.
+    if (c.kind == env::DiskCompletion::Kind::flush && c.token == 0) return;
     const std::uint64_t token = c.token;
     deliver_input(kafka::broker_node(b), [this, token](Node& n, Outbox& o) { n.on_disk_done(loop_.now(), token, o); });
 }
@@ -465,7 +470,7 @@ void Cluster::power_loss(BrokerId b) {
     std::map<env::FileId, Bytes> durable;
     for (const env::FileLoss& l : bh.disk->power_loss()) durable[l.file] = l.durable;
     bh.storage.lose_unflushed([&](kafka::TopicPartition tp) {
-        auto f = bh.files.find(tp);
+        auto f = bh.files.find(kafka::FileRef::log(tp));
         return f == bh.files.end() ? Bytes{0} : durable.at(f->second);
     });
     for (auto& [tp, hw] : bh.storage.hw_checkpoint) {

@@ -164,7 +164,7 @@ class Cluster {
         kafka::BrokerStorage storage;
         std::unique_ptr<kafka::Broker> process;
         std::unique_ptr<env::Disk> disk;
-        std::map<kafka::TopicPartition, env::FileId> files;
+        std::map<kafka::FileRef, env::FileId> files;
         bool powered_off = false;
         Instant powered_off_at;
         std::function<void()> on_stopped;
@@ -195,7 +195,7 @@ class Cluster {
     void drop_in_flight(Wire& w);
     void deliver_input(NodeId to, std::function<void(Node&, kafka::Outbox&)> input);
     void stop_process(NodeId n);
-    env::FileId file_for(BrokerId b, kafka::TopicPartition tp);
+    env::FileId file_for(BrokerId b, const kafka::FileRef& file);
     void on_disk(BrokerId b, const env::DiskCompletion& c);
     static std::pair<NodeId, NodeId> key(NodeId a, NodeId b) { return a < b ? std::pair{a, b} : std::pair{b, a}; }
 

@@ -65,9 +65,10 @@ void Disk::landed(FileId f, Bytes size_bytes, std::uint64_t token, std::uint32_t
         DiskCompletion{.kind = DiskCompletion::Kind::append, .file = f, .token = token, .length = file.appended});
 }
 
-void Disk::flush(FileId f, std::uint64_t token) {
+void Disk::flush(FileId f, std::uint64_t token, std::optional<Bytes> upto) {
     KS_ASSERT(powered_);
-    const Bytes target = file_at(f).appended;
+    KS_ASSERT(!upto || *upto >= 0);
+    const Bytes target = std::min(file_at(f).appended, upto.value_or(file_at(f).appended));
     const Instant done = loop_.now() + slowed(sample_ms(options_.flush_latency_ms, rng_));
     last_flush_done_ = std::max(done, last_flush_done_);
     const std::uint32_t inc = incarnation_;

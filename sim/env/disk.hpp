@@ -16,7 +16,9 @@
 //     bounds how fast data can enter the page cache in the long run, as a
 //     device under dirty-page throttling does.
 //   flush(f): fsync; completes after a flush_latency_ms sample. On completion
-//     the file is durable up to its appended length *when flush was called*.
+//     the file is durable up to its appended length *when flush was called*
+//     (or up to `upto` when given: an fsync of the older part of a file, as
+//     of a log's older segment files).
 //   writeback: the OS makes page-cache data durable once it has been dirty for
 //     dirty_expire, at the next tick of the flusher (every writeback_interval,
 //     like Linux's dirty_expire_centisecs / dirty_writeback_centisecs; an
@@ -49,6 +51,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <vector>
 
 #include "core/event_loop.hpp"
@@ -103,7 +106,8 @@ class Disk {
     FileId create_file();
     // REQUIRES: powered(), file exists, size_bytes >= 0.
     void append(FileId file, Bytes size_bytes, std::uint64_t token);
-    void flush(FileId file, std::uint64_t token);
+    // REQUIRES: powered(), file exists, upto (when given) >= 0.
+    void flush(FileId file, std::uint64_t token, std::optional<Bytes> upto = std::nullopt);
     // REQUIRES: powered(), length <= appended_length(file).
     void truncate(FileId file, Bytes length);
 

@@ -53,14 +53,56 @@ bool Broker::is_eligible(BrokerId b) const {
 
 // ---- lifecycle ------------------------------------------------------------------------------
 
+// KafkaServer / BrokerServer startup: LogManager loads (and after an unclean
+// shutdown recovers) every log before the broker registers.
 void Broker::start(Instant now, Outbox& out) {
     for (auto& [tp, log] : storage_.logs) ensure_partition(tp);
+    const Duration recovery = recovery_time();
+    for (auto& [tp, log] : storage_.logs) log.mark_recovered(now + recovery);
+    if (recovery > Duration::zero()) {
+        out.set_timer(timer_key(kRecovered, 0), now + recovery);
+        return;
+    }
+    register_with_controller(now, out);
+}
+
+void Broker::register_with_controller(Instant now, Outbox& out) {
     out.send(controller_node(), BrokerRegistration{config_.id, storage_.clean_shutdown});
     storage_.clean_shutdown = false;  // the marker is removed while the broker runs
     out.set_timer(timer_key(kHeartbeat, 0), now + config_.heartbeat_interval);
     out.set_timer(timer_key(kIsrCheck, 0), now + config_.replica_lag_time_max / 2);
     out.set_timer(timer_key(kHwCheckpoint, 0), now + config_.hw_checkpoint_interval);
     out.set_timer(timer_key(kRetention, 0), now + config_.retention_check_interval);
+    if (config_.log_flush_scheduler_interval != Duration::max()) {
+        out.set_timer(timer_key(kLogFlush, 0), now + config_.log_flush_scheduler_interval);
+    }
+    if (config_.log_flush_offset_checkpoint_interval > Duration::zero()) {
+        out.set_timer(timer_key(kRecoveryCheckpoint, 0), now + config_.log_flush_offset_checkpoint_interval);
+    }
+}
+
+Duration Broker::recovery_time() const {
+    if (storage_.clean_shutdown) return Duration::zero();
+    // Each log's bytes above its recovery point (the last one checkpointed;
+    // the whole log when it was never checkpointed), taken in order by a pool
+    // of num.recovery.threads.per.data.dir threads.
+    std::vector<Bytes> busy(static_cast<std::size_t>(std::max(1, config_.num_recovery_threads)), 0);
+    for (const auto& [tp, log] : storage_.logs) {
+        const auto rp = storage_.recovery_points.find(tp);
+        const Offset from = std::clamp(rp == storage_.recovery_points.end() ? 0 : rp->second, log.log_start_offset(),
+                                       log.log_end_offset());
+        const Bytes bytes = log.end_position() - log.position_of(from);
+        if (bytes > 0) *std::min_element(busy.begin(), busy.end()) += bytes;
+    }
+    const Bytes longest = *std::max_element(busy.begin(), busy.end());
+    KS_ASSERT_GT(config_.recovery_mbytes_per_s, 0.0);
+    return ns(round_half_away(static_cast<double>(longest) * 1e3 / config_.recovery_mbytes_per_s));
+}
+
+void Broker::mark_clean_stop() {
+    for (const auto& [tp, p] : partitions_) storage_.hw_checkpoint[tp] = p->high_watermark();
+    for (const auto& [tp, log] : storage_.logs) storage_.recovery_points[tp] = log.log_end_offset();
+    storage_.clean_shutdown = true;
 }
 
 // BrokerHeartbeatRequest (KRaft) / the ZooKeeper session's ping; it asks to
@@ -159,9 +201,37 @@ void Broker::on_timer(Instant now, std::uint64_t key, Outbox& out) {
             }
             out.set_timer(key, now + config_.retention_check_interval);
             break;
-        case kHwCheckpoint:
-            for (const auto& [tp, p] : partitions_) storage_.hw_checkpoint[tp] = p->high_watermark();
+        case kHwCheckpoint: {
+            // ReplicaManager.checkpointHighWatermarks: the file is in place
+            // once written and fsynced.
+            std::map<TopicPartition, Offset> hws;
+            for (const auto& [tp, p] : partitions_) hws[tp] = p->high_watermark();
+            write_checkpoint(FileRef::Kind::hw_checkpoint, std::move(hws), out);
             out.set_timer(key, now + config_.hw_checkpoint_interval);
+            break;
+        }
+        case kRecoveryCheckpoint: {
+            // LogManager.checkpointLogRecoveryOffsets.
+            std::map<TopicPartition, Offset> points;
+            for (const auto& [tp, log] : storage_.logs) points[tp] = log.recovery_point();
+            write_checkpoint(FileRef::Kind::recovery_checkpoint, std::move(points), out);
+            out.set_timer(key, now + config_.log_flush_offset_checkpoint_interval);
+            break;
+        }
+        case kLogFlush:
+            // LogManager.flushDirtyLogs: logs unflushed for flush.ms.
+            for (const auto& [tp, p] : partitions_) {
+                const Log& log = p->log();
+                const Duration flush_ms = config_.topics.at(static_cast<std::size_t>(tp.topic)).flush.flush_ms;
+                if (log.unflushed_messages() > 0 && flush_ms != Duration::max() &&
+                    now - log.last_flush_time() >= flush_ms) {
+                    flush_log(tp, std::nullopt, log.log_end_offset(), {}, out);
+                }
+            }
+            out.set_timer(key, now + config_.log_flush_scheduler_interval);
+            break;
+        case kRecovered:
+            register_with_controller(now, out);
             break;
         case kProduceTimeout:
             purgatory_.time_out(id, out);
@@ -221,6 +291,7 @@ void Broker::on_timer(Instant now, std::uint64_t key, Outbox& out) {
 }
 
 void Broker::on_disk_done(Instant now, std::uint64_t token, Outbox& out) {
+    if (on_checkpoint_or_flush_done(now, token, out)) return;
     auto it = writes_.find(token);
     if (it == writes_.end()) return;
     PendingWrite w = std::move(it->second);
@@ -231,6 +302,71 @@ void Broker::on_disk_done(Instant now, std::uint64_t token, Outbox& out) {
     } else {
         complete_produce_write(now, w, out);
     }
+}
+
+// ---- flushes and checkpoints ------------------------------------------------------------------
+
+// CheckpointFile.write: the content goes to a file that is fsynced and then
+// renamed into place; until then the previous checkpoint is the one on disk.
+void Broker::write_checkpoint(FileRef::Kind kind, std::map<TopicPartition, Offset> content, Outbox& out) {
+    KS_ASSERT_LT(checkpoints_.size(), kCheckpointsMax);
+    // "0\n" (version), the entry count, then "topic partition offset" lines.
+    const Bytes bytes = 16 + 32 * static_cast<Bytes>(content.size());
+    const std::uint64_t token = next_id_++;
+    checkpoints_.emplace(token, PendingCheckpoint{kind, std::move(content), false});
+    out.disk_truncate(FileRef::of(kind), 0);
+    out.disk_append(FileRef::of(kind), bytes, token);
+}
+
+void Broker::flush_log(TopicPartition tp, std::optional<Bytes> upto_position, Offset upto, AfterFlush then,
+                       Outbox& out) {
+    KS_ASSERT_LT(flushes_.size(), kFlushesMax);
+    const std::uint64_t token = next_id_++;
+    flushes_.emplace(token, PendingFlush{tp, upto, std::move(then)});
+    out.disk_flush(FileRef::log(tp), token, upto_position);
+}
+
+bool Broker::flush_after_append(Partition& p, std::uint64_t rolls_before, AfterFlush then, Outbox& out) {
+    const Log& log = p.log();
+    if (log.rolls() != rolls_before) {
+        // UnifiedLog.roll: the scheduler fsyncs the older segments
+        // (flushUptoOffsetExclusive of the new segment's base), in the background.
+        const Offset base = log.segments().back().base;
+        flush_log(p.tp(), log.position_of(base), base, {}, out);
+    }
+    const FlushSettings& fs = config_.topics.at(static_cast<std::size_t>(p.tp().topic)).flush;
+    if (log.unflushed_messages() < fs.flush_messages) return false;
+    // UnifiedLog.append: unflushedMessages >= flush.messages → flush(false)
+    // inside the append, so what follows the append waits for the fsync.
+    flush_log(p.tp(), std::nullopt, log.log_end_offset(), std::move(then), out);
+    return true;
+}
+
+bool Broker::on_checkpoint_or_flush_done(Instant now, std::uint64_t token, Outbox& out) {
+    if (auto c = checkpoints_.find(token); c != checkpoints_.end()) {
+        PendingCheckpoint cp = std::move(c->second);
+        checkpoints_.erase(c);
+        if (!cp.written) {  // written: now the fsync
+            const std::uint64_t flush = next_id_++;
+            const FileRef file = FileRef::of(cp.kind);
+            cp.written = true;
+            checkpoints_.emplace(flush, std::move(cp));
+            out.disk_flush(file, flush);
+            return true;
+        }
+        auto& target = cp.kind == FileRef::Kind::hw_checkpoint ? storage_.hw_checkpoint : storage_.recovery_points;
+        for (const auto& [tp, offset] : cp.content) target[tp] = offset;
+        return true;
+    }
+    auto f = flushes_.find(token);
+    if (f == flushes_.end()) return false;
+    PendingFlush pf = std::move(f->second);
+    flushes_.erase(f);
+    if (auto log = storage_.logs.find(pf.tp); log != storage_.logs.end()) log->second.mark_flushed(pf.upto, now);
+    if (shutdown_complete_) return true;
+    if (const auto* a = std::get_if<AfterProduceAppend>(&pf.then)) finish_produce_append(now, *a, out);
+    if (const auto* a = std::get_if<AfterReplicaAppend>(&pf.then)) finish_replica_append(now, *a, out);
+    return true;
 }
 
 // ---- metadata -------------------------------------------------------------------------------
@@ -319,6 +455,7 @@ void Broker::complete_produce_write(Instant now, const PendingWrite& w, Outbox& 
     auto it = partitions_.find(w.tp);
     Error e = it == partitions_.end() ? Error::not_leader_or_follower : it->second->check_produce(acks);
     AppendResult r;
+    const std::uint64_t rolls = it == partitions_.end() ? 0 : it->second->log().rolls();
     if (e == Error::none) {
         r = it->second->append_as_leader(w.batch);
         e = r.error;
@@ -331,17 +468,35 @@ void Broker::complete_produce_write(Instant now, const PendingWrite& w, Outbox& 
         if (req) purgatory_.resolve(w.request, w.index, e, kUndefinedOffset, out);
         return;
     }
-    if (!r.duplicate) wake_parked_fetches(w.tp, out);
-    if (p->maybe_increment_hw(now, [this](BrokerId b) { return is_eligible(b); })) on_hw_advanced(now, w.tp, out);
-    if (!req) return;  // the request already timed out
-    if (acks != Acks::all) {
-        purgatory_.resolve(w.request, w.index, Error::none, r.base_offset, out);
+    const AfterProduceAppend a{.tp = w.tp,
+                               .request = w.request,
+                               .index = w.index,
+                               .base_offset = r.base_offset,
+                               .records = w.batch.record_count,
+                               .duplicate = r.duplicate};
+    if (!r.duplicate && flush_after_append(*p, rolls, a, out)) return;
+    finish_produce_append(now, a, out);
+}
+
+// What follows the leader's append (ReplicaManager.appendRecords): the
+// follower fetches waiting for data, the HW, and the answer (acks 0 and 1) or
+// the wait for the HW (acks=all).
+void Broker::finish_produce_append(Instant now, const AfterProduceAppend& a, Outbox& out) {
+    auto it = partitions_.find(a.tp);
+    Partition* p = it == partitions_.end() ? nullptr : it->second.get();
+    if (!a.duplicate) wake_parked_fetches(a.tp, out);
+    if (p && p->role() == Role::leader && p->maybe_increment_hw(now, [this](BrokerId b) { return is_eligible(b); })) {
+        on_hw_advanced(now, a.tp, out);
+    }
+    const std::optional<Acks> acks = purgatory_.acks(a.request);
+    if (!acks) return;  // the request already timed out
+    if (*acks != Acks::all) {
+        purgatory_.resolve(a.request, a.index, Error::none, a.base_offset, out);
         return;
     }
     // The batch's last offset + 1 must be below the HW.
-    const Offset required = r.base_offset + w.batch.record_count;
-    purgatory_.wait(w.tp, w.request, w.index, required, r.base_offset);
-    try_complete_purgatory(w.tp, out);
+    purgatory_.wait(a.tp, a.request, a.index, a.base_offset + a.records, a.base_offset);
+    try_complete_purgatory(a.tp, out);
 }
 
 void Broker::try_complete_purgatory(TopicPartition tp, Outbox& out) {

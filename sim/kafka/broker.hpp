@@ -26,6 +26,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <variant>
 #include <vector>
 
 #include "kafka/group_coordinator.hpp"
@@ -37,10 +38,14 @@
 
 namespace ks::kafka {
 
+// What survives the process: the log files and the checkpoint files as the
+// broker last completed them (a checkpoint is written to a temporary file,
+// fsynced and renamed, so a crash or power loss leaves the previous one).
 struct BrokerStorage {
     std::map<TopicPartition, Log> logs;
-    std::map<TopicPartition, Offset> hw_checkpoint;  // replication-offset-checkpoint (fsynced)
-    bool clean_shutdown = true;                      // the clean-shutdown marker file
+    std::map<TopicPartition, Offset> hw_checkpoint;    // replication-offset-checkpoint
+    std::map<TopicPartition, Offset> recovery_points;  // recovery-point-offset-checkpoint
+    bool clean_shutdown = true;                        // the clean-shutdown marker file
 
     // A power loss: every log keeps only what was durable. `durable_position`
     // gives the durable file length of each log.
@@ -55,8 +60,11 @@ struct BrokerStorage {
 struct BrokerConfig : BrokerSettings {
     BrokerId id;
     Duration controller_request_timeout = ms(5000);  // AlterPartition retry bound (model)
-    std::vector<TopicSettings> topics;               // by topic index
-    GroupCoordinatorConfig groups;                   // the group coordinator this broker may host
+    // How fast one recovery thread re-validates log bytes after an unclean
+    // shutdown (reads, CRC checks, index rebuild): the disk's, from the scenario.
+    double recovery_mbytes_per_s = 200;
+    std::vector<TopicSettings> topics;  // by topic index
+    GroupCoordinatorConfig groups;      // the group coordinator this broker may host
 };
 
 // Counters the monitor reads (Kafka's metric names in comments).
@@ -87,7 +95,16 @@ class Broker : private ReplicaFetcher::Host {
     void begin_controlled_shutdown(Instant now, Outbox& out);
     bool shutdown_complete() const { return shutdown_complete_; }
     // Marks a clean stop in the storage (after a controlled shutdown).
-    void mark_clean_stop() { storage_.clean_shutdown = true; }
+    // A clean stop (LogManager.shutdown, ReplicaManager.shutdown): the HW
+    // checkpoint is written, every log counts as recovered, and the
+    // clean-shutdown marker is left, so the next start recovers nothing. The
+    // cluster fsyncs the files.
+    void mark_clean_stop();
+    // How long the log recovery of an unclean start takes
+    // (LogManager.loadLogs): the bytes above each log's recovery point,
+    // re-validated by num.recovery.threads.per.data.dir threads at
+    // recovery_mbytes_per_s each. Zero after a clean stop.
+    Duration recovery_time() const;
 
     const std::map<TopicPartition, std::unique_ptr<Partition>>& partitions() const { return partitions_; }
     const Partition* partition(TopicPartition tp) const;
@@ -113,13 +130,18 @@ class Broker : private ReplicaFetcher::Host {
         kShutdownRetry,
         kConsumerFetchWait,
         kRetention,
-        kGroup = 20,  // GroupCoordinator's timers (id: the group's index)
+        kLogFlush,            // the flusher (log.flush.scheduler.interval.ms)
+        kRecoveryCheckpoint,  // log.flush.offset.checkpoint.interval.ms
+        kRecovered,           // log recovery after an unclean shutdown is done: register
+        kGroup = 20,          // GroupCoordinator's timers (id: the group's index)
     };
     static std::uint64_t timer_key(TimerKind kind, std::uint64_t id) { return (kind << 56) | id; }
 
   private:
     // Limits on the broker's queues: reaching one is a kafkasim bug, not an outcome.
     static constexpr std::size_t kWritesMax = std::size_t{1} << 22;           // disk writes in flight
+    static constexpr std::size_t kFlushesMax = std::size_t{1} << 20;          // log fsyncs in flight
+    static constexpr std::size_t kCheckpointsMax = 64;                        // checkpoint rewrites in flight
     static constexpr std::size_t kParkedMax = std::size_t{1} << 20;           // parked follower fetches
     static constexpr std::size_t kParkedConsumersMax = std::size_t{1} << 20;  // parked consumer fetches
     static constexpr std::size_t kFetchersMax = std::size_t{1} << 16;         // replica fetchers (source brokers)
@@ -137,6 +159,37 @@ class Broker : private ReplicaFetcher::Host {
         BrokerId source{-1};            // replica: the leader it came from
         Offset leader_hw = 0;           // replica: the HW in that response
     };
+    // ---- flushes and checkpoint files ----
+    // What waits for a log flush: the rest of a produce or a fetched batch's
+    // append, since Kafka's append fsyncs inside the append
+    // (UnifiedLog.append: unflushedMessages >= flush.messages).
+    struct AfterProduceAppend {
+        TopicPartition tp;
+        std::uint64_t request = 0;
+        std::size_t index = 0;
+        Offset base_offset = 0;
+        std::int32_t records = 0;
+        bool duplicate = false;
+    };
+    struct AfterReplicaAppend {
+        TopicPartition tp;
+        Offset leader_hw = 0;
+        BrokerId source;
+        std::uint64_t round = 0;
+        bool appended = false;
+    };
+    using AfterFlush = std::variant<std::monostate, AfterProduceAppend, AfterReplicaAppend>;
+    struct PendingFlush {
+        TopicPartition tp;
+        Offset upto = 0;  // the recovery point once done
+        AfterFlush then;
+    };
+    // A checkpoint file being rewritten: written, then fsynced, then in place.
+    struct PendingCheckpoint {
+        FileRef::Kind kind = FileRef::Kind::hw_checkpoint;
+        std::map<TopicPartition, Offset> content;
+        bool written = false;  // the write is done; the fsync is in flight
+    };
     // ---- parked follower fetches (DelayedFetch) ----
     struct ParkedFetch {
         NodeId follower;
@@ -151,6 +204,16 @@ class Broker : private ReplicaFetcher::Host {
     void handle_produce(Instant now, NodeId from, const ProduceRequest& r, Outbox& out);
     void complete_produce_write(Instant now, const PendingWrite& w, Outbox& out);
     void try_complete_purgatory(TopicPartition tp, Outbox& out);
+    void finish_produce_append(Instant now, const AfterProduceAppend& a, Outbox& out);
+    void finish_replica_append(Instant now, const AfterReplicaAppend& a, Outbox& out);
+    // After an append: the async fsync of the older segments when it rolled
+    // one, and the fsync flush.messages asks for. Returns true when `then`
+    // waits for that fsync; false when the caller goes on at once.
+    bool flush_after_append(Partition& p, std::uint64_t rolls_before, AfterFlush then, Outbox& out);
+    void flush_log(TopicPartition tp, std::optional<Bytes> upto_position, Offset upto, AfterFlush then, Outbox& out);
+    void write_checkpoint(FileRef::Kind kind, std::map<TopicPartition, Offset> content, Outbox& out);
+    bool on_checkpoint_or_flush_done(Instant now, std::uint64_t token, Outbox& out);
+    void register_with_controller(Instant now, Outbox& out);
     void handle_follower_fetch(Instant now, NodeId from, const FetchRequest& r, Outbox& out);
     // Answers a parked follower fetch with what the logs hold now (DelayedFetch.onComplete).
     void answer_fetch(NodeId to, const FetchRequest& r, Outbox& out);
@@ -194,6 +257,8 @@ class Broker : private ReplicaFetcher::Host {
     std::uint64_t next_id_ = 1;
     ProducePurgatory purgatory_;
     std::map<std::uint64_t, PendingWrite> writes_;
+    std::map<std::uint64_t, PendingFlush> flushes_;
+    std::map<std::uint64_t, PendingCheckpoint> checkpoints_;
     std::map<std::uint64_t, ParkedFetch> parked_;
     // Consumer fetches waiting for data (DelayedFetch): woken by HW advances.
     struct ParkedConsumerFetch {

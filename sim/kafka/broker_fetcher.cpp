@@ -55,12 +55,28 @@ void Broker::complete_replica_write(Instant now, const PendingWrite& w, Outbox& 
     auto pit = partitions_.find(w.tp);
     Partition* p = pit == partitions_.end() ? nullptr : pit->second.get();
     bool appended = false;
+    std::uint64_t rolls = 0;
     if (p && p->role() == Role::follower && p->leader_epoch() == w.epoch) {
+        rolls = p->log().rolls();
         appended = p->append_as_follower(w.batch);
-        if (appended) p->update_follower_high_watermark(w.leader_hw);
     }
     if (p && !appended) out.disk_truncate(w.tp, p->log().end_position());  // not part of the log
-    if (ReplicaFetcher* f = fetcher_for(w.source)) f->on_write_done(now, w.fetch_round, out);
+    const AfterReplicaAppend a{
+        .tp = w.tp, .leader_hw = w.leader_hw, .source = w.source, .round = w.fetch_round, .appended = appended};
+    if (appended && flush_after_append(*p, rolls, a, out)) return;
+    finish_replica_append(now, a, out);
+}
+
+// What follows a follower's append (AbstractFetcherThread.processFetchRequest):
+// the HW the leader sent, then the next fetch once the response is written.
+void Broker::finish_replica_append(Instant now, const AfterReplicaAppend& a, Outbox& out) {
+    if (a.appended) {
+        auto pit = partitions_.find(a.tp);
+        if (pit != partitions_.end() && pit->second->role() == Role::follower) {
+            pit->second->update_follower_high_watermark(a.leader_hw);
+        }
+    }
+    if (ReplicaFetcher* f = fetcher_for(a.source)) f->on_write_done(now, a.round, out);
 }
 
 void Broker::truncate(Partition& p, Offset to, Outbox& out) {

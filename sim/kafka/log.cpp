@@ -74,7 +74,7 @@ const RecordBatch& Log::append_as_leader(RecordBatch batch, LeaderEpoch epoch) {
     if (!latest_epoch() || *latest_epoch() < epoch) epochs_.assign(epoch, batch.base_offset);
     end_bytes_ += batch.size_bytes;
     batches_.push_back(batch);
-    track_segment(batches_.back());
+    track_segment(batches_.back(), true);
     return batches_.back();
 }
 
@@ -86,17 +86,19 @@ void Log::append_as_follower(const RecordBatch& batch) {
     if (batch.epoch >= 0) epochs_.assign(batch.epoch, batch.base_offset);
     end_bytes_ += batch.size_bytes;
     batches_.push_back(batch);
-    track_segment(batches_.back());
+    track_segment(batches_.back(), true);
 }
 
-void Log::track_segment(const RecordBatch& b) {
+void Log::track_segment(const RecordBatch& b, bool appending) {
     // LogSegment.shouldRoll: full (segment.bytes) or old (segment.ms since its
     // first batch); the batch then starts a new, active segment.
     const bool roll = segments_.empty() || segments_.back().bytes + b.size_bytes > policy_.segment_bytes ||
                       b.created - segments_.back().first_timestamp > policy_.segment_ms;
-    if (roll)
+    if (roll) {
+        if (appending && !segments_.empty()) ++rolls_;
         segments_.push_back(
             Segment{.base = b.base_offset, .bytes = 0, .first_timestamp = b.created, .max_timestamp = b.created});
+    }
     Segment& seg = segments_.back();
     seg.bytes += b.size_bytes;
     seg.max_timestamp = std::max(seg.max_timestamp, b.created);
@@ -108,7 +110,7 @@ void Log::rebuild_segments() {
     segments_.clear();
     for (RecordBatch& b : all) {
         batches_.push_back(b);
-        track_segment(batches_.back());
+        track_segment(batches_.back(), false);
     }
 }
 
@@ -141,8 +143,20 @@ Offset Log::truncate_to(Offset offset) {
         log_start_offset_ = offset;
     }
     epochs_.truncate_from_end(log_end_offset());
-    rebuild_segments();  // rare: truncation happens on leader changes only
+    recovery_point_ = std::min(recovery_point_, log_end_offset());  // LocalLog.truncateTo
+    rebuild_segments();                                             // rare: truncation happens on leader changes only
     return log_end_offset();
+}
+
+void Log::mark_flushed(Offset offset, Instant now) {
+    if (offset <= recovery_point_) return;
+    recovery_point_ = std::min(offset, log_end_offset());
+    last_flush_time_ = now;
+}
+
+void Log::mark_recovered(Instant now) {
+    recovery_point_ = log_end_offset();
+    last_flush_time_ = now;
 }
 
 void Log::truncate_fully_and_start_at(Offset offset) {
@@ -152,6 +166,7 @@ void Log::truncate_fully_and_start_at(Offset offset) {
     segments_.clear();
     start_bytes_ = end_bytes_ = 0;
     log_start_offset_ = offset;
+    recovery_point_ = offset;
     epochs_ = LeaderEpochCache{};
 }
 

@@ -147,12 +147,26 @@ class Log {
     // How many times the log was cut back (truncate_to, truncate_fully_and_start_at):
     // a prefix checked before is unchanged while this stays the same.
     std::uint64_t truncations() const { return truncations_; }
+    // How many times an append rolled a new active segment (UnifiedLog.roll).
+    std::uint64_t rolls() const { return rolls_; }
+
+    // ---- flushing (LocalLog.recoveryPoint / unflushedMessages / markFlushed) ----
+    // Every offset below the recovery point was fsynced by this broker; a
+    // restart after an unclean shutdown re-validates what lies above it.
+    Offset recovery_point() const { return recovery_point_; }
+    std::int64_t unflushed_messages() const { return log_end_offset() - recovery_point_; }
+    Instant last_flush_time() const { return last_flush_time_; }
+    // A flush up to `offset` completed at `now` (no-op when not past the recovery point).
+    void mark_flushed(Offset offset, Instant now);
+    // Recovery on (re)start: everything the log holds is valid (recovery
+    // point = LEO); the flush clock starts at `now`.
+    void mark_recovered(Instant now);
 
     // Throws AssertionFailure with the broken invariant.
     void check_invariants() const;
 
   private:
-    void track_segment(const RecordBatch& b);
+    void track_segment(const RecordBatch& b, bool appending);
     void rebuild_segments();
 
     std::deque<RecordBatch> batches_;
@@ -163,6 +177,9 @@ class Log {
     Bytes start_bytes_ = 0;  // file position of the first retained batch
     Bytes end_bytes_ = 0;    // file position of LEO
     std::uint64_t truncations_ = 0;
+    std::uint64_t rolls_ = 0;
+    Offset recovery_point_ = 0;
+    Instant last_flush_time_ = Instant::zero();
     LeaderEpochCache epochs_;
 };
 

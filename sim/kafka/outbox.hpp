@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -34,16 +35,37 @@ struct SetTimerEffect {
 struct CancelTimerEffect {
     std::uint64_t key;
 };
-// Append `bytes` to the log file of `tp`; completion with `token`.
+// A file of a broker's log directory: a partition's log, or one of the
+// broker's checkpoint files (LogManager / ReplicaManager).
+struct FileRef {
+    enum class Kind : std::uint8_t {
+        log,                  // the log of `tp`
+        hw_checkpoint,        // replication-offset-checkpoint
+        recovery_checkpoint,  // recovery-point-offset-checkpoint
+    };
+    Kind kind = Kind::log;
+    TopicPartition tp;  // log only
+    constexpr auto operator<=>(const FileRef&) const = default;
+    static FileRef log(TopicPartition tp) { return FileRef{Kind::log, tp}; }
+    static FileRef of(Kind k) { return FileRef{k, {}}; }
+};
+// Append `bytes` to `file`; completion with `token`.
 struct DiskAppendEffect {
-    TopicPartition tp;
+    FileRef file;
     Bytes bytes;
     std::uint64_t token;
 };
-// The log file of `tp` is now `length` bytes long (truncation or deletion).
+// `file` is now `length` bytes long (truncation, deletion, a rewrite).
 struct DiskTruncateEffect {
-    TopicPartition tp;
+    FileRef file;
     Bytes length;
+};
+// fsync: `file` becomes durable up to its length now (or up to `upto`: the
+// older segments of a log); completion with `token`.
+struct DiskFlushEffect {
+    FileRef file;
+    std::uint64_t token;
+    std::optional<Bytes> upto{};
 };
 
 // The broker finished its controlled shutdown: the process may stop.
@@ -128,8 +150,8 @@ struct GroupEventEffect {
 };
 
 using Effect = std::variant<SendEffect, SetTimerEffect, CancelTimerEffect, DiskAppendEffect, DiskTruncateEffect,
-                            ShutdownCompleteEffect, ProtocolEvent, RecordsSentEffect, RecordsOutcomeEffect,
-                            RecordsConsumedEffect, OffsetCommittedEffect, GroupEventEffect>;
+                            DiskFlushEffect, ShutdownCompleteEffect, ProtocolEvent, RecordsSentEffect,
+                            RecordsOutcomeEffect, RecordsConsumedEffect, OffsetCommittedEffect, GroupEventEffect>;
 
 class Outbox {
   public:
@@ -137,9 +159,16 @@ class Outbox {
     void set_timer(std::uint64_t key, Instant when) { effects_.emplace_back(SetTimerEffect{key, when}); }
     void cancel_timer(std::uint64_t key) { effects_.emplace_back(CancelTimerEffect{key}); }
     void disk_append(TopicPartition tp, Bytes bytes, std::uint64_t token) {
-        effects_.emplace_back(DiskAppendEffect{tp, bytes, token});
+        disk_append(FileRef::log(tp), bytes, token);
     }
-    void disk_truncate(TopicPartition tp, Bytes length) { effects_.emplace_back(DiskTruncateEffect{tp, length}); }
+    void disk_append(FileRef file, Bytes bytes, std::uint64_t token) {
+        effects_.emplace_back(DiskAppendEffect{file, bytes, token});
+    }
+    void disk_truncate(TopicPartition tp, Bytes length) { disk_truncate(FileRef::log(tp), length); }
+    void disk_truncate(FileRef file, Bytes length) { effects_.emplace_back(DiskTruncateEffect{file, length}); }
+    void disk_flush(FileRef file, std::uint64_t token, std::optional<Bytes> upto = std::nullopt) {
+        effects_.emplace_back(DiskFlushEffect{file, token, upto});
+    }
     void event(ProtocolEvent e) { effects_.emplace_back(std::move(e)); }
     void shutdown_complete(bool clean) { effects_.emplace_back(ShutdownCompleteEffect{clean}); }
     void records_sent(RecordsSentEffect e) { effects_.emplace_back(std::move(e)); }

@@ -58,6 +58,7 @@ kafka::BrokerConfig Simulation::broker_config(BrokerId id, const BrokerSettings&
     kafka::BrokerConfig k;
     static_cast<BrokerSettings&>(k) = settings;
     k.id = id;
+    k.recovery_mbytes_per_s = s_.cluster.disk.recovery_mbytes_per_s;
     for (const TopicSpec& t : s_.topics) k.topics.push_back(t.settings);
     // The group coordinator: __consumer_offsets as group_coordinator.hpp models it.
     k.groups.store = group_store_.get();

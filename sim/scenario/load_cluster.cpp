@@ -55,8 +55,9 @@ void read_network(const Node& n, NetworkSpec& net) {
 }
 
 void read_disk(const Node& n, DiskSpec& d) {
-    Obj o(n, {"append_latency_ms", "flush_latency_ms", "throughput_mbytes_per_s", "throughput_mbps", "dirty_expire_ms",
-              "writeback_interval_ms"});
+    Obj o(n, {"append_latency_ms", "flush_latency_ms", "throughput_mbytes_per_s", "throughput_mbps",
+              "recovery_mbytes_per_s", "dirty_expire_ms", "writeback_interval_ms"});
+    if (auto v = o.get("recovery_mbytes_per_s")) d.recovery_mbytes_per_s = v->as_positive();
     if (auto v = o.get("append_latency_ms")) d.append_latency_ms = v->as_dist();
     if (auto v = o.get("flush_latency_ms")) d.flush_latency_ms = v->as_dist();
     if (auto v = o.get("throughput_mbytes_per_s")) d.throughput_mbytes_per_s = v->as_positive();

@@ -34,6 +34,15 @@ std::optional<ProtocolVersion> parse_protocol_version(std::string_view text) {
     return std::nullopt;
 }
 
+namespace {
+// A LONG of milliseconds that Kafka's defaults set to Long.MAX_VALUE
+// ("never"): anything beyond a century is never.
+Duration long_ms(std::int64_t v) {
+    constexpr std::int64_t kCenturyMs = 100LL * 365 * 24 * 3600 * 1000;
+    return v > kCenturyMs ? Duration::max() : ms(v);
+}
+}  // namespace
+
 TopicSettings resolve_topic(const KafkaConfig& c) {
     TopicSettings t;
     t.min_insync_replicas = c.get_int("min.insync.replicas");
@@ -43,6 +52,8 @@ TopicSettings resolve_topic(const KafkaConfig& c) {
     t.retention.retention_bytes = c.get_long("retention.bytes");
     t.retention.segment_bytes = c.get_long("segment.bytes");
     t.retention.segment_ms = ms(c.get_long("segment.ms"));
+    t.flush.flush_messages = c.get_long("flush.messages");
+    t.flush.flush_ms = long_ms(c.get_long("flush.ms"));
     return t;
 }
 
@@ -65,6 +76,9 @@ BrokerSettings resolve_broker(const KafkaConfig& c, ControllerKind controller) {
     b.controlled_shutdown_max_retries = c.get_int("controlled.shutdown.max.retries");
     b.controlled_shutdown_retry_backoff = c.get_ms("controlled.shutdown.retry.backoff.ms");
     b.retention_check_interval = c.get_ms("log.retention.check.interval.ms");
+    b.log_flush_scheduler_interval = long_ms(c.get_long("log.flush.scheduler.interval.ms"));
+    b.log_flush_offset_checkpoint_interval = c.get_ms("log.flush.offset.checkpoint.interval.ms");
+    b.num_recovery_threads = c.get_int("num.recovery.threads.per.data.dir");
     b.offsets_topic_partitions = c.get_int("offsets.topic.num.partitions");
     b.offsets_replication = c.get_int("offsets.topic.replication.factor");
     b.initial_rebalance_delay = c.get_ms("group.initial.rebalance.delay.ms");

@@ -291,3 +291,43 @@ TEST_CASE("log: retention.bytes deletes the oldest segments while the log stays 
     for (int i = 0; i < 6; ++i) log.append_as_leader(timed(10, 1000, at(s(i))), 0);  // 6000 bytes, 3 segments
     CHECK(log.retention_target(at(s(10)), 60) == 20);  // 6000 - 2000 >= 3000: drop one; 4000 - 2000 < 3000: stop
 }
+
+// LocalLog.recoveryPoint / unflushedMessages / markFlushed / truncateTo.
+TEST_CASE("log: the recovery point follows completed flushes and is cut back with the log") {
+    Log log;
+    log.append_as_leader(batch(5), 0);
+    log.append_as_leader(batch(5), 0);
+    CHECK(log.recovery_point() == 0);
+    CHECK(log.unflushed_messages() == 10);
+    log.mark_flushed(5, Instant::zero() + s(1));
+    CHECK(log.recovery_point() == 5);
+    CHECK(log.unflushed_messages() == 5);
+    CHECK(log.last_flush_time() == Instant::zero() + s(1));
+    log.mark_flushed(3, Instant::zero() + s(2));  // behind the recovery point: nothing
+    CHECK(log.recovery_point() == 5);
+    CHECK(log.last_flush_time() == Instant::zero() + s(1));
+    log.mark_flushed(99, Instant::zero() + s(3));  // never past the log end
+    CHECK(log.recovery_point() == 10);
+    log.truncate_to(5);
+    CHECK(log.recovery_point() == 5);
+    log.mark_recovered(Instant::zero() + s(4));
+    CHECK(log.unflushed_messages() == 0);
+    log.truncate_fully_and_start_at(40);
+    CHECK(log.recovery_point() == 40);
+}
+
+TEST_CASE("log: an append that starts a new segment counts as a roll; the first segment and rebuilds do not") {
+    Log log;
+    RetentionPolicy small;
+    small.segment_bytes = 250;
+    log.set_policy(small);
+    log.append_as_leader(batch(1, 100), 0);  // the first segment
+    log.append_as_leader(batch(1, 100), 0);
+    CHECK(log.rolls() == 0);
+    log.append_as_leader(batch(1, 100), 0);  // 300 > 250: a new segment
+    CHECK(log.rolls() == 1);
+    REQUIRE(log.segments().size() == 2);
+    CHECK(log.segments().back().base == 2);
+    log.truncate_to(1);  // segments rebuilt, no roll
+    CHECK(log.rolls() == 1);
+}
