@@ -469,12 +469,11 @@ void Cluster::power_loss(BrokerId b) {
     stop_process(kafka::broker_node(b));
     std::map<env::FileId, Bytes> durable;
     for (const env::FileLoss& l : bh.disk->power_loss()) durable[l.file] = l.durable;
-    bh.storage.lose_unflushed([&](kafka::TopicPartition tp) {
-        auto f = bh.files.find(kafka::FileRef::log(tp));
-        return f == bh.files.end() ? Bytes{0} : durable.at(f->second);
-    });
-    for (auto& [tp, hw] : bh.storage.hw_checkpoint) {
-        hw = std::min(hw, bh.storage.logs.at(tp).log_end_offset());
+    // The files keep only their durable bytes; the broker finds that when it
+    // starts again (BrokerStorage::cut_to_surviving).
+    for (const auto& [tp, log] : bh.storage.logs) {
+        const auto f = bh.files.find(kafka::FileRef::log(tp));
+        bh.storage.surviving_bytes[tp] = f == bh.files.end() ? Bytes{0} : durable.at(f->second);
     }
 }
 

@@ -56,6 +56,8 @@ bool Broker::is_eligible(BrokerId b) const {
 // KafkaServer / BrokerServer startup: LogManager loads (and after an unclean
 // shutdown recovers) every log before the broker registers.
 void Broker::start(Instant now, Outbox& out) {
+    // After a power loss the files hold only what reached stable storage.
+    for (TopicPartition tp : storage_.cut_to_surviving()) out.disk_truncate(tp, storage_.logs.at(tp).end_position());
     for (auto& [tp, log] : storage_.logs) ensure_partition(tp);
     const Duration recovery = recovery_time();
     for (auto& [tp, log] : storage_.logs) log.mark_recovered(now + recovery);

@@ -42,16 +42,37 @@ namespace ks::kafka {
 // broker last completed them (a checkpoint is written to a temporary file,
 // fsynced and renamed, so a crash or power loss leaves the previous one).
 struct BrokerStorage {
-    std::map<TopicPartition, Log> logs;
+    std::map<TopicPartition, Log> logs;                // the log files as the page cache last held them
     std::map<TopicPartition, Offset> hw_checkpoint;    // replication-offset-checkpoint
     std::map<TopicPartition, Offset> recovery_points;  // recovery-point-offset-checkpoint
     bool clean_shutdown = true;                        // the clean-shutdown marker file
+    // After a power loss, the length of each log file that reached stable
+    // storage (the cluster records it when the power goes): what the broker
+    // finds when it starts again.
+    std::map<TopicPartition, Bytes> surviving_bytes;
 
-    // A power loss: every log keeps only what was durable. `durable_position`
-    // gives the durable file length of each log.
-    template <typename DurablePosition>
-    void lose_unflushed(DurablePosition durable_position) {
-        for (auto& [tp, log] : logs) log.truncate_to(log.offset_at_position(durable_position(tp)));
+    // The log end offset of tp's file as it is on disk: after a power loss,
+    // its last whole batch within the surviving bytes.
+    Offset end_on_disk(TopicPartition tp) const {
+        const Log& log = logs.at(tp);
+        const auto it = surviving_bytes.find(tp);
+        return it == surviving_bytes.end() ? log.log_end_offset()
+                                           : std::min(log.log_end_offset(), log.offset_at_position(it->second));
+    }
+    // LogLoader, at start: each log is cut to what survived a power loss, and
+    // the HW checkpoint to the new log ends. Returns the logs that were cut.
+    std::vector<TopicPartition> cut_to_surviving() {
+        std::vector<TopicPartition> cut;
+        for (const auto& [tp, bytes] : surviving_bytes) {
+            Log& log = logs.at(tp);
+            const Offset end = log.log_end_offset();
+            if (log.truncate_to(log.offset_at_position(bytes)) != end) cut.push_back(tp);
+        }
+        surviving_bytes.clear();
+        for (auto& [tp, hw] : hw_checkpoint) {
+            if (auto it = logs.find(tp); it != logs.end()) hw = std::min(hw, it->second.log_end_offset());
+        }
+        return cut;
     }
 };
 

@@ -36,14 +36,16 @@ void IsrPropertyMeter::check(const ClusterView& view, IsrProperty property, cons
     const kafka::Log& ll = lp.log();
     const kafka::Log& ml = mit->second;
     const Offset hw = lp.high_watermark();
+    // A member that lost power holds only what reached its disk.
+    const Offset member_end = view.storage(m).end_on_disk(tp);
     Progress& g = progress_[{property, tp, leader, m}];
     if (g.epoch != lp.leader_epoch() || g.leader_truncations != ll.truncations() ||
-        g.member_truncations != ml.truncations()) {
+        g.member_truncations != ml.truncations() || g.verified > member_end) {
         g = Progress{lp.leader_epoch(), ll.truncations(), ml.truncations(), 0};
     }
     const Offset from = std::max({g.verified, ll.log_start_offset(), ml.log_start_offset()});
     if (from >= hw) return;
-    const Offset held = std::min(hw, ml.log_end_offset());
+    const Offset held = std::min(hw, member_end);
     const Offset differs = from < held ? ll.first_difference(ml, from, held) : held;
     if (differs == hw) {
         g.verified = hw;

@@ -256,18 +256,20 @@ RunSummary Simulation::summarize() {
             ps.log_end_offset = lp->log_end_offset();
             ps.high_watermark = lp->high_watermark();
         }
-        // Diverged: two replicas disagree below the smaller of their LEOs.
+        // Diverged: two replicas disagree below the smaller of their LEOs (as on disk).
         std::vector<const kafka::Log*> logs;
+        std::vector<Offset> ends;
         for (BrokerId b : st.replicas) {
-            const auto& st_logs = cluster_->storage(b).logs;
-            auto lit = st_logs.find(tp);
-            logs.push_back(lit == st_logs.end() ? nullptr : &lit->second);
+            const kafka::BrokerStorage& storage = cluster_->storage(b);
+            auto lit = storage.logs.find(tp);
+            logs.push_back(lit == storage.logs.end() ? nullptr : &lit->second);
+            ends.push_back(lit == storage.logs.end() ? 0 : storage.end_on_disk(tp));
         }
         for (std::size_t i = 0; i < logs.size() && !ps.diverged; ++i) {
             for (std::size_t j = i + 1; j < logs.size() && !ps.diverged; ++j) {
                 if (!logs[i] || !logs[j]) continue;
                 const Offset from = std::max(logs[i]->log_start_offset(), logs[j]->log_start_offset());
-                const Offset upto = std::min(logs[i]->log_end_offset(), logs[j]->log_end_offset());
+                const Offset upto = std::min(ends[i], ends[j]);
                 ps.diverged = from < upto && logs[i]->first_difference(*logs[j], from, upto) != upto;
             }
         }
