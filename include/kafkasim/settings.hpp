@@ -47,6 +47,8 @@ struct RetentionSettings {
     Duration segment_ms = ms(604800000);  // segment.ms
     Duration retention = ms(604800000);   // retention.ms; Duration::max(): keep forever (-1)
     Bytes retention_bytes = -1;           // retention.bytes; -1: no size limit
+
+    bool operator==(const RetentionSettings&) const = default;
 };
 
 // When a log is fsynced (UnifiedLog.append, LogManager.flushDirtyLogs).
@@ -58,6 +60,8 @@ struct FlushSettings {
         std::numeric_limits<std::int64_t>::max();  // flush.messages: fsync once this many messages are unflushed
     Duration flush_ms =
         Duration::max();  // flush.ms: fsync a log unflushed for this long (checked by the broker's flusher)
+
+    bool operator==(const FlushSettings&) const = default;
 };
 
 struct TopicSettings {
@@ -65,6 +69,8 @@ struct TopicSettings {
     bool unclean_leader_election = false;  // unclean.leader.election.enable
     RetentionSettings retention;
     FlushSettings flush;
+
+    bool operator==(const TopicSettings&) const = default;
 };
 
 struct BrokerSettings {
@@ -79,6 +85,7 @@ struct BrokerSettings {
     // broker.heartbeat.interval.ms (KRaft); with ZooKeeper the client's ping,
     // every zookeeper.session.timeout.ms / 3.
     Duration heartbeat_interval = ms(2000);
+    bool controlled_shutdown_enable = true;                 // controlled.shutdown.enable
     std::int32_t controlled_shutdown_max_retries = 3;       // controlled.shutdown.max.retries
     Duration controlled_shutdown_retry_backoff = ms(5000);  // controlled.shutdown.retry.backoff.ms
     Duration retention_check_interval = ms(300000);         // log.retention.check.interval.ms
@@ -90,6 +97,8 @@ struct BrokerSettings {
     std::int32_t offsets_topic_partitions = 50;                 // offsets.topic.num.partitions
     std::int32_t offsets_replication = 3;                       // offsets.topic.replication.factor
     Duration initial_rebalance_delay = ms(3000);                // group.initial.rebalance.delay.ms
+
+    bool operator==(const BrokerSettings&) const = default;
 };
 
 // The controller: KRaft's quorum controller or the ZooKeeper-era controller.
@@ -100,12 +109,16 @@ struct ControllerSettings {
     Duration leader_imbalance_check_interval = s(300);  // leader.imbalance.check.interval.seconds
     std::int32_t leader_imbalance_per_broker_percentage = 10;  // leader.imbalance.per.broker.percentage
     bool eligible_leader_replicas = false;  // feature eligible.leader.replicas.version >= 1 (KIP-966)
+
+    bool operator==(const ControllerSettings&) const = default;
 };
 
 // The producer's built-in partitioner (KIP-794).
 struct BuiltInPartitionerSettings {
     bool enable_adaptive_partitioning = true;                    // partitioner.adaptive.partitioning.enable
     Duration partition_availability_timeout = Duration::zero();  // partitioner.availability.timeout.ms (0: off)
+
+    bool operator==(const BuiltInPartitionerSettings&) const = default;
 };
 
 struct ProducerSettings {
@@ -133,6 +146,8 @@ struct ProducerSettings {
     Duration connection_setup_timeout = ms(10000);      // socket.connection.setup.timeout.ms
     Duration connection_setup_timeout_max = ms(30000);  // socket.connection.setup.timeout.max.ms
     Bytes send_buffer = 131072;                         // send.buffer.bytes (-1, the OS default: this)
+
+    bool operator==(const ProducerSettings&) const = default;
 };
 
 struct ConsumerSettings {
@@ -149,9 +164,12 @@ struct ConsumerSettings {
     Duration request_timeout = ms(30000);                                  // request.timeout.ms
     Duration retry_backoff = ms(100);                                      // retry.backoff.ms
     std::vector<std::string> assignors = {"range", "cooperative-sticky"};  // partition.assignment.strategy
+    Duration metadata_max_age = ms(300000);                                // metadata.max.age.ms
     // group.instance.id (null: dynamic members). A scenario's group sets it
     // once; the runner gives each member its own, the value plus "-k".
     std::optional<std::string> group_instance_id{};
+
+    bool operator==(const ConsumerSettings&) const = default;
 };
 
 }  // namespace ks

@@ -119,6 +119,14 @@ void Broker::send_heartbeat(Outbox& out) const {
 void Broker::begin_controlled_shutdown(Instant now, Outbox& out) {
     if (shutting_down_) return;
     shutting_down_ = true;
+    if (!config_.controlled_shutdown_enable) {
+        // KafkaServer.shutdown with controlled.shutdown.enable=false: a clean
+        // stop without first moving its leaderships; the controller fences
+        // the broker when its session expires.
+        shutdown_complete_ = true;
+        out.shutdown_complete(true);
+        return;
+    }
     shutdown_attempts_ = 1;
     if (broker_epoch_ > 0) send_heartbeat(out);
     out.set_timer(timer_key(kShutdownRetry, 0), now + config_.controlled_shutdown_retry_backoff);

@@ -82,8 +82,7 @@ struct ConsumerOptions : ConsumerSettings {
     std::vector<std::int32_t> topic_partitions;  // partition count by topic index (all topics)
     DistSpec processing_ms_per_record = DistSpec::constant(0);
     // ---- model ----
-    Duration poll_timeout = ms(1000);        // the application's poll(Duration)
-    Duration metadata_max_age = ms(300000);  // Kafka's metadata.max.age.ms default (not configurable yet)
+    Duration poll_timeout = ms(1000);  // the application's poll(Duration)
 };
 
 struct ConsumerStats {

@@ -94,9 +94,8 @@ const char* const kProducerOnly[] = {
 };
 
 const char* const kConsumerOnly[] = {
-    "allow.auto.create.topics",   "check.crcs",       "exclude.internal.topics", "group.id",
-    "group.remote.assignor",      "key.deserializer", "metadata.max.age.ms",     "value.deserializer",
-    "share.acknowledgement.mode",
+    "allow.auto.create.topics", "check.crcs",       "exclude.internal.topics", "group.id",
+    "group.remote.assignor",    "key.deserializer", "value.deserializer",      "share.acknowledgement.mode",
 };
 
 const char* const kTopicOther[] = {

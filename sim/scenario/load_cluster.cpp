@@ -101,6 +101,10 @@ void brokers_by_count(const Node& n, const std::optional<Node>& racks, ClusterSp
         if (!rack_names.empty()) {
             set_rack(b, rack_names[static_cast<std::size_t>(i) % rack_names.size()]);
             add_rack(c, *b.rack);
+        } else if (!b.config.is_null("broker.rack")) {
+            // A broker.rack in the cluster config: every broker in that rack.
+            b.rack = b.config.get_string("broker.rack");
+            add_rack(c, *b.rack);
         }
         c.brokers.push_back(std::move(b));
     }

@@ -37,6 +37,19 @@ void warn_min_isr(const Node& topic, const TopicSpec& t) {
                                      min_isr, t.replication_factor, t.name));
 }
 
+// cleanup.policy compact (or compact,delete): log compaction is not simulated
+// yet; the log is only deleted by retention, as with delete.
+void warn_compaction(const Node& topic, const TopicSpec& t) {
+    const auto& policy = t.config.get_list("cleanup.policy");
+    if (std::find(policy.begin(), policy.end(), "compact") == policy.end()) return;
+    const std::string ptr = t.config.user_set("cleanup.policy")
+                                ? ptr_key(ptr_key(topic.ptr, "config"), "cleanup.policy")
+                                : "/cluster/config/log.cleanup.policy";
+    topic.ctx->warn(ptr, fmt::format("cleanup.policy \"compact\" of topic \"{}\" is not modelled by kafkasim yet: "
+                                     "no record is compacted away, retention alone deletes (as with \"delete\")",
+                                     t.name));
+}
+
 TopicSpec read_topic(const Node& n, const Scenario& s) {
     Obj o(n, {"name", "partitions", "replication_factor", "config"});
     const auto& broker = s.cluster.config;
@@ -59,6 +72,7 @@ TopicSpec read_topic(const Node& n, const Scenario& s) {
     const auto cfg = o.get("config");
     t.config = resolve_topic_config(broker, cfg ? &*cfg : nullptr);
     warn_min_isr(n, t);
+    warn_compaction(n, t);
     return t;
 }
 

@@ -73,6 +73,7 @@ BrokerSettings resolve_broker(const KafkaConfig& c, ControllerKind controller) {
     // The ZooKeeper client pings every session timeout / 3.
     b.heartbeat_interval = controller == ControllerKind::zookeeper ? c.get_ms("zookeeper.session.timeout.ms") / 3
                                                                    : c.get_ms("broker.heartbeat.interval.ms");
+    b.controlled_shutdown_enable = c.get_bool("controlled.shutdown.enable");
     b.controlled_shutdown_max_retries = c.get_int("controlled.shutdown.max.retries");
     b.controlled_shutdown_retry_backoff = c.get_ms("controlled.shutdown.retry.backoff.ms");
     b.retention_check_interval = c.get_ms("log.retention.check.interval.ms");
@@ -149,6 +150,7 @@ ConsumerSettings resolve_consumer(const KafkaConfig& c) {
     o.request_timeout = c.get_ms("request.timeout.ms");
     o.retry_backoff = ms(c.get_long("retry.backoff.ms"));
     o.assignors = c.get_list("partition.assignment.strategy");
+    o.metadata_max_age = c.get_ms("metadata.max.age.ms");
     if (!c.is_null("group.instance.id")) o.group_instance_id = c.get_string("group.instance.id");
     return o;
 }
