@@ -13,20 +13,15 @@ std::string MetricsSampler::name(TopicPartition tp) const {
 }
 
 MetricsSampler::MetricsSampler(MetricsLayout layout) : layout_(std::move(layout)) {
-    columns_ = {"t_s",
-                "phase",
-                "OfflinePartitionsCount",
-                "UnderReplicatedPartitions",
-                "UnderMinIsrPartitionCount",
-                "PreferredReplicaImbalanceCount",
-                "ActiveBrokers"};
+    columns_ = {column::kTime,        column::kPhase,     column::kOffline,      column::kUnderReplicated,
+                column::kUnderMinIsr, column::kImbalance, column::kActiveBrokers};
     for (const std::string& p : layout_.producers) {
-        columns_.push_back(p + ".sent");
-        columns_.push_back(p + ".acked");
-        columns_.push_back(p + ".failed");
-        columns_.push_back(p + ".latency_p99_ms");  // acks in this interval only; empty: none
+        columns_.push_back(p + column::kSent);
+        columns_.push_back(p + column::kAcked);
+        columns_.push_back(p + column::kFailed);
+        columns_.push_back(p + column::kProducerLatencyP99);  // acks in this interval only; empty: none
     }
-    columns_.push_back("produce_latency_p99_ms");  // every producer, acks in this interval only
+    columns_.push_back(column::kLatencyP99);  // every producer, acks in this interval only
     for (const TopicPartition& tp : layout_.partitions) {
         const std::string n = name(tp);
         columns_.push_back(n + ".leader");
@@ -35,11 +30,11 @@ MetricsSampler::MetricsSampler(MetricsLayout layout) : layout_(std::move(layout)
         columns_.push_back(n + ".high_watermark");
     }
     for (const MetricsLayout::Group& g : layout_.groups) {
-        columns_.push_back(g.id + ".lag");
+        columns_.push_back(g.id + column::kLag);
         columns_.push_back(g.id + ".records-lag-max");
         columns_.push_back(g.id + ".consumed");
         // Per partition: HW - committed offset; empty before the first commit.
-        for (const TopicPartition& tp : g.partitions) columns_.push_back(g.id + "." + name(tp) + ".lag");
+        for (const TopicPartition& tp : g.partitions) columns_.push_back(g.id + "." + name(tp) + column::kLag);
     }
     // Kafka's rate meters, per second over the last interval, and LeaderCount.
     columns_.push_back("IsrShrinksPerSec");

@@ -26,6 +26,25 @@
 
 namespace ks::monitor {
 
+// The time series' column names, one definition for the sampler that writes
+// them and the report that plots them.
+namespace column {
+inline constexpr const char* kTime = "t_s";
+inline constexpr const char* kPhase = "phase";
+inline constexpr const char* kOffline = "OfflinePartitionsCount";
+inline constexpr const char* kUnderReplicated = "UnderReplicatedPartitions";
+inline constexpr const char* kUnderMinIsr = "UnderMinIsrPartitionCount";
+inline constexpr const char* kImbalance = "PreferredReplicaImbalanceCount";
+inline constexpr const char* kActiveBrokers = "ActiveBrokers";
+inline constexpr const char* kLatencyP99 = "produce_latency_p99_ms";
+// Suffixes of per-producer and per-group columns ("checkout.acked", "billing.lag").
+inline constexpr const char* kSent = ".sent";
+inline constexpr const char* kAcked = ".acked";
+inline constexpr const char* kFailed = ".failed";
+inline constexpr const char* kProducerLatencyP99 = ".latency_p99_ms";
+inline constexpr const char* kLag = ".lag";
+}  // namespace column
+
 struct MetricsLayout {
     std::vector<std::string> topic_names;           // by topic index
     std::vector<std::int32_t> min_insync_replicas;  // by topic index

@@ -1,4 +1,5 @@
 #include "report/run_plots.hpp"
+#include "monitor/metrics.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -9,6 +10,8 @@
 #include <fmt/format.h>
 
 namespace ks::report {
+
+namespace col = monitor::column;
 
 namespace {
 
@@ -54,12 +57,12 @@ std::string common_x(const RunResult& r, double rmargin = 0.76) {
 
 std::optional<Plot> availability_plot(const RunResult& r, const TimeAxis& axis) {
     const TimeSeries& t = r.series;
-    const auto c_t = column(t, "t_s");
+    const auto c_t = column(t, col::kTime);
     if (!c_t || t.rows.empty()) return std::nullopt;
-    const auto c_phase = column(t, "phase");
-    const auto c_off = column(t, "OfflinePartitionsCount");
-    const auto c_urp = column(t, "UnderReplicatedPartitions");
-    const auto c_umi = column(t, "UnderMinIsrPartitionCount");
+    const auto c_phase = column(t, col::kPhase);
+    const auto c_off = column(t, col::kOffline);
+    const auto c_urp = column(t, col::kUnderReplicated);
+    const auto c_umi = column(t, col::kUnderMinIsr);
     std::vector<std::pair<std::string, std::size_t>> isr;
     for (std::size_t i = 0; i < t.columns.size(); ++i) {
         if (ends_with(t.columns[i], ".isr_size")) isr.emplace_back(t.columns[i].substr(0, t.columns[i].size() - 9), i);
@@ -128,12 +131,12 @@ std::optional<Plot> availability_plot(const RunResult& r, const TimeAxis& axis) 
 
 std::optional<Plot> latency_plot(const RunResult& r, const TimeAxis& axis) {
     const TimeSeries& t = r.series;
-    const auto c_t = column(t, "t_s");
-    const auto c_p99 = column(t, "produce_latency_p99_ms");
+    const auto c_t = column(t, col::kTime);
+    const auto c_p99 = column(t, col::kLatencyP99);
     if (!c_t || !c_p99 || t.rows.empty()) return std::nullopt;
     std::vector<std::size_t> acked;
     for (std::size_t i = 0; i < t.columns.size(); ++i) {
-        if (ends_with(t.columns[i], ".acked")) acked.push_back(i);
+        if (ends_with(t.columns[i], col::kAcked)) acked.push_back(i);
     }
     std::string data = "# t_s produce_latency_p99_ms acked_per_s\n";
     double lo = std::numeric_limits<double>::infinity(), hi = 0;
@@ -204,7 +207,7 @@ Plot records_plot(const RunResult& r) {
 
 std::optional<Plot> lag_plot(const RunResult& r, const TimeAxis& axis) {
     const TimeSeries& t = r.series;
-    const auto c_t = column(t, "t_s");
+    const auto c_t = column(t, col::kTime);
     // Per group its total lag ("<group>.lag"), and per partition
     // ("<group>.<topic>-<p>.lag") drawn thin when a group has few partitions.
     struct Line {
@@ -218,11 +221,12 @@ std::optional<Plot> lag_plot(const RunResult& r, const TimeAxis& axis) {
     if (group_ids.empty()) {
         // A series without its summary's groups: every "<x>.lag" is a group total.
         for (const std::string& c : t.columns) {
-            if (ends_with(c, ".lag")) group_ids.push_back(c.substr(0, c.size() - 4));
+            if (ends_with(c, col::kLag))
+                group_ids.push_back(c.substr(0, c.size() - std::string_view(col::kLag).size()));
         }
     }
     for (const std::string& group_id : group_ids) {
-        const auto total = column(t, group_id + ".lag");
+        const auto total = column(t, group_id + col::kLag);
         if (!total) continue;
         lines.push_back({group_id, *total, false});
         std::vector<Line> parts;
@@ -230,7 +234,7 @@ std::optional<Plot> lag_plot(const RunResult& r, const TimeAxis& axis) {
         for (std::size_t i = 0; i < t.columns.size(); ++i) {
             const std::string& c = t.columns[i];
             if (i != *total && c.size() > prefix.size() + 4 && c.compare(0, prefix.size(), prefix) == 0 &&
-                ends_with(c, ".lag")) {
+                ends_with(c, col::kLag)) {
                 parts.push_back({group_id + " " + c.substr(prefix.size(), c.size() - prefix.size() - 4), i, true});
             }
         }
