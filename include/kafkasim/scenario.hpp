@@ -64,6 +64,7 @@ struct ClusterSpec {
     std::vector<std::string> racks;   // distinct racks in first-seen order (empty: no racks)
     bool rack_aware = true;           // replica placement uses broker.rack
     ControllerKind controller = ControllerKind::kraft;
+    KafkaVersion kafka_version{};                  // the brokers' Kafka release (and the controller's)
     std::map<std::string, std::int64_t> features;  // every known feature, default 0
     NetworkSpec network;
     DiskSpec disk;
@@ -136,24 +137,25 @@ struct NodeSet {
 // (see SCENARIOS.md); the others keep their defaults.
 struct FaultSpec {
     FaultAction action = FaultAction::crash;
-    Duration at;                           // at_s
-    std::optional<Duration> duration;      // for_s: the fault heals by itself after it
-    std::optional<BrokerId> broker;        // crash restart pause power_loss disk_slow
-    std::optional<std::string> rack;       // power_loss of a whole rack
-    std::vector<NodeSet> groups;           // partition: each side cut from the others
-    NodeSet from, to;                      // partition one way: from cannot reach to
-    std::vector<BrokerId> between;         // link: the two ends
-    std::optional<DistSpec> latency_ms;    // link: added one-way latency
-    double loss = 0;                       // link: drop probability [0, 1]
-    double factor = 1;                     // disk_slow, slow_consumer: slow-down factor
-    std::vector<BrokerId> order;           // rolling_*: restart order (all brokers by id if absent)
-    bool controlled = true;                // rolling_*: controlled shutdown
-    bool wait_for_isr = true;              // rolling_*: wait until no partition is under-replicated
-    KafkaConfig set{ConfigScope::broker};  // rolling_upgrade: user_keys() are the changes
-    std::string group;                     // consumer_*: group_id
-    std::optional<std::int32_t> member;    // consumer_crash / consumer_leave: member index
-    std::string producer;                  // producer_rate
-    double rate_per_s = 0;                 // producer_rate
+    Duration at;                                // at_s
+    std::optional<Duration> duration;           // for_s: the fault heals by itself after it
+    std::optional<BrokerId> broker;             // crash restart pause power_loss disk_slow
+    std::optional<std::string> rack;            // power_loss of a whole rack
+    std::vector<NodeSet> groups;                // partition: each side cut from the others
+    NodeSet from, to;                           // partition one way: from cannot reach to
+    std::vector<BrokerId> between;              // link: the two ends
+    std::optional<DistSpec> latency_ms;         // link: added one-way latency
+    double loss = 0;                            // link: drop probability [0, 1]
+    double factor = 1;                          // disk_slow, slow_consumer: slow-down factor
+    std::vector<BrokerId> order;                // rolling_*: restart order (all brokers by id if absent)
+    bool controlled = true;                     // rolling_*: controlled shutdown
+    bool wait_for_isr = true;                   // rolling_*: wait until no partition is under-replicated
+    KafkaConfig set{ConfigScope::broker};       // rolling_upgrade: user_keys() are the changes
+    std::optional<KafkaVersion> kafka_version;  // rolling_upgrade: the new release, if it changes
+    std::string group;                          // consumer_*: group_id
+    std::optional<std::int32_t> member;         // consumer_crash / consumer_leave: member index
+    std::string producer;                       // producer_rate
+    double rate_per_s = 0;                      // producer_rate
 };
 
 struct ChaosSpec {

@@ -26,17 +26,36 @@ constexpr std::string_view acks_name(Acks a) {
     return a == Acks::none ? "0" : a == Acks::leader ? "1" : "all";
 }
 
+// cluster.kafka_version: the brokers' Kafka release, the binary. It selects
+// the behaviour that changed between releases without a protocol bump (the
+// high watermark frozen below min.insync.replicas from 3.7, unclean election
+// under KRaft from 3.9, ...) and the defaults of that release; a rolling
+// upgrade may change it broker by broker. docs/kafka-versions.md lists what
+// each version changes.
+struct KafkaVersion {
+    std::int32_t major = 3;
+    std::int32_t minor = 9;
+    std::int32_t patch = 0;
+
+    auto operator<=>(const KafkaVersion&) const = default;
+};
+// "3.9", "0.10.2": the patch only when it is not 0.
+inline std::string to_string(KafkaVersion v) {
+    std::string s = std::to_string(v.major) + "." + std::to_string(v.minor);
+    if (v.patch != 0) s += "." + std::to_string(v.patch);
+    return s;
+}
+
 // inter.broker.protocol.version: the replication rules that changed across
-// Kafka releases, where historical data-loss cases differ.
+// Kafka releases, where historical data-loss cases differ. (A KRaft cluster's
+// metadata.version is at least 3.0: always v2_1.)
 //   v0_10  truncate to the local high watermark on becoming follower (pre KIP-101)
 //   v0_11  KIP-101: OffsetsForLeaderEpoch, truncate to the leader's end offset
 //          of the follower's latest epoch
 //   v2_0   KIP-279: the answer carries the leader's largest epoch <= the asked
 //          one; a follower lacking that epoch steps down and asks again
 //   v2_1   KIP-320: requests carry the current leader epoch; stale ones fenced
-//   v3_7   the leader's high watermark does not advance while the ISR is below
-//          min.insync.replicas (KAFKA-15583)
-enum class ProtocolVersion { v0_10, v0_11, v2_0, v2_1, v3_7 };
+enum class ProtocolVersion { v0_10, v0_11, v2_0, v2_1 };
 
 // auto.offset.reset
 enum class OffsetReset : std::uint8_t { latest, earliest, none };
@@ -74,7 +93,8 @@ struct TopicSettings {
 };
 
 struct BrokerSettings {
-    ProtocolVersion protocol = ProtocolVersion::v3_7;  // inter.broker.protocol.version
+    KafkaVersion kafka_version{};                      // cluster.kafka_version (or a rolling upgrade's)
+    ProtocolVersion protocol = ProtocolVersion::v2_1;  // inter.broker.protocol.version
     Duration replica_lag_time_max = ms(30000);         // replica.lag.time.max.ms
     Duration replica_fetch_wait_max = ms(500);         // replica.fetch.wait.max.ms
     Bytes replica_fetch_min_bytes = 1;                 // replica.fetch.min.bytes
@@ -109,6 +129,7 @@ struct ControllerSettings {
     Duration leader_imbalance_check_interval = s(300);  // leader.imbalance.check.interval.seconds
     std::int32_t leader_imbalance_per_broker_percentage = 10;  // leader.imbalance.per.broker.percentage
     bool eligible_leader_replicas = false;  // feature eligible.leader.replicas.version >= 1 (KIP-966)
+    KafkaVersion kafka_version{};           // cluster.kafka_version: the controller's release
 
     bool operator==(const ControllerSettings&) const = default;
 };

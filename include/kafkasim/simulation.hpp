@@ -85,6 +85,7 @@ struct RunSummary {
     std::uint64_t seed = 0;
     std::string trace_hash;
     std::string version;
+    std::string kafka_version;  // the brokers' release at the start (cluster.kafka_version)
     double sim_duration_s = 0;
     std::uint64_t events = 0;
     RecordsSummary records;

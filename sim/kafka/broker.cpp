@@ -27,6 +27,7 @@ PartitionConfig Broker::partition_config(TopicPartition tp) const {
     PartitionConfig c;
     c.replica_lag_time_max = config_.replica_lag_time_max;
     c.protocol = config_.protocol;
+    c.kafka_version = config_.kafka_version;
     if (tp.topic >= 0 && static_cast<std::size_t>(tp.topic) < config_.topics.size()) {
         c.min_insync_replicas = config_.topics[static_cast<std::size_t>(tp.topic)].min_insync_replicas;
     }
@@ -517,9 +518,10 @@ void Broker::try_complete_purgatory(TopicPartition tp, Outbox& out) {
         return;
     }
     const Partition& p = *pit->second;
-    // Partition.checkEnoughReplicasReachOffset: the maximal ISR against min ISR.
+    // Partition.checkEnoughReplicasReachOffset: the maximal ISR against the
+    // (effective, from 3.7) min ISR.
     purgatory_.complete(tp, p.high_watermark(),
-                        static_cast<std::int32_t>(p.maximal_isr().size()) >= p.config().min_insync_replicas, out);
+                        static_cast<std::int32_t>(p.maximal_isr().size()) >= p.effective_min_isr(), out);
 }
 
 void Broker::on_hw_advanced(Instant now, TopicPartition tp, Outbox& out) {

@@ -284,7 +284,7 @@ void Controller::remove_from_isrs(Instant now, BrokerId b, bool controlled, Outb
                 ++p.partition_epoch;
                 out.event(PartitionOffline{tp, p.leader_epoch, p.isr});
                 // An unclean election may still be possible.
-                if (topic(tp).unclean_leader_election) {
+                if (unclean_allowed(tp)) {
                     if (auto u = choose_unclean_leader(p)) {
                         ++counters_.unclean_elections;
                         set_leader(now, p, *u, true, false, out);
@@ -313,6 +313,15 @@ std::optional<BrokerId> Controller::choose_clean_leader(const PartitionState& p,
         }
     }
     return std::nullopt;
+}
+
+// The ZooKeeper-era controller reads the topic's unclean.leader.election.enable;
+// the KRaft controller only from 3.9 (KAFKA-12670): before, its
+// ConfigurationControlManager.uncleanLeaderElectionEnabledForTopic returns
+// false ("TODO: support configuring unclean leader election").
+bool Controller::unclean_allowed(TopicPartition tp) const {
+    if (!topic(tp).unclean_leader_election) return false;
+    return config_.zookeeper || config_.kafka_version >= KafkaVersion{3, 9, 0};
 }
 
 std::optional<BrokerId> Controller::choose_unclean_leader(const PartitionState& p) const {
@@ -368,7 +377,7 @@ void Controller::elect_leaderless(Instant now, Outbox& out) {
             if (!initial) ++counters_.clean_elections;
             set_leader(now, p, *l, false, false, out);
             publish(p, out);
-        } else if (!initial && topic(tp).unclean_leader_election) {
+        } else if (!initial && unclean_allowed(tp)) {
             if (auto u = choose_unclean_leader(p)) {
                 ++counters_.unclean_elections;
                 set_leader(now, p, *u, true, false, out);

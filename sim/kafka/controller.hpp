@@ -128,6 +128,7 @@ class Controller {
     void broadcast(std::vector<PartitionState> partitions, Outbox& out);
     MetadataUpdate snapshot() const;
     const TopicSettings& topic(TopicPartition tp) const { return topics_.at(static_cast<std::size_t>(tp.topic)); }
+    bool unclean_allowed(TopicPartition tp) const;
     std::vector<BrokerId> live_brokers() const;
 
     ControllerConfig config_;

@@ -124,10 +124,16 @@ void Partition::restore_high_watermark(Offset hw) {
 
 // ---- leader ----------------------------------------------------------------------------
 
+std::int32_t Partition::effective_min_isr() const {
+    if (!caps_min_isr_at_replication_factor(config_.kafka_version)) return config_.min_insync_replicas;
+    return std::min(config_.min_insync_replicas, static_cast<std::int32_t>(replicas_.size()));
+}
+
+// Partition.isUnderMinIsr; before 3.7 with the raw min.insync.replicas, so a
+// min ISR above the replication factor refuses every acks=all write
+// (NOT_ENOUGH_REPLICAS, before the append).
 bool Partition::is_under_min_isr() const {
-    const auto effective =
-        std::min<std::int64_t>(config_.min_insync_replicas, static_cast<std::int64_t>(replicas_.size()));
-    return static_cast<std::int64_t>(isr_.size()) < effective;
+    return static_cast<std::int32_t>(isr_.size()) < effective_min_isr();
 }
 
 Error Partition::check_produce(Acks acks) const {

@@ -40,7 +40,7 @@
 #include "core/assert.hpp"
 #include "kafka/log.hpp"
 #include "kafka/messages.hpp"
-#include "kafka/protocol_version.hpp"
+#include "kafka/versions.hpp"
 
 namespace ks::kafka {
 
@@ -48,9 +48,10 @@ enum class Role : std::uint8_t { none, leader, follower };
 const char* to_string(Role r);
 
 struct PartitionConfig {
-    Duration replica_lag_time_max = ms(30000);  // replica.lag.time.max.ms
-    std::int32_t min_insync_replicas = 1;       // min.insync.replicas (topic)
-    ProtocolVersion protocol = ProtocolVersion::v3_7;
+    Duration replica_lag_time_max = ms(30000);         // replica.lag.time.max.ms
+    std::int32_t min_insync_replicas = 1;              // min.insync.replicas (topic)
+    ProtocolVersion protocol = ProtocolVersion::v2_1;  // inter.broker.protocol.version
+    KafkaVersion kafka_version{};                      // the broker's release
 };
 
 // "Long ago": Kafka's 0 ms timestamps, which are decades before any wall-clock
@@ -130,6 +131,9 @@ class Partition {
     // ---- leader -----------------------------------------------------------------------
     // min ISR and leadership checks before the append.
     Error check_produce(Acks acks) const;
+    // The min ISR every check compares with: min.insync.replicas, capped at
+    // the replication factor from 3.7 (Partition.effectiveMinIsr).
+    std::int32_t effective_min_isr() const;
     bool is_under_min_isr() const;
     // Appends (assigning offsets) unless the batch duplicates a recent one of its
     // idempotent producer; OUT_OF_ORDER_SEQUENCE_NUMBER on a sequence gap.
@@ -247,7 +251,7 @@ std::optional<std::vector<BrokerId>> Partition::maybe_expand_isr(BrokerId follow
 template <typename Eligible>
 bool Partition::maybe_increment_hw(Instant now, Eligible eligible) {
     if (role_ != Role::leader) return false;
-    if (freezes_hw_below_min_isr(config_.protocol) && is_under_min_isr()) return false;
+    if (freezes_hw_below_min_isr(config_.kafka_version) && is_under_min_isr()) return false;
     const Offset leader_leo = log_.log_end_offset();
     Offset new_hw = leader_leo;
     const auto& maximal = maximal_isr();

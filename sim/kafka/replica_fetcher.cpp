@@ -1,7 +1,7 @@
 #include "kafka/replica_fetcher.hpp"
 
 #include "core/assert.hpp"
-#include "kafka/protocol_version.hpp"
+#include "kafka/versions.hpp"
 
 namespace ks::kafka {
 

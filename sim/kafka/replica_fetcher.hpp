@@ -54,7 +54,7 @@ class ReplicaFetcher {
     struct Options {
         BrokerId self;
         BrokerId leader;
-        ProtocolVersion protocol = ProtocolVersion::v3_7;
+        ProtocolVersion protocol = ProtocolVersion::v2_1;
         Duration fetch_wait_max = ms(500);    // replica.fetch.wait.max.ms
         Bytes fetch_min_bytes = 1;            // replica.fetch.min.bytes
         Bytes fetch_max_bytes = 1048576;      // replica.fetch.max.bytes

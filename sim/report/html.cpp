@@ -212,6 +212,7 @@ std::vector<std::vector<std::string>> fault_rows(const Scenario& sc) {
                 for (auto b : f.order) target += (target.empty() ? "brokers " : ", ") + std::to_string(b.value());
                 details = f.controlled ? "controlled" : "not controlled";
                 if (f.wait_for_isr) details += ", waits for ISR";
+                if (f.kafka_version) details += ", to Kafka " + to_string(*f.kafka_version);
                 for (const auto& k : f.set.user_keys())
                     details += fmt::format(", {}={}", k, config_value_text(f.set.value(k)));
                 break;

@@ -92,9 +92,13 @@ std::string rolling_step(const RollingStep& e, const Scenario& s) {
             return fmt::format("broker {}: controlled shutdown", e.broker.value());
         case RollingStep::Step::stopped:
             return fmt::format("broker {}: stopped without controlled shutdown", e.broker.value());
-        case RollingStep::Step::back:
-            return fmt::format("broker {} back{}", e.broker.value(),
-                               f.action == FaultAction::rolling_upgrade ? " with the new config" : "");
+        case RollingStep::Step::back: {
+            if (f.action != FaultAction::rolling_upgrade) return fmt::format("broker {} back", e.broker.value());
+            std::string what;
+            if (f.kafka_version) what = "on Kafka " + to_string(*f.kafka_version);
+            if (!f.set.user_keys().empty()) what += std::string(what.empty() ? "" : ", ") + "with the new config";
+            return fmt::format("broker {} back {}", e.broker.value(), what);
+        }
         case RollingStep::Step::done:
             return "rolling operation done";
     }

@@ -26,6 +26,7 @@ json summary_json(const RunSummary& s) {
     j["seed"] = s.seed;
     j["trace_hash"] = s.trace_hash;
     j["version"] = s.version;
+    j["kafka_version"] = s.kafka_version;
     j["sim_duration_s"] = s.sim_duration_s;
     j["events"] = s.events;
     j["records"] = {{"sent", s.records.sent},

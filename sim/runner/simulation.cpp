@@ -6,6 +6,7 @@
 #include "runner/chaos.hpp"
 #include "runner/producer_options.hpp"
 #include "runner/simulation_impl.hpp"
+#include "scenario/resolve.hpp"
 
 namespace ks {
 
@@ -54,12 +55,13 @@ Simulation::Simulation(const Scenario& s, const RunOptions& o)
     if (options_.trace_sink) trace_.set_sink(options_.trace_sink);
 }
 
-kafka::BrokerConfig Simulation::broker_config(BrokerId id, const BrokerSettings& settings) const {
+kafka::BrokerConfig Simulation::broker_config(const BrokerSpec& b) const {
+    const BrokerSettings& settings = b.settings;
     kafka::BrokerConfig k;
     static_cast<BrokerSettings&>(k) = settings;
-    k.id = id;
+    k.id = b.id;
     k.recovery_mbytes_per_s = s_.cluster.disk.recovery_mbytes_per_s;
-    for (const TopicSpec& t : s_.topics) k.topics.push_back(t.settings);
+    for (const TopicSpec& t : s_.topics) k.topics.push_back(scenario::resolve_topic_on(b.config, t.config));
     // The group coordinator: __consumer_offsets as group_coordinator.hpp models it.
     k.groups.store = group_store_.get();
     for (const BrokerSpec& bs : s_.cluster.brokers) k.groups.brokers.push_back(bs.id);
@@ -120,7 +122,8 @@ void Simulation::build() {
             availability_.add_partition(tp, assignment[static_cast<std::size_t>(p)].size());
         }
     }
-    for (const BrokerSpec& b : s_.cluster.brokers) cluster_->start_broker(broker_config(b.id, b.settings));
+    brokers_now_ = s_.cluster.brokers;
+    for (const BrokerSpec& b : brokers_now_) cluster_->start_broker(broker_config(b));
 }
 
 void Simulation::warm_up() {

@@ -4,6 +4,7 @@
 
 #include "core/assert.hpp"
 #include "runner/simulation_impl.hpp"
+#include "scenario/kafka_versions.hpp"
 #include "scenario/resolve.hpp"
 
 namespace ks::runner {
@@ -201,10 +202,12 @@ void Simulation::rolling(const FaultSpec& f, std::size_t position) {
     auto bring_back = [this, &f, b, position, index] {
         loop_.schedule_after(kRestartDowntime, [this, &f, b, position, index] {
             if (f.action == FaultAction::rolling_upgrade) {
-                KafkaConfig upgraded = s_.cluster.find_broker(b)->config;
-                for (const std::string& key : f.set.user_keys()) upgraded.set(key, f.set.value(key), true);
-                cluster_->set_broker_config(
-                    b, broker_config(b, scenario::resolve_broker(upgraded, s_.cluster.controller)));
+                BrokerSpec& now = *std::find_if(brokers_now_.begin(), brokers_now_.end(),
+                                                [b](const BrokerSpec& x) { return x.id == b; });
+                KafkaVersion version = now.settings.kafka_version;
+                scenario::apply_upgrade(now.config, version, f);
+                now.settings = scenario::resolve_broker(now.config, s_.cluster.controller, version);
+                cluster_->set_broker_config(b, broker_config(now));
             }
             record(loop_.now(), RollingStep{index, RollingStep::Step::back, b});
             cluster_->restart(b);

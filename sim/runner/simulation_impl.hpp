@@ -56,7 +56,9 @@ class Simulation final : public kafka::Observer {
   private:
     // ---- building (simulation.cpp) ----
     void build();
-    kafka::BrokerConfig broker_config(BrokerId id, const BrokerSettings& settings) const;
+    // A broker's config with each topic's settings resolved over this
+    // broker's defaults (LogConfig: the topic's overrides on the broker's).
+    kafka::BrokerConfig broker_config(const BrokerSpec& b) const;
     void warm_up();
     void start_producers();
     bool producers_idle() const;
@@ -104,6 +106,9 @@ class Simulation final : public kafka::Observer {
     RunSummary summarize();
 
     const Scenario& s_;
+    // Each broker's config and release as they are now: the scenario's, then
+    // each rolling upgrade's.
+    std::vector<BrokerSpec> brokers_now_;
     RunOptions options_;
     std::uint64_t seed_;
     EventLoop loop_;

@@ -180,6 +180,7 @@ RunSummary Simulation::summarize() {
     r.seed = seed_;
     r.trace_hash = Trace::format_hash(trace_.hash());
     r.version = KS_VERSION;
+    r.kafka_version = to_string(s_.cluster.kafka_version);
     r.sim_duration_s = s_.duration.seconds_f();
     r.events = loop_.events_run();
     r.settled = converged();

@@ -8,6 +8,7 @@
 
 #include "core/assert.hpp"
 #include "scenario/kafka_configs.hpp"
+#include "scenario/resolve.hpp"
 #include "scenario/suggest.hpp"
 
 namespace ks::scenario {
@@ -64,32 +65,6 @@ std::string range_text(const ConfigSpec& s, const char* kind) {
 
 // ---- checks beyond the type --------------------------------------------------
 
-bool valid_version(const std::string& v) {
-    int major = -1, minor = -1;
-    std::size_t i = 0;
-    auto number = [&](int& out) {
-        const std::size_t start = i;
-        while (i < v.size() && std::isdigit(static_cast<unsigned char>(v[i]))) ++i;
-        if (i == start || i - start > 3) return false;
-        out = std::stoi(v.substr(start, i - start));
-        return true;
-    };
-    if (!number(major) || i >= v.size() || v[i++] != '.' || !number(minor)) return false;
-    int patch = 0;
-    if (i < v.size() && v[i] == '.' && (++i, !number(patch))) return false;
-    if (i < v.size() && v.compare(i, 3, "-IV") == 0) {
-        i += 3;
-        int iv = 0;
-        if (!number(iv)) return false;
-    }
-    if (i != v.size()) return false;
-    if (major == 0) return minor >= 8 && minor <= 11;
-    if (major == 1) return minor <= 1;
-    if (major == 2) return minor <= 8;
-    if (major == 3) return minor <= 9;
-    return major == 4 && minor <= 1;
-}
-
 std::optional<std::string> assignor_name(std::string s) {
     static const std::pair<const char*, const char*> kClasses[] = {{"RangeAssignor", "range"},
                                                                    {"RoundRobinAssignor", "roundrobin"},
@@ -144,7 +119,7 @@ ConfigValue parse_list(const ConfigSpec& s, const Node& n) {
 ConfigValue parse_string(const ConfigSpec& s, const Node& n) {
     if (!n.j->is_string()) n.expected("a string");
     const auto v = n.j->get<std::string>();
-    if (s.check == ConfigCheck::version && !valid_version(v))
+    if (s.check == ConfigCheck::version && !parse_kafka_version(v))
         n.expected("a Kafka version from 0.8.0 to 4.1 such as \"3.9\", \"2.0\" or \"0.10.2\"");
     if (s.check == ConfigCheck::partitioner_class && v != "org.apache.kafka.clients.producer.RoundRobinPartitioner")
         n.expected(
@@ -190,10 +165,7 @@ ConfigValue parse_value(const ConfigSpec& s, const Node& n) {
 }
 
 ConfigValue default_value(const ConfigSpec& s) {
-    if (s.default_text == "null") return std::monostate{};
-    const json text = std::string(s.default_text);
-    const Ctx ctx{.file = "<kafkasim defaults>"};
-    return parse_value(s, Node{&ctx, &text, "/" + std::string(s.name)});
+    return config_value(s, s.default_text);
 }
 
 // ---- keys that are not typed ---------------------------------------------------
@@ -216,6 +188,13 @@ std::string raw_text(const json& j) {
 }
 
 }  // namespace
+
+ConfigValue config_value(const ConfigSpec& s, std::string_view text) {
+    if (text == "null") return std::monostate{};
+    const json j = std::string(text);
+    const Ctx ctx{.file = "<kafkasim defaults>"};
+    return parse_value(s, Node{&ctx, &j, "/" + std::string(s.name)});
+}
 
 KafkaConfig default_config(ConfigScope scope) {
     KafkaConfig cfg(scope);
@@ -272,6 +251,13 @@ KafkaConfig resolve_topic_config(const KafkaConfig& broker, const Node* n) {
         cfg.set(std::string(s.name), topic_default_from_broker(s, broker), false);
     }
     if (n) apply_config_map(cfg, *n);
+    return cfg;
+}
+
+KafkaConfig resolve_topic_config(const KafkaConfig& broker, const KafkaConfig& topic) {
+    KS_ASSERT(topic.scope() == ConfigScope::topic);
+    KafkaConfig cfg = resolve_topic_config(broker, nullptr);
+    for (const std::string& key : topic.user_keys()) cfg.set(key, topic.value(key), true);
     return cfg;
 }
 

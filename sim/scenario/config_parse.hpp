@@ -13,11 +13,15 @@
 
 #include "kafkasim/kafka_config.hpp"
 #include "scenario/json_reader.hpp"
+#include "scenario/kafka_configs.hpp"
 
 namespace ks::scenario {
 
 // Every typed setting of the scope at Kafka's default, none user-set.
 KafkaConfig default_config(ConfigScope scope);
+// A value in a properties file's text form ("30000", "true", "null"), typed
+// by the spec. REQUIRES: a valid value (a built-in table's, not user input).
+ConfigValue config_value(const ConfigSpec& spec, std::string_view text);
 
 // Applies the user's map (an object at n) onto cfg, marking keys user-set.
 void apply_config_map(KafkaConfig& cfg, const Node& n);
@@ -27,5 +31,8 @@ void apply_config_map(KafkaConfig& cfg, const Node& n);
 // .minutes or .hours; min.insync.replicas; unclean.leader.election.enable ...).
 // `n` may be null (no map).
 KafkaConfig resolve_topic_config(const KafkaConfig& broker, const Node* n);
+// The same from a topic config already read: its user-set keys over the
+// defaults this broker config gives (a broker after a rolling upgrade).
+KafkaConfig resolve_topic_config(const KafkaConfig& broker, const KafkaConfig& topic);
 
 }  // namespace ks::scenario

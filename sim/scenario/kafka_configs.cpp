@@ -101,7 +101,7 @@ std::vector<ConfigSpec> broker_specs() {
         unmodelled(int_("message.max.bytes", "1048588", 0)),
         int_("min.insync.replicas", "1", 1),
         int_("num.partitions", "1", 1),
-        int_("num.recovery.threads.per.data.dir", "1", 1),
+        int_("num.recovery.threads.per.data.dir", "2", 1),  // 1 before 4.0 (kafka_versions.cpp)
         unmodelled(int_("num.replica.fetchers", "1", 1)),
         unmodelled(int_("offsets.retention.minutes", "10080", 1)),
         int_("offsets.topic.num.partitions", "50", 1),

@@ -7,10 +7,31 @@
 
 #include "core/assert.hpp"
 #include "scenario/config_parse.hpp"
+#include "scenario/kafka_versions.hpp"
 #include "scenario/load_parts.hpp"
+#include "scenario/resolve.hpp"
 #include "scenario/suggest.hpp"
 
 namespace ks::scenario {
+
+// KafkaConfig in KRaft mode pins the static setting to MINIMUM_KRAFT_VERSION
+// (3.0-IV1): a valid one only logs that it is deprecated; one below 3.0 stops
+// the broker (ConfigException), which kafkasim reports and ignores.
+void warn_kraft_ibp(const Ctx& ctx, const std::string& ptr, const KafkaConfig& broker) {
+    const std::string& text = broker.get_string("inter.broker.protocol.version");
+    const auto ibp = parse_kafka_version(text);
+    KS_ASSERT(ibp.has_value());
+    if (*ibp < KafkaVersion{3, 0, 0}) {
+        ctx.warn(ptr, fmt::format("inter.broker.protocol.version {} is not a KRaft version: a KRaft broker refuses to "
+                                  "start with it (KafkaConfig: the minimum is 3.0-IV1); kafkasim ignores it, as "
+                                  "KRaft does a valid one, and runs the metadata.version's rules (2.1's)",
+                                  text));
+    } else {
+        ctx.warn(ptr,
+                 "inter.broker.protocol.version is deprecated in KRaft mode and ignored: a KRaft cluster follows "
+                 "its metadata.version, at least 3.0, whose replication rules are 2.1's (KafkaConfig)");
+    }
+}
 
 namespace {
 
@@ -45,6 +66,19 @@ void read_features(const Node& n, ClusterSpec& c) {
     if (elr != c.features.end() && elr->second > 0 && c.controller == ControllerKind::zookeeper)
         n.at("eligible.leader.replicas.version")
             .expected("0 with \"controller\": \"zookeeper\" (ELR, KIP-966, needs KRaft)");
+    if (elr != c.features.end() && elr->second > 0 && c.kafka_version < KafkaVersion{4, 0, 0})
+        n.at("eligible.leader.replicas.version")
+            .expected(fmt::format("0 with Kafka {} (the feature exists from Kafka 4.0, KIP-966)",
+                                  to_string(c.kafka_version)));
+}
+
+// ELR is on by default in a cluster formatted by Kafka 4.1 or later
+// (Features.ELIGIBLE_LEADER_REPLICAS_VERSION's default for 4.1's metadata
+// version; docs: "ELR is enabled by default on new clusters starting 4.1").
+void default_features(const std::optional<Node>& features, ClusterSpec& c) {
+    const bool set = features && features->j->is_object() && features->j->contains("eligible.leader.replicas.version");
+    if (!set && c.controller == ControllerKind::kraft && c.kafka_version >= KafkaVersion{4, 1, 0})
+        c.features["eligible.leader.replicas.version"] = 1;
 }
 
 void read_network(const Node& n, NetworkSpec& net) {
@@ -125,7 +159,11 @@ void brokers_by_list(const Node& n, const std::optional<Node>& racks, ClusterSpe
         BrokerSpec b{
             .id = BrokerId(static_cast<std::int32_t>(idn.as_int(1, 2147483647))), .rack = {}, .config = c.config};
         check_unique(idn, std::to_string(b.id.value()), ids, "broker id");
-        if (auto cfg = o.get("config")) apply_config_map(b.config, *cfg);
+        if (auto cfg = o.get("config")) {
+            apply_config_map(b.config, *cfg);
+            check_release(*item.ctx, ptr_key(ptr_key(n.ptr, ".."), "kafka_version"),
+                          ptr_key(cfg->ptr, "inter.broker.protocol.version"), b.config, c.kafka_version, c.controller);
+        }
         if (auto r = o.get("rack"))
             set_rack(b, r->as_name());
         else if (!b.config.is_null("broker.rack"))
@@ -138,7 +176,48 @@ void brokers_by_list(const Node& n, const std::optional<Node>& racks, ClusterSpe
     std::sort(c.brokers.begin(), c.brokers.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
 }
 
+// Settings a release ignores or does not have, set by the scenario.
+void warn_version_config(const Node& cluster, ClusterSpec& c) {
+    const std::string cfg = ptr_key(cluster.ptr, "config");
+    if (c.controller == ControllerKind::kraft && c.config.user_set("inter.broker.protocol.version"))
+        warn_kraft_ibp(*cluster.ctx, ptr_key(cfg, "inter.broker.protocol.version"), c.config);
+    if (c.kafka_version < KafkaVersion{0, 11, 0} && c.config.user_set("group.initial.rebalance.delay.ms")) {
+        cluster.ctx->warn(ptr_key(cfg, "group.initial.rebalance.delay.ms"),
+                          fmt::format("group.initial.rebalance.delay.ms does not exist in Kafka {} (KIP-134, 0.11): "
+                                      "ignored, groups rebalance without a delay",
+                                      to_string(c.kafka_version)));
+        c.config.set("group.initial.rebalance.delay.ms", std::int64_t{0}, false);
+    }
+}
+
 }  // namespace
+
+KafkaVersion read_kafka_version(const Node& n) {
+    const std::string text = n.j->is_string() ? n.j->get<std::string>() : std::string();
+    const auto v = parse_kafka_version(text);
+    if (!v || *v < kOldestKafkaVersion)
+        n.expected("a Kafka release from 0.10.0 to 4.1 such as \"3.9\", \"3.6\" or \"0.10.2\"");
+    return *v;
+}
+
+void check_release(const Ctx& ctx, const std::string& version_ptr, const std::string& ibp_ptr,
+                   const KafkaConfig& broker, KafkaVersion v, ControllerKind controller) {
+    const std::string release = to_string(v);
+    if (controller == ControllerKind::zookeeper && v >= KafkaVersion{4, 0, 0})
+        ctx.fail(version_ptr, fmt::format("Kafka {} has no ZooKeeper mode (removed in 4.0, KIP-833): with "
+                                          "\"controller\": \"zookeeper\" use a kafka_version up to 3.9",
+                                          release));
+    if (controller == ControllerKind::kraft && v < KafkaVersion{2, 8, 0})
+        ctx.fail(version_ptr, fmt::format("Kafka {} has no KRaft mode (it came in 2.8, KIP-500): set \"controller\": "
+                                          "\"zookeeper\" (kafkasim's default controller is \"kraft\")",
+                                          release));
+    const auto ibp = parse_kafka_version(broker.get_string("inter.broker.protocol.version"));
+    KS_ASSERT(ibp.has_value());
+    if (*ibp > v)
+        ctx.fail(ibp_ptr, fmt::format("inter.broker.protocol.version {} is newer than the brokers' release, Kafka {} "
+                                      "(kafka_version): a broker knows no protocol newer than itself",
+                                      broker.get_string("inter.broker.protocol.version"), release));
+}
 
 void read_cluster(const std::optional<Node>& n, Scenario& s) {
     ClusterSpec& c = s.cluster;
@@ -148,13 +227,21 @@ void read_cluster(const std::optional<Node>& n, Scenario& s) {
         for (int i = 1; i <= 3; ++i) c.brokers.push_back(BrokerSpec{.id = BrokerId(i), .rack = {}, .config = c.config});
         return;
     }
-    Obj o(*n, {"brokers", "racks", "rack_aware", "controller", "features", "network", "disk", "config"});
+    Obj o(*n,
+          {"brokers", "racks", "rack_aware", "controller", "kafka_version", "features", "network", "disk", "config"});
     if (auto v = o.get("config")) apply_config_map(c.config, *v);
     if (auto v = o.get("controller"))
         c.controller =
             v->as_enum({"kraft", "zookeeper"}) == "kraft" ? ControllerKind::kraft : ControllerKind::zookeeper;
+    if (auto v = o.get("kafka_version")) c.kafka_version = read_kafka_version(*v);
+    apply_version_defaults(c.config, c.kafka_version);
+    check_release(*n->ctx, o.get("kafka_version") ? ptr_key(n->ptr, "kafka_version") : ptr_key(n->ptr, "controller"),
+                  ptr_key(ptr_key(n->ptr, "config"), "inter.broker.protocol.version"), c.config, c.kafka_version,
+                  c.controller);
+    warn_version_config(*n, c);
     if (auto v = o.get("rack_aware")) c.rack_aware = v->as_bool();
     if (auto v = o.get("features")) read_features(*v, c);
+    default_features(o.get("features"), c);
     if (auto v = o.get("network")) read_network(*v, c.network);
     if (auto v = o.get("disk")) read_disk(*v, c.disk);
     const auto brokers = o.get("brokers");

@@ -7,6 +7,7 @@
 
 #include "core/assert.hpp"
 #include "scenario/config_parse.hpp"
+#include "scenario/kafka_versions.hpp"
 #include "scenario/load_parts.hpp"
 
 namespace ks::scenario {
@@ -29,7 +30,7 @@ const std::vector<ActionKeys>& action_table() {
         {A::link, {"between", "latency_ms", "loss", "for_s"}},
         {A::disk_slow, {"broker", "factor", "for_s"}},
         {A::rolling_restart, {"order", "controlled", "wait_for_isr"}},
-        {A::rolling_upgrade, {"order", "controlled", "wait_for_isr", "set"}},
+        {A::rolling_upgrade, {"order", "controlled", "wait_for_isr", "kafka_version", "set"}},
         {A::consumer_crash, {"group", "member"}},
         {A::consumer_join, {"group"}},
         {A::consumer_leave, {"group", "member"}},
@@ -105,10 +106,48 @@ void read_rolling(const Obj& o, const Scenario& s, FaultSpec& f) {
     if (auto v = o.get("controlled")) f.controlled = v->as_bool();
     if (auto v = o.get("wait_for_isr")) f.wait_for_isr = v->as_bool();
     if (f.action != FaultAction::rolling_upgrade) return;
-    const auto set = o.req("set");
+    // The new binary ("kafka_version"), new settings ("set"), or both.
+    const auto version = o.get("kafka_version");
+    const auto set = o.get("set");
+    if (!version && !set)
+        o.node().ctx->fail(o.node().ptr,
+                           "a rolling_upgrade needs \"kafka_version\" (the new Kafka release), \"set\" (new broker "
+                           "settings) or both");
+    if (version) f.kafka_version = read_kafka_version(*version);
     f.set = default_config(ConfigScope::broker);
-    apply_config_map(f.set, set);
-    if (set.j->empty()) set.expected("a non-empty map of broker settings");
+    if (set) {
+        apply_config_map(f.set, *set);
+        if (set->j->empty()) set->expected("a non-empty map of broker settings");
+    }
+}
+
+// Every broker through the rolling upgrades in time order: each step must
+// leave a broker Kafka would start (a protocol its release knows, a release
+// with the cluster's controller mode).
+void check_upgrades(const Node& faults, const Scenario& s) {
+    std::vector<std::size_t> upgrades;
+    for (std::size_t i = 0; i < s.faults.size(); ++i)
+        if (s.faults[i].action == FaultAction::rolling_upgrade) upgrades.push_back(i);
+    std::stable_sort(upgrades.begin(), upgrades.end(),
+                     [&s](std::size_t a, std::size_t b) { return s.faults[a].at < s.faults[b].at; });
+    std::map<BrokerId, std::pair<KafkaConfig, KafkaVersion>> now;
+    for (const BrokerSpec& b : s.cluster.brokers) now.emplace(b.id, std::pair{b.config, s.cluster.kafka_version});
+    for (std::size_t i : upgrades) {
+        const FaultSpec& f = s.faults[i];
+        const Node fault = faults.items()[i];
+        const Obj o(fault, {"at_s", "action", "order", "controlled", "wait_for_isr", "kafka_version", "set"});
+        const std::string version_ptr = ptr_key(fault.ptr, o.get("kafka_version") ? "kafka_version" : "set");
+        const std::string ibp_ptr = o.get("set") && o.get("set")->j->contains("inter.broker.protocol.version")
+                                        ? ptr_key(ptr_key(fault.ptr, "set"), "inter.broker.protocol.version")
+                                        : version_ptr;
+        for (BrokerId b : f.order) {
+            auto& [config, version] = now.at(b);
+            apply_upgrade(config, version, f);
+            check_release(*fault.ctx, version_ptr, ibp_ptr, config, version, s.cluster.controller);
+        }
+        if (s.cluster.controller == ControllerKind::kraft && f.set.user_set("inter.broker.protocol.version"))
+            warn_kraft_ibp(*fault.ctx, ibp_ptr, f.set);
+    }
 }
 
 std::vector<std::string> group_ids(const Scenario& s) {
@@ -230,6 +269,7 @@ void read_faults(const std::optional<Node>& n, Scenario& s) {
     if (!n) return;
     const JoinCounts joins = count_joins(*n->j);
     for (const auto& item : n->items("an array of faults")) s.faults.push_back(read_fault(item, s, joins));
+    check_upgrades(*n, s);
 }
 
 }  // namespace ks::scenario

@@ -29,5 +29,14 @@ void check_member(const Node& n, const std::string& value, const std::vector<std
                   const std::string& what);
 // A broker id of the cluster at n (an integer).
 BrokerId read_broker_ref(const Node& n, const Scenario& s);
+// A Kafka release at n ("3.9", "0.10.2"), from kOldestKafkaVersion on.
+KafkaVersion read_kafka_version(const Node& n);
+// A broker of release v with this config under this controller: fails at
+// version_ptr for a release without that controller mode, at ibp_ptr for an
+// inter.broker.protocol.version the release does not know or KRaft refuses.
+void check_release(const Ctx& ctx, const std::string& version_ptr, const std::string& ibp_ptr,
+                   const KafkaConfig& broker, KafkaVersion v, ControllerKind controller);
+// The warning for an inter.broker.protocol.version set in KRaft mode.
+void warn_kraft_ibp(const Ctx& ctx, const std::string& ptr, const KafkaConfig& broker);
 
 }  // namespace ks::scenario

@@ -24,17 +24,53 @@ void check_member(const Node& n, const std::string& value, const std::vector<std
 
 namespace {
 
-// min.insync.replicas above the replication factor: Kafka creates the topic,
-// then refuses every acks=all write with NOT_ENOUGH_REPLICAS.
-void warn_min_isr(const Node& topic, const TopicSpec& t) {
+// The pointer of a topic setting: the topic's config if it sets it, else
+// the cluster's broker-wide default.
+std::string topic_key_ptr(const Node& topic, const TopicSpec& t, std::string_view key, std::string_view broker_key) {
+    return t.config.user_set(key) ? ptr_key(ptr_key(topic.ptr, "config"), key) : ptr_key("/cluster/config", broker_key);
+}
+
+// min.insync.replicas above the replication factor: Kafka creates the topic.
+// From 3.7 every check uses min(min.insync.replicas, replication factor)
+// (Partition.effectiveMinIsr, KAFKA-15583); before, the raw value refuses
+// every acks=all write before the append.
+void warn_min_isr(const Node& topic, const TopicSpec& t, KafkaVersion v) {
     const auto min_isr = t.config.get_int("min.insync.replicas");
     if (min_isr <= t.replication_factor) return;
-    const std::string ptr = t.config.user_set("min.insync.replicas")
-                                ? ptr_key(ptr_key(topic.ptr, "config"), "min.insync.replicas")
-                                : "/cluster/config/min.insync.replicas";
-    topic.ctx->warn(ptr, fmt::format("min.insync.replicas {} > replication_factor {} of topic \"{}\": Kafka "
-                                     "accepts it, then rejects every acks=all write (NOT_ENOUGH_REPLICAS)",
-                                     min_isr, t.replication_factor, t.name));
+    const std::string ptr = topic_key_ptr(topic, t, "min.insync.replicas", "min.insync.replicas");
+    if (v >= KafkaVersion{3, 7, 0}) {
+        topic.ctx->warn(ptr, fmt::format("min.insync.replicas {} > replication_factor {} of topic \"{}\": Kafka {} "
+                                         "uses {} (the replication factor) instead, so acks=all writes need every "
+                                         "replica in the ISR (KAFKA-15583)",
+                                         min_isr, t.replication_factor, t.name, to_string(v), t.replication_factor));
+    } else {
+        topic.ctx->warn(ptr, fmt::format("min.insync.replicas {} > replication_factor {} of topic \"{}\": Kafka {} "
+                                         "accepts it, then refuses every acks=all write (NOT_ENOUGH_REPLICAS; from "
+                                         "3.7 the replication factor caps it)",
+                                         min_isr, t.replication_factor, t.name, to_string(v)));
+    }
+}
+
+// unclean.leader.election.enable under a KRaft controller before 3.9: read
+// by nothing (ConfigurationControlManager.uncleanLeaderElectionEnabledForTopic
+// returns false until KAFKA-12670).
+void warn_unclean_kraft(const Node& topic, const TopicSpec& t, const ClusterSpec& c) {
+    if (c.controller != ControllerKind::kraft || c.kafka_version >= KafkaVersion{3, 9, 0}) return;
+    if (!t.config.get_bool("unclean.leader.election.enable")) return;
+    topic.ctx->warn(topic_key_ptr(topic, t, "unclean.leader.election.enable", "unclean.leader.election.enable"),
+                    fmt::format("unclean.leader.election.enable of topic \"{}\" has no effect: the KRaft controller "
+                                "of Kafka {} never elects uncleanly (it reads the setting from 3.9, KAFKA-12670)",
+                                t.name, to_string(c.kafka_version)));
+}
+
+// KIP-1030 (4.0): segment.bytes is at least 1 MiB.
+void check_segment_bytes(const Node& topic, const TopicSpec& t, KafkaVersion v) {
+    constexpr std::int64_t kMin = 1048576;
+    if (v < KafkaVersion{4, 0, 0} || t.config.get_int("segment.bytes") >= kMin) return;
+    topic.ctx->fail(
+        topic_key_ptr(topic, t, "segment.bytes", "log.segment.bytes"),
+        fmt::format("expected at least 1048576 (1 MiB) with Kafka {}, whose minimum KIP-1030 raised, got {}",
+                    to_string(v), t.config.get_int("segment.bytes")));
 }
 
 // cleanup.policy compact (or compact,delete): log compaction is not simulated
@@ -42,9 +78,7 @@ void warn_min_isr(const Node& topic, const TopicSpec& t) {
 void warn_compaction(const Node& topic, const TopicSpec& t) {
     const auto& policy = t.config.get_list("cleanup.policy");
     if (std::find(policy.begin(), policy.end(), "compact") == policy.end()) return;
-    const std::string ptr = t.config.user_set("cleanup.policy")
-                                ? ptr_key(ptr_key(topic.ptr, "config"), "cleanup.policy")
-                                : "/cluster/config/log.cleanup.policy";
+    const std::string ptr = topic_key_ptr(topic, t, "cleanup.policy", "log.cleanup.policy");
     topic.ctx->warn(ptr, fmt::format("cleanup.policy \"compact\" of topic \"{}\" is not modelled by kafkasim yet: "
                                      "no record is compacted away, retention alone deletes (as with \"delete\")",
                                      t.name));
@@ -71,7 +105,9 @@ TopicSpec read_topic(const Node& n, const Scenario& s) {
     }
     const auto cfg = o.get("config");
     t.config = resolve_topic_config(broker, cfg ? &*cfg : nullptr);
-    warn_min_isr(n, t);
+    warn_min_isr(n, t, s.cluster.kafka_version);
+    warn_unclean_kraft(n, t, s.cluster);
+    check_segment_bytes(n, t, s.cluster.kafka_version);
     warn_compaction(n, t);
     return t;
 }

@@ -3,35 +3,55 @@
 #include <charconv>
 
 #include "core/assert.hpp"
+#include "scenario/config_parse.hpp"
 
 namespace ks::scenario {
 
-std::optional<ProtocolVersion> parse_protocol_version(std::string_view text) {
+std::optional<KafkaVersion> parse_kafka_version(std::string_view text) {
     // Strip an "-IVn" suffix.
-    if (auto dash = text.find('-'); dash != std::string_view::npos) text = text.substr(0, dash);
-    int major = 0, minor = 0;
-    const char* p = text.data();
+    if (auto dash = text.find("-IV"); dash != std::string_view::npos) {
+        std::string_view iv = text.substr(dash + 3);
+        int n = 0;
+        auto r = std::from_chars(iv.data(), iv.data() + iv.size(), n);
+        if (iv.empty() || r.ec != std::errc{} || r.ptr != iv.data() + iv.size()) return std::nullopt;
+        text = text.substr(0, dash);
+    }
+    KafkaVersion v{.major = -1, .minor = -1, .patch = 0};
     const char* end = text.data() + text.size();
-    auto r = std::from_chars(p, end, major);
-    if (r.ec != std::errc{} || r.ptr == end || *r.ptr != '.') return std::nullopt;
-    r = std::from_chars(r.ptr + 1, end, minor);
-    if (r.ec != std::errc{}) return std::nullopt;
-    if (r.ptr != end) {  // optional patch: ".2"
-        if (*r.ptr != '.') return std::nullopt;
-        int patch = 0;
-        r = std::from_chars(r.ptr + 1, end, patch);
-        if (r.ec != std::errc{} || r.ptr != end) return std::nullopt;
+    // One to three digits.
+    auto number = [end](const char* p, std::int32_t& out) -> const char* {
+        auto r = std::from_chars(p, end, out);
+        if (r.ec != std::errc{} || r.ptr - p > 3 || *p == '-' || *p == '+') return nullptr;
+        return r.ptr;
+    };
+    const char* p = number(text.data(), v.major);
+    if (!p || p == end || *p != '.') return std::nullopt;
+    p = number(p + 1, v.minor);
+    if (!p) return std::nullopt;
+    if (p != end) {  // optional patch: ".2"
+        if (*p != '.') return std::nullopt;
+        p = number(p + 1, v.patch);
+        if (!p || p != end) return std::nullopt;
     }
-    if (major == 0) {
-        if (minor >= 8 && minor <= 10) return ProtocolVersion::v0_10;
-        if (minor == 11) return ProtocolVersion::v0_11;
-        return std::nullopt;
-    }
-    if (major == 1 && minor <= 1) return ProtocolVersion::v0_11;
-    if (major == 2) return minor == 0 ? ProtocolVersion::v2_0 : ProtocolVersion::v2_1;
-    if (major == 3) return minor >= 7 ? ProtocolVersion::v3_7 : ProtocolVersion::v2_1;
-    if (major == 4 && minor <= 1) return ProtocolVersion::v3_7;
-    return std::nullopt;
+    // Kafka's release lines: 0.8 to 0.11, 1.0, 1.1, 2.0 to 2.8, 3.0 to 3.9, 4.0, 4.1.
+    const bool known = (v.major == 0 && v.minor >= 8 && v.minor <= 11) || (v.major == 1 && v.minor <= 1) ||
+                       (v.major == 2 && v.minor <= 8) || (v.major == 3 && v.minor <= 9) ||
+                       (v.major == 4 && v.minor <= 1);
+    if (!known) return std::nullopt;
+    return v;
+}
+
+ProtocolVersion protocol_of(KafkaVersion v) {
+    if (v < KafkaVersion{0, 11, 0}) return ProtocolVersion::v0_10;
+    if (v < KafkaVersion{2, 0, 0}) return ProtocolVersion::v0_11;
+    if (v < KafkaVersion{2, 1, 0}) return ProtocolVersion::v2_0;
+    return ProtocolVersion::v2_1;
+}
+
+std::optional<ProtocolVersion> parse_protocol_version(std::string_view text) {
+    const auto v = parse_kafka_version(text);
+    if (!v) return std::nullopt;
+    return protocol_of(*v);
 }
 
 namespace {
@@ -57,12 +77,19 @@ TopicSettings resolve_topic(const KafkaConfig& c) {
     return t;
 }
 
-BrokerSettings resolve_broker(const KafkaConfig& c, ControllerKind controller) {
+TopicSettings resolve_topic_on(const KafkaConfig& broker, const KafkaConfig& topic) {
+    return resolve_topic(resolve_topic_config(broker, topic));
+}
+
+BrokerSettings resolve_broker(const KafkaConfig& c, ControllerKind controller, KafkaVersion version) {
     BrokerSettings b;
+    b.kafka_version = version;
     const auto v = parse_protocol_version(c.get_string("inter.broker.protocol.version"));
     KS_ASSERT_MSG(v.has_value(), "inter.broker.protocol.version {} passed validation but does not parse",
                   c.get_string("inter.broker.protocol.version"));
-    b.protocol = *v;
+    // KRaft pins the static setting to MINIMUM_KRAFT_VERSION (3.0-IV1) and
+    // follows metadata.version, never below 3.0: 2.1's rules (KafkaConfig).
+    b.protocol = controller == ControllerKind::kraft ? ProtocolVersion::v2_1 : *v;
     b.replica_lag_time_max = c.get_ms("replica.lag.time.max.ms");
     b.replica_fetch_wait_max = c.get_ms("replica.fetch.wait.max.ms");
     b.replica_fetch_min_bytes = c.get_long("replica.fetch.min.bytes");
@@ -95,6 +122,7 @@ ControllerSettings resolve_controller(const ClusterSpec& cluster) {
     k.leader_imbalance_check_interval = s(c.get_long("leader.imbalance.check.interval.seconds"));
     k.leader_imbalance_per_broker_percentage = c.get_int("leader.imbalance.per.broker.percentage");
     k.eligible_leader_replicas = cluster.feature("eligible.leader.replicas.version") >= 1;
+    k.kafka_version = cluster.kafka_version;
     return k;
 }
 
@@ -157,7 +185,8 @@ ConsumerSettings resolve_consumer(const KafkaConfig& c) {
 
 void resolve_settings(Scenario& s) {
     s.cluster.controller_settings = resolve_controller(s.cluster);
-    for (BrokerSpec& b : s.cluster.brokers) b.settings = resolve_broker(b.config, s.cluster.controller);
+    for (BrokerSpec& b : s.cluster.brokers)
+        b.settings = resolve_broker(b.config, s.cluster.controller, s.cluster.kafka_version);
     for (TopicSpec& t : s.topics) t.settings = resolve_topic(t.config);
     for (ProducerSpec& p : s.producers) p.settings = resolve_producer(p.config);
     for (ConsumerGroupSpec& g : s.consumer_groups) g.settings = resolve_consumer(g.config);

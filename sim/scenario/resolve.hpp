@@ -15,12 +15,19 @@
 namespace ks::scenario {
 
 // Kafka's version strings ("0.10.2", "0.10.2-IV0", "0.11.0", "2.0", "2.8",
-// "3.9", "3.9-IV0", "4.0", "4.1") to the replication rules they follow;
-// nullopt for a version Kafka does not know.
+// "3.9", "3.9-IV0", "4.0", "4.1"); nullopt for a release line Kafka does not
+// have (0.8 to 4.1 are known).
+std::optional<KafkaVersion> parse_kafka_version(std::string_view text);
+// The replication rules of an inter.broker.protocol.version.
+ProtocolVersion protocol_of(KafkaVersion v);
 std::optional<ProtocolVersion> parse_protocol_version(std::string_view text);
 
 TopicSettings resolve_topic(const KafkaConfig& topic);
-BrokerSettings resolve_broker(const KafkaConfig& broker, ControllerKind controller);
+// A topic's settings on one broker: the topic's own settings over this
+// broker's defaults (a broker whose config differs from the cluster's, as
+// after a rolling upgrade).
+TopicSettings resolve_topic_on(const KafkaConfig& broker, const KafkaConfig& topic);
+BrokerSettings resolve_broker(const KafkaConfig& broker, ControllerKind controller, KafkaVersion version);
 ControllerSettings resolve_controller(const ClusterSpec& cluster);
 ProducerSettings resolve_producer(const KafkaConfig& producer);
 ConsumerSettings resolve_consumer(const KafkaConfig& group);

@@ -651,23 +651,25 @@ TEST_CASE(
     check_healed(uncontrolled);
 }
 
+// KAFKA-15583 is a change of the 3.7.0 binary (Partition.maybeIncrementLeaderHW),
+// not of the protocol: the upgrade changes kafka_version.
 TEST_CASE(
-    "fault: rolling_upgrade — each broker comes back with the `set` config, one at a time, and the new "
-    "inter.broker.protocol.version is in force afterwards (3.7+: the HW is frozen below min.insync.replicas)") {
-    // Upgrade from 2.1 with the order 3, 1, 2; once done, brokers 2 and 3 crash
+    "fault: rolling_upgrade — each broker comes back on the new Kafka release, one at a time, and the release is in "
+    "force afterwards (3.6 → 3.9: the HW is frozen below min.insync.replicas, KAFKA-15583)") {
+    // Upgrade from 3.6 with the order 3, 1, 2; once done, brokers 2 and 3 crash
     // and broker 1 leads every partition with ISR [1], below min.insync.replicas 2.
-    // acks=1 keeps appending; from 3.7 (KAFKA-15583) the HW stays put, before it
-    // follows the log. A "2.1" → "2.1" upgrade is the control.
+    // acks=1 keeps appending; a 3.7+ broker holds the HW, a 3.6 one lets it
+    // follow the log. A "3.6" → "3.6" upgrade is the control.
     const double crash = 40, duration = 60;
-    for (const std::string version : {"3.9", "2.1"}) {
+    for (const std::string version : {"3.9", "3.6"}) {
         INFO("upgrade to " << version);
         const auto r =
             run_spec({.duration_s = 60,
                       .producer_config = R"("acks": "1", "enable.idempotence": false)",
-                      .cluster = R"(, "config": {"inter.broker.protocol.version": "2.1"})",
+                      .cluster = R"(, "kafka_version": "3.6")",
                       .faults = R"({"at_s": 5, "action": "rolling_upgrade", "order": [3, 1, 2], "controlled": true,
-                           "wait_for_isr": true, "set": {"inter.broker.protocol.version": ")" +
-                                version + R"("}},
+                           "wait_for_isr": true, "kafka_version": ")" +
+                                version + R"("},
                           {"at_s": 40, "action": "crash", "broker": 2},
                           {"at_s": 40, "action": "crash", "broker": 3})"});
         const Series ts(r.series);
@@ -679,7 +681,7 @@ TEST_CASE(
             INFO("broker " << b);
             const double start = when(r, "broker " + id + ": controlled shutdown", previous);
             const double stopped = when(r, "broker " + id + " finished its controlled shutdown", start);
-            const double back = when(r, "broker " + id + " back with the new config", stopped);
+            const double back = when(r, "broker " + id + " back on Kafka " + version, stopped);
             CHECK(start >= previous);
             CHECK(back < crash);
             previous = back;
@@ -703,6 +705,22 @@ TEST_CASE(
         }
         check_healed(r);
     }
+}
+
+// Kafka's upgrade notes: first the new binary with
+// inter.broker.protocol.version pinned to the old release, then a second
+// rolling restart with the new protocol. Between the two the brokers run
+// 0.10.2's truncation rules on the new binary.
+TEST_CASE("fault: rolling_upgrade in two steps — the binary with the protocol pinned, then the protocol") {
+    const auto r = run_spec({.duration_s = 60,
+                             .cluster = R"(, "controller": "zookeeper", "kafka_version": "0.10.2",
+                                           "config": {"inter.broker.protocol.version": "0.10.2"})",
+                             .faults = R"({"at_s": 5, "action": "rolling_upgrade", "kafka_version": "3.9"},
+                          {"at_s": 30, "action": "rolling_upgrade", "set": {"inter.broker.protocol.version": "3.9"}})"});
+    double previous = 0;
+    for (int b : {1, 2, 3}) previous = when(r, "broker " + std::to_string(b) + " back on Kafka 3.9", previous);
+    for (int b : {1, 2, 3}) previous = when(r, "broker " + std::to_string(b) + " back with the new config", previous);
+    check_healed(r);
 }
 
 // ---- consumers ----------------------------------------------------------------------------

@@ -208,24 +208,41 @@ TEST_CASE("partition: acks=all is refused before the append when the ISR is belo
     CHECK(f.p->check_produce(Acks::leader) == Error::not_leader_or_follower);
 }
 
-TEST_CASE("partition: min.insync.replicas above the replica count is capped by it") {
-    PartitionConfig cfg;
-    cfg.min_insync_replicas = 3;
-    Replica l(1, cfg);
-    l.p->make_leader(state(1, 0, {1, 2}, {1, 2}), at(s(0)));
-    CHECK(l.p->check_produce(Acks::all) == Error::none);
+// Partition.effectiveMinIsr (3.7+, KAFKA-15583) against 3.6's
+// leaderLog.config.minInSyncReplicas in isUnderMinIsr and appendRecordsToLeader.
+TEST_CASE(
+    "partition: min.insync.replicas above the replica count is capped by it from 3.7; before, acks=all is refused") {
+    for (const KafkaVersion v : {KafkaVersion{3, 7, 0}, KafkaVersion{3, 6, 0}}) {
+        INFO(to_string(v));
+        PartitionConfig cfg;
+        cfg.min_insync_replicas = 3;
+        cfg.kafka_version = v;
+        Replica l(1, cfg);
+        l.p->make_leader(state(1, 0, {1, 2}, {1, 2}), at(s(0)));
+        const bool capped = v >= KafkaVersion{3, 7, 0};
+        CHECK(l.p->effective_min_isr() == (capped ? 2 : 3));
+        CHECK(l.p->check_produce(Acks::all) == (capped ? Error::none : Error::not_enough_replicas));
+        CHECK(l.p->check_produce(Acks::leader) == Error::none);
+        CHECK(l.p->is_under_min_isr() == !capped);
+    }
 }
 
-TEST_CASE("partition: from 3.7 the HW is frozen while the ISR is below min ISR; before, it advances (KAFKA-15583)") {
-    for (auto v : {ProtocolVersion::v3_7, ProtocolVersion::v2_1}) {
-        PartitionConfig cfg;
-        cfg.min_insync_replicas = 2;
-        cfg.protocol = v;
-        Replica l(1, cfg);
-        l.p->make_leader(state(1, 0, {1}), at(s(0)));
-        l.p->append_as_leader(batch(5));
-        l.p->maybe_increment_hw(at(s(1)));
-        CHECK(l.p->high_watermark() == (v == ProtocolVersion::v3_7 ? 0 : 5));
+// Partition.maybeIncrementLeaderHW returns early under min ISR from the 3.7.0
+// binary on, whatever inter.broker.protocol.version says.
+TEST_CASE(
+    "partition: from Kafka 3.7 the HW is frozen while the ISR is below min ISR; before, it advances (KAFKA-15583)") {
+    for (const KafkaVersion v : {KafkaVersion{3, 7, 0}, KafkaVersion{3, 6, 0}}) {
+        for (auto protocol : {ProtocolVersion::v2_1, ProtocolVersion::v0_10}) {
+            PartitionConfig cfg;
+            cfg.min_insync_replicas = 2;
+            cfg.kafka_version = v;
+            cfg.protocol = protocol;
+            Replica l(1, cfg);
+            l.p->make_leader(state(1, 0, {1}), at(s(0)));
+            l.p->append_as_leader(batch(5));
+            l.p->maybe_increment_hw(at(s(1)));
+            CHECK(l.p->high_watermark() == (v >= KafkaVersion{3, 7, 0} ? 0 : 5));
+        }
     }
 }
 

@@ -23,7 +23,7 @@ struct Harness final : ReplicaFetcher::Host {
     std::vector<std::pair<std::uint64_t, RecordBatch>> writes;  // (round, batch)
     std::vector<Offset> truncations;
 
-    explicit Harness(ProtocolVersion v = ProtocolVersion::v3_7) {
+    explicit Harness(ProtocolVersion v = ProtocolVersion::v2_1) {
         PartitionConfig cfg;
         cfg.protocol = v;
         p = std::make_unique<Partition>(kTp, BrokerId(2), log, cfg);

@@ -142,13 +142,19 @@ TEST_CASE("scenario: disk throughput is throughput_mbytes_per_s; the old through
                     ks::InputError);
 }
 
-TEST_CASE("scenario: min.insync.replicas above the replication factor is a warning") {
+TEST_CASE("scenario: min.insync.replicas above the replication factor is a warning saying what the release does") {
     const auto l = load_small({"topics.t.config.min.insync.replicas=3"});
     REQUIRE(l.warnings.size() == 1);
     CHECK(l.warnings[0] ==
           "small.json: /topics/0/config/min.insync.replicas: min.insync.replicas 3 > "
-          "replication_factor 2 of "
-          "topic \"t\": Kafka accepts it, then rejects every acks=all write (NOT_ENOUGH_REPLICAS)");
+          "replication_factor 2 of topic \"t\": Kafka 3.9 uses 2 (the replication factor) instead, so acks=all "
+          "writes need every replica in the ISR (KAFKA-15583)");
+    const auto old = load_small({"topics.t.config.min.insync.replicas=3", "cluster.kafka_version=\"3.6\""});
+    REQUIRE(old.warnings.size() == 1);
+    CHECK(old.warnings[0] ==
+          "small.json: /topics/0/config/min.insync.replicas: min.insync.replicas 3 > "
+          "replication_factor 2 of topic \"t\": Kafka 3.6 accepts it, then refuses every acks=all write "
+          "(NOT_ENOUGH_REPLICAS; from 3.7 the replication factor caps it)");
     const auto inherited = load_small({"cluster.config.min.insync.replicas=3"});
     REQUIRE(inherited.warnings.size() == 1);
     CHECK(inherited.warnings[0].starts_with("small.json: /cluster/config/min.insync.replicas: "));

@@ -30,8 +30,8 @@ TEST_CASE("resolve: Kafka's version strings map to the replication rules they fo
     CHECK(parse_protocol_version("2.0") == ProtocolVersion::v2_0);
     CHECK(parse_protocol_version("2.8") == ProtocolVersion::v2_1);
     CHECK(parse_protocol_version("3.6") == ProtocolVersion::v2_1);
-    CHECK(parse_protocol_version("3.7-IV4") == ProtocolVersion::v3_7);
-    CHECK(parse_protocol_version("4.0") == ProtocolVersion::v3_7);
+    CHECK(parse_protocol_version("3.7-IV4") == ProtocolVersion::v2_1);
+    CHECK(parse_protocol_version("4.0") == ProtocolVersion::v2_1);
     CHECK(!parse_protocol_version("9.9"));
     CHECK(!parse_protocol_version("three"));
 }

@@ -35,7 +35,7 @@ class MiniCluster {
         Duration disk_delay = us(50);
         ControllerConfig controller{};
         TopicSettings topic{};
-        ProtocolVersion protocol = ProtocolVersion::v3_7;
+        ProtocolVersion protocol = ProtocolVersion::v2_1;
     };
 
     explicit MiniCluster(Options o) : opt_(std::move(o)), controller_(opt_.controller, {opt_.topic}) {

@@ -1,0 +1,42 @@
+// Which Kafka release the brokers run (cluster.kafka_version, a rolling
+// upgrade's "kafka_version"): the defaults that release ships and the checks a
+// release makes of its configuration. What a release does differently at run
+// time is in sim/kafka/versions.hpp; docs/kafka-versions.md lists both.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "kafkasim/kafka_config.hpp"
+#include "kafkasim/scenario.hpp"
+#include "kafkasim/settings.hpp"
+
+namespace ks::scenario {
+
+// The default release: the last one with both ZooKeeper and KRaft.
+inline constexpr KafkaVersion kDefaultKafkaVersion{3, 9, 0};
+// The oldest release kafkasim runs (rack-aware placement, KIP-36); the
+// loader's message names it.
+inline constexpr KafkaVersion kOldestKafkaVersion{0, 10, 0};
+
+// A broker default that differs in older releases: before `until`, `key`
+// defaulted to `value` (Kafka's text form).
+struct VersionDefault {
+    std::string_view key;
+    KafkaVersion until;
+    std::string_view value;
+    std::string_view source;  // the KIP or JIRA that changed it
+};
+// Every such row, by key, oldest first.
+const std::vector<VersionDefault>& version_defaults();
+
+// Sets the broker config's defaults to release v's: each key of
+// version_defaults() and inter.broker.protocol.version (which defaults to the
+// release itself), unless the scenario set the key.
+void apply_version_defaults(KafkaConfig& broker, KafkaVersion v);
+
+// One broker through a rolling upgrade step: the new release (its defaults
+// for every key not set), then the `set` keys.
+void apply_upgrade(KafkaConfig& broker, KafkaVersion& version, const FaultSpec& upgrade);
+
+}  // namespace ks::scenario
