@@ -52,8 +52,9 @@ struct BrokerUnfenced {
     BrokerId broker{};
 };
 
-// ZooKeeper mode: `broker` restarted while its previous session still lives
-// and cannot register yet (KafkaZkClient.registerBroker: NodeExists).
+// `broker` restarted while its previous session still lives and cannot
+// register yet (ZooKeeper: KafkaZkClient.registerBroker, NodeExists; KRaft:
+// ClusterControlManager.registerBroker, DuplicateBrokerRegistrationException).
 struct RegistrationRefused {
     BrokerId broker{};
 };

@@ -105,6 +105,9 @@ struct BrokerSettings {
     // broker.heartbeat.interval.ms (KRaft); with ZooKeeper the client's ping,
     // every zookeeper.session.timeout.ms / 3.
     Duration heartbeat_interval = ms(2000);
+    // KRaft: a refused registration is resent after 100 ms, doubling up to
+    // broker.session.timeout.ms (BrokerLifecycleManager.resendExponentialBackoff).
+    Duration registration_backoff_max = ms(9000);
     bool controlled_shutdown_enable = true;                 // controlled.shutdown.enable
     std::int32_t controlled_shutdown_max_retries = 3;       // controlled.shutdown.max.retries
     Duration controlled_shutdown_retry_backoff = ms(5000);  // controlled.shutdown.retry.backoff.ms

@@ -69,8 +69,14 @@ void Broker::start(Instant now, Outbox& out) {
     register_with_controller(now, out);
 }
 
+void Broker::send_registration(Instant now, Outbox& out) {
+    out.send(controller_node(), BrokerRegistration{config_.id, registration_clean_});
+    last_registration_ = now;
+}
+
 void Broker::register_with_controller(Instant now, Outbox& out) {
-    out.send(controller_node(), BrokerRegistration{config_.id, storage_.clean_shutdown});
+    registration_clean_ = storage_.clean_shutdown;
+    send_registration(now, out);
     storage_.clean_shutdown = false;  // the marker is removed while the broker runs
     out.set_timer(timer_key(kHeartbeat, 0), now + config_.heartbeat_interval);
     out.set_timer(timer_key(kIsrCheck, 0), now + config_.replica_lag_time_max / 2);
@@ -155,6 +161,18 @@ void Broker::on_message(Instant now, NodeId from, const Message& m, Outbox& out)
     } else if (const auto* md = std::get_if<MetadataUpdate>(&m)) {
         handle_metadata(now, *md, out);
     } else if (const auto* reg = std::get_if<BrokerRegistrationReply>(&m)) {
+        if (reg->error != Error::none) {
+            // BrokerLifecycleManager.scheduleNextCommunicationAfterFailure:
+            // ExponentialBackoff(100 ms, x2, broker.session.timeout.ms), its
+            // 2 % jitter left out.
+            const std::int64_t factor = std::int64_t{1} << std::min(registration_failures_, 20);
+            const Duration backoff = std::min(config_.registration_backoff_max, ms(100) * factor);
+            ++registration_failures_;
+            registration_retry_pending_ = true;
+            out.set_timer(timer_key(kRegisterRetry, 0), now + backoff);
+            return;
+        }
+        registration_failures_ = 0;
         broker_epoch_ = reg->broker_epoch;
         send_heartbeat(out);
     } else if (const auto* hb = std::get_if<BrokerHeartbeatReply>(&m)) {
@@ -195,8 +213,9 @@ void Broker::on_timer(Instant now, std::uint64_t key, Outbox& out) {
         case kHeartbeat:
             if (broker_epoch_ > 0) {
                 send_heartbeat(out);
-            } else {
-                out.send(controller_node(), BrokerRegistration{config_.id, false});
+            } else if (!registration_retry_pending_ && now - last_registration_ >= config_.heartbeat_interval) {
+                // Unanswered (ZooKeeper: NodeExists is not answered): again.
+                send_registration(now, out);
             }
             out.set_timer(key, now + config_.heartbeat_interval);
             break;
@@ -243,6 +262,10 @@ void Broker::on_timer(Instant now, std::uint64_t key, Outbox& out) {
             break;
         case kRecovered:
             register_with_controller(now, out);
+            break;
+        case kRegisterRetry:
+            registration_retry_pending_ = false;
+            send_registration(now, out);
             break;
         case kProduceTimeout:
             purgatory_.time_out(id, out);
@@ -383,6 +406,14 @@ bool Broker::on_checkpoint_or_flush_done(Instant now, std::uint64_t token, Outbo
 // ---- metadata -------------------------------------------------------------------------------
 
 void Broker::handle_metadata(Instant now, const MetadataUpdate& m, Outbox& out) {
+    // Not registered yet (a restart refused while the previous incarnation's
+    // session lives): the updates are the previous incarnation's. A KRaft
+    // broker applies metadata only once the controller has acknowledged its
+    // registration (BrokerServer: initialCatchUpFuture before the publishers
+    // are installed); a ZooKeeper-era broker refuses requests carrying the
+    // previous incarnation's broker epoch (KIP-380). Registration brings a
+    // snapshot.
+    if (broker_epoch_ <= 0) return;
     live_brokers_ = m.live_brokers;
     // Versions count the controller's updates: a gap means some were lost, and
     // the heartbeat keeps reporting the last contiguous one until a snapshot.

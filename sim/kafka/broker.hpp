@@ -154,6 +154,7 @@ class Broker : private ReplicaFetcher::Host {
         kLogFlush,            // the flusher (log.flush.scheduler.interval.ms)
         kRecoveryCheckpoint,  // log.flush.offset.checkpoint.interval.ms
         kRecovered,           // log recovery after an unclean shutdown is done: register
+        kRegisterRetry,       // KRaft: resend a refused registration
         kGroup = 20,          // GroupCoordinator's timers (id: the group's index)
     };
     static std::uint64_t timer_key(TimerKind kind, std::uint64_t id) { return (kind << 56) | id; }
@@ -168,6 +169,7 @@ class Broker : private ReplicaFetcher::Host {
     static constexpr std::size_t kFetchersMax = std::size_t{1} << 16;         // replica fetchers (source brokers)
 
     void send_heartbeat(Outbox& out) const;
+    void send_registration(Instant now, Outbox& out);
     // ---- disk ----
     struct PendingWrite {
         bool replica;  // true: a fetched batch; false: a produce batch
@@ -269,6 +271,12 @@ class Broker : private ReplicaFetcher::Host {
     std::map<TopicPartition, PartitionState> metadata_;
     std::vector<BrokerId> live_brokers_;
     std::int64_t broker_epoch_ = 0;
+    // Registration (BrokerLifecycleManager): whether this start followed a
+    // clean shutdown (KIP-966), when it was last sent, and refusals so far.
+    bool registration_clean_ = true;
+    Instant last_registration_ = kLongAgo;
+    std::int32_t registration_failures_ = 0;
+    bool registration_retry_pending_ = false;
     std::int64_t metadata_version_ = 0;  // newest MetadataUpdate applied
     bool fenced_ = true;
     bool shutting_down_ = false;

@@ -128,8 +128,20 @@ void Controller::handle_registration(Instant now, const BrokerRegistration& r, O
             info.refused = true;
             return;
         }
-        // KRaft: a restart faster than the session timeout fences the old
-        // incarnation first, which takes it out of every ISR
+        // KRaft: while the previous incarnation's session is valid (not
+        // fenced, heard from within broker.session.timeout.ms) a new one is
+        // refused (ClusterControlManager.registerBroker:
+        // DuplicateBrokerRegistrationException, BrokerHeartbeatManager.
+        // hasValidSession); the broker retries with backoff.
+        if (now - info.last_heartbeat <= config_.session_timeout) {
+            if (!info.refused) out.event(RegistrationRefused{r.broker});
+            info.refused = true;
+            out.send(broker_node(r.broker),
+                     BrokerRegistrationReply{.broker_epoch = 0, .error = Error::duplicate_broker_registration});
+            return;
+        }
+        // The session ran out before the liveness check fenced it: the old
+        // incarnation is fenced first, which takes it out of every ISR
         // (ReplicationControlManager.handleBrokerShutdown on re-registration).
         fence(now, r.broker, out, true);
     }
@@ -159,7 +171,7 @@ void Controller::handle_registration(Instant now, const BrokerRegistration& r, O
             }
         }
     }
-    out.send(broker_node(r.broker), BrokerRegistrationReply{info.epoch});
+    out.send(broker_node(r.broker), BrokerRegistrationReply{.broker_epoch = info.epoch});
     // Brokers learn the whole current metadata at registration.
     out.send(broker_node(r.broker), snapshot());
     info.version_at_last_reply = metadata_version_;

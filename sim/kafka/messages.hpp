@@ -99,6 +99,7 @@ struct BrokerRegistration {
 };
 struct BrokerRegistrationReply {
     std::int64_t broker_epoch = 0;
+    Error error = Error::none;  // KRaft: DUPLICATE_BROKER_REGISTRATION
 };
 
 struct BrokerHeartbeat {

@@ -56,6 +56,8 @@ std::string_view error_name(Error e) {
             return "MEMBER_ID_REQUIRED";
         case Error::fenced_instance_id:
             return "FENCED_INSTANCE_ID";
+        case Error::duplicate_broker_registration:
+            return "DUPLICATE_BROKER_REGISTRATION";
     }
     return "UNKNOWN";
 }

@@ -147,6 +147,12 @@ std::string narrate(const TimelineEvent& event, const Scenario& s) {
             } else if constexpr (std::is_same_v<E, BrokerUnfenced>) {
                 return fmt::format("broker {} registered and unfenced", e.broker.value());
             } else if constexpr (std::is_same_v<E, RegistrationRefused>) {
+                if (s.cluster.controller == ControllerKind::kraft)
+                    return fmt::format(
+                        "broker {} cannot register yet: its previous incarnation's session is still valid "
+                        "(DUPLICATE_BROKER_REGISTRATION; restarted faster than broker.session.timeout.ms); it "
+                        "retries with backoff",
+                        e.broker.value());
                 return fmt::format(
                     "broker {} cannot register yet: its previous ZooKeeper session is still alive "
                     "(restarted faster than zookeeper.session.timeout.ms); it keeps trying",

@@ -229,8 +229,15 @@ void Simulation::rolling(const FaultSpec& f, std::size_t position) {
     }
 }
 
+// An operator's roll waits for the restarted broker to be back in the
+// cluster (registered and unfenced: a restart faster than the session timeout
+// is refused for a while, and meanwhile its old incarnation still counts in
+// every ISR) and for no partition to be under-replicated or offline.
 void Simulation::rolling_wait(const FaultSpec& f, std::size_t position) {
-    if (under_replicated()) {
+    const BrokerId b = f.order.empty() ? s_.cluster.brokers.at(position).id : f.order.at(position);
+    const kafka::Broker* restarted = cluster_->broker(b);
+    const bool back = restarted != nullptr && restarted->registered() && !restarted->fenced();
+    if (!back || under_replicated()) {
         loop_.schedule_after(kIsrPoll, [this, &f, position] { rolling_wait(f, position); });
     } else {
         rolling(f, position + 1);

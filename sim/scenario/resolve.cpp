@@ -100,6 +100,7 @@ BrokerSettings resolve_broker(const KafkaConfig& c, ControllerKind controller, K
     // The ZooKeeper client pings every session timeout / 3.
     b.heartbeat_interval = controller == ControllerKind::zookeeper ? c.get_ms("zookeeper.session.timeout.ms") / 3
                                                                    : c.get_ms("broker.heartbeat.interval.ms");
+    b.registration_backoff_max = c.get_ms("broker.session.timeout.ms");
     b.controlled_shutdown_enable = c.get_bool("controlled.shutdown.enable");
     b.controlled_shutdown_max_retries = c.get_int("controlled.shutdown.max.retries");
     b.controlled_shutdown_retry_backoff = c.get_ms("controlled.shutdown.retry.backoff.ms");

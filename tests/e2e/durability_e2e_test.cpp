@@ -80,7 +80,7 @@ TEST_CASE(
     "shorter with more recovery threads; after a clean stop it recovers nothing (LogManager.loadLogs)") {
     // 10,000 records/s of 1,000 bytes for 10 s on two partitions: ~100 MB
     // above the recovery point (nothing was flushed), at 200 MB/s per thread.
-    const std::string base = R"({"name": "recovery", "duration_s": 20,
+    const std::string base = R"({"name": "recovery", "duration_s": 30,
       "cluster": {"brokers": 1, "config": {"num.recovery.threads.per.data.dir": THREADS}},
       "topics": [{"name": "t", "partitions": 2, "replication_factor": 1}],
       "producers": [{"name": "p", "topic": "t", "rate_per_s": 10000, "value_bytes": 1000, "config": {"acks": "1"}}],
@@ -91,10 +91,12 @@ TEST_CASE(
         s.replace(s.find("FAULTS"), 6, faults);
         return s;
     };
+    // Restarted after the old session expired (broker.session.timeout.ms 9 s),
+    // so that registration waits for the recovery alone.
     const std::string kill =
-        R"({"at_s": 10, "action": "crash", "broker": 1}, {"at_s": 12, "action": "restart", "broker": 1})";
-    const double one = registered_after(run_text(scenario("1", kill), 3), 12) - 12;
-    const double two = registered_after(run_text(scenario("2", kill), 3), 12) - 12;
+        R"({"at_s": 10, "action": "crash", "broker": 1}, {"at_s": 21, "action": "restart", "broker": 1})";
+    const double one = registered_after(run_text(scenario("1", kill), 3), 21) - 21;
+    const double two = registered_after(run_text(scenario("2", kill), 3), 21) - 21;
     CHECK(one > 0.4);  // ~100 MB at 200 MB/s
     CHECK(one < 0.7);
     CHECK(two < one * 0.6);  // two logs recovered side by side

@@ -80,14 +80,34 @@ TEST_CASE("broker: a crashed leader is replaced after the session timeout and th
     CHECK(c.replica(1)->log_end_offset() == 15);
 }
 
-TEST_CASE("broker: a fast restart takes a broker out of every ISR (ReplicationControlManager.handleBrokerShutdown)") {
+// ClusterControlManager.registerBroker: while the previous incarnation has a
+// valid session (BrokerHeartbeatManager.hasValidSession: not fenced, heard
+// from within broker.session.timeout.ms) a new one gets
+// DUPLICATE_BROKER_REGISTRATION and retries with BrokerLifecycleManager's
+// backoff (100 ms doubling, capped at the session timeout).
+TEST_CASE("broker: a KRaft restart within the session timeout is refused until the old session expires") {
     MiniCluster c({});
     c.crash(3);
     c.run_for(s(1));
     c.restart(3);
-    c.run_for(ms(10));
-    CHECK(c.controller().partition(TopicPartition{0, 0}).isr == std::vector<BrokerId>{BrokerId(1), BrokerId(2)});
-    c.run_for(s(2));
+    c.run_for(s(5));
+    // Still refused: broker 3's old incarnation keeps its session and ISR seat.
+    CHECK(c.controller().is_live(BrokerId(3)));
+    CHECK(!c.broker(3)->registered());
+    CHECK(c.controller().partition(TopicPartition{0, 0}).isr.size() == 3);
+    // The session expires 9 s after broker 3's last heartbeat (up to 2 s
+    // before the crash); an attempt after that (backoff 100, 200, 400, 800,
+    // 1600, 3200 ms: ~6.3 s after the restart, or the next, 6.4 s later)
+    // fences the old incarnation, which leaves the ISR, and registers.
+    c.run_for(s(14));
+    CHECK(c.broker(3)->registered());
+    bool refused = false, fenced = false;
+    for (const auto& e : c.events) {
+        if (const auto* r = std::get_if<RegistrationRefused>(&e)) refused = refused || r->broker == BrokerId(3);
+        if (const auto* f = std::get_if<BrokerFenced>(&e)) fenced = fenced || f->broker == BrokerId(3);
+    }
+    CHECK(refused);
+    CHECK(fenced);
     CHECK(c.controller().partition(TopicPartition{0, 0}).isr.size() == 3);  // caught up and re-added
 }
 
