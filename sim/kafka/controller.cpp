@@ -273,14 +273,8 @@ void Controller::remove_from_isrs(Instant now, BrokerId b, bool controlled, Outb
         if (!contains(p.isr, b) && p.leader != b) continue;
         const bool was_leader = p.leader == b;
         std::vector<BrokerId> isr = p.isr;
+        // The last ISR member stays in it; with ELR the ISR may become empty.
         if (isr.size() > 1 || config_.eligible_leader_replicas) erase(isr, b);
-        const std::int32_t min_isr =
-            std::min<std::int32_t>(topic(tp).min_insync_replicas, static_cast<std::int32_t>(p.replicas.size()));
-        if (config_.eligible_leader_replicas && contains(p.isr, b) && !contains(isr, b) &&
-            static_cast<std::int32_t>(isr.size()) < min_isr) {
-            // KIP-966: a member leaving an ISR that is below min ISR becomes eligible.
-            if (!contains(p.elr, b)) p.elr.push_back(b);
-        }
         if (isr != p.isr) {
             ++counters_.isr_shrinks;
             set_isr(p, isr, out);
@@ -295,13 +289,7 @@ void Controller::remove_from_isrs(Instant now, BrokerId b, bool controlled, Outb
                 ++p.leader_epoch;
                 ++p.partition_epoch;
                 out.event(PartitionOffline{tp, p.leader_epoch, p.isr});
-                // An unclean election may still be possible.
-                if (unclean_allowed(tp)) {
-                    if (auto u = choose_unclean_leader(p)) {
-                        ++counters_.unclean_elections;
-                        set_leader(now, p, *u, true, false, out);
-                    }
-                }
+                elect_without_isr(now, p, out);
             }
         } else {
             ++p.partition_epoch;
@@ -312,6 +300,8 @@ void Controller::remove_from_isrs(Instant now, BrokerId b, bool controlled, Outb
 
 // ---- elections ---------------------------------------------------------------------------
 
+// PartitionChangeBuilder.isValidNewLeader: an ISR member, or an ELR member
+// when the ISR is empty (KIP-966), that is unfenced (and not shutting down).
 std::optional<BrokerId> Controller::choose_clean_leader(const PartitionState& p, bool exclude_shutting_down) const {
     for (BrokerId r : p.replicas) {
         if (!contains(p.isr, r)) continue;
@@ -319,12 +309,39 @@ std::optional<BrokerId> Controller::choose_clean_leader(const PartitionState& p,
         if (exclude_shutting_down && is_shutting_down(r)) continue;
         return r;
     }
-    if (config_.eligible_leader_replicas) {
+    if (config_.eligible_leader_replicas && p.isr.empty()) {
         for (BrokerId r : p.replicas) {
             if (contains(p.elr, r) && is_live(r) && !is_shutting_down(r)) return r;
         }
     }
     return std::nullopt;
+}
+
+// PartitionChangeBuilder.canElectLastKnownLeader: with no ISR or ELR member
+// left, the last leader, if it is unfenced (KAFKA-19522). An unclean
+// election: it may have lost what it had (it left the ELR after an unclean
+// shutdown), and the ISR becomes just it.
+std::optional<BrokerId> Controller::choose_last_known_leader(const PartitionState& p) const {
+    if (!config_.eligible_leader_replicas || !p.isr.empty() || !p.elr.empty() || p.last_known_elr.size() != 1)
+        return std::nullopt;
+    const BrokerId b = p.last_known_elr.front();
+    if (!is_live(b) || is_shutting_down(b)) return std::nullopt;
+    return b;
+}
+
+bool Controller::elect_without_isr(Instant now, PartitionState& p, Outbox& out) {
+    std::optional<BrokerId> leader = choose_last_known_leader(p);
+    if (!leader && unclean_allowed(p.tp)) leader = choose_unclean_leader(p);
+    if (!leader) return false;
+    ++counters_.unclean_elections;
+    set_leader(now, p, *leader, true, false, out);
+    return true;
+}
+
+// Topic min ISR capped at the replication factor
+// (ReplicationControlManager.getTopicEffectiveMinIsr).
+std::int32_t Controller::effective_min_isr(const PartitionState& p) const {
+    return std::min<std::int32_t>(topic(p.tp).min_insync_replicas, static_cast<std::int32_t>(p.replicas.size()));
 }
 
 // The ZooKeeper-era controller reads the topic's unclean.leader.election.enable;
@@ -349,8 +366,15 @@ void Controller::set_leader(Instant now, PartitionState& p, BrokerId leader, boo
     p.leader = leader;
     ++p.leader_epoch;
     ++p.partition_epoch;
-    if (unclean || !contains(p.isr, leader)) {
-        // Unclean election or election from ELR: the new leader is the ISR.
+    p.last_known_elr.clear();  // a leader again (maybeUpdateLastKnownLeader)
+    if (unclean) {
+        // The ISR is forced to the new leader; ELR and LastKnownElr are
+        // cleared (PartitionChangeBuilder.tryElection, maybeUpdateRecordElr).
+        set_isr(p, {leader}, out, false);
+        p.elr.clear();
+        p.last_known_elr.clear();
+    } else if (!contains(p.isr, leader)) {
+        // Elected from the ELR: it is the ISR, and leaves the ELR.
         erase(p.elr, leader);
         set_isr(p, {leader}, out, false);
     }
@@ -362,15 +386,28 @@ void Controller::set_leader(Instant now, PartitionState& p, BrokerId leader, boo
                             .isr = p.isr});
 }
 
+// KIP-966, PartitionChangeBuilder.maybePopulateTargetElr, on every ISR
+// change (a fencing, a controlled shutdown, a leader's AlterPartition shrink):
+// at or above min ISR there is no ELR; below it, whoever was in the ISR or the
+// ELR and is not in the new ISR is eligible, since the HW cannot have moved
+// past what they hold (it is frozen below min ISR). maybeUpdateLastKnownLeader:
+// the first time the ISR becomes empty the leader is remembered.
 void Controller::set_isr(PartitionState& p, std::vector<BrokerId> isr, Outbox& out, bool noted) {
     std::vector<BrokerId> old = p.isr;
     p.isr = std::move(isr);
     ++p.partition_epoch;
-    // When the ISR is back at min ISR the ELR is no longer needed (KIP-966).
-    const std::int32_t min_isr =
-        std::min<std::int32_t>(topic(p.tp).min_insync_replicas, static_cast<std::int32_t>(p.replicas.size()));
-    if (static_cast<std::int32_t>(p.isr.size()) >= min_isr) p.elr.clear();
-    for (BrokerId b : p.isr) erase(p.elr, b);
+    if (!config_.eligible_leader_replicas || static_cast<std::int32_t>(p.isr.size()) >= effective_min_isr(p)) {
+        p.elr.clear();
+        p.last_known_elr.clear();
+    } else {
+        for (BrokerId b : old) {
+            if (!contains(p.elr, b)) p.elr.push_back(b);
+        }
+        for (BrokerId b : p.isr) erase(p.elr, b);
+        if (p.isr.empty() && p.leader != kNoLeader &&
+            (p.last_known_elr.size() != 1 || p.last_known_elr.front() != p.leader))
+            p.last_known_elr = {p.leader};
+    }
     if (noted) {
         out.event(IsrChanged{.tp = p.tp,
                              .leader = p.leader,
@@ -389,12 +426,8 @@ void Controller::elect_leaderless(Instant now, Outbox& out) {
             if (!initial) ++counters_.clean_elections;
             set_leader(now, p, *l, false, false, out);
             publish(p, out);
-        } else if (!initial && unclean_allowed(tp)) {
-            if (auto u = choose_unclean_leader(p)) {
-                ++counters_.unclean_elections;
-                set_leader(now, p, *u, true, false, out);
-                publish(p, out);
-            }
+        } else if (!initial && elect_without_isr(now, p, out)) {
+            publish(p, out);
         }
     }
 }

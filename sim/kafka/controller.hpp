@@ -119,8 +119,14 @@ class Controller {
     void remove_from_isrs(Instant now, BrokerId b, bool controlled, Outbox& out);
     std::optional<BrokerId> choose_clean_leader(const PartitionState& p, bool exclude_shutting_down) const;
     std::optional<BrokerId> choose_unclean_leader(const PartitionState& p) const;
+    std::optional<BrokerId> choose_last_known_leader(const PartitionState& p) const;
+    // An election when no ISR (or ELR) member can lead: the last known leader,
+    // else an unclean election where the topic allows it. False: offline.
+    bool elect_without_isr(Instant now, PartitionState& p, Outbox& out);
+    std::int32_t effective_min_isr(const PartitionState& p) const;
     bool eligible(BrokerId b) const;  // live and not shutting down
     void set_leader(Instant now, PartitionState& p, BrokerId leader, bool unclean, bool preferred, Outbox& out);
+    // The new ISR, and the ELR and LastKnownElr that follow from it (KIP-966).
     void set_isr(PartitionState& p, std::vector<BrokerId> isr, Outbox& out, bool noted = true);
     void publish(const PartitionState& p, Outbox& out);
     // Sends one MetadataUpdate (the next version, the live brokers and

@@ -138,7 +138,10 @@ struct PartitionState {
     std::vector<BrokerId> replicas;  // assignment order: the first is preferred
     std::vector<BrokerId> isr;
     std::vector<BrokerId> elr;  // KIP-966 eligible leader replicas
-    BrokerId leader;            // BrokerId(-1): offline
+    // KIP-966 LastKnownElr: the last leader, recorded when the ISR became
+    // empty; elected (uncleanly) when no ISR or ELR member is left.
+    std::vector<BrokerId> last_known_elr;
+    BrokerId leader;  // BrokerId(-1): offline
     LeaderEpoch leader_epoch = 0;
     std::int32_t partition_epoch = 0;
 };

@@ -190,3 +190,31 @@ TEST_CASE("e2e: after power losses 0.10.2 leaves diverged replicas in the ISR (K
         }
     }
 }
+
+// KIP-966: the leader's own ISR shrink (its followers cannot reach it) takes
+// the ISR of the partition it leads below min ISR, so the followers become
+// eligible (PartitionChangeBuilder.maybePopulateTargetElr on the AlterPartition)
+// and, the HW being frozen below min ISR, hold every committed record. When
+// the leader dies, one of them leads at once; without ELR the partition waits
+// offline for the dead leader.
+TEST_CASE("e2e: with ELR a leader's lag shrink below min ISR, then its death, elects an eligible follower at once") {
+    for (const int elr : {1, 0}) {
+        INFO("eligible.leader.replicas.version " << elr);
+        const auto r = run_text(R"({"name": "elr", "duration_s": 90, "settle_max_s": 120,
+          "cluster": {"brokers": 3, "kafka_version": "4.0", "features": {"eligible.leader.replicas.version": )" +
+                                std::to_string(elr) + R"(}},
+          "topics": [{"name": "orders", "partitions": 3, "replication_factor": 3, "config": {"min.insync.replicas": 2}}],
+          "producers": [{"name": "p", "topic": "orders", "rate_per_s": 300, "config": {"acks": "all"}}],
+          "faults": [{"at_s": 5, "action": "partition", "from": [2, 3], "to": [1], "for_s": 60},
+                     {"at_s": 45, "action": "crash", "broker": 1},
+                     {"at_s": 80, "action": "restart", "broker": 1}]})");
+        CHECK(r.summary.records.acked_lost == 0);
+        CHECK(r.summary.unclean_elections == 0);
+        if (elr == 1) {
+            CHECK(r.summary.offline_partition_s < 1);
+            CHECK(r.summary.clean_elections >= 1);
+        } else {
+            CHECK(r.summary.offline_partition_s > 20);  // from the fencing (~55 s) to the restart (80 s)
+        }
+    }
+}

@@ -225,3 +225,55 @@ TEST_CASE("controller: KIP-966 — a broker back from an unclean shutdown is dro
     CHECK(h.p().leader == BrokerId(-1));
     CHECK(h.p().elr == std::vector<BrokerId>{B(1)});
 }
+
+// PartitionChangeBuilder.maybePopulateTargetElr runs on every partition
+// change, the leader's AlterPartition shrink included: the followers it drops
+// below min ISR become eligible, so the leader's death does not leave the
+// partition offline.
+TEST_CASE(
+    "controller: KIP-966 — a leader's ISR shrink below min ISR fills the ELR; after the leader dies an ELR member "
+    "leads") {
+    ControllerConfig cfg;
+    cfg.eligible_leader_replicas = true;
+    TopicSettings t;
+    t.min_insync_replicas = 2;
+    Harness h(cfg, t);
+    const AlterPartitionRequest shrink{B(1), h.epochs[1], kTp, h.p().leader_epoch, h.p().partition_epoch, {B(1)}};
+    h.c.on_message(at(s(1)), broker_node(B(1)), shrink, h.out);
+    REQUIRE(h.p().isr == std::vector<BrokerId>{B(1)});
+    CHECK(h.p().elr == std::vector<BrokerId>{B(2), B(3)});
+    h.run({2, 3}, at(s(2)), at(s(14)));  // broker 1 stops heartbeating: fenced
+    CHECK(h.p().leader == B(2));
+    CHECK(h.p().isr == std::vector<BrokerId>{B(2)});
+    CHECK(h.c.counters().clean_elections == 1);
+    CHECK(h.c.counters().unclean_elections == 0);
+    // Back at min ISR: no ELR.
+    const AlterPartitionRequest expand{B(2), h.epochs[2], kTp, h.p().leader_epoch, h.p().partition_epoch, {B(2), B(3)}};
+    h.c.on_message(at(s(15)), broker_node(B(2)), expand, h.out);
+    CHECK(h.p().isr == std::vector<BrokerId>{B(2), B(3)});
+    CHECK(h.p().elr.empty());
+}
+
+// maybeUpdateLastKnownLeader records the leader when the ISR first becomes
+// empty; canElectLastKnownLeader elects it, uncleanly, once no ISR or ELR
+// member is left and it is unfenced (Kafka 4.x docs: "Select the last known
+// leader if it is unfenced"; KAFKA-19522).
+TEST_CASE("controller: KIP-966 — with no ISR or ELR member left, the last known leader is elected uncleanly") {
+    ControllerConfig cfg;
+    cfg.eligible_leader_replicas = true;
+    TopicSettings t;
+    t.min_insync_replicas = 2;
+    Harness h(cfg, t, {1, 2});
+    h.run({1}, at(s(1)), at(s(12)));  // 2 leaves: ISR [1], ELR [2]
+    h.run({}, at(s(13)), at(s(24)));  // 1 leaves: ISR empty, ELR [2, 1], last known leader 1
+    REQUIRE(h.p().isr.empty());
+    CHECK(h.p().last_known_elr == std::vector<BrokerId>{B(1)});
+    h.join(2, at(s(25)), /*clean=*/false);  // both lost power: neither is eligible any more
+    CHECK(h.p().leader == BrokerId(-1));
+    h.join(1, at(s(26)), /*clean=*/false);
+    CHECK(h.p().leader == B(1));
+    CHECK(h.p().isr == std::vector<BrokerId>{B(1)});
+    CHECK(h.p().elr.empty());
+    CHECK(h.p().last_known_elr.empty());
+    CHECK(h.c.counters().unclean_elections == 1);
+}
