@@ -231,6 +231,12 @@ void Cluster::apply(NodeId self, Outbox& out) {
         } else if (auto* fl = std::get_if<kafka::DiskFlushEffect>(&e)) {
             const BrokerId b(self.value());
             brokers_.at(b).disk->flush(file_for(b, fl->file), fl->token, fl->upto);
+        } else if (const auto* cc = std::get_if<kafka::CloseConnectionEffect>(&e)) {
+            // An orderly close, as the kernel does for a dying process: a FIN
+            // after what was sent.
+            auto w = wires_.find(key(self, cc->peer));
+            if (w != wires_.end() && w->second.conn.valid() && network_->is_open(w->second.conn))
+                network_->send(w->second.conn, self, kFin, 0);
         } else {
             if (const auto* pe = std::get_if<ProtocolEvent>(&e)) {
                 const NoteWords w = note_words(*pe);

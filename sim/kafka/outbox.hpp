@@ -73,6 +73,12 @@ struct ShutdownCompleteEffect {
     bool clean;
 };
 
+// The node closes its connection with `peer` (Selector.close): what it sent
+// before still arrives, then the peer learns that the connection is gone.
+struct CloseConnectionEffect {
+    NodeId peer;
+};
+
 // Ground truth for the ledger (monitor/ledger.hpp), emitted by producers.
 // Records are numbered per (producer, partition) in send order (RecordBatch::first_record).
 // Records `first_record .. first_record + count - 1` of `producer` on `tp` were
@@ -151,7 +157,8 @@ struct GroupEventEffect {
 
 using Effect = std::variant<SendEffect, SetTimerEffect, CancelTimerEffect, DiskAppendEffect, DiskTruncateEffect,
                             DiskFlushEffect, ShutdownCompleteEffect, ProtocolEvent, RecordsSentEffect,
-                            RecordsOutcomeEffect, RecordsConsumedEffect, OffsetCommittedEffect, GroupEventEffect>;
+                            RecordsOutcomeEffect, RecordsConsumedEffect, OffsetCommittedEffect, GroupEventEffect,
+                            CloseConnectionEffect>;
 
 class Outbox {
   public:
@@ -171,6 +178,7 @@ class Outbox {
     }
     void event(ProtocolEvent e) { effects_.emplace_back(std::move(e)); }
     void shutdown_complete(bool clean) { effects_.emplace_back(ShutdownCompleteEffect{clean}); }
+    void close_connection(NodeId peer) { effects_.emplace_back(CloseConnectionEffect{peer}); }
     void records_sent(RecordsSentEffect e) { effects_.emplace_back(std::move(e)); }
     void records_outcome(RecordsOutcomeEffect e) { effects_.emplace_back(std::move(e)); }
     void records_consumed(RecordsConsumedEffect e) { effects_.emplace_back(std::move(e)); }

@@ -40,7 +40,16 @@ void ProducePurgatory::resolve(std::uint64_t id, std::size_t index, Error error,
     r.results[index].error = error;
     r.results[index].base_offset = base;
     if (--r.unresolved > 0) return;
-    if (r.acks != Acks::none) out.send(r.client, ProduceResponse{r.results, r.correlation});
+    if (r.acks != Acks::none) {
+        out.send(r.client, ProduceResponse{r.results, r.correlation});
+    } else {
+        // KafkaApis.handleProduceRequest: acks=0 expects no answer, so on an
+        // error the broker closes the connection, "so that the producer client
+        // will know that some error has happened and will refresh its metadata".
+        bool failed = false;
+        for (const ProducePartitionResult& p : r.results) failed = failed || p.error != Error::none;
+        if (failed) out.close_connection(r.client);
+    }
     if (r.timer_set) out.cancel_timer(opt_.timeout_timer_base | id);
     requests_.erase(it);
 }
