@@ -47,9 +47,25 @@ void Controller::create_partitions(Instant now, Outbox& out) {
     }
 }
 
+// The automatic preferred-leader election. ZooKeeper era
+// (KafkaController.onControllerFailover, AutoPreferredReplicaLeaderElection):
+// first 5 s after the controller takes over, then every
+// leader.imbalance.check.interval.seconds. KRaft
+// (QuorumController.maybeScheduleNextBalancePartitionLeaders): after every
+// write event, if a partition is not led by its preferred replica and no
+// balance is scheduled, one is scheduled an interval later (10 ms later when
+// the last one stopped at its election limit).
 void Controller::start(Instant now, Outbox& out) {
     out.set_timer(kLivenessTimer, now + config_.liveness_check_interval);
-    if (config_.auto_leader_rebalance) out.set_timer(kRebalanceTimer, now + config_.leader_imbalance_check_interval);
+    if (config_.auto_leader_rebalance && config_.zookeeper) out.set_timer(kRebalanceTimer, now + s(5));
+}
+
+void Controller::maybe_schedule_balance(Instant now, Outbox& out) {
+    if (config_.zookeeper || !config_.auto_leader_rebalance || !created_) return;
+    if (balance_ == Balance::scheduled || preferred_replica_imbalance_count() == 0) return;
+    const Duration delay = balance_ == Balance::deferred ? config_.leader_imbalance_check_interval : ms(10);
+    out.set_timer(kRebalanceTimer, now + delay);
+    balance_ = Balance::scheduled;
 }
 
 bool Controller::is_live(BrokerId b) const {
@@ -98,6 +114,7 @@ void Controller::on_message(Instant now, NodeId from, const Message& m, Outbox& 
     } else if (const auto* a = std::get_if<AlterPartitionRequest>(&m)) {
         handle_alter_partition(now, from, *a, out);
     }
+    maybe_schedule_balance(now, out);
 }
 
 void Controller::on_timer(Instant now, std::uint64_t key, Outbox& out) {
@@ -109,9 +126,14 @@ void Controller::on_timer(Instant now, std::uint64_t key, Outbox& out) {
         }
         out.set_timer(kLivenessTimer, now + config_.liveness_check_interval);
     } else if (key == kRebalanceTimer) {
-        preferred_elections(now, out);
-        out.set_timer(kRebalanceTimer, now + config_.leader_imbalance_check_interval);
+        const std::int64_t elections = preferred_elections(now, out);
+        if (config_.zookeeper) {
+            out.set_timer(kRebalanceTimer, now + config_.leader_imbalance_check_interval);
+        } else {
+            balance_ = elections >= kMaxElectionsPerImbalance ? Balance::immediately : Balance::deferred;
+        }
     }
+    maybe_schedule_balance(now, out);
 }
 
 void Controller::handle_registration(Instant now, const BrokerRegistration& r, Outbox& out) {
@@ -432,7 +454,8 @@ void Controller::elect_leaderless(Instant now, Outbox& out) {
     }
 }
 
-void Controller::preferred_elections(Instant now, Outbox& out) {
+std::int64_t Controller::preferred_elections(Instant now, Outbox& out) {
+    std::int64_t elections = 0;
     // Per-broker imbalance (ZooKeeper's KafkaController.checkAndTriggerAutoLeaderRebalance).
     std::map<BrokerId, std::pair<int, int>> per_broker;  // preferred-of count, not-led count
     for (const auto& [tp, p] : partitions_) {
@@ -449,10 +472,14 @@ void Controller::preferred_elections(Instant now, Outbox& out) {
             const double ratio = c.first > 0 ? 100.0 * c.second / c.first : 0.0;
             if (ratio <= config_.leader_imbalance_per_broker_percentage) continue;
         }
+        // KRaft: at most maxElectionsPerImbalance per run (ReplicationControlManager).
+        if (!config_.zookeeper && elections >= kMaxElectionsPerImbalance) break;
         ++counters_.preferred_elections;
+        ++elections;
         set_leader(now, p, preferred, false, true, out);
         publish(p, out);
     }
+    return elections;
 }
 
 // ---- metadata ------------------------------------------------------------------------------

@@ -113,7 +113,9 @@ class Controller {
     void unfence(Instant now, BrokerId b, Outbox& out);
     void begin_controlled_shutdown(Instant now, BrokerId b, Outbox& out);
     void elect_leaderless(Instant now, Outbox& out);
-    void preferred_elections(Instant now, Outbox& out);
+    // The preferred leader elections of one balance run; how many.
+    std::int64_t preferred_elections(Instant now, Outbox& out);
+    void maybe_schedule_balance(Instant now, Outbox& out);
     // Removes `b` from the ISR of every partition (keeping the last member unless
     // ELR); re-elects where it led. `controlled`: the controlled-shutdown rule.
     void remove_from_isrs(Instant now, BrokerId b, bool controlled, Outbox& out);
@@ -145,6 +147,11 @@ class Controller {
     std::int64_t next_broker_epoch_ = 1;
     std::int64_t metadata_version_ = 0;  // bumped by every published change
     bool created_ = false;
+    // KRaft's ImbalanceSchedule: no balance pending (the next one an interval
+    // after a write), one pending, or one due at once.
+    enum class Balance : std::uint8_t { deferred, scheduled, immediately };
+    Balance balance_ = Balance::deferred;
+    static constexpr std::int64_t kMaxElectionsPerImbalance = 1000;  // QuorumController's default
 };
 
 }  // namespace ks::kafka

@@ -218,3 +218,31 @@ TEST_CASE("e2e: with ELR a leader's lag shrink below min ISR, then its death, el
         }
     }
 }
+
+// QuorumController.maybeScheduleNextBalancePartitionLeaders: the balance comes
+// leader.imbalance.check.interval.seconds after the imbalance appears (broker
+// 1 fenced at ~14 s: ~44 s with 30 s), not on a grid from the controller's
+// start (which would say 30 s). ZooKeeper mode checks 5 s after the
+// controller starts (during the warm-up, a second or two before 0 s) and then
+// every interval: ~34 s here.
+TEST_CASE("e2e: the automatic preferred election follows the imbalance in KRaft, a fixed schedule in ZooKeeper mode") {
+    for (const std::string controller : {"kraft", "zookeeper"}) {
+        INFO(controller);
+        const auto r = run_text(cluster3(R"("leader.imbalance.check.interval.seconds": 30)",
+                                         R"({"at_s": 5, "action": "crash", "broker": 1},
+                                            {"at_s": 25, "action": "restart", "broker": 1})",
+                                         R"(, "controller": ")" + controller + R"(")"));
+        double preferred = -1;
+        for (const auto& e : ks::report::narrate(r)) {
+            if (preferred < 0 && e.text.find("preferred leader 1 elected") != std::string::npos)
+                preferred = e.at.seconds_f();
+        }
+        if (controller == "kraft") {
+            CHECK(preferred >= 12 + 30);
+            CHECK(preferred <= 15 + 30);
+        } else {
+            CHECK(preferred >= 33);
+            CHECK(preferred <= 35);
+        }
+    }
+}

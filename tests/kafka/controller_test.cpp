@@ -277,3 +277,69 @@ TEST_CASE("controller: KIP-966 — with no ISR or ELR member left, the last know
     CHECK(h.p().last_known_elr.empty());
     CHECK(h.c.counters().unclean_elections == 1);
 }
+
+namespace {
+// When the controller last asked for its balance timer, or nullopt.
+std::optional<Instant> balance_timer(const Outbox& out) {
+    std::optional<Instant> when;
+    for (const SetTimerEffect& t : out.all<SetTimerEffect>()) {
+        if (t.key == Controller::kRebalanceTimer) when = t.when;
+    }
+    return when;
+}
+}  // namespace
+
+// QuorumController.maybeScheduleNextBalancePartitionLeaders: after a write
+// event that leaves a partition without its preferred leader, a balance is
+// scheduled leader.imbalance.check.interval.seconds later — counted from the
+// imbalance, not on a grid from the controller's start.
+TEST_CASE("controller: KRaft schedules the preferred-leader balance an interval after an imbalance appears") {
+    Harness h;
+    CHECK_FALSE(balance_timer(h.out));  // balanced: nothing scheduled
+    h.run({1, 2, 3}, at(s(1)), at(s(100)));
+    CHECK_FALSE(balance_timer(h.out));
+    h.run({2, 3}, at(s(101)), at(s(112)));  // broker 1 fenced at ~109 s: broker 2 leads
+    REQUIRE(h.p().leader == B(2));
+    const auto when = balance_timer(h.out);
+    REQUIRE(when);
+    CHECK(*when >= at(s(108) + s(300)));
+    CHECK(*when <= at(s(112) + s(300)));
+    // Scheduled once: later writes do not move it.
+    h.out.clear();
+    h.join(1, at(s(113)));
+    AlterPartitionRequest r{B(2), h.epochs[2], kTp, h.p().leader_epoch, h.p().partition_epoch, {B(2), B(3), B(1)}};
+    h.c.on_message(at(s(114)), broker_node(B(2)), r, h.out);
+    CHECK_FALSE(balance_timer(h.out));
+    h.out.clear();
+    h.c.on_timer(*when, Controller::kRebalanceTimer, h.out);
+    CHECK(h.p().leader == B(1));
+    CHECK_FALSE(balance_timer(h.out));  // balanced again
+}
+
+TEST_CASE("controller: KRaft reschedules the balance an interval later when the preferred replica could not lead") {
+    Harness h;
+    h.run({2, 3}, at(s(1)), at(s(12)));
+    const auto first = balance_timer(h.out);
+    REQUIRE(first);
+    h.out.clear();
+    h.c.on_timer(*first, Controller::kRebalanceTimer, h.out);  // broker 1 still down
+    CHECK(h.p().leader == B(2));
+    const auto second = balance_timer(h.out);
+    REQUIRE(second);
+    CHECK(*second == *first + s(300));
+}
+
+// KafkaController.onControllerFailover schedules the first check 5 s after the
+// controller starts; each check schedules the next an interval later.
+TEST_CASE("controller: ZooKeeper mode checks the preferred leaders 5 s after it starts, then every interval") {
+    ControllerConfig cfg;
+    cfg.zookeeper = true;
+    Controller c(cfg, {TopicSettings{}});
+    Outbox out;
+    c.start(at(s(0)), out);
+    REQUIRE(balance_timer(out));
+    CHECK(*balance_timer(out) == at(s(5)));
+    out.clear();
+    c.on_timer(at(s(5)), Controller::kRebalanceTimer, out);
+    CHECK(balance_timer(out) == at(s(305)));
+}
