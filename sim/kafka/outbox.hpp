@@ -155,10 +155,10 @@ struct GroupEventEffect {
     std::vector<std::pair<std::string, std::vector<TopicPartition>>> assignment;
 };
 
-using Effect = std::variant<SendEffect, SetTimerEffect, CancelTimerEffect, DiskAppendEffect, DiskTruncateEffect,
-                            DiskFlushEffect, ShutdownCompleteEffect, ProtocolEvent, RecordsSentEffect,
-                            RecordsOutcomeEffect, RecordsConsumedEffect, OffsetCommittedEffect, GroupEventEffect,
-                            CloseConnectionEffect>;
+using Effect =
+    std::variant<SendEffect, SetTimerEffect, CancelTimerEffect, DiskAppendEffect, DiskTruncateEffect, DiskFlushEffect,
+                 ShutdownCompleteEffect, ProtocolEvent, RecordsSentEffect, RecordsOutcomeEffect, RecordsConsumedEffect,
+                 OffsetCommittedEffect, GroupEventEffect, CloseConnectionEffect>;
 
 class Outbox {
   public:
