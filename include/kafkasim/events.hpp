@@ -44,8 +44,13 @@ struct IsrChanged {
 };
 
 struct BrokerFenced {
+    enum class Reason : std::uint8_t {
+        session_expired,  // no heartbeat (ZooKeeper: ping) within the session timeout
+        new_incarnation,  // a new process registered after the old session ran out
+        session_closed,   // ZooKeeper mode: a clean stop closed the session
+    };
     BrokerId broker{};
-    bool new_incarnation = false;  // a new process registered (else the session expired)
+    Reason reason = Reason::session_expired;
 };
 
 struct BrokerUnfenced {
@@ -57,6 +62,14 @@ struct BrokerUnfenced {
 // ClusterControlManager.registerBroker, DuplicateBrokerRegistrationException).
 struct RegistrationRefused {
     BrokerId broker{};
+};
+
+// The broker's controlled shutdown did not finish within
+// controlled.shutdown.max.retries attempts (ZooKeeper mode: it still led
+// partitions no other ISR member could take); it stops anyway.
+struct ControlledShutdownFailed {
+    BrokerId broker{};
+    std::int32_t attempts = 0;
 };
 
 struct ControlledShutdownDone {
@@ -103,6 +116,7 @@ struct IsrExpandProposed {
 
 using ProtocolEvent =
     std::variant<LeaderElected, PartitionOffline, IsrChanged, BrokerFenced, BrokerUnfenced, RegistrationRefused,
-                 ControlledShutdownDone, BecameLeader, BecameFollower, Truncated, IsrShrinkProposed, IsrExpandProposed>;
+                 ControlledShutdownDone, BecameLeader, BecameFollower, Truncated, IsrShrinkProposed, IsrExpandProposed,
+                 ControlledShutdownFailed>;
 
 }  // namespace ks

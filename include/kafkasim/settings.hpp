@@ -93,7 +93,8 @@ struct TopicSettings {
 };
 
 struct BrokerSettings {
-    KafkaVersion kafka_version{};                      // cluster.kafka_version (or a rolling upgrade's)
+    KafkaVersion kafka_version{};  // cluster.kafka_version (or a rolling upgrade's)
+    bool zookeeper = false;        // cluster.controller "zookeeper": liveness is a ZooKeeper session
     ProtocolVersion protocol = ProtocolVersion::v2_1;  // inter.broker.protocol.version
     Duration replica_lag_time_max = ms(30000);         // replica.lag.time.max.ms
     Duration replica_fetch_wait_max = ms(500);         // replica.fetch.wait.max.ms

@@ -33,7 +33,7 @@ NoteWords note_words(const ProtocolEvent& event) {
             } else if constexpr (std::is_same_v<E, IsrChanged>) {
                 return {2, e.tp, e.leader.value(), e.partition_epoch};
             } else if constexpr (std::is_same_v<E, BrokerFenced>) {
-                return {3, {}, e.broker.value(), e.new_incarnation ? 1 : 0};
+                return {3, {}, e.broker.value(), static_cast<std::int64_t>(e.reason)};
             } else if constexpr (std::is_same_v<E, BrokerUnfenced>) {
                 return {4, {}, e.broker.value()};
             } else if constexpr (std::is_same_v<E, BecameLeader>) {
@@ -48,6 +48,8 @@ NoteWords note_words(const ProtocolEvent& event) {
                 return {10, e.tp, e.leader.value()};
             } else if constexpr (std::is_same_v<E, ControlledShutdownDone>) {
                 return {11, {}, e.broker.value()};
+            } else if constexpr (std::is_same_v<E, ControlledShutdownFailed>) {
+                return {13, {}, e.broker.value(), e.attempts};
             } else {
                 static_assert(std::is_same_v<E, RegistrationRefused>);
                 return {12, {}, e.broker.value()};

@@ -123,15 +123,26 @@ void Broker::send_heartbeat(Outbox& out) const {
                                                 .metadata_version = metadata_version_});
 }
 
+void Broker::stop_cleanly(Outbox& out) {
+    if (config_.zookeeper && broker_epoch_ > 0) out.send(controller_node(), ZkSessionClosed{config_.id});
+    shutdown_complete_ = true;
+    out.shutdown_complete(true);
+}
+
+void Broker::give_up_controlled_shutdown(Outbox& out) {
+    out.event(ControlledShutdownFailed{config_.id, shutdown_attempts_});
+    stop_cleanly(out);
+}
+
 void Broker::begin_controlled_shutdown(Instant now, Outbox& out) {
     if (shutting_down_) return;
     shutting_down_ = true;
     if (!config_.controlled_shutdown_enable) {
         // KafkaServer.shutdown with controlled.shutdown.enable=false: a clean
         // stop without first moving its leaderships; the controller fences
-        // the broker when its session expires.
-        shutdown_complete_ = true;
-        out.shutdown_complete(true);
+        // the broker when its session expires (KRaft) or at once, when the
+        // closed ZooKeeper session deletes its node.
+        stop_cleanly(out);
         return;
     }
     shutdown_attempts_ = 1;
@@ -177,9 +188,14 @@ void Broker::on_message(Instant now, NodeId from, const Message& m, Outbox& out)
         send_heartbeat(out);
     } else if (const auto* hb = std::get_if<BrokerHeartbeatReply>(&m)) {
         fenced_ = hb->fenced;
-        if (shutting_down_ && hb->shutdown_ok && !shutdown_complete_) {
-            shutdown_complete_ = true;
-            out.shutdown_complete(true);
+        if (shutting_down_ && !shutdown_complete_) {
+            if (hb->shutdown_ok) {
+                stop_cleanly(out);
+            } else if (config_.zookeeper && shutdown_attempts_ >= config_.controlled_shutdown_max_retries) {
+                // KafkaServer.controlledShutdown: the last attempt's answer still
+                // lists partitions this broker leads; no sleep follows it.
+                give_up_controlled_shutdown(out);
+            }
         }
     } else if (const auto* ap = std::get_if<AlterPartitionResponse>(&m)) {
         auto it = partitions_.find(ap->tp);
@@ -316,9 +332,10 @@ void Broker::on_timer(Instant now, std::uint64_t key, Outbox& out) {
                 if (broker_epoch_ > 0) send_heartbeat(out);
                 out.set_timer(key, now + config_.controlled_shutdown_retry_backoff);
             } else {
-                // Retries exhausted: stop anyway (KafkaServer.controlledShutdown).
-                shutdown_complete_ = true;
-                out.shutdown_complete(true);
+                // Retries exhausted: stop anyway (KafkaServer.controlledShutdown:
+                // "Proceeding to do an unclean shutdown as all the controlled
+                // shutdown attempts failed" — the logs still close cleanly).
+                give_up_controlled_shutdown(out);
             }
             break;
     }

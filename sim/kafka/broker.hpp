@@ -170,6 +170,10 @@ class Broker : private ReplicaFetcher::Host {
 
     void send_heartbeat(Outbox& out) const;
     void send_registration(Instant now, Outbox& out);
+    // Stops with clean logs; a ZooKeeper-era broker's session closes with it.
+    void stop_cleanly(Outbox& out);
+    // controlled.shutdown.max.retries attempts failed: stop anyway.
+    void give_up_controlled_shutdown(Outbox& out);
     // ---- disk ----
     struct PendingWrite {
         bool replica;  // true: a fetched batch; false: a produce batch

@@ -113,6 +113,10 @@ void Controller::on_message(Instant now, NodeId from, const Message& m, Outbox& 
         handle_heartbeat(now, *h, out);
     } else if (const auto* a = std::get_if<AlterPartitionRequest>(&m)) {
         handle_alter_partition(now, from, *a, out);
+    } else if (const auto* z = std::get_if<ZkSessionClosed>(&m)) {
+        auto it = brokers_.find(z->broker);
+        if (config_.zookeeper && it != brokers_.end() && it->second.registered)
+            fence(now, z->broker, out, BrokerFenced::Reason::session_closed);
     }
     maybe_schedule_balance(now, out);
 }
@@ -165,7 +169,7 @@ void Controller::handle_registration(Instant now, const BrokerRegistration& r, O
         // The session ran out before the liveness check fenced it: the old
         // incarnation is fenced first, which takes it out of every ISR
         // (ReplicationControlManager.handleBrokerShutdown on re-registration).
-        fence(now, r.broker, out, true);
+        fence(now, r.broker, out, BrokerFenced::Reason::new_incarnation);
     }
     info.registered = true;
     info.fenced = true;
@@ -213,7 +217,13 @@ void Controller::handle_heartbeat(Instant now, const BrokerHeartbeat& h, Outbox&
     if (h.metadata_version < info.version_at_last_reply) out.send(broker_node(h.broker), snapshot());
     info.version_at_last_reply = metadata_version_;
     if (info.fenced && !h.want_shutdown) unfence(now, h.broker, out);
-    if (h.want_shutdown && !info.shutting_down && !info.fenced) begin_controlled_shutdown(now, h.broker, out);
+    if (h.want_shutdown && !info.shutting_down && !info.fenced) {
+        begin_controlled_shutdown(now, h.broker, out);
+    } else if (h.want_shutdown && info.shutting_down && !info.fenced && config_.zookeeper) {
+        // A retried ControlledShutdownRequest (KafkaServer.controlledShutdown):
+        // leaderships that could not move may move now.
+        remove_from_isrs(now, h.broker, true, out);
+    }
     bool leads_nothing = true;
     if (h.want_shutdown) {
         for (const auto& [tp, p] : partitions_) leads_nothing = leads_nothing && p.leader != h.broker;
@@ -269,11 +279,11 @@ void Controller::handle_alter_partition(Instant now, NodeId from, const AlterPar
 
 // ---- liveness ----------------------------------------------------------------------------
 
-void Controller::fence(Instant now, BrokerId b, Outbox& out, bool reregistered) {
+void Controller::fence(Instant now, BrokerId b, Outbox& out, BrokerFenced::Reason reason) {
     BrokerInfo& info = brokers_[b];
     if (info.fenced) return;
     info.fenced = true;
-    out.event(BrokerFenced{b, reregistered});
+    out.event(BrokerFenced{b, reason});
     remove_from_isrs(now, b, false, out);
 }
 
@@ -294,6 +304,14 @@ void Controller::remove_from_isrs(Instant now, BrokerId b, bool controlled, Outb
     for (auto& [tp, p] : partitions_) {
         if (!contains(p.isr, b) && p.leader != b) continue;
         const bool was_leader = p.leader == b;
+        if (controlled && config_.zookeeper && was_leader &&
+            (p.replicas.size() == 1 || !choose_clean_leader(p, true).has_value())) {
+            // KafkaController.doControlledShutdown: a partition with one replica
+            // is left alone, and one whose ISR holds no other live broker keeps
+            // its leader (ControlledShutdownPartitionLeaderElectionStrategy
+            // finds none); the broker is told it still leads them and retries.
+            continue;
+        }
         std::vector<BrokerId> isr = p.isr;
         // The last ISR member stays in it; with ELR the ISR may become empty.
         if (isr.size() > 1 || config_.eligible_leader_replicas) erase(isr, b);

@@ -109,7 +109,8 @@ class Controller {
     void handle_heartbeat(Instant now, const BrokerHeartbeat& h, Outbox& out);
     void handle_alter_partition(Instant now, NodeId from, const AlterPartitionRequest& r, Outbox& out);
     // `reregistered`: a new incarnation registered while the old was not yet fenced.
-    void fence(Instant now, BrokerId b, Outbox& out, bool reregistered = false);
+    void fence(Instant now, BrokerId b, Outbox& out,
+               BrokerFenced::Reason reason = BrokerFenced::Reason::session_expired);
     void unfence(Instant now, BrokerId b, Outbox& out);
     void begin_controlled_shutdown(Instant now, BrokerId b, Outbox& out);
     void elect_leaderless(Instant now, Outbox& out);

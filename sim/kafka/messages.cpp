@@ -49,6 +49,7 @@ struct Namer {
     const char* operator()(const BrokerRegistrationReply&) const { return "BrokerRegistrationResponse"; }
     const char* operator()(const BrokerHeartbeat&) const { return "BrokerHeartbeat"; }
     const char* operator()(const BrokerHeartbeatReply&) const { return "BrokerHeartbeatResponse"; }
+    const char* operator()(const ZkSessionClosed&) const { return "ZooKeeperSessionClose"; }
     const char* operator()(const AlterPartitionRequest&) const { return "AlterPartition"; }
     const char* operator()(const AlterPartitionResponse&) const { return "AlterPartitionResponse"; }
     const char* operator()(const MetadataUpdate&) const { return "MetadataUpdate"; }

@@ -316,6 +316,14 @@ struct OffsetFetchResponse {
     std::uint64_t correlation = 0;
 };
 
+// ZooKeeper mode: the broker's session was closed by a clean stop
+// (KafkaServer.shutdown closes the ZooKeeper client); ZooKeeper deletes its
+// ephemeral /brokers/ids node at once and the controller's BrokerChange
+// watch fires (KafkaController.onBrokerFailure).
+struct ZkSessionClosed {
+    BrokerId broker;
+};
+
 using Message =
     std::variant<FetchRequest, FetchResponse, OffsetsForLeaderEpochRequest, OffsetsForLeaderEpochResponse,
                  BrokerRegistration, BrokerRegistrationReply, BrokerHeartbeat, BrokerHeartbeatReply,
@@ -323,8 +331,8 @@ using Message =
                  MetadataRequest, MetadataResponse, ListOffsetsRequest, ListOffsetsResponse, FindCoordinatorRequest,
                  FindCoordinatorResponse, JoinGroupRequest, JoinGroupResponse, SyncGroupRequest, SyncGroupResponse,
                  HeartbeatRequest, HeartbeatResponse, LeaveGroupRequest, LeaveGroupResponse, OffsetCommitRequest,
-                 OffsetCommitResponse, OffsetFetchRequest, OffsetFetchResponse, ApiVersionsRequest,
-                 ApiVersionsResponse>;
+                 OffsetCommitResponse, OffsetFetchRequest, OffsetFetchResponse, ApiVersionsRequest, ApiVersionsResponse,
+                 ZkSessionClosed>;
 
 // Approximate size on the wire (headers + payload): what the network charges.
 Bytes wire_bytes(const Message& m);

@@ -143,7 +143,10 @@ std::string narrate(const TimelineEvent& event, const Scenario& s) {
                 return fmt::format("{} ISR {} -> {}", tp_name(s, e.tp), list(e.previous_isr), list(e.isr));
             } else if constexpr (std::is_same_v<E, BrokerFenced>) {
                 return fmt::format("controller fenced broker {} ({})", e.broker.value(),
-                                   e.new_incarnation ? "a new incarnation registered" : "session expired");
+                                   e.reason == BrokerFenced::Reason::new_incarnation ? "a new incarnation registered"
+                                   : e.reason == BrokerFenced::Reason::session_closed
+                                       ? "its ZooKeeper session closed: a clean stop"
+                                       : "session expired");
             } else if constexpr (std::is_same_v<E, BrokerUnfenced>) {
                 return fmt::format("broker {} registered and unfenced", e.broker.value());
             } else if constexpr (std::is_same_v<E, RegistrationRefused>) {
@@ -157,6 +160,11 @@ std::string narrate(const TimelineEvent& event, const Scenario& s) {
                     "broker {} cannot register yet: its previous ZooKeeper session is still alive "
                     "(restarted faster than zookeeper.session.timeout.ms); it keeps trying",
                     e.broker.value());
+            } else if constexpr (std::is_same_v<E, ControlledShutdownFailed>) {
+                return fmt::format(
+                    "broker {} gave up its controlled shutdown after {} attempts (it still led partitions no other "
+                    "in-sync replica could take) and stops anyway",
+                    e.broker.value(), e.attempts);
             } else if constexpr (std::is_same_v<E, ControlledShutdownDone>) {
                 return fmt::format("broker {} finished its controlled shutdown", e.broker.value());
             } else if constexpr (std::is_same_v<E, Truncated>) {

@@ -84,6 +84,7 @@ TopicSettings resolve_topic_on(const KafkaConfig& broker, const KafkaConfig& top
 BrokerSettings resolve_broker(const KafkaConfig& c, ControllerKind controller, KafkaVersion version) {
     BrokerSettings b;
     b.kafka_version = version;
+    b.zookeeper = controller == ControllerKind::zookeeper;
     const auto v = parse_protocol_version(c.get_string("inter.broker.protocol.version"));
     KS_ASSERT_MSG(v.has_value(), "inter.broker.protocol.version {} passed validation but does not parse",
                   c.get_string("inter.broker.protocol.version"));

@@ -246,3 +246,39 @@ TEST_CASE("e2e: the automatic preferred election follows the imbalance in KRaft,
         }
     }
 }
+
+// KafkaController.doControlledShutdown (ZooKeeper era) cannot move a leadership
+// when no other ISR member is live: the broker keeps leading, retries
+// controlled.shutdown.max.retries (3) times controlled.shutdown.retry.backoff.ms
+// (5 s) apart (KafkaServer.controlledShutdown), then stops anyway and the
+// partition goes offline. KRaft's controller takes it offline at once.
+TEST_CASE("e2e: a ZooKeeper broker keeps a leadership nobody can take through its shutdown retries; KRaft does not") {
+    for (const std::string controller : {"kraft", "zookeeper"}) {
+        INFO(controller);
+        // Brokers 2 and 3 cannot reach broker 1: their fetches stop, and they
+        // drop out of the ISR of the partition broker 1 leads (ISR [1]).
+        const auto r = run_text(R"({"name": "t", "duration_s": 80, "settle_max_s": 120,
+          "cluster": {"brokers": 3, "controller": ")" +
+                                controller + R"("},
+          "topics": [{"name": "orders", "partitions": 3, "replication_factor": 3}],
+          "producers": [{"name": "p", "topic": "orders", "rate_per_s": 300, "config": {"acks": "1"}}],
+          "faults": [{"at_s": 5, "action": "partition", "from": [2, 3], "to": [1], "for_s": 70},
+                     {"at_s": 50, "action": "rolling_restart", "order": [1], "controlled": true,
+                      "wait_for_isr": false}]})");
+        double offline = -1;
+        double gave_up = -1;
+        for (const auto& e : ks::report::narrate(r)) {
+            if (offline < 0 && e.text.find("OFFLINE") != std::string::npos) offline = e.at.seconds_f();
+            if (e.text.find("gave up its controlled shutdown after 3 attempts") != std::string::npos)
+                gave_up = e.at.seconds_f();
+        }
+        if (controller == "kraft") {
+            CHECK(offline == doctest::Approx(50).epsilon(0.001));
+            CHECK(gave_up < 0);
+        } else {
+            CHECK(gave_up == doctest::Approx(60).epsilon(0.001));  // attempts at 50, 55, 60
+            CHECK(offline == doctest::Approx(60).epsilon(0.001));
+        }
+        CHECK(r.summary.unclean_elections == 0);
+    }
+}

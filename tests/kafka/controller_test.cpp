@@ -343,3 +343,67 @@ TEST_CASE("controller: ZooKeeper mode checks the preferred leaders 5 s after it 
     c.on_timer(at(s(5)), Controller::kRebalanceTimer, out);
     CHECK(balance_timer(out) == at(s(305)));
 }
+
+// KafkaController.doControlledShutdown (ZooKeeper era) moves a leadership only
+// when ControlledShutdownPartitionLeaderElectionStrategy finds another live ISR
+// member; partitions with one replica are not acted on. It answers with the
+// partitions the broker still leads, and KafkaServer.controlledShutdown retries.
+// KRaft (ReplicationControlManager.handleBrokerInControlledShutdown) takes the
+// broker out of every ISR at once, leaving such partitions without a leader.
+TEST_CASE("controller: ZooKeeper controlled shutdown keeps a leadership no other ISR member can take") {
+    ControllerConfig cfg;
+    cfg.zookeeper = true;
+    cfg.session_timeout = ms(6000);
+    Harness h(cfg);
+    h.run({1}, at(s(1)), at(s(10)));  // 2 and 3 die: their sessions expire, the ISR is [1]
+    REQUIRE(h.p().isr == std::vector<BrokerId>{B(1)});
+    h.out.clear();
+    h.heartbeat(1, at(s(11)), true);
+    CHECK(h.p().leader == B(1));
+    CHECK(h.c.offline_partition_count() == 0);
+    auto replies = h.out.sent<BrokerHeartbeatReply>();
+    REQUIRE_FALSE(replies.empty());
+    CHECK_FALSE(replies.back().second.shutdown_ok);
+    h.heartbeat(1, at(s(16)), true);  // the retry: still nobody to take it
+    CHECK(h.p().leader == B(1));
+    // The broker gives up and stops; its closed session deletes its node.
+    h.out.clear();
+    h.c.on_message(at(s(26)), broker_node(B(1)), ZkSessionClosed{B(1)}, h.out);
+    CHECK(h.p().leader == BrokerId(-1));
+    CHECK(h.c.offline_partition_count() == 1);
+    auto fenced = h.out.events<BrokerFenced>();
+    REQUIRE(fenced.size() == 1);
+    CHECK(fenced[0].reason == BrokerFenced::Reason::session_closed);
+    h.c.check_invariants();
+}
+
+TEST_CASE("controller: ZooKeeper controlled shutdown leaves a single-replica partition led; KRaft takes it offline") {
+    for (const bool zookeeper : {true, false}) {
+        CAPTURE(zookeeper);
+        ControllerConfig cfg;
+        cfg.zookeeper = zookeeper;
+        Harness h(cfg, {}, {1});
+        h.heartbeat(1, at(s(1)), true);
+        auto replies = h.out.sent<BrokerHeartbeatReply>();
+        REQUIRE_FALSE(replies.empty());
+        if (zookeeper) {
+            CHECK(h.p().leader == B(1));
+            CHECK_FALSE(replies.back().second.shutdown_ok);
+        } else {
+            CHECK(h.p().leader == BrokerId(-1));
+            CHECK(replies.back().second.shutdown_ok);
+        }
+    }
+}
+
+TEST_CASE("controller: a closed ZooKeeper session fences the broker at once; a KRaft controller ignores the message") {
+    for (const bool zookeeper : {true, false}) {
+        CAPTURE(zookeeper);
+        ControllerConfig cfg;
+        cfg.zookeeper = zookeeper;
+        Harness h(cfg);
+        h.c.on_message(at(s(1)), broker_node(B(1)), ZkSessionClosed{B(1)}, h.out);
+        CHECK(h.c.is_live(B(1)) == !zookeeper);
+        CHECK(h.p().leader == (zookeeper ? B(2) : B(1)));
+    }
+}

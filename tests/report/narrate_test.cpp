@@ -34,7 +34,10 @@ TEST_CASE("narrate: protocol events name the partition, the brokers and the epoc
           "orders-0 ISR [1,2] -> [1]");
     CHECK(narrate(Truncated{BrokerId(3), {0, 0}, 2819, 2818}, s) ==
           "broker 3 truncated orders-0 from offset 2819 to 2818");
-    CHECK(narrate(BrokerFenced{BrokerId(2), true}, s) == "controller fenced broker 2 (a new incarnation registered)");
+    CHECK(narrate(BrokerFenced{BrokerId(2), BrokerFenced::Reason::new_incarnation}, s) ==
+          "controller fenced broker 2 (a new incarnation registered)");
+    CHECK(narrate(BrokerFenced{BrokerId(2), BrokerFenced::Reason::session_closed}, s) ==
+          "controller fenced broker 2 (its ZooKeeper session closed: a clean stop)");
 }
 
 TEST_CASE("narrate: faults are told from the schedule, each broker of a rack's power loss on its own") {
