@@ -72,6 +72,16 @@ struct ControlledShutdownFailed {
     std::int32_t attempts = 0;
 };
 
+// Kafka before 2.1: the broker followed a leader whose log ends below its own
+// for a topic without unclean election, and exited rather than truncate
+// (ReplicaFetcherThread.handleOffsetOutOfRange).
+struct BrokerExited {
+    BrokerId broker{};
+    TopicPartition tp{};
+    Offset leader_log_end_offset = 0;
+    Offset log_end_offset = 0;
+};
+
 struct ControlledShutdownDone {
     BrokerId broker{};
 };
@@ -114,9 +124,8 @@ struct IsrExpandProposed {
     std::vector<BrokerId> isr{};
 };
 
-using ProtocolEvent =
-    std::variant<LeaderElected, PartitionOffline, IsrChanged, BrokerFenced, BrokerUnfenced, RegistrationRefused,
-                 ControlledShutdownDone, BecameLeader, BecameFollower, Truncated, IsrShrinkProposed, IsrExpandProposed,
-                 ControlledShutdownFailed>;
+using ProtocolEvent = std::variant<LeaderElected, PartitionOffline, IsrChanged, BrokerFenced, BrokerUnfenced,
+                                   RegistrationRefused, ControlledShutdownDone, BecameLeader, BecameFollower, Truncated,
+                                   IsrShrinkProposed, IsrExpandProposed, ControlledShutdownFailed, BrokerExited>;
 
 }  // namespace ks

@@ -98,7 +98,7 @@ struct IsrPropertyBroken {
 using TimelineEvent =
     std::variant<LeaderElected, PartitionOffline, IsrChanged, BrokerFenced, BrokerUnfenced, RegistrationRefused,
                  ControlledShutdownDone, Truncated, WarmupDone, FaultStarted, FaultEnded, RollingStep, HealStarted,
-                 BrokerRestarted, SettleEnded, GroupChanged, IsrPropertyBroken, ControlledShutdownFailed>;
+                 BrokerRestarted, SettleEnded, GroupChanged, IsrPropertyBroken, ControlledShutdownFailed, BrokerExited>;
 
 struct TimelineEntry {
     Duration at;  // since the end of warm-up (negative during warm-up)

@@ -50,6 +50,8 @@ NoteWords note_words(const ProtocolEvent& event) {
                 return {11, {}, e.broker.value()};
             } else if constexpr (std::is_same_v<E, ControlledShutdownFailed>) {
                 return {13, {}, e.broker.value(), e.attempts};
+            } else if constexpr (std::is_same_v<E, BrokerExited>) {
+                return {14, e.tp, e.broker.value(), e.log_end_offset - e.leader_log_end_offset};
             } else {
                 static_assert(std::is_same_v<E, RegistrationRefused>);
                 return {12, {}, e.broker.value()};
@@ -247,9 +249,19 @@ void Cluster::apply(NodeId self, Outbox& out) {
             }
             if (observer_) observer_->on_effect(loop_.now(), self, e);
             if (const auto* sc = std::get_if<kafka::ShutdownCompleteEffect>(&e)) {
-                (void)sc;
                 const BrokerId b(self.value());
                 BrokerHost& bh = brokers_.at(b);
+                if (!sc->clean) {
+                    // The process exits on a fatal error: as a kill, the OS
+                    // keeps what it had written; no clean-shutdown marker.
+                    crash(b);
+                    if (bh.on_stopped) {
+                        auto done = std::move(bh.on_stopped);
+                        bh.on_stopped = nullptr;
+                        done();
+                    }
+                    return;
+                }
                 if (bh.process) bh.process->mark_clean_stop();
                 stop_process(self);
                 // A clean stop flushes every log (LogManager.shutdown).

@@ -30,6 +30,7 @@ PartitionConfig Broker::partition_config(TopicPartition tp) const {
     c.kafka_version = config_.kafka_version;
     if (tp.topic >= 0 && static_cast<std::size_t>(tp.topic) < config_.topics.size()) {
         c.min_insync_replicas = config_.topics[static_cast<std::size_t>(tp.topic)].min_insync_replicas;
+        c.unclean_leader_election = config_.topics[static_cast<std::size_t>(tp.topic)].unclean_leader_election;
     }
     return c;
 }
@@ -129,6 +130,12 @@ void Broker::stop_cleanly(Outbox& out) {
     out.shutdown_complete(true);
 }
 
+void Broker::fatal_exit(Partition& p, Offset leader_log_end_offset, Outbox& out) {
+    out.event(BrokerExited{config_.id, p.tp(), leader_log_end_offset, p.log_end_offset()});
+    shutdown_complete_ = true;
+    out.shutdown_complete(false);
+}
+
 void Broker::give_up_controlled_shutdown(Outbox& out) {
     out.event(ControlledShutdownFailed{config_.id, shutdown_attempts_});
     stop_cleanly(out);
@@ -198,11 +205,35 @@ void Broker::on_message(Instant now, NodeId from, const Message& m, Outbox& out)
             }
         }
     } else if (const auto* ap = std::get_if<AlterPartitionResponse>(&m)) {
+        // Only the answer to the proposal in flight counts (Kafka: "Ignoring
+        // failed ISR update ... since we have already updated state").
+        auto inflight = alter_in_flight_.find(ap->tp);
         auto it = partitions_.find(ap->tp);
-        alter_in_flight_.erase(ap->tp);
-        if (it != partitions_.end()) {
+        if (inflight != alter_in_flight_.end() && inflight->second == ap->correlation && it != partitions_.end()) {
+            alter_in_flight_.erase(inflight);
             Partition& p = *it->second;
-            p.on_alter_partition_response(*ap, now);
+            switch (p.on_alter_partition_response(*ap, now)) {
+                case Partition::AlterOutcome::retry: {
+                    auto req = alter_requests_.find(ap->correlation);
+                    if (req == alter_requests_.end()) break;
+                    std::vector<BrokerId> isr = req->second.second;
+                    if (ap->error == Error::stale_broker_epoch) {
+                        // A response-level error: AlterPartitionManager sends
+                        // the queued items again 50 ms later.
+                        const std::uint64_t id = next_id_++;
+                        alter_in_flight_[ap->tp] = id;
+                        alter_requests_[id] = {ap->tp, std::move(isr)};
+                        out.set_timer(timer_key(kAlterPartitionRetry, id), now + kAlterPartitionErrorBackoff);
+                    } else {
+                        send_alter_partition(now, p, std::move(isr), out);  // submitAlterPartition again
+                    }
+                    break;
+                }
+                case Partition::AlterOutcome::committed:
+                case Partition::AlterOutcome::reverted:
+                case Partition::AlterOutcome::pending:
+                    break;
+            }
             if (p.maybe_increment_hw(now, [this](BrokerId b) { return is_eligible(b); })) {
                 on_hw_advanced(now, ap->tp, out);
             }
@@ -690,7 +721,7 @@ void Broker::handle_epoch_query(NodeId from, const OffsetsForLeaderEpochRequest&
 
 void Broker::send_alter_partition(Instant now, Partition& p, std::vector<BrokerId> isr, Outbox& out) {
     const std::uint64_t id = next_id_++;
-    AlterPartitionRequest req{config_.id, broker_epoch_, p.tp(), p.leader_epoch(), p.partition_epoch(), isr};
+    AlterPartitionRequest req{config_.id, broker_epoch_, p.tp(), p.leader_epoch(), p.partition_epoch(), isr, id};
     out.send(controller_node(), std::move(req));
     alter_in_flight_[p.tp()] = id;
     alter_requests_[id] = {p.tp(), std::move(isr)};

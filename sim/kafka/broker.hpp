@@ -160,6 +160,9 @@ class Broker : private ReplicaFetcher::Host {
     static std::uint64_t timer_key(TimerKind kind, std::uint64_t id) { return (kind << 56) | id; }
 
   private:
+    // DefaultAlterPartitionManager: after a response-level error the queued
+    // AlterPartition items are sent again this much later.
+    static constexpr Duration kAlterPartitionErrorBackoff = ms(50);
     // Limits on the broker's queues: reaching one is a kafkasim bug, not an outcome.
     static constexpr std::size_t kWritesMax = std::size_t{1} << 22;           // disk writes in flight
     static constexpr std::size_t kFlushesMax = std::size_t{1} << 20;          // log fsyncs in flight
@@ -268,6 +271,7 @@ class Broker : private ReplicaFetcher::Host {
                        Offset leader_hw, Outbox& out) override;
     std::int64_t broker_epoch() const override { return broker_epoch_; }
     bool stopped() const override { return shutdown_complete_; }
+    void fatal_exit(Partition& p, Offset leader_log_end_offset, Outbox& out) override;
 
     BrokerConfig config_;
     BrokerStorage& storage_;

@@ -238,33 +238,65 @@ void Controller::handle_heartbeat(Instant now, const BrokerHeartbeat& h, Outbox&
     }
 }
 
+// The checks and their order are the controller's own: KRaft's
+// ReplicationControlManager.alterPartition / validateAlterPartitionData, and the
+// ZooKeeper era's KafkaController.processAlterPartition (which answers a
+// request for the state it already has with success, before the partition
+// epoch check, and does not check who leads). The broker's reaction to each
+// error is Partition.handleAlterPartitionError (see Partition).
 void Controller::handle_alter_partition(Instant now, NodeId from, const AlterPartitionRequest& r, Outbox& out) {
     (void)now;
     AlterPartitionResponse resp;
     resp.tp = r.tp;
+    resp.correlation = r.correlation;
+    const auto binfo = brokers_.find(r.leader);
+    if (binfo == brokers_.end() || binfo->second.epoch != r.broker_epoch) {
+        // Response-level: the whole request is refused (checked first by both).
+        resp.error = Error::stale_broker_epoch;
+        out.send(from, std::move(resp));
+        return;
+    }
     auto it = partitions_.find(r.tp);
     if (it == partitions_.end()) {
         resp.error = Error::unknown_topic_or_partition;
-        out.send(from, resp);
+        out.send(from, std::move(resp));
         return;
     }
     PartitionState& p = it->second;
-    const auto binfo = brokers_.find(r.leader);
-    if (binfo == brokers_.end() || binfo->second.epoch != r.broker_epoch) {
-        resp.error = Error::stale_broker_epoch;
-    } else if (p.leader != r.leader || r.leader_epoch != p.leader_epoch) {
-        resp.error = r.leader_epoch < p.leader_epoch ? Error::fenced_leader_epoch : Error::not_leader_or_follower;
-    } else if (r.partition_epoch != p.partition_epoch) {
-        resp.error = Error::invalid_update_version;
-    } else {
+    const auto valid_isr = [&] {
+        std::vector<BrokerId> seen;
         for (BrokerId b : r.new_isr) {
-            if (!contains(p.replicas, b)) resp.error = Error::invalid_update_version;
-            // Joiners must be eligible (ReplicationControlManager: INELIGIBLE_REPLICA).
-            if (!contains(p.isr, b) && !eligible(b)) resp.error = Error::ineligible_replica;
+            if (!contains(p.replicas, b) || contains(seen, b)) return false;
+            seen.push_back(b);
         }
-        if (!contains(r.new_isr, p.leader)) resp.error = Error::invalid_update_version;
+        return contains(r.new_isr, p.leader);
+    };
+    const auto ineligible = [&] {
+        for (BrokerId b : r.new_isr) {
+            // Joiners must be eligible (KIP-841): KRaft asks for an unfenced,
+            // not shutting-down broker of the epoch given; ZooKeeper for a live one.
+            if (!contains(p.isr, b) && !eligible(b)) return true;
+        }
+        return false;
+    };
+    bool unchanged = false;  // ZooKeeper: already the state asked for
+    if (r.leader_epoch > p.leader_epoch || r.partition_epoch > p.partition_epoch) {
+        // Ahead of this controller: the leader should look for a newer one.
+        resp.error = Error::not_controller;
+    } else if (r.leader_epoch < p.leader_epoch) {
+        resp.error = Error::fenced_leader_epoch;
+    } else if (config_.zookeeper && r.new_isr == p.isr) {
+        unchanged = true;  // LeaderAndIsr.equalsAllowStalePartitionEpoch
+    } else if (!config_.zookeeper && r.leader != p.leader) {
+        resp.error = Error::invalid_request;
+    } else if (r.partition_epoch < p.partition_epoch) {
+        resp.error = Error::invalid_update_version;
+    } else if (!valid_isr()) {
+        resp.error = Error::invalid_request;
+    } else if (ineligible()) {
+        resp.error = Error::ineligible_replica;
     }
-    if (resp.error == Error::none) {
+    if (resp.error == Error::none && !unchanged) {
         if (r.new_isr.size() < p.isr.size()) ++counters_.isr_shrinks;
         if (r.new_isr.size() > p.isr.size()) ++counters_.isr_expands;
         set_isr(p, r.new_isr, out);

@@ -121,7 +121,10 @@ struct AlterPartitionRequest {
     LeaderEpoch leader_epoch = 0;
     std::int32_t partition_epoch = 0;
     std::vector<BrokerId> new_isr;
+    std::uint64_t correlation = 0;  // echoed: which proposal an answer is for
 };
+// `error` STALE_BROKER_EPOCH stands for the response-level error, the others
+// for the partition-level one (AlterPartitionResponseData).
 struct AlterPartitionResponse {
     TopicPartition tp;
     Error error = Error::none;
@@ -129,6 +132,7 @@ struct AlterPartitionResponse {
     LeaderEpoch leader_epoch = 0;
     std::int32_t partition_epoch = 0;
     std::vector<BrokerId> isr;
+    std::uint64_t correlation = 0;
 };
 
 // The controller's view of one partition, pushed to brokers (KRaft metadata

@@ -237,16 +237,33 @@ std::optional<std::vector<BrokerId>> Partition::maybe_shrink_isr(Instant now) {
     return keep;
 }
 
-void Partition::on_alter_partition_response(const AlterPartitionResponse& r, Instant now) {
-    if (role_ != Role::leader || !pending_) return;
-    if (r.error != Error::none) {
-        // Revert to the committed state; the controller's metadata will follow.
-        pending_.reset();
-        return;
+Partition::AlterOutcome Partition::on_alter_partition_response(const AlterPartitionResponse& r, Instant now) {
+    // A proposal overtaken by new metadata (the caller matches the answer to
+    // the proposal in flight): Kafka ignores the answer.
+    if (role_ != Role::leader || !pending_) return AlterOutcome::pending;
+    switch (r.error) {
+        case Error::none:
+            break;
+        case Error::operation_not_attempted:
+        case Error::ineligible_replica:
+            // The controller says the epoch is right and nothing was applied.
+            pending_.reset();
+            return AlterOutcome::reverted;
+        case Error::unknown_topic_or_partition:
+        case Error::fenced_leader_epoch:
+        case Error::invalid_update_version:
+        case Error::invalid_request:
+        case Error::new_leader_elected:
+            // "Partition state may be out of sync, awaiting new the latest
+            // metadata": no new proposal until it arrives; the HW keeps
+            // counting the maximal ISR meanwhile.
+            return AlterOutcome::pending;
+        default:
+            return AlterOutcome::retry;  // STALE_BROKER_EPOCH, NOT_CONTROLLER, ...
     }
     if (r.leader_epoch != leader_epoch_ || r.partition_epoch < partition_epoch_) {
-        pending_.reset();
-        return;
+        // handleAlterPartitionUpdate: a stale answer; the state stays pending.
+        return AlterOutcome::pending;
     }
     KS_ASSERT_MSG(contains(r.isr, local_), "AlterPartition left leader {} out of the ISR of {}-{}", local_.value(),
                   tp_.topic, tp_.partition);
@@ -254,6 +271,7 @@ void Partition::on_alter_partition_response(const AlterPartitionResponse& r, Ins
     partition_epoch_ = r.partition_epoch;
     pending_.reset();
     (void)now;  // Kafka leaves the followers' fetch state as it is
+    return AlterOutcome::committed;
 }
 
 // ---- follower --------------------------------------------------------------------------

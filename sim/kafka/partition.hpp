@@ -52,6 +52,7 @@ struct PartitionConfig {
     std::int32_t min_insync_replicas = 1;              // min.insync.replicas (topic)
     ProtocolVersion protocol = ProtocolVersion::v2_1;  // inter.broker.protocol.version
     KafkaVersion kafka_version{};                      // the broker's release
+    bool unclean_leader_election = false;              // unclean.leader.election.enable (topic)
 };
 
 // "Long ago": Kafka's 0 ms timestamps, which are decades before any wall-clock
@@ -158,8 +159,16 @@ class Partition {
     // The periodic check (every replica.lag.time.max.ms / 2): the shrunken ISR
     // to propose, or nullopt. Enters the pending state on a proposal.
     std::optional<std::vector<BrokerId>> maybe_shrink_isr(Instant now);
-    // The controller's answer to our AlterPartition.
-    void on_alter_partition_response(const AlterPartitionResponse& r, Instant now);
+    // The controller's answer to our AlterPartition, and what the leader does
+    // next (Partition.submitAlterPartition's completion,
+    // handleAlterPartitionUpdate, handleAlterPartitionError).
+    enum class AlterOutcome : std::uint8_t {
+        committed,  // the ISR the controller holds is ours now
+        reverted,   // refused and not applied: back to the committed ISR
+        pending,    // stays pending until new metadata for the partition arrives
+        retry,      // send the same proposal again
+    };
+    AlterOutcome on_alter_partition_response(const AlterPartitionResponse& r, Instant now);
     // Recomputes the HW; returns true iff it advanced.
     template <typename Eligible>
     bool maybe_increment_hw(Instant now, Eligible eligible);

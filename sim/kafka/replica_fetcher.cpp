@@ -128,6 +128,11 @@ void ReplicaFetcher::on_fetch_response(Instant now, const FetchResponse& r, Outb
             case Error::offset_out_of_range: {
                 // AbstractFetcherThread.handleOutOfRangeError.
                 if (d.log_end_offset < p.log_end_offset()) {
+                    if (exits_rather_than_truncate_below_leader(p.config().kafka_version) &&
+                        !p.config().unclean_leader_election) {
+                        host_.fatal_exit(p, d.log_end_offset, out);
+                        return;  // the process is gone
+                    }
                     host_.truncate(p, d.log_end_offset, out);
                 } else if (p.log_end_offset() < d.log_start_offset) {
                     p.truncate_fully_and_start_at(d.log_start_offset);

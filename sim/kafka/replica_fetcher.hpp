@@ -48,6 +48,8 @@ class ReplicaFetcher {
         virtual void write_fetched(BrokerId leader, std::uint64_t round, TopicPartition tp, const RecordBatch& batch,
                                    Offset leader_hw, Outbox& out) = 0;
         virtual std::int64_t broker_epoch() const = 0;
+        // The broker process exits (a fatal error in the fetcher thread).
+        virtual void fatal_exit(Partition& p, Offset leader_log_end_offset, Outbox& out) = 0;
         virtual bool stopped() const = 0;  // the process has shut down
     };
 

@@ -58,6 +58,10 @@ std::string_view error_name(Error e) {
             return "FENCED_INSTANCE_ID";
         case Error::duplicate_broker_registration:
             return "DUPLICATE_BROKER_REGISTRATION";
+        case Error::not_controller:
+            return "NOT_CONTROLLER";
+        case Error::invalid_request:
+            return "INVALID_REQUEST";
     }
     return "UNKNOWN";
 }

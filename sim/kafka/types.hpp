@@ -50,6 +50,8 @@ enum class Error : std::uint8_t {
     member_id_required,             // KIP-394: join again with the member id in the answer
     fenced_instance_id,             // KIP-345: another member holds this group.instance.id now
     duplicate_broker_registration,  // KRaft: the broker id's previous incarnation still has a session
+    not_controller,
+    invalid_request,
 };
 
 // Kafka's name for an error, e.g. "NOT_LEADER_OR_FOLLOWER".

@@ -36,5 +36,14 @@ inline bool freezes_hw_below_min_isr(KafkaVersion v) {
 inline bool caps_min_isr_at_replication_factor(KafkaVersion v) {
     return v >= KafkaVersion{3, 7, 0};
 }
+// ReplicaFetcherThread.handleOffsetOutOfRange up to 2.0: a follower whose log
+// ends beyond the leader's, for a topic without unclean.leader.election.enable,
+// stops the broker ("Exiting because log truncation is not allowed for
+// partition": Runtime.halt in 0.10.0, System.exit in 0.10.1-0.11, a
+// FatalExitError from 1.0). 2.1's AbstractFetcherThread.fetchOffsetAndTruncate
+// truncates instead.
+inline bool exits_rather_than_truncate_below_leader(KafkaVersion v) {
+    return v < KafkaVersion{2, 1, 0};
+}
 
 }  // namespace ks::kafka

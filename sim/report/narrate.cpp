@@ -165,6 +165,11 @@ std::string narrate(const TimelineEvent& event, const Scenario& s) {
                     "broker {} gave up its controlled shutdown after {} attempts (it still led partitions no other "
                     "in-sync replica could take) and stops anyway",
                     e.broker.value(), e.attempts);
+            } else if constexpr (std::is_same_v<E, BrokerExited>) {
+                return fmt::format(
+                    "broker {} EXITED: following {}, whose leader's log ends at offset {} below its own {}, it may "
+                    "not truncate without unclean.leader.election.enable (Kafka before 2.1 stops the broker)",
+                    e.broker.value(), tp_name(s, e.tp), e.leader_log_end_offset, e.log_end_offset);
             } else if constexpr (std::is_same_v<E, ControlledShutdownDone>) {
                 return fmt::format("broker {} finished its controlled shutdown", e.broker.value());
             } else if constexpr (std::is_same_v<E, Truncated>) {

@@ -140,22 +140,77 @@ TEST_CASE(
     CHECK(h.c.counters().unclean_elections == 1);
 }
 
-TEST_CASE("controller: AlterPartition with a stale partition epoch is rejected; a current one commits") {
+TEST_CASE("controller: AlterPartition with the current partition epoch commits; a stale one is rejected") {
     Harness h;
-    AlterPartitionRequest r{B(1), h.epochs[1], kTp, 0, 99, {B(1), B(2)}};
+    const std::int32_t first = h.p().partition_epoch;
+    AlterPartitionRequest r{B(1), h.epochs[1], kTp, 0, first, {B(1), B(2)}};
     h.c.on_message(at(s(1)), broker_node(B(1)), r, h.out);
     auto resp = h.out.sent<AlterPartitionResponse>();
-    REQUIRE(resp.size() == 1);
-    CHECK(resp[0].second.error == Error::invalid_update_version);
-    h.out.clear();
-    r.partition_epoch = h.p().partition_epoch;
-    h.c.on_message(at(s(1)), broker_node(B(1)), r, h.out);
-    resp = h.out.sent<AlterPartitionResponse>();
     REQUIRE(resp.size() == 1);
     CHECK(resp[0].second.error == Error::none);
     CHECK(h.p().isr == std::vector<BrokerId>{B(1), B(2)});
     CHECK(h.c.counters().isr_shrinks == 1);
     CHECK(h.p().leader_epoch == 0);  // an ISR change keeps the leader epoch
+    h.out.clear();
+    r.new_isr = {B(1)};  // proposed against the epoch before that change
+    h.c.on_message(at(s(1)), broker_node(B(1)), r, h.out);
+    resp = h.out.sent<AlterPartitionResponse>();
+    REQUIRE(resp.size() == 1);
+    CHECK(resp[0].second.error == Error::invalid_update_version);
+    CHECK(h.p().isr == std::vector<BrokerId>{B(1), B(2)});
+}
+
+// ReplicationControlManager.validateAlterPartitionData (KRaft) and
+// KafkaController.processAlterPartition (ZooKeeper era), check by check.
+TEST_CASE("controller: AlterPartition errors come in the controller's own order (validateAlterPartitionData)") {
+    for (const bool zookeeper : {false, true}) {
+        CAPTURE(zookeeper);
+        ControllerConfig cfg;
+        cfg.zookeeper = zookeeper;
+        Harness h(cfg);
+        const std::int32_t pe = h.p().partition_epoch;
+        const auto answer = [&](AlterPartitionRequest r) {
+            h.out.clear();
+            h.c.on_message(at(s(1)), broker_node(r.leader), r, h.out);
+            auto resp = h.out.sent<AlterPartitionResponse>();
+            REQUIRE(resp.size() == 1);
+            return resp[0].second.error;
+        };
+        // Response-level: a stale broker epoch refuses the whole request.
+        CHECK(answer({B(1), h.epochs[1] + 7, kTp, 0, pe, {B(1), B(2)}}) == Error::stale_broker_epoch);
+        // Epochs ahead of the controller's: "likely no longer the active controller".
+        CHECK(answer({B(1), h.epochs[1], kTp, 1, pe, {B(1), B(2)}}) == Error::not_controller);
+        CHECK(answer({B(1), h.epochs[1], kTp, 0, pe + 1, {B(1), B(2)}}) == Error::not_controller);
+        if (!zookeeper) {
+            // Only the leader may ask (the ZooKeeper controller does not look:
+            // there only the leader ever sends one).
+            CHECK(answer({B(2), h.epochs[2], kTp, 0, pe, {B(1), B(2)}}) == Error::invalid_request);
+        }
+        // An ISR with a broker outside the replicas, or without the leader.
+        CHECK(answer({B(1), h.epochs[1], kTp, 0, pe, {B(1), B(4)}}) == Error::invalid_request);
+        CHECK(answer({B(1), h.epochs[1], kTp, 0, pe, {B(2), B(3)}}) == Error::invalid_request);
+        CHECK(h.p().isr == std::vector<BrokerId>{B(1), B(2), B(3)});
+    }
+}
+
+// KafkaController.processAlterPartition: a request for the state the
+// controller already holds succeeds even with a stale partition epoch
+// (equalsAllowStalePartitionEpoch, "to maintain idempotency"); KRaft refuses it.
+TEST_CASE("controller: ZooKeeper answers a retried AlterPartition that already applied with success; KRaft does not") {
+    for (const bool zookeeper : {false, true}) {
+        CAPTURE(zookeeper);
+        ControllerConfig cfg;
+        cfg.zookeeper = zookeeper;
+        Harness h(cfg);
+        AlterPartitionRequest r{B(1), h.epochs[1], kTp, 0, h.p().partition_epoch, {B(1), B(2)}};
+        h.c.on_message(at(s(1)), broker_node(B(1)), r, h.out);
+        h.out.clear();
+        h.c.on_message(at(s(2)), broker_node(B(1)), r, h.out);  // the same request again
+        auto resp = h.out.sent<AlterPartitionResponse>();
+        REQUIRE(resp.size() == 1);
+        CHECK(resp[0].second.error == (zookeeper ? Error::none : Error::invalid_update_version));
+        CHECK(h.c.counters().isr_shrinks == 1);
+    }
 }
 
 TEST_CASE("controller: AlterPartition adding a fenced broker is refused with INELIGIBLE_REPLICA") {

@@ -182,15 +182,65 @@ TEST_CASE("partition: expand needs LEO >= HW and >= the leader epoch's start off
     CHECK_FALSE(l.p->maybe_shrink_isr(at(s(100))));  // one change at a time
 }
 
-TEST_CASE("partition: a failed AlterPartition reverts to the committed ISR") {
+// Partition.handleAlterPartitionError: OPERATION_NOT_ATTEMPTED and
+// INELIGIBLE_REPLICA reset to the last committed state; UNKNOWN_TOPIC_OR_PARTITION,
+// FENCED_LEADER_EPOCH, INVALID_UPDATE_VERSION, INVALID_REQUEST and
+// NEW_LEADER_ELECTED leave the state pending until new metadata; anything else
+// is retried.
+TEST_CASE(
+    "partition: an AlterPartition error reverts, stays pending or retries as Partition.handleAlterPartitionError") {
+    struct Case {
+        Error error;
+        Partition::AlterOutcome outcome;
+    };
+    using O = Partition::AlterOutcome;
+    const std::vector<Case> cases = {
+        {Error::operation_not_attempted, O::reverted},
+        {Error::ineligible_replica, O::reverted},
+        {Error::unknown_topic_or_partition, O::pending},
+        {Error::fenced_leader_epoch, O::pending},
+        {Error::invalid_update_version, O::pending},
+        {Error::invalid_request, O::pending},
+        {Error::new_leader_elected, O::pending},
+        {Error::stale_broker_epoch, O::retry},
+        {Error::not_controller, O::retry},
+    };
+    for (const Case& c : cases) {
+        CAPTURE(error_name(c.error));
+        Replica l(1);
+        l.p->make_leader(state(1, 0, {1, 2}, {1, 2, 3}), at(s(0)));
+        fetch(*l.p, 3, 0, at(s(1)));
+        REQUIRE(l.p->maybe_expand_isr(B(3), at(s(1)), [](BrokerId) { return true; }));
+        CHECK(l.p->on_alter_partition_response(AlterPartitionResponse{kTp, c.error, B(1), 0, 0, {}}, at(s(1))) ==
+              c.outcome);
+        CHECK(l.p->alter_partition_in_flight() == (c.outcome != O::reverted));
+        CHECK(l.p->isr().size() == 2);
+        // While pending the maximal ISR (with the joiner) is what the HW counts,
+        // and no other change can be proposed.
+        if (c.outcome != O::reverted) {
+            CHECK(l.p->maximal_isr().size() == 3);
+            CHECK_FALSE(l.p->maybe_shrink_isr(at(s(100))));
+        }
+        // New metadata ends the pending state (makeLeader).
+        l.p->make_leader(state(1, 0, {1, 2}, {1, 2, 3}, 1), at(s(2)));
+        CHECK_FALSE(l.p->alter_partition_in_flight());
+    }
+}
+
+// handleAlterPartitionUpdate: a success naming another leader epoch, or an
+// older partition epoch, is ignored and the state stays pending.
+TEST_CASE("partition: a stale AlterPartition success leaves the proposal pending (handleAlterPartitionUpdate)") {
     Replica l(1);
-    l.p->make_leader(state(1, 0, {1, 2}, {1, 2, 3}), at(s(0)));
+    l.p->make_leader(state(1, 3, {1, 2}, {1, 2, 3}, 5), at(s(0)));
     fetch(*l.p, 3, 0, at(s(1)));
     REQUIRE(l.p->maybe_expand_isr(B(3), at(s(1)), [](BrokerId) { return true; }));
-    l.p->on_alter_partition_response(AlterPartitionResponse{kTp, Error::invalid_update_version, B(1), 0, 0, {}},
-                                     at(s(1)));
-    CHECK_FALSE(l.p->alter_partition_in_flight());
+    const AlterPartitionResponse other_epoch{kTp, Error::none, B(1), 2, 6, {B(1), B(2), B(3)}};
+    CHECK(l.p->on_alter_partition_response(other_epoch, at(s(1))) == Partition::AlterOutcome::pending);
     CHECK(l.p->isr().size() == 2);
+    const AlterPartitionResponse ok{kTp, Error::none, B(1), 3, 6, {B(1), B(2), B(3)}};
+    CHECK(l.p->on_alter_partition_response(ok, at(s(1))) == Partition::AlterOutcome::committed);
+    CHECK(l.p->isr().size() == 3);
+    CHECK(l.p->partition_epoch() == 6);
 }
 
 TEST_CASE("partition: acks=all is refused before the append when the ISR is below min.insync.replicas") {

@@ -22,9 +22,9 @@ struct Harness final : ReplicaFetcher::Host {
     Outbox out;
     std::vector<std::pair<std::uint64_t, RecordBatch>> writes;  // (round, batch)
     std::vector<Offset> truncations;
+    std::vector<Offset> exits;  // fatal_exit calls: the leader's log end offset
 
-    explicit Harness(ProtocolVersion v = ProtocolVersion::v2_1) {
-        PartitionConfig cfg;
+    explicit Harness(ProtocolVersion v = ProtocolVersion::v2_1, PartitionConfig cfg = {}) {
         cfg.protocol = v;
         p = std::make_unique<Partition>(kTp, BrokerId(2), log, cfg);
         PartitionState st;
@@ -52,6 +52,7 @@ struct Harness final : ReplicaFetcher::Host {
     }
     std::int64_t broker_epoch() const override { return 11; }
     bool stopped() const override { return false; }
+    void fatal_exit(Partition&, Offset leader_leo, Outbox&) override { exits.push_back(leader_leo); }
 
     std::vector<FetchRequest> fetches() const {
         std::vector<FetchRequest> v;
@@ -171,4 +172,41 @@ TEST_CASE("replica fetcher: a follower with epochs in its log asks where its epo
     CHECK(h.truncations[0] == 6);
     CHECK(h.f->state(kTp) == ReplicaFetcher::State::fetching);
     REQUIRE(h.fetches().size() == 1);
+}
+
+// ReplicaFetcherThread.handleOffsetOutOfRange (0.10.0 to 2.0): "Exiting because
+// log truncation is not allowed for partition ... Current leader's latest offset
+// is less than replica's latest offset" unless the topic allows unclean
+// election; AbstractFetcherThread.fetchOffsetAndTruncate (2.1 on) truncates.
+TEST_CASE(
+    "replica fetcher: behind a leader whose log is shorter, Kafka before 2.1 exits unless unclean election is on") {
+    struct Case {
+        KafkaVersion version;
+        bool unclean;
+        bool exits;
+    };
+    for (const Case c : {Case{KafkaVersion{0, 10, 2}, false, true}, Case{KafkaVersion{2, 0, 0}, false, true},
+                         Case{KafkaVersion{0, 10, 2}, true, false}, Case{KafkaVersion{2, 1, 0}, false, false}}) {
+        CAPTURE(c.version.major);
+        CAPTURE(c.version.minor);
+        CAPTURE(c.unclean);
+        PartitionConfig cfg;
+        cfg.kafka_version = c.version;
+        cfg.unclean_leader_election = c.unclean;
+        Harness h(ProtocolVersion::v0_10, cfg);
+        h.f->add(Instant::zero(), kTp, 3, h.out);
+        REQUIRE(h.p->append_as_follower(batch(0, 10)));
+        FetchPartitionData d;
+        d.tp = kTp;
+        d.error = Error::offset_out_of_range;
+        d.log_end_offset = 6;
+        h.f->on_fetch_response(Instant::zero() + ms(1), FetchResponse{{d}, h.fetches().back().correlation}, h.out);
+        if (c.exits) {
+            CHECK(h.exits == std::vector<Offset>{6});
+            CHECK(h.truncations.empty());
+        } else {
+            CHECK(h.exits.empty());
+            CHECK(h.truncations == std::vector<Offset>{6});
+        }
+    }
 }
