@@ -3,6 +3,7 @@
 
 #include "core/assert.hpp"
 #include "kafka/placement.hpp"
+#include "kafka/striped_placer.hpp"
 #include "runner/chaos.hpp"
 #include "runner/producer_options.hpp"
 #include "runner/simulation_impl.hpp"
@@ -108,14 +109,31 @@ void Simulation::build() {
     static_cast<ControllerSettings&>(controller) = s_.cluster.controller_settings;
     cluster_->start_controller(controller, topics);
 
-    // Placement draws from its own stream, topic by topic.
+    // Placement draws from its own stream, topic by topic: the KRaft
+    // controller's StripedReplicaPlacer, or the ZooKeeper era's AdminUtils.
+    // StripedReplicaPlacer always spreads over the brokers' racks; without
+    // rack awareness it places as if no broker had one.
     std::vector<kafka::BrokerRack> racks;
-    for (const BrokerSpec& b : s_.cluster.brokers) racks.push_back(kafka::BrokerRack{b.id, b.rack});
+    std::vector<kafka::UsableBroker> usable;
+    for (const BrokerSpec& b : s_.cluster.brokers) {
+        racks.push_back(kafka::BrokerRack{b.id, b.rack});
+        usable.push_back(kafka::UsableBroker{b.id, s_.cluster.rack_aware ? b.rack : std::nullopt, false});
+    }
     Rng placement = Rng::stream(seed_, "placement");
+    kafka::RngPlacementRandom striped_random(placement);
     for (std::size_t t = 0; t < s_.topics.size(); ++t) {
         const TopicSpec& topic = s_.topics[t];
-        const auto assignment =
-            kafka::assign_replicas(racks, topic.partitions, topic.replication_factor, s_.cluster.rack_aware, placement);
+        std::vector<std::vector<BrokerId>> assignment;
+        if (s_.cluster.controller == ControllerKind::kraft) {
+            auto placed = kafka::striped::place(0, topic.partitions, topic.replication_factor, usable, striped_random);
+            const auto* error = std::get_if<kafka::PlacementError>(&placed);
+            KS_ASSERT_MSG(error == nullptr, "topic {} passed validation but cannot be placed: {}", topic.name,
+                          error ? error->message : std::string());
+            assignment = std::move(std::get<kafka::TopicPlacement>(placed));
+        } else {
+            assignment = kafka::assign_replicas(racks, topic.partitions, topic.replication_factor,
+                                                s_.cluster.rack_aware, placement);
+        }
         for (std::int32_t p = 0; p < topic.partitions; ++p) {
             const kafka::TopicPartition tp{static_cast<kafka::TopicIndex>(t), p};
             cluster_->controller().add_partition(tp, assignment[static_cast<std::size_t>(p)]);
