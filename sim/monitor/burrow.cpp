@@ -42,10 +42,21 @@ bool lag_always_not_zero(std::span<const BurrowOffset> offsets, std::int64_t all
     return true;
 }
 
-bool offsets_rewind(std::span<const BurrowOffset> offsets) {
+std::optional<std::size_t> offsets_rewind(std::span<const BurrowOffset> offsets) {
     require_window(offsets);
     for (std::size_t i = 1; i < offsets.size(); ++i) {
-        if (offsets[i].offset < offsets[i - 1].offset) return true;
+        if (offsets[i].offset < offsets[i - 1].offset) return i;
+    }
+    return std::nullopt;
+}
+
+bool rewind_recovered(std::span<const BurrowOffset> offsets, std::size_t rewind_index) {
+    require_window(offsets);
+    KS_ASSERT_GE(rewind_index, std::size_t{1});
+    KS_ASSERT_LT(rewind_index, offsets.size());
+    const Offset previous_progress = offsets[rewind_index - 1].offset;
+    for (std::size_t i = rewind_index; i < offsets.size(); ++i) {
+        if (offsets[i].offset >= previous_progress) return true;
     }
     return false;
 }
@@ -76,12 +87,11 @@ bool lag_not_decreasing(std::span<const BurrowOffset> offsets) {
     return true;
 }
 
-bool recent_lag_zero(std::span<const BurrowOffset> offsets, std::span<const Offset> broker_offsets,
-                     std::int64_t allowed_lag) {
+bool recent_lag_zero(std::span<const BurrowOffset> offsets, std::span<const Offset> broker_offsets) {
     require_window(offsets);
     const Offset last_offset = offsets.back().offset;
     for (const Offset b : broker_offsets) {
-        if (b - last_offset <= allowed_lag) return true;
+        if (b <= last_offset) return true;
     }
     return false;
 }
@@ -98,12 +108,18 @@ BurrowStatus calculate_partition_status(std::span<const BurrowOffset> offsets, s
     // Stopped comes first: a zero lag somewhere in an old window does not excuse a
     // consumer that stopped committing (#290), unless the broker offsets show it
     // caught up recently (#303).
-    if (burrow_rules::offsets_stopped(offsets, now_ms) &&
-        !burrow_rules::recent_lag_zero(offsets, broker_offsets, allowed_lag)) {
+    if (burrow_rules::offsets_stopped(offsets, now_ms) && !burrow_rules::recent_lag_zero(offsets, broker_offsets)) {
         return BurrowStatus::stop;
     }
+    // A rewind counts before the zero-lag rule (a consumer at zero lag that jumps
+    // back, e.g. to earliest, would otherwise read OK), but only until the consumer
+    // is back at the offset it had before the rewind.
+    if (const auto rewind = burrow_rules::offsets_rewind(offsets);
+        rewind && !burrow_rules::rewind_recovered(offsets, *rewind)) {
+        return BurrowStatus::rewind;
+    }
+    // A stored lag within the allowance makes the window OK.
     if (!burrow_rules::lag_always_not_zero(offsets, allowed_lag)) return BurrowStatus::ok;
-    if (burrow_rules::offsets_rewind(offsets)) return BurrowStatus::rewind;
     if (burrow_rules::offsets_stalled(offsets)) return BurrowStatus::stall;
     if (burrow_rules::lag_not_decreasing(offsets)) return BurrowStatus::warning;
     return BurrowStatus::ok;

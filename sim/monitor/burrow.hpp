@@ -15,17 +15,28 @@
 //   - broker_offsets: the partition's stored broker log end offsets, oldest first;
 //   - current_lag: newest broker offset − newest committed offset, floored at 0.
 //
-// Partition status (calculatePartitionStatus, Burrow ≥ 1.1 order), allowance A:
+// Partition status: calculatePartitionStatus as in Burrow v1.3.7 through v1.9.5 (the
+// latest release, commit ced55ba90f6b; the order dates from d69a8ec04462, "Detect
+// rewinds when consumer has any rewind in history", first released in v1.3.7),
+// with allowance A:
 //   1. current_lag ≤ A                                            → OK
 //   2. stopped (now − newest ts > newest ts − oldest ts) and no stored broker offset
-//      ≤ newest committed offset + A ("recent lag zero", #303)   → STOP
-//   3. some stored lag ≤ A ("isLagAlwaysNotZero" is false)       → OK
-//   4. some offset smaller than its predecessor                   → REWIND
+//      ≤ newest committed offset ("recent lag zero", #303)        → STOP
+//   3. the first offset smaller than its predecessor (checkIfOffsetsRewind) and no
+//      later offset back at or above that predecessor (checkIfRewindRecovered:
+//      the rewind has not recovered)                              → REWIND
+//   4. some stored lag ≤ A (isLagAlwaysNotZero is false)          → OK
 //   5. every offset equal                                         → STALL
 //   6. the non-null lags never decrease                           → WARN
 //   7. otherwise                                                  → OK
-// Burrow has no allowance: it tests lag > 0 and lag == 0, which is A = 0 here (the
-// default, and what summary.json uses). A > 0 is kafkasim's extension.
+// So a rewind is judged before the zero-lag rule (a consumer at zero lag that jumps
+// back reads REWIND until it is back where it was), and a recovered rewind is
+// judged by rules 4-7 like any window. (Burrow before v1.3.7 checked REWIND only
+// after the zero-lag rule, without the recovered check.)
+// A is Burrow's evaluator setting `allowed-lag` (also since v1.3.7, default 0, which
+// is what summary.json uses) and applies exactly where Burrow applies it: to the
+// current lag (rule 1) and to the stored lags (rule 4), never to the broker offsets
+// of rule 2, so the result equals Burrow's for every A.
 // A window below `minimum_complete` is OK without running the rules.
 //
 // Group status: the worst partition status, where STOP, STALL and REWIND (all worse
@@ -40,6 +51,7 @@
 // Pure functions, no state. Precondition violations are bugs (KS_ASSERT).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -116,26 +128,33 @@ struct BurrowEvalOptions {
     float minimum_complete = 0.0f;  // evaluator "minimum-complete", Burrow default 0
 };
 
-// The rule functions of caching.go, generalised by the allowance A (A = 0 is
-// Burrow). Each REQUIRES a non-empty window without null entries, oldest first.
+// The rule functions of caching.go, same names and results (checkIfOffsetsRewind's
+// −1 is nullopt). Each REQUIRES a non-empty window without null entries, oldest
+// first.
 namespace burrow_rules {
-// Rule 1, isLagAlwaysNotZero: no non-null stored lag is ≤ A.
+// isLagAlwaysNotZero: no non-null stored lag is ≤ A.
 bool lag_always_not_zero(std::span<const BurrowOffset> offsets, std::int64_t allowed_lag);
-// Rule 2, checkIfOffsetsRewind: some offset is smaller than the one before it.
-bool offsets_rewind(std::span<const BurrowOffset> offsets);
-// Rule 3, checkIfOffsetsStopped: now − newest ts > newest ts − oldest ts.
+// checkIfOffsetsRewind: the index of the first offset smaller than the one before
+// it, nullopt when there is none.
+std::optional<std::size_t> offsets_rewind(std::span<const BurrowOffset> offsets);
+// checkIfRewindRecovered: some offset from rewind_index on is ≥ the offset at
+// rewind_index − 1. REQUIRES 1 ≤ rewind_index < offsets.size().
+bool rewind_recovered(std::span<const BurrowOffset> offsets, std::size_t rewind_index);
+// checkIfOffsetsStopped: now − newest ts > newest ts − oldest ts.
 bool offsets_stopped(std::span<const BurrowOffset> offsets, std::int64_t now_ms);
-// Rule 4, checkIfOffsetsStalled: every offset equals the one before it.
+// checkIfOffsetsStalled: every offset equals the one before it.
 bool offsets_stalled(std::span<const BurrowOffset> offsets);
-// Rule 5, checkIfLagNotDecreasing: the non-null lags never decrease.
+// checkIfLagNotDecreasing: the non-null lags never decrease.
 bool lag_not_decreasing(std::span<const BurrowOffset> offsets);
-// checkIfRecentLagZero: some broker offset − newest committed offset ≤ A.
-bool recent_lag_zero(std::span<const BurrowOffset> offsets, std::span<const Offset> broker_offsets,
-                     std::int64_t allowed_lag);
+// checkIfRecentLagZero: some broker offset ≤ the newest committed offset (no
+// allowance, as in Burrow).
+bool recent_lag_zero(std::span<const BurrowOffset> offsets, std::span<const Offset> broker_offsets);
 }  // namespace burrow_rules
 
-// calculatePartitionStatus. REQUIRES a non-empty window without null entries and
-// current_lag ≥ 0.
+// calculatePartitionStatus, in the order documented at the top. now_ms is Burrow's
+// timeNow × 1000 (Burrow passes whole seconds; BurrowStore::evaluate floors to one).
+// REQUIRES a non-empty window without null entries, current_lag ≥ 0 and
+// allowed_lag ≥ 0.
 BurrowStatus calculate_partition_status(std::span<const BurrowOffset> offsets, std::span<const Offset> broker_offsets,
                                         std::int64_t current_lag, std::int64_t now_ms, std::int64_t allowed_lag);
 
