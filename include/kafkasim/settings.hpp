@@ -95,14 +95,16 @@ struct TopicSettings {
 struct BrokerSettings {
     KafkaVersion kafka_version{};  // cluster.kafka_version (or a rolling upgrade's)
     bool zookeeper = false;        // cluster.controller "zookeeper": liveness is a ZooKeeper session
-    ProtocolVersion protocol = ProtocolVersion::v2_1;  // inter.broker.protocol.version
-    Duration replica_lag_time_max = ms(30000);         // replica.lag.time.max.ms
-    Duration replica_fetch_wait_max = ms(500);         // replica.fetch.wait.max.ms
-    Bytes replica_fetch_min_bytes = 1;                 // replica.fetch.min.bytes
-    Bytes replica_fetch_max_bytes = 1048576;           // replica.fetch.max.bytes
-    Duration replica_fetch_backoff = ms(1000);         // replica.fetch.backoff.ms
-    Duration replica_socket_timeout = ms(30000);       // replica.socket.timeout.ms
-    Duration hw_checkpoint_interval = ms(5000);        // replica.high.watermark.checkpoint.interval.ms
+    ProtocolVersion protocol = ProtocolVersion::v2_1;   // inter.broker.protocol.version
+    Duration replica_lag_time_max = ms(30000);          // replica.lag.time.max.ms
+    Duration replica_fetch_wait_max = ms(500);          // replica.fetch.wait.max.ms
+    Bytes replica_fetch_min_bytes = 1;                  // replica.fetch.min.bytes
+    Bytes replica_fetch_max_bytes = 1048576;            // replica.fetch.max.bytes
+    Bytes replica_fetch_response_max_bytes = 10485760;  // replica.fetch.response.max.bytes
+    std::int32_t num_replica_fetchers = 1;              // num.replica.fetchers
+    Duration replica_fetch_backoff = ms(1000);          // replica.fetch.backoff.ms
+    Duration replica_socket_timeout = ms(30000);        // replica.socket.timeout.ms
+    Duration hw_checkpoint_interval = ms(5000);         // replica.high.watermark.checkpoint.interval.ms
     // broker.heartbeat.interval.ms (KRaft); with ZooKeeper the client's ping,
     // every zookeeper.session.timeout.ms / 3.
     Duration heartbeat_interval = ms(2000);

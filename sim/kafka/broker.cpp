@@ -167,14 +167,19 @@ void Broker::on_message(Instant now, NodeId from, const Message& m, Outbox& out)
     } else if (const auto* f = std::get_if<FetchRequest>(&m)) {
         handle_follower_fetch(now, from, *f, out);
     } else if (const auto* fr = std::get_if<FetchResponse>(&m)) {
-        if (ReplicaFetcher* rf = is_broker_node(from) ? fetcher_for(BrokerId(from.value())) : nullptr) {
-            rf->on_fetch_response(now, *fr, out);
+        // A response names the partitions its fetcher asked for.
+        if (is_broker_node(from) && !fr->partitions.empty()) {
+            if (ReplicaFetcher* rf = fetcher_for(BrokerId(from.value()), fr->partitions.front().tp)) {
+                rf->on_fetch_response(now, *fr, out);
+            }
         }
     } else if (const auto* q = std::get_if<OffsetsForLeaderEpochRequest>(&m)) {
         handle_epoch_query(from, *q, out);
     } else if (const auto* qa = std::get_if<OffsetsForLeaderEpochResponse>(&m)) {
-        if (ReplicaFetcher* rf = is_broker_node(from) ? fetcher_for(BrokerId(from.value())) : nullptr) {
-            rf->on_epoch_response(now, *qa, out);
+        if (is_broker_node(from) && !qa->partitions.empty()) {
+            if (ReplicaFetcher* rf = fetcher_for(BrokerId(from.value()), qa->partitions.front().tp)) {
+                rf->on_epoch_response(now, *qa, out);
+            }
         }
     } else if (const auto* md = std::get_if<MetadataUpdate>(&m)) {
         handle_metadata(now, *md, out);
@@ -327,7 +332,7 @@ void Broker::on_timer(Instant now, std::uint64_t key, Outbox& out) {
         }
         case kFetcherBackoff:
         case kFetcherTimeout: {
-            ReplicaFetcher* f = fetcher_for(BrokerId(static_cast<std::int32_t>(id)));
+            ReplicaFetcher* f = fetcher_by_key(id);
             if (!f) break;
             if (kind == kFetcherTimeout) {
                 f->on_timeout(now, out);
@@ -495,15 +500,18 @@ void Broker::apply_partition_state(Instant now, const PartitionState& st, Outbox
         try_complete_purgatory(st.tp, out);
         return;
     }
-    if (p.role() == Role::leader) purgatory_.fail(st.tp, Error::not_leader_or_follower, out);
+    const bool was_leader = p.role() == Role::leader;
+    if (was_leader) purgatory_.fail(st.tp, Error::not_leader_or_follower, out);
     if (st.leader.value() < 0) {
         remove_from_fetchers(st.tp);
         p.make_offline();
+        if (was_leader) wake_parked_fetches(st.tp, out);  // ReplicaManager.completeDelayedFetchOrProduceRequests
         return;
     }
     const bool changed = p.make_follower(st);
+    if (was_leader) wake_parked_fetches(st.tp, out);
     if (!changed) {
-        if (ReplicaFetcher* f = fetcher_for(st.leader)) f->set_epoch(st.tp, st.leader_epoch);
+        if (ReplicaFetcher* f = fetcher_for(st.leader, st.tp)) f->set_epoch(st.tp, st.leader_epoch);
         return;
     }
     remove_from_fetchers(st.tp);
@@ -619,6 +627,7 @@ void Broker::handle_follower_fetch(Instant now, NodeId from, const FetchRequest&
     Bytes total = 0;
     bool any_error = false;
     std::vector<FetchPartitionData> data;
+    ResponseLimit limit{r.max_bytes};
     for (const FetchPartition& fp : r.partitions) {
         auto it = partitions_.find(fp.tp);
         if (it == partitions_.end()) {
@@ -631,8 +640,10 @@ void Broker::handle_follower_fetch(Instant now, NodeId from, const FetchRequest&
         }
         Partition& p = *it->second;
         bool advanced = false;
-        FetchPartitionData d = p.handle_follower_fetch(r.replica, fp, now, r.max_bytes_per_partition, advanced,
-                                                       [this](BrokerId b) { return is_eligible(b); });
+        FetchPartitionData d =
+            p.handle_follower_fetch(r.replica, fp, now, std::min(r.max_bytes_per_partition, limit.remaining()),
+                                    advanced, [this](BrokerId b) { return is_eligible(b); });
+        limit.take(d);
         if (advanced) on_hw_advanced(now, fp.tp, out);
         if (d.error == Error::none) {
             if (auto isr = p.maybe_expand_isr(r.replica, now, [this](BrokerId b) { return is_eligible(b); })) {
@@ -659,6 +670,7 @@ void Broker::handle_follower_fetch(Instant now, NodeId from, const FetchRequest&
 void Broker::answer_fetch(NodeId to, const FetchRequest& r, Outbox& out) {
     FetchResponse resp;
     resp.correlation = r.correlation;
+    ResponseLimit limit{r.max_bytes};
     for (const FetchPartition& fp : r.partitions) {
         FetchPartitionData d;
         d.tp = fp.tp;
@@ -674,8 +686,9 @@ void Broker::answer_fetch(NodeId to, const FetchRequest& r, Outbox& out) {
                 d.error = Error::offset_out_of_range;
             } else {
                 // Before 0.11 (message format v1) records are fetched from the exact offset.
-                d.batches =
-                    p.log().read(fp.fetch_offset, r.max_bytes_per_partition, !uses_leader_epochs(config_.protocol));
+                d.batches = p.log().read(fp.fetch_offset, std::min(r.max_bytes_per_partition, limit.remaining()),
+                                         !uses_leader_epochs(config_.protocol));
+                limit.take(d);
             }
         }
         resp.partitions.push_back(std::move(d));
@@ -683,12 +696,37 @@ void Broker::answer_fetch(NodeId to, const FetchRequest& r, Outbox& out) {
     out.send(to, std::move(resp));
 }
 
+// DelayedFetch.tryComplete for a parked follower fetch: done when a partition
+// is no longer led here (cases A-C) or fenced (E), when a fetch offset is
+// beyond the log end (F: a truncated leader) or on an older segment than the
+// end (F: behind, or the log just rolled), or when the bytes available — per
+// partition at most replica.fetch.max.bytes — reach replica.fetch.min.bytes (G).
+bool Broker::parked_fetch_ready(const FetchRequest& r) const {
+    Bytes accumulated = 0;
+    for (const FetchPartition& fp : r.partitions) {
+        auto it = partitions_.find(fp.tp);
+        if (it == partitions_.end() || it->second->role() != Role::leader) return true;
+        const Partition& p = *it->second;
+        if (fences_stale_epochs(config_.protocol) && fp.current_leader_epoch != kNoEpoch &&
+            fp.current_leader_epoch != p.leader_epoch()) {
+            return true;
+        }
+        const Offset end = p.log_end_offset();
+        if (fp.fetch_offset > end) return true;
+        if (fp.fetch_offset < end) {
+            if (p.log().on_older_segment(fp.fetch_offset)) return true;
+            accumulated += p.log().bytes_from(fp.fetch_offset, r.max_bytes_per_partition);
+        }
+    }
+    return accumulated >= r.min_bytes;
+}
+
 void Broker::wake_parked_fetches(TopicPartition tp, Outbox& out) {
     std::vector<std::uint64_t> ready;
     for (const auto& [id, pf] : parked_) {
         for (const auto& fp : pf.request.partitions) {
             if (fp.tp == tp) {
-                ready.push_back(id);
+                if (parked_fetch_ready(pf.request)) ready.push_back(id);
                 break;
             }
         }

@@ -172,6 +172,24 @@ class Broker : private ReplicaFetcher::Host {
     static constexpr std::size_t kFetchersMax = std::size_t{1} << 16;         // replica fetchers (source brokers)
 
     void send_heartbeat(Outbox& out) const;
+    bool parked_fetch_ready(const FetchRequest& r) const;
+    // A fetch response's byte budget (replica.fetch.response.max.bytes, KIP-74;
+    // ReplicaManager.readFromLog): partitions in request order share it, and
+    // only the first partition with data may exceed it (with one batch).
+    struct ResponseLimit {
+        Bytes left;
+        bool first = true;
+        Bytes remaining() const { return first ? std::max<Bytes>(left, 1) : std::max<Bytes>(left, 0); }
+        void take(FetchPartitionData& d) {
+            if (d.batches.empty()) return;
+            if (!first && d.batches.front().size_bytes > left) {
+                d.batches.clear();  // minOneMessage is off after the first partition with data
+                return;
+            }
+            first = false;
+            for (const RecordBatch& b : d.batches) left -= b.size_bytes;
+        }
+    };
     void send_registration(Instant now, Outbox& out);
     // Stops with clean logs; a ZooKeeper-era broker's session closes with it.
     void stop_cleanly(Outbox& out);
@@ -263,7 +281,9 @@ class Broker : private ReplicaFetcher::Host {
     void add_to_fetcher(Instant now, Partition& p, Outbox& out);
     void remove_from_fetchers(TopicPartition tp);
     void complete_replica_write(Instant now, const PendingWrite& w, Outbox& out);
-    ReplicaFetcher* fetcher_for(BrokerId leader);
+    std::int32_t fetcher_id_of(TopicPartition tp) const;
+    ReplicaFetcher* fetcher_for(BrokerId leader, TopicPartition tp);
+    ReplicaFetcher* fetcher_by_key(std::uint64_t timer_id);
     // ReplicaFetcher::Host
     Partition& follower_replica(TopicPartition tp) override { return *partitions_.at(tp); }
     void truncate(Partition& p, Offset to, Outbox& out) override;
@@ -304,7 +324,12 @@ class Broker : private ReplicaFetcher::Host {
     };
     std::map<std::uint64_t, ParkedConsumerFetch> parked_consumers_;
     GroupCoordinator coordinator_;
-    std::map<BrokerId, ReplicaFetcher> fetchers_;
+    struct FetcherKey {
+        BrokerId leader;
+        std::int32_t fetcher_id = 0;
+        auto operator<=>(const FetcherKey&) const = default;
+    };
+    std::map<FetcherKey, ReplicaFetcher> fetchers_;
     std::map<TopicPartition, std::uint64_t> alter_in_flight_;  // tp -> retry timer id
     std::map<std::uint64_t, std::pair<TopicPartition, std::vector<BrokerId>>> alter_requests_;
     BrokerCounters counters_;

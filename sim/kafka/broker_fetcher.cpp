@@ -2,19 +2,45 @@
 // one per source broker, and the disk writes of what they fetch.
 #include <algorithm>
 
+#include <limits>
+
 #include "core/assert.hpp"
 #include "kafka/broker.hpp"
+#include "kafka/java_hash.hpp"
 
 namespace ks::kafka {
 
-ReplicaFetcher* Broker::fetcher_for(BrokerId leader) {
-    auto it = fetchers_.find(leader);
+// AbstractFetcherManager.getFetcherId: Utils.abs(31 * topic.hashCode() +
+// partition) % num.replica.fetchers, in Java's int arithmetic.
+std::int32_t Broker::fetcher_id_of(TopicPartition tp) const {
+    if (config_.num_replica_fetchers <= 1) return 0;
+    const auto& names = config_.groups.topic_names;
+    KS_ASSERT_MSG(tp.topic >= 0 && static_cast<std::size_t>(tp.topic) < names.size(),
+                  "broker {}: no name for topic index {}", config_.id.value(), tp.topic);
+    const std::uint32_t h =
+        31U * static_cast<std::uint32_t>(java::string_hash(names[static_cast<std::size_t>(tp.topic)])) +
+        static_cast<std::uint32_t>(tp.partition);
+    const auto signed_h = static_cast<std::int32_t>(h);
+    const std::int32_t abs = signed_h == std::numeric_limits<std::int32_t>::min() ? 0 : std::abs(signed_h);
+    return abs % config_.num_replica_fetchers;
+}
+
+ReplicaFetcher* Broker::fetcher_for(BrokerId leader, TopicPartition tp) {
+    auto it = fetchers_.find(FetcherKey{leader, fetcher_id_of(tp)});
+    return it == fetchers_.end() ? nullptr : &it->second;
+}
+
+ReplicaFetcher* Broker::fetcher_by_key(std::uint64_t timer_id) {
+    const FetcherKey key{BrokerId(static_cast<std::int32_t>(timer_id >> 16)),
+                         static_cast<std::int32_t>(timer_id & 0xffff)};
+    auto it = fetchers_.find(key);
     return it == fetchers_.end() ? nullptr : &it->second;
 }
 
 void Broker::add_to_fetcher(Instant now, Partition& p, Outbox& out) {
     const BrokerId leader = p.leader();
-    auto it = fetchers_.find(leader);
+    const FetcherKey key{leader, fetcher_id_of(p.tp())};
+    auto it = fetchers_.find(key);
     if (it == fetchers_.end()) {
         KS_ASSERT_LT(fetchers_.size(), kFetchersMax);
         ReplicaFetcher::Options o;
@@ -24,11 +50,16 @@ void Broker::add_to_fetcher(Instant now, Partition& p, Outbox& out) {
         o.fetch_wait_max = config_.replica_fetch_wait_max;
         o.fetch_min_bytes = config_.replica_fetch_min_bytes;
         o.fetch_max_bytes = config_.replica_fetch_max_bytes;
+        o.fetch_response_max_bytes = config_.replica_fetch_response_max_bytes;
         o.fetch_backoff = config_.replica_fetch_backoff;
         o.socket_timeout = config_.replica_socket_timeout;
-        o.timeout_timer_key = timer_key(kFetcherTimeout, static_cast<std::uint64_t>(leader.value()));
-        o.backoff_timer_key = timer_key(kFetcherBackoff, static_cast<std::uint64_t>(leader.value()));
-        it = fetchers_.try_emplace(leader, o, static_cast<ReplicaFetcher::Host&>(*this)).first;
+        // One fetcher thread per (source broker, fetcher id), each with its
+        // own requests (AbstractFetcherManager.addFetcherForPartitions).
+        const std::uint64_t id =
+            (static_cast<std::uint64_t>(leader.value()) << 16) | static_cast<std::uint64_t>(key.fetcher_id);
+        o.timeout_timer_key = timer_key(kFetcherTimeout, id);
+        o.backoff_timer_key = timer_key(kFetcherBackoff, id);
+        it = fetchers_.try_emplace(key, o, static_cast<ReplicaFetcher::Host&>(*this)).first;
     }
     it->second.add(now, p.tp(), p.leader_epoch(), out);
 }
@@ -76,7 +107,7 @@ void Broker::finish_replica_append(Instant now, const AfterReplicaAppend& a, Out
             pit->second->update_follower_high_watermark(a.leader_hw);
         }
     }
-    if (ReplicaFetcher* f = fetcher_for(a.source)) f->on_write_done(now, a.round, out);
+    if (ReplicaFetcher* f = fetcher_for(a.source, a.tp)) f->on_write_done(now, a.round, out);
 }
 
 void Broker::truncate(Partition& p, Offset to, Outbox& out) {
@@ -91,7 +122,9 @@ void Broker::truncate(Partition& p, Offset to, Outbox& out) {
 void Broker::on_connection_lost(Instant now, NodeId peer, Outbox& out) {
     if (shutdown_complete_) return;
     if (is_broker_node(peer)) {
-        if (ReplicaFetcher* f = fetcher_for(BrokerId(peer.value()))) f->on_connection_lost(now, out);
+        for (auto& [key, f] : fetchers_) {
+            if (key.leader == BrokerId(peer.value())) f.on_connection_lost(now, out);
+        }
     }
     std::erase_if(parked_, [&](const auto& kv) { return kv.second.follower == peer; });
 }

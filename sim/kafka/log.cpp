@@ -252,6 +252,15 @@ Offset Log::offset_at_position(Bytes position) const {
     return leo;
 }
 
+Bytes Log::bytes_from(Offset from, Bytes cap) const {
+    Bytes total = 0;
+    for (auto it = batches_.rbegin(); it != batches_.rend() && it->last_offset() >= from; ++it) {
+        total += it->size_bytes;
+        if (total >= cap) return cap;
+    }
+    return total;
+}
+
 Bytes Log::position_of(Offset offset) const {
     Bytes pos = start_bytes_;
     for (const RecordBatch& b : batches_) {

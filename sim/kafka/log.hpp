@@ -124,6 +124,11 @@ class Log {
     // The largest batch boundary whose end position is <= position: the LEO a
     // power loss leaves when only `position` bytes of the file are durable.
     Offset offset_at_position(Bytes position) const;
+    // The bytes of the batches holding offsets >= `from`, counted from the end,
+    // at most `cap` (DelayedFetch: endOffset.positionDiff(fetchOffset)).
+    Bytes bytes_from(Offset from, Bytes cap) const;
+    // Whether `offset` lies in a segment before the active one.
+    bool on_older_segment(Offset offset) const { return !segments_.empty() && offset < segments_.back().base; }
     // The end position (file length) if the log were truncated to `offset`.
     Bytes position_of(Offset offset) const;
 

@@ -53,6 +53,7 @@ struct FetchRequest {
     Duration max_wait;                        // replica.fetch.wait.max.ms
     Bytes min_bytes = 1;                      // replica.fetch.min.bytes
     Bytes max_bytes_per_partition = 1048576;  // replica.fetch.max.bytes
+    Bytes max_bytes = 10485760;               // replica.fetch.response.max.bytes (KIP-74)
     std::uint64_t correlation = 0;
 };
 

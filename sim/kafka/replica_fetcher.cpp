@@ -85,6 +85,7 @@ void ReplicaFetcher::drive(Instant now, Outbox& out) {
     r.max_wait = opt_.fetch_wait_max;
     r.min_bytes = opt_.fetch_min_bytes;
     r.max_bytes_per_partition = opt_.fetch_max_bytes;
+    r.max_bytes = opt_.fetch_response_max_bytes;
     for (auto& [tp, fp] : partitions_) {
         if (fp.state != State::fetching) continue;
         const Partition& p = host_.follower_replica(tp);

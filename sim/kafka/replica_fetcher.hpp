@@ -57,12 +57,13 @@ class ReplicaFetcher {
         BrokerId self;
         BrokerId leader;
         ProtocolVersion protocol = ProtocolVersion::v2_1;
-        Duration fetch_wait_max = ms(500);    // replica.fetch.wait.max.ms
-        Bytes fetch_min_bytes = 1;            // replica.fetch.min.bytes
-        Bytes fetch_max_bytes = 1048576;      // replica.fetch.max.bytes
-        Duration fetch_backoff = ms(1000);    // replica.fetch.backoff.ms
-        Duration socket_timeout = ms(30000);  // replica.socket.timeout.ms
-        std::uint64_t timeout_timer_key = 0;  // the broker's timer keys for this fetcher
+        Duration fetch_wait_max = ms(500);          // replica.fetch.wait.max.ms
+        Bytes fetch_min_bytes = 1;                  // replica.fetch.min.bytes
+        Bytes fetch_max_bytes = 1048576;            // replica.fetch.max.bytes
+        Bytes fetch_response_max_bytes = 10485760;  // replica.fetch.response.max.bytes
+        Duration fetch_backoff = ms(1000);          // replica.fetch.backoff.ms
+        Duration socket_timeout = ms(30000);        // replica.socket.timeout.ms
+        std::uint64_t timeout_timer_key = 0;        // the broker's timer keys for this fetcher
         std::uint64_t backoff_timer_key = 0;
         std::size_t partitions_max = std::size_t{1} << 20;
     };

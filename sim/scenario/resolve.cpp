@@ -95,6 +95,8 @@ BrokerSettings resolve_broker(const KafkaConfig& c, ControllerKind controller, K
     b.replica_fetch_wait_max = c.get_ms("replica.fetch.wait.max.ms");
     b.replica_fetch_min_bytes = c.get_long("replica.fetch.min.bytes");
     b.replica_fetch_max_bytes = c.get_long("replica.fetch.max.bytes");
+    b.replica_fetch_response_max_bytes = c.get_long("replica.fetch.response.max.bytes");
+    b.num_replica_fetchers = c.get_int("num.replica.fetchers");
     b.replica_fetch_backoff = c.get_ms("replica.fetch.backoff.ms");
     b.replica_socket_timeout = c.get_ms("replica.socket.timeout.ms");
     b.hw_checkpoint_interval = c.get_ms("replica.high.watermark.checkpoint.interval.ms");

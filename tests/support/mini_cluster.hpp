@@ -36,6 +36,7 @@ class MiniCluster {
         ControllerConfig controller{};
         TopicSettings topic{};
         ProtocolVersion protocol = ProtocolVersion::v2_1;
+        std::function<void(BrokerConfig&)> broker_config;  // adjusts each broker's settings
     };
 
     explicit MiniCluster(Options o) : opt_(std::move(o)), controller_(opt_.controller, {opt_.topic}) {
@@ -66,6 +67,8 @@ class MiniCluster {
     std::vector<ProtocolEvent> events;
     std::vector<ProduceResponse> responses;
     std::vector<std::pair<Instant, ProduceResponse>> timed_responses;
+    // Every message as it is sent: (when, from, to, message).
+    std::function<void(Instant, NodeId, NodeId, const Message&)> on_send;
 
     void run_for(Duration d) { loop_.run_until(loop_.now() + d); }
 
@@ -128,6 +131,8 @@ class MiniCluster {
         cfg.id = BrokerId(b);
         cfg.protocol = opt_.protocol;
         cfg.topics = {opt_.topic};
+        cfg.groups.topic_names = {"orders"};
+        if (opt_.broker_config) opt_.broker_config(cfg);
         ++incarnation_[b];
         brokers_[b] = std::make_unique<Broker>(cfg, storage_[b]);
         alive_[b] = true;
@@ -154,6 +159,7 @@ class MiniCluster {
         // Per-connection FIFO: equal delays keep scheduling order.
         const int inc = is_broker_node(to) ? incarnation_[to.value()] : 0;
         auto msg = std::make_shared<Message>(std::move(m));
+        if (on_send) on_send(loop_.now(), from, to, *msg);
         const auto slow = link_delay.find({from.value(), to.value()});
         const Duration delay = slow == link_delay.end() ? opt_.net_delay : slow->second;
         loop_.schedule_after(delay, [this, from, to, msg, inc] { deliver(from, to, *msg, inc); });
