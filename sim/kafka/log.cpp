@@ -114,13 +114,19 @@ void Log::rebuild_segments() {
     }
 }
 
+// UnifiedLog.deletableSegments: segments in order while each lies wholly at
+// or below the HW (its upper bound: the next segment's base, or the log end
+// for the active one) and breaches retention. The active segment goes too
+// when it is not empty: deleteSegments rolls a new, empty one first, and the
+// log starts at the log end.
 Offset Log::retention_target(Instant now, Offset high_watermark) const {
     Offset target = log_start_offset_;
     Bytes size = size_bytes();
-    // Never the active (last) segment; only segments wholly below the HW.
-    for (std::size_t i = 0; i + 1 < segments_.size(); ++i) {
+    for (std::size_t i = 0; i < segments_.size(); ++i) {
         const Segment& seg = segments_[i];
-        const Offset next_base = segments_[i + 1].base;
+        const bool last = i + 1 == segments_.size();
+        if (last && seg.bytes == 0) break;
+        const Offset next_base = last ? log_end_offset() : segments_[i + 1].base;
         if (next_base > high_watermark) break;
         const bool too_old = policy_.retention != Duration::max() && now - seg.max_timestamp > policy_.retention;
         const bool too_big = policy_.retention_bytes >= 0 && size - seg.bytes >= policy_.retention_bytes;

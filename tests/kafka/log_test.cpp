@@ -262,7 +262,7 @@ TEST_CASE(
     CHECK(log.segments().size() == 4);
 }
 
-TEST_CASE("log: retention.ms deletes whole old segments below the HW, never the active one (deleteOldSegments)") {
+TEST_CASE("log: retention.ms deletes whole old segments below the HW, the active one too (deletableSegments)") {
     Log log;
     RetentionPolicy p;
     p.segment_bytes = 2000;
@@ -270,13 +270,25 @@ TEST_CASE("log: retention.ms deletes whole old segments below the HW, never the 
     log.set_policy(p);
     log.assign_epoch_start(0);
     for (int i = 0; i < 6; ++i) log.append_as_leader(timed(10, 1000, at(s(10 * i))), 0);  // 3 segments
-    CHECK(log.retention_target(at(s(50)), 60) == 0);     // nothing older than 100 s yet
-    CHECK(log.retention_target(at(s(125)), 60) == 20);   // segment [0,20) ended at t=10
-    CHECK(log.retention_target(at(s(1000)), 60) == 40);  // the active segment stays
+    CHECK(log.retention_target(at(s(50)), 60) == 0);    // nothing older than 100 s yet
+    CHECK(log.retention_target(at(s(125)), 60) == 20);  // segment [0,20) ended at t=10
+    // UnifiedLog.deletableSegments: the active segment's upper bound is the log
+    // end; once the HW reaches it, it is deleted too (deleteSegments rolls an
+    // empty segment first), and the log starts at the log end.
+    CHECK(log.retention_target(at(s(1000)), 60) == 60);
+    CHECK(log.retention_target(at(s(1000)), 59) == 40);  // the active segment is not wholly below the HW
     CHECK(log.retention_target(at(s(1000)), 25) == 20);  // segment [20,40) is not wholly below the HW
     log.advance_log_start(40);
     CHECK(log.log_start_offset() == 40);
     CHECK(log.segments().size() == 1);
+    log.advance_log_start(60);
+    CHECK(log.log_start_offset() == 60);
+    CHECK(log.log_end_offset() == 60);
+    CHECK(log.size_bytes() == 0);
+    CHECK(log.retention_target(at(s(2000)), 60) == 60);  // an empty log has nothing to delete
+    log.append_as_leader(timed(10, 1000, at(s(2000))), 0);
+    CHECK(log.segments().size() == 1);
+    CHECK(log.segments()[0].base == 60);
     log.check_invariants();
 }
 
