@@ -166,6 +166,18 @@ struct ChaosSpec {
     std::int32_t max_concurrent = 1;
 };
 
+// ---- Burrow ----------------------------------------------------------------
+
+// Burrow's own settings (section "burrow"), under Burrow's defaults: how often
+// its cluster module polls the newest offsets and how its in-memory storage
+// keeps them. Whole seconds, as Burrow reads them (viper.GetInt).
+struct BurrowSpec {
+    Duration offset_refresh = s(10);    // cluster "offset-refresh" (kafka_cluster.go Configure)
+    std::int32_t intervals = 10;        // storage "intervals" (inmemory.go Configure)
+    Duration min_distance = s(0);       // storage "min-distance" (no default: 0)
+    Duration expire_group = s(604800);  // storage "expire-group"
+};
+
 // ---- compare and expectations ---------------------------------------------
 
 // One axis of a `compare`: an override path and the values to try, each kept
@@ -203,6 +215,7 @@ struct Scenario {
     std::vector<ConsumerGroupSpec> consumer_groups;
     std::vector<FaultSpec> faults;  // in file order (not sorted by time)
     ChaosSpec chaos;
+    BurrowSpec burrow;
     CompareSpec compare;
     std::vector<Expectation> expect;  // in path order
 

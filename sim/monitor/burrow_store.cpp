@@ -22,6 +22,8 @@ std::int64_t floor_to_second_ms(std::int64_t now_ms) {
 
 const char* to_string(BurrowCommitOutcome o) {
     switch (o) {
+        case BurrowCommitOutcome::dropped_no_broker_offset:
+            return "dropped_no_broker_offset";
         case BurrowCommitOutcome::appended:
             return "appended";
         case BurrowCommitOutcome::inserted:
@@ -130,14 +132,16 @@ BurrowCommitOutcome BurrowStore::on_commit(const BurrowCommit& c) {
     const std::int64_t order = c.order.value_or(next_order_);
     next_order_ = std::max(next_order_, order + 1);
 
+    // getBrokerOffset: without a polled offset for the partition the commit is
+    // dropped before the group is even made.
+    const std::optional<Offset> broker_offset = newest_broker_offset(c.topic, c.partition);
+    if (!broker_offset) return BurrowCommitOutcome::dropped_no_broker_offset;
+    const std::size_t count = broker_.find(c.topic)->second.size();
+
     // getConsumerPartition: pad the topic up to the partition count the brokers
-    // report (or at least up to this partition), then make the ring.
+    // report, then make the ring.
     Group& group = groups_[c.group];
     auto& partitions = group.topics[c.topic];
-    std::size_t count = static_cast<std::size_t>(c.partition) + 1;
-    if (const auto it = broker_.find(c.topic); it != broker_.end()) {
-        count = std::max(count, it->second.size());
-    }
     if (static_cast<std::size_t>(c.partition) >= partitions.size()) partitions.resize(count);
     ConsumerPartition& cp = partitions[static_cast<std::size_t>(c.partition)];
     if (!cp.ring) {
@@ -155,14 +159,10 @@ BurrowCommitOutcome BurrowStore::on_commit(const BurrowCommit& c) {
     BurrowOffset entry{.offset = c.offset, .order = order, .timestamp_ms = c.timestamp_ms, .lag = {}};
     const bool append = !dest.insert;
     if (append) {
-        // Only an appended commit gets a lag: against the LEO it carries, else the
-        // newest polled broker offset; a consumer ahead of a stale broker offset is
-        // at lag 0.
-        const std::optional<Offset> leo =
-            c.broker_log_end_offset ? c.broker_log_end_offset : newest_broker_offset(c.topic, c.partition);
-        if (leo) entry.lag = std::max<std::int64_t>(0, *leo - c.offset);
+        // Only an appended commit gets a lag, against the newest polled broker
+        // offset; a consumer ahead of a stale poll is at lag 0.
+        entry.lag = std::max<std::int64_t>(0, *broker_offset - c.offset);
         group.last_commit_ms = c.timestamp_ms;
-        cp.last_commit_leo = c.broker_log_end_offset;
     }
     const Destination merged = merge_frequent(ring, dest, entry);
     const bool was_merged = merged.insert != dest.insert || merged.extend != dest.extend;
@@ -190,10 +190,8 @@ BurrowPartitionInput BurrowStore::fetch_partition(const std::string& topic, std:
         in.broker_offsets.assign(ring.begin(), ring.end());
     }
     // fetchConsumer: current lag = newest broker offset − newest commit, floored at 0.
-    if (!in.window.empty() && in.window.back()) {
-        const std::optional<Offset> leo =
-            !in.broker_offsets.empty() ? std::optional<Offset>(in.broker_offsets.back()) : cp.last_commit_leo;
-        if (leo) in.current_lag = std::max<std::int64_t>(0, *leo - in.window.back()->offset);
+    if (!in.window.empty() && in.window.back() && !in.broker_offsets.empty()) {
+        in.current_lag = std::max<std::int64_t>(0, in.broker_offsets.back() - in.window.back()->offset);
     }
     return in;
 }

@@ -9,8 +9,11 @@
 //
 // Per group / topic / partition Burrow keeps a ring of `intervals` commit slots,
 // ordered by `order` (the commit's offset in __consumer_offsets). A commit is
+//   - dropped when no broker offset has been polled yet for its partition
+//     (getBrokerOffset: "no topic", "no broker partition", "no broker offset");
 //   - appended when its order is the newest: it takes the oldest slot once the ring
-//     is full, and its lag is stored: broker offset − committed offset, floored at 0;
+//     is full, and its lag is stored: the newest polled broker offset − committed
+//     offset, floored at 0 (a consumer ahead of a stale poll is at lag 0);
 //   - inserted (back-filled) before newer ones when it is older but newer than the
 //     oldest slot; the slots after it shift forward and the oldest falls out. Its
 //     lag is not stored (null), as in Burrow;
@@ -23,13 +26,11 @@
 //     stored like any other.
 // Per topic / partition the store keeps the last `intervals` broker offsets.
 //
-// Differences from Burrow, all for a simulator that knows the truth:
-//   - a commit may carry the partition's log end offset at commit time, which then
-//     gives its lag instead of the last polled broker offset;
-//   - a commit whose lag cannot be known (no LEO given, no broker offset stored) is
-//     kept with a null lag; Burrow drops it ("no broker offset");
-//   - groups expire only at evaluation (NOTFOUND, nothing deleted); commits are
-//     never dropped as too old.
+// Differences from Burrow:
+//   - groups expire only at evaluation (NOTFOUND, nothing deleted);
+//   - a commit is never dropped as too old ("old offset": stamped more than
+//     expire-group before Burrow's clock) — the simulator hands Burrow each commit
+//     when it is made, so none can be.
 //
 // Times are int64 milliseconds on the caller's clock (the simulator: ms since the
 // start of the run), as Burrow's are. evaluate() reads `now` in whole seconds, as
@@ -65,9 +66,6 @@ struct BurrowCommit {
     std::int32_t partition = 0;
     Offset offset = 0;
     std::int64_t timestamp_ms = 0;
-    // The partition's log end offset when the commit was made; nullopt → the
-    // newest stored broker offset (Burrow's behaviour).
-    std::optional<Offset> broker_log_end_offset;
     // Position in __consumer_offsets; nullopt → after every commit seen so far.
     // Give it for all commits or for none.
     std::optional<std::int64_t> order;
@@ -83,11 +81,12 @@ struct BurrowBrokerOffset {
 };
 
 enum class BurrowCommitOutcome {
-    appended,           // newest commit, took a new slot (or the oldest one)
-    inserted,           // back-filled between stored commits
-    merged,             // replaced the previous commit (min-distance)
-    dropped_backfill,   // ring full and not newer than its oldest commit
-    dropped_duplicate,  // a stored commit has the same order
+    dropped_no_broker_offset,  // no broker offset polled yet for the partition
+    appended,                  // newest commit, took a new slot (or the oldest one)
+    inserted,                  // back-filled between stored commits
+    merged,                    // replaced the previous commit (min-distance)
+    dropped_backfill,          // ring full and not newer than its oldest commit
+    dropped_duplicate,         // a stored commit has the same order
 };
 const char* to_string(BurrowCommitOutcome o);
 
@@ -134,8 +133,7 @@ class BurrowStore {
         std::size_t slot() const { return insert ? *insert : *extend; }
     };
     struct ConsumerPartition {
-        std::optional<Ring> ring;               // created by the first commit
-        std::optional<Offset> last_commit_leo;  // LEO carried by the newest commit
+        std::optional<Ring> ring;  // created by the first stored commit
     };
     struct Group {
         std::map<std::string, std::vector<ConsumerPartition>, std::less<>> topics;

@@ -8,8 +8,10 @@
 // committed offset, over partitions with a commit and a running leader.
 //
 // BurrowFeed: Burrow's view of the run (monitor/burrow_store.hpp) — every
-// commit with the partition's high watermark at commit time, and the broker
-// offsets of every partition when the runner samples.
+// commit as the coordinator stores it, and every partition's newest offset
+// each time Burrow's cluster module polls (offset-refresh, on the runner's
+// timer, independent of the metrics' sample interval). A commit's lag is
+// measured against the last poll, as Burrow measures it.
 #pragma once
 
 #include <cstdint>
@@ -96,11 +98,11 @@ class BurrowFeed {
     explicit BurrowFeed(std::vector<Topic> topics, BurrowStoreOptions options = {})
         : topics_(std::move(topics)), store_(options) {}
 
-    // A commit stored by the coordinator; `hw` is the partition's high
-    // watermark at that moment (-1: no running leader, Burrow's last polled
-    // broker offset is used).
-    void on_commit(Instant now, const std::string& group, TopicPartition tp, Offset offset, Offset hw);
-    // Every partition's high watermark, as Burrow's cluster module polls them.
+    // A commit stored by the coordinator, as Burrow's consumer module reads it.
+    BurrowCommitOutcome on_commit(Instant now, const std::string& group, TopicPartition tp, Offset offset);
+    // One poll of Burrow's cluster module (kafka_cluster.go getOffsets): each
+    // partition's newest offset — ListOffsets "latest", the leader's high
+    // watermark — for partitions with a running leader.
     void on_broker_offsets(Instant now, const ClusterView& view);
     BurrowGroupStatus evaluate(const std::string& group, Instant now) const;
 

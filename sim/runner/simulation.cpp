@@ -45,6 +45,14 @@ std::vector<monitor::BurrowFeed::Topic> burrow_topics(const Scenario& s) {
     return out;
 }
 
+monitor::BurrowStoreOptions burrow_options(const BurrowSpec& b) {
+    monitor::BurrowStoreOptions o;
+    o.intervals = b.intervals;
+    o.min_distance_s = b.min_distance.ms() / 1000;
+    o.expire_group_s = b.expire_group.ms() / 1000;
+    return o;
+}
+
 }  // namespace
 
 Simulation::Simulation(const Scenario& s, const RunOptions& o)
@@ -52,7 +60,7 @@ Simulation::Simulation(const Scenario& s, const RunOptions& o)
       options_(o),
       seed_(o.seed.value_or(s.seed)),
       invariants_({seed_, topic_names(s)}),
-      burrow_(burrow_topics(s)) {
+      burrow_(burrow_topics(s), burrow_options(s.burrow)) {
     if (options_.trace_sink) trace_.set_sink(options_.trace_sink);
 }
 
@@ -237,6 +245,7 @@ RunResult Simulation::run() {
     heal_at_ = t0_ + s_.duration;
     schedule_faults();
     schedule_sampling();
+    burrow_poll_tick();
     const Instant end = heal_at_;
     // The scenario proper, in slices so that progress can be reported.
     const Duration slice = std::max(s_.duration / 20, ms(1));

@@ -170,7 +170,7 @@ void Simulation::on_group_effect(Instant now, const kafka::Effect& e) {
         if (!g) return;
         group_trackers_[*g].on_committed(oc->tp, oc->offset);
         if (now > heal_at_) return;  // Burrow is judged at the end of duration_s
-        burrow_.on_commit(now, oc->group_id, oc->tp, oc->offset, view_->leader_high_watermark(oc->tp));
+        burrow_.on_commit(now, oc->group_id, oc->tp, oc->offset);
         return;
     }
     if (const auto* ge = std::get_if<kafka::GroupEventEffect>(&e)) {

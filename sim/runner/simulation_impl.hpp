@@ -90,6 +90,7 @@ class Simulation final : public kafka::Observer {
     void sample();
     void schedule_sampling();
     void sample_tick();
+    void burrow_poll_tick();
     bool converged();
     void settle();
     void check_invariants();

@@ -87,6 +87,16 @@ void Simulation::schedule_sampling() {
     sample_tick();
 }
 
+// Burrow's cluster module polls once when it starts (here, with the workload)
+// and then every offset-refresh (kafka_cluster.go Start, mainLoop), until
+// Burrow is judged at the end of duration_s.
+void Simulation::burrow_poll_tick() {
+    const Instant now = loop_.now();
+    if (now > heal_at_) return;
+    burrow_.on_broker_offsets(now, *view_);
+    loop_.schedule_after(s_.burrow.offset_refresh, [this] { burrow_poll_tick(); });
+}
+
 void Simulation::sample_tick() {
     sample();
     if (!settled_) loop_.schedule_after(s_.sample_interval, [this] { sample_tick(); });
@@ -94,8 +104,6 @@ void Simulation::sample_tick() {
 
 void Simulation::sample() {
     const Instant now = loop_.now();
-    // Burrow's cluster module polls the brokers' offsets (until the end of duration_s).
-    if (now <= heal_at_) burrow_.on_broker_offsets(now, *view_);
     const auto latency = ledger_.take_interval_latency();
     monitor::MetricsSampler::Inputs in;
     in.now = now;

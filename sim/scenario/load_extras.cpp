@@ -1,4 +1,4 @@
-// The "chaos", "compare" and "expect" sections.
+// The "chaos", "burrow", "compare" and "expect" sections.
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -105,6 +105,20 @@ Expectation read_expectation(const std::string& path, const Node& n, const Scena
     return e;
 }
 
+constexpr std::int64_t kBurrowSecondsMax = 1000000000;
+constexpr std::int64_t kBurrowIntervalsMax = 100000;  // BurrowStore's bound on a ring
+
+// A whole number of seconds in [lo, kBurrowSecondsMax].
+Duration whole_seconds(const Node& n, std::int64_t lo) {
+    const std::string what = fmt::format("a whole number of seconds in [{}, {}]", lo, kBurrowSecondsMax);
+    if (!n.j->is_number_integer()) n.expected(what);
+    if (n.j->is_number_unsigned() && n.j->get<std::uint64_t>() > static_cast<std::uint64_t>(kBurrowSecondsMax))
+        n.expected(what);
+    const auto v = n.j->get<std::int64_t>();
+    if (v < lo || v > kBurrowSecondsMax) n.expected(what);
+    return s(v);
+}
+
 }  // namespace
 
 void read_chaos(const std::optional<Node>& n, Scenario& s) {
@@ -131,6 +145,20 @@ void read_chaos(const std::optional<Node>& n, Scenario& s) {
     }
     if (auto v = o.get("for_s")) c.for_s = v->as_dist();
     if (auto v = o.get("max_concurrent")) c.max_concurrent = static_cast<std::int32_t>(v->as_int(1, 100));
+}
+
+// Burrow's settings are whole seconds and counts, as Burrow reads them
+// (viper.GetInt / GetInt64): kafka_cluster.go and inmemory.go Configure().
+void read_burrow(const std::optional<Node>& n, Scenario& s) {
+    if (!n) return;
+    Obj o(*n, {"offset_refresh_s", "intervals", "min_distance_s", "expire_group_s"});
+    BurrowSpec& b = s.burrow;
+    // time.NewTicker panics on an interval <= 0: offset-refresh is at least 1 s.
+    if (auto v = o.get("offset_refresh_s")) b.offset_refresh = whole_seconds(*v, 1);
+    // ring.New(n) makes no ring for n <= 0.
+    if (auto v = o.get("intervals")) b.intervals = static_cast<std::int32_t>(v->as_int(1, kBurrowIntervalsMax));
+    if (auto v = o.get("min_distance_s")) b.min_distance = whole_seconds(*v, 0);
+    if (auto v = o.get("expire_group_s")) b.expire_group = whole_seconds(*v, 0);
 }
 
 void read_compare(const std::optional<Node>& n, Scenario& s) {

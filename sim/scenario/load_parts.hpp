@@ -1,5 +1,5 @@
 // The loader's sections, read in file order of dependence: cluster, topics,
-// producers, consumer groups, faults, chaos, compare, expect. Each reads its
+// producers, consumer groups, faults, chaos, burrow, compare, expect. Each reads its
 // part of the document into `s`, checking it against what is already there
 // (a producer's topic must exist, a fault's broker must exist, ...), and
 // throws ks::InputError at the first problem. Internal to the scenario module.
@@ -18,6 +18,7 @@ void read_producers(const std::optional<Node>& n, Scenario& s);
 void read_groups(const std::optional<Node>& n, Scenario& s);
 void read_faults(const std::optional<Node>& n, Scenario& s);
 void read_chaos(const std::optional<Node>& n, Scenario& s);
+void read_burrow(const std::optional<Node>& n, Scenario& s);
 void read_compare(const std::optional<Node>& n, Scenario& s);
 void read_expect(const std::optional<Node>& n, Scenario& s);
 

@@ -37,7 +37,7 @@ void read_header(const Obj& o, Scenario& s) {
 
 Scenario read_scenario(const Node& root) {
     Obj o(root, {"name", "description", "seed", "duration_s", "sample_interval_ms", "settle_max_s", "cluster", "topics",
-                 "producers", "consumer_groups", "faults", "chaos", "compare", "expect"});
+                 "producers", "consumer_groups", "faults", "chaos", "burrow", "compare", "expect"});
     Scenario s;
     read_header(o, s);
     read_cluster(o.get("cluster"), s);
@@ -46,6 +46,7 @@ Scenario read_scenario(const Node& root) {
     read_groups(o.get("consumer_groups"), s);
     read_faults(o.get("faults"), s);
     read_chaos(o.get("chaos"), s);
+    read_burrow(o.get("burrow"), s);
     read_compare(o.get("compare"), s);
     read_expect(o.get("expect"), s);
     return s;

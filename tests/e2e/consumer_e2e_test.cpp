@@ -40,6 +40,13 @@ std::string group_scenario(int partitions, int members, const std::string& group
            faults + "]}";
 }
 
+// The scenario with a top-level "burrow" section (Burrow's own settings).
+std::string with_burrow(const std::string& scenario, const std::string& burrow) {
+    const std::string head = R"({"name": "t", )";
+    REQUIRE(scenario.rfind(head, 0) == 0);
+    return head + R"("burrow": )" + burrow + ", " + scenario.substr(head.size());
+}
+
 const GroupSummary& group(const RunResult& r) {
     REQUIRE(r.summary.groups.size() == 1);
     return r.summary.groups.front();
@@ -125,21 +132,56 @@ TEST_CASE("e2e consumer: without a crash nothing is reprocessed; a clean leave c
     CHECK(g.reprocessed == 0);
 }
 
+// Burrow polling every second (offset-refresh 1): each commit's lag is
+// measured against an offset at most a second old, so the rules see the
+// consumer as it is.
 TEST_CASE("e2e consumer: Burrow judges a slow consumer WARN and a stopped one ERR") {
     const std::string cfg =
         R"("auto.offset.reset": "earliest", "auto.commit.interval.ms": 1000, "max.poll.records": 50)";
+    const std::string burrow = R"({"offset_refresh_s": 1})";
     // 10 ms per record: 100 records/s against 300 produced.
-    const auto slow = run_text(group_scenario(1, 1, cfg, "", R"({"dist": "constant", "value": 10})"));
+    const auto slow =
+        run_text(with_burrow(group_scenario(1, 1, cfg, "", R"({"dist": "constant", "value": 10})"), burrow));
     CHECK(group(slow).burrow_status == "WARN");
     CHECK(group(slow).max_lag > 1000);
-    const auto stopped =
-        run_text(group_scenario(1, 1, cfg, R"({"at_s": 10, "action": "stop_consumer", "group": "g"})"));
+    const auto stopped = run_text(
+        with_burrow(group_scenario(1, 1, cfg, R"({"at_s": 10, "action": "stop_consumer", "group": "g"})"), burrow));
     CHECK(group(stopped).burrow_status == "ERR");
     REQUIRE(group(stopped).burrow_partitions.size() == 1);
     const std::string ps = group(stopped).burrow_partitions.front().status;
     CHECK((ps == "STOP" || ps == "STALL"));
-    const auto normal = run_text(group_scenario(1, 1, cfg, ""));
+    const auto normal = run_text(with_burrow(group_scenario(1, 1, cfg, ""), burrow));
     CHECK(group(normal).burrow_status == "OK");
+}
+
+// Burrow stores a commit's lag against the newest offset its cluster module
+// polled (inmemory.go addConsumerOffset), polling every offset-refresh, 10 s by
+// default (kafka_cluster.go Configure). Between two polls a consumer's commits
+// advance against a fixed broker offset, so their lag falls — and a lag that
+// ever falls is not WARN (caching.go checkIfLagNotDecreasing). A consumer
+// committing every second against 10 s polls therefore reads OK however far
+// behind it is.
+TEST_CASE("e2e consumer: Burrow's offset-refresh, not the sample interval, sets what its lag rules see") {
+    const std::string cfg =
+        R"("auto.offset.reset": "earliest", "auto.commit.interval.ms": 1000, "max.poll.records": 50)";
+    const std::string slow_scenario = group_scenario(1, 1, cfg, "", R"({"dist": "constant", "value": 10})");
+    const auto by_default = run_text(slow_scenario);
+    CHECK(group(by_default).max_lag > 1000);
+    CHECK(group(by_default).burrow_status == "OK");
+    const auto fast_polls = run_text(with_burrow(slow_scenario, R"({"offset_refresh_s": 1})"));
+    CHECK(group(fast_polls).burrow_status == "WARN");
+    // The metrics' sample interval changes nothing Burrow sees.
+    std::string coarse = slow_scenario;
+    const std::string at = R"("sample_interval_ms": 500)";
+    coarse.replace(coarse.find(at), at.size(), R"("sample_interval_ms": 10000)");
+    for (const std::string& burrow : {std::string(R"({"offset_refresh_s": 1})"), std::string(R"({})")}) {
+        const auto a = run_text(with_burrow(slow_scenario, burrow));
+        const auto b = run_text(with_burrow(coarse, burrow));
+        CHECK(group(a).burrow_status == group(b).burrow_status);
+        CHECK(group(a).burrow_totallag == group(b).burrow_totallag);
+        REQUIRE(group(a).burrow_partitions.size() == group(b).burrow_partitions.size());
+        CHECK(group(a).burrow_partitions.front().status == group(b).burrow_partitions.front().status);
+    }
 }
 
 TEST_CASE("e2e consumer: a slow_consumer fault builds lag that is worked off after it heals") {

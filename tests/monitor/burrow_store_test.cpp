@@ -41,13 +41,8 @@ void broker(BurrowStore& st, Offset offset, std::int64_t ts = kStartMs) {
 
 BurrowCommitOutcome commit(BurrowStore& st, Offset offset, std::int64_t order, std::int64_t ts,
                            const std::string& group = "testgroup") {
-    return st.on_commit(BurrowCommit{.group = group,
-                                     .topic = "testtopic",
-                                     .partition = 0,
-                                     .offset = offset,
-                                     .timestamp_ms = ts,
-                                     .broker_log_end_offset = std::nullopt,
-                                     .order = order});
+    return st.on_commit(BurrowCommit{
+        .group = group, .topic = "testtopic", .partition = 0, .offset = offset, .timestamp_ms = ts, .order = order});
 }
 
 // getPartitionOffsets: the non-empty slots, oldest first.
@@ -343,20 +338,12 @@ TEST_CASE("burrow store: partitions are padded to the broker's count, sorted by 
         st.on_broker_offset(
             BurrowBrokerOffset{.topic = "b", .partition = p, .partition_count = 3, .offset = 100, .timestamp_ms = 0});
     }
-    st.on_commit(BurrowCommit{.group = "g",
-                              .topic = "b",
-                              .partition = 1,
-                              .offset = 100,
-                              .timestamp_ms = 1000,
-                              .broker_log_end_offset = std::nullopt,
-                              .order = std::nullopt});
-    st.on_commit(BurrowCommit{.group = "g",
-                              .topic = "a",
-                              .partition = 0,
-                              .offset = 5,
-                              .timestamp_ms = 1000,
-                              .broker_log_end_offset = 9,
-                              .order = std::nullopt});
+    st.on_broker_offset(
+        BurrowBrokerOffset{.topic = "a", .partition = 0, .partition_count = 1, .offset = 9, .timestamp_ms = 0});
+    st.on_commit(BurrowCommit{
+        .group = "g", .topic = "b", .partition = 1, .offset = 100, .timestamp_ms = 1000, .order = std::nullopt});
+    st.on_commit(BurrowCommit{
+        .group = "g", .topic = "a", .partition = 0, .offset = 5, .timestamp_ms = 1000, .order = std::nullopt});
     const auto g = st.evaluate("g", 2000);
     REQUIRE(g.partitions.size() == 4);
     CHECK(g.partitions[0].topic == "a");
@@ -365,48 +352,68 @@ TEST_CASE("burrow store: partitions are padded to the broker's count, sorted by 
     CHECK(g.partitions[1].complete == 0.0f);  // padded, never committed
     CHECK(g.partitions[2].partition == 1);
     CHECK(g.partitions[2].complete == 0.1f);  // one commit in a ring of 10
-    // Topic "a" has no broker offsets: its lag comes from the LEO given with the commit.
     CHECK(g.partitions[0].current_lag == 4);
     CHECK(g.partitions[0].end->lag == 4);
     CHECK(g.totallag == 4);
     CHECK(g.complete == 0.0f);
 }
 
-TEST_CASE("burrow store: a commit with no known log end offset stores a null lag") {
+// inmemory.go addConsumerOffset → getBrokerOffset: "no topic", "no broker
+// partition", "no broker offset" all drop the commit, and no group is made.
+TEST_CASE("burrow store: a commit before any broker offset of its partition is dropped (getBrokerOffset)") {
     BurrowStore st;
-    st.on_commit(BurrowCommit{.group = "g",
-                              .topic = "t",
-                              .partition = 0,
-                              .offset = 5,
-                              .timestamp_ms = 1000,
-                              .broker_log_end_offset = std::nullopt,
-                              .order = std::nullopt});
+    const BurrowCommit c{
+        .group = "g", .topic = "t", .partition = 1, .offset = 5, .timestamp_ms = 1000, .order = std::nullopt};
+    CHECK(st.on_commit(c) == BurrowCommitOutcome::dropped_no_broker_offset);  // no topic
+    st.on_broker_offset(
+        BurrowBrokerOffset{.topic = "t", .partition = 0, .partition_count = 1, .offset = 10, .timestamp_ms = 0});
+    CHECK(st.on_commit(c) == BurrowCommitOutcome::dropped_no_broker_offset);  // no broker partition
+    st.on_broker_offset(
+        BurrowBrokerOffset{.topic = "t", .partition = 0, .partition_count = 2, .offset = 10, .timestamp_ms = 0});
+    CHECK(st.on_commit(c) == BurrowCommitOutcome::dropped_no_broker_offset);  // no broker offset
+    CHECK_FALSE(st.fetch_group("g").has_value());
+    CHECK(st.evaluate("g", 2000).status == BurrowStatus::not_found);
+    st.on_broker_offset(
+        BurrowBrokerOffset{.topic = "t", .partition = 1, .partition_count = 2, .offset = 8, .timestamp_ms = 0});
+    CHECK(st.on_commit(c) == BurrowCommitOutcome::appended);
     const auto g = st.fetch_group("g");
     REQUIRE(g.has_value());
-    CHECK_FALSE(g->front().window.back()->lag.has_value());
+    REQUIRE(g->size() == 2);
+    CHECK(g->at(1).window.back()->lag == 3);
+}
+
+// The lag stored with a commit is against the last poll, not the log at commit
+// time: a consumer ahead of a stale poll reads lag 0.
+TEST_CASE("burrow store: a commit's lag is measured against the newest polled broker offset") {
+    BurrowStore st;
+    st.on_broker_offset(
+        BurrowBrokerOffset{.topic = "t", .partition = 0, .partition_count = 1, .offset = 100, .timestamp_ms = 0});
+    st.on_commit(BurrowCommit{
+        .group = "g", .topic = "t", .partition = 0, .offset = 60, .timestamp_ms = 5000, .order = std::nullopt});
+    st.on_commit(BurrowCommit{
+        .group = "g", .topic = "t", .partition = 0, .offset = 150, .timestamp_ms = 9000, .order = std::nullopt});
+    const auto g = st.fetch_group("g");
+    REQUIRE(g.has_value());
+    const auto& w = g->front().window;
+    CHECK(w[8]->lag == 40);
+    CHECK(w[9]->lag == 0);
     CHECK(g->front().current_lag == 0);
 }
 
 TEST_CASE("burrow store: a consumer that stops committing goes STOP, then OK once caught up") {
-    // The simulator's use: broker offsets polled every 10 s, a commit every 5 s.
+    // Broker offsets polled every 10 s, a commit just after each poll, always
+    // 10 behind it.
     BurrowStore st;
     Offset leo = 0;
     Offset committed = 0;
     std::int64_t t = 0;
-    for (; t <= 60000; t += 5000) {
-        leo += 50;
+    for (; t <= 60000; t += 10000) {
+        leo += 100;
         committed = leo - 10;
-        st.on_commit(BurrowCommit{.group = "g",
-                                  .topic = "t",
-                                  .partition = 0,
-                                  .offset = committed,
-                                  .timestamp_ms = t,
-                                  .broker_log_end_offset = leo,
-                                  .order = std::nullopt});
-        if (t % 10000 == 0) {
-            st.on_broker_offset(BurrowBrokerOffset{
-                .topic = "t", .partition = 0, .partition_count = 1, .offset = leo, .timestamp_ms = t});
-        }
+        st.on_broker_offset(
+            BurrowBrokerOffset{.topic = "t", .partition = 0, .partition_count = 1, .offset = leo, .timestamp_ms = t});
+        st.on_commit(BurrowCommit{
+            .group = "g", .topic = "t", .partition = 0, .offset = committed, .timestamp_ms = t, .order = std::nullopt});
     }
     // Lag 10 every commit, never 0 and never decreasing: WARN.
     CHECK(std::string(to_string(st.evaluate("g", 60000).status)) == "WARN");
@@ -420,4 +427,27 @@ TEST_CASE("burrow store: a consumer that stops committing goes STOP, then OK onc
     CHECK(std::string(to_string(g.status)) == "ERR");
     CHECK(std::string(to_string(g.partitions.at(0).status)) == "STOP");
     CHECK(g.totallag == leo - committed);
+}
+
+TEST_CASE("burrow store: commits between polls are measured against the stale poll") {
+    // The same consumer, 10 behind the log at every commit, but committing every
+    // 5 s against polls every 10 s: each commit between polls is ahead of the
+    // last poll, so Burrow stores lag 0 for it and the partition reads OK.
+    BurrowStore st;
+    Offset leo = 0;
+    for (std::int64_t t = 0; t <= 60000; t += 5000) {
+        leo += 50;
+        if (t % 10000 == 0) {
+            st.on_broker_offset(BurrowBrokerOffset{
+                .topic = "t", .partition = 0, .partition_count = 1, .offset = leo, .timestamp_ms = t});
+        }
+        st.on_commit(BurrowCommit{
+            .group = "g", .topic = "t", .partition = 0, .offset = leo - 10, .timestamp_ms = t, .order = std::nullopt});
+    }
+    const auto p = st.fetch_group("g");
+    REQUIRE(p.has_value());
+    const auto& w = p->front().window;
+    CHECK(w[9]->lag == 10);  // t = 60 s, on a poll
+    CHECK(w[8]->lag == 0);   // t = 55 s, 40 ahead of the t = 50 s poll
+    CHECK(std::string(to_string(st.evaluate("g", 60000).status)) == "OK");
 }

@@ -239,3 +239,35 @@ TEST_CASE("scenario: a file that cannot be read is an input error") {
     CHECK_THROWS_WITH_AS(ks::scenario::load_file("/nonexistent/x.json"),
                          "/nonexistent/x.json: cannot open the file (No such file or directory)", ks::InputError);
 }
+
+// Burrow's defaults: kafka_cluster.go Configure (offset-refresh 10) and
+// inmemory.go Configure (intervals 10, expire-group 604800, min-distance unset).
+TEST_CASE("scenario: the burrow section defaults to Burrow's Configure() defaults and reads whole seconds") {
+    const ks::Scenario d = load_small().scenario;
+    CHECK(d.burrow.offset_refresh == ks::s(10));
+    CHECK(d.burrow.intervals == 10);
+    CHECK(d.burrow.min_distance == ks::s(0));
+    CHECK(d.burrow.expire_group == ks::s(604800));
+    const ks::Scenario b = load_small({"burrow.offset_refresh_s=1", "burrow.intervals=20", "burrow.min_distance_s=1",
+                                       "burrow.expire_group_s=3600"})
+                               .scenario;
+    CHECK(b.burrow.offset_refresh == ks::s(1));
+    CHECK(b.burrow.intervals == 20);
+    CHECK(b.burrow.min_distance == ks::s(1));
+    CHECK(b.burrow.expire_group == ks::s(3600));
+    auto error = [](const std::string& set) {
+        try {
+            load_small({set});
+        } catch (const ks::InputError& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    CHECK(error("burrow.offset_refresh_s=0")
+              .find("/burrow/offset_refresh_s: expected a whole number of seconds in "
+                    "[1, 1000000000], got 0") != std::string::npos);
+    CHECK(error("burrow.offset_refresh_s=2.5").find("/burrow/offset_refresh_s") != std::string::npos);
+    CHECK(error("burrow.intervals=0").find("/burrow/intervals") != std::string::npos);
+    CHECK(error("burrow.min_distance_s=-1").find("/burrow/min_distance_s") != std::string::npos);
+    CHECK(error("burrow.offset_refersh_s=1").find("burrow") != std::string::npos);
+}
