@@ -325,7 +325,16 @@ void Cluster::send(NodeId from, NodeId to, kafka::Message m) {
             }
             return;
         }
-        // Nothing listens on the host: the connection is refused, and the
+        // The process died with this connection open: the FIN its kernel sent
+        // after everything the process had written is on the way (or the
+        // break is being told) and tells the sender, in order — what the
+        // sender writes now only meets a RST behind it. Responses already on
+        // the wire still arrive first.
+        if (auto w = wires_.find(key(from, to));
+            w != wires_.end() && w->second.conn.valid() && network_->is_live(w->second.conn)) {
+            return;
+        }
+        // Nothing listens on the host: a new connection is refused, and the
         // sender notices within a round trip.
         loop_.schedule_after(ms(1), [this, from, to] {
             deliver_input(from, [this, to](Node& n, Outbox& o) { n.on_connection_lost(loop_.now(), to, o); });

@@ -10,8 +10,9 @@
 //     breaks both ends are told (Node::on_connection_lost) and the next send
 //     opens a new one. When a process dies, what it already sent is on the
 //     wire and still arrives; what is addressed to it is dropped, and its peers
-//     learn that the connection is gone. A restarted process gets new
-//     connections.
+//     learn that the connection is gone — after what was already on its way
+//     to them, even if they write into the dead connection meanwhile. A
+//     restarted process gets new connections.
 //   * A paused node (GC stall) handles nothing: messages, timers and disk
 //     completions addressed to it queue up and run, in order, when it resumes.
 //   * A crashed broker loses its process (the Broker object and its timers)
