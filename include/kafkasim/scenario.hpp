@@ -59,6 +59,16 @@ struct DiskSpec {
     Duration writeback_interval = ms(5000);  // how often the OS writeback runs
 };
 
+// What a broker's request threads spend per request (cluster "request_cost"):
+// a model, not Kafka's figures (docs/kafka-semantics.md, "Request handling").
+struct RequestCostSpec {
+    double network_us = 10;          // a network thread, per request read or response written
+    double network_ns_per_byte = 1;  // ... per byte of it
+    double io_us = 40;               // a request handler thread, per request
+    double io_us_per_partition = 5;  // ... per partition the request names
+    double io_ns_per_byte = 2;       // ... per byte of the request
+};
+
 struct ClusterSpec {
     std::vector<BrokerSpec> brokers;  // in id order
     std::vector<std::string> racks;   // distinct racks in first-seen order (empty: no racks)
@@ -68,6 +78,7 @@ struct ClusterSpec {
     std::map<std::string, std::int64_t> features;  // every known feature, default 0
     NetworkSpec network;
     DiskSpec disk;
+    RequestCostSpec request_cost;
     KafkaConfig config{ConfigScope::broker};   // cluster-wide broker config
     ControllerSettings controller_settings{};  // `config`, `controller` and `features` resolved
 

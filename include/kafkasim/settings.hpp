@@ -120,6 +120,9 @@ struct BrokerSettings {
     Duration log_flush_scheduler_interval = Duration::max();
     Duration log_flush_offset_checkpoint_interval = ms(60000);  // log.flush.offset.checkpoint.interval.ms
     std::int32_t num_recovery_threads = 1;                      // num.recovery.threads.per.data.dir
+    std::int32_t num_network_threads = 3;                       // num.network.threads
+    std::int32_t num_io_threads = 8;                            // num.io.threads
+    std::int32_t queued_max_requests = 500;                     // queued.max.requests
     std::int32_t offsets_topic_partitions = 50;                 // offsets.topic.num.partitions
     std::int32_t offsets_replication = 3;                       // offsets.topic.replication.factor
     Duration initial_rebalance_delay = ms(3000);                // group.initial.rebalance.delay.ms

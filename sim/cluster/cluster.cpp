@@ -1,6 +1,8 @@
 #include "cluster/cluster.hpp"
 
 #include <algorithm>
+#include <type_traits>
+#include <variant>
 
 #include "core/assert.hpp"
 
@@ -145,6 +147,14 @@ void Cluster::start_broker(kafka::BrokerConfig config) {
     h.paused = false;
     h.deferred.clear();
     ++h.incarnation;
+    const std::uint32_t inc = h.incarnation;
+    host.requests =
+        std::make_unique<RequestPath>(loop_,
+                                      RequestPathConfig{.network_threads = host.config.num_network_threads,
+                                                        .io_threads = host.config.num_io_threads,
+                                                        .queued_max = host.config.queued_max_requests,
+                                                        .costs = options_.request_costs},
+                                      [this, n, inc](std::function<void()> f) { run_on(n, inc, std::move(f)); });
     trace_.emit(loop_.now(), trace_fault_, {n.value(), 1});
     Outbox out;
     h.node->start(loop_.now(), out);
@@ -207,7 +217,7 @@ void Cluster::apply(NodeId self, Outbox& out) {
     const std::uint32_t inc = h.incarnation;
     for (kafka::Effect& e : out.effects()) {
         if (auto* s = std::get_if<kafka::SendEffect>(&e)) {
-            send(self, s->to, std::move(s->message));
+            if (!route_response(self, s->to, s->message)) send(self, s->to, std::move(s->message));
         } else if (auto* t = std::get_if<kafka::SetTimerEffect>(&e)) {
             auto [it, fresh] = h.timers.try_emplace(t->key);
             if (!fresh) loop_.cancel(it->second);
@@ -241,6 +251,7 @@ void Cluster::apply(NodeId self, Outbox& out) {
             auto w = wires_.find(key(self, cc->peer));
             if (w != wires_.end() && w->second.conn.valid() && network_->is_open(w->second.conn))
                 network_->send(w->second.conn, self, kFin, 0);
+            connections_gone(self, cc->peer);
         } else {
             if (const auto* pe = std::get_if<ProtocolEvent>(&e)) {
                 const NoteWords w = note_words(*pe);
@@ -309,6 +320,166 @@ void Cluster::deliver_input(NodeId to, std::function<void(Node&, Outbox&)> input
     give_back(std::move(out));
 }
 
+void Cluster::run_on(NodeId n, std::uint32_t inc, std::function<void()> f) {
+    Hosted& h = hosted(n);
+    if (!h.up || h.incarnation != inc) return;
+    if (h.paused) {
+        KS_ASSERT_LT(h.deferred.size(), kDeferredMax);
+        h.deferred.push_back(std::move(f));
+        return;
+    }
+    f();
+}
+
+// ---- request threads --------------------------------------------------------------------------
+
+namespace {
+
+// The index of T among the kafka::Message alternatives.
+template <typename T, typename V>
+struct MessageIndex;
+template <typename T, typename... Ts>
+struct MessageIndex<T, std::variant<Ts...>> {
+    static constexpr std::size_t value = [] {
+        std::size_t i = 0;
+        (void)((std::is_same_v<T, Ts> ? true : (++i, false)) || ...);
+        return i;
+    }();
+};
+template <typename T>
+constexpr std::size_t kIndex = MessageIndex<T, kafka::Message>::value;
+
+}  // namespace
+
+std::optional<Cluster::Route> Cluster::request_route(NodeId peer, const kafka::Message& m) const {
+    // Logical connections: a client's data connection (produce, fetch,
+    // metadata, ...), its group coordinator connection (the Java consumer's
+    // separate coordinator node), and one per replica fetcher thread.
+    constexpr std::int32_t kData = 0;
+    constexpr std::int32_t kGroup = 1;
+    constexpr std::int32_t kFollower = 2;
+    const ChannelKey data{peer, kData};
+    const ChannelKey group{peer, kGroup};
+    const auto follower = [&](const auto& partitions) {
+        std::int32_t id = 0;
+        if (const auto it = brokers_.find(BrokerId(peer.value())); !partitions.empty() && it != brokers_.end()) {
+            const TopicPartition tp = partitions.front().tp;
+            const kafka::BrokerConfig& c = it->second.config;
+            const auto& names = c.groups.topic_names;
+            if (tp.topic >= 0 && static_cast<std::size_t>(tp.topic) < names.size()) {
+                id = kafka::replica_fetcher_id(names[static_cast<std::size_t>(tp.topic)], tp.partition,
+                                               c.num_replica_fetchers);
+            }
+        }
+        return ChannelKey{peer, kFollower + id};
+    };
+    const auto count = [](const auto& v) { return static_cast<std::int32_t>(v.size()); };
+    return std::visit(
+        [&](const auto& x) -> std::optional<Route> {
+            using T = std::decay_t<decltype(x)>;
+            using namespace kafka;
+            const auto request = [](ChannelKey c, std::int32_t parts) {
+                return Route{.channel = c, .request = true, .partitions = parts, .api = kIndex<T>};
+            };
+            const auto response_to = [](ChannelKey c, std::size_t api) {
+                return Route{.channel = c, .request = false, .partitions = 0, .api = api};
+            };
+            if constexpr (std::is_same_v<T, FetchRequest>) {
+                return request(x.replica.value() < 0 ? data : follower(x.partitions), count(x.partitions));
+            } else if constexpr (std::is_same_v<T, FetchResponse>) {
+                return response_to(is_broker_node(peer) ? follower(x.partitions) : data, kIndex<FetchRequest>);
+            } else if constexpr (std::is_same_v<T, OffsetsForLeaderEpochRequest>) {
+                return request(follower(x.partitions), count(x.partitions));
+            } else if constexpr (std::is_same_v<T, OffsetsForLeaderEpochResponse>) {
+                return response_to(follower(x.partitions), kIndex<OffsetsForLeaderEpochRequest>);
+            } else if constexpr (std::is_same_v<T, ProduceRequest> || std::is_same_v<T, ListOffsetsRequest>) {
+                return request(data, count(x.partitions));
+            } else if constexpr (std::is_same_v<T, MetadataRequest> || std::is_same_v<T, FindCoordinatorRequest> ||
+                                 std::is_same_v<T, ApiVersionsRequest>) {
+                return request(data, 0);
+            } else if constexpr (std::is_same_v<T, ProduceResponse>) {
+                return response_to(data, kIndex<ProduceRequest>);
+            } else if constexpr (std::is_same_v<T, ListOffsetsResponse>) {
+                return response_to(data, kIndex<ListOffsetsRequest>);
+            } else if constexpr (std::is_same_v<T, MetadataResponse>) {
+                return response_to(data, kIndex<MetadataRequest>);
+            } else if constexpr (std::is_same_v<T, FindCoordinatorResponse>) {
+                return response_to(data, kIndex<FindCoordinatorRequest>);
+            } else if constexpr (std::is_same_v<T, ApiVersionsResponse>) {
+                return response_to(data, kIndex<ApiVersionsRequest>);
+            } else if constexpr (std::is_same_v<T, OffsetCommitRequest>) {
+                return request(group, count(x.offsets));
+            } else if constexpr (std::is_same_v<T, OffsetFetchRequest>) {
+                return request(group, count(x.partitions));
+            } else if constexpr (std::is_same_v<T, JoinGroupRequest> || std::is_same_v<T, SyncGroupRequest> ||
+                                 std::is_same_v<T, HeartbeatRequest> || std::is_same_v<T, LeaveGroupRequest>) {
+                return request(group, 0);
+            } else if constexpr (std::is_same_v<T, OffsetCommitResponse>) {
+                return response_to(group, kIndex<OffsetCommitRequest>);
+            } else if constexpr (std::is_same_v<T, OffsetFetchResponse>) {
+                return response_to(group, kIndex<OffsetFetchRequest>);
+            } else if constexpr (std::is_same_v<T, JoinGroupResponse>) {
+                return response_to(group, kIndex<JoinGroupRequest>);
+            } else if constexpr (std::is_same_v<T, SyncGroupResponse>) {
+                return response_to(group, kIndex<SyncGroupRequest>);
+            } else if constexpr (std::is_same_v<T, HeartbeatResponse>) {
+                return response_to(group, kIndex<HeartbeatRequest>);
+            } else if constexpr (std::is_same_v<T, LeaveGroupResponse>) {
+                return response_to(group, kIndex<LeaveGroupRequest>);
+            } else {
+                return std::nullopt;  // controller traffic
+            }
+        },
+        m);
+}
+
+bool Cluster::route_request(NodeId from, NodeId to, kafka::Message& m) {
+    if (!kafka::is_broker_node(to)) return false;
+    const auto route = request_route(from, m);
+    if (!route || !route->request) return false;
+    BrokerHost& bh = brokers_.at(BrokerId(to.value()));
+    if (!bh.requests) return false;
+    const std::uint32_t inc = hosted(to).incarnation;
+    auto shared = std::make_shared<kafka::Message>(std::move(m));
+    const Bytes bytes = kafka::wire_bytes(*shared);
+    std::function<void()> handle = [this, from, to, inc, shared] {
+        Hosted& h = hosted(to);
+        if (!h.up || h.incarnation != inc) return;
+        Outbox out = take_outbox();
+        h.node->on_message(loop_.now(), from, *shared, out);
+        apply(to, out);
+        give_back(std::move(out));
+    };
+    // An acks=0 produce has no response (KafkaApis: NoOpResponse).
+    const auto* produce = std::get_if<kafka::ProduceRequest>(shared.get());
+    const bool answered = !(produce && produce->acks == Acks::none);
+    run_on(to, inc, [this, to, r = *route, answered, bytes, handle = std::move(handle)]() mutable {
+        brokers_.at(BrokerId(to.value()))
+            .requests->receive(r.channel, r.api, answered, bytes, r.partitions, std::move(handle));
+    });
+    return true;
+}
+
+bool Cluster::route_response(NodeId from, NodeId to, kafka::Message& m) {
+    if (!kafka::is_broker_node(from)) return false;
+    const auto route = request_route(to, m);
+    if (!route || route->request) return false;
+    BrokerHost& bh = brokers_.at(BrokerId(from.value()));
+    if (!bh.requests) return false;
+    const Bytes bytes = kafka::wire_bytes(m);
+    bh.requests->respond(route->channel, route->api, bytes,
+                         [this, from, to, msg = std::move(m)]() mutable { send(from, to, std::move(msg)); });
+    return true;
+}
+
+void Cluster::connections_gone(NodeId a, NodeId b) {
+    for (const auto& [end, peer] : {std::pair{a, b}, std::pair{b, a}}) {
+        if (!kafka::is_broker_node(end)) continue;
+        const auto it = brokers_.find(BrokerId(end.value()));
+        if (it != brokers_.end() && it->second.requests) it->second.requests->drop_peer(peer);
+    }
+}
+
 // ---- network ----------------------------------------------------------------------------------
 
 void Cluster::send(NodeId from, NodeId to, kafka::Message m) {
@@ -347,6 +518,7 @@ void Cluster::send(NodeId from, NodeId to, kafka::Message m) {
     if (w.conn.valid() && network_->is_live(w.conn) && (w.incarnation[0] != inc0 || w.incarnation[1] != inc1)) {
         // A process at one end restarted: its old connections are gone.
         drop_in_flight(w);
+        connections_gone(k.first, k.second);
         network_->close(w.conn);
         w.conn = env::ConnId{};
     }
@@ -373,6 +545,7 @@ void Cluster::on_delivery(const env::Delivery& d) {
         drop_in_flight(w);
         if (network_->is_live(w.conn)) network_->close(w.conn);
         w.conn = env::ConnId{};
+        connections_gone(d.from, d.to);
         const NodeId from = d.from;
         deliver_input(d.to, [this, from](Node& n, Outbox& o) { n.on_connection_lost(loop_.now(), from, o); });
         return;
@@ -404,6 +577,7 @@ void Cluster::on_delivery(const env::Delivery& d) {
         const NodeId to = d.to;
         deliver_input(from, [this, to, bytes](Node& n, Outbox& o) { n.on_transport_ack(loop_.now(), to, bytes, o); });
     }
+    if (target.up && route_request(from, d.to, msg)) return;
     if (target.up && !target.paused) {
         // The common case, without a deferred closure or a shared copy.
         Outbox out = take_outbox();
@@ -428,6 +602,7 @@ void Cluster::on_break(const env::ConnectionBreak& b) {
         if (network_->is_live(b.conn)) network_->close(b.conn);
         it->second.conn = env::ConnId{};
     }
+    connections_gone(b.endpoint, b.peer);
     const NodeId peer = b.peer;
     // Both ends hear of it: the first break notice closes the connection, so
     // tell the other end here as well.
@@ -479,6 +654,7 @@ void Cluster::stop_process(NodeId n) {
     if (kafka::is_broker_node(n)) {
         BrokerHost& bh = brokers_.at(BrokerId(n.value()));
         bh.process.reset();
+        bh.requests.reset();
         h.node.reset();
     }
 }
@@ -527,6 +703,7 @@ void Cluster::reset_stale_connections(NodeId n, Instant down_at) {
             drop_in_flight(it->second);
             network_->close(conn);
             it->second.conn = env::ConnId{};
+            connections_gone(n, peer);
             deliver_input(peer, [this, n](Node& node, Outbox& o) { node.on_connection_lost(loop_.now(), n, o); });
         });
     }

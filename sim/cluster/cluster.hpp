@@ -34,6 +34,7 @@
 #include <string>
 #include <vector>
 
+#include "cluster/request_path.hpp"
 #include "core/event_loop.hpp"
 #include "core/trace.hpp"
 #include "env/disk.hpp"
@@ -90,6 +91,7 @@ struct ClusterOptions {
     env::Topology::Options topology;  // links between hosts, racks and the core switch
     env::Disk::Options disk;          // every broker host's disk (its writeback phase is drawn here)
     Duration break_detection_delay = s(1);
+    RequestCosts request_costs;  // what a broker's network and handler threads spend per request
 };
 
 class Cluster {
@@ -164,6 +166,7 @@ class Cluster {
         kafka::BrokerConfig config;
         kafka::BrokerStorage storage;
         std::unique_ptr<kafka::Broker> process;
+        std::unique_ptr<RequestPath> requests;  // the process's request threads
         std::unique_ptr<env::Disk> disk;
         std::map<kafka::FileRef, env::FileId> files;
         bool powered_off = false;
@@ -195,6 +198,28 @@ class Cluster {
     void on_break(const env::ConnectionBreak& b);
     void drop_in_flight(Wire& w);
     void deliver_input(NodeId to, std::function<void(Node&, kafka::Outbox&)> input);
+    // Runs `f` on the process `n` of incarnation `inc` (nothing if it is gone;
+    // held while it is paused).
+    void run_on(NodeId n, std::uint32_t inc, std::function<void()> f);
+    // A request reaching a broker goes through its request threads; false if
+    // `m` is not a request the broker's threads handle.
+    bool route_request(NodeId from, NodeId to, kafka::Message& m);
+    // A broker's response leaves through the processor of its connection; false
+    // if `m` is not a response to a client or follower request.
+    bool route_response(NodeId from, NodeId to, kafka::Message& m);
+    // The connections between a and b are gone: requests unread in them too.
+    void connections_gone(NodeId a, NodeId b);
+    // How a request or response travels through a broker's request threads:
+    // its logical connection with `peer` (the client or follower), whether it
+    // is the request, and how many partitions it names. nullopt for messages
+    // that do not (controller traffic, responses a broker receives).
+    struct Route {
+        ChannelKey channel;
+        bool request = false;
+        std::int32_t partitions = 0;
+        std::size_t api = 0;  // the request's kind (its index in kafka::Message), for both
+    };
+    std::optional<Route> request_route(NodeId peer, const kafka::Message& m) const;
     void stop_process(NodeId n);
     env::FileId file_for(BrokerId b, const kafka::FileRef& file);
     void on_disk(BrokerId b, const env::DiskCompletion& c);

@@ -26,6 +26,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -96,6 +97,11 @@ struct BrokerCounters {
     std::int64_t produce_requests = 0;
     std::int64_t fetch_requests = 0;
 };
+
+// The replica fetcher thread a follower's partition goes to, of `fetchers`
+// (AbstractFetcherManager.getFetcherId: Utils.abs(31 * topic.hashCode +
+// partition) % numFetchers).
+std::int32_t replica_fetcher_id(std::string_view topic, std::int32_t partition, std::int32_t fetchers);
 
 class Broker : private ReplicaFetcher::Host {
   public:

@@ -12,17 +12,21 @@ namespace ks::kafka {
 
 // AbstractFetcherManager.getFetcherId: Utils.abs(31 * topic.hashCode() +
 // partition) % num.replica.fetchers, in Java's int arithmetic.
+std::int32_t replica_fetcher_id(std::string_view topic, std::int32_t partition, std::int32_t fetchers) {
+    if (fetchers <= 1) return 0;
+    const std::uint32_t h =
+        31U * static_cast<std::uint32_t>(java::string_hash(topic)) + static_cast<std::uint32_t>(partition);
+    const auto signed_h = static_cast<std::int32_t>(h);
+    const std::int32_t abs = signed_h == std::numeric_limits<std::int32_t>::min() ? 0 : std::abs(signed_h);
+    return abs % fetchers;
+}
+
 std::int32_t Broker::fetcher_id_of(TopicPartition tp) const {
     if (config_.num_replica_fetchers <= 1) return 0;
     const auto& names = config_.groups.topic_names;
     KS_ASSERT_MSG(tp.topic >= 0 && static_cast<std::size_t>(tp.topic) < names.size(),
                   "broker {}: no name for topic index {}", config_.id.value(), tp.topic);
-    const std::uint32_t h =
-        31U * static_cast<std::uint32_t>(java::string_hash(names[static_cast<std::size_t>(tp.topic)])) +
-        static_cast<std::uint32_t>(tp.partition);
-    const auto signed_h = static_cast<std::int32_t>(h);
-    const std::int32_t abs = signed_h == std::numeric_limits<std::int32_t>::min() ? 0 : std::abs(signed_h);
-    return abs % config_.num_replica_fetchers;
+    return replica_fetcher_id(names[static_cast<std::size_t>(tp.topic)], tp.partition, config_.num_replica_fetchers);
 }
 
 ReplicaFetcher* Broker::fetcher_for(BrokerId leader, TopicPartition tp) {

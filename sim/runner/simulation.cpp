@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 #include <algorithm>
+#include <cmath>
 
 #include "core/assert.hpp"
 #include "kafka/placement.hpp"
@@ -97,6 +98,13 @@ void Simulation::build() {
     co.disk.throughput_mb_per_s = disk.throughput_mbytes_per_s;
     co.disk.dirty_expire = disk.dirty_expire;
     co.disk.writeback_interval = disk.writeback_interval;
+    const RequestCostSpec& rc = s_.cluster.request_cost;
+    const auto micros = [](double v) { return ns(static_cast<std::int64_t>(std::llround(v * 1000))); };
+    co.request_costs.network_base = micros(rc.network_us);
+    co.request_costs.network_ns_per_byte = rc.network_ns_per_byte;
+    co.request_costs.io_base = micros(rc.io_us);
+    co.request_costs.io_per_partition = micros(rc.io_us_per_partition);
+    co.request_costs.io_ns_per_byte = rc.io_ns_per_byte;
     cluster_ = std::make_unique<cluster::Cluster>(loop_, trace_, co);
     for (const BrokerSpec& b : s_.cluster.brokers) cluster_->add_broker_host(b.id, b.rack.value_or("rack"));
     cluster_->add_controller_host();

@@ -111,6 +111,16 @@ void read_disk(const Node& n, DiskSpec& d) {
     }
 }
 
+void read_request_cost(const Node& n, RequestCostSpec& r) {
+    Obj o(n, {"network_us", "network_ns_per_byte", "io_us", "io_us_per_partition", "io_ns_per_byte"});
+    constexpr double kMax = 1e9;  // a second a byte, or 1000 s a request: a typo, not a model
+    if (auto v = o.get("network_us")) r.network_us = v->as_number(0, kMax);
+    if (auto v = o.get("network_ns_per_byte")) r.network_ns_per_byte = v->as_number(0, kMax);
+    if (auto v = o.get("io_us")) r.io_us = v->as_number(0, kMax);
+    if (auto v = o.get("io_us_per_partition")) r.io_us_per_partition = v->as_number(0, kMax);
+    if (auto v = o.get("io_ns_per_byte")) r.io_ns_per_byte = v->as_number(0, kMax);
+}
+
 void add_rack(ClusterSpec& c, const std::string& rack) {
     if (std::find(c.racks.begin(), c.racks.end(), rack) == c.racks.end()) c.racks.push_back(rack);
 }
@@ -227,8 +237,8 @@ void read_cluster(const std::optional<Node>& n, Scenario& s) {
         for (int i = 1; i <= 3; ++i) c.brokers.push_back(BrokerSpec{.id = BrokerId(i), .rack = {}, .config = c.config});
         return;
     }
-    Obj o(*n,
-          {"brokers", "racks", "rack_aware", "controller", "kafka_version", "features", "network", "disk", "config"});
+    Obj o(*n, {"brokers", "racks", "rack_aware", "controller", "kafka_version", "features", "network", "disk",
+               "request_cost", "config"});
     if (auto v = o.get("config")) apply_config_map(c.config, *v);
     if (auto v = o.get("controller"))
         c.controller =
@@ -244,6 +254,7 @@ void read_cluster(const std::optional<Node>& n, Scenario& s) {
     default_features(o.get("features"), c);
     if (auto v = o.get("network")) read_network(*v, c.network);
     if (auto v = o.get("disk")) read_disk(*v, c.disk);
+    if (auto v = o.get("request_cost")) read_request_cost(*v, c.request_cost);
     const auto brokers = o.get("brokers");
     if (!brokers) {
         n->ctx->fail(n->ptr, "missing \"brokers\" (a count, or a list of {\"id\", \"rack\"})");

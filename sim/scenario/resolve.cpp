@@ -111,6 +111,9 @@ BrokerSettings resolve_broker(const KafkaConfig& c, ControllerKind controller, K
     b.log_flush_scheduler_interval = long_ms(c.get_long("log.flush.scheduler.interval.ms"));
     b.log_flush_offset_checkpoint_interval = c.get_ms("log.flush.offset.checkpoint.interval.ms");
     b.num_recovery_threads = c.get_int("num.recovery.threads.per.data.dir");
+    b.num_network_threads = c.get_int("num.network.threads");
+    b.num_io_threads = c.get_int("num.io.threads");
+    b.queued_max_requests = c.get_int("queued.max.requests");
     b.offsets_topic_partitions = c.get_int("offsets.topic.num.partitions");
     b.offsets_replication = c.get_int("offsets.topic.replication.factor");
     b.initial_rebalance_delay = c.get_ms("group.initial.rebalance.delay.ms");
