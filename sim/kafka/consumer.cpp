@@ -413,6 +413,9 @@ void Consumer::on_assignment(Instant now, const std::vector<TopicPartition>& ass
     for (const TopicPartition& tp : revoked) parts_.erase(tp);
     stats_.partitions_revoked += static_cast<std::int64_t>(revoked.size());
     for (const TopicPartition& tp : assigned) parts_.try_emplace(tp);
+    // ConsumerCoordinator.onJoinComplete: "Reschedule the auto commit starting
+    // from now".
+    if (opt_.auto_commit) next_auto_commit_ = now + opt_.auto_commit_interval;
     // Cooperative: partitions that moved away are revoked now; rejoin so the
     // coordinator can hand them to their new owner (the second round).
     if (cooperative_ && !revoked.empty()) rejoin_needed_ = true;

@@ -44,8 +44,9 @@ struct Fixture {
     }
     void recv(int broker, Message m) { c.on_message(now, broker_node(BrokerId(broker)), m, out); }
 
-    // Drives the consumer to an assignment of orders-0 at position `position`.
-    void join_and_assign(Offset position) {
+    // Drives the consumer to an assignment of orders-0 at position `position`;
+    // the join completes `sync_after` after the start.
+    void join_and_assign(Offset position, Duration sync_after = Duration::zero()) {
         c.start(now, out);
         const auto md = last_sent<MetadataRequest>();
         PartitionState st;
@@ -68,6 +69,7 @@ struct Fixture {
         recv(3, jr);
         const auto sg = last_sent<SyncGroupRequest>();
         CHECK(sg.generation == 1);
+        now = now + sync_after;
         recv(3, SyncGroupResponse{Error::none, {TopicPartition{0, 0}}, sg.correlation});
         CHECK(c.stable());
         const auto ofr = last_sent<OffsetFetchRequest>();
@@ -146,6 +148,20 @@ TEST_CASE("consumer: auto-commit commits positions inside a poll once the interv
     CHECK(commits[0].first == broker_node(BrokerId(3)));
     CHECK(commits[0].second.generation == 1);
     CHECK(commits[0].second.offsets.at(0).second == 5);
+}
+
+// ConsumerCoordinator.onJoinComplete: "Reschedule the auto commit starting
+// from now" (nextAutoCommitTimer.updateAndReset(autoCommitIntervalMs)).
+TEST_CASE("consumer: a completed join restarts the auto-commit interval") {
+    Fixture f;
+    f.join_and_assign(5, ms(4000));  // the join completes at 4 s
+    f.out.clear();
+    f.now = Instant::zero() + ms(5000);  // the interval counted from the start would end here
+    f.c.on_timer(f.now, Consumer::timer_key(Consumer::kPollWait), f.out);
+    CHECK(f.out.sent<OffsetCommitRequest>().empty());
+    f.now = Instant::zero() + ms(9000);  // 5 s after the join
+    f.c.on_timer(f.now, Consumer::timer_key(Consumer::kPollWait), f.out);
+    CHECK(f.out.sent<OffsetCommitRequest>().size() == 1);
 }
 
 TEST_CASE("consumer: with enable.auto.commit=false the position is committed after processing") {
