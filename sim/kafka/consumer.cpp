@@ -90,6 +90,9 @@ void Consumer::on_timer(Instant now, std::uint64_t key, Outbox& out) {
             heartbeat_tick(now, out);
             out.set_timer(timer_key(kHeartbeat), now + opt_.heartbeat_interval);
             break;
+        case kPollTimeout:
+            if (!poll_timeout_expired(now, out)) arm_poll_timeout(out);
+            break;
         case kPollDone:
             if (app_ != App::processing) break;
             if (!opt_.auto_commit) commit_positions(now, out);  // commitSync after processing
@@ -422,18 +425,32 @@ void Consumer::on_assignment(Instant now, const std::vector<TopicPartition>& ass
     kick(now, out);
 }
 
-void Consumer::heartbeat_tick(Instant now, Outbox& out) {
+// AbstractCoordinator.HeartbeatThread checks Heartbeat.pollTimeoutExpired (the
+// poll timer: now >= last poll + max.poll.interval.ms) on every pass of its
+// loop, and an idle loop passes every retry.backoff.ms: the expiry is noticed
+// within 100 ms, not at the next heartbeat. Here it is checked at the expiry
+// itself (kPollTimeout) as well as on every heartbeat tick.
+bool Consumer::poll_timeout_expired(Instant now, Outbox& out) {
     if (app_ == App::waiting) last_poll_ = now;  // blocked in poll() counts as polling
-    if (generation_ >= 0 && app_ != App::waiting && now - last_poll_ > opt_.max_poll_interval) {
-        // AbstractCoordinator: "consumer poll timeout has expired" → leave
-        // (maybeLeaveGroup: dynamic members only; a static one just resets its generation).
-        ++stats_.poll_timeouts;
-        if (coordinator_ && !is_static()) {
-            out.send(broker_node(*coordinator_), LeaveGroupRequest{opt_.group_id, member_id_, next_correlation_++, {}});
-        }
-        reset_generation(out);
-        return;
+    if (generation_ < 0 || app_ == App::waiting || now - last_poll_ < opt_.max_poll_interval) return false;
+    // "consumer poll timeout has expired" → maybeLeaveGroup (dynamic members
+    // only; a static one just resets its generation).
+    ++stats_.poll_timeouts;
+    if (coordinator_ && !is_static()) {
+        out.send(broker_node(*coordinator_), LeaveGroupRequest{opt_.group_id, member_id_, next_correlation_++, {}});
     }
+    reset_generation(out);
+    return true;
+}
+
+void Consumer::arm_poll_timeout(Outbox& out) {
+    if (generation_ < 0 || app_ == App::waiting) return;
+    out.set_timer(timer_key(kPollTimeout), last_poll_ + opt_.max_poll_interval);
+}
+
+void Consumer::heartbeat_tick(Instant now, Outbox& out) {
+    if (poll_timeout_expired(now, out)) return;
+    arm_poll_timeout(out);
     if (!coordinator_) {
         if (!finding_) find_coordinator(now, out);
         return;

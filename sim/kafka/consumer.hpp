@@ -133,6 +133,7 @@ class Consumer {
         kGroupRequestTimeout,
         kMetadataTimeout,
         kMetadataRefresh,
+        kPollTimeout,
     };
     static std::uint64_t timer_key(TimerKind kind, std::uint64_t id = 0) { return (kind << 56) | id; }
 
@@ -170,6 +171,11 @@ class Consumer {
     void handle_sync(Instant now, const SyncGroupResponse& r, Outbox& out);
     void handle_heartbeat(Instant now, const HeartbeatResponse& r, Outbox& out);
     void heartbeat_tick(Instant now, Outbox& out);
+    // The heartbeat thread's poll-timeout check; true if it expired (and the
+    // member left or reset its generation).
+    bool poll_timeout_expired(Instant now, Outbox& out);
+    // Arms the check for the moment max.poll.interval.ms runs out.
+    void arm_poll_timeout(Outbox& out);
     bool group_error(Instant now, Error e, Outbox& out);
     void fence();
     bool is_static() const { return opt_.group_instance_id.has_value(); }

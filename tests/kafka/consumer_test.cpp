@@ -218,6 +218,39 @@ TEST_CASE("consumer: no poll within max.poll.interval.ms → LeaveGroup") {
     CHECK(f.c.assignment().empty());
 }
 
+// AbstractCoordinator.HeartbeatThread: an idle pass of its loop waits
+// retry.backoff.ms, so the poll timeout (Heartbeat.pollTimeoutExpired) is
+// noticed when it runs out, not at the next 3 s heartbeat.
+TEST_CASE("consumer: a poll timeout is noticed when max.poll.interval.ms runs out, between heartbeats") {
+    ConsumerOptions o = Fixture::options(500, true);
+    o.max_poll_interval = ms(10000);
+    Fixture f(o);
+    f.join_and_assign(0);                 // the application polls at 0 s
+    f.c.set_stopped(true, f.now, f.out);  // and never again
+    // Heartbeats at 3, 6 and 9 s: 9 s without a poll is not yet too long.
+    for (int i = 1; i <= 3; ++i) {
+        f.now = Instant::zero() + ms(3000 * i);
+        f.out.clear();
+        f.c.on_timer(f.now, Consumer::timer_key(Consumer::kHeartbeat), f.out);
+        for (const auto& [to, hb] : f.out.sent<HeartbeatRequest>())
+            f.recv(3, HeartbeatResponse{Error::none, hb.correlation});
+    }
+    CHECK(f.c.stats().poll_timeouts == 0);
+    bool armed = false;
+    for (const auto& t : f.out.all<SetTimerEffect>()) {
+        if (t.key != Consumer::timer_key(Consumer::kPollTimeout)) continue;
+        armed = true;
+        CHECK(t.when == Instant::zero() + ms(10000));
+    }
+    CHECK(armed);
+    // At 10 s, two seconds before the next heartbeat, the member leaves.
+    f.now = Instant::zero() + ms(10000);
+    f.out.clear();
+    f.c.on_timer(f.now, Consumer::timer_key(Consumer::kPollTimeout), f.out);
+    CHECK(f.c.stats().poll_timeouts == 1);
+    CHECK(f.out.sent<LeaveGroupRequest>().size() == 1);
+}
+
 TEST_CASE(
     "consumer: MEMBER_ID_REQUIRED → joins again at once with the member id it names (KIP-394, "
     "AbstractCoordinator.JoinGroupResponseHandler)") {
