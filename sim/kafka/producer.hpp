@@ -232,6 +232,8 @@ class Producer {
     void run_sender(Instant now, Outbox& out);
     void expire_batches(Instant now, Outbox& out);
     bool sendable(const PartState& ps, Instant now, Instant& next_check) const;
+    // RecordAccumulator.shouldStopDrainBatchesForPartition (idempotence).
+    bool stop_draining(const PartState& ps) const;
     bool drain_once(Instant now, Outbox& out);
     void send_request(Instant now, BrokerId broker, std::vector<std::unique_ptr<ProducerBatch>> batches, Outbox& out);
     void complete_batch(Instant now, std::unique_ptr<ProducerBatch> b, Error e, Offset base, Outbox& out);
@@ -276,7 +278,7 @@ class Producer {
     std::map<BrokerId, std::int32_t> in_flight_per_broker_;
     std::map<BrokerId, Conn> conns_;
     std::uint64_t next_correlation_ = 1;
-    std::int32_t drain_index_ = 0;
+    std::map<BrokerId, std::size_t> drain_index_;  // RecordAccumulator.nodesDrainIndex
     Instant wake_at_ = Instant::max();
 
     std::int64_t producer_id_;

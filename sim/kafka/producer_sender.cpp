@@ -3,6 +3,7 @@
 // idempotent producer's sequence bookkeeping (TransactionManager) and metadata.
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "core/assert.hpp"
 #include "kafka/producer.hpp"
@@ -220,41 +221,67 @@ bool Producer::sendable(const PartState& ps, Instant now, Instant& next_check) c
     return false;
 }
 
-// RecordAccumulator.drain: one request per leader, one batch per partition,
-// partitions visited from a rotating start. Returns true iff a request went out.
+bool Producer::stop_draining(const PartState& ps) const {
+    if (!opt_.idempotence) return false;
+    if (epoch_bump_required_) return true;
+    // A retry goes only as the lowest incomplete batch: the next in line waits.
+    const ProducerBatch& b = *ps.queue.front();
+    return b.base_sequence != kNoSequence && (ps.incomplete.empty() || b.base_sequence != *ps.incomplete.begin());
+}
+
+// RecordAccumulator.ready and drain. A node is ready when the first batch of one
+// of its partitions is (full, lingered, a retry, or memory exhausted) and a
+// request can go to it; drainBatchesForOneNode then takes the first batch of
+// every partition the node leads — lingered or not — from the node's own
+// rotating start, skipping a muted partition (max.in.flight 1) or one backing
+// off, and stopping at max.request.size or at a partition whose retry must go
+// first. One request per ready node; true iff one went out.
 bool Producer::drain_once(Instant now, Outbox& out) {
-    std::map<BrokerId, std::vector<std::unique_ptr<ProducerBatch>>> requests;
-    std::map<BrokerId, Bytes> sizes;
-    const std::int32_t n = opt_.partitions;
-    for (std::int32_t i = 0; i < n; ++i) {
-        const std::int32_t p = (drain_index_ + i) % n;
-        PartState& ps = parts_[static_cast<std::size_t>(p)];
+    std::map<BrokerId, std::vector<std::int32_t>> led;  // each leader's partitions, in index order
+    std::set<BrokerId> ready;
+    for (std::int32_t p = 0; p < opt_.partitions; ++p) {
+        const PartState& ps = parts_[static_cast<std::size_t>(p)];
+        if (ps.leader.value() < 0) continue;
+        led[ps.leader].push_back(p);
         Instant ignored = Instant::max();
-        if (!sendable(ps, now, ignored)) continue;
-        const BrokerId broker = ps.leader;
+        if (sendable(ps, now, ignored)) ready.insert(ps.leader);
+    }
+    bool sent = false;
+    for (const BrokerId broker : ready) {
         if (!node_ready(broker, now, out)) continue;
         const bool can_send = opt_.acks == Acks::none || in_flight_requests(broker) < opt_.max_in_flight;
         latency_.update_node_latency_stats(broker.value(), now, can_send);
         if (!can_send) continue;
-        auto& batches = requests[broker];
-        Bytes& size = sizes[broker];
-        if (!batches.empty() && size + ps.queue.front()->size_bytes > opt_.max_request_size) continue;
-        auto b = std::move(ps.queue.front());
-        ps.queue.pop_front();
-        b->closed = true;
-        if (opt_.idempotence && b->base_sequence == kNoSequence) {
-            b->producer_id = producer_id_;
-            b->base_sequence = ps.next_sequence;
-            KS_ASSERT_LT(static_cast<std::int64_t>(ps.next_sequence) + b->count, std::int64_t{1} << 31);
-            ps.next_sequence += b->count;
-            ps.incomplete.insert(b->base_sequence);
-        }
-        size += b->size_bytes;
-        batches.push_back(std::move(b));
-    }
-    drain_index_ = (drain_index_ + 1) % n;
-    bool sent = false;
-    for (auto& [broker, batches] : requests) {
+        const std::vector<std::int32_t>& parts = led.at(broker);
+        // nodesDrainIndex: the partition visited last, where the next drain starts.
+        std::size_t& stored = drain_index_[broker];
+        std::size_t i = stored % parts.size();
+        const std::size_t start = i;
+        std::vector<std::unique_ptr<ProducerBatch>> batches;
+        Bytes size = 0;
+        do {
+            PartState& ps = parts_[static_cast<std::size_t>(parts[i])];
+            stored = i;
+            i = (i + 1) % parts.size();
+            if (opt_.max_in_flight == 1 && ps.in_flight_batches > 0) continue;  // isMuted: guaranteeMessageOrder
+            if (ps.queue.empty()) continue;
+            const ProducerBatch& first = *ps.queue.front();
+            if (first.retry && first.retry_at > now) continue;  // shouldBackoff
+            if (!batches.empty() && size + first.size_bytes > opt_.max_request_size) break;
+            if (stop_draining(ps)) break;
+            auto b = std::move(ps.queue.front());
+            ps.queue.pop_front();
+            b->closed = true;
+            if (opt_.idempotence && b->base_sequence == kNoSequence) {
+                b->producer_id = producer_id_;
+                b->base_sequence = ps.next_sequence;
+                KS_ASSERT_LT(static_cast<std::int64_t>(ps.next_sequence) + b->count, std::int64_t{1} << 31);
+                ps.next_sequence += b->count;
+                ps.incomplete.insert(b->base_sequence);
+            }
+            size += b->size_bytes;
+            batches.push_back(std::move(b));
+        } while (i != start);
         if (batches.empty()) continue;
         send_request(now, broker, std::move(batches), out);
         sent = true;

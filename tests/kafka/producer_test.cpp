@@ -221,6 +221,33 @@ TEST_CASE("producer: a full batch is sent without waiting for linger.ms") {
     CHECK(h.p->queued_batches(0) == 1);
 }
 
+// RecordAccumulator.drainBatchesForOneNode: once a node is ready, the first
+// batch of every partition it leads goes in the request, lingered or not.
+TEST_CASE("producer: a ready node takes every partition's first batch, without waiting out their linger") {
+    auto o = base_options();
+    o.partitions = 2;
+    o.batch_size = 300;  // two records per batch
+    o.linger = ms(1000);
+    Harness h(o);
+    h.answer_metadata({1, 1});  // broker 1 leads both partitions
+    std::optional<std::int64_t> to0, to1;
+    for (std::int64_t k = 0; k < 100 && (!to0 || !to1); ++k) {
+        const auto p = partition_for_key(as_key_bytes(record_key(k)), 2);
+        (p == 0 ? to0 : to1) = (p == 0 ? to0 : to1).value_or(k);
+    }
+    REQUIRE(to0.has_value());
+    REQUIRE(to1.has_value());
+    h.send(*to0);
+    h.send(*to0);
+    h.send(*to1);  // partition 1: one record, lingering
+    CHECK(h.produces.empty());
+    h.send(*to0);  // partition 0's batch is full: broker 1 is ready
+    REQUIRE(h.produces.size() == 1);
+    const auto& req = h.produces[0].second;
+    REQUIRE(req.partitions.size() == 2);
+    CHECK(req.partitions[0].batch.record_count + req.partitions[1].batch.record_count == 3);
+}
+
 TEST_CASE("producer: at most max.in.flight.requests.per.connection requests per broker") {
     auto o = base_options();
     o.linger = Duration::zero();
