@@ -95,10 +95,21 @@ struct IsrPropertyBroken {
     bool member_down = false;  // judged by its log on disk
 };
 
-using TimelineEvent =
-    std::variant<LeaderElected, PartitionOffline, IsrChanged, BrokerFenced, BrokerUnfenced, RegistrationRefused,
-                 ControlledShutdownDone, Truncated, WarmupDone, FaultStarted, FaultEnded, RollingStep, HealStarted,
-                 BrokerRestarted, SettleEnded, GroupChanged, IsrPropertyBroken, ControlledShutdownFailed, BrokerExited>;
+// Burrow's verdict on a group changed (as its /status endpoint would answer,
+// evaluated at every sample up to the end of duration_s). Statuses by
+// Burrow's names ("OK", "WARN", "ERR", "NOTFOUND"; partitions also "STOP",
+// "STALL", "REWIND").
+struct BurrowStatusChanged {
+    std::string group_id{};
+    std::string from{};
+    std::string to{};
+    std::vector<std::pair<TopicPartition, std::string>> partitions{};  // those not OK, in order
+};
+
+using TimelineEvent = std::variant<LeaderElected, PartitionOffline, IsrChanged, BrokerFenced, BrokerUnfenced,
+                                   RegistrationRefused, ControlledShutdownDone, Truncated, WarmupDone, FaultStarted,
+                                   FaultEnded, RollingStep, HealStarted, BrokerRestarted, SettleEnded, GroupChanged,
+                                   IsrPropertyBroken, ControlledShutdownFailed, BrokerExited, BurrowStatusChanged>;
 
 struct TimelineEntry {
     Duration at;  // since the end of warm-up (negative during warm-up)

@@ -41,6 +41,12 @@ MetricsSampler::MetricsSampler(MetricsLayout layout) : layout_(std::move(layout)
     columns_.push_back("IsrExpandsPerSec");
     columns_.push_back("UncleanLeaderElectionsPerSec");
     for (BrokerId b : layout_.brokers) columns_.push_back(fmt::format("LeaderCount.broker{}", b.value()));
+    // Burrow's verdict, as its StatusConstant numbers (0 NOTFOUND, 1 OK, 2 WARN,
+    // 3 ERR; partitions also 4 STOP, 5 STALL, 6 REWIND).
+    for (const MetricsLayout::Group& g : layout_.groups) {
+        columns_.push_back(g.id + ".burrow_status");
+        for (const TopicPartition& tp : g.partitions) columns_.push_back(g.id + "." + name(tp) + ".burrow_status");
+    }
 }
 
 std::vector<double> MetricsSampler::row(const Inputs& in) {
@@ -109,6 +115,15 @@ std::vector<double> MetricsSampler::row(const Inputs& in) {
         double leaders = 0;
         for (const auto& [tp, st] : ctl.partitions()) leaders += st.leader == b ? 1 : 0;
         row.push_back(leaders);
+    }
+    for (std::size_t g = 0; g < layout_.groups.size(); ++g) {
+        const std::size_t n = layout_.groups[g].partitions.size() + 1;
+        if (g < in.burrow.size() && !in.burrow[g].empty()) {
+            KS_ASSERT_EQ(in.burrow[g].size(), n);
+            row.insert(row.end(), in.burrow[g].begin(), in.burrow[g].end());
+        } else {
+            row.insert(row.end(), n, none);
+        }
     }
     last_counters_ = c;
     last_sample_ = in.now;

@@ -72,6 +72,10 @@ class MetricsSampler {
         std::vector<const kafka::ProducerStats*> producers;
         const Ledger::IntervalLatency* latency = nullptr;
         std::vector<GroupTracker>* groups = nullptr;  // lag is measured (max_lag raised)
+        // Burrow's verdict per group (in the trackers' order): the group's status
+        // and each of its partitions' (as MetricsLayout::Group::partitions), as
+        // Burrow's StatusConstant numbers; empty: not evaluated (after duration_s).
+        std::vector<std::vector<double>> burrow;
     };
     // One row, in columns() order. Rates count from the previous row.
     std::vector<double> row(const Inputs& in);

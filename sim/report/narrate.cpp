@@ -192,6 +192,13 @@ std::string narrate(const TimelineEvent& event, const Scenario& s) {
                                    : fmt::format("did NOT settle within {} s", s.settle_max.ms() / 1000);
             } else if constexpr (std::is_same_v<E, GroupChanged>) {
                 return group_changed(e, s);
+            } else if constexpr (std::is_same_v<E, BurrowStatusChanged>) {
+                std::string parts;
+                for (const auto& [tp, status] : e.partitions) {
+                    parts += fmt::format("{}{} {}", parts.empty() ? "" : ", ", tp_name(s, tp), status);
+                }
+                return fmt::format("Burrow: group {} {} -> {}{}", e.group_id, e.from, e.to,
+                                   parts.empty() ? "" : " (" + parts + ")");
             } else {
                 static_assert(std::is_same_v<E, IsrPropertyBroken>);
                 return fmt::format(

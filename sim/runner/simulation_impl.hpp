@@ -91,6 +91,10 @@ class Simulation final : public kafka::Observer {
     void schedule_sampling();
     void sample_tick();
     void burrow_poll_tick();
+    // Burrow's verdict on every group now (as its /status endpoint would
+    // answer), per group: its status and its partitions' as StatusConstant
+    // numbers; a change of a group's status goes to the timeline.
+    std::vector<std::vector<double>> burrow_verdicts(Instant now);
     bool converged();
     void settle();
     void check_invariants();
@@ -125,8 +129,9 @@ class Simulation final : public kafka::Observer {
     std::vector<ConsumerSlot> consumers_;
     struct GroupTrack {
         std::int32_t next_member = 0;
-        std::int32_t capacity = 0;  // hosts reserved: members + consumer_join faults
-        GroupSummary snapshot;      // at the end of duration_s
+        std::int32_t capacity = 0;               // hosts reserved: members + consumer_join faults
+        GroupSummary snapshot;                   // at the end of duration_s
+        std::string burrow_status = "NOTFOUND";  // Burrow's verdict at the last sample
     };
     std::vector<GroupTrack> groups_;
     monitor::Ledger ledger_;

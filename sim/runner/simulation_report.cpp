@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <limits>
+#include <map>
 
 #include "core/assert.hpp"
 #include "runner/simulation_impl.hpp"
@@ -97,6 +98,38 @@ void Simulation::burrow_poll_tick() {
     loop_.schedule_after(s_.burrow.offset_refresh, [this] { burrow_poll_tick(); });
 }
 
+std::vector<std::vector<double>> Simulation::burrow_verdicts(Instant now) {
+    std::vector<std::vector<double>> out;
+    if (now > heal_at_) return out;  // Burrow is judged until the end of duration_s
+    for (std::size_t g = 0; g < s_.consumer_groups.size(); ++g) {
+        const std::string& id = s_.consumer_groups[g].group_id;
+        const monitor::BurrowGroupStatus status = burrow_.evaluate(id, now);
+        std::map<std::pair<std::string, std::int32_t>, monitor::BurrowStatus> by_partition;
+        for (const auto& p : status.partitions) by_partition[{p.topic, p.partition}] = p.status;
+        std::vector<double> row{static_cast<double>(static_cast<int>(status.status))};
+        BurrowStatusChanged change{.group_id = id,
+                                   .from = groups_[g].burrow_status,
+                                   .to = monitor::to_string(status.status),
+                                   .partitions = {}};
+        for (const TopicPartition& tp : group_trackers_[g].partitions()) {
+            const auto it = by_partition.find({s_.topics.at(static_cast<std::size_t>(tp.topic)).name, tp.partition});
+            if (it == by_partition.end()) {
+                row.push_back(std::numeric_limits<double>::quiet_NaN());  // no commit seen for its topic
+                continue;
+            }
+            row.push_back(static_cast<double>(static_cast<int>(it->second)));
+            if (it->second != monitor::BurrowStatus::ok)
+                change.partitions.emplace_back(tp, monitor::to_string(it->second));
+        }
+        if (change.to != change.from) {
+            groups_[g].burrow_status = change.to;
+            record(now, TimelineEvent(std::move(change)));
+        }
+        out.push_back(std::move(row));
+    }
+    return out;
+}
+
 void Simulation::sample_tick() {
     sample();
     if (!settled_) loop_.schedule_after(s_.sample_interval, [this] { sample_tick(); });
@@ -115,6 +148,7 @@ void Simulation::sample() {
     }
     in.latency = &latency;
     in.groups = &group_trackers_;
+    in.burrow = burrow_verdicts(now);
     series_.rows.push_back(sampler_->row(in));
     measure_isr_properties(now);
 }

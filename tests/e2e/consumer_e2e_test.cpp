@@ -184,6 +184,44 @@ TEST_CASE("e2e consumer: Burrow's offset-refresh, not the sample interval, sets 
     }
 }
 
+// Burrow judged at every sample, as its /status endpoint would answer: the
+// time series holds the verdict (StatusConstant numbers) and the timeline says
+// when it changed — here when a stopped consumer turns ERR.
+TEST_CASE("e2e consumer: Burrow's verdict is in the time series at every sample and narrated when it changes") {
+    const std::string cfg =
+        R"("auto.offset.reset": "earliest", "auto.commit.interval.ms": 1000, "max.poll.records": 50)";
+    const auto r =
+        run_text(with_burrow(group_scenario(1, 1, cfg, R"({"at_s": 10, "action": "stop_consumer", "group": "g"})"),
+                             R"({"offset_refresh_s": 1})"));
+    CHECK(group(r).burrow_status == "ERR");
+    std::vector<std::pair<ks::Duration, std::string>> changes;
+    for (const auto& e : ks::report::narrate(r)) {
+        if (e.text.rfind("Burrow: group g ", 0) == 0) changes.emplace_back(e.at, e.text);
+    }
+    REQUIRE(changes.size() >= 2);
+    CHECK(changes.front().second == "Burrow: group g NOTFOUND -> OK");
+    CHECK(changes.back().second.find("-> ERR (orders-0 STOP)") != std::string::npos);
+    const ks::Duration err_at = changes.back().first;
+    // The stop at 10 s: 10 commits a second apart cover 9 s, so STOP needs
+    // more than 9 s of silence after the last commit (at most 10 s), and no
+    // polled offset at or below it in the last 10 polls (1 s apart).
+    CHECK(err_at > ks::s(18));
+    CHECK(err_at <= ks::s(21));
+    const std::size_t status = column(r.series, "g.burrow_status");
+    const std::size_t partition = column(r.series, "g.orders-0.burrow_status");
+    for (const auto& row : r.series.rows) {
+        const double t = row[0];
+        if (t > 30) {
+            CHECK(std::isnan(row[status]));  // judged until the end of duration_s only
+        } else if (t >= err_at.seconds_f()) {
+            CHECK(row[status] == 3);     // ERR
+            CHECK(row[partition] == 4);  // STOP
+        } else if (t >= changes.front().first.seconds_f() && t < 9) {
+            CHECK(row[status] == 1);  // OK
+        }
+    }
+}
+
 TEST_CASE("e2e consumer: a slow_consumer fault builds lag that is worked off after it heals") {
     const std::string cfg =
         R"("auto.offset.reset": "earliest", "auto.commit.interval.ms": 1000, "max.poll.records": 50)";
