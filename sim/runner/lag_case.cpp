@@ -158,4 +158,59 @@ nlohmann::json burrow_group_json(const monitor::BurrowGroupStatus& g) {
     return j;
 }
 
+namespace {
+
+// protocol.ConsumerOffset as Burrow marshals it (Order is json:"-").
+nlohmann::json http_offset_json(const monitor::BurrowOffset& o) {
+    return {{"offset", o.offset},
+            {"timestamp", o.timestamp_ms},
+            {"observedAt", o.timestamp_ms},
+            {"lag", o.lag ? nlohmann::json(*o.lag) : nlohmann::json(nullptr)}};
+}
+
+// protocol.PartitionStatus, fields in Burrow's declaration order.
+nlohmann::json http_partition_json(const monitor::BurrowPartitionStatus& p) {
+    nlohmann::json j = nlohmann::json::object();
+    j["topic"] = p.topic;
+    j["partition"] = p.partition;
+    j["owner"] = "";
+    j["client_id"] = "";
+    j["status"] = monitor::to_string(p.status);
+    j["start"] = p.start ? http_offset_json(*p.start) : nlohmann::json(nullptr);
+    j["end"] = p.end ? http_offset_json(*p.end) : nlohmann::json(nullptr);
+    j["current_lag"] = p.current_lag;
+    j["complete"] = float_for_json(p.complete);
+    return j;
+}
+
+}  // namespace
+
+nlohmann::json burrow_http_json(const monitor::BurrowGroupStatus& g, const std::string& cluster,
+                                const std::string& group, BurrowEndpoint endpoint) {
+    nlohmann::json partitions = nlohmann::json::array();
+    for (const auto& p : g.partitions) {
+        // /status: "The requestor only wants partitions that are not StatusOK".
+        if (endpoint == BurrowEndpoint::lag || p.status > monitor::BurrowStatus::ok) {
+            partitions.push_back(http_partition_json(p));
+        }
+    }
+    nlohmann::json status = nlohmann::json::object();
+    status["cluster"] = cluster;
+    status["group"] = group;
+    status["status"] = monitor::to_string(g.status);
+    status["complete"] = float_for_json(g.complete);
+    status["partitions"] = std::move(partitions);
+    status["partition_count"] = g.partition_count;
+    status["maxlag"] = g.maxlag ? http_partition_json(*g.maxlag) : nlohmann::json(nullptr);
+    status["totallag"] = g.totallag;
+    nlohmann::json j = nlohmann::json::object();
+    j["error"] = false;
+    j["message"] = "consumer status returned";
+    j["status"] = std::move(status);
+    j["request"] = {{"url", "/v3/kafka/" + cluster + "/consumer/" + group +
+                                (endpoint == BurrowEndpoint::status ? "/status" : "/lag")},
+                    {"host", "kafkasim"}};
+    return j;
+}
+
 }  // namespace ks::runner

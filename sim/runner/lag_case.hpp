@@ -50,6 +50,22 @@ nlohmann::json burrow_offset_json(const monitor::BurrowOffset& o);
 nlohmann::json burrow_partition_json(const monitor::BurrowPartitionStatus& p);
 nlohmann::json burrow_group_json(const monitor::BurrowGroupStatus& g);
 
+// Burrow's HTTP response for a group (core/internal/httpserver: handleConsumerStatus
+// for /v3/kafka/<cluster>/consumer/<group>/status, which lists only partitions
+// that are not OK; handleConsumerStatusComplete for .../lag, which lists all):
+//   {"error": false, "message": "consumer status returned",
+//    "status": {"cluster", "group", "status", "complete", "partitions",
+//               "partition_count", "maxlag", "totallag"},
+//    "request": {"url", "host"}}
+// Partition entries carry "owner" and "client_id" (empty: not known here),
+// "start" and "end" offsets as {"offset", "timestamp", "observedAt", "lag"}
+// (observedAt: the commit's timestamp — kafkasim's Burrow reads each commit as
+// it is made). A NOTFOUND group is Burrow's: complete 1, no partitions, maxlag
+// null (Burrow answers it with HTTP 404).
+enum class BurrowEndpoint { status, lag };
+nlohmann::json burrow_http_json(const monitor::BurrowGroupStatus& g, const std::string& cluster,
+                                const std::string& group, BurrowEndpoint endpoint);
+
 // A float32 as the double whose shortest decimal form is the float's shortest
 // form, so JSON shows 0.33333334 rather than 0.3333333432674408.
 double float_for_json(float f);

@@ -132,3 +132,51 @@ TEST_CASE("lag-eval: usage errors exit 2, --help exits 0") {
     CHECK(help.out.find("kafkasim lag-eval FILE") != std::string::npos);
     CHECK(run_kafkasim("--help").out.find("lag-eval FILE") != std::string::npos);
 }
+
+// Burrow's HTTP responses (core/internal/httpserver/kafka.go handleConsumerStatus
+// and handleConsumerStatusComplete; structs.go httpResponseConsumerStatus;
+// protocol.ConsumerGroupStatus, PartitionStatus and ConsumerOffset JSON tags), so
+// that tools reading Burrow (e.g. Telegraf's burrow input) can read kafkasim's.
+TEST_CASE("lag-eval --http: Burrow's /status and /lag responses") {
+    const Result s =
+        run_kafkasim("lag-eval " + data("lag_caching_table.json") + " --http status --cluster prod --group billing");
+    REQUIRE(s.exit_code == 0);
+    const auto j = nlohmann::json::parse(s.out);
+    CHECK(j["error"] == false);
+    CHECK(j["message"] == "consumer status returned");
+    CHECK(j["request"]["url"] == "/v3/kafka/prod/consumer/billing/status");
+    const auto& st = j["status"];
+    CHECK(st["cluster"] == "prod");
+    CHECK(st["group"] == "billing");
+    const auto plain = lag_eval("lag_caching_table.json");
+    CHECK(st["status"] == plain["status"]);
+    CHECK(st["totallag"] == plain["totallag"]);
+    CHECK(st["partition_count"] == plain["partition_count"]);
+    // /status lists only the partitions that are not OK ("ShowAll: false").
+    std::size_t not_ok = 0;
+    for (const auto& p : plain["partitions"]) not_ok += p["status"] != "OK" ? 1 : 0;
+    REQUIRE(not_ok > 0);
+    CHECK(st["partitions"].size() == not_ok);
+    for (const auto& p : st["partitions"]) {
+        CHECK(p["status"] != "OK");
+        CHECK(p.contains("owner"));
+        CHECK(p.contains("client_id"));
+        for (const char* edge : {"start", "end"}) {
+            if (p[edge].is_null()) continue;
+            CHECK(p[edge].contains("offset"));
+            CHECK(p[edge].contains("timestamp"));
+            CHECK(p[edge].contains("observedAt"));
+            CHECK(p[edge].contains("lag"));
+            CHECK_FALSE(p[edge].contains("order"));  // json:"-" in Burrow
+        }
+    }
+    // /lag lists every partition.
+    const Result l = run_kafkasim("lag-eval " + data("lag_caching_table.json") + " --http lag");
+    REQUIRE(l.exit_code == 0);
+    const auto jl = nlohmann::json::parse(l.out);
+    CHECK(jl["request"]["url"] == "/v3/kafka/local/consumer/group/lag");
+    CHECK(jl["status"]["partitions"].size() == plain["partitions"].size());
+    const Result bad = run_kafkasim("lag-eval " + data("lag_warn.json") + " --http statuss", /*merge_stderr=*/true);
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.out.find("--http: expected \"status\" or \"lag\", got \"statuss\"") != std::string::npos);
+}
