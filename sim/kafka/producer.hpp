@@ -172,6 +172,8 @@ class Producer {
     Bytes buffer_used() const { return buffer_used_; }
     std::size_t blocked_records() const { return blocked_.size(); }
     std::size_t queued_batches(std::int32_t partition) const;
+    // The leaders' readiness as the uniform sticky partitioner sees it (KIP-794).
+    const NodeLatencyTracker& node_latency() const { return latency_; }
     std::int32_t in_flight_requests(BrokerId broker) const;
     std::int32_t in_flight_requests() const { return static_cast<std::int32_t>(in_flight_.size()); }
     // Nothing queued, blocked or in flight: every record sent so far has an outcome.

@@ -248,8 +248,13 @@ bool Producer::drain_once(Instant now, Outbox& out) {
     }
     bool sent = false;
     for (const BrokerId broker : ready) {
-        if (!node_ready(broker, now, out)) continue;
-        const bool can_send = opt_.acks == Acks::none || in_flight_requests(broker) < opt_.max_in_flight;
+        // NetworkClient.ready: connected and able to take one more request.
+        // Sender.sendProducerData then updates the node's latency stats: only
+        // its readyTime when it cannot send (so an unreachable leader ages out
+        // of the partitioner after partitioner.availability.timeout.ms), both
+        // times when it can.
+        const bool can_send = node_ready(broker, now, out) &&
+                              (opt_.acks == Acks::none || in_flight_requests(broker) < opt_.max_in_flight);
         latency_.update_node_latency_stats(broker.value(), now, can_send);
         if (!can_send) continue;
         const std::vector<std::int32_t>& parts = led.at(broker);

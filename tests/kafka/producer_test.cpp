@@ -416,6 +416,45 @@ TEST_CASE("producer: acks=0 batches are acked the moment their request is writte
     CHECK(h.p->in_flight_requests() == 0);
 }
 
+// Sender.sendProducerData: a ready node the client cannot send to (not
+// connected, in backoff, in-flight full) gets updateNodeLatencyStats(node, now,
+// false) — its readyTime moves on, its drainTime does not — so past
+// partitioner.availability.timeout.ms the uniform sticky partitioner (KIP-794)
+// stops choosing its partitions.
+TEST_CASE(
+    "producer: a leader it cannot connect to ages out of the sticky partitioner after "
+    "partitioner.availability.timeout.ms") {
+    auto o = base_options();
+    o.partitions = 2;
+    o.batch_size = 1000;  // the sticky partition changes every ~1000 bytes of records
+    o.builtin.enable_adaptive_partitioning = true;
+    o.builtin.partition_availability_timeout = ms(100);
+    Harness h(o);
+    h.accept_connections = false;
+    h.answer_metadata({1, 2});  // broker 2 will never answer its connection
+    bool accepted = false;
+    std::size_t answered = 0;
+    for (int t = 0; t < 300; ++t) {
+        h.send();  // no key
+        h.run_for(ms(1));
+        for (const auto& [to, a] : h.connects) {
+            if (to == broker_node(BrokerId(1)) && !accepted) {
+                accepted = true;
+                h.accept(to, a);
+            }
+        }
+        while (answered < h.produces.size()) h.answer(answered++);
+    }
+    REQUIRE(accepted);
+    REQUIRE(h.p->queued_batches(1) > 0);  // partition 1's records wait for broker 2
+    const NodeLatencyStats* unreachable = h.p->node_latency().stats(2);
+    REQUIRE(unreachable != nullptr);
+    CHECK(unreachable->ready_time - unreachable->drain_time > ms(100));
+    CHECK(h.p->node_latency().unready_too_long(2));
+    REQUIRE(h.p->node_latency().stats(1) != nullptr);
+    CHECK_FALSE(h.p->node_latency().unready_too_long(1));
+}
+
 // NetworkClient.ready / initiateConnect: a produce request goes only into a
 // connection whose ApiVersions exchange is done.
 TEST_CASE("producer: the first request to a broker waits for its connection (ApiVersions) to be ready") {
