@@ -354,6 +354,14 @@ void Consumer::send_join(Instant now, Outbox& out) {
     r.topics = opt_.topics;
     for (const auto& [tp, p] : parts_) r.owned.push_back(tp);
     r.owned_generation = generation_;
+    // StickyAssignor.subscriptionUserData: an eager member gave its partitions
+    // up, but the sticky assignor's userData still carries its last assignment
+    // and that assignment's generation (null before the first one).
+    const bool sticky = std::find(opt_.assignors.begin(), opt_.assignors.end(), "sticky") != opt_.assignors.end();
+    if (!cooperative_ && sticky && sticky_assignment_) {
+        r.owned = *sticky_assignment_;
+        r.owned_generation = sticky_generation_;
+    }
     r.correlation = group_correlation_ = next_correlation_++;
     set_state(State::joining);
     rejoin_needed_ = false;
@@ -416,6 +424,9 @@ void Consumer::on_assignment(Instant now, const std::vector<TopicPartition>& ass
     for (const TopicPartition& tp : revoked) parts_.erase(tp);
     stats_.partitions_revoked += static_cast<std::int64_t>(revoked.size());
     for (const TopicPartition& tp : assigned) parts_.try_emplace(tp);
+    // StickyAssignor.onAssignment: memberAssignment and generation remembered.
+    sticky_assignment_ = assigned;
+    sticky_generation_ = generation_;
     // ConsumerCoordinator.onJoinComplete: "Reschedule the auto commit starting
     // from now".
     if (opt_.auto_commit) next_auto_commit_ = now + opt_.auto_commit_interval;

@@ -206,6 +206,11 @@ class Consumer {
     std::size_t bootstrap_index_ = 0;
     std::string member_id_;
     std::int32_t generation_ = -1;
+    // StickyAssignor's own memory (onAssignment): the last assignment and its
+    // generation, sent as the subscription's userData by an eager "sticky"
+    // member although it revoked everything before joining.
+    std::optional<std::vector<TopicPartition>> sticky_assignment_;
+    std::int32_t sticky_generation_ = -1;
     bool rejoin_needed_ = true;
     std::uint64_t group_correlation_ = 0;  // the find / join / sync request in flight
     Instant last_heartbeat_ack_;

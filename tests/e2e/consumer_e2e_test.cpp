@@ -5,7 +5,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <set>
 #include <string>
+#include <variant>
+#include <vector>
 
 #include "kafkasim/scenario.hpp"
 #include "kafkasim/simulation.hpp"
@@ -283,4 +287,39 @@ TEST_CASE("e2e consumer: the time series has the lag of every partition, and the
         ++checked;
     }
     CHECK(checked > 10);
+}
+
+// StickyAssignor (eager): members revoke everything before joining, but their
+// subscription userData carries the last assignment and its generation, so the
+// leader keeps each partition where it was whenever balance allows.
+TEST_CASE("e2e consumer: the eager sticky assignor keeps partitions with their owners across rebalances") {
+    const auto r = run_text(R"({"name": "t", "duration_s": 40, "cluster": {"brokers": 3},
+      "topics": [{"name": "orders", "partitions": 6, "replication_factor": 3}],
+      "producers": [{"name": "p", "topic": "orders", "rate_per_s": 300}],
+      "consumer_groups": [{"group_id": "g", "topics": ["orders"], "members": 2,
+                           "config": {"partition.assignment.strategy": "sticky"}}],
+      "faults": [{"at_s": 15, "action": "consumer_join", "group": "g"},
+                 {"at_s": 25, "action": "consumer_leave", "group": "g", "member": 0}]})");
+    using Assignment = std::map<std::string, std::set<ks::TopicPartition>>;
+    std::vector<Assignment> generations;
+    for (const auto& entry : r.timeline) {
+        const auto* g = std::get_if<ks::GroupChanged>(&entry.event);
+        if (!g || g->kind != ks::GroupChanged::Kind::rebalance_completed) continue;
+        Assignment a;
+        for (const auto& [member, tps] : g->assignment) a[member] = {tps.begin(), tps.end()};
+        generations.push_back(std::move(a));
+    }
+    REQUIRE(generations.size() == 3);  // 2 members; a third joins; the first leaves
+    for (std::size_t i = 1; i < generations.size(); ++i) {
+        CAPTURE(i);
+        for (const auto& [member, now_owned] : generations[i]) {
+            const auto before = generations[i - 1].find(member);
+            if (before == generations[i - 1].end()) continue;  // the new member
+            std::size_t kept = 0;
+            for (const auto& tp : before->second) kept += now_owned.count(tp);
+            // Balance allows each surviving owner to keep 2 of 3 (a member
+            // joined), or all of its 2 (a member left).
+            CHECK(kept == std::min(before->second.size(), now_owned.size()));
+        }
+    }
 }

@@ -181,6 +181,46 @@ TEST_CASE("consumer: with enable.auto.commit=false the position is committed aft
     CHECK(commits[0].second.offsets.at(0).second == 10);
 }
 
+// StickyAssignor (eager): onAssignment remembers the assignment and its
+// generation, subscriptionUserData sends them with every later JoinGroup —
+// the member has revoked its partitions, but the leader's sticky assignor
+// still sees what it held (StickyAssignor.memberData reads the userData).
+TEST_CASE("consumer: an eager sticky member's JoinGroup carries its last assignment as the sticky userData") {
+    ConsumerOptions o = Fixture::options(500, true);
+    o.assignors = {"sticky"};
+    Fixture f(o);
+    f.c.start(f.now, f.out);
+    const auto md = f.last_sent<MetadataRequest>();
+    PartitionState st;
+    st.tp = TopicPartition{0, 0};
+    st.leader = BrokerId(2);
+    st.leader_epoch = 1;
+    f.recv(1, MetadataResponse{{st}, {BrokerId(1), BrokerId(2)}, md.correlation});
+    const auto fc = f.last_sent<FindCoordinatorRequest>();
+    f.recv(1, FindCoordinatorResponse{Error::none, BrokerId(3), fc.correlation});
+    const auto first = f.last_sent<JoinGroupRequest>();
+    CHECK(first.owned.empty());  // no assignment yet: null userData
+    JoinGroupResponse jr;
+    jr.generation = 4;
+    jr.member_id = "g-0-1";
+    jr.leader = "g-0-1";
+    jr.protocol = "sticky";
+    jr.correlation = first.correlation;
+    f.recv(3, jr);
+    const auto sg = f.last_sent<SyncGroupRequest>();
+    f.recv(3, SyncGroupResponse{Error::none, {TopicPartition{0, 0}}, sg.correlation});
+    REQUIRE(f.c.stable());
+    f.out.clear();
+    f.now = f.now + ms(3000);
+    f.c.on_timer(f.now, Consumer::timer_key(Consumer::kHeartbeat), f.out);
+    const auto hb = f.last_sent<HeartbeatRequest>();
+    f.recv(3, HeartbeatResponse{Error::rebalance_in_progress, hb.correlation});
+    const auto again = f.last_sent<JoinGroupRequest>();
+    CHECK(f.c.assignment().empty());  // eager: revoked before the join
+    CHECK(again.owned == std::vector<TopicPartition>{TopicPartition{0, 0}});
+    CHECK(again.owned_generation == 4);
+}
+
 TEST_CASE("consumer: REBALANCE_IN_PROGRESS on a heartbeat makes an eager member revoke everything and rejoin") {
     Fixture f;
     f.join_and_assign(0);
