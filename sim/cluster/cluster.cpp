@@ -305,8 +305,7 @@ void Cluster::deliver_input(NodeId to, std::function<void(Node&, Outbox&)> input
     Hosted& h = hosted(to);
     if (!h.up) return;
     if (h.paused) {
-        KS_ASSERT_LT(h.deferred.size(), kDeferredMax);
-        h.deferred.push_back([this, to, input = std::move(input)] {
+        hold(h, [this, to, input = std::move(input)] {
             Hosted& hh = hosted(to);
             Outbox o;
             input(*hh.node, o);
@@ -324,11 +323,15 @@ void Cluster::run_on(NodeId n, std::uint32_t inc, std::function<void()> f) {
     Hosted& h = hosted(n);
     if (!h.up || h.incarnation != inc) return;
     if (h.paused) {
-        KS_ASSERT_LT(h.deferred.size(), kDeferredMax);
-        h.deferred.push_back(std::move(f));
+        hold(h, std::move(f));
         return;
     }
     f();
+}
+
+void Cluster::hold(Hosted& h, std::function<void()> f) {
+    KS_ASSERT_LT(h.deferred.size(), kDeferredMax);
+    h.deferred.push_back(std::move(f));
 }
 
 // ---- request threads --------------------------------------------------------------------------

@@ -201,6 +201,8 @@ class Cluster {
     // Runs `f` on the process `n` of incarnation `inc` (nothing if it is gone;
     // held while it is paused).
     void run_on(NodeId n, std::uint32_t inc, std::function<void()> f);
+    // Keeps `f` until the paused process `h` resumes.
+    static void hold(Hosted& h, std::function<void()> f);
     // A request reaching a broker goes through its request threads; false if
     // `m` is not a request the broker's threads handle.
     bool route_request(NodeId from, NodeId to, kafka::Message& m);

@@ -38,6 +38,17 @@ RequestPath::RequestPath(EventLoop& loop, RequestPathConfig config, Run run)
 
 RequestPath::~RequestPath() = default;
 
+template <typename F>
+void RequestPath::after(Duration d, F f) {
+    std::weak_ptr<bool> alive = alive_;
+    loop_.schedule_after(d, [this, alive, f] {
+        if (alive.expired()) return;
+        run_([alive, f] {
+            if (!alive.expired()) f();
+        });
+    });
+}
+
 RequestPath::Channel& RequestPath::channel(ChannelKey c) {
     auto [it, fresh] = channels_.try_emplace(c);
     if (fresh) {
@@ -122,14 +133,7 @@ void RequestPath::run_next(std::size_t p) {
     Processor& pr = processors_[p];
     if (pr.busy || pr.held || pr.jobs.empty()) return;
     pr.busy = true;
-    std::weak_ptr<bool> alive = alive_;
-    loop_.schedule_after(pr.jobs.front().cost, [this, alive, p] {
-        if (alive.expired()) return;
-        run_([this, alive, p] {
-            if (alive.expired()) return;
-            on_job_done(p);
-        });
-    });
+    after(pr.jobs.front().cost, [this, p] { on_job_done(p); });
 }
 
 void RequestPath::on_job_done(std::size_t p) {
@@ -175,14 +179,7 @@ void RequestPath::start_io(Request r) {
     const Duration cost = config_.costs.io(r.bytes, r.partitions);
     const std::uint64_t id = next_io_++;
     in_io_.emplace(id, std::move(r));
-    std::weak_ptr<bool> alive = alive_;
-    loop_.schedule_after(cost, [this, alive, id] {
-        if (alive.expired()) return;
-        run_([this, alive, id] {
-            if (alive.expired()) return;
-            on_io_done(id);
-        });
-    });
+    after(cost, [this, id] { on_io_done(id); });
 }
 
 void RequestPath::on_io_done(std::uint64_t id) {

@@ -146,6 +146,10 @@ class RequestPath {
     void start_io(Request r);
     void on_io_done(std::uint64_t id);
     void unblock_processors();
+    // Runs `f` (a small callable) `d` from now, through `run_`, unless this
+    // path is gone by then.
+    template <typename F>
+    void after(Duration d, F f);
 
     EventLoop& loop_;
     RequestPathConfig config_;

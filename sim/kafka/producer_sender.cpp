@@ -207,13 +207,7 @@ bool Producer::sendable(const PartState& ps, Instant now, Instant& next_check) c
     }
     if (ps.leader.value() < 0) return false;
     if (opt_.max_in_flight == 1 && ps.in_flight_batches > 0) return false;  // guaranteeMessageOrder
-    if (opt_.idempotence) {
-        if (epoch_bump_required_) return false;
-        // shouldStopDrainBatchesForPartition: a retry goes only as the lowest incomplete batch.
-        if (b.base_sequence != kNoSequence && (ps.incomplete.empty() || b.base_sequence != *ps.incomplete.begin())) {
-            return false;
-        }
-    }
+    if (stop_draining(ps)) return false;
     const bool full = ps.queue.size() > 1 || b.closed || b.size_bytes >= opt_.batch_size;
     const Instant linger_end = b.created + opt_.linger;
     if (full || b.retry || linger_end <= now || !blocked_.empty()) return true;

@@ -36,14 +36,14 @@ std::optional<std::int64_t> GroupTracker::partition_lag(const ClusterView& view,
     return std::max<std::int64_t>(0, hw - c->second);
 }
 
-BurrowCommitOutcome BurrowFeed::on_commit(Instant now, const std::string& group, TopicPartition tp, Offset offset) {
+void BurrowFeed::on_commit(Instant now, const std::string& group, TopicPartition tp, Offset offset) {
     BurrowCommit bc;
     bc.group = group;
     bc.topic = topics_.at(static_cast<std::size_t>(tp.topic)).name;
     bc.partition = tp.partition;
     bc.offset = offset;
     bc.timestamp_ms = ms_of(now);
-    return store_.on_commit(bc);
+    store_.on_commit(bc);
 }
 
 void BurrowFeed::on_broker_offsets(Instant now, const ClusterView& view) {

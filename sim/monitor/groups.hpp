@@ -99,7 +99,7 @@ class BurrowFeed {
         : topics_(std::move(topics)), store_(options) {}
 
     // A commit stored by the coordinator, as Burrow's consumer module reads it.
-    BurrowCommitOutcome on_commit(Instant now, const std::string& group, TopicPartition tp, Offset offset);
+    void on_commit(Instant now, const std::string& group, TopicPartition tp, Offset offset);
     // One poll of Burrow's cluster module (kafka_cluster.go getOffsets): each
     // partition's newest offset — ListOffsets "latest", the leader's high
     // watermark — for partitions with a running leader.
