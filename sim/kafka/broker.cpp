@@ -60,6 +60,22 @@ bool Broker::is_eligible(BrokerId b) const {
 void Broker::start(Instant now, Outbox& out) {
     // After a power loss the files hold only what reached stable storage.
     for (TopicPartition tp : storage_.cut_to_surviving()) out.disk_truncate(tp, storage_.logs.at(tp).end_position());
+    // LogLoader: each log's epoch cache from its leader-epoch-checkpoint,
+    // completed by the segments recovered after an unclean shutdown.
+    for (auto& [tp, log] : storage_.logs) {
+        const auto file = storage_.leader_epochs.find(tp);
+        std::vector<EpochEntry> entries =
+            file == storage_.leader_epochs.end() ? std::vector<EpochEntry>{} : file->second;
+        std::optional<Offset> recover_from;
+        if (!storage_.clean_shutdown) {
+            const auto rp = storage_.recovery_points.find(tp);
+            recover_from = rp == storage_.recovery_points.end() ? Offset{0} : rp->second;
+        }
+        log.load_epochs(entries, recover_from);
+        // What recovery and the truncations changed is written back.
+        epochs_written_[tp] = log.epochs().entries() == entries ? log.epochs().changes() : 0;
+        write_epochs_if_changed(tp, out);
+    }
     for (auto& [tp, log] : storage_.logs) ensure_partition(tp);
     const Duration recovery = recovery_time();
     for (auto& [tp, log] : storage_.logs) log.mark_recovered(now + recovery);
@@ -111,7 +127,10 @@ Duration Broker::recovery_time() const {
 
 void Broker::mark_clean_stop() {
     for (const auto& [tp, p] : partitions_) storage_.hw_checkpoint[tp] = p->high_watermark();
-    for (const auto& [tp, log] : storage_.logs) storage_.recovery_points[tp] = log.log_end_offset();
+    for (const auto& [tp, log] : storage_.logs) {
+        storage_.recovery_points[tp] = log.log_end_offset();
+        storage_.leader_epochs[tp] = log.epochs().entries();
+    }
     storage_.clean_shutdown = true;
 }
 
@@ -172,6 +191,8 @@ void Broker::on_message(Instant now, NodeId from, const Message& m, Outbox& out)
             if (ReplicaFetcher* rf = fetcher_for(BrokerId(from.value()), fr->partitions.front().tp)) {
                 rf->on_fetch_response(now, *fr, out);
             }
+            // The follower's log start may have moved, or its log been cut.
+            for (const FetchPartitionData& d : fr->partitions) write_epochs_if_changed(d.tp, out);
         }
     } else if (const auto* q = std::get_if<OffsetsForLeaderEpochRequest>(&m)) {
         handle_epoch_query(from, *q, out);
@@ -180,6 +201,7 @@ void Broker::on_message(Instant now, NodeId from, const Message& m, Outbox& out)
             if (ReplicaFetcher* rf = fetcher_for(BrokerId(from.value()), qa->partitions.front().tp)) {
                 rf->on_epoch_response(now, *qa, out);
             }
+            for (const auto& a : qa->partitions) write_epochs_if_changed(a.tp, out);
         }
     } else if (const auto* md = std::get_if<MetadataUpdate>(&m)) {
         handle_metadata(now, *md, out);
@@ -280,6 +302,7 @@ void Broker::on_timer(Instant now, std::uint64_t key, Outbox& out) {
             for (auto& [tp, p] : partitions_) {
                 const Offset target = p->log().retention_target(now, p->high_watermark());
                 if (target > p->log().log_start_offset()) p->log().advance_log_start(target);
+                write_epochs_if_changed(tp, out);
             }
             out.set_timer(key, now + config_.retention_check_interval);
             break;
@@ -400,7 +423,13 @@ void Broker::write_checkpoint(FileRef::Kind kind, std::map<TopicPartition, Offse
     // "0\n" (version), the entry count, then "topic partition offset" lines.
     const Bytes bytes = 16 + 32 * static_cast<Bytes>(content.size());
     const std::uint64_t token = next_id_++;
-    checkpoints_.emplace(token, PendingCheckpoint{kind, std::move(content), false});
+    checkpoints_.emplace(token, PendingCheckpoint{.kind = kind,
+                                                  .content = std::move(content),
+                                                  .tp = {},
+                                                  .epochs = {},
+                                                  .then = {},
+                                                  .rolls_before = 0,
+                                                  .written = false});
     out.disk_truncate(FileRef::of(kind), 0);
     out.disk_append(FileRef::of(kind), bytes, token);
 }
@@ -429,16 +458,69 @@ bool Broker::flush_after_append(Partition& p, std::uint64_t rolls_before, AfterF
     return true;
 }
 
+// LeaderEpochCheckpointFile.write: a small file per log, rewritten whole.
+bool Broker::write_epochs_if_changed(TopicPartition tp, Outbox& out, AfterFlush then, std::uint64_t rolls_before) {
+    const auto log = storage_.logs.find(tp);
+    if (log == storage_.logs.end() || shutdown_complete_) return false;
+    const LeaderEpochCache& cache = log->second.epochs();
+    std::uint64_t& written = epochs_written_[tp];
+    if (written == cache.changes()) return false;
+    written = cache.changes();
+    KS_ASSERT_LT(checkpoints_.size(), kCheckpointsMax);
+    // "0\n" (version), the entry count, then "epoch offset" lines.
+    const Bytes bytes = 8 + 16 * static_cast<Bytes>(cache.entries().size());
+    const std::uint64_t token = next_id_++;
+    const bool waits = !std::holds_alternative<std::monostate>(then);
+    checkpoints_.emplace(token, PendingCheckpoint{.kind = FileRef::Kind::leader_epochs,
+                                                  .content = {},
+                                                  .tp = tp,
+                                                  .epochs = cache.entries(),
+                                                  .then = std::move(then),
+                                                  .rolls_before = rolls_before,
+                                                  .written = false});
+    out.disk_truncate(FileRef::leader_epochs_of(tp), 0);
+    out.disk_append(FileRef::leader_epochs_of(tp), bytes, token);
+    return waits;
+}
+
+// The rest of an append once the epoch checkpoint is in place: the flush
+// flush.messages may ask for, then what follows the append.
+void Broker::continue_append(Instant now, std::uint64_t rolls_before, const AfterFlush& then, Outbox& out) {
+    const TopicPartition tp = std::visit(
+        [](const auto& a) -> TopicPartition {
+            if constexpr (std::is_same_v<std::decay_t<decltype(a)>, std::monostate>) {
+                return TopicPartition{};
+            } else {
+                return a.tp;
+            }
+        },
+        then);
+    if (auto it = partitions_.find(tp);
+        it != partitions_.end() && flush_after_append(*it->second, rolls_before, then, out)) {
+        return;
+    }
+    if (const auto* a = std::get_if<AfterProduceAppend>(&then)) finish_produce_append(now, *a, out);
+    if (const auto* a = std::get_if<AfterReplicaAppend>(&then)) finish_replica_append(now, *a, out);
+}
+
 bool Broker::on_checkpoint_or_flush_done(Instant now, std::uint64_t token, Outbox& out) {
     if (auto c = checkpoints_.find(token); c != checkpoints_.end()) {
         PendingCheckpoint cp = std::move(c->second);
         checkpoints_.erase(c);
         if (!cp.written) {  // written: now the fsync
             const std::uint64_t flush = next_id_++;
-            const FileRef file = FileRef::of(cp.kind);
+            const FileRef file =
+                cp.kind == FileRef::Kind::leader_epochs ? FileRef::leader_epochs_of(cp.tp) : FileRef::of(cp.kind);
             cp.written = true;
             checkpoints_.emplace(flush, std::move(cp));
             out.disk_flush(file, flush);
+            return true;
+        }
+        if (cp.kind == FileRef::Kind::leader_epochs) {
+            storage_.leader_epochs[cp.tp] = std::move(cp.epochs);
+            if (!shutdown_complete_ && !std::holds_alternative<std::monostate>(cp.then)) {
+                continue_append(now, cp.rolls_before, cp.then, out);
+            }
             return true;
         }
         auto& target = cp.kind == FileRef::Kind::hw_checkpoint ? storage_.hw_checkpoint : storage_.recovery_points;
@@ -479,7 +561,13 @@ void Broker::handle_metadata(Instant now, const MetadataUpdate& m, Outbox& out) 
             continue;  // stale
         }
         metadata_[st.tp] = st;
-        if (contains(st.replicas, config_.id)) apply_partition_state(now, st, out);
+        if (contains(st.replicas, config_.id)) {
+            apply_partition_state(now, st, out);
+            // Partition.makeLeader assigns the new epoch (written and fsynced
+            // inside makeLeader in Kafka; here the leadership does not wait for
+            // the fsync, whose cost the disk still carries).
+            write_epochs_if_changed(st.tp, out);
+        }
     }
 }
 
@@ -572,6 +660,7 @@ void Broker::complete_produce_write(Instant now, const PendingWrite& w, Outbox& 
                                .base_offset = r.base_offset,
                                .records = w.batch.record_count,
                                .duplicate = r.duplicate};
+    if (!r.duplicate && write_epochs_if_changed(w.tp, out, a, rolls)) return;
     if (!r.duplicate && flush_after_append(*p, rolls, a, out)) return;
     finish_produce_append(now, a, out);
 }

@@ -46,7 +46,9 @@ struct BrokerStorage {
     std::map<TopicPartition, Log> logs;                // the log files as the page cache last held them
     std::map<TopicPartition, Offset> hw_checkpoint;    // replication-offset-checkpoint
     std::map<TopicPartition, Offset> recovery_points;  // recovery-point-offset-checkpoint
-    bool clean_shutdown = true;                        // the clean-shutdown marker file
+    // Each log's leader-epoch-checkpoint (LeaderEpochCheckpointFile).
+    std::map<TopicPartition, std::vector<EpochEntry>> leader_epochs;
+    bool clean_shutdown = true;  // the clean-shutdown marker file
     // After a power loss, the length of each log file that reached stable
     // storage (the cluster records it when the power goes): what the broker
     // finds when it starts again.
@@ -172,7 +174,7 @@ class Broker : private ReplicaFetcher::Host {
     // Limits on the broker's queues: reaching one is a kafkasim bug, not an outcome.
     static constexpr std::size_t kWritesMax = std::size_t{1} << 22;           // disk writes in flight
     static constexpr std::size_t kFlushesMax = std::size_t{1} << 20;          // log fsyncs in flight
-    static constexpr std::size_t kCheckpointsMax = 64;                        // checkpoint rewrites in flight
+    static constexpr std::size_t kCheckpointsMax = std::size_t{1} << 20;      // checkpoint rewrites in flight
     static constexpr std::size_t kParkedMax = std::size_t{1} << 20;           // parked follower fetches
     static constexpr std::size_t kParkedConsumersMax = std::size_t{1} << 20;  // parked consumer fetches
     static constexpr std::size_t kFetchersMax = std::size_t{1} << 16;         // replica fetchers (source brokers)
@@ -241,7 +243,13 @@ class Broker : private ReplicaFetcher::Host {
     // A checkpoint file being rewritten: written, then fsynced, then in place.
     struct PendingCheckpoint {
         FileRef::Kind kind = FileRef::Kind::hw_checkpoint;
-        std::map<TopicPartition, Offset> content;
+        std::map<TopicPartition, Offset> content;  // hw / recovery-point checkpoints
+        TopicPartition tp;                         // leader_epochs: whose file
+        std::vector<EpochEntry> epochs;            // leader_epochs: its entries
+        // leader_epochs written inside an append: what waits for it, and the
+        // log's roll count before that append (flush_after_append follows).
+        AfterFlush then;
+        std::uint64_t rolls_before = 0;
         bool written = false;  // the write is done; the fsync is in flight
     };
     // ---- parked follower fetches (DelayedFetch) ----
@@ -266,6 +274,13 @@ class Broker : private ReplicaFetcher::Host {
     bool flush_after_append(Partition& p, std::uint64_t rolls_before, AfterFlush then, Outbox& out);
     void flush_log(TopicPartition tp, std::optional<Bytes> upto_position, Offset upto, AfterFlush then, Outbox& out);
     void write_checkpoint(FileRef::Kind kind, std::map<TopicPartition, Offset> content, Outbox& out);
+    // The leader-epoch-checkpoint of `p` is rewritten when its epoch cache
+    // changed since the last write. LeaderEpochFileCache.assign writes and
+    // fsyncs inside UnifiedLog.append, so `then` (the rest of an append) waits
+    // for it; truncations flush in the background (truncateFrom*AsyncFlush)
+    // and pass nothing. True when `then` waits.
+    bool write_epochs_if_changed(TopicPartition tp, Outbox& out, AfterFlush then = {}, std::uint64_t rolls_before = 0);
+    void continue_append(Instant now, std::uint64_t rolls_before, const AfterFlush& then, Outbox& out);
     bool on_checkpoint_or_flush_done(Instant now, std::uint64_t token, Outbox& out);
     void register_with_controller(Instant now, Outbox& out);
     void handle_follower_fetch(Instant now, NodeId from, const FetchRequest& r, Outbox& out);
@@ -322,6 +337,8 @@ class Broker : private ReplicaFetcher::Host {
     std::map<std::uint64_t, PendingWrite> writes_;
     std::map<std::uint64_t, PendingFlush> flushes_;
     std::map<std::uint64_t, PendingCheckpoint> checkpoints_;
+    // Per log, the epoch cache's change count when its checkpoint was last written.
+    std::map<TopicPartition, std::uint64_t> epochs_written_;
     std::map<std::uint64_t, ParkedFetch> parked_;
     // Consumer fetches waiting for data (DelayedFetch): woken by HW advances.
     struct ParkedConsumerFetch {

@@ -98,6 +98,7 @@ void Broker::complete_replica_write(Instant now, const PendingWrite& w, Outbox& 
     if (p && !appended) out.disk_truncate(w.tp, p->log().end_position());  // not part of the log
     const AfterReplicaAppend a{
         .tp = w.tp, .leader_hw = w.leader_hw, .source = w.source, .round = w.fetch_round, .appended = appended};
+    if (appended && write_epochs_if_changed(w.tp, out, a, rolls)) return;
     if (appended && flush_after_append(*p, rolls, a, out)) return;
     finish_replica_append(now, a, out);
 }
@@ -121,6 +122,7 @@ void Broker::truncate(Partition& p, Offset to, Outbox& out) {
     ++counters_.truncations;
     out.event(Truncated{.broker = config_.id, .tp = p.tp(), .from = before, .to = after});
     out.disk_truncate(p.tp(), p.log().end_position());
+    write_epochs_if_changed(p.tp(), out);  // truncateFromEndAsyncFlush
 }
 
 void Broker::on_connection_lost(Instant now, NodeId peer, Outbox& out) {

@@ -20,10 +20,13 @@ void LeaderEpochCache::assign(LeaderEpoch epoch, Offset start_offset) {
         entries_.pop_back();
     }
     entries_.push_back(EpochEntry{epoch, start_offset});
+    ++changes_;
 }
 
 void LeaderEpochCache::truncate_from_end(Offset end_offset) {
+    const std::size_t before = entries_.size();
     while (!entries_.empty() && entries_.back().start_offset >= end_offset) entries_.pop_back();
+    if (entries_.size() != before) ++changes_;
 }
 
 void LeaderEpochCache::truncate_from_start(Offset start_offset) {
@@ -32,9 +35,13 @@ void LeaderEpochCache::truncate_from_start(Offset start_offset) {
     while (first_kept + 1 < entries_.size() && entries_[first_kept + 1].start_offset <= start_offset) {
         ++first_kept;
     }
-    if (first_kept > 0) entries_.erase(entries_.begin(), entries_.begin() + static_cast<std::ptrdiff_t>(first_kept));
+    if (first_kept > 0) {
+        entries_.erase(entries_.begin(), entries_.begin() + static_cast<std::ptrdiff_t>(first_kept));
+        ++changes_;
+    }
     if (!entries_.empty() && entries_.front().start_offset < start_offset) {
         entries_.front().start_offset = start_offset;
+        ++changes_;
     }
 }
 
@@ -165,6 +172,26 @@ void Log::mark_recovered(Instant now) {
     last_flush_time_ = now;
 }
 
+void Log::load_epochs(std::vector<EpochEntry> checkpoint, std::optional<Offset> recover_from) {
+    epochs_.load(std::move(checkpoint));
+    if (recover_from) {
+        // LogSegment.recover assigns (batch epoch, base offset) for every
+        // batch of the segments it re-reads whose epoch is above the latest, from
+        // the segment holding the recovery point (storage LogSegment.recover).
+        Offset from = *recover_from;
+        for (const Segment& s : segments_) {
+            if (s.base <= *recover_from) from = s.base;
+        }
+        for (const RecordBatch& b : batches_) {
+            if (b.last_offset() < from || b.epoch < 0) continue;
+            const auto latest = epochs_.latest_epoch();
+            if (!latest || b.epoch > *latest) epochs_.assign(b.epoch, b.base_offset);
+        }
+    }
+    epochs_.truncate_from_end(log_end_offset());
+    epochs_.truncate_from_start(log_start_offset_);
+}
+
 void Log::truncate_fully_and_start_at(Offset offset) {
     KS_ASSERT_GE(offset, 0);
     ++truncations_;
@@ -173,7 +200,7 @@ void Log::truncate_fully_and_start_at(Offset offset) {
     start_bytes_ = end_bytes_ = 0;
     log_start_offset_ = offset;
     recovery_point_ = offset;
-    epochs_ = LeaderEpochCache{};
+    epochs_.load({});  // LeaderEpochFileCache.clearAndFlush
 }
 
 void Log::advance_log_start(Offset offset) {

@@ -57,9 +57,18 @@ class LeaderEpochCache {
     Offset end_offset_for_v0(LeaderEpoch requested, Offset log_end_offset) const;
 
     const std::vector<EpochEntry>& entries() const { return entries_; }
+    // Counts the changes to the entries: the leader-epoch-checkpoint file is
+    // rewritten when this moves (LeaderEpochFileCache.writeToFile).
+    std::uint64_t changes() const { return changes_; }
+    // LeaderEpochFileCache built on the checkpoint file's entries (at start).
+    void load(std::vector<EpochEntry> entries) {
+        entries_ = std::move(entries);
+        ++changes_;
+    }
 
   private:
     std::vector<EpochEntry> entries_;
+    std::uint64_t changes_ = 0;
 };
 
 // How a log is split into segments and what retention deletes (topic configs
@@ -166,6 +175,12 @@ class Log {
     // Recovery on (re)start: everything the log holds is valid (recovery
     // point = LEO); the flush clock starts at `now`.
     void mark_recovered(Instant now);
+    // LogLoader at start: the epoch cache is read from the leader-epoch-checkpoint
+    // file (`checkpoint`); after an unclean shutdown the recovered segments —
+    // those from the one holding `recover_from` on — assign the epochs of their
+    // batches again (LogSegment.recover); then the entries are cut to the log's
+    // end and start (truncateFromEnd / truncateFromStart).
+    void load_epochs(std::vector<EpochEntry> checkpoint, std::optional<Offset> recover_from);
 
     // Throws AssertionFailure with the broken invariant.
     void check_invariants() const;

@@ -42,12 +42,14 @@ struct FileRef {
         log,                  // the log of `tp`
         hw_checkpoint,        // replication-offset-checkpoint
         recovery_checkpoint,  // recovery-point-offset-checkpoint
+        leader_epochs,        // the leader-epoch-checkpoint of `tp`'s log directory
     };
     Kind kind = Kind::log;
-    TopicPartition tp;  // log only
+    TopicPartition tp;  // log and leader_epochs only
     constexpr auto operator<=>(const FileRef&) const = default;
     static FileRef log(TopicPartition tp) { return FileRef{Kind::log, tp}; }
     static FileRef of(Kind k) { return FileRef{k, {}}; }
+    static FileRef leader_epochs_of(TopicPartition tp) { return FileRef{Kind::leader_epochs, tp}; }
 };
 // Append `bytes` to `file`; completion with `token`.
 struct DiskAppendEffect {

@@ -83,6 +83,31 @@ TEST_CASE("broker: a crashed leader is replaced after the session timeout and th
     CHECK(c.replica(1)->log_end_offset() == 15);
 }
 
+// LeaderEpochFileCache.assign writes and fsyncs the leader-epoch-checkpoint
+// inside UnifiedLog.append (storage LeaderEpochFileCache.java, trunk 1eb7644):
+// the file is what a restarted broker reads (LogLoader).
+TEST_CASE("broker: the leader-epoch-checkpoint is a file on disk, written when the epoch cache changes") {
+    MiniCluster c({});
+    const TopicPartition tp{0, 0};
+    c.produce(1, Acks::all, 10);
+    c.run_for(s(1));
+    const LeaderEpoch e0 = c.replica(1)->leader_epoch();
+    for (int b = 1; b <= 3; ++b) {
+        CHECK(c.storage(b).leader_epochs[tp] == std::vector<EpochEntry>{{e0, 0}});
+    }
+    // Broker 2 becomes leader, writes nothing, and crashes: its file holds the
+    // new epoch at its log end, which LogLoader's truncateFromEnd drops.
+    c.crash(1);
+    c.run_for(s(15));
+    REQUIRE(c.leader() == 2);
+    const LeaderEpoch e1 = c.replica(2)->leader_epoch();
+    CHECK(c.storage(2).leader_epochs[tp] == std::vector<EpochEntry>{{e0, 0}, {e1, 10}});
+    CHECK(c.replica(2)->log().epochs().entries() == std::vector<EpochEntry>{{e0, 0}, {e1, 10}});
+    c.crash(2);
+    c.restart(2);
+    CHECK(c.broker(2)->partition(tp)->log().epochs().entries() == std::vector<EpochEntry>{{e0, 0}});
+}
+
 // ClusterControlManager.registerBroker: while the previous incarnation has a
 // valid session (BrokerHeartbeatManager.hasValidSession: not fenced, heard
 // from within broker.session.timeout.ms) a new one gets

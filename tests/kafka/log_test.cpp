@@ -231,6 +231,55 @@ TEST_CASE("log: retention advances the log start and the epoch cache with it") {
     log.check_invariants();
 }
 
+// storage LogLoader.load and LogSegment.recover (trunk 1eb7644): the cache is
+// read from the leader-epoch-checkpoint; an unclean start re-reads the
+// segments from the one holding the recovery point and assigns each batch's
+// epoch when it is above the latest; then truncateFromEnd(log end) and
+// truncateFromStart(log start).
+TEST_CASE("log: LogLoader builds the epoch cache from the checkpoint file, the recovered segments and the log's ends") {
+    Log log;
+    log.assign_epoch_start(0);
+    for (int i = 0; i < 2; ++i) log.append_as_leader(batch(5), 0);
+    log.assign_epoch_start(2);
+    for (int i = 0; i < 2; ++i) log.append_as_leader(batch(5), 2);
+    REQUIRE(log.log_end_offset() == 20);
+
+    SUBCASE("a clean start takes the file as it is, cut at the log end") {
+        // The file also holds a new leader's entry at the log end (makeLeader, no write since).
+        log.load_epochs({{0, 0}, {2, 10}, {3, 20}}, std::nullopt);
+        CHECK(log.epochs().entries() == std::vector<EpochEntry>{{0, 0}, {2, 10}});
+    }
+    SUBCASE("an unclean start recovers the epochs of the batches above the recovery point") {
+        log.load_epochs({{0, 0}}, Offset{10});  // epoch 2's write never reached the file
+        CHECK(log.epochs().entries() == std::vector<EpochEntry>{{0, 0}, {2, 10}});
+    }
+    SUBCASE("a clean start does not read the segments") {
+        log.load_epochs({{0, 0}}, std::nullopt);
+        CHECK(log.epochs().entries() == std::vector<EpochEntry>{{0, 0}});
+    }
+    SUBCASE("the first entry moves up to the log start") {
+        log.advance_log_start(5);
+        log.load_epochs({{0, 0}, {2, 10}}, std::nullopt);
+        CHECK(log.epochs().entries() == std::vector<EpochEntry>{{0, 5}, {2, 10}});
+    }
+}
+
+TEST_CASE("epoch cache: the change count moves only when the entries change (when the checkpoint is rewritten)") {
+    LeaderEpochCache cache;
+    const auto c0 = cache.changes();
+    cache.assign(1, 0);
+    CHECK(cache.changes() == c0 + 1);
+    cache.assign(1, 5);  // the same epoch, a later offset: no update (isUpdateNeeded)
+    cache.truncate_from_end(100);
+    cache.truncate_from_start(0);
+    CHECK(cache.changes() == c0 + 1);
+    cache.truncate_from_start(3);  // the first entry moves up
+    CHECK(cache.changes() == c0 + 2);
+    cache.truncate_from_end(3);
+    CHECK(cache.changes() == c0 + 3);
+    CHECK(cache.entries().empty());
+}
+
 TEST_CASE("log: a follower append at the wrong offset is a bug") {
     Log log;
     RecordBatch b = batch(3);

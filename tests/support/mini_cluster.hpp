@@ -207,13 +207,9 @@ class MiniCluster {
             } else if (auto* c = std::get_if<CancelTimerEffect>(&e)) {
                 loop_.cancel(timers_[std::make_pair(self.value(), c->key)]);
             } else if (auto* d = std::get_if<DiskAppendEffect>(&e)) {
-                loop_.schedule_after(opt_.disk_delay, [this, self, tok = d->token, inc] {
-                    const int b = self.value();
-                    if (!alive_[b] || incarnation_[b] != inc) return;
-                    Outbox o;
-                    brokers_[b]->on_disk_done(loop_.now(), tok, o);
-                    apply(self, o);
-                });
+                complete_disk(self, d->token, inc);
+            } else if (auto* f = std::get_if<DiskFlushEffect>(&e)) {
+                complete_disk(self, f->token, inc);  // an fsync takes what a write takes here
             } else if (auto* n = std::get_if<ProtocolEvent>(&e)) {
                 events.push_back(*n);
             } else if (auto* rs = std::get_if<RecordsSentEffect>(&e)) {
@@ -228,6 +224,16 @@ class MiniCluster {
             }
         }
         out.clear();
+    }
+
+    void complete_disk(NodeId self, std::uint64_t token, int inc) {
+        loop_.schedule_after(opt_.disk_delay, [this, self, token, inc] {
+            const int b = self.value();
+            if (!alive_[b] || incarnation_[b] != inc) return;
+            Outbox o;
+            brokers_[b]->on_disk_done(loop_.now(), token, o);
+            apply(self, o);
+        });
     }
 
     void fire(NodeId self, std::uint64_t key, int inc) {
