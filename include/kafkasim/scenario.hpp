@@ -104,6 +104,7 @@ struct ProducerSpec {
     KeySpec keys;
     ArrivalProcess arrival = ArrivalProcess::poisson;
     PartitionerSpec partitioner;
+    KafkaVersion client_version{4, 0, 0};  // the Java client's release ("client_version")
     KafkaConfig config{ConfigScope::producer};
     ProducerSettings settings{};  // `config` resolved
 };
@@ -113,6 +114,7 @@ struct ConsumerGroupSpec {
     std::vector<std::string> topics;
     std::int32_t members = 1;
     DistSpec processing_ms_per_record = DistSpec::constant(0);
+    KafkaVersion client_version{4, 0, 0};  // the members' Java client release ("client_version")
     KafkaConfig config{ConfigScope::consumer};
     ConsumerSettings settings{};  // `config` resolved
 };

@@ -152,6 +152,10 @@ struct BuiltInPartitionerSettings {
 };
 
 struct ProducerSettings {
+    // The producer's client release (a producer's "client_version"): it picks
+    // the partitioner without a key, the RoundRobinPartitioner fix and the
+    // retry backoff (sim/kafka/versions.hpp); its defaults are already here.
+    KafkaVersion client_version{4, 0, 0};
     Acks acks = Acks::all;                   // acks
     Duration linger = ms(5);                 // linger.ms
     std::int32_t batch_size = 16384;         // batch.size
@@ -181,6 +185,7 @@ struct ProducerSettings {
 };
 
 struct ConsumerSettings {
+    KafkaVersion client_version{4, 0, 0};                                  // the group's "client_version"
     Duration session_timeout = ms(45000);                                  // session.timeout.ms
     Duration heartbeat_interval = ms(3000);                                // heartbeat.interval.ms
     Duration max_poll_interval = ms(300000);                               // max.poll.interval.ms

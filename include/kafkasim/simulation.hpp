@@ -80,6 +80,22 @@ struct GroupSummary {
     std::vector<GroupBurrowPartition> burrow_partitions;
 };
 
+// One producer (summary.json `producers`), named as the Java producer's
+// metrics are: request-total (produce requests), records-per-request-avg;
+// batches_per_request_avg is kafkasim's (batches sent / requests).
+struct ProducerSummary {
+    std::string name;
+    std::string client_version;  // the Java client release simulated
+    std::int64_t sent = 0;       // records given to send()
+    std::int64_t acked = 0;
+    std::int64_t failed = 0;
+    std::int64_t produce_requests = 0;  // retries included
+    std::int64_t batches_sent = 0;      // retries included
+    double records_per_request_avg = 0;
+    double batches_per_request_avg = 0;
+    LatencySummary latency_ms;  // send() to acknowledgement, this producer's records
+};
+
 struct RunSummary {
     std::string scenario;
     std::uint64_t seed = 0;
@@ -106,6 +122,7 @@ struct RunSummary {
     std::int64_t weak_isr_violations = 0;
     std::vector<PartitionSummary> partitions;
     std::vector<GroupSummary> groups;
+    std::vector<ProducerSummary> producers;
     bool settled = false;
     double settle_s = 0;
     double warmup_s = 0;

@@ -69,4 +69,17 @@ void UniformStickyPartitioner::on_new_batch(const TopicPartitionsView& view, std
     cache_.next_partition(view, prev_partition, random);
 }
 
+std::int32_t RoundRobinDefaultPartitioner::partition(std::optional<KeyBytes> key, const TopicPartitionsView& view,
+                                                     RandomSource& random) {
+    check_view(view);
+    if (key) return partition_for_key(*key, view.partition_count);
+    auto it = topic_counter_.find(view.topic);
+    if (it == topic_counter_.end()) it = topic_counter_.emplace(std::string(view.topic), random.next_int()).first;
+    const std::int32_t next = it->second;
+    // AtomicInteger.getAndIncrement wraps from INT32_MAX to INT32_MIN.
+    it->second = static_cast<std::int32_t>(static_cast<std::uint32_t>(next) + 1U);
+    if (view.available.empty()) return to_positive(next) % view.partition_count;
+    return view.available[static_cast<std::size_t>(to_positive(next)) % view.available.size()];
+}
+
 }  // namespace ks::kafka

@@ -14,6 +14,14 @@
 //
 // DefaultPartitioner: keyed records by partition_for_key, null keys sticky.
 // UniformStickyPartitioner: every record sticky, keys ignored.
+//
+// And the DefaultPartitioner before KIP-480 (up to 2.3, 2.3.0
+// DefaultPartitioner.java): keyed records by partition_for_key; a null key
+// takes the topic's counter — started at a random int (ThreadLocalRandom
+// nextInt) the first time, then incremented per record — and goes to
+// available[toPositive(counter) % |available|], or to
+// toPositive(counter) % partition_count when none is available. One record at
+// a time: a batch fills only when the counter comes round again.
 #pragma once
 
 #include <cstdint>
@@ -48,6 +56,14 @@ class DefaultPartitioner final : public Partitioner {
 
   private:
     StickyPartitionCache cache_;
+};
+
+class RoundRobinDefaultPartitioner final : public Partitioner {
+  public:
+    std::int32_t partition(std::optional<KeyBytes> key, const TopicPartitionsView& view, RandomSource& random) override;
+
+  private:
+    std::map<std::string, std::int32_t, std::less<>> topic_counter_;
 };
 
 class UniformStickyPartitioner final : public Partitioner {

@@ -8,8 +8,10 @@
 
 #include "core/assert.hpp"
 #include "core/distribution.hpp"
+#include "kafka/partitioner_legacy.hpp"
 #include "kafka/partitioner_round_robin.hpp"
 #include "kafka/partitioner_weighted.hpp"
+#include "kafka/versions.hpp"
 
 namespace ks::kafka {
 
@@ -61,7 +63,13 @@ Producer::Producer(ProducerOptions options, Rng rng)
     if (opt_.partitioner.kind == PartitionerSpec::Kind::weighted) {
         custom_ = std::make_unique<WeightedPartitioner>(weighted_options(opt_.partitioner, opt_.partitions));
     } else if (opt_.round_robin_class || opt_.partitioner.kind == PartitionerSpec::Kind::round_robin) {
-        custom_ = std::make_unique<RoundRobinPartitioner>();
+        KS_ASSERT(has_round_robin_partitioner(opt_.client_version));
+        custom_ = std::make_unique<RoundRobinPartitioner>(
+            RoundRobinPartitionerOptions{.kafka_17632_fix = round_robin_partitioner_fixed(opt_.client_version)});
+    } else if (no_key_partitioning(opt_.client_version) == NoKeyPartitioning::round_robin_per_record) {
+        custom_ = std::make_unique<RoundRobinDefaultPartitioner>();  // up to 2.3: the default partitioner.class
+    } else if (no_key_partitioning(opt_.client_version) == NoKeyPartitioning::sticky_per_batch) {
+        custom_ = std::make_unique<DefaultPartitioner>();  // 2.4 to 3.2: the default partitioner.class
     }
 }
 
@@ -172,6 +180,7 @@ std::int32_t Producer::choose_partition(std::int32_t key, Bytes rec) {
         key_bytes = as_key_bytes(key_text);
     }
     if (custom_) {
+        if (!asks_partitioner_again_on_new_batch(opt_.client_version)) return custom_->partition(key_bytes, v, random_);
         return partition_for_send(*custom_, key_bytes, v, random_, [&](std::int32_t p) { return !fits(p, rec); });
     }
     return builtin_.peek_current_partition(v, random_);

@@ -129,10 +129,11 @@ struct ProducerStats {
     std::int64_t sent = 0;  // records given to send()
     std::int64_t acked = 0;
     std::int64_t failed = 0;
-    std::int64_t connects = 0;      // connection attempts (connection-creation-total)
-    std::int64_t retries = 0;       // record-retry-total counts records; this counts batches
-    std::int64_t requests = 0;      // produce requests sent
-    std::int64_t batches_sent = 0;  // batch sends, retries included
+    std::int64_t connects = 0;         // connection attempts (connection-creation-total)
+    std::int64_t retries = 0;          // record-retry-total counts records; this counts batches
+    std::int64_t requests = 0;         // produce requests sent
+    std::int64_t batches_sent = 0;     // batch sends, retries included
+    std::int64_t request_records = 0;  // records in the produce requests sent, retries included
     std::int64_t request_timeouts = 0;
     std::int64_t metadata_requests = 0;
     std::int64_t epoch_bumps = 0;

@@ -7,6 +7,7 @@
 
 #include "core/assert.hpp"
 #include "kafka/producer.hpp"
+#include "kafka/versions.hpp"
 
 namespace ks::kafka {
 
@@ -298,6 +299,7 @@ void Producer::send_request(Instant now, BrokerId broker, std::vector<std::uniqu
     for (auto& b : batches) {
         ++b->attempts;
         ++stats_.batches_sent;
+        stats_.request_records += b->count;
         ++parts_[static_cast<std::size_t>(b->tp.partition)].in_flight_batches;
         RecordBatch rb;
         rb.record_count = b->count;
@@ -440,8 +442,10 @@ void Producer::reenqueue(Instant now, std::unique_ptr<ProducerBatch> b) {
     q.insert(pos, std::move(b));
 }
 
-// ExponentialBackoff(retry.backoff.ms, 2, retry.backoff.max.ms, 0.2).backoff(attempts - 1).
+// ExponentialBackoff(retry.backoff.ms, 2, retry.backoff.max.ms, 0.2).backoff(attempts - 1);
+// before 3.7 (KIP-580), retry.backoff.ms every time.
 Duration Producer::backoff(std::int32_t attempts) {
+    if (!exponential_retry_backoff(opt_.client_version)) return opt_.retry_backoff;
     return jittered(opt_.retry_backoff, opt_.retry_backoff_max, std::max(0, attempts - 1));
 }
 

@@ -46,4 +46,43 @@ inline bool exits_rather_than_truncate_below_leader(KafkaVersion v) {
     return v < KafkaVersion{2, 1, 0};
 }
 
+// ---- the client's release (a producer's or a group's client_version) --------------------------
+
+// How a producer of release v places a record without a key (and without
+// partitioner.class):
+//   round_robin_per_record  up to 2.3: DefaultPartitioner's counter per topic,
+//                           started at a random int, over the available
+//                           partitions, one record at a time (2.3.0
+//                           DefaultPartitioner.partition / nextValue);
+//   sticky_per_batch        2.4 to 3.2: DefaultPartitioner with the
+//                           StickyPartitionCache, a new partition for each
+//                           new batch (KIP-480, 2.4.0);
+//   uniform_sticky          3.3 on: the built-in partitioner, a new partition
+//                           after batch.size bytes (KIP-794, 3.3.0).
+enum class NoKeyPartitioning { round_robin_per_record, sticky_per_batch, uniform_sticky };
+inline NoKeyPartitioning no_key_partitioning(KafkaVersion client) {
+    if (client < KafkaVersion{2, 4, 0}) return NoKeyPartitioning::round_robin_per_record;
+    if (client < KafkaVersion{3, 3, 0}) return NoKeyPartitioning::sticky_per_batch;
+    return NoKeyPartitioning::uniform_sticky;
+}
+// KafkaProducer.doSend asks a configured partitioner again after onNewBatch
+// (abortOnNewBatch) from 2.4 (KIP-480); before, partition() is called once.
+inline bool asks_partitioner_again_on_new_batch(KafkaVersion client) {
+    return client >= KafkaVersion{2, 4, 0};
+}
+// RoundRobinPartitioner exists from 2.4 (KIP-369); KAFKA-17632
+// (apache/kafka#17620) remembers the partition onNewBatch gave up, in 4.0.0
+// and in the 3.9 line from 3.9.2 (the backport of 2025-08).
+inline bool has_round_robin_partitioner(KafkaVersion client) {
+    return client >= KafkaVersion{2, 4, 0};
+}
+inline bool round_robin_partitioner_fixed(KafkaVersion client) {
+    return client >= KafkaVersion{4, 0, 0} || client >= KafkaVersion{3, 9, 2};
+}
+// retry.backoff.max.ms and the exponential, jittered retry backoff (KIP-580,
+// 3.7.0); before, every retry waits retry.backoff.ms.
+inline bool exponential_retry_backoff(KafkaVersion client) {
+    return client >= KafkaVersion{3, 7, 0};
+}
+
 }  // namespace ks::kafka

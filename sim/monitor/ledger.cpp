@@ -102,6 +102,7 @@ void Ledger::on_outcome(const kafka::RecordsOutcomeEffect& e) {
             for (std::int64_t l : e.latency_ns) {
                 const std::int64_t v = std::max<std::int64_t>(0, l);
                 latency_.record(v);
+                latency_by_producer_[e.producer].record(v);
                 interval_latency_by_producer_[e.producer].record(v);
             }
             break;
@@ -127,14 +128,25 @@ Ledger::IntervalLatency Ledger::take_interval_latency() {
     return r;
 }
 
-LatencyVerdict Ledger::latency_verdict() const {
+namespace {
+LatencyVerdict verdict_of(const Histogram& h) {
     LatencyVerdict v;
-    v.count = latency_.count();
-    if (latency_.empty()) return v;
-    v.p50_ms = static_cast<double>(latency_.quantile(0.5)) / 1e6;
-    v.p99_ms = static_cast<double>(latency_.quantile(0.99)) / 1e6;
-    v.max_ms = static_cast<double>(latency_.max()) / 1e6;
+    v.count = h.count();
+    if (h.empty()) return v;
+    v.p50_ms = static_cast<double>(h.quantile(0.5)) / 1e6;
+    v.p99_ms = static_cast<double>(h.quantile(0.99)) / 1e6;
+    v.max_ms = static_cast<double>(h.max()) / 1e6;
     return v;
+}
+}  // namespace
+
+LatencyVerdict Ledger::latency_verdict() const {
+    return verdict_of(latency_);
+}
+
+LatencyVerdict Ledger::latency_verdict(std::int32_t producer) const {
+    const auto it = latency_by_producer_.find(producer);
+    return it == latency_by_producer_.end() ? LatencyVerdict{} : verdict_of(it->second);
 }
 
 // Records of [lo, hi) (the batch now met in the log) that are new and whose key

@@ -99,6 +99,8 @@ class Ledger {
     std::int64_t pending() const { return sent_ - acked_ - failed_; }
     const Histogram& latency() const { return latency_; }
     LatencyVerdict latency_verdict() const;
+    // The same for one producer's records (by producer index).
+    LatencyVerdict latency_verdict(std::int32_t producer) const;
     // The p99 (ms) of the latencies recorded since the previous call — over
     // every producer and per producer index, NaN where nothing was acknowledged
     // — and a new interval starts (the time series' per-interval column).
@@ -132,6 +134,7 @@ class Ledger {
     std::map<StreamKey, Stream> streams_;
     std::int64_t sent_ = 0, acked_ = 0, failed_ = 0;
     Histogram latency_;
+    std::map<std::int32_t, Histogram> latency_by_producer_;
     std::map<std::int32_t, Histogram> interval_latency_by_producer_;
 };
 

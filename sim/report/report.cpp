@@ -90,6 +90,23 @@ json summary_json(const RunSummary& s) {
                                  {"totallag", g.burrow_totallag},
                                  {"partitions", bparts}}}});
     }
+    j["producers"] = json::array();
+    for (const ProducerSummary& p : s.producers) {
+        j["producers"].push_back({{"name", p.name},
+                                  {"client_version", p.client_version},
+                                  {"sent", p.sent},
+                                  {"acked", p.acked},
+                                  {"failed", p.failed},
+                                  {"produce_requests", p.produce_requests},
+                                  {"batches_sent", p.batches_sent},
+                                  {"records_per_request_avg", p.records_per_request_avg},
+                                  {"batches_per_request_avg", p.batches_per_request_avg},
+                                  {"latency_ms",
+                                   {{"p50", p.latency_ms.p50},
+                                    {"p99", p.latency_ms.p99},
+                                    {"max", p.latency_ms.max},
+                                    {"count", p.latency_ms.count}}}});
+    }
     j["settle"] = {{"converged", s.settled}, {"settle_s", s.settle_s}, {"warmup_s", s.warmup_s}};
     j["warnings"] = s.warnings;
     return j;

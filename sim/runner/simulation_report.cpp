@@ -272,6 +272,26 @@ RunSummary Simulation::summarize() {
         const auto l = ledger_.latency_verdict();
         r.produce_latency_ms = LatencySummary{.p50 = l.p50_ms, .p99 = l.p99_ms, .max = l.max_ms, .count = l.count};
     }
+    for (std::size_t i = 0; i < s_.producers.size(); ++i) {
+        ProducerSummary ps;
+        ps.name = s_.producers[i].name;
+        ps.client_version = to_string(s_.producers[i].client_version);
+        if (i < producers_.size()) {
+            const kafka::ProducerStats& st = producers_[i]->producer().stats();
+            ps.sent = st.sent;
+            ps.acked = st.acked;
+            ps.failed = st.failed;
+            ps.produce_requests = st.requests;
+            ps.batches_sent = st.batches_sent;
+            if (st.requests > 0) {
+                ps.records_per_request_avg = static_cast<double>(st.request_records) / static_cast<double>(st.requests);
+                ps.batches_per_request_avg = static_cast<double>(st.batches_sent) / static_cast<double>(st.requests);
+            }
+        }
+        const auto l = ledger_.latency_verdict(static_cast<std::int32_t>(i));
+        ps.latency_ms = LatencySummary{.p50 = l.p50_ms, .p99 = l.p99_ms, .max = l.max_ms, .count = l.count};
+        r.producers.push_back(std::move(ps));
+    }
     const auto& c = ctl.counters();
     r.clean_elections = c.clean_elections;
     r.unclean_elections = c.unclean_elections;

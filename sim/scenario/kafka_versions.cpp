@@ -46,6 +46,40 @@ void apply_version_defaults(KafkaConfig& broker, KafkaVersion v) {
         broker.set("inter.broker.protocol.version", ConfigValue{to_string(v)}, false);
 }
 
+// Checked against ProducerConfig.java / ConsumerConfig.java at each tag
+// (2.0.0 vs 2.1.0, 2.8.0 vs 3.0.0, 3.2.0 vs 3.3.0, ...) and, for 4.0, KIP-1030.
+const std::vector<ClientVersionDefault>& client_version_defaults() {
+    static const std::vector<ClientVersionDefault> rows = {
+        {ConfigScope::producer, "acks", {3, 0, 0}, "1", "KIP-679 (3.0.0)"},
+        {ConfigScope::producer, "enable.idempotence", {3, 0, 0}, "false", "KIP-679 (3.0.0)"},
+        {ConfigScope::producer, "linger.ms", {4, 0, 0}, "0", "KIP-1030 (4.0.0)"},
+        {ConfigScope::consumer, "partition.assignment.strategy", {3, 0, 0}, "range", "KIP-726 (3.0.0)"},
+        {ConfigScope::consumer, "session.timeout.ms", {3, 0, 0}, "10000", "KIP-735 (3.0.0)"},
+    };
+    return rows;
+}
+
+const std::vector<ClientKeySince>& client_keys_since() {
+    static const std::vector<ClientKeySince> rows = {
+        {ConfigScope::consumer, "group.instance.id", {2, 3, 0}, "KIP-345 (2.3.0)"},
+        {ConfigScope::producer, "partitioner.adaptive.partitioning.enable", {3, 3, 0}, "KIP-794 (3.3.0)"},
+        {ConfigScope::producer, "partitioner.availability.timeout.ms", {3, 3, 0}, "KIP-794 (3.3.0)"},
+        {ConfigScope::producer, "partitioner.ignore.keys", {3, 3, 0}, "KIP-794 (3.3.0)"},
+        {ConfigScope::producer, "retry.backoff.max.ms", {3, 7, 0}, "KIP-580 (3.7.0)"},
+        {ConfigScope::consumer, "retry.backoff.max.ms", {3, 7, 0}, "KIP-580 (3.7.0)"},
+    };
+    return rows;
+}
+
+void apply_client_version_defaults(KafkaConfig& client, KafkaVersion v) {
+    for (const ClientVersionDefault& row : client_version_defaults()) {
+        if (row.scope != client.scope() || client.user_set(row.key) || v >= row.until) continue;
+        const ConfigSpec* spec = find_config_spec(row.scope, row.key);
+        KS_ASSERT_MSG(spec != nullptr, "client version default for an untyped key {}", row.key);
+        client.set(std::string(row.key), config_value(*spec, row.value), false);
+    }
+}
+
 void apply_upgrade(KafkaConfig& broker, KafkaVersion& version, const FaultSpec& upgrade) {
     if (upgrade.kafka_version) {
         version = *upgrade.kafka_version;

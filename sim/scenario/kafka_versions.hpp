@@ -35,6 +35,35 @@ const std::vector<VersionDefault>& version_defaults();
 // release itself), unless the scenario set the key.
 void apply_version_defaults(KafkaConfig& broker, KafkaVersion v);
 
+// ---- clients (a producer's or a consumer group's "client_version") ----
+
+// The default client release, and the oldest kafkasim models (the producer's
+// delivery.timeout.ms and retries = MAX_INT, KIP-91, 2.1).
+inline constexpr KafkaVersion kDefaultClientVersion{4, 0, 0};
+inline constexpr KafkaVersion kOldestClientVersion{2, 1, 0};
+
+// A client default that differs in older releases: before `until`, `key` of
+// `scope` defaulted to `value`.
+struct ClientVersionDefault {
+    ConfigScope scope;
+    std::string_view key;
+    KafkaVersion until;
+    std::string_view value;
+    std::string_view source;
+};
+const std::vector<ClientVersionDefault>& client_version_defaults();
+// A client setting that exists only from release `since`.
+struct ClientKeySince {
+    ConfigScope scope;
+    std::string_view key;
+    KafkaVersion since;
+    std::string_view source;
+};
+const std::vector<ClientKeySince>& client_keys_since();
+
+// Sets the client config's defaults to release v's, unless the scenario set the key.
+void apply_client_version_defaults(KafkaConfig& client, KafkaVersion v);
+
 // One broker through a rolling upgrade step: the new release (its defaults
 // for every key not set), then the `set` keys.
 void apply_upgrade(KafkaConfig& broker, KafkaVersion& version, const FaultSpec& upgrade);

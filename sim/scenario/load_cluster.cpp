@@ -206,7 +206,8 @@ KafkaVersion read_kafka_version(const Node& n) {
     const std::string text = n.j->is_string() ? n.j->get<std::string>() : std::string();
     const auto v = parse_kafka_version(text);
     if (!v || *v < kOldestKafkaVersion)
-        n.expected("a Kafka release from 0.10.0 to 4.1 such as \"3.9\", \"3.6\" or \"0.10.2\"");
+        n.expected(std::string("a Kafka release from 0.10.0 to 4.1 such as \"3.9\", \"3.6\" or \"0.10.2\"") +
+                   (n.j->is_number() ? " (a string; with --set, quote it: PATH='\"3.6\"')" : ""));
     return *v;
 }
 

@@ -38,6 +38,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& summary_pat
         {"isr", {"shrinks", "expands", "strong_isr_violations", "weak_isr_violations"}},
         {"partitions", {}},
         {"groups", {}},
+        {"producers", {}},
         {"settle", {"converged", "settle_s", "warmup_s"}},
     };
     return p;
@@ -76,6 +77,29 @@ void check_group_path(const Node& n, const std::vector<std::string>& segs, const
         fail_segment(n, segs[2], group_fields(), "group field");
 }
 
+const std::vector<std::string>& producer_fields() {
+    static const std::vector<std::string> f = {"client_version",
+                                               "sent",
+                                               "acked",
+                                               "failed",
+                                               "produce_requests",
+                                               "batches_sent",
+                                               "records_per_request_avg",
+                                               "batches_per_request_avg",
+                                               "latency_ms"};
+    return f;
+}
+
+void check_producer_path(const Node& n, const std::vector<std::string>& segs, const Scenario& s) {
+    if (segs.size() < 2) return;
+    std::vector<std::string> names;
+    for (const auto& p : s.producers) names.push_back(p.name);
+    if (std::find(names.begin(), names.end(), segs[1]) == names.end()) fail_segment(n, segs[1], names, "producer");
+    if (segs.size() >= 3 &&
+        std::find(producer_fields().begin(), producer_fields().end(), segs[2]) == producer_fields().end())
+        fail_segment(n, segs[2], producer_fields(), "producer field");
+}
+
 void check_summary_path(const Node& n, const std::string& path, const Scenario& s) {
     const auto segs = split_dots(path);
     std::vector<std::string> tops;
@@ -84,6 +108,7 @@ void check_summary_path(const Node& n, const std::string& path, const Scenario& 
         std::find_if(summary_paths().begin(), summary_paths().end(), [&](const auto& p) { return p.first == segs[0]; });
     if (it == summary_paths().end()) fail_segment(n, segs[0], tops, "summary field");
     if (segs[0] == "groups") return check_group_path(n, segs, s);
+    if (segs[0] == "producers") return check_producer_path(n, segs, s);
     const auto& subs = it->second;
     if (subs.empty() || segs.size() < 2) return;
     if (std::find(subs.begin(), subs.end(), segs[1]) == subs.end()) fail_segment(n, segs[1], subs, segs[0] + " field");

@@ -37,6 +37,12 @@ KafkaVersion read_kafka_version(const Node& n);
 // inter.broker.protocol.version the release does not know or KRaft refuses.
 void check_release(const Ctx& ctx, const std::string& version_ptr, const std::string& ibp_ptr,
                    const KafkaConfig& broker, KafkaVersion v, ControllerKind controller);
+// A client release at n ("4.0", "2.3"), from kOldestClientVersion on.
+KafkaVersion read_client_version(const Node& n);
+// The client config `cfg` of the producer or group at n as release v has it:
+// v's defaults for keys the scenario left alone, and a warning (the key then
+// ignored) for a key v does not know.
+void apply_client_version(const Node& n, KafkaConfig& cfg, KafkaVersion v);
 // The warning for an inter.broker.protocol.version set in KRaft mode.
 void warn_kraft_ibp(const Ctx& ctx, const std::string& ptr, const KafkaConfig& broker);
 

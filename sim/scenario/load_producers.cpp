@@ -130,7 +130,8 @@ void check_producer_config(const Node& n, KafkaConfig& cfg) {
 }
 
 ProducerSpec read_producer(const Node& n, const Scenario& s) {
-    Obj o(n, {"name", "topic", "rate_per_s", "value_bytes", "keys", "arrival", "partitioner", "config"});
+    Obj o(n,
+          {"name", "topic", "rate_per_s", "value_bytes", "keys", "arrival", "partitioner", "client_version", "config"});
     ProducerSpec p;
     p.name = o.req("name").as_name();
     const auto topic = o.req("topic");
@@ -144,8 +145,10 @@ ProducerSpec read_producer(const Node& n, const Scenario& s) {
     if (auto v = o.get("arrival"))
         p.arrival =
             v->as_enum({"poisson", "constant"}) == "poisson" ? ArrivalProcess::poisson : ArrivalProcess::constant;
+    if (auto v = o.get("client_version")) p.client_version = read_client_version(*v);
     p.config = default_config(ConfigScope::producer);
     if (auto v = o.get("config")) apply_config_map(p.config, *v);
+    apply_client_version(n, p.config, p.client_version);
     check_producer_config(n, p.config);
     if (auto v = o.get("partitioner")) p.partitioner = read_partitioner(*v, *s.find_topic(p.topic), p.keys);
     if (!p.config.is_null("partitioner.class")) {
@@ -154,6 +157,11 @@ ProducerSpec read_producer(const Node& n, const Scenario& s) {
                         "conflicts with the weighted \"partitioner\"; give one of them");
         p.partitioner.kind = PartitionerSpec::Kind::round_robin;
     }
+    if (p.partitioner.kind == PartitionerSpec::Kind::round_robin && p.client_version < KafkaVersion{2, 4, 0})
+        n.ctx->fail(p.config.is_null("partitioner.class") ? ptr_key(n.ptr, "partitioner")
+                                                          : ptr_key(ptr_key(n.ptr, "config"), "partitioner.class"),
+                    fmt::format("RoundRobinPartitioner does not exist in the {} client (KIP-369, 2.4)",
+                                to_string(p.client_version)));
     return p;
 }
 

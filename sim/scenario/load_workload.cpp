@@ -3,8 +3,12 @@
 
 #include <fmt/format.h>
 
+#include "core/assert.hpp"
 #include "scenario/config_parse.hpp"
+#include "scenario/kafka_configs.hpp"
+#include "scenario/kafka_versions.hpp"
 #include "scenario/load_parts.hpp"
+#include "scenario/resolve.hpp"
 #include "scenario/suggest.hpp"
 
 namespace ks::scenario {
@@ -20,6 +24,31 @@ void check_member(const Node& n, const std::string& value, const std::vector<std
     if (std::find(names.begin(), names.end(), value) != names.end()) return;
     if (names.empty()) n.ctx->fail(n.ptr, fmt::format("\"{}\" refers to a {}, but the scenario has none", value, what));
     n.expected(fmt::format("one of the scenario's {}s {}", what, quoted_alternatives(names)));
+}
+
+KafkaVersion read_client_version(const Node& n) {
+    const std::string text = n.j->is_string() ? n.j->get<std::string>() : std::string();
+    const auto v = parse_kafka_version(text);
+    if (!v || *v < kOldestClientVersion)
+        n.expected(std::string("a Java client release from 2.1 to 4.1 such as \"4.0\", \"3.3\" or \"2.3\"") +
+                   (n.j->is_number() ? " (a string; with --set, quote it: PATH='\"2.3\"')" : ""));
+    return *v;
+}
+
+void apply_client_version(const Node& n, KafkaConfig& cfg, KafkaVersion v) {
+    apply_client_version_defaults(cfg, v);
+    for (const ClientKeySince& row : client_keys_since()) {
+        if (row.scope != cfg.scope() || v >= row.since || !cfg.user_set(row.key)) continue;
+        // The Java client logs "The configuration 'K' was supplied but isn't a
+        // known config." (AbstractConfig.logUnused) and goes on without it.
+        n.ctx->warn(ptr_key(ptr_key(n.ptr, "config"), row.key),
+                    fmt::format("{} does not exist in the {} client ({}, {}): ignored, as Kafka's client ignores an "
+                                "unknown config",
+                                row.key, to_string(v), row.source, to_string(row.since)));
+        const ConfigSpec* spec = find_config_spec(row.scope, row.key);
+        KS_ASSERT(spec != nullptr);
+        cfg.set(std::string(row.key), config_value(*spec, spec->default_text), false);
+    }
 }
 
 namespace {
@@ -113,7 +142,7 @@ TopicSpec read_topic(const Node& n, const Scenario& s) {
 }
 
 ConsumerGroupSpec read_group(const Node& n, const Scenario& s) {
-    Obj o(n, {"group_id", "topics", "members", "processing_ms_per_record", "config"});
+    Obj o(n, {"group_id", "topics", "members", "processing_ms_per_record", "client_version", "config"});
     ConsumerGroupSpec g;
     g.group_id = o.req("group_id").as_name();
     std::vector<std::string> topic_names, seen;
@@ -128,8 +157,21 @@ ConsumerGroupSpec read_group(const Node& n, const Scenario& s) {
     g.topics = seen;
     if (auto v = o.get("members")) g.members = static_cast<std::int32_t>(v->as_int(0, 10000));
     if (auto v = o.get("processing_ms_per_record")) g.processing_ms_per_record = v->as_dist();
+    if (auto v = o.get("client_version")) g.client_version = read_client_version(*v);
     g.config = default_config(ConfigScope::consumer);
     if (auto cfg = o.get("config")) apply_config_map(g.config, *cfg);
+    apply_client_version(n, g.config, g.client_version);
+    // CooperativeStickyAssignor exists from 2.4 (KIP-429): an older client
+    // cannot load the class (ConfigException at construction).
+    if (g.client_version < KafkaVersion{2, 4, 0}) {
+        for (const std::string& a : g.config.get_list("partition.assignment.strategy")) {
+            if (a == "cooperative-sticky")
+                n.ctx->fail(ptr_key(ptr_key(n.ptr, "config"), "partition.assignment.strategy"),
+                            fmt::format("the cooperative-sticky assignor does not exist in the {} client (KIP-429, "
+                                        "2.4): use range, roundrobin or sticky",
+                                        to_string(g.client_version)));
+        }
+    }
     return g;
 }
 

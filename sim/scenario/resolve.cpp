@@ -195,8 +195,14 @@ void resolve_settings(Scenario& s) {
     for (BrokerSpec& b : s.cluster.brokers)
         b.settings = resolve_broker(b.config, s.cluster.controller, s.cluster.kafka_version);
     for (TopicSpec& t : s.topics) t.settings = resolve_topic(t.config);
-    for (ProducerSpec& p : s.producers) p.settings = resolve_producer(p.config);
-    for (ConsumerGroupSpec& g : s.consumer_groups) g.settings = resolve_consumer(g.config);
+    for (ProducerSpec& p : s.producers) {
+        p.settings = resolve_producer(p.config);
+        p.settings.client_version = p.client_version;
+    }
+    for (ConsumerGroupSpec& g : s.consumer_groups) {
+        g.settings = resolve_consumer(g.config);
+        g.settings.client_version = g.client_version;
+    }
 }
 
 }  // namespace ks::scenario

@@ -460,6 +460,25 @@ TEST_CASE(
     }
 }
 
+// 2.3.0 DefaultPartitioner.partition / nextValue: a null key takes the topic's
+// counter, started at ThreadLocalRandom.nextInt() and incremented per record;
+// available[toPositive(n) % |available|]; a key, murmur2 over all partitions.
+TEST_CASE("default partitioner before 2.4: one record per partition in turn, from a random start") {
+    Topic t = all_available("t", 4);
+    t.available = {0, 2, 3};  // partition 1 has no leader
+    SequentialRandom random;  // the first draw, 0, starts the counter
+    RoundRobinDefaultPartitioner p;
+    std::vector<std::int32_t> seq;
+    for (int i = 0; i < 6; ++i) seq.push_back(p.partition(std::nullopt, t.view(), random));
+    CHECK(seq == std::vector<std::int32_t>{0, 2, 3, 0, 2, 3});
+    CHECK(random.draws() == 1);  // one draw per topic, at its first record
+    const std::string key = "42";
+    CHECK(p.partition(as_key_bytes(key), t.view(), random) == partition_for_key(as_key_bytes(key), 4));
+    const Topic none{"u", 4, {}};
+    CHECK(p.partition(std::nullopt, none.view(), random) == 1);  // the draw 1: toPositive(1) % 4
+    CHECK(p.partition(std::nullopt, none.view(), random) == 2);
+}
+
 // ---------------------------------------------------------------------------
 // Legacy sticky partitioners (KIP-480)
 // ---------------------------------------------------------------------------

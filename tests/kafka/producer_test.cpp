@@ -1,6 +1,8 @@
 // The producer alone, driven through its Outbox with scripted responses.
 #include <doctest/doctest.h>
 
+#include <set>
+
 #include <map>
 #include <memory>
 
@@ -634,4 +636,80 @@ TEST_CASE(
     h.p->on_transport_ack(h.now, broker_node(BrokerId(1)), written, out);
     h.apply(out);
     CHECK(h.produces.size() > sent_before);
+}
+
+// Which partitions a burst of null-key records reaches, and in how many
+// batches, by client release: up to 2.3 one record per partition in turn
+// (DefaultPartitioner's counter), 2.4 - 3.2 one partition per batch
+// (StickyPartitionCache, KIP-480), from 3.3 one partition per batch.size bytes
+// (BuiltInPartitioner, KIP-794).
+TEST_CASE("producer: null-key records by client version — per record before 2.4, per batch from 2.4") {
+    auto burst = [](KafkaVersion v) {
+        auto o = base_options();
+        o.client_version = v;
+        o.partitions = 4;
+        o.linger = ms(1000);
+        Harness h(o);
+        h.answer_metadata({1, 1, 1, 1});
+        for (int i = 0; i < 8; ++i) h.send();
+        std::set<std::int32_t> used;
+        std::int32_t batches = 0;
+        for (std::int32_t p = 0; p < 4; ++p) {
+            if (h.p->queued_batches(p) > 0) used.insert(p);
+            batches += static_cast<std::int32_t>(h.p->queued_batches(p));
+        }
+        return std::make_pair(used.size(), batches);
+    };
+    CHECK(burst({2, 3, 0}) == std::make_pair(std::size_t{4}, 4));  // 8 records over 4 partitions
+    CHECK(burst({2, 4, 0}) == std::make_pair(std::size_t{1}, 1));  // one batch holds them all
+    CHECK(burst({3, 3, 0}) == std::make_pair(std::size_t{1}, 1));
+}
+
+// RoundRobinPartitioner with an even partition count and a new batch per
+// record: the 3.9.0 client skips every other partition (KAFKA-9965); 4.0
+// (KAFKA-17632, apache/kafka#17620) reaches them all.
+TEST_CASE("producer: RoundRobinPartitioner skips half the partitions before the KAFKA-17632 fix, not after") {
+    auto reached = [](KafkaVersion v) {
+        auto o = base_options();
+        o.client_version = v;
+        o.partitions = 4;
+        o.batch_size = 1;  // every record needs a new batch
+        o.round_robin_class = true;
+        Harness h(o);
+        h.answer_metadata({1, 1, 1, 1});
+        std::set<std::int32_t> used;
+        for (int i = 0; i < 8; ++i) {
+            h.send();
+            for (const auto& s : h.sent) used.insert(s.tp.partition);
+        }
+        return used.size();
+    };
+    CHECK(reached({3, 9, 0}) == 2);
+    CHECK(reached({4, 0, 0}) == 4);
+    CHECK(reached({3, 9, 2}) == 4);  // the 3.9 backport
+}
+
+// RecordAccumulator before KIP-580 (3.6.0): a retry waits retry.backoff.ms.
+TEST_CASE("producer: before 3.7 every retry waits retry.backoff.ms; from 3.7 the backoff grows (KIP-580)") {
+    auto retry_waits = [](KafkaVersion v) {
+        auto o = base_options();
+        o.client_version = v;
+        Harness h(o);
+        h.answer_metadata({1});
+        h.send();
+        h.run_for(ms(5));
+        std::vector<Duration> waits;
+        for (std::size_t i = 0; i < 4; ++i) {
+            REQUIRE(h.produces.size() == i + 1);
+            const Instant failed = h.now;
+            h.answer(i, Error::not_enough_replicas);
+            const std::size_t before = h.produces.size();
+            while (h.produces.size() == before) h.run_for(ms(1));
+            waits.push_back(h.now - failed);
+        }
+        return waits;
+    };
+    for (Duration w : retry_waits({3, 6, 0})) CHECK(w == ms(100));
+    const auto grown = retry_waits({3, 7, 0});
+    CHECK(grown.back() > ms(300));  // 100 ms x 2^3 with 20 % jitter, capped at 1 s
 }
