@@ -78,6 +78,10 @@ struct GroupSummary {
     double burrow_complete = 0;
     std::int64_t burrow_totallag = 0;
     std::vector<GroupBurrowPartition> burrow_partitions;
+    // The same verdict as Burrow's HTTP API answers it (cluster "local"):
+    // the JSON bodies of /v3/kafka/local/consumer/<group>/status and .../lag.
+    std::string burrow_http_status;
+    std::string burrow_http_lag;
 };
 
 // One producer (summary.json `producers`), named as the Java producer's

@@ -112,6 +112,15 @@ json summary_json(const RunSummary& s) {
     return j;
 }
 
+json burrow_json(const RunSummary& s) {
+    json j = json::object();
+    for (const GroupSummary& g : s.groups) {
+        if (g.burrow_http_status.empty()) continue;  // not judged (a summary built by hand)
+        j[g.group_id] = {{"status", json::parse(g.burrow_http_status)}, {"lag", json::parse(g.burrow_http_lag)}};
+    }
+    return j;
+}
+
 namespace {
 void write_file(const fs::path& p, const std::string& content) {
     std::ofstream f(p, std::ios::binary);
@@ -146,6 +155,7 @@ ReportOutcome write_run_report(const std::string& dir, const RunResult& r, const
     std::string tl;
     for (const auto& e : narrate(r)) tl += clock(e.at) + " " + e.text + "\n";
     write_file(tmp / "timeline.txt", tl);
+    if (!r.summary.groups.empty()) write_file(tmp / "burrow.json", burrow_json(r.summary).dump(2) + "\n");
     const ReportOutcome outcome = write_run_pages(tmp, r, options);
     fs::remove_all(target, ec);
     if (target.has_parent_path()) fs::create_directories(target.parent_path());

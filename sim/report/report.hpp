@@ -30,6 +30,9 @@ struct ReportOutcome {
 // Writes summary.json, timeseries.csv, timeline.txt, plots/ (NAME.dat, NAME.gp,
 // NAME.svg) and index.html into `dir` (created or replaced). Throws
 // std::runtime_error on I/O failure; gnuplot missing or failing is an outcome.
+// burrow.json: per group, Burrow's HTTP answers at the end of duration_s
+// ({"<group>": {"status": <.../status body>, "lag": <.../lag body>}}).
+nlohmann::json burrow_json(const RunSummary& s);
 ReportOutcome write_run_report(const std::string& dir, const RunResult& r, const ReportOptions& options = {});
 // The compact terminal summary.
 void print_summary(std::ostream& out, const RunResult& r, const std::string& report_dir);

@@ -20,6 +20,7 @@
 #include <limits>
 
 #include "core/assert.hpp"
+#include "runner/lag_case.hpp"
 #include "runner/simulation_impl.hpp"
 
 namespace ks::runner {
@@ -233,6 +234,8 @@ void Simulation::snapshot_groups() {
                                                                  .status = monitor::to_string(p.status),
                                                                  .current_lag = p.current_lag});
         }
+        out.burrow_http_status = burrow_http_json(status, "local", out.group_id, BurrowEndpoint::status).dump();
+        out.burrow_http_lag = burrow_http_json(status, "local", out.group_id, BurrowEndpoint::lag).dump();
     }
 }
 

@@ -14,6 +14,7 @@
 #include "kafkasim/scenario.hpp"
 #include "kafkasim/simulation.hpp"
 #include "report/narrate.hpp"
+#include "report/report.hpp"
 #include "support/run_text.hpp"
 
 using namespace ks;
@@ -91,6 +92,32 @@ TEST_CASE("e2e consumer: a healthy group consumes everything, commits, and Burro
     CHECK(r.summary.warnings.empty());
     // Every produced record was consumed by the end of duration_s (but the last moments).
     CHECK(g.consumed >= r.summary.records.acked - 300 * 2);
+}
+
+// burrow.json holds Burrow's own HTTP answers (Burrow's
+// http_server_consumer.go handleConsumerStatus / handleConsumerStatusComplete:
+// {"error", "message", "status": {"cluster", "group", "status", "complete",
+// "partitions", "partition_count", "maxlag", "totallag"}, "request"}), so
+// tools built on Burrow read the verdict the summary gives.
+TEST_CASE("e2e consumer: burrow.json answers as Burrow's HTTP /status and /lag, with the summary's verdict") {
+    const auto r =
+        run_text(group_scenario(3, 2, R"("auto.offset.reset": "earliest", "auto.commit.interval.ms": 1000)", ""));
+    const auto& g = group(r);
+    const auto j = report::burrow_json(r.summary);
+    REQUIRE(j.contains("g"));
+    const auto& st = j["g"]["status"];
+    CHECK(st["error"] == false);
+    CHECK(st["request"]["url"] == "/v3/kafka/local/consumer/g/status");
+    CHECK(st["status"]["status"] == g.burrow_status);
+    CHECK(st["status"]["group"] == "g");
+    CHECK(st["status"]["totallag"] == g.burrow_totallag);
+    CHECK(st["status"]["partition_count"] == 3);
+    // /status lists only partitions that are not OK; /lag lists every one.
+    CHECK(j["g"]["lag"]["status"]["partitions"].size() == g.burrow_partitions.size());
+    for (const auto& p : j["g"]["lag"]["status"]["partitions"]) {
+        CHECK(p.contains("start"));
+        CHECK(p["end"]["offset"].is_number_integer());
+    }
 }
 
 TEST_CASE("e2e consumer: more members than partitions leaves members idle") {
