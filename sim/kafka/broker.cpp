@@ -15,7 +15,12 @@ bool contains(const std::vector<BrokerId>& v, BrokerId b) {
 Broker::Broker(BrokerConfig config, BrokerStorage& storage)
     : config_(std::move(config)),
       storage_(storage),
-      purgatory_(ProducePurgatory::Options{.timeout_timer_base = timer_key(kProduceTimeout, 0)}),
+      purgatory_(ProducePurgatory::Options{
+          .timeout_timer_base = timer_key(kProduceTimeout, 0),
+          .current_leader = sends_leader_hints(config_.kafka_version)
+                                ? std::function<std::pair<BrokerId, LeaderEpoch>(TopicPartition)>(
+                                      [this](TopicPartition tp) { return current_leader(tp); })
+                                : nullptr}),
       coordinator_(config_.groups, config_.id) {}
 
 const Partition* Broker::partition(TopicPartition tp) const {
@@ -47,6 +52,14 @@ Partition& Broker::ensure_partition(TopicPartition tp) {
         p->restore_high_watermark(hw->second);
     }
     return *partitions_.emplace(tp, std::move(p)).first->second;
+}
+
+// KafkaApis.getCurrentLeader: the leader and epoch in this broker's metadata
+// cache; (-1, -1) when it knows none.
+std::pair<BrokerId, LeaderEpoch> Broker::current_leader(TopicPartition tp) const {
+    const auto it = metadata_.find(tp);
+    if (it == metadata_.end() || it->second.leader.value() < 0) return {BrokerId(-1), kNoEpoch};
+    return {it->second.leader, it->second.leader_epoch};
 }
 
 bool Broker::is_eligible(BrokerId b) const {
@@ -618,7 +631,7 @@ void Broker::handle_produce(Instant now, NodeId from, const ProduceRequest& r, O
     const std::uint64_t id = next_id_++;
     std::vector<TopicPartition> tps;
     for (const auto& part : r.partitions) tps.push_back(part.tp);
-    purgatory_.begin(id, from, r.correlation, r.acks, tps, now, r.timeout, out);
+    purgatory_.begin(id, from, r.correlation, r.acks, tps, now, r.timeout, out, r.leader_hints);
     for (std::size_t i = 0; i < r.partitions.size(); ++i) {
         const auto& part = r.partitions[i];
         auto it = partitions_.find(part.tp);

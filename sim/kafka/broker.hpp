@@ -260,6 +260,7 @@ class Broker : private ReplicaFetcher::Host {
     Partition& ensure_partition(TopicPartition tp);
     PartitionConfig partition_config(TopicPartition tp) const;
     bool is_eligible(BrokerId b) const;
+    std::pair<BrokerId, LeaderEpoch> current_leader(TopicPartition tp) const;
 
     void handle_metadata(Instant now, const MetadataUpdate& m, Outbox& out);
     void apply_partition_state(Instant now, const PartitionState& st, Outbox& out);

@@ -171,11 +171,18 @@ struct ProduceRequest {
     Duration timeout;       // request.timeout.ms: the acks=all purgatory bound
     std::vector<ProducePartition> partitions;
     std::uint64_t correlation = 0;
+    // ProduceRequest v10 (a 3.7+ client): a 3.7+ broker answers
+    // NOT_LEADER_OR_FOLLOWER with the leader it knows (KIP-951).
+    bool leader_hints = false;
 };
 struct ProducePartitionResult {
     TopicPartition tp;
     Error error = Error::none;
     Offset base_offset = kUndefinedOffset;
+    // KIP-951 CurrentLeader: with NOT_LEADER_OR_FOLLOWER, the leader and epoch
+    // of the broker's metadata cache (-1 / kNoEpoch when unknown or not sent).
+    BrokerId current_leader{-1};
+    LeaderEpoch current_leader_epoch = kNoEpoch;
 };
 struct ProduceResponse {
     std::vector<ProducePartitionResult> partitions;

@@ -1,18 +1,21 @@
 #include "kafka/produce_purgatory.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 #include "core/assert.hpp"
 
 namespace ks::kafka {
 
 void ProducePurgatory::begin(std::uint64_t id, NodeId client, std::uint64_t correlation, Acks acks,
-                             const std::vector<TopicPartition>& tps, Instant now, Duration timeout, Outbox& out) {
+                             const std::vector<TopicPartition>& tps, Instant now, Duration timeout, Outbox& out,
+                             bool leader_hints) {
     KS_ASSERT_LT(requests_.size(), opt_.requests_max);
     Request r;
     r.client = client;
     r.correlation = correlation;
     r.acks = acks;
+    r.leader_hints = leader_hints && static_cast<bool>(opt_.current_leader);
     for (const TopicPartition& tp : tps) r.results.push_back(ProducePartitionResult{tp, Error::none, kUndefinedOffset});
     r.resolved.assign(tps.size(), false);
     r.unresolved = static_cast<std::int32_t>(tps.size());
@@ -41,6 +44,12 @@ void ProducePurgatory::resolve(std::uint64_t id, std::size_t index, Error error,
     r.results[index].base_offset = base;
     if (--r.unresolved > 0) return;
     if (r.acks != Acks::none) {
+        if (r.leader_hints) {
+            for (ProducePartitionResult& p : r.results) {
+                if (p.error != Error::not_leader_or_follower) continue;
+                std::tie(p.current_leader, p.current_leader_epoch) = opt_.current_leader(p.tp);
+            }
+        }
         out.send(r.client, ProduceResponse{r.results, r.correlation});
     } else {
         // KafkaApis.handleProduceRequest: acks=0 expects no answer, so on an

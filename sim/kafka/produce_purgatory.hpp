@@ -15,8 +15,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "kafka/outbox.hpp"
@@ -27,15 +29,21 @@ class ProducePurgatory {
   public:
     struct Options {
         std::uint64_t timeout_timer_base = 0;  // the request-timeout timer's key is base | request id
+        // KIP-951 (KafkaApis.handleProduceRequest, 3.7+): for a request that
+        // asks for them, each NOT_LEADER_OR_FOLLOWER result carries the
+        // leader the broker's metadata cache names (getCurrentLeader),
+        // looked up when the response goes out. Empty: no hints.
+        std::function<std::pair<BrokerId, LeaderEpoch>(TopicPartition)> current_leader{};
         std::size_t requests_max = std::size_t{1} << 20;
         std::size_t waiting_max = std::size_t{1} << 22;
     };
-    explicit ProducePurgatory(Options o) : opt_(o) {}
+    explicit ProducePurgatory(Options o) : opt_(std::move(o)) {}
 
     // A request with one result per partition in `tps`; acks=all starts its
     // timeout (`timeout` from `now`).
     void begin(std::uint64_t id, NodeId client, std::uint64_t correlation, Acks acks,
-               const std::vector<TopicPartition>& tps, Instant now, Duration timeout, Outbox& out);
+               const std::vector<TopicPartition>& tps, Instant now, Duration timeout, Outbox& out,
+               bool leader_hints = false);
     // The acks of request `id`; nullopt when it is no longer in progress (answered, timed out).
     std::optional<Acks> acks(std::uint64_t id) const;
     // Partition `index` of request `id` is done with `error` (base offset on success).
@@ -65,6 +73,7 @@ class ProducePurgatory {
         std::vector<bool> resolved;
         std::int32_t unresolved = 0;
         bool timer_set = false;
+        bool leader_hints = false;
     };
     struct Wait {
         std::uint64_t request = 0;

@@ -237,6 +237,8 @@ class Producer {
     bool sendable(const PartState& ps, Instant now, Instant& next_check) const;
     // RecordAccumulator.shouldStopDrainBatchesForPartition (idempotence).
     bool stop_draining(const PartState& ps) const;
+    bool backing_off(const PartState& ps, const ProducerBatch& b, Instant now) const;
+    void take_leader_hint(std::int32_t partition, BrokerId leader, LeaderEpoch epoch);
     bool drain_once(Instant now, Outbox& out);
     void send_request(Instant now, BrokerId broker, std::vector<std::unique_ptr<ProducerBatch>> batches, Outbox& out);
     void complete_batch(Instant now, std::unique_ptr<ProducerBatch> b, Error e, Offset base, Outbox& out);

@@ -24,13 +24,14 @@ struct ProducerBatch {
     TopicPartition tp;
     std::int64_t first_record = 0;
     std::int32_t count = 0;
-    Bytes size_bytes = 0;       // estimated wire size: batch header + records
-    Bytes allocated_bytes = 0;  // taken from buffer.memory (BufferPool)
-    Instant created;            // first append: linger.ms and delivery.timeout.ms count from here
-    bool closed = false;        // closed for appends (full, or drained)
-    std::int32_t attempts = 0;  // sends so far
-    bool retry = false;         // re-enqueued after a failed attempt
-    Instant retry_at;           // with retry: not before (retry.backoff)
+    Bytes size_bytes = 0;                      // estimated wire size: batch header + records
+    Bytes allocated_bytes = 0;                 // taken from buffer.memory (BufferPool)
+    Instant created;                           // first append: linger.ms and delivery.timeout.ms count from here
+    bool closed = false;                       // closed for appends (full, or drained)
+    std::int32_t attempts = 0;                 // sends so far
+    bool retry = false;                        // re-enqueued after a failed attempt
+    Instant retry_at;                          // with retry: not before (retry.backoff)
+    LeaderEpoch sent_leader_epoch = kNoEpoch;  // the partition's leader epoch at the last attempt
     std::int64_t producer_id = kNoProducerId;
     std::int32_t base_sequence = kNoSequence;
     std::vector<Instant> send_times;  // per record

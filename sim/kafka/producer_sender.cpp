@@ -202,7 +202,7 @@ void Producer::expire_batches(Instant now, Outbox& out) {
 bool Producer::sendable(const PartState& ps, Instant now, Instant& next_check) const {
     if (ps.queue.empty()) return false;
     const ProducerBatch& b = *ps.queue.front();
-    if (b.retry && b.retry_at > now) {
+    if (backing_off(ps, b, now)) {
         next_check = std::min(next_check, b.retry_at);
         return false;
     }
@@ -214,6 +214,15 @@ bool Producer::sendable(const PartState& ps, Instant now, Instant& next_check) c
     if (full || b.retry || linger_end <= now || !blocked_.empty()) return true;
     next_check = std::min(next_check, linger_end);
     return false;
+}
+
+// RecordAccumulator.shouldBackoff: a retry waits out its backoff, unless
+// (from 3.7, KIP-951) its partition got a newer leader epoch since the
+// attempt that failed (ProducerBatch.hasLeaderChangedForTheOngoingRetry).
+bool Producer::backing_off(const PartState& ps, const ProducerBatch& b, Instant now) const {
+    if (!b.retry || b.retry_at <= now) return false;
+    return !(client_follows_leader_hints(opt_.client_version) && b.sent_leader_epoch != kNoEpoch &&
+             ps.leader_epoch > b.sent_leader_epoch);
 }
 
 bool Producer::stop_draining(const PartState& ps) const {
@@ -266,7 +275,7 @@ bool Producer::drain_once(Instant now, Outbox& out) {
             if (opt_.max_in_flight == 1 && ps.in_flight_batches > 0) continue;  // isMuted: guaranteeMessageOrder
             if (ps.queue.empty()) continue;
             const ProducerBatch& first = *ps.queue.front();
-            if (first.retry && first.retry_at > now) continue;  // shouldBackoff
+            if (backing_off(ps, first, now)) continue;
             if (!batches.empty() && size + first.size_bytes > opt_.max_request_size) break;
             if (stop_draining(ps)) break;
             auto b = std::move(ps.queue.front());
@@ -296,8 +305,10 @@ void Producer::send_request(Instant now, BrokerId broker, std::vector<std::uniqu
     r.acks = opt_.acks;
     r.timeout = opt_.request_timeout;
     r.correlation = correlation;
+    r.leader_hints = client_follows_leader_hints(opt_.client_version);
     for (auto& b : batches) {
         ++b->attempts;
+        b->sent_leader_epoch = parts_[static_cast<std::size_t>(b->tp.partition)].leader_epoch;
         ++stats_.batches_sent;
         stats_.request_records += b->count;
         ++parts_[static_cast<std::size_t>(b->tp.partition)].in_flight_batches;
@@ -347,6 +358,11 @@ void Producer::handle_produce_response(Instant now, const ProduceResponse& r, Ou
             if (pr.tp == b->tp) {
                 e = pr.error;
                 base = pr.base_offset;
+                if (client_follows_leader_hints(opt_.client_version) && pr.current_leader.value() >= 0 &&
+                    pr.current_leader_epoch != kNoEpoch &&
+                    (e == Error::not_leader_or_follower || e == Error::fenced_leader_epoch)) {
+                    take_leader_hint(b->tp.partition, pr.current_leader, pr.current_leader_epoch);
+                }
                 break;
             }
         }
@@ -538,6 +554,19 @@ void Producer::send_metadata_request(Instant now, Outbox& out) {
     ++stats_.metadata_requests;
     out.send(broker_node(metadata_broker_), MetadataRequest{metadata_correlation_});
     out.set_timer(timer_key(kMetadataTimeout, metadata_correlation_), now + opt_.request_timeout);
+}
+
+// Metadata.updatePartitionLeadership (KIP-951): a newer leader epoch than the
+// cached one replaces the partition's leader until the next metadata response.
+void Producer::take_leader_hint(std::int32_t partition, BrokerId leader, LeaderEpoch epoch) {
+    PartState& ps = parts_[static_cast<std::size_t>(partition)];
+    if (epoch <= ps.leader_epoch && ps.leader_epoch != kNoEpoch) return;
+    const bool was_available = ps.leader.value() >= 0;
+    ps.leader = leader;
+    ps.leader_epoch = epoch;
+    if (!was_available) {
+        available_.insert(std::upper_bound(available_.begin(), available_.end(), partition), partition);
+    }
 }
 
 void Producer::handle_metadata_response(Instant now, const MetadataResponse& r, Outbox& out) {

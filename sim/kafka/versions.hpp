@@ -46,6 +46,12 @@ inline bool exits_rather_than_truncate_below_leader(KafkaVersion v) {
     return v < KafkaVersion{2, 1, 0};
 }
 
+// KafkaApis.handleProduceRequest from 3.7 (KIP-951): NOT_LEADER_OR_FOLLOWER
+// answers to ProduceRequest v10 carry the leader the broker knows.
+inline bool sends_leader_hints(KafkaVersion broker) {
+    return broker >= KafkaVersion{3, 7, 0};
+}
+
 // ---- the client's release (a producer's or a group's client_version) --------------------------
 
 // How a producer of release v places a record without a key (and without
@@ -78,6 +84,15 @@ inline bool has_round_robin_partitioner(KafkaVersion client) {
 }
 inline bool round_robin_partitioner_fixed(KafkaVersion client) {
     return client >= KafkaVersion{4, 0, 0} || client >= KafkaVersion{3, 9, 2};
+}
+// KIP-951 (3.7.0): the producer sends ProduceRequest v10, takes the leader a
+// NOT_LEADER_OR_FOLLOWER answer names when its epoch is newer
+// (Sender.completeBatch → Metadata.updatePartitionLeadership), and a retry
+// whose partition got a newer leader epoch since its last attempt skips the
+// backoff (ProducerBatch.hasLeaderChangedForTheOngoingRetry,
+// RecordAccumulator.shouldBackoff).
+inline bool client_follows_leader_hints(KafkaVersion client) {
+    return client >= KafkaVersion{3, 7, 0};
 }
 // retry.backoff.max.ms and the exponential, jittered retry backoff (KIP-580,
 // 3.7.0); before, every retry waits retry.backoff.ms.

@@ -38,6 +38,32 @@ TEST_CASE("produce purgatory: acks=1 answers once every partition is resolved; a
     CHECK(out.sent<ProduceResponse>().size() == 1);
 }
 
+// KafkaApis.handleProduceRequest (3.7+, KIP-951): for ProduceRequest v10 each
+// NOT_LEADER_OR_FOLLOWER partition gets CurrentLeader from getCurrentLeader.
+TEST_CASE(
+    "produce purgatory: NOT_LEADER_OR_FOLLOWER names the leader the broker knows, when the request asks (KIP-951)") {
+    ProducePurgatory::Options o;
+    o.timeout_timer_base = kTimer;
+    o.current_leader = [](TopicPartition) { return std::pair<BrokerId, LeaderEpoch>{BrokerId(3), 7}; };
+    ProducePurgatory pg(std::move(o));
+    Outbox out;
+    pg.begin(1, kClient, 10, Acks::leader, {kA, kB}, Instant::zero(), ms(30000), out, true);
+    pg.resolve(1, 0, Error::none, 5, out);
+    pg.resolve(1, 1, Error::not_leader_or_follower, kUndefinedOffset, out);
+    auto sent = out.sent<ProduceResponse>();
+    REQUIRE(sent.size() == 1);
+    CHECK(sent[0].second.partitions[0].current_leader == BrokerId(-1));
+    CHECK(sent[0].second.partitions[1].current_leader == BrokerId(3));
+    CHECK(sent[0].second.partitions[1].current_leader_epoch == 7);
+    out.clear();
+    // An older request version (a client before 3.7) gets no hint.
+    pg.begin(2, kClient, 20, Acks::leader, {kA}, Instant::zero(), ms(30000), out);
+    pg.resolve(2, 0, Error::not_leader_or_follower, kUndefinedOffset, out);
+    sent = out.sent<ProduceResponse>();
+    REQUIRE(sent.size() == 1);
+    CHECK(sent[0].second.partitions[0].current_leader == BrokerId(-1));
+}
+
 TEST_CASE("produce purgatory: a result resolved twice is a bug") {
     auto pg = purgatory();
     Outbox out;

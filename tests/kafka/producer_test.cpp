@@ -337,6 +337,40 @@ TEST_CASE("producer: NOT_LEADER_OR_FOLLOWER refreshes the metadata and the retry
     CHECK(h.count(O::acked) == 1);
 }
 
+// Sender.completeBatch → Metadata.updatePartitionLeadership and
+// RecordAccumulator.shouldBackoff with ProducerBatch.hasLeaderChangedForTheOngoingRetry
+// (3.7.0, KIP-951; absent in 3.6.0): the named leader with a newer epoch is
+// used at once, and the retry skips its backoff.
+TEST_CASE("producer: a 3.7+ client retries at once at the leader a NOT_LEADER_OR_FOLLOWER answer names (KIP-951)") {
+    auto produces_after_1ms = [](KafkaVersion v) {
+        auto o = base_options();
+        o.client_version = v;
+        Harness h(o);
+        h.answer_metadata({1});
+        h.send();
+        h.run_for(ms(5));
+        REQUIRE(h.produces.size() == 1);
+        CHECK(h.produces[0].second.leader_hints == (v >= KafkaVersion{3, 7, 0}));
+        ProduceResponse r;
+        r.correlation = h.produces[0].second.correlation;
+        r.partitions.push_back(ProducePartitionResult{.tp = TopicPartition{o.topic, 0},
+                                                      .error = Error::not_leader_or_follower,
+                                                      .base_offset = kUndefinedOffset,
+                                                      .current_leader = BrokerId(2),
+                                                      .current_leader_epoch = 2});
+        Outbox out;
+        h.p->on_message(h.now, h.produces[0].first, r, out);
+        h.apply(out);
+        h.run_for(ms(1));
+        return h.produces;
+    };
+    const auto with_hints = produces_after_1ms({3, 7, 0});
+    REQUIRE(with_hints.size() == 2);
+    CHECK(with_hints[1].first == NodeId(2));
+    // 3.6 waits for its metadata and retry.backoff.ms.
+    CHECK(produces_after_1ms({3, 6, 0}).size() == 1);
+}
+
 TEST_CASE("producer: idempotent batches get sequences at the first drain and keep them across retries") {
     auto o = base_options();
     o.acks = Acks::all;

@@ -11,6 +11,6 @@ unset key
 set yrange [-0.03:1.08]
 set ylabel "P(any acknowledged record lost)"
 set xlabel "produce latency p99, mean over seeds (ms)"
-set xrange [5657.495338:25666.13736]
+set xrange [5660.91789:25633.05269]
 plot "latency_loss.dat" using 3:4:5:6 with yerrorbars lc rgb "#1f77b4" lw 1.5 pt 7 ps 1.2, \
      "" using 3:8:2 with labels left offset 1,0.6 font ",9" noenhanced
