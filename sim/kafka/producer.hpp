@@ -197,6 +197,9 @@ class Producer {
         bool ever_had_queue = false;
         BrokerId leader{-1};
         LeaderEpoch leader_epoch = kNoEpoch;
+        // The (producer id, epoch) its sequences count under
+        // (TxnPartitionEntry.producerIdAndEpoch); none before the first batch.
+        std::int64_t producer_id = kNoProducerId;
     };
     struct InFlight {
         BrokerId broker;
@@ -247,6 +250,7 @@ class Producer {
     void reenqueue(Instant now, std::unique_ptr<ProducerBatch> b);
     void fail_request(Instant now, std::uint64_t correlation, Error e, Outbox& out);
     void maybe_bump_epoch();
+    void request_epoch_bump(std::int32_t partition);
     void handle_produce_response(Instant now, const ProduceResponse& r, Outbox& out);
     void handle_metadata_response(Instant now, const MetadataResponse& r, Outbox& out);
     void request_metadata(Instant now, Outbox& out);
@@ -288,6 +292,7 @@ class Producer {
 
     std::int64_t producer_id_;
     bool epoch_bump_required_ = false;
+    std::set<std::int32_t> partitions_to_rewrite_;  // TransactionManager.partitionsToRewriteSequences
 
     // metadata
     bool metadata_in_flight_ = false;

@@ -33,6 +33,9 @@ struct ProducerBatch {
     Instant retry_at;                          // with retry: not before (retry.backoff)
     LeaderEpoch sent_leader_epoch = kNoEpoch;  // the partition's leader epoch at the last attempt
     std::int64_t producer_id = kNoProducerId;
+    // An epoch bump rewrote its sequence since it was last sent
+    // (ProducerBatch.sequenceHasBeenReset; cleared when it is drained again).
+    bool sequence_reset = false;
     std::int32_t base_sequence = kNoSequence;
     std::vector<Instant> send_times;  // per record
 

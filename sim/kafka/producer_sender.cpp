@@ -225,12 +225,16 @@ bool Producer::backing_off(const PartState& ps, const ProducerBatch& b, Instant 
              ps.leader_epoch > b.sent_leader_epoch);
 }
 
+// RecordAccumulator.shouldStopDrainBatchesForPartition (idempotent producer).
 bool Producer::stop_draining(const PartState& ps) const {
     if (!opt_.idempotence) return false;
-    if (epoch_bump_required_) return true;
-    // A retry goes only as the lowest incomplete batch: the next in line waits.
     const ProducerBatch& b = *ps.queue.front();
-    return b.base_sequence != kNoSequence && (ps.incomplete.empty() || b.base_sequence != *ps.incomplete.begin());
+    // A new batch waits while the partition still has batches in flight under
+    // an older producer epoch (hasInflightBatches && hasStaleProducerIdAndEpoch):
+    // sequence 0 of the new epoch must not overtake them.
+    if (b.base_sequence == kNoSequence) return !ps.incomplete.empty() && ps.producer_id != producer_id_;
+    // A retry goes only as the lowest incomplete batch: the next in line waits.
+    return ps.incomplete.empty() || b.base_sequence != *ps.incomplete.begin();
 }
 
 // RecordAccumulator.ready and drain. A node is ready when the first batch of one
@@ -281,7 +285,17 @@ bool Producer::drain_once(Instant now, Outbox& out) {
             auto b = std::move(ps.queue.front());
             ps.queue.pop_front();
             b->closed = true;
+            b->sequence_reset = false;  // ProducerBatch.close
             if (opt_.idempotence && b->base_sequence == kNoSequence) {
+                // TransactionManager.maybeUpdateProducerIdAndEpoch: a partition
+                // still on an older epoch, with nothing in flight, starts over
+                // at sequence 0 under the current one.
+                if (ps.producer_id != producer_id_) {
+                    KS_ASSERT(ps.incomplete.empty());
+                    ps.producer_id = producer_id_;
+                    ps.next_sequence = 0;
+                    ps.last_acked_sequence = -1;
+                }
                 b->producer_id = producer_id_;
                 b->base_sequence = ps.next_sequence;
                 KS_ASSERT_LT(static_cast<std::int64_t>(ps.next_sequence) + b->count, std::int64_t{1} << 31);
@@ -397,8 +411,12 @@ void Producer::complete_batch(Instant now, std::unique_ptr<ProducerBatch> b, Err
     bool retriable = is_retriable(e);
     if (opt_.idempotence && e == Error::out_of_order_sequence_number) {
         retriable = true;
-        // A real gap (the broker lost what we had acked before): bump the epoch.
-        if (b->base_sequence == ps.last_acked_sequence + 1) epoch_bump_required_ = true;
+        // A real gap (the broker lost what we had acked before): bump the
+        // epoch for this partition — unless the sequence was rewritten since
+        // this attempt went out (sequenceHasBeenReset: just retry).
+        if (!b->sequence_reset && b->base_sequence == ps.last_acked_sequence + 1) {
+            request_epoch_bump(b->tp.partition);
+        }
     }
     const bool expired = now >= b->created + opt_.delivery_timeout;
     if (retriable && !expired && b->attempts <= opt_.retries) {
@@ -417,8 +435,9 @@ void Producer::finish_batch(std::unique_ptr<ProducerBatch> b, RecordsOutcomeEffe
     PartState& ps = parts_[static_cast<std::size_t>(b->tp.partition)];
     if (b->base_sequence != kNoSequence) {
         ps.incomplete.erase(b->base_sequence);
-        // A sent batch that failed leaves a hole in the sequence (handleFailedBatch).
-        if (outcome == RecordsOutcomeEffect::Outcome::failed) epoch_bump_required_ = true;
+        // A sent batch that failed leaves a hole in the sequence (handleFailedBatch,
+        // then maybeResolveSequences): this partition's sequences start over.
+        if (outcome == RecordsOutcomeEffect::Outcome::failed) request_epoch_bump(b->tp.partition);
     }
     buffer_used_ -= b->allocated_bytes;
     KS_ASSERT_GE(buffer_used_, 0);
@@ -501,21 +520,51 @@ void Producer::connection_down(BrokerId broker, Instant now) {
     ++c.failed_attempts;
 }
 
-// TransactionManager.bumpIdempotentEpochAndResetIdIfNeeded, once nothing is in flight.
+// TransactionManager.requestEpochBumpForPartition.
+void Producer::request_epoch_bump(std::int32_t partition) {
+    epoch_bump_required_ = true;
+    partitions_to_rewrite_.insert(partition);
+}
+
+// TransactionManager.bumpIdempotentEpochAndResetIdIfNeeded, at every sender
+// pass (Sender.runOnce): the epoch goes up (kafkasim: the producer id moves
+// on by the stride, a new (id, epoch) for the brokers), and only the
+// partitions that asked for it rewrite their sequences from 0 — their batches
+// in flight or waiting to be retried included (TxnPartitionEntry
+// .startSequencesAtBeginning). Every other partition keeps its epoch until
+// its batches in flight are done (maybeUpdateProducerIdAndEpoch at drain).
 void Producer::maybe_bump_epoch() {
-    if (!epoch_bump_required_ || !in_flight_.empty()) return;
+    if (!epoch_bump_required_) return;
     epoch_bump_required_ = false;
     producer_id_ += opt_.producer_id_stride;
     ++stats_.epoch_bumps;
-    for (PartState& ps : parts_) {
-        ps.next_sequence = 0;
-        ps.last_acked_sequence = -1;
-        ps.incomplete.clear();
+    for (std::int32_t p : partitions_to_rewrite_) {
+        PartState& ps = parts_[static_cast<std::size_t>(p)];
+        std::vector<ProducerBatch*> sequenced;
         for (auto& b : ps.queue) {
-            b->base_sequence = kNoSequence;
-            b->producer_id = kNoProducerId;
+            if (b->base_sequence != kNoSequence) sequenced.push_back(b.get());
         }
+        for (auto& [c, f] : in_flight_) {
+            for (auto& b : f.batches) {
+                if (b->tp.partition == p && b->base_sequence != kNoSequence) sequenced.push_back(b.get());
+            }
+        }
+        std::sort(sequenced.begin(), sequenced.end(),
+                  [](const ProducerBatch* a, const ProducerBatch* b) { return a->base_sequence < b->base_sequence; });
+        ps.incomplete.clear();
+        std::int32_t next = 0;
+        for (ProducerBatch* b : sequenced) {
+            b->producer_id = producer_id_;
+            b->base_sequence = next;
+            b->sequence_reset = true;
+            ps.incomplete.insert(next);
+            next += b->count;
+        }
+        ps.producer_id = producer_id_;
+        ps.next_sequence = next;
+        ps.last_acked_sequence = -1;
     }
+    partitions_to_rewrite_.clear();
 }
 
 void Producer::update_load_stats() {

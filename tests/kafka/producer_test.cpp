@@ -435,6 +435,58 @@ TEST_CASE("producer: OUT_OF_ORDER_SEQUENCE_NUMBER on the next expected batch bum
     CHECK(h.p->stats().epoch_bumps == 1);
 }
 
+// TransactionManager.requestEpochBumpForPartition / bumpIdempotentProducerEpoch
+// (only partitionsToRewriteSequences restart their sequences) and
+// RecordAccumulator.shouldStopDrainBatchesForPartition (a partition on the old
+// epoch drains no new batch while it has batches in flight), trunk 1eb7644.
+TEST_CASE("producer: an epoch bump rewrites only the partition that asked; the others finish their epoch first") {
+    auto o = base_options();
+    o.acks = Acks::all;
+    o.idempotence = true;
+    o.partitions = 2;
+    Harness h(o);
+    h.answer_metadata({1, 2});  // partition 0 on broker 1, partition 1 on broker 2
+    std::optional<std::int64_t> k0, k1;
+    for (std::int64_t k = 0; k < 100 && (!k0 || !k1); ++k) {
+        (partition_for_key(as_key_bytes(record_key(k)), 2) == 0 ? k0 : k1) =
+            (partition_for_key(as_key_bytes(record_key(k)), 2) == 0 ? k0 : k1).value_or(k);
+    }
+    REQUIRE(k0.has_value());
+    REQUIRE(k1.has_value());
+    h.send(*k0);
+    h.run_for(ms(5));
+    REQUIRE(h.produces.size() == 1);
+    h.answer(0);  // partition 0: sequence 0 acknowledged
+    h.send(*k0);
+    h.send(*k1);
+    h.run_for(ms(5));
+    REQUIRE(h.produces.size() == 3);  // partition 0 seq 1 to broker 1, partition 1 seq 0 to broker 2
+    const auto old_pid = h.produces[1].second.partitions[0].batch.producer_id;
+    const std::size_t p1_request = h.produces[1].first == NodeId(2) ? 1 : 2;
+    const std::size_t p0_request = 3 - p1_request;
+    h.answer(p0_request, Error::out_of_order_sequence_number);  // a gap on partition 0: bump
+    h.run_for(ms(200));
+    // Partition 0's retry goes out under the new epoch at once, though
+    // partition 1 still has a batch in flight under the old one.
+    REQUIRE(h.produces.size() == 4);
+    const auto& retry = h.produces[3].second.partitions[0].batch;
+    CHECK(retry.producer_id != old_pid);
+    CHECK(retry.base_sequence == 0);
+    CHECK(h.p->stats().epoch_bumps == 1);
+    // A new batch for partition 1 waits for its old-epoch batch to finish ...
+    h.send(*k1);
+    h.run_for(ms(10));
+    CHECK(h.produces.size() == 4);
+    h.answer(p1_request);
+    h.run_for(ms(10));
+    // ... then starts at sequence 0 under the new epoch.
+    REQUIRE(h.produces.size() == 5);
+    const auto& next = h.produces[4].second.partitions[0].batch;
+    CHECK(h.produces[4].second.partitions[0].tp.partition == 1);
+    CHECK(next.producer_id == retry.producer_id);
+    CHECK(next.base_sequence == 0);
+}
+
 // Sender.handleProduceResponse: a request that expects no response completes
 // its batches at once with Errors.NONE (offset -1): the callback's success.
 TEST_CASE("producer: acks=0 batches are acked the moment their request is written (Sender, no response expected)") {
