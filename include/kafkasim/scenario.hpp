@@ -105,6 +105,7 @@ struct ProducerSpec {
     ArrivalProcess arrival = ArrivalProcess::poisson;
     PartitionerSpec partitioner;
     KafkaVersion client_version{4, 0, 0};  // the Java client's release ("client_version")
+    std::int32_t send_threads = 1;         // application threads calling send()
     KafkaConfig config{ConfigScope::producer};
     ProducerSettings settings{};  // `config` resolved
 };

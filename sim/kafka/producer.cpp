@@ -87,28 +87,50 @@ void Producer::send(Instant now, std::optional<std::int64_t> key, Bytes value_by
 
 // ---- KafkaProducer.send ----------------------------------------------------------------------
 
+// The application's send threads (send_threads) call KafkaProducer.send one
+// record at a time. With buffer.memory full, send() blocks in
+// BufferPool.allocate for up to max.block.ms from the moment it was called;
+// the records that arrive meanwhile wait in the application, in order, until
+// a thread is free to call send() for them. Blocked calls get memory in the
+// order they asked (BufferPool's waiters deque).
 void Producer::append(Instant at, std::int32_t key, Bytes value_bytes, Outbox& out) {
     ++stats_.sent;
     // Behind a blocked send() the application waits: keep its order.
     if (blocked_.empty() && try_append(at, at, key, value_bytes)) return;
     ++stats_.blocked;
     if (blocked_.size() >= opt_.blocked_records_max) {
-        fail_blocked(Blocked{at, key, value_bytes}, out);  // the backlog limit: fail at once
+        fail_blocked(Blocked{at, key, value_bytes, at}, out);  // the backlog limit: fail at once
         return;
     }
-    blocked_.push_back(Blocked{at, key, value_bytes});
+    blocked_.push_back(Blocked{at, key, value_bytes, Instant::max()});
+    start_blocked_sends(at);
+}
+
+// Free send threads take the next waiting records: their send() starts at `now`.
+void Producer::start_blocked_sends(Instant now) {
+    while (in_send_ < blocked_.size() && in_send_ < static_cast<std::size_t>(std::max(1, opt_.send_threads))) {
+        blocked_[in_send_].call_start = std::max(now, blocked_[in_send_].at);
+        ++in_send_;
+    }
 }
 
 void Producer::drain_blocked(Instant now, Outbox& out) {
     while (!blocked_.empty()) {
+        KS_ASSERT_GE(in_send_, std::size_t{1});
         const Blocked b = blocked_.front();
-        if (b.at + opt_.max_block <= now) {
+        // Calls started in queue order, so the first is the first to time out.
+        const Instant deadline = b.call_start + opt_.max_block;
+        if (deadline <= now) {
             blocked_.pop_front();
+            --in_send_;
             fail_blocked(b, out);
+            start_blocked_sends(deadline);  // the thread takes the next record as the exception returns
             continue;
         }
         if (!try_append(b.at, now, b.key, b.value_bytes)) return;
         blocked_.pop_front();
+        --in_send_;
+        start_blocked_sends(now);
     }
 }
 

@@ -114,6 +114,9 @@ struct ProducerOptions : ProducerSettings {
     // statistics are kept only then: Kafka keeps them whenever no
     // partitioner.class is set, but they steer only null-key records.
     bool keyless_workload = true;
+    // The application's threads calling send() (the scenario's send_threads):
+    // each blocks up to max.block.ms when buffer.memory is full.
+    std::int32_t send_threads = 1;
     // ---- model ----
     Bytes record_overhead_bytes = 10;           // DefaultRecord framing per record
     Bytes batch_overhead_bytes = 61;            // RecordBatch header
@@ -216,9 +219,10 @@ class Producer {
         Bytes unacked = 0;                       // acks=0 requests still in the socket buffer
     };
     struct Blocked {
-        Instant at;
+        Instant at;  // the application's record arrived
         std::int32_t key;
         Bytes value_bytes;
+        Instant call_start;  // its send() began (Instant::max() while it waits for a thread)
     };
 
     // ---- accumulator (producer.cpp) ----
@@ -229,6 +233,7 @@ class Producer {
     bool last_batch_full(std::int32_t partition) const;
     void note_sent(std::int32_t partition, std::int64_t record, std::int32_t key);
     void flush_sent(Outbox& out);
+    void start_blocked_sends(Instant now);
     void drain_blocked(Instant now, Outbox& out);
     void fail_blocked(const Blocked& b, Outbox& out);
     TopicPartitionsView view() const;
@@ -278,6 +283,7 @@ class Producer {
     std::vector<std::int32_t> available_;  // partitions with a known leader, ascending
     std::vector<BrokerId> live_brokers_;
     std::deque<Blocked> blocked_;
+    std::size_t in_send_ = 0;  // the first in_send_ of blocked_ are inside a send() call
     Bytes buffer_used_ = 0;
     // By partition (count 0: nothing pending), flushed per call in partition order.
     std::vector<RecordsSentEffect> pending_sent_;

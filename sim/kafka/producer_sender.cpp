@@ -163,7 +163,7 @@ void Producer::run_sender(Instant now, Outbox& out) {
             if (it != conns_.end() && it->second.state == Conn::State::disconnected) consider(it->second.next_attempt);
         }
     }
-    if (!blocked_.empty()) consider(blocked_.front().at + opt_.max_block);
+    if (!blocked_.empty()) consider(blocked_.front().call_start + opt_.max_block);
     if (leaderless_data) metadata_wanted_ = true;
     if (metadata_wanted_ && !metadata_in_flight_) {
         if (now >= metadata_not_before_) {

@@ -18,6 +18,7 @@ kafka::ProducerOptions from_spec(const ProducerSpec& spec, std::int32_t partitio
     o.partitions = partitions;
     o.bootstrap = std::move(bootstrap);
     o.partitioner = spec.partitioner;
+    o.send_threads = spec.send_threads;
     o.producer_id_base = 1000;
     return o;
 }

@@ -130,8 +130,8 @@ void check_producer_config(const Node& n, KafkaConfig& cfg) {
 }
 
 ProducerSpec read_producer(const Node& n, const Scenario& s) {
-    Obj o(n,
-          {"name", "topic", "rate_per_s", "value_bytes", "keys", "arrival", "partitioner", "client_version", "config"});
+    Obj o(n, {"name", "topic", "rate_per_s", "value_bytes", "keys", "arrival", "partitioner", "client_version",
+              "send_threads", "config"});
     ProducerSpec p;
     p.name = o.req("name").as_name();
     const auto topic = o.req("topic");
@@ -146,6 +146,7 @@ ProducerSpec read_producer(const Node& n, const Scenario& s) {
         p.arrival =
             v->as_enum({"poisson", "constant"}) == "poisson" ? ArrivalProcess::poisson : ArrivalProcess::constant;
     if (auto v = o.get("client_version")) p.client_version = read_client_version(*v);
+    if (auto v = o.get("send_threads")) p.send_threads = static_cast<std::int32_t>(v->as_int(1, 10000));
     p.config = default_config(ConfigScope::producer);
     if (auto v = o.get("config")) apply_config_map(p.config, *v);
     apply_client_version(n, p.config, p.client_version);

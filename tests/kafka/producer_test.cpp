@@ -623,24 +623,38 @@ TEST_CASE("producer: a connection not set up within socket.connection.setup.time
     CHECK(h.produces.empty());
 }
 
-TEST_CASE("producer: a full buffer.memory blocks the application, which fails after max.block.ms") {
+// KafkaProducer.doSend → BufferPool.allocate(size, maxTimeToBlockMs): each
+// send() call blocks up to max.block.ms from when it was called; one
+// application thread calls send() for one record at a time, so the record
+// behind a blocked one is sent (and may time out) only once the first call
+// returned.
+TEST_CASE("producer: a full buffer.memory blocks the application's send thread, one record per max.block.ms") {
     auto o = base_options();
     o.batch_size = 200;     // one record per batch
     o.buffer_memory = 400;  // two batches
     o.max_block = ms(500);
-    Harness h(o);  // no metadata answer: nothing can be sent
+    SUBCASE("blocked too long") {
+        for (std::int32_t threads : {1, 2}) {
+            CAPTURE(threads);
+            o.send_threads = threads;
+            Harness h(o);  // no metadata answer: nothing can be sent
+            for (int i = 0; i < 4; ++i) h.send();
+            CHECK(h.p->buffer_used() == 400);
+            CHECK(h.p->blocked_records() == 2);
+            h.run_for(ms(501));
+            CHECK(h.count(O::failed) == threads);  // one failure per thread and max.block.ms
+            h.run_for(ms(500));
+            CHECK(h.p->blocked_records() == 0);
+            CHECK(h.count(O::failed) == 2);
+            for (const auto& e : h.outcomes) CHECK(e.failure == RecordsOutcomeEffect::Failure::max_block);
+        }
+    }
+    Harness h(o);
     h.send();
     h.send();
-    CHECK(h.p->buffer_used() == 400);
     h.send();
     h.send();
     CHECK(h.p->blocked_records() == 2);
-    SUBCASE("blocked too long") {
-        h.run_for(ms(501));
-        CHECK(h.p->blocked_records() == 0);
-        CHECK(h.count(O::failed) == 2);
-        for (const auto& e : h.outcomes) CHECK(e.failure == RecordsOutcomeEffect::Failure::max_block);
-    }
     SUBCASE("memory freed in time") {
         h.answer_metadata({1});
         h.run_for(ms(10));
