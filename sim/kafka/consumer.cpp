@@ -28,6 +28,12 @@ std::optional<Offset> Consumer::position(TopicPartition tp) const {
     return it == parts_.end() ? std::nullopt : it->second.position;
 }
 
+std::optional<std::int64_t> Consumer::records_lag(TopicPartition tp) const {
+    auto it = parts_.find(tp);
+    if (it == parts_.end() || !it->second.position || !it->second.high_watermark) return std::nullopt;
+    return *it->second.high_watermark - *it->second.position;
+}
+
 void Consumer::start(Instant now, Outbox& out) {
     last_poll_ = now;
     last_heartbeat_ack_ = now;

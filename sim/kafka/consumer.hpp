@@ -123,6 +123,10 @@ class Consumer {
     // The current assignment, ascending.
     std::vector<TopicPartition> assignment() const;
     std::optional<Offset> position(TopicPartition tp) const;
+    // The consumer's records-lag of tp (SubscriptionState.partitionLag,
+    // read_uncommitted): the high watermark of the last fetch response minus
+    // the position; nullopt without either.
+    std::optional<std::int64_t> records_lag(TopicPartition tp) const;
     bool stable() const { return state_ == State::stable; }
 
     enum TimerKind : std::uint64_t {
@@ -148,7 +152,7 @@ class Consumer {
         bool need_reset = false;      // no valid committed offset: auto.offset.reset applies
         bool reset_blocked = false;   // auto.offset.reset=none and no offset
         std::deque<RecordBatch> buffer;
-        Offset high_watermark = 0;
+        std::optional<Offset> high_watermark;  // from the last fetch response (none before the first)
     };
 
     // poll loop

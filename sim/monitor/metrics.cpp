@@ -31,6 +31,8 @@ MetricsSampler::MetricsSampler(MetricsLayout layout) : layout_(std::move(layout)
     }
     for (const MetricsLayout::Group& g : layout_.groups) {
         columns_.push_back(g.id + column::kLag);
+        columns_.push_back(g.id + ".lag-max");
+        columns_.push_back(g.id + column::kRecordsLag);
         columns_.push_back(g.id + ".records-lag-max");
         columns_.push_back(g.id + ".consumed");
         // Per partition: HW - committed offset; empty before the first commit.
@@ -93,10 +95,22 @@ std::vector<double> MetricsSampler::row(const Inputs& in) {
         row.push_back(p ? static_cast<double>(p->log_end_offset()) : -1.0);
         row.push_back(p ? static_cast<double>(p->high_watermark()) : -1.0);
     }
-    for (GroupTracker& g : *in.groups) {
+    for (std::size_t gi = 0; gi < in.groups->size(); ++gi) {
+        GroupTracker& g = (*in.groups)[gi];
         const GroupTracker::Lag lag = g.lag(view);
         row.push_back(static_cast<double>(lag.total));
         row.push_back(static_cast<double>(lag.max_partition));
+        if (gi < in.records_lag.size() && !in.records_lag[gi].empty()) {
+            std::int64_t sum = 0, max = 0;
+            for (const auto& [tp, l] : in.records_lag[gi]) {
+                sum += l;
+                max = std::max(max, l);
+            }
+            row.push_back(static_cast<double>(sum));
+            row.push_back(static_cast<double>(max));
+        } else {
+            row.insert(row.end(), {none, none});  // no member has a position and a fetched HW
+        }
         row.push_back(static_cast<double>(g.consumed()));
         for (const TopicPartition& tp : g.partitions()) {
             const auto l = g.partition_lag(view, tp);

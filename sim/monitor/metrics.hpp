@@ -7,14 +7,22 @@
 //   P.latency_p99_ms (acks in this interval only; empty: none);
 //   produce_latency_p99_ms (every producer, this interval);
 //   per partition T-N: T-N.leader, .isr_size, .log_end_offset, .high_watermark;
-//   per group G: G.lag (high watermark − committed, summed), G.records-lag-max
-//   (its largest partition), G.consumed, and G.T-N.lag per partition (empty
-//   before the partition's first commit);
+//   per group G: G.lag (high watermark − committed, summed: what
+//   kafka-consumer-groups prints as LAG, its LOG-END-OFFSET being ListOffsets
+//   "latest", the high watermark), G.lag-max (its largest partition),
+//   G.records-lag (the members' own records-lag, the high watermark of their
+//   last fetch − their position, summed over the group's partitions; empty
+//   while some partition has no live member that fetched it),
+//   G.records-lag-max (the largest of those: the consumer metric
+//   records-lag-max, read at the sample rather than over Kafka's metric
+//   window), G.consumed, and G.T-N.lag per partition (empty before the
+//   partition's first commit);
 //   IsrShrinksPerSec, IsrExpandsPerSec, UncleanLeaderElectionsPerSec (per
 //   second over the last interval) and LeaderCount.brokerB.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +51,7 @@ inline constexpr const char* kAcked = ".acked";
 inline constexpr const char* kFailed = ".failed";
 inline constexpr const char* kProducerLatencyP99 = ".latency_p99_ms";
 inline constexpr const char* kLag = ".lag";
+inline constexpr const char* kRecordsLag = ".records-lag";
 }  // namespace column
 
 struct MetricsLayout {
@@ -72,6 +81,9 @@ class MetricsSampler {
         std::vector<const kafka::ProducerStats*> producers;
         const Ledger::IntervalLatency* latency = nullptr;
         std::vector<GroupTracker>* groups = nullptr;  // lag is measured (max_lag raised)
+        // Per group (the trackers' order), its members' records-lag for the
+        // partitions they own: fetched high watermark − position.
+        std::vector<std::map<TopicPartition, std::int64_t>> records_lag;
         // Burrow's verdict per group (in the trackers' order): the group's status
         // and each of its partitions' (as MetricsLayout::Group::partitions), as
         // Burrow's StatusConstant numbers; empty: not evaluated (after duration_s).

@@ -214,6 +214,7 @@ std::optional<Plot> lag_plot(const RunResult& r, const TimeAxis& axis) {
         std::string title;
         std::size_t column;
         bool partition;
+        bool position = false;  // the members' records-lag (by position), dashed
     };
     std::vector<Line> lines;
     std::vector<std::string> group_ids;
@@ -228,7 +229,10 @@ std::optional<Plot> lag_plot(const RunResult& r, const TimeAxis& axis) {
     for (const std::string& group_id : group_ids) {
         const auto total = column(t, group_id + col::kLag);
         if (!total) continue;
-        lines.push_back({group_id, *total, false});
+        lines.push_back({group_id + " (committed)", *total, false});
+        if (const auto by_position = column(t, group_id + col::kRecordsLag)) {
+            lines.push_back({group_id + " (position)", *by_position, false, true});
+        }
         std::vector<Line> parts;
         const std::string prefix = group_id + ".";
         for (std::size_t i = 0; i < t.columns.size(); ++i) {
@@ -250,13 +254,14 @@ std::optional<Plot> lag_plot(const RunResult& r, const TimeAxis& axis) {
         data += "\n";
     }
     std::string s = svg_header("lag", 960, 380) + common_x(r) + axis.faults + "set key below\n";
-    s += "set title \"Consumer lag per group (thick) and per partition (thin): records behind the high watermark, "
-         "from committed offsets\"\n";
+    s += "set title \"Consumer lag: records behind the high watermark, per group from committed offsets (thick) "
+         "and from the members' positions (dashed), per partition from committed offsets (thin)\"\n";
     s += "set ylabel \"records\"\nset yrange [0:*]\n";
     std::string plot = "plot ";
     for (std::size_t k = 0; k < lines.size(); ++k) {
-        plot += fmt::format("{}\"lag.dat\" using 1:{} with lines lw {} title {} noenhanced", k ? ", \\\n     " : "",
-                            k + 2, lines[k].partition ? "1" : "2.5", gp_string(lines[k].title));
+        plot += fmt::format("{}\"lag.dat\" using 1:{} with lines lw {}{} title {} noenhanced", k ? ", \\\n     " : "",
+                            k + 2, lines[k].partition ? "1" : "2.5", lines[k].position ? " dt 2" : "",
+                            gp_string(lines[k].title));
     }
     s += plot + "\n";
     return Plot{.name = "lag",

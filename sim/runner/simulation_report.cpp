@@ -148,6 +148,19 @@ void Simulation::sample() {
     }
     in.latency = &latency;
     in.groups = &group_trackers_;
+    in.records_lag.resize(group_trackers_.size());
+    for (const ConsumerSlot& slot : consumers_) {
+        if (!slot.consumer || !slot.consumer->alive()) continue;
+        auto& lags = in.records_lag.at(slot.group);
+        for (const TopicPartition& tp : slot.consumer->assignment()) {
+            if (const auto l = slot.consumer->records_lag(tp)) lags[tp] = std::max(lags[tp], *l);
+        }
+    }
+    // A partition no live member reads has no records-lag: the group's is
+    // then unknown (an empty cell), not the lag of the partitions still read.
+    for (std::size_t g = 0; g < in.records_lag.size(); ++g) {
+        if (in.records_lag[g].size() < group_trackers_[g].partitions().size()) in.records_lag[g].clear();
+    }
     in.burrow = burrow_verdicts(now);
     series_.rows.push_back(sampler_->row(in));
     measure_isr_properties(now);

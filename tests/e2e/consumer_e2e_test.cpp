@@ -350,3 +350,38 @@ TEST_CASE("e2e consumer: the eager sticky assignor keeps partitions with their o
         }
     }
 }
+
+// Two lags, as Kafka's operators read them: kafka-consumer-groups' LAG (the
+// high watermark − the committed offset: ConsumerGroupCommand, ListOffsets
+// "latest" = the HW, Partition.fetchOffsetForTimestamp) saw-tooths by an
+// auto-commit interval of records in a healthy group, while the consumer's
+// own records-lag (SubscriptionState.partitionLag: the HW of its last fetch −
+// its position) stays near zero; with a member gone its partitions have no
+// records-lag, so the group's is unknown (empty), not zero.
+TEST_CASE("e2e consumer: records-lag (by position) stays low in a healthy group while the committed lag saw-tooths") {
+    const auto r = run_text(group_scenario(4, 2, R"("auto.commit.interval.ms": 5000)",
+                                           R"({"at_s": 20, "action": "consumer_crash", "group": "g", "member": 1})",
+                                           R"({"dist": "constant", "value": 0.1})", 30));
+    const TimeSeries& t = r.series;
+    const std::size_t c_t = column(t, "t_s"), lag = column(t, "g.lag"), by_pos = column(t, "g.records-lag"),
+                      by_pos_max = column(t, "g.records-lag-max"), lag_max = column(t, "g.lag-max");
+    double committed_peak = 0, position_peak = 0;
+    int unknown_while_crashed = 0, crashed_rows = 0;
+    for (const auto& row : t.rows) {
+        if (row[c_t] >= 8 && row[c_t] < 19) {
+            committed_peak = std::max(committed_peak, row[lag]);
+            REQUIRE(!std::isnan(row[by_pos]));
+            position_peak = std::max(position_peak, row[by_pos]);
+            CHECK(row[by_pos_max] <= row[by_pos]);
+            CHECK(row[lag_max] <= row[lag]);
+        }
+        if (row[c_t] > 21 && row[c_t] < 28) {  // member 1 dead, not yet evicted (session.timeout.ms 45 s)
+            ++crashed_rows;
+            unknown_while_crashed += std::isnan(row[by_pos]) ? 1 : 0;
+        }
+    }
+    CHECK(committed_peak > 300 * 3);            // about 5 s of records between commits
+    CHECK(position_peak < committed_peak / 5);  // the members keep up
+    CHECK(crashed_rows > 0);
+    CHECK(unknown_while_crashed == crashed_rows);
+}

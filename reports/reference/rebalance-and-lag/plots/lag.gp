@@ -19,13 +19,14 @@ set label "consumer join billing" at 45, graph 0.89 offset 0.3,0 noenhanced font
 set object 2 rect from 60, graph 0 to 80, graph 1 behind fc rgb "#f4c7c3" fs transparent solid 0.45 noborder
 set label "slow consumer billing" at 60, graph 0.82 offset 0.3,0 noenhanced font ",9" tc rgb "#8e2a20"
 set key below
-set title "Consumer lag per group (thick) and per partition (thin): records behind the high watermark, from committed offsets"
+set title "Consumer lag: records behind the high watermark, per group from committed offsets (thick) and from the members' positions (dashed), per partition from committed offsets (thin)"
 set ylabel "records"
 set yrange [0:*]
-plot "lag.dat" using 1:2 with lines lw 2.5 title "billing" noenhanced, \
-     "lag.dat" using 1:3 with lines lw 1 title "billing orders-0" noenhanced, \
-     "lag.dat" using 1:4 with lines lw 1 title "billing orders-1" noenhanced, \
-     "lag.dat" using 1:5 with lines lw 1 title "billing orders-2" noenhanced, \
-     "lag.dat" using 1:6 with lines lw 1 title "billing orders-3" noenhanced, \
-     "lag.dat" using 1:7 with lines lw 1 title "billing orders-4" noenhanced, \
-     "lag.dat" using 1:8 with lines lw 1 title "billing orders-5" noenhanced
+plot "lag.dat" using 1:2 with lines lw 2.5 title "billing (committed)" noenhanced, \
+     "lag.dat" using 1:3 with lines lw 2.5 dt 2 title "billing (position)" noenhanced, \
+     "lag.dat" using 1:4 with lines lw 1 title "billing orders-0" noenhanced, \
+     "lag.dat" using 1:5 with lines lw 1 title "billing orders-1" noenhanced, \
+     "lag.dat" using 1:6 with lines lw 1 title "billing orders-2" noenhanced, \
+     "lag.dat" using 1:7 with lines lw 1 title "billing orders-3" noenhanced, \
+     "lag.dat" using 1:8 with lines lw 1 title "billing orders-4" noenhanced, \
+     "lag.dat" using 1:9 with lines lw 1 title "billing orders-5" noenhanced
