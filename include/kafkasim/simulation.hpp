@@ -64,6 +64,18 @@ struct GroupBurrowPartition {
     std::string status;  // Burrow's names: OK, WARN, STOP, STALL, REWIND, ...
     std::int64_t current_lag = 0;
 };
+// One partition of a group at the end of duration_s, as kafka-consumer-groups
+// --describe shows it: no committed offset means CURRENT-OFFSET and LAG are
+// unknown ("-" in the tool; null here, with the reason).
+struct GroupPartitionSummary {
+    std::string topic;
+    std::int32_t partition = 0;
+    std::optional<std::int64_t> committed_offset;  // CURRENT-OFFSET
+    std::int64_t high_watermark = -1;              // LOG-END-OFFSET (ListOffsets latest); -1: no leader
+    std::optional<std::int64_t> lag;               // LAG
+    std::string lag_unknown_reason;                // when lag is null
+    std::string owner;                             // CONSUMER-ID; empty: no member owns it
+};
 struct GroupSummary {
     std::string group_id;
     std::int64_t consumed = 0;                // records returned by poll(), repeats included
@@ -71,8 +83,10 @@ struct GroupSummary {
     std::int64_t skipped = 0;                 // records below the highest consumed offset never consumed
     std::int64_t rebalances = 0;              // completed rebalances (generations with members)
     std::int64_t partitions_revoked = 0;      // partitions members gave up in rebalances
-    std::int64_t max_lag = 0;                 // largest total lag of any sample
-    std::int64_t final_lag = 0;               // total lag at the end of duration_s
+    std::int64_t max_lag = 0;                 // largest total lag of any sample (partitions with a commit)
+    std::int64_t final_lag = 0;               // total lag at the end of duration_s (partitions with a commit)
+    std::int64_t lag_unknown_partitions = 0;  // partitions without a known lag at the end of duration_s
+    std::vector<GroupPartitionSummary> partitions;
     std::vector<GroupMemberSummary> members;  // the assignment at the end of duration_s
     std::string burrow_status = "NOTFOUND";   // group status at the end of duration_s
     double burrow_complete = 0;

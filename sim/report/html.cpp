@@ -288,6 +288,21 @@ std::string run_page(const RunResult& r, const Scenario* sc, const std::vector<F
         }
         b += "<h2>Consumer groups</h2>\n";
         b += table({"group", "consumed", "reprocessed", "skipped", "rebalances", "max lag", "final lag", "Burrow"}, g);
+        // As kafka-consumer-groups --describe at the end of duration_s ("-": unknown).
+        std::vector<std::vector<std::string>> parts;
+        for (const auto& x : s.groups) {
+            for (const auto& p : x.partitions) {
+                parts.push_back({escape(x.group_id), escape(p.topic), std::to_string(p.partition),
+                                 p.committed_offset ? std::to_string(*p.committed_offset) : "-",
+                                 p.high_watermark >= 0 ? std::to_string(p.high_watermark) : "-",
+                                 p.lag ? std::to_string(*p.lag)
+                                       : "<span class=\"bad\">- (" + escape(p.lag_unknown_reason) + ")</span>",
+                                 p.owner.empty() ? "-" : escape(p.owner)});
+            }
+        }
+        b += "<p>At the end of the scenario, as <code>kafka-consumer-groups --describe</code> shows it: a partition "
+             "without a committed offset has no lag (\"-\"), however far behind its reader is.</p>\n";
+        b += table({"group", "topic", "partition", "current offset", "log end offset (HW)", "lag", "consumer"}, parts);
     }
     for (const auto& w : s.warnings) b += "<p class=\"note\">" + escape(w) + "</p>\n";
 

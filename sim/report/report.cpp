@@ -75,6 +75,17 @@ json summary_json(const RunSummary& s) {
             bparts.push_back(
                 {{"topic", p.topic}, {"partition", p.partition}, {"status", p.status}, {"current_lag", p.current_lag}});
         }
+        json gparts = json::array();
+        for (const auto& p : g.partitions) {
+            json e = {{"topic", p.topic},
+                      {"partition", p.partition},
+                      {"committed_offset", p.committed_offset ? json(*p.committed_offset) : json(nullptr)},
+                      {"high_watermark", p.high_watermark},
+                      {"lag", p.lag ? json(*p.lag) : json(nullptr)},
+                      {"owner", p.owner.empty() ? json(nullptr) : json(p.owner)}};
+            if (!p.lag) e["lag_unknown_reason"] = p.lag_unknown_reason;
+            gparts.push_back(std::move(e));
+        }
         j["groups"].push_back({{"group_id", g.group_id},
                                {"consumed", g.consumed},
                                {"reprocessed", g.reprocessed},
@@ -83,6 +94,8 @@ json summary_json(const RunSummary& s) {
                                {"partitions_revoked", g.partitions_revoked},
                                {"max_lag", g.max_lag},
                                {"final_lag", g.final_lag},
+                               {"lag_unknown_partitions", g.lag_unknown_partitions},
+                               {"partitions", gparts},
                                {"members", members},
                                {"burrow",
                                 {{"status", g.burrow_status},
@@ -183,9 +196,13 @@ void print_summary(std::ostream& out, const RunResult& r, const std::string& rep
     out << fmt::format("  settle     {} after the heal ({:.1f} s){}\n", s.settled ? "converged" : "DID NOT CONVERGE",
                        s.settle_s, diverged ? fmt::format("; {} partitions DIVERGED", diverged) : "");
     for (const auto& g : s.groups) {
+        const std::string unknown = g.lag_unknown_partitions == 0
+                                        ? std::string()
+                                        : fmt::format(" (lag unknown on {} of {} partitions: no commit or no leader)",
+                                                      g.lag_unknown_partitions, g.partitions.size());
         out << fmt::format(
-            "  group {:<10} consumed {}  reprocessed {}  skipped {}  rebalances {}  max lag {}  Burrow {}\n",
-            g.group_id, g.consumed, g.reprocessed, g.skipped, g.rebalances, g.max_lag, g.burrow_status);
+            "  group {:<10} consumed {}  reprocessed {}  skipped {}  rebalances {}  max lag {}{}  Burrow {}\n",
+            g.group_id, g.consumed, g.reprocessed, g.skipped, g.rebalances, g.max_lag, unknown, g.burrow_status);
     }
     for (const auto& w : s.warnings) out << "  note: " << w << "\n";
     out << fmt::format("  events {}  trace hash {}\n", s.events, s.trace_hash);

@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <limits>
+#include <map>
 
 #include "core/assert.hpp"
 #include "runner/lag_case.hpp"
@@ -218,6 +219,24 @@ void Simulation::snapshot_groups() {
         GroupSummary& out = groups_[g].snapshot;
         out.group_id = s_.consumer_groups[g].group_id;
         out.final_lag = gt.lag(*view_).total;
+        std::map<TopicPartition, std::string> owner;
+        for (const auto& [member, tps] : gt.assignment()) {
+            for (const auto& tp : tps) owner[tp] = member;
+        }
+        for (const TopicPartition& tp : gt.partitions()) {
+            GroupPartitionSummary ps;
+            ps.topic = s_.topics.at(static_cast<std::size_t>(tp.topic)).name;
+            ps.partition = tp.partition;
+            if (const auto c = gt.committed().find(tp); c != gt.committed().end()) ps.committed_offset = c->second;
+            ps.high_watermark = view_->leader_high_watermark(tp);
+            ps.lag = gt.partition_lag(*view_, tp);
+            if (!ps.lag) {
+                ps.lag_unknown_reason = !ps.committed_offset ? "no committed offset" : "no running leader";
+                ++out.lag_unknown_partitions;
+            }
+            if (const auto o = owner.find(tp); o != owner.end()) ps.owner = o->second;
+            out.partitions.push_back(std::move(ps));
+        }
         for (const auto& [member, tps] : gt.assignment()) {
             GroupMemberSummary m;
             m.member_id = member;

@@ -45,8 +45,10 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& summary_pat
 }
 
 const std::vector<std::string>& group_fields() {
-    static const std::vector<std::string> f = {"consumed", "reprocessed", "skipped", "rebalances", "partitions_revoked",
-                                               "max_lag",  "final_lag",   "members", "burrow"};
+    static const std::vector<std::string> f = {
+        "consumed",           "reprocessed", "skipped",   "rebalances",
+        "partitions_revoked", "max_lag",     "final_lag", "lag_unknown_partitions",
+        "partitions",         "members",     "burrow"};
     return f;
 }
 

@@ -385,3 +385,33 @@ TEST_CASE("e2e consumer: records-lag (by position) stays low in a healthy group 
     CHECK(crashed_rows > 0);
     CHECK(unknown_while_crashed == crashed_rows);
 }
+
+// kafka-consumer-groups --describe (ConsumerGroupCommand) prints "-" for
+// CURRENT-OFFSET and LAG of a partition without a committed offset; in
+// scenarios/reference.json the group billing reads its partitions but never
+// commits before the end of the scenario, so its lag is unknown, not 0.
+TEST_CASE("e2e consumer: a partition without a committed offset has an unknown lag, with the reason") {
+    const auto loaded = scenario::load_file(std::string(KS_SOURCE_DIR) + "/scenarios/reference.json");
+    const auto r = run_simulation(loaded.scenario, RunOptions{});
+    const GroupSummary* billing = nullptr;
+    for (const auto& g : r.summary.groups) billing = g.group_id == "billing" ? &g : billing;
+    REQUIRE(billing != nullptr);
+    REQUIRE(!billing->partitions.empty());
+    std::int64_t unknown = 0;
+    for (const auto& p : billing->partitions) {
+        if (p.committed_offset) {
+            CHECK(p.lag.has_value());
+            continue;
+        }
+        ++unknown;
+        CHECK(!p.lag.has_value());
+        CHECK(p.lag_unknown_reason == "no committed offset");
+        CHECK(p.high_watermark > 0);  // records are there, unread as far as commits tell
+    }
+    CHECK(unknown > 0);
+    CHECK(billing->lag_unknown_partitions == unknown);
+    const auto j = report::summary_json(r.summary);
+    const auto& gj = j["groups"][0]["group_id"] == "billing" ? j["groups"][0] : j["groups"][1];
+    CHECK(gj["partitions"][0]["lag"].is_null());
+    CHECK(gj["lag_unknown_partitions"] == unknown);
+}
