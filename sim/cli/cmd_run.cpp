@@ -4,7 +4,12 @@
 // (default reports/runs/<name>-seed<N>/). Prints the terminal summary, the
 // seed and trace hash; --timeline prints the narrated timeline; --trace
 // writes every trace event as JSON lines (trace.jsonl in the report folder).
+// A run that takes more than ~2 s shows its simulated time on stderr when
+// that is a terminal (not with --quiet).
+#include <unistd.h>
+
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -16,6 +21,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/parse.hpp"
+#include "cli/run_progress.hpp"
 #include "core/assert.hpp"
 #include "kafkasim/errors.hpp"
 #include "kafkasim/scenario.hpp"
@@ -73,6 +79,13 @@ int run_run(const Args& args) {
             throw InputError(fmt::format("cannot write {}: {}", trace_path.string(), std::strerror(errno)));
         options.trace_sink = &trace_file;
     }
+    // Progress on a terminal for a run that takes a while: the wall clock is
+    // read here, in the CLI, never by the simulation.
+    RunProgressLine progress(std::cerr, {.enabled = !quiet && isatty(STDERR_FILENO) == 1});
+    const auto started = std::chrono::steady_clock::now();
+    options.progress = [&progress, started](const RunProgress& p) {
+        progress.update(p, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    };
     RunResult result;
     try {
         result = run_simulation(sc, options);
@@ -81,6 +94,7 @@ int run_run(const Args& args) {
         for (const auto& s : sets) repro += " --set " + s;
         throw AssertionFailure(std::string(e.what()) + "\n  replay: " + repro);
     }
+    progress.finish();
     if (trace_file.is_open()) {
         errno = 0;
         trace_file.close();

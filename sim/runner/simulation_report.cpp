@@ -211,6 +211,7 @@ void Simulation::settle() {
     while (loop_.now() < deadline) {
         loop_.run_until(std::min(deadline, loop_.now() + kSettleStep), options_.events_max);
         check_invariants();
+        report_progress(true);
         if (converged()) {
             settled_ = true;
             break;
