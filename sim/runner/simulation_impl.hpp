@@ -158,6 +158,7 @@ class Simulation final : public kafka::Observer {
 
     std::vector<std::pair<Instant, TimelineEvent>> timeline_;  // absolute times
     TimeSeries series_;
+    std::optional<Instant> last_row_at_;  // the time of series_.rows.back()
 };
 
 }  // namespace ks::runner
