@@ -132,26 +132,27 @@ json burrow_json(const RunSummary& s) {
     return j;
 }
 
-namespace {
-std::string csv(const TimeSeries& t) {
+std::string timeseries_csv(const TimeSeries& t) {
     std::string out;
     for (std::size_t i = 0; i < t.columns.size(); ++i) out += (i ? "," : "") + t.columns[i];
     out += "\n";
     for (const auto& row : t.rows) {
+        // t_s exactly (the shortest text that reads back as the same number):
+        // {:g} keeps 6 digits, so 1000.001 and 1000 would both print 1000.
+        if (!row.empty()) out += fmt::format("{}", row[0]);
         // NaN (no value in this interval) is an empty cell.
-        for (std::size_t i = 0; i < row.size(); ++i) {
-            out += (i ? "," : "") + (std::isnan(row[i]) ? std::string() : fmt::format("{:g}", row[i]));
+        for (std::size_t i = 1; i < row.size(); ++i) {
+            out += "," + (std::isnan(row[i]) ? std::string() : fmt::format("{:g}", row[i]));
         }
         out += "\n";
     }
     return out;
 }
-}  // namespace
 
 ReportOutcome write_run_report(const OutputDir& out, const RunResult& r, const ReportOptions& options) {
     const fs::path& dir = out.staging();
     write_file(dir / "summary.json", summary_json(r.summary).dump(2) + "\n");
-    write_file(dir / "timeseries.csv", csv(r.series));
+    write_file(dir / "timeseries.csv", timeseries_csv(r.series));
     std::string tl;
     for (const auto& e : narrate(r)) tl += clock(e.at) + " " + e.text + "\n";
     write_file(dir / "timeline.txt", tl);

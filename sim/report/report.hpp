@@ -18,6 +18,10 @@ namespace ks::report {
 
 // summary.json as SCENARIOS.md specifies it (plus extra fields).
 nlohmann::json summary_json(const RunSummary& s);
+// timeseries.csv: a header of the column names, then a row per sample; t_s
+// (the first column) printed exactly, the other figures with 6 significant
+// digits, an empty cell where there is no value (NaN).
+std::string timeseries_csv(const TimeSeries& t);
 // "mm:ss.mmm" of a time since the end of warm-up.
 std::string clock(Duration d);
 struct ReportOptions {
