@@ -29,6 +29,29 @@ fs::path without_trailing_slash(fs::path p) {
     return p;
 }
 
+// commit() removes the target: refuse, before anything is written, a target
+// whose removal would lose what kafkasim did not write. A kafkasim output
+// folder holds one of these files.
+constexpr const char* kOutputMarkers[] = {"summary.json", "compare.json", "compare-shard.json"};
+
+void check_replaceable(const fs::path& target) {
+    std::error_code ec;
+    const fs::file_status st = fs::symlink_status(target, ec);
+    if (!fs::exists(st) || fs::is_symlink(st)) return;  // removing a link loses nothing it points to
+    if (!fs::is_directory(st)) {
+        throw InputError(fmt::format(
+            "cannot write the report folder {}: it exists and is not a folder; not replacing it", target.string()));
+    }
+    if (fs::is_empty(target, ec)) return;
+    for (const char* marker : kOutputMarkers) {
+        if (fs::exists(target / marker, ec)) return;
+    }
+    throw InputError(fmt::format(
+        "cannot write the report folder {}: it exists and is not a kafkasim report (no summary.json, compare.json "
+        "or compare-shard.json in it); not replacing it: remove it or choose another folder",
+        target.string()));
+}
+
 }  // namespace
 
 void create_folder(const fs::path& p) {
@@ -51,6 +74,7 @@ OutputDir::OutputDir(fs::path target) : target_(without_trailing_slash(std::move
     if (target_.empty() || !target_.has_filename() || target_.filename() == "." || target_.filename() == "..") {
         throw InputError(fmt::format("cannot write a report folder at '{}': expected a folder name", target_.string()));
     }
+    check_replaceable(target_);
     staging_ = target_;
     staging_ += ".partial";
     std::error_code ec;

@@ -21,7 +21,10 @@ class OutputDir {
   public:
     // Creates target's parent folders and a fresh, empty target.partial (an
     // old one, left by an interrupted run, is removed first). A trailing '/'
-    // on target is ignored. Throws ks::InputError.
+    // on target is ignored. Throws ks::InputError, also when target exists
+    // and is not replaceable: a file, or a non-empty folder holding none of
+    // summary.json, compare.json, compare-shard.json (so `--out ~` cannot
+    // erase a home folder).
     explicit OutputDir(std::filesystem::path target);
     // Removes the staging folder unless commit() succeeded.
     ~OutputDir();

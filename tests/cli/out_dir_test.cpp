@@ -94,3 +94,19 @@ TEST_CASE("cli --out: a good folder is written whole, the trace inside it, with 
     for ([[maybe_unused]] const auto& e : fs::directory_iterator(kBase / "deeper")) ++entries;
     CHECK(entries == 1);  // no run.partial, no run.trace.partial
 }
+
+TEST_CASE("cli --out: a folder that is not a kafkasim report is not replaced, and the run does not start") {
+    fs::remove_all(kBase);
+    fs::create_directories(kBase / "mine");
+    std::ofstream(kBase / "mine" / "notes.txt") << "keep me";
+    const auto r = kafkasim("run " + kTiny + " --out " + (kBase / "mine").string());
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err.find("it exists and is not a kafkasim report") != std::string::npos);
+    CHECK(fs::exists(kBase / "mine" / "notes.txt"));
+    // A report folder is replaced by the next run, as before.
+    const auto first = kafkasim("run " + kTiny + " -q --out " + (kBase / "run").string());
+    REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+    const auto again = kafkasim("run " + kTiny + " -q --out " + (kBase / "run").string());
+    CHECK_MESSAGE(again.exit_code == 0, again.err);
+}

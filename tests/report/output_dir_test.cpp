@@ -47,17 +47,18 @@ TEST_CASE("output dir: files appear under the target only at commit, replacing w
     const fs::path base = fresh("commit");
     const fs::path target = base / "run";
     fs::create_directories(target / "plots");
-    ks::report::write_file(target / "old.txt", "old");
+    ks::report::write_file(target / "summary.json", "old");  // an older report
+    ks::report::write_file(target / "plots" / "old.svg", "old");
     {
         OutputDir out(target);
         CHECK(out.staging() == fs::path(target.string() + ".partial"));
         CHECK(fs::is_directory(out.staging()));
         ks::report::write_file(out.staging() / "summary.json", "{}\n");
-        CHECK(fs::exists(target / "old.txt"));  // untouched until commit
+        CHECK(slurp(target / "summary.json") == "old");  // untouched until commit
         out.commit();
     }
     CHECK(slurp(target / "summary.json") == "{}\n");
-    CHECK_FALSE(fs::exists(target / "old.txt"));
+    CHECK_FALSE(fs::exists(target / "plots"));
     CHECK_FALSE(fs::exists(target.string() + ".partial"));
 }
 
@@ -115,4 +116,41 @@ TEST_CASE("output dir: write_file reports the OS's reason, e.g. a full disk") {
     CHECK(msg == "cannot write /dev/full: No space left on device");
     const std::string nodir = input_error_of([] { ks::report::write_file("/nonexistent-kafkasim/x", "x"); });
     CHECK(nodir == "cannot write /nonexistent-kafkasim/x: No such file or directory");
+}
+
+TEST_CASE("output dir: only a kafkasim output folder, an empty folder or a link is replaced; anything else is kept") {
+    const fs::path base = fresh("replace");
+    fs::create_directories(base / "notes");
+    ks::report::write_file(base / "notes" / "todo.txt", "mine");
+    const std::string msg = input_error_of([&] { OutputDir out(base / "notes"); });
+    CHECK(msg == "cannot write the report folder " + (base / "notes").string() +
+                     ": it exists and is not a kafkasim report (no summary.json, compare.json or compare-shard.json "
+                     "in it); not replacing it: remove it or choose another folder");
+    CHECK(slurp(base / "notes" / "todo.txt") == "mine");
+    CHECK_FALSE(fs::exists(base / "notes.partial"));
+
+    ks::report::write_file(base / "file.txt", "mine");
+    CHECK(input_error_of([&] {
+              OutputDir out(base / "file.txt");
+          }).find("it exists and is not a folder; not replacing it") != std::string::npos);
+    CHECK(slurp(base / "file.txt") == "mine");
+
+    for (const char* marker : {"summary.json", "compare.json", "compare-shard.json"}) {
+        INFO(marker);
+        const fs::path old = base / (std::string("old-") + marker);
+        fs::create_directories(old);
+        ks::report::write_file(old / marker, "{}");
+        OutputDir out(old);
+        out.commit();
+        CHECK(fs::is_empty(old));
+    }
+    fs::create_directories(base / "empty");
+    OutputDir empty(base / "empty");
+    empty.commit();
+
+    fs::create_symlink(base / "notes", base / "link");
+    OutputDir link(base / "link");
+    link.commit();
+    CHECK(fs::is_directory(fs::symlink_status(base / "link")));  // the link is replaced by the report folder
+    CHECK(slurp(base / "notes" / "todo.txt") == "mine");         // and what it pointed to is kept
 }
