@@ -247,9 +247,16 @@ struct LoadOptions {
     std::vector<std::string> overrides;  // "PATH=VALUE", applied in order before validation
 };
 
+// An override as applied: where it landed and the value it set.
+struct AppliedOverride {
+    std::string pointer;     // a JSON pointer, list entries by index: /producers/0/config/acks
+    std::string value_json;  // the value as JSON text: 1 (a number), "1" (a string)
+};
+
 struct Loaded {
     Scenario scenario;
-    std::vector<std::string> warnings;  // complete lines, "FILE: /pointer: ..."
+    std::vector<std::string> warnings;       // complete lines, "FILE: /pointer: ..."
+    std::vector<AppliedOverride> overrides;  // LoadOptions::overrides, in order
 };
 
 // Reads, parses (JSON with // and /* */ comments), applies the overrides,

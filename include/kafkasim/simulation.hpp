@@ -153,11 +153,23 @@ struct TimeSeries {
     std::vector<std::vector<double>> rows;  // first column: t_s
 };
 
+// Where a run is, for a progress display: simulated time only. The runner
+// reads no clock; a caller that shows wall-clock time reads its own, so the
+// display can never change the run.
+struct RunProgress {
+    Duration simulated;     // since the end of warm-up
+    Duration duration;      // the scenario's duration_s
+    bool settling = false;  // past duration_s: healed, waiting for convergence (up to settle_max_s)
+};
+
 struct RunOptions {
-    std::optional<std::uint64_t> seed;              // default: the scenario's
-    std::ostream* trace_sink = nullptr;             // JSON lines of every trace event
-    std::uint64_t events_max = 2'000'000'000;       // a bound on every run
-    std::function<void(double fraction)> progress;  // called now and then (0..1)
+    std::optional<std::uint64_t> seed;         // default: the scenario's
+    std::ostream* trace_sink = nullptr;        // JSON lines of every trace event
+    std::uint64_t events_max = 2'000'000'000;  // a bound on every run
+    // Called between slices of simulated time (each at most a simulated
+    // second of duration_s, then each settle step), never inside an event;
+    // it must not touch the run. Whether it is set does not change the run.
+    std::function<void(const RunProgress&)> progress;
 };
 
 struct RunResult {

@@ -1,7 +1,9 @@
 // kafkasim check FILE [--set PATH=VALUE]...
 //
 // Loads and validates a scenario (ks::scenario::load_file) without running
-// it: warnings go to stderr, one "OK" line describing the scenario to stdout.
+// it: warnings go to stderr, one "OK" line describing the scenario to stdout,
+// then a line per --set override applied: "  set /json/pointer = VALUE", the
+// value as JSON (1 is a number, "1" a string).
 // A bad file is an InputError (exit 2, printed by main).
 #include <iostream>
 #include <string>
@@ -37,6 +39,7 @@ int run_check(const Args& args) {
     const auto loaded = scenario::load_file(file, {.overrides = sets});
     for (const auto& w : loaded.warnings) std::cerr << "warning: " << w << "\n";
     std::cout << "OK " << file << ": " << loaded.scenario.name << ": " << scenario::describe(loaded.scenario) << "\n";
+    for (const auto& o : loaded.overrides) std::cout << "  set " << o.pointer << " = " << o.value_json << "\n";
     return kExitOk;
 }
 

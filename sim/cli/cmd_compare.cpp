@@ -22,6 +22,7 @@
 #include "kafkasim/errors.hpp"
 #include "kafkasim/sweep.hpp"
 #include "report/compare_report.hpp"
+#include "report/output_dir.hpp"
 
 namespace ks::cli {
 
@@ -95,6 +96,8 @@ int run_compare(const Args& args) {
         out_dir = "reports/compare/" + plan.grid.scenario;
         if (!options.shard.whole()) out_dir += fmt::format("-shard-{}-of-{}", options.shard.index, options.shard.count);
     }
+    // A folder that cannot be written is bad input, said before the sweep.
+    report::OutputDir out(out_dir);
     Progress progress(quiet);
     options.progress = [&progress](std::size_t done, std::size_t total) { progress(done, total); };
     if (!quiet) {
@@ -105,7 +108,8 @@ int run_compare(const Args& args) {
             options.jobs);
     }
     const ks::SweepResult result = ks::run_sweep(plan, options);
-    const auto written = report::write_compare_report(out_dir, result);
+    const auto written = report::write_compare_report(out, result);
+    out.commit();
     if (!options.shard.whole()) {
         if (!quiet) {
             std::cout << fmt::format(

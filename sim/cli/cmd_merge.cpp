@@ -17,6 +17,7 @@
 #include "kafkasim/errors.hpp"
 #include "kafkasim/sweep.hpp"
 #include "report/compare_report.hpp"
+#include "report/output_dir.hpp"
 
 namespace ks::cli {
 
@@ -72,7 +73,9 @@ int run_merge(const Args& args) {
     for (const auto& d : dirs) shards.push_back(read_shard(d));
     const ks::SweepResult merged = ks::merge_sweeps(shards);
     if (out_dir.empty()) out_dir = "reports/compare/" + merged.grid.scenario;
-    const auto written = report::write_compare_report(out_dir, merged);
+    report::OutputDir out(out_dir);
+    const auto written = report::write_compare_report(out, merged);
+    out.commit();
     if (vm.count("quiet")) return kExitOk;
     if (!written.note.empty()) std::cerr << "kafkasim merge: " << out_dir << ": " << written.note << "\n";
     report::print_compare(std::cout, merged);

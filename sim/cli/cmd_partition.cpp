@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/text_width.hpp"
 #include "kafka/murmur2.hpp"
 #include "kafka/partitioner.hpp"
 #include "kafkasim/errors.hpp"
@@ -59,12 +60,13 @@ struct Row {
     std::int32_t partition = 0;
 };
 
+// Columns line up by display width, not bytes: "주문-17" is 9 bytes, 7 columns.
 void print_table(const std::vector<Row>& rows) {
     std::size_t key_width = 3;
-    for (const Row& r : rows) key_width = std::max(key_width, r.key.size());
-    std::cout << fmt::format("{:<{}}  {:>11}  {:>9}\n", "key", key_width, "murmur2", "partition");
+    for (const Row& r : rows) key_width = std::max(key_width, display_width(r.key));
+    std::cout << fmt::format("{}  {:>11}  {:>9}\n", pad_right("key", key_width), "murmur2", "partition");
     for (const Row& r : rows) {
-        std::cout << fmt::format("{:<{}}  {:>11}  {:>9}\n", r.key, key_width, r.murmur2, r.partition);
+        std::cout << fmt::format("{}  {:>11}  {:>9}\n", pad_right(r.key, key_width), r.murmur2, r.partition);
     }
 }
 

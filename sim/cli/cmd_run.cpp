@@ -4,21 +4,30 @@
 // (default reports/runs/<name>-seed<N>/). Prints the terminal summary, the
 // seed and trace hash; --timeline prints the narrated timeline; --trace
 // writes every trace event as JSON lines (trace.jsonl in the report folder).
-#include <filesystem>
+// A run that takes more than ~2 s shows its simulated time on stderr when
+// that is a terminal (not with --quiet).
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <boost/program_options.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/parse.hpp"
+#include "cli/run_progress.hpp"
 #include "core/assert.hpp"
 #include "kafkasim/errors.hpp"
 #include "kafkasim/scenario.hpp"
 #include "kafkasim/simulation.hpp"
 #include "report/expect.hpp"
+#include "report/output_dir.hpp"
 #include "report/report.hpp"
 #include "runner/chaos.hpp"
 
@@ -56,18 +65,27 @@ int run_run(const Args& args) {
     const std::uint64_t the_seed = vm.count("seed") ? seed : sc.seed;
     if (out_dir.empty()) out_dir = "reports/runs/" + sc.name + "-seed" + std::to_string(the_seed);
 
+    // The report folder first: one that cannot be written is bad input, said
+    // before the run rather than after it. Everything, the trace included, is
+    // written into its staging folder and appears under out_dir only whole.
+    report::OutputDir out(out_dir);
     RunOptions options;
     options.seed = the_seed;
     std::ofstream trace_file;
-    const std::string trace_tmp = out_dir + ".trace.partial";
+    const auto trace_path = out.staging() / "trace.jsonl";
     if (vm.count("trace")) {
-        if (std::filesystem::path(out_dir).has_parent_path()) {
-            std::filesystem::create_directories(std::filesystem::path(out_dir).parent_path());
-        }
-        trace_file.open(trace_tmp);
-        if (!trace_file) throw InputError("cannot write " + trace_tmp);
+        trace_file.open(trace_path, std::ios::binary);
+        if (!trace_file)
+            throw InputError(fmt::format("cannot write {}: {}", trace_path.string(), std::strerror(errno)));
         options.trace_sink = &trace_file;
     }
+    // Progress on a terminal for a run that takes a while: the wall clock is
+    // read here, in the CLI, never by the simulation.
+    RunProgressLine progress(std::cerr, {.enabled = !quiet && isatty(STDERR_FILENO) == 1});
+    const auto started = std::chrono::steady_clock::now();
+    options.progress = [&progress, started](const RunProgress& p) {
+        progress.update(p, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    };
     RunResult result;
     try {
         result = run_simulation(sc, options);
@@ -76,17 +94,23 @@ int run_run(const Args& args) {
         for (const auto& s : sets) repro += " --set " + s;
         throw AssertionFailure(std::string(e.what()) + "\n  replay: " + repro);
     }
-    const auto written = report::write_run_report(out_dir, result, {.scenario = &sc});
-    if (!written.note.empty() && !quiet) std::cerr << "kafkasim run: " << out_dir << ": " << written.note << "\n";
+    progress.finish();
     if (trace_file.is_open()) {
+        errno = 0;
         trace_file.close();
-        std::filesystem::rename(trace_tmp, std::filesystem::path(out_dir) / "trace.jsonl");
+        if (!trace_file) {
+            throw InputError(fmt::format("cannot write {}: {}", trace_path.string(),
+                                         errno != 0 ? std::strerror(errno) : "the write failed"));
+        }
     }
+    const auto written = report::write_run_report(out, result, {.scenario = &sc});
     // The expect block (SCENARIOS.md): expect.json in the report, one line each, exit 1 if one failed.
     const auto expected = report::evaluate(sc.expect, report::summary_json(result.summary));
     if (!sc.expect.empty()) {
-        std::ofstream(std::filesystem::path(out_dir) / "expect.json") << report::expect_json(expected).dump(2) << "\n";
+        report::write_file(out.staging() / "expect.json", report::expect_json(expected).dump(2) + "\n");
     }
+    out.commit();
+    if (!written.note.empty() && !quiet) std::cerr << "kafkasim run: " << out_dir << ": " << written.note << "\n";
     const int code = report::all_held(expected) ? kExitOk : kExitExpectFailed;
     if (quiet) {
         std::cout << "seed " << the_seed << " trace_hash " << result.summary.trace_hash << "\n";

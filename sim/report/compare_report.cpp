@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -297,21 +295,8 @@ std::string compare_csv(const SweepResult& r) {
 
 // ---- files -----------------------------------------------------------------------------------
 
-namespace {
-void write_file(const fs::path& p, const std::string& content) {
-    std::ofstream f(p, std::ios::binary);
-    if (!f) throw std::runtime_error("cannot write " + p.string());
-    f << content;
-    if (!f) throw std::runtime_error("cannot write " + p.string());
-}
-}  // namespace
-
-CompareWritten write_compare_report(const std::string& dir, const SweepResult& r, const RenderOptions& render) {
-    const fs::path target(dir);
-    const fs::path tmp = target.string() + ".partial";
-    std::error_code ec;
-    fs::remove_all(tmp, ec);
-    fs::create_directories(tmp);
+CompareWritten write_compare_report(const OutputDir& dir, const SweepResult& r, const RenderOptions& render) {
+    const fs::path& tmp = dir.staging();
     CompareWritten out;
     if (!r.shard.whole()) {
         write_file(tmp / "compare-shard.json", shard_json(r).dump(2) + "\n");
@@ -327,10 +312,14 @@ CompareWritten write_compare_report(const std::string& dir, const SweepResult& r
         write_file(tmp / "index.html",
                    compare_page(r, stats, html::read_figures(tmp / "plots", plots), rendered.message));
     }
-    fs::remove_all(target, ec);
-    if (target.has_parent_path()) fs::create_directories(target.parent_path());
-    fs::rename(tmp, target);
     return out;
+}
+
+CompareWritten write_compare_report(const std::string& dir, const SweepResult& r, const RenderOptions& render) {
+    OutputDir out(dir);
+    const CompareWritten written = write_compare_report(out, r, render);
+    out.commit();
+    return written;
 }
 
 void print_compare(std::ostream& out, const SweepResult& r) {

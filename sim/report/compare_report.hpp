@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kafkasim/sweep.hpp"
+#include "report/output_dir.hpp"
 #include "report/plot.hpp"
 
 namespace ks::report {
@@ -75,8 +76,11 @@ struct CompareWritten {
 };
 
 // A whole result: compare.json, compare.csv, index.html, plots/. A shard:
-// compare-shard.json. Into `dir` (created or replaced) through a .partial
-// folder renamed at the end. Throws std::runtime_error on I/O failure.
+// compare-shard.json. Into dir's staging folder (the caller commits), or
+// into `dir` (created or replaced) through a .partial folder renamed at the
+// end. Throws ks::InputError naming the path and the OS's reason when a file
+// cannot be written.
+CompareWritten write_compare_report(const OutputDir& dir, const ks::SweepResult& r, const RenderOptions& render = {});
 CompareWritten write_compare_report(const std::string& dir, const ks::SweepResult& r, const RenderOptions& render = {});
 
 // The terminal table and the replay lines.

@@ -9,24 +9,17 @@
 #include <fstream>
 #include <map>
 #include <sstream>
-#include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "core/assert.hpp"
+#include "report/output_dir.hpp"
 
 namespace ks::report {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-void write_text(const fs::path& p, const std::string& content) {
-    std::ofstream f(p, std::ios::binary);
-    if (!f) throw std::runtime_error("cannot write " + p.string());
-    f << content;
-    if (!f) throw std::runtime_error("cannot write " + p.string());
-}
 
 std::string read_text(const fs::path& p) {
     std::ifstream f(p, std::ios::binary);
@@ -76,14 +69,14 @@ std::string gp_number(double v) {
 }
 
 RenderOutcome write_plots(const fs::path& dir, const std::vector<Plot>& plots, const RenderOptions& options) {
-    fs::create_directories(dir);
+    create_folder(dir);
     std::string files;
     for (const Plot& p : plots) {
         KS_ASSERT_MSG(
             !p.name.empty() && p.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") == std::string::npos,
             "bad plot name '{}'", p.name);
-        write_text(dir / (p.name + ".dat"), p.data);
-        write_text(dir / (p.name + ".gp"), p.script);
+        write_file(dir / (p.name + ".dat"), p.data);
+        write_file(dir / (p.name + ".gp"), p.script);
         files += " " + p.name + ".gp";
     }
     RenderOutcome out;

@@ -6,8 +6,6 @@
 #include <fmt/format.h>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <stdexcept>
 
 namespace ks::report {
 
@@ -134,45 +132,38 @@ json burrow_json(const RunSummary& s) {
     return j;
 }
 
-namespace {
-void write_file(const fs::path& p, const std::string& content) {
-    std::ofstream f(p, std::ios::binary);
-    if (!f) throw std::runtime_error("cannot write " + p.string());
-    f << content;
-    if (!f) throw std::runtime_error("cannot write " + p.string());
-}
-
-std::string csv(const TimeSeries& t) {
+std::string timeseries_csv(const TimeSeries& t) {
     std::string out;
     for (std::size_t i = 0; i < t.columns.size(); ++i) out += (i ? "," : "") + t.columns[i];
     out += "\n";
     for (const auto& row : t.rows) {
+        // t_s exactly (the shortest text that reads back as the same number):
+        // {:g} keeps 6 digits, so 1000.001 and 1000 would both print 1000.
+        if (!row.empty()) out += fmt::format("{}", row[0]);
         // NaN (no value in this interval) is an empty cell.
-        for (std::size_t i = 0; i < row.size(); ++i) {
-            out += (i ? "," : "") + (std::isnan(row[i]) ? std::string() : fmt::format("{:g}", row[i]));
+        for (std::size_t i = 1; i < row.size(); ++i) {
+            out += "," + (std::isnan(row[i]) ? std::string() : fmt::format("{:g}", row[i]));
         }
         out += "\n";
     }
     return out;
 }
-}  // namespace
 
-ReportOutcome write_run_report(const std::string& dir, const RunResult& r, const ReportOptions& options) {
-    const fs::path target(dir);
-    const fs::path tmp = target.string() + ".partial";
-    std::error_code ec;
-    fs::remove_all(tmp, ec);
-    fs::create_directories(tmp);
-    write_file(tmp / "summary.json", summary_json(r.summary).dump(2) + "\n");
-    write_file(tmp / "timeseries.csv", csv(r.series));
+ReportOutcome write_run_report(const OutputDir& out, const RunResult& r, const ReportOptions& options) {
+    const fs::path& dir = out.staging();
+    write_file(dir / "summary.json", summary_json(r.summary).dump(2) + "\n");
+    write_file(dir / "timeseries.csv", timeseries_csv(r.series));
     std::string tl;
     for (const auto& e : narrate(r)) tl += clock(e.at) + " " + e.text + "\n";
-    write_file(tmp / "timeline.txt", tl);
-    if (!r.summary.groups.empty()) write_file(tmp / "burrow.json", burrow_json(r.summary).dump(2) + "\n");
-    const ReportOutcome outcome = write_run_pages(tmp, r, options);
-    fs::remove_all(target, ec);
-    if (target.has_parent_path()) fs::create_directories(target.parent_path());
-    fs::rename(tmp, target);
+    write_file(dir / "timeline.txt", tl);
+    if (!r.summary.groups.empty()) write_file(dir / "burrow.json", burrow_json(r.summary).dump(2) + "\n");
+    return write_run_pages(dir, r, options);
+}
+
+ReportOutcome write_run_report(const std::string& dir, const RunResult& r, const ReportOptions& options) {
+    OutputDir out(dir);
+    const ReportOutcome outcome = write_run_report(out, r, options);
+    out.commit();
     return outcome;
 }
 

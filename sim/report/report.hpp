@@ -2,8 +2,8 @@
 // SCENARIOS.md), timeseries.csv, timeline.txt — and the terminal summary.
 //
 // Files are written into a temporary folder beside the target and renamed
-// into place at the end, so an interrupted run never leaves a half report
-// that looks whole.
+// into place at the end (report/output_dir.hpp), so an interrupted run never
+// leaves a half report that looks whole.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -12,11 +12,16 @@
 
 #include "kafkasim/scenario.hpp"
 #include "kafkasim/simulation.hpp"
+#include "report/output_dir.hpp"
 
 namespace ks::report {
 
 // summary.json as SCENARIOS.md specifies it (plus extra fields).
 nlohmann::json summary_json(const RunSummary& s);
+// timeseries.csv: a header of the column names, then a row per sample; t_s
+// (the first column) printed exactly, the other figures with 6 significant
+// digits, an empty cell where there is no value (NaN).
+std::string timeseries_csv(const TimeSeries& t);
 // "mm:ss.mmm" of a time since the end of warm-up.
 std::string clock(Duration d);
 struct ReportOptions {
@@ -27,12 +32,16 @@ struct ReportOutcome {
     bool plots_rendered = false;
     std::string note;  // for the terminal, e.g. gnuplot missing and how to install it
 };
-// Writes summary.json, timeseries.csv, timeline.txt, plots/ (NAME.dat, NAME.gp,
-// NAME.svg) and index.html into `dir` (created or replaced). Throws
-// std::runtime_error on I/O failure; gnuplot missing or failing is an outcome.
 // burrow.json: per group, Burrow's HTTP answers at the end of duration_s
 // ({"<group>": {"status": <.../status body>, "lag": <.../lag body>}}).
 nlohmann::json burrow_json(const RunSummary& s);
+// Writes summary.json, timeseries.csv, timeline.txt, burrow.json (with
+// groups), plots/ (NAME.dat, NAME.gp, NAME.svg) and index.html into out's
+// staging folder; the caller adds its own files (trace.jsonl, expect.json)
+// and commits. Throws ks::InputError naming the path and the OS's reason when
+// a file cannot be written; gnuplot missing or failing is an outcome.
+ReportOutcome write_run_report(const OutputDir& out, const RunResult& r, const ReportOptions& options = {});
+// The same into `dir` (created or replaced), committed.
 ReportOutcome write_run_report(const std::string& dir, const RunResult& r, const ReportOptions& options = {});
 // The compact terminal summary.
 void print_summary(std::ostream& out, const RunResult& r, const std::string& report_dir);

@@ -1,9 +1,7 @@
 #include "report/run_pages.hpp"
 
-#include <fstream>
-#include <stdexcept>
-
 #include "report/html.hpp"
+#include "report/output_dir.hpp"
 #include "report/run_plots.hpp"
 
 namespace ks::report {
@@ -16,10 +14,7 @@ ReportOutcome write_run_pages(const fs::path& dir, const RunResult& r, const Rep
         write_plots(dir / "plots", plots, RenderOptions{.gnuplot = options.gnuplot, .shown_dir = "plots"});
     const auto figs = html::read_figures(dir / "plots", plots);
     const std::string page = html::run_page(r, options.scenario, figs, rendered.message);
-    std::ofstream f(dir / "index.html", std::ios::binary);
-    if (!f) throw std::runtime_error("cannot write " + (dir / "index.html").string());
-    f << page;
-    if (!f) throw std::runtime_error("cannot write " + (dir / "index.html").string());
+    write_file(dir / "index.html", page);
     return ReportOutcome{.plots_rendered = rendered.rendered, .note = rendered.message};
 }
 

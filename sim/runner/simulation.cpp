@@ -244,6 +244,11 @@ bool Simulation::producers_idle() const {
     return true;
 }
 
+void Simulation::report_progress(bool settling) const {
+    if (options_.progress)
+        options_.progress({.simulated = loop_.now() - t0_, .duration = s_.duration, .settling = settling});
+}
+
 RunResult Simulation::run() {
     build();
     warm_up();
@@ -255,21 +260,21 @@ RunResult Simulation::run() {
     schedule_sampling();
     burrow_poll_tick();
     const Instant end = heal_at_;
-    // The scenario proper, in slices so that progress can be reported.
-    const Duration slice = std::max(s_.duration / 20, ms(1));
+    // The scenario proper, in slices of a simulated second (a twentieth of
+    // duration_s when that is shorter): the invariants are checked and progress
+    // reported between them. Events run as they would in one go.
+    const Duration slice = std::max(std::min(s_.duration / 20, s(1)), ms(1));
     for (Instant t = loop_.now(); t < end;) {
         t = std::min(end, t + slice);
         const auto r = loop_.run_until(t, options_.events_max);
         KS_ASSERT_MSG(r != EventLoop::StopReason::event_limit, "event limit {} reached (seed {})", options_.events_max,
                       seed_);
         check_invariants();
-        if (options_.progress)
-            options_.progress(0.8 * static_cast<double>((t - t0_).ns()) / static_cast<double>(s_.duration.ns()));
+        report_progress(false);
     }
     snapshot_groups();  // Burrow and the final lag: at the end of duration_s, before the heal
     heal_everything();
     settle();
-    if (options_.progress) options_.progress(1.0);
     RunResult out;
     out.summary = summarize();
     for (auto& [at, event] : timeline_) out.timeline.push_back(TimelineEntry{at - t0_, std::move(event)});

@@ -98,6 +98,8 @@ class Simulation final : public kafka::Observer {
     bool converged();
     void settle();
     void check_invariants();
+    // Tells options_.progress, if set, where the run is (between slices only).
+    void report_progress(bool settling) const;
     // ISR properties of every partition, or only `tp`; breaks go to the timeline.
     void measure_isr_properties(Instant now, std::optional<TopicPartition> tp = std::nullopt);
     // The log start offset of the partition's current leader (0 without one).
@@ -156,6 +158,7 @@ class Simulation final : public kafka::Observer {
 
     std::vector<std::pair<Instant, TimelineEvent>> timeline_;  // absolute times
     TimeSeries series_;
+    std::optional<Instant> last_row_at_;  // the time of series_.rows.back()
 };
 
 }  // namespace ks::runner

@@ -162,7 +162,9 @@ void Simulation::sample() {
         if (in.records_lag[g].size() < group_trackers_[g].partitions().size()) in.records_lag[g].clear();
     }
     in.burrow = burrow_verdicts(now);
+    KS_ASSERT_MSG(!last_row_at_ || *last_row_at_ < now, "two time-series rows at {} ns", now.ns());
     series_.rows.push_back(sampler_->row(in));
+    last_row_at_ = now;
     measure_isr_properties(now);
 }
 
@@ -211,13 +213,22 @@ void Simulation::settle() {
     while (loop_.now() < deadline) {
         loop_.run_until(std::min(deadline, loop_.now() + kSettleStep), options_.events_max);
         check_invariants();
+        report_progress(true);
         if (converged()) {
             settled_ = true;
             break;
         }
     }
     settled_at_ = loop_.now();
-    sample();
+    // The last row of the time series, at the end of the settle, unless the
+    // sampling timer has just taken one at this very instant (a settle step
+    // ending on a tick): one row per time. The ISR properties are measured
+    // anyway, as events after the tick may have moved the logs.
+    if (last_row_at_ == settled_at_) {
+        measure_isr_properties(settled_at_);
+    } else {
+        sample();
+    }
     settled_ = true;  // stops the sampling timer either way
     record(settled_at_, SettleEnded{converged(), settled_at_ - start});
 }

@@ -85,11 +85,14 @@ Loaded load_json(const nlohmann::json& doc, const std::string& source, bool chec
 
 Loaded load_string(std::string_view text, const std::string& source_name, const LoadOptions& options) {
     nlohmann::json doc = parse_scenario_json(text, source_name);
+    std::vector<AppliedOverride> applied;
     for (const auto& o : options.overrides) {
         auto [path, value] = parse_override(o);
-        apply_override(doc, path, value);
+        applied.push_back({.pointer = apply_override(doc, path, value), .value_json = value.dump()});
     }
-    return load_json(doc, source_name, true);
+    Loaded out = load_json(doc, source_name, true);
+    out.overrides = std::move(applied);
+    return out;
 }
 
 Loaded load_file(const std::string& path, const LoadOptions& options) {

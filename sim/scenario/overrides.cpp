@@ -1,11 +1,14 @@
 #include "scenario/overrides.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <regex>
 
 #include <fmt/format.h>
 
 #include "kafkasim/errors.hpp"
+#include "scenario/json_reader.hpp"
+#include "scenario/kafka_configs.hpp"
 #include "scenario/suggest.hpp"
 
 namespace ks::scenario {
@@ -66,33 +69,55 @@ std::string entry_name(const json& e) {
 
 struct Walk {
     std::string_view origin, path;
-    std::string walked;  // the prefix of path resolved so far
+    std::string walked;   // the prefix of path resolved so far
+    std::string pointer;  // the same as a JSON pointer, list entries by index
 
     [[noreturn]] void fail(const std::string& msg) const {
         throw InputError(fmt::format("{}{}: {}", origin, path, msg));
     }
 
-    json* list_entry(json& list, const std::string& seg) const {
+    json* list_entry(json& list, const std::string& seg) {
         std::vector<std::string> names;
-        for (auto& e : list) {
-            if (entry_name(e) == seg) return &e;
-            if (!entry_name(e).empty()) names.push_back(entry_name(e));
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            if (entry_name(list[i]) == seg) return at_index(list, i);
+            if (!entry_name(list[i]).empty()) names.push_back(entry_name(list[i]));
         }
         if (!seg.empty() && std::all_of(seg.begin(), seg.end(), [](char c) { return c >= '0' && c <= '9'; })) {
             const auto i = std::stoull(seg);
-            if (i < list.size()) return &list[i];
+            if (i < list.size()) return at_index(list, i);
             fail(fmt::format("index {} is past the end of {} ({} entries)", seg, walked, list.size()));
         }
         fail(fmt::format("no entry named \"{}\" in {}{}", seg, walked, did_you_mean(seg, names)));
     }
 
-    json* child(json& cur, const std::string& seg) const {
+    json* at_index(json& list, std::size_t i) {
+        pointer = ptr_index(pointer, i);
+        return &list[i];
+    }
+
+    json* child(json& cur, const std::string& seg) {
         if (cur.is_null()) cur = json::object();
         if (cur.is_array()) return list_entry(cur, seg);
         if (!cur.is_object()) fail(fmt::format("{} is {}, which has no field \"{}\"", walked, cur.dump(), seg));
+        pointer = ptr_key(pointer, seg);
         return &cur[seg];
     }
 };
+
+// The Kafka scope of the config map that the entry at segs[0..i) holds, if it
+// holds one: cluster and cluster.brokers.N (broker), topics.N, producers.N,
+// consumer_groups.N.
+std::optional<ConfigScope> config_holder(const std::vector<std::string>& segs, std::size_t i) {
+    if (segs[0] == "cluster") {
+        if (i == 1 || (i == 3 && segs[1] == "brokers")) return ConfigScope::broker;
+        return std::nullopt;
+    }
+    if (i != 2) return std::nullopt;
+    if (segs[0] == "topics") return ConfigScope::topic;
+    if (segs[0] == "producers") return ConfigScope::producer;
+    if (segs[0] == "consumer_groups") return ConfigScope::consumer;
+    return std::nullopt;
+}
 
 std::string join_from(const std::vector<std::string>& segs, std::size_t i) {
     std::string out = segs[i];
@@ -100,15 +125,29 @@ std::string join_from(const std::vector<std::string>& segs, std::size_t i) {
     return out;
 }
 
+// A Kafka setting put beside an entry's config map rather than in it
+// (producers.checkout.acks) would be created there and then rejected as an
+// unknown key of the entry: say where it goes instead.
+void suggest_config(const Walk& w, const json& cur, const std::vector<std::string>& segs, std::size_t i) {
+    if (!(cur.is_null() || (cur.is_object() && !cur.contains(segs[i])))) return;
+    const auto scope = config_holder(segs, i);
+    if (!scope) return;
+    const std::string key = join_from(segs, i);
+    if (!is_kafka_name(*scope, key)) return;
+    w.fail(fmt::format("\"{}\" is a Kafka {} setting, which goes in the config map; did you mean {}.config.{}?", key,
+                       to_string(*scope), w.walked, key));
+}
+
 }  // namespace
 
-void apply_override(json& doc, std::string_view path, const json& value, std::string_view origin) {
-    Walk w{origin, path, ""};
+std::string apply_override(json& doc, std::string_view path, const json& value, std::string_view origin) {
+    Walk w{origin, path, "", ""};
     const auto segs = split(path);
     if (std::any_of(segs.begin(), segs.end(), [](const std::string& s) { return s.empty(); }))
         w.fail("expected a dotted path like producers.checkout.config.acks");
     json* cur = &doc;
     for (std::size_t i = 0; i < segs.size(); ++i) {
+        suggest_config(w, *cur, segs, i);
         cur = w.child(*cur, segs[i]);
         w.walked += (w.walked.empty() ? "" : ".") + segs[i];
         if (!is_dotted_map(segs[i]) || i + 1 >= segs.size() || cur->is_array()) continue;
@@ -126,6 +165,7 @@ void apply_override(json& doc, std::string_view path, const json& value, std::st
         break;
     }
     *cur = value;
+    return w.pointer;
 }
 
 }  // namespace ks::scenario

@@ -8,7 +8,9 @@
 // (in "expect", a last segment equals/min/max is the field of that key:
 // expect.records.acked_lost.max).
 // Missing object keys are created (validation then judges them); a missing
-// list entry, an index past the end, or a path through a scalar is an error.
+// list entry, an index past the end, or a path through a scalar is an error,
+// and so is a Kafka setting of an entry's config map addressed beside the map
+// (producers.checkout.acks: "did you mean producers.checkout.config.acks?").
 #pragma once
 
 #include <string>
@@ -27,9 +29,10 @@ nlohmann::json parse_scenario_json(std::string_view text, const std::string& sou
 // Throws ks::InputError on a missing '=' or an empty path.
 std::pair<std::string, nlohmann::json> parse_override(std::string_view assignment);
 
-// Sets the value at PATH in doc. Errors throw ks::InputError
-// "<origin>PATH: <what is wrong>", origin being e.g. "--set ".
-void apply_override(nlohmann::json& doc, std::string_view path, const nlohmann::json& value,
-                    std::string_view origin = "--set ");
+// Sets the value at PATH in doc and returns where, as a JSON pointer with
+// list entries by index (/producers/0/config/acks). Errors throw
+// ks::InputError "<origin>PATH: <what is wrong>", origin being e.g. "--set ".
+std::string apply_override(nlohmann::json& doc, std::string_view path, const nlohmann::json& value,
+                           std::string_view origin = "--set ");
 
 }  // namespace ks::scenario

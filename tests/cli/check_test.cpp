@@ -102,3 +102,26 @@ TEST_CASE("cli check: usage errors exit 2") {
     CHECK(run_check("scenarios/default.json --bogus").exit_code == 2);
     CHECK(run_check("--help").exit_code == 0);
 }
+
+TEST_CASE("cli check: each --set applied is echoed after the OK line, as a JSON pointer and a JSON value") {
+    const auto r = run_check(
+        "scenarios/default.json --set producers.checkout.config.acks=1 --set topics.orders.replication_factor=2 "
+        "--set 'producers.checkout.config.acks=\"1\"'");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out ==
+          "OK scenarios/default.json: default: 3 brokers in 3 racks (kraft), 1 topic (6 partitions), 1 producer, "
+          "1 consumer group (3 members), 2 faults, 120 s\n"
+          "  set /producers/0/config/acks = 1\n"
+          "  set /topics/0/replication_factor = 2\n"
+          "  set /producers/0/config/acks = \"1\"\n");
+    CHECK(r.err.empty());
+}
+
+TEST_CASE("cli check: a Kafka setting --set beside the config map exits 2 suggesting the path inside it") {
+    const auto r = run_check("scenarios/default.json --set producers.checkout.acks=1");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err ==
+          "kafkasim check: --set producers.checkout.acks: \"acks\" is a Kafka producer setting, which goes in the "
+          "config map; did you mean producers.checkout.config.acks?\n");
+}

@@ -85,3 +85,14 @@ TEST_CASE("partition: bad input exits 2") {
     CHECK(run_kafkasim("partition --partitions 3 --hex zz").exit_code == 2);
     CHECK(run_kafkasim("partition --partitions 3 --bogus a").exit_code == 2);
 }
+
+TEST_CASE("partition: the table lines up by display width, so wide (Hangul) keys align") {
+    const Result r = run_kafkasim("partition --partitions 6 '주문-17' order-17 ab");
+    REQUIRE(r.exit_code == 0);
+    // "주문-17" is 9 bytes but 7 columns: padded with 3 spaces to the 8 of "order-17".
+    CHECK(r.out ==
+          "key           murmur2  partition\n"
+          "주문-17     743296426          4\n"
+          "order-17   1568318961          3\n"
+          "ab          316155434          2\n");
+}

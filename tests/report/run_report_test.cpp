@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 
@@ -194,4 +195,21 @@ TEST_CASE("run report: html escaping and the structure checker catch what they s
     CHECK(ks::test::html_structure_error("<div><p></div>") != "");
     CHECK(ks::test::html_structure_error("<div><br><svg><path d='M0'/></svg></div>") == "");
     CHECK(ks::test::html_external_reference("<script src=\"x.js\"></script>") != "");
+}
+
+TEST_CASE("run report: timeseries.csv prints t_s exactly, so distinct sample times stay distinct") {
+    ks::TimeSeries t;
+    t.columns = {"t_s", "lag"};
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (double at : {0.0, 20.5, 1000.0, 1000.001, 1234.567, 1000000.0, 1000001.0}) t.rows.push_back({at, nan});
+    t.rows.back()[1] = 7;
+    CHECK(ks::report::timeseries_csv(t) ==
+          "t_s,lag\n"
+          "0,\n"
+          "20.5,\n"
+          "1000,\n"
+          "1000.001,\n"
+          "1234.567,\n"
+          "1000000,\n"
+          "1000001,7\n");
 }

@@ -87,3 +87,64 @@ TEST_CASE("overrides: applied before validation by the loader") {
                          "brokers), got 4",
                          ks::InputError);
 }
+
+TEST_CASE("overrides: apply_override returns where the value landed, as a JSON pointer with list indexes") {
+    json d = doc();
+    CHECK(apply_override(d, "producers.checkout.config.acks", json(1)) == "/producers/0/config/acks");
+    CHECK(apply_override(d, "topics.0.replication_factor", json(2)) == "/topics/0/replication_factor");
+    CHECK(apply_override(d, "cluster.config.min.insync.replicas", json(2)) == "/cluster/config/min.insync.replicas");
+    CHECK(apply_override(d, "expect.records.acked_lost.max", json(0)) == "/expect/records.acked_lost/max");
+    CHECK(apply_override(d, "topics.orders.config.a/b~c", json(0)) == "/topics/0/config/a~1b~0c");
+}
+
+TEST_CASE("overrides: a Kafka setting beside an entry's config map suggests the path inside it") {
+    json d = doc();
+    CHECK_THROWS_WITH_AS(set(d, "producers.checkout.acks=1"),
+                         "--set producers.checkout.acks: \"acks\" is a Kafka producer setting, which goes in the "
+                         "config map; did you mean producers.checkout.config.acks?",
+                         ks::InputError);
+    CHECK_THROWS_WITH_AS(set(d, "producers.0.linger.ms=5"),
+                         "--set producers.0.linger.ms: \"linger.ms\" is a Kafka producer setting, which goes in the "
+                         "config map; did you mean producers.0.config.linger.ms?",
+                         ks::InputError);
+    CHECK_THROWS_WITH_AS(set(d, "topics.orders.min.insync.replicas=2"),
+                         "--set topics.orders.min.insync.replicas: \"min.insync.replicas\" is a Kafka topic setting, "
+                         "which goes in the config map; did you mean topics.orders.config.min.insync.replicas?",
+                         ks::InputError);
+    CHECK_THROWS_WITH_AS(set(d, "cluster.unclean.leader.election.enable=true"),
+                         "--set cluster.unclean.leader.election.enable: \"unclean.leader.election.enable\" is a Kafka "
+                         "broker setting, which goes in the config map; did you mean "
+                         "cluster.config.unclean.leader.election.enable?",
+                         ks::InputError);
+    CHECK_THROWS_WITH_AS(set(d, "consumer_groups.billing.session.timeout.ms=6000"),
+                         "--set consumer_groups.billing.session.timeout.ms: \"session.timeout.ms\" is a Kafka consumer "
+                         "setting, which goes in the config map; did you mean "
+                         "consumer_groups.billing.config.session.timeout.ms?",
+                         ks::InputError);
+    json brokers = json::parse(R"({"cluster": {"brokers": [{"id": 1}]}})");
+    CHECK_THROWS_WITH_AS(set(brokers, "cluster.brokers.0.num.network.threads=3"),
+                         "--set cluster.brokers.0.num.network.threads: \"num.network.threads\" is a Kafka broker "
+                         "setting, which goes in the config map; did you mean "
+                         "cluster.brokers.0.config.num.network.threads?",
+                         ks::InputError);
+    // A refused override leaves the document as it was.
+    CHECK_FALSE(d["producers"][0].contains("acks"));
+    // Simulator fields, and names that are not Kafka's, are created as before (validation judges them).
+    set(d, "producers.checkout.rate_per_s=10");
+    set(d, "producers.checkout.linger=5");
+    CHECK(d["producers"][0]["rate_per_s"] == 10);
+    CHECK(d["producers"][0]["linger"] == 5);
+}
+
+TEST_CASE("overrides: load_string reports each override it applied, in order") {
+    const auto loaded = ks::scenario::load_string(
+        R"({"name": "x", "producers": [{"name": "p", "topic": "t"}], "topics": [{"name": "t"}]})", "x.json",
+        {.overrides = {"producers.p.config.acks=1", "topics.t.partitions=2", "producers.0.config.acks=\"all\""}});
+    REQUIRE(loaded.overrides.size() == 3);
+    CHECK(loaded.overrides[0].pointer == "/producers/0/config/acks");
+    CHECK(loaded.overrides[0].value_json == "1");
+    CHECK(loaded.overrides[1].pointer == "/topics/0/partitions");
+    CHECK(loaded.overrides[1].value_json == "2");
+    CHECK(loaded.overrides[2].pointer == "/producers/0/config/acks");
+    CHECK(loaded.overrides[2].value_json == "\"all\"");
+}
