@@ -13,24 +13,8 @@
 
 namespace {
 
-struct CheckRun {
-    int exit_code = -1;
-    std::string out;  // stdout
-    std::string err;  // stderr
-};
-
-CheckRun run_check(const std::string& args) {
-    const std::string err_path = std::string(KS_BINARY_DIR) + "/check_test.stderr";
-    const std::string cmd =
-        std::string("cd '") + KS_SOURCE_DIR + "' && '" + KS_KAFKASIM_EXE + "' check " + args + " 2>'" + err_path + "'";
-    CheckRun r;
-    const ks::test::ShellResult sh = ks::test::run_shell(cmd);
-    r.out = sh.out;
-    r.exit_code = sh.exit_code;
-    std::ostringstream err;
-    err << std::ifstream(err_path).rdbuf();
-    r.err = err.str();
-    return r;
+ks::test::KafkasimRun run_check(const std::string& args) {
+    return ks::test::run_kafkasim("check " + args, std::string(KS_BINARY_DIR) + "/check_test.stderr");
 }
 
 }  // namespace

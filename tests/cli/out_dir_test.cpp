@@ -14,25 +14,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Ran {
-    int exit_code = -1;
-    std::string out, err;
-};
+using Ran = ks::test::KafkasimRun;
 
 const fs::path kBase = fs::path(KS_BINARY_DIR) / "out_dir_test";
 
 Ran kafkasim(const std::string& args) {
-    const std::string err_path = (kBase / "stderr.txt").string();
-    const std::string cmd =
-        std::string("cd '") + KS_SOURCE_DIR + "' && '" + KS_KAFKASIM_EXE + "' " + args + " 2>'" + err_path + "'";
-    Ran r;
-    const ks::test::ShellResult sh = ks::test::run_shell(cmd);
-    r.out = sh.out;
-    r.exit_code = sh.exit_code;
-    std::ostringstream err;
-    err << std::ifstream(err_path).rdbuf();
-    r.err = err.str();
-    return r;
+    return ks::test::run_kafkasim(args, (kBase / "stderr.txt").string());
 }
 
 // A folder under a regular file: the OS says "Not a directory".
