@@ -78,14 +78,20 @@ struct GroupPartitionSummary {
 };
 struct GroupSummary {
     std::string group_id;
-    std::int64_t consumed = 0;                // records returned by poll(), repeats included
-    std::int64_t reprocessed = 0;             // records consumed more than once (extra times)
-    std::int64_t skipped = 0;                 // records below the highest consumed offset never consumed
-    std::int64_t rebalances = 0;              // completed rebalances (generations with members)
-    std::int64_t partitions_revoked = 0;      // partitions members gave up in rebalances
-    std::int64_t max_lag = 0;                 // largest total lag of any sample (partitions with a commit)
-    std::int64_t final_lag = 0;               // total lag at the end of duration_s (partitions with a commit)
-    std::int64_t lag_unknown_partitions = 0;  // partitions without a known lag at the end of duration_s
+    std::int64_t consumed = 0;     // records returned by poll(), repeats included
+    std::int64_t reprocessed = 0;  // records consumed more than once (extra times)
+    // Records below the highest offset the group read (or below the log
+    // start offset) that no member ever read: the sum of the three causes
+    // below (each record counted once, for the first cause that applied).
+    std::int64_t skipped = 0;
+    std::int64_t skipped_initial_reset = 0;       // passed over by auto.offset.reset: no committed offset
+    std::int64_t skipped_out_of_range_reset = 0;  // passed over by auto.offset.reset after OFFSET_OUT_OF_RANGE
+    std::int64_t deleted_unread = 0;              // deleted by retention before any member read them
+    std::int64_t rebalances = 0;                  // completed rebalances (generations with members)
+    std::int64_t partitions_revoked = 0;          // partitions members gave up in rebalances
+    std::int64_t max_lag = 0;                     // largest total lag of any sample (partitions with a commit)
+    std::int64_t final_lag = 0;                   // total lag at the end of duration_s (partitions with a commit)
+    std::int64_t lag_unknown_partitions = 0;      // partitions without a known lag at the end of duration_s
     std::vector<GroupPartitionSummary> partitions;
     std::vector<GroupMemberSummary> members;  // the assignment at the end of duration_s
     std::string burrow_status = "NOTFOUND";   // group status at the end of duration_s

@@ -81,6 +81,26 @@ struct GroupChanged {
     std::vector<std::pair<std::string, std::vector<TopicPartition>>> assignment{};  // (member id, partitions)
 };
 
+// A consumer's position was reset by auto.offset.reset (its ListOffsets was
+// answered): its group had no committed offset for `tp`, or its fetch at
+// `from` was out of range. `passed_over`: the offsets the reset jumped over at
+// or above the log start offset (records the group skips unless a member reads
+// them some other way); `deleted_unread`: for an out-of-range fetch below the
+// log start offset, the records retention had deleted before it read them.
+struct ConsumerOffsetReset {
+    enum class Cause : std::uint8_t { no_committed_offset, out_of_range };
+    std::string group_id{};
+    std::int32_t member = 0;  // the member's number in its group (consumer_join order)
+    TopicPartition tp{};
+    Cause cause = Cause::no_committed_offset;
+    bool earliest = false;  // auto.offset.reset=earliest (else latest)
+    std::optional<Offset> from{};
+    Offset to = 0;
+    Offset log_start = 0;
+    std::int64_t passed_over = 0;
+    std::int64_t deleted_unread = 0;
+};
+
 // StrongIsr or WeakIsr (RunSummary::strong_isr_violations) found broken: ISR
 // member `member` lacks, or holds other records than, leader `leader`'s from
 // offset `from` up to the leader's high watermark.
@@ -106,10 +126,11 @@ struct BurrowStatusChanged {
     std::vector<std::pair<TopicPartition, std::string>> partitions{};  // those not OK, in order
 };
 
-using TimelineEvent = std::variant<LeaderElected, PartitionOffline, IsrChanged, BrokerFenced, BrokerUnfenced,
-                                   RegistrationRefused, ControlledShutdownDone, Truncated, WarmupDone, FaultStarted,
-                                   FaultEnded, RollingStep, HealStarted, BrokerRestarted, SettleEnded, GroupChanged,
-                                   IsrPropertyBroken, ControlledShutdownFailed, BrokerExited, BurrowStatusChanged>;
+using TimelineEvent =
+    std::variant<LeaderElected, PartitionOffline, IsrChanged, BrokerFenced, BrokerUnfenced, RegistrationRefused,
+                 ControlledShutdownDone, Truncated, WarmupDone, FaultStarted, FaultEnded, RollingStep, HealStarted,
+                 BrokerRestarted, SettleEnded, GroupChanged, IsrPropertyBroken, ControlledShutdownFailed, BrokerExited,
+                 BurrowStatusChanged, ConsumerOffsetReset>;
 
 struct TimelineEntry {
     Duration at;  // since the end of warm-up (negative during warm-up)

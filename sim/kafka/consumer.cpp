@@ -573,6 +573,8 @@ void Consumer::handle_offset_fetch(Instant now, const OffsetFetchResponse& r, Ou
             it->second.position = offset;
         } else {
             it->second.need_reset = true;
+            it->second.reset_cause = OffsetResetEffect::Cause::no_committed_offset;
+            it->second.reset_from = kUndefinedOffset;
             reset.push_back(tp);
         }
     }
@@ -617,6 +619,14 @@ void Consumer::handle_list_offsets(Instant now, const ListOffsetsResponse& r, Ou
         it->second.position = lp.offset;
         it->second.need_reset = false;
         ++stats_.resets;
+        // SubscriptionState.maybeSeekUnvalidated: "Resetting offset for partition ... to position ...".
+        out.offset_reset(OffsetResetEffect{.group = opt_.group_index,
+                                           .member = opt_.member_index,
+                                           .tp = lp.tp,
+                                           .cause = it->second.reset_cause,
+                                           .strategy = opt_.reset,
+                                           .from = it->second.reset_from,
+                                           .to = lp.offset});
     }
     if (refresh) {
         request_metadata(now, out);
@@ -669,6 +679,10 @@ void Consumer::handle_fetch(Instant now, NodeId from, const FetchResponse& r, Ou
         if (it == parts_.end() || !it->second.position || !it->second.buffer.empty()) continue;
         Part& p = it->second;
         if (d.error == Error::offset_out_of_range) {
+            // FetchCollector.handleInitializeErrors: "Fetch position ... is
+            // out of range for partition ..., resetting offset".
+            p.reset_cause = OffsetResetEffect::Cause::out_of_range;
+            p.reset_from = *p.position;
             p.position.reset();
             reset.push_back(d.tp);
             continue;

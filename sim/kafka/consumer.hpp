@@ -151,6 +151,10 @@ class Consumer {
         bool offset_pending = false;  // OffsetFetch / ListOffsets in flight
         bool need_reset = false;      // no valid committed offset: auto.offset.reset applies
         bool reset_blocked = false;   // auto.offset.reset=none and no offset
+        // Why the pending reset applies, and the fetch position that was out
+        // of range (OffsetResetEffect).
+        OffsetResetEffect::Cause reset_cause = OffsetResetEffect::Cause::no_committed_offset;
+        Offset reset_from = kUndefinedOffset;
         std::deque<RecordBatch> buffer;
         std::optional<Offset> high_watermark;  // from the last fetch response (none before the first)
     };

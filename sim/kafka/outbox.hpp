@@ -21,6 +21,7 @@
 
 #include "kafka/messages.hpp"
 #include "kafkasim/events.hpp"
+#include "kafkasim/settings.hpp"
 
 namespace ks::kafka {
 
@@ -131,6 +132,21 @@ struct RecordsConsumedEffect {
     std::int32_t count = 0;
 };
 
+// A member's position was reset by auto.offset.reset (ListOffsets answered):
+// its group had no committed offset for `tp`, or a fetch at `from` was out of
+// range (below the log start offset after retention, or above the log end
+// after a truncation). The position is now `to`.
+struct OffsetResetEffect {
+    enum class Cause : std::uint8_t { no_committed_offset, out_of_range };
+    std::int32_t group = -1;
+    std::int32_t member = -1;
+    TopicPartition tp;
+    Cause cause = Cause::no_committed_offset;
+    OffsetReset strategy = OffsetReset::latest;
+    Offset from = kUndefinedOffset;  // out_of_range: the fetch position
+    Offset to = 0;
+};
+
 // The group coordinator stored a committed offset (one per partition of an
 // OffsetCommit it accepted): what Burrow reads from __consumer_offsets.
 struct OffsetCommittedEffect {
@@ -160,7 +176,7 @@ struct GroupEventEffect {
 using Effect =
     std::variant<SendEffect, SetTimerEffect, CancelTimerEffect, DiskAppendEffect, DiskTruncateEffect, DiskFlushEffect,
                  ShutdownCompleteEffect, ProtocolEvent, RecordsSentEffect, RecordsOutcomeEffect, RecordsConsumedEffect,
-                 OffsetCommittedEffect, GroupEventEffect, CloseConnectionEffect>;
+                 OffsetResetEffect, OffsetCommittedEffect, GroupEventEffect, CloseConnectionEffect>;
 
 class Outbox {
   public:
@@ -184,6 +200,7 @@ class Outbox {
     void records_sent(RecordsSentEffect e) { effects_.emplace_back(std::move(e)); }
     void records_outcome(RecordsOutcomeEffect e) { effects_.emplace_back(std::move(e)); }
     void records_consumed(RecordsConsumedEffect e) { effects_.emplace_back(std::move(e)); }
+    void offset_reset(OffsetResetEffect e) { effects_.emplace_back(e); }
     void offset_committed(OffsetCommittedEffect e) { effects_.emplace_back(std::move(e)); }
     void group_event(GroupEventEffect e) { effects_.emplace_back(std::move(e)); }
 

@@ -16,6 +16,14 @@ void GroupTracker::on_consumed(const kafka::RecordsConsumedEffect& c) {
     reprocessed_ += consumed_ranges_[c.tp].add(c.first_offset, c.first_offset + c.count);
 }
 
+std::int64_t GroupTracker::on_reset(const kafka::OffsetResetEffect& r, Offset log_start) {
+    const Offset lo =
+        r.cause == kafka::OffsetResetEffect::Cause::out_of_range ? std::max(r.from, log_start) : log_start;
+    if (r.to <= lo) return 0;
+    reset_spans_[r.tp].push_back(ResetSpan{lo, r.to, r.cause});
+    return r.to - lo;
+}
+
 GroupTracker::Lag GroupTracker::lag(const ClusterView& view) {
     Lag out;
     for (const auto& [tp, committed] : committed_) {

@@ -35,6 +35,11 @@ class GroupTracker {
 
     void on_consumed(const kafka::RecordsConsumedEffect& c);
     void on_committed(TopicPartition tp, Offset offset) { committed_[tp] = offset; }
+    // A member's position was reset (auto.offset.reset) while the log started
+    // at `log_start`: the records it passed over, [log_start or the fetch
+    // position, new position), are skipped by that reset unless read. Returns
+    // how many offsets the reset jumped over above the log start.
+    std::int64_t on_reset(const kafka::OffsetResetEffect& r, Offset log_start);
     // A completed rebalance (a new generation) or a static member's
     // replacement, with the assignment as (member id, partitions).
     using Assignment = std::vector<std::pair<std::string, std::vector<TopicPartition>>>;
@@ -56,6 +61,20 @@ class GroupTracker {
     // partition, or below `log_start(tp)` (deleted unread by retention).
     template <typename LogStart>
     std::int64_t skipped(LogStart log_start) const;
+    // skipped(), by cause. Each record counts once, for the first thing that
+    // put it out of the group's reach: a reset that passed over it (with no
+    // committed offset, or after an out-of-range fetch), else retention that
+    // deleted it (below the final log start offset). `other` is what neither
+    // explains (records above the log start no reset passed over).
+    struct Skipped {
+        std::int64_t initial_reset = 0;       // auto.offset.reset with no committed offset
+        std::int64_t out_of_range_reset = 0;  // auto.offset.reset after OFFSET_OUT_OF_RANGE
+        std::int64_t deleted_unread = 0;      // deleted by retention before any member read them
+        std::int64_t other = 0;
+        std::int64_t total() const { return initial_reset + out_of_range_reset + deleted_unread + other; }
+    };
+    template <typename LogStart>
+    Skipped skipped_by_cause(LogStart log_start) const;
 
     const std::vector<TopicPartition>& partitions() const { return partitions_; }
     const std::map<TopicPartition, Offset>& committed() const { return committed_; }
@@ -69,6 +88,11 @@ class GroupTracker {
     std::vector<TopicPartition> partitions_;
     std::map<TopicPartition, RangeSet> consumed_ranges_;
     std::map<TopicPartition, Offset> committed_;
+    struct ResetSpan {
+        Offset lo = 0, hi = 0;
+        kafka::OffsetResetEffect::Cause cause{};
+    };
+    std::map<TopicPartition, std::vector<ResetSpan>> reset_spans_;  // in time order
     std::int64_t consumed_ = 0;
     std::int64_t reprocessed_ = 0;
     std::int64_t rebalances_ = 0;
@@ -87,6 +111,31 @@ std::int64_t GroupTracker::skipped(LogStart log_start) const {
         n += top - (any ? it->second.count_in(0, top) : 0);
     }
     return n;
+}
+
+template <typename LogStart>
+GroupTracker::Skipped GroupTracker::skipped_by_cause(LogStart log_start) const {
+    Skipped out;
+    for (const TopicPartition& tp : partitions_) {
+        const auto it = consumed_ranges_.find(tp);
+        const bool any = it != consumed_ranges_.end() && !it->second.ranges().empty();
+        const Offset start = log_start(tp);
+        const Offset top = std::max<Offset>(any ? std::prev(it->second.ranges().end())->second : 0, start);
+        // What is out of reach is [0, top) minus what was read; claim it cause by cause.
+        RangeSet claimed = any ? it->second : RangeSet{};
+        if (const auto spans = reset_spans_.find(tp); spans != reset_spans_.end()) {
+            for (const ResetSpan& r : spans->second) {
+                const Offset lo = std::min(r.lo, top), hi = std::min(r.hi, top);
+                if (lo >= hi) continue;
+                const std::int64_t fresh = (hi - lo) - claimed.add(lo, hi);
+                (r.cause == kafka::OffsetResetEffect::Cause::no_committed_offset ? out.initial_reset
+                                                                                 : out.out_of_range_reset) += fresh;
+            }
+        }
+        out.deleted_unread += start - claimed.count_in(0, start);
+        out.other += (top - start) - claimed.count_in(start, top);
+    }
+    return out;
 }
 
 class BurrowFeed {

@@ -127,6 +127,23 @@ std::string group_changed(const GroupChanged& e, const Scenario& s) {
     KS_UNREACHABLE("narrate: group change");
 }
 
+// As the Java consumer logs it (FetchCollector, SubscriptionState.maybeSeekUnvalidated).
+std::string offset_reset(const ConsumerOffsetReset& e, const Scenario& s) {
+    const char* strategy = e.earliest ? "earliest" : "latest";
+    std::string why;
+    if (e.cause == ConsumerOffsetReset::Cause::no_committed_offset) {
+        why = "no committed offset";
+    } else {
+        why = fmt::format("fetch position {} out of range (log start {})", e.from.value_or(0), e.log_start);
+    }
+    std::string effect;
+    if (e.deleted_unread > 0)
+        effect += fmt::format("; {} records deleted by retention before it read them", e.deleted_unread);
+    if (e.passed_over > 0) effect += fmt::format("; {} records passed over", e.passed_over);
+    return fmt::format("group {} member {}: {} {}; auto.offset.reset={} -> offset {}{}", e.group_id, e.member,
+                       tp_name(s, e.tp), why, strategy, e.to, effect);
+}
+
 }  // namespace
 
 std::string narrate(const TimelineEvent& event, const Scenario& s) {
@@ -192,6 +209,8 @@ std::string narrate(const TimelineEvent& event, const Scenario& s) {
                                    : fmt::format("did NOT settle within {} s", s.settle_max.ms() / 1000);
             } else if constexpr (std::is_same_v<E, GroupChanged>) {
                 return group_changed(e, s);
+            } else if constexpr (std::is_same_v<E, ConsumerOffsetReset>) {
+                return offset_reset(e, s);
             } else if constexpr (std::is_same_v<E, BurrowStatusChanged>) {
                 std::string parts;
                 for (const auto& [tp, status] : e.partitions) {

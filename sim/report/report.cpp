@@ -18,6 +18,17 @@ std::string clock(Duration d) {
     return fmt::format("{}{:02}:{:02}.{:03}", neg ? "-" : "", total / 60000, (total / 1000) % 60, total % 1000);
 }
 
+std::string skipped_text(const GroupSummary& g) {
+    std::string causes;
+    const auto add = [&causes](const char* name, std::int64_t n) {
+        if (n != 0) causes += fmt::format("{}{} {}", causes.empty() ? "" : ", ", name, n);
+    };
+    add("initial reset", g.skipped_initial_reset);
+    add("out-of-range reset", g.skipped_out_of_range_reset);
+    add("deleted unread", g.deleted_unread);
+    return fmt::format("skipped {}{}", g.skipped, causes.empty() ? "" : " (" + causes + ")");
+}
+
 json summary_json(const RunSummary& s) {
     json j;
     j["scenario"] = s.scenario;
@@ -88,6 +99,9 @@ json summary_json(const RunSummary& s) {
                                {"consumed", g.consumed},
                                {"reprocessed", g.reprocessed},
                                {"skipped", g.skipped},
+                               {"skipped_initial_reset", g.skipped_initial_reset},
+                               {"skipped_out_of_range_reset", g.skipped_out_of_range_reset},
+                               {"deleted_unread", g.deleted_unread},
                                {"rebalances", g.rebalances},
                                {"partitions_revoked", g.partitions_revoked},
                                {"max_lag", g.max_lag},
@@ -191,9 +205,9 @@ void print_summary(std::ostream& out, const RunResult& r, const std::string& rep
                                         ? std::string()
                                         : fmt::format(" (lag unknown on {} of {} partitions: no commit or no leader)",
                                                       g.lag_unknown_partitions, g.partitions.size());
-        out << fmt::format(
-            "  group {:<10} consumed {}  reprocessed {}  skipped {}  rebalances {}  max lag {}{}  Burrow {}\n",
-            g.group_id, g.consumed, g.reprocessed, g.skipped, g.rebalances, g.max_lag, unknown, g.burrow_status);
+        out << fmt::format("  group {:<10} consumed {}  reprocessed {}  {}  rebalances {}  max lag {}{}  Burrow {}\n",
+                           g.group_id, g.consumed, g.reprocessed, skipped_text(g), g.rebalances, g.max_lag, unknown,
+                           g.burrow_status);
     }
     for (const auto& w : s.warnings) out << "  note: " << w << "\n";
     out << fmt::format("  events {}  trace hash {}\n", s.events, s.trace_hash);

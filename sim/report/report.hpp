@@ -22,6 +22,9 @@ nlohmann::json summary_json(const RunSummary& s);
 // (the first column) printed exactly, the other figures with 6 significant
 // digits, an empty cell where there is no value (NaN).
 std::string timeseries_csv(const TimeSeries& t);
+// A group's `skipped` with its causes (those not zero), as the terminal and
+// index.html print it: "skipped 12089 (initial reset 12089)".
+std::string skipped_text(const GroupSummary& g);
 // "mm:ss.mmm" of a time since the end of warm-up.
 std::string clock(Duration d);
 struct ReportOptions {

@@ -167,6 +167,26 @@ void Simulation::on_group_effect(Instant now, const kafka::Effect& e) {
         group_trackers_.at(static_cast<std::size_t>(c->group)).on_consumed(*c);
         return;
     }
+    if (const auto* r = std::get_if<kafka::OffsetResetEffect>(&e)) {
+        const auto g = static_cast<std::size_t>(r->group);
+        const Offset log_start = final_log_start(r->tp);
+        const bool out_of_range = r->cause == kafka::OffsetResetEffect::Cause::out_of_range;
+        ConsumerOffsetReset reset{
+            .group_id = s_.consumer_groups.at(g).group_id,
+            .member = r->member,
+            .tp = r->tp,
+            .cause = out_of_range ? ConsumerOffsetReset::Cause::out_of_range
+                                  : ConsumerOffsetReset::Cause::no_committed_offset,
+            .earliest = r->strategy == OffsetReset::earliest,
+            .from = out_of_range ? std::optional<Offset>(r->from) : std::nullopt,
+            .to = r->to,
+            .log_start = log_start,
+            .passed_over = group_trackers_.at(g).on_reset(*r, log_start),
+            .deleted_unread = out_of_range ? std::max<Offset>(0, log_start - r->from) : 0,
+        };
+        record(now, TimelineEvent(std::move(reset)));
+        return;
+    }
     if (const auto* oc = std::get_if<kafka::OffsetCommittedEffect>(&e)) {
         const auto g = group_of(oc->group_id);
         if (!g) return;

@@ -33,7 +33,8 @@ void Simulation::on_effect(Instant now, NodeId node, const kafka::Effect& e) {
         return;
     }
     if (std::holds_alternative<kafka::RecordsConsumedEffect>(e) ||
-        std::holds_alternative<kafka::OffsetCommittedEffect>(e) || std::holds_alternative<kafka::GroupEventEffect>(e)) {
+        std::holds_alternative<kafka::OffsetCommittedEffect>(e) || std::holds_alternative<kafka::GroupEventEffect>(e) ||
+        std::holds_alternative<kafka::OffsetResetEffect>(e)) {
         on_group_effect(now, e);
         return;
     }
@@ -267,7 +268,13 @@ RunSummary Simulation::summarize() {
         // Skipped: never consumed, yet below the highest offset consumed (jumped
         // over) or below the final log start (deleted unread) — the latter
         // also counts a partition whose reads never caught up with retention.
-        gs.skipped = gt.skipped([this](TopicPartition tp) { return final_log_start(tp); });
+        const auto log_start = [this](TopicPartition tp) { return final_log_start(tp); };
+        gs.skipped = gt.skipped(log_start);
+        const monitor::GroupTracker::Skipped by_cause = gt.skipped_by_cause(log_start);
+        KS_ASSERT_EQ(by_cause.total(), gs.skipped);
+        gs.skipped_initial_reset = by_cause.initial_reset;
+        gs.skipped_out_of_range_reset = by_cause.out_of_range_reset;
+        gs.deleted_unread = by_cause.deleted_unread;
         r.groups.push_back(std::move(gs));
     }
     const auto& ctl = cluster_->controller();

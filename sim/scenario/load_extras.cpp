@@ -45,10 +45,20 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& summary_pat
 }
 
 const std::vector<std::string>& group_fields() {
-    static const std::vector<std::string> f = {
-        "consumed",           "reprocessed", "skipped",   "rebalances",
-        "partitions_revoked", "max_lag",     "final_lag", "lag_unknown_partitions",
-        "partitions",         "members",     "burrow"};
+    static const std::vector<std::string> f = {"consumed",
+                                               "reprocessed",
+                                               "skipped",
+                                               "skipped_initial_reset",
+                                               "skipped_out_of_range_reset",
+                                               "deleted_unread",
+                                               "rebalances",
+                                               "partitions_revoked",
+                                               "max_lag",
+                                               "final_lag",
+                                               "lag_unknown_partitions",
+                                               "partitions",
+                                               "members",
+                                               "burrow"};
     return f;
 }
 

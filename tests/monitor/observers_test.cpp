@@ -142,6 +142,40 @@ TEST_CASE("groups: consumed ranges give reprocessed and skipped; lag is HW minus
     CHECK(g.max_lag() == 6);
 }
 
+// FetchCollector (OFFSET_OUT_OF_RANGE -> requestOffsetReset) and
+// SubscriptionState.maybeSeekUnvalidated ("Resetting offset for partition"):
+// each record out of the group's reach counts once, for its first cause.
+TEST_CASE("groups: skipped records by cause - initial reset, out-of-range reset, deleted unread") {
+    using Cause = kafka::OffsetResetEffect::Cause;
+    GroupTracker g({kTp});
+    auto reset = [](Cause cause, Offset from, Offset to) {
+        return kafka::OffsetResetEffect{.group = 0,
+                                        .member = 0,
+                                        .tp = kTp,
+                                        .cause = cause,
+                                        .strategy = OffsetReset::latest,
+                                        .from = from,
+                                        .to = to};
+    };
+    // auto.offset.reset=latest with no commit while the log holds 0..99: 100 passed over.
+    CHECK(g.on_reset(reset(Cause::no_committed_offset, kafka::kUndefinedOffset, 100), 0) == 100);
+    g.on_consumed(kafka::RecordsConsumedEffect{0, 0, kTp, 100, 50});  // reads 100..149
+    // Retention moved the log start to 180; the fetch at 150 is out of range
+    // and latest jumps to 250: 150..179 deleted unread, 180..249 passed over.
+    CHECK(g.on_reset(reset(Cause::out_of_range, 150, 250), 180) == 70);
+    g.on_consumed(kafka::RecordsConsumedEffect{0, 0, kTp, 250, 10});
+    // A second member's initial reset over what is already counted adds nothing new.
+    CHECK(g.on_reset(reset(Cause::no_committed_offset, kafka::kUndefinedOffset, 120), 0) == 120);
+    const auto by = g.skipped_by_cause([](TopicPartition) { return Offset{200}; });
+    CHECK(by.initial_reset == 100);
+    CHECK(by.out_of_range_reset == 70);
+    CHECK(by.deleted_unread == 30);
+    CHECK(by.other == 0);
+    CHECK(by.total() == g.skipped([](TopicPartition) { return Offset{200}; }));
+    // An out-of-range position past the log end (after a truncation) resets back: nothing passed over.
+    CHECK(g.on_reset(reset(Cause::out_of_range, 300, 280), 200) == 0);
+}
+
 TEST_CASE("metrics: one value per column, with Kafka's metric names") {
     MiniCluster c({});
     MiniView view(c);
