@@ -31,6 +31,10 @@ struct PartitionSummary {
     std::int64_t high_watermark = 0;
     double offline_s = 0;
     double under_replicated_s = 0;
+    // The clients' view (RunSummary::write_unavailable_partition_s): seconds
+    // no produce (for the acks its producers use) and no fetch could complete.
+    double write_unavailable_s = 0;
+    double read_unavailable_s = 0;
     bool diverged = false;
 };
 
@@ -118,6 +122,8 @@ struct ProducerSummary {
     double records_per_request_avg = 0;
     double batches_per_request_avg = 0;
     LatencySummary latency_ms;  // send() to acknowledgement, this producer's records
+    // Over the partitions of its topic, for its own acks (RunSummary::write_unavailable_partition_s).
+    double write_unavailable_partition_s = 0;
 };
 
 struct RunSummary {
@@ -133,6 +139,16 @@ struct RunSummary {
     LatencySummary produce_latency_ms;
     double offline_partition_s = 0;
     double under_replicated_partition_s = 0;
+    // The clients' view, which the brokers' gauges above do not give:
+    // partition-seconds during which no produce could complete for the acks
+    // the topic's producers use (acks=all if any does, or if none writes the
+    // topic): no leader, the leader down, paused or cut off from the clients
+    // but not yet replaced, and for acks=all an ISR under
+    // min.insync.replicas or holding a member that cannot replicate (down,
+    // paused, cut off) until it is removed. Read: no fetch could complete (no
+    // reachable leader that knows it leads).
+    double write_unavailable_partition_s = 0;
+    double read_unavailable_partition_s = 0;
     std::int64_t clean_elections = 0, unclean_elections = 0, preferred_elections = 0;
     std::int64_t isr_shrinks = 0, isr_expands = 0;
     // Partitions where StrongIsr broke at some moment: below a leader's HW a

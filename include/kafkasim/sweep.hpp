@@ -77,6 +77,8 @@ struct RunOutcome {
     std::int64_t acked_lost = 0, duplicated = 0, reordered = 0;
     double offline_partition_s = 0;
     double under_replicated_partition_s = 0;
+    double write_unavailable_partition_s = 0;  // the clients' view (RunSummary)
+    double read_unavailable_partition_s = 0;
     double latency_p50_ms = 0, latency_p99_ms = 0, latency_max_ms = 0;
     std::optional<std::int64_t> max_consumer_lag;  // max over groups; none without groups
     std::int64_t unclean_elections = 0;

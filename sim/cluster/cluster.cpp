@@ -159,6 +159,7 @@ void Cluster::start_broker(kafka::BrokerConfig config) {
     Outbox out;
     h.node->start(loop_.now(), out);
     apply(n, out);
+    state_changed();
 }
 
 void Cluster::start_client(NodeId id, std::unique_ptr<Node> node) {
@@ -660,6 +661,7 @@ void Cluster::stop_process(NodeId n) {
         bh.requests.reset();
         h.node.reset();
     }
+    state_changed();
 }
 
 void Cluster::crash(BrokerId b) {
@@ -722,6 +724,7 @@ void Cluster::pause(NodeId n) {
     if (!h.up) return;
     h.paused = true;
     trace_.emit(loop_.now(), trace_fault_, {n.value(), 2});
+    state_changed();
 }
 
 void Cluster::resume(NodeId n) {
@@ -729,6 +732,7 @@ void Cluster::resume(NodeId n) {
     if (!h.up || !h.paused) return;
     h.paused = false;
     trace_.emit(loop_.now(), trace_fault_, {n.value(), 3});
+    state_changed();
     std::deque<std::function<void()>> pending;
     pending.swap(h.deferred);
     const std::uint32_t inc = h.incarnation;
@@ -753,19 +757,25 @@ void Cluster::controlled_shutdown(BrokerId b, std::function<void()> done) {
 // ---- world faults -----------------------------------------------------------------------------
 
 env::PartitionId Cluster::partition(const std::vector<std::vector<NodeId>>& groups) {
-    return network_->partition(groups);
+    const env::PartitionId p = network_->partition(groups);
+    state_changed();
+    return p;
 }
 
 env::PartitionId Cluster::partition_one_way(const std::vector<NodeId>& from, const std::vector<NodeId>& to) {
-    return network_->partition_one_way(from, to);
+    const env::PartitionId p = network_->partition_one_way(from, to);
+    state_changed();
+    return p;
 }
 
 void Cluster::heal(env::PartitionId p) {
     network_->heal(p);
+    state_changed();
 }
 
 void Cluster::set_link_fault(NodeId a, NodeId b, env::LinkFault f) {
     network_->set_path_fault(a, b, f);
+    state_changed();
 }
 
 void Cluster::set_disk_slow(BrokerId b, double factor) {

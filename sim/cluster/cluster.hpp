@@ -109,6 +109,10 @@ class Cluster {
     void build();
 
     void set_observer(kafka::Observer* o) { observer_ = o; }
+    // Called right after a process starts, stops, pauses or resumes, and
+    // after every change of the network's faults (for what depends on who
+    // runs and who reaches whom). Synchronous: it schedules nothing.
+    void set_state_listener(std::function<void()> f) { on_state_change_ = std::move(f); }
 
     // ---- nodes ----
     void start_controller(kafka::ControllerConfig config, std::vector<kafka::TopicSettings> topics);
@@ -232,6 +236,10 @@ class Cluster {
     ClusterOptions options_;
     std::unique_ptr<env::Topology> topology_;
     std::unique_ptr<env::Network> network_;
+    std::function<void()> on_state_change_;
+    void state_changed() {
+        if (on_state_change_) on_state_change_();
+    }
     kafka::Observer* observer_ = nullptr;
     std::unique_ptr<kafka::Controller> controller_;
     std::map<NodeId, Hosted> nodes_;

@@ -24,6 +24,16 @@ class ClusterView {
     virtual const kafka::BrokerStorage& storage(BrokerId b) const = 0;
     // Every broker of the cluster, by id.
     virtual const std::vector<BrokerId>& brokers() const = 0;
+    // Whether broker b's process is paused (a GC stall: it runs but answers nothing).
+    virtual bool paused(BrokerId b) const {
+        (void)b;
+        return false;
+    }
+    // Whether the network carries packets from `from` to `to` now.
+    virtual bool reachable(NodeId from, NodeId to) const {
+        (void)from, (void)to;
+        return true;
+    }
 
     // Broker b's replica of tp: nullptr when b is -1 (no leader) or not running.
     const kafka::Partition* replica(BrokerId b, TopicPartition tp) const {

@@ -13,8 +13,9 @@ std::string MetricsSampler::name(TopicPartition tp) const {
 }
 
 MetricsSampler::MetricsSampler(MetricsLayout layout) : layout_(std::move(layout)) {
-    columns_ = {column::kTime,        column::kPhase,     column::kOffline,      column::kUnderReplicated,
-                column::kUnderMinIsr, column::kImbalance, column::kActiveBrokers};
+    columns_ = {column::kTime,           column::kPhase,     column::kOffline,       column::kUnderReplicated,
+                column::kUnderMinIsr,    column::kImbalance, column::kActiveBrokers, column::kWriteUnavailable,
+                column::kReadUnavailable};
     for (const std::string& p : layout_.producers) {
         columns_.push_back(p + column::kSent);
         columns_.push_back(p + column::kAcked);
@@ -52,7 +53,7 @@ MetricsSampler::MetricsSampler(MetricsLayout layout) : layout_(std::move(layout)
 }
 
 std::vector<double> MetricsSampler::row(const Inputs& in) {
-    KS_ASSERT(in.view != nullptr && in.latency != nullptr && in.groups != nullptr);
+    KS_ASSERT(in.view != nullptr && in.latency != nullptr && in.groups != nullptr && in.access != nullptr);
     KS_ASSERT_EQ(in.producers.size(), layout_.producers.size());
     KS_ASSERT_EQ(in.groups->size(), layout_.groups.size());
     const ClusterView& view = *in.view;
@@ -75,6 +76,15 @@ std::vector<double> MetricsSampler::row(const Inputs& in) {
     row.push_back(under_min);
     row.push_back(static_cast<double>(ctl.preferred_replica_imbalance_count()));
     row.push_back(active);
+    double write_unavailable = 0, read_unavailable = 0;
+    for (const TopicPartition& tp : layout_.partitions) {
+        const ClientAccess a = in.access->access(tp);
+        const bool all = layout_.acks_all.at(static_cast<std::size_t>(tp.topic));
+        write_unavailable += (all ? a.write_acks_all : a.write_acks_one) ? 0 : 1;
+        read_unavailable += a.read ? 0 : 1;
+    }
+    row.push_back(write_unavailable);
+    row.push_back(read_unavailable);
     for (std::size_t i = 0; i < in.producers.size(); ++i) {
         if (const kafka::ProducerStats* st = in.producers[i]) {
             row.push_back(static_cast<double>(st->sent));

@@ -3,6 +3,9 @@
 //   t_s, phase (1: the scenario, 2: heal and settle), the controller's
 //   OfflinePartitionsCount, UnderReplicatedPartitions,
 //   UnderMinIsrPartitionCount, PreferredReplicaImbalanceCount, ActiveBrokers;
+//   kafkasim's clients' view (monitor/availability.hpp): WriteUnavailablePartitions
+//   (no produce could complete, for the acks the topic's producers use) and
+//   ReadUnavailablePartitions (no fetch could);
 //   per producer P: P.sent, P.acked, P.failed (cumulative records) and
 //   P.latency_p99_ms (acks in this interval only; empty: none);
 //   produce_latency_p99_ms (every producer, this interval);
@@ -28,6 +31,7 @@
 #include <vector>
 
 #include "kafka/producer.hpp"
+#include "monitor/availability.hpp"
 #include "monitor/cluster_view.hpp"
 #include "monitor/groups.hpp"
 #include "monitor/ledger.hpp"
@@ -44,6 +48,8 @@ inline constexpr const char* kUnderReplicated = "UnderReplicatedPartitions";
 inline constexpr const char* kUnderMinIsr = "UnderMinIsrPartitionCount";
 inline constexpr const char* kImbalance = "PreferredReplicaImbalanceCount";
 inline constexpr const char* kActiveBrokers = "ActiveBrokers";
+inline constexpr const char* kWriteUnavailable = "WriteUnavailablePartitions";
+inline constexpr const char* kReadUnavailable = "ReadUnavailablePartitions";
 inline constexpr const char* kLatencyP99 = "produce_latency_p99_ms";
 // Suffixes of per-producer and per-group columns ("checkout.acked", "billing.lag").
 inline constexpr const char* kSent = ".sent";
@@ -57,6 +63,7 @@ inline constexpr const char* kRecordsLag = ".records-lag";
 struct MetricsLayout {
     std::vector<std::string> topic_names;           // by topic index
     std::vector<std::int32_t> min_insync_replicas;  // by topic index
+    std::vector<bool> acks_all;                     // by topic index: writes judged for acks=all
     std::vector<TopicPartition> partitions;         // every partition, in order
     std::vector<std::string> producers;             // producer names, by index
     struct Group {
@@ -81,6 +88,7 @@ class MetricsSampler {
         std::vector<const kafka::ProducerStats*> producers;
         const Ledger::IntervalLatency* latency = nullptr;
         std::vector<GroupTracker>* groups = nullptr;  // lag is measured (max_lag raised)
+        const ClientAvailability* access = nullptr;   // the clients' view, per partition
         // Per group (the trackers' order), its members' records-lag for the
         // partitions they own: fetched high watermark − position.
         std::vector<std::map<TopicPartition, std::int64_t>> records_lag;

@@ -118,9 +118,19 @@ std::string compare_page(const ks::SweepResult& r, const std::vector<VariantStat
     b += "<h2>Results per variant</h2>\n";
     const bool lag =
         std::any_of(stats.begin(), stats.end(), [](const VariantStats& s) { return s.max_consumer_lag.has_value(); });
-    std::vector<std::string> header = {"variant",         "runs",           "P(acked lost)", "95 % interval",
-                                       "acked_lost mean", "acked_lost max", "failed mean",   "duplicated mean",
-                                       "offline s mean",  "p50 ms",         "p99 ms"};
+    std::vector<std::string> header = {"variant",
+                                       "runs",
+                                       "P(acked lost)",
+                                       "95 % interval",
+                                       "acked_lost mean",
+                                       "acked_lost max",
+                                       "failed mean",
+                                       "duplicated mean",
+                                       "write-unavailable s mean",
+                                       "read-unavailable s mean",
+                                       "offline s mean",
+                                       "p50 ms",
+                                       "p99 ms"};
     if (lag) header.push_back("max lag");
     header.push_back("not settled");
     header.push_back("StrongIsr broken");
@@ -134,6 +144,8 @@ std::string compare_page(const ks::SweepResult& r, const std::vector<VariantStat
                                         fmt::format("{:.0f}", s.acked_lost.max),
                                         f1(s.failed.mean),
                                         f1(s.duplicated.mean),
+                                        f1(s.write_unavailable_partition_s.mean),
+                                        f1(s.read_unavailable_partition_s.mean),
                                         f1(s.offline_partition_s.mean),
                                         fmt::format("{:.2f}", s.latency_p50_ms_mean),
                                         fmt::format("{:.2f}", s.latency_p99_ms_mean)};

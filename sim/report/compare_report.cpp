@@ -60,6 +60,8 @@ std::vector<VariantStats> variant_stats(const SweepResult& r) {
         add(s.failed, static_cast<double>(o.failed), first);
         add(s.duplicated, static_cast<double>(o.duplicated), first);
         add(s.offline_partition_s, o.offline_partition_s, first);
+        add(s.write_unavailable_partition_s, o.write_unavailable_partition_s, first);
+        add(s.read_unavailable_partition_s, o.read_unavailable_partition_s, first);
         s.sent_mean += static_cast<double>(o.sent);
         s.latency_p50_ms_mean += o.latency_p50_ms;
         s.latency_p99_ms_mean += o.latency_p99_ms;
@@ -73,7 +75,9 @@ std::vector<VariantStats> variant_stats(const SweepResult& r) {
     for (VariantStats& s : out) {
         if (s.runs == 0) continue;
         const double n = static_cast<double>(s.runs);
-        for (MeanMax* m : {&s.acked_lost, &s.failed, &s.duplicated, &s.offline_partition_s}) m->mean /= n;
+        for (MeanMax* m : {&s.acked_lost, &s.failed, &s.duplicated, &s.offline_partition_s,
+                           &s.write_unavailable_partition_s, &s.read_unavailable_partition_s})
+            m->mean /= n;
         if (s.max_consumer_lag) s.max_consumer_lag->mean /= n;
         s.sent_mean /= n;
         s.latency_p50_ms_mean /= n;
@@ -121,6 +125,8 @@ json run_json(const RunOutcome& o) {
             {"reordered", o.reordered},
             {"offline_partition_s", o.offline_partition_s},
             {"under_replicated_partition_s", o.under_replicated_partition_s},
+            {"write_unavailable_partition_s", o.write_unavailable_partition_s},
+            {"read_unavailable_partition_s", o.read_unavailable_partition_s},
             {"latency_p50_ms", o.latency_p50_ms},
             {"latency_p99_ms", o.latency_p99_ms},
             {"latency_max_ms", o.latency_max_ms},
@@ -143,6 +149,9 @@ RunOutcome run_from_json(const json& j) {
     o.reordered = j.at("reordered").get<std::int64_t>();
     o.offline_partition_s = j.at("offline_partition_s").get<double>();
     o.under_replicated_partition_s = j.at("under_replicated_partition_s").get<double>();
+    // Absent in shards written before the clients' view was measured.
+    o.write_unavailable_partition_s = j.value("write_unavailable_partition_s", 0.0);
+    o.read_unavailable_partition_s = j.value("read_unavailable_partition_s", 0.0);
     o.latency_p50_ms = j.at("latency_p50_ms").get<double>();
     o.latency_p99_ms = j.at("latency_p99_ms").get<double>();
     o.latency_max_ms = j.at("latency_max_ms").get<double>();
@@ -181,6 +190,8 @@ json compare_json(const SweepResult& r) {
                   {"failed", mean_max(s.failed)},
                   {"duplicated", mean_max(s.duplicated)},
                   {"offline_partition_s", mean_max(s.offline_partition_s)},
+                  {"write_unavailable_partition_s", mean_max(s.write_unavailable_partition_s)},
+                  {"read_unavailable_partition_s", mean_max(s.read_unavailable_partition_s)},
                   {"sent_mean", s.sent_mean},
                   {"produce_latency_ms", {{"p50_mean", s.latency_p50_ms_mean}, {"p99_mean", s.latency_p99_ms_mean}}},
                   {"max_consumer_lag", s.max_consumer_lag ? mean_max(*s.max_consumer_lag) : json(nullptr)},
@@ -274,21 +285,24 @@ std::string compare_csv(const SweepResult& r) {
         ",runs,runs_with_loss,p_loss,p_loss_low,p_loss_high,acked_lost_mean,acked_lost_max,failed_mean,failed_max,"
         "duplicated_mean,duplicated_max,offline_partition_s_mean,offline_partition_s_max,latency_p50_ms_mean,"
         "latency_p99_ms_mean,max_consumer_lag_mean,max_consumer_lag_max,not_settled,first_loss_seed,"
-        "runs_strong_isr_broken\n";
+        "runs_strong_isr_broken,write_unavailable_partition_s_mean,write_unavailable_partition_s_max,"
+        "read_unavailable_partition_s_mean,read_unavailable_partition_s_max\n";
     for (const VariantStats& s : variant_stats(r)) {
         out += fmt::format("{},{}", s.variant, quote(s.label));
         for (const auto& x : r.grid.variants[s.variant]) {
             const json v = json::parse(x.value_json);
             out += "," + quote(v.is_string() ? v.get<std::string>() : v.dump());
         }
-        out += fmt::format(",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", s.runs, s.runs_with_loss,
-                           s.p_loss, s.p_loss_95.low, s.p_loss_95.high, s.acked_lost.mean, s.acked_lost.max,
-                           s.failed.mean, s.failed.max, s.duplicated.mean, s.duplicated.max, s.offline_partition_s.mean,
-                           s.offline_partition_s.max, s.latency_p50_ms_mean, s.latency_p99_ms_mean,
-                           s.max_consumer_lag ? fmt::format("{}", s.max_consumer_lag->mean) : std::string(),
-                           s.max_consumer_lag ? fmt::format("{}", s.max_consumer_lag->max) : std::string(),
-                           s.not_settled, s.first_loss_seed ? std::to_string(*s.first_loss_seed) : std::string(),
-                           s.runs_strong_isr_broken);
+        out += fmt::format(
+            ",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", s.runs, s.runs_with_loss,
+            s.p_loss, s.p_loss_95.low, s.p_loss_95.high, s.acked_lost.mean, s.acked_lost.max, s.failed.mean,
+            s.failed.max, s.duplicated.mean, s.duplicated.max, s.offline_partition_s.mean, s.offline_partition_s.max,
+            s.latency_p50_ms_mean, s.latency_p99_ms_mean,
+            s.max_consumer_lag ? fmt::format("{}", s.max_consumer_lag->mean) : std::string(),
+            s.max_consumer_lag ? fmt::format("{}", s.max_consumer_lag->max) : std::string(), s.not_settled,
+            s.first_loss_seed ? std::to_string(*s.first_loss_seed) : std::string(), s.runs_strong_isr_broken,
+            s.write_unavailable_partition_s.mean, s.write_unavailable_partition_s.max,
+            s.read_unavailable_partition_s.mean, s.read_unavailable_partition_s.max);
     }
     return out;
 }
@@ -333,17 +347,19 @@ void print_compare(std::ostream& out, const SweepResult& r) {
                        r.grid.first_seed + static_cast<std::uint64_t>(r.grid.seeds) - 1);
     // "StrongIsr broken": runs in which some ISR member lacked or differed
     // from its leader's log (the compare.csv column runs_strong_isr_broken).
-    out << fmt::format("  {:<{}}  {:>24}  {:>17}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}  {:>16}{}\n", "variant", w,
-                       "P(acked lost) [95% CI]", "acked_lost mean/max", "failed", "dup", "offline s", "p50 ms",
-                       "p99 ms", "StrongIsr broken", lag ? "  max lag" : "");
+    // "write-unavail s": partition-seconds no produce could complete (the
+    // clients' view; "offline s" is the brokers' OfflinePartitionsCount).
+    out << fmt::format("  {:<{}}  {:>24}  {:>17}  {:>9}  {:>9}  {:>15}  {:>9}  {:>9}  {:>9}  {:>16}{}\n", "variant", w,
+                       "P(acked lost) [95% CI]", "acked_lost mean/max", "failed", "dup", "write-unavail s", "offline s",
+                       "p50 ms", "p99 ms", "StrongIsr broken", lag ? "  max lag" : "");
     for (const auto& s : stats) {
-        out << fmt::format("  {:<{}}  {:>24}  {:>17}  {:>9.1f}  {:>9.1f}  {:>9.1f}  {:>9.2f}  {:>9.2f}  {:>16}{}\n",
-                           s.label, w,
-                           fmt::format("{:.3f} [{:.3f}, {:.3f}]", s.p_loss, s.p_loss_95.low, s.p_loss_95.high),
-                           fmt::format("{:.1f} / {:.0f}", s.acked_lost.mean, s.acked_lost.max), s.failed.mean,
-                           s.duplicated.mean, s.offline_partition_s.mean, s.latency_p50_ms_mean, s.latency_p99_ms_mean,
-                           fmt::format("{}/{}", s.runs_strong_isr_broken, s.runs),
-                           s.max_consumer_lag ? fmt::format("  {:>7.0f}", s.max_consumer_lag->max) : std::string());
+        out << fmt::format(
+            "  {:<{}}  {:>24}  {:>17}  {:>9.1f}  {:>9.1f}  {:>15.1f}  {:>9.1f}  {:>9.2f}  {:>9.2f}  {:>16}{}\n",
+            s.label, w, fmt::format("{:.3f} [{:.3f}, {:.3f}]", s.p_loss, s.p_loss_95.low, s.p_loss_95.high),
+            fmt::format("{:.1f} / {:.0f}", s.acked_lost.mean, s.acked_lost.max), s.failed.mean, s.duplicated.mean,
+            s.write_unavailable_partition_s.mean, s.offline_partition_s.mean, s.latency_p50_ms_mean,
+            s.latency_p99_ms_mean, fmt::format("{}/{}", s.runs_strong_isr_broken, s.runs),
+            s.max_consumer_lag ? fmt::format("  {:>7.0f}", s.max_consumer_lag->max) : std::string());
     }
     bool any = false;
     for (const auto& s : stats) {

@@ -50,6 +50,7 @@ struct VariantStats {
     double p_loss = 0;
     Interval p_loss_95;
     MeanMax acked_lost, failed, duplicated, offline_partition_s;
+    MeanMax write_unavailable_partition_s, read_unavailable_partition_s;  // the clients' view
     double sent_mean = 0;
     double latency_p50_ms_mean = 0, latency_p99_ms_mean = 0;
     std::optional<MeanMax> max_consumer_lag;  // when the runs have consumer groups

@@ -255,6 +255,9 @@ std::string run_page(const RunResult& r, const Scenario* sc, const std::vector<F
         b += card("produce p50 / p99 (ms)",
                   fmt::format("{:.1f} / {:.1f}", s.produce_latency_ms.p50, s.produce_latency_ms.p99));
     }
+    b += card("write-unavailable partition-s", num(s.write_unavailable_partition_s),
+              s.write_unavailable_partition_s > 0);
+    b += card("read-unavailable partition-s", num(s.read_unavailable_partition_s), s.read_unavailable_partition_s > 0);
     b += card("offline partition-seconds", num(s.offline_partition_s), s.offline_partition_s > 0);
     b += card("under-replicated partition-s", num(s.under_replicated_partition_s));
     b += "</div>\n";
@@ -269,8 +272,14 @@ std::string run_page(const RunResult& r, const Scenario* sc, const std::vector<F
             {"produce latency", fmt::format("p50 {:.2f} ms · p99 {:.2f} ms · max {:.2f} ms", s.produce_latency_ms.p50,
                                             s.produce_latency_ms.p99, s.produce_latency_ms.max)});
     }
-    rows.push_back({"availability", fmt::format("offline {:.1f} partition-s · under-replicated {:.1f} partition-s",
-                                                s.offline_partition_s, s.under_replicated_partition_s)});
+    rows.push_back({"availability (clients)",
+                    fmt::format("write-unavailable {:.1f} partition-s · read-unavailable {:.1f} partition-s: no "
+                                "produce (for the producers' acks) or no fetch could complete",
+                                s.write_unavailable_partition_s, s.read_unavailable_partition_s)});
+    rows.push_back({"availability (brokers' gauges)",
+                    fmt::format("offline {:.1f} partition-s · under-replicated {:.1f} partition-s (a leader that "
+                                "died but is not yet fenced counts in neither)",
+                                s.offline_partition_s, s.under_replicated_partition_s)});
     rows.push_back({"elections", fmt::format("clean {} · unclean {} · preferred {}", s.clean_elections,
                                              s.unclean_elections, s.preferred_elections)});
     rows.push_back({"ISR", fmt::format("shrinks {} · expands {}", s.isr_shrinks, s.isr_expands)});
@@ -339,10 +348,12 @@ std::string run_page(const RunResult& r, const Scenario* sc, const std::vector<F
     for (const auto& p : s.partitions) {
         parts.push_back({escape(fmt::format("{}-{}", p.topic, p.partition)), list(p.replicas), std::to_string(p.leader),
                          list(p.isr), std::to_string(p.leader_epoch), std::to_string(p.log_end_offset),
-                         std::to_string(p.high_watermark), num(p.offline_s), num(p.under_replicated_s),
+                         std::to_string(p.high_watermark), num(p.write_unavailable_s), num(p.read_unavailable_s),
+                         num(p.offline_s), num(p.under_replicated_s),
                          p.diverged ? "<span class=\"bad\">yes</span>" : "no"});
     }
-    b += table({"partition", "replicas", "leader", "ISR", "epoch", "LEO", "HW", "offline s", "URP s", "diverged"},
+    b += table({"partition", "replicas", "leader", "ISR", "epoch", "LEO", "HW", "write-unavailable s",
+                "read-unavailable s", "offline s", "URP s", "diverged"},
                parts);
 
     b += "<h2>Timeline</h2>\n<table class=\"timeline\">\n<tbody>\n";

@@ -53,7 +53,9 @@ json summary_json(const RunSummary& s) {
                                {"max", s.produce_latency_ms.max},
                                {"count", s.produce_latency_ms.count}};
     j["availability"] = {{"offline_partition_s", s.offline_partition_s},
-                         {"under_replicated_partition_s", s.under_replicated_partition_s}};
+                         {"under_replicated_partition_s", s.under_replicated_partition_s},
+                         {"write_unavailable_partition_s", s.write_unavailable_partition_s},
+                         {"read_unavailable_partition_s", s.read_unavailable_partition_s}};
     j["elections"] = {
         {"clean", s.clean_elections}, {"unclean", s.unclean_elections}, {"preferred", s.preferred_elections}};
     j["isr"] = {{"shrinks", s.isr_shrinks},
@@ -72,6 +74,8 @@ json summary_json(const RunSummary& s) {
                          {"high_watermark", p.high_watermark},
                          {"offline_s", p.offline_s},
                          {"under_replicated_s", p.under_replicated_s},
+                         {"write_unavailable_s", p.write_unavailable_s},
+                         {"read_unavailable_s", p.read_unavailable_s},
                          {"diverged", p.diverged}});
     }
     j["partitions"] = parts;
@@ -126,6 +130,7 @@ json summary_json(const RunSummary& s) {
                                   {"batches_sent", p.batches_sent},
                                   {"records_per_request_avg", p.records_per_request_avg},
                                   {"batches_per_request_avg", p.batches_per_request_avg},
+                                  {"write_unavailable_partition_s", p.write_unavailable_partition_s},
                                   {"latency_ms",
                                    {{"p50", p.latency_ms.p50},
                                     {"p99", p.latency_ms.p99},
@@ -192,8 +197,11 @@ void print_summary(std::ostream& out, const RunResult& r, const std::string& rep
         out << fmt::format("  latency    produce p50 {:.2f} ms  p99 {:.2f} ms  max {:.2f} ms\n",
                            s.produce_latency_ms.p50, s.produce_latency_ms.p99, s.produce_latency_ms.max);
     }
-    out << fmt::format("  partitions offline {:.1f} partition-s  under-replicated {:.1f} partition-s\n",
-                       s.offline_partition_s, s.under_replicated_partition_s);
+    out << fmt::format(
+        "  partitions offline {:.1f} partition-s  under-replicated {:.1f} partition-s  (the brokers' gauges)\n",
+        s.offline_partition_s, s.under_replicated_partition_s);
+    out << fmt::format("  clients    write-unavailable {:.1f} partition-s  read-unavailable {:.1f} partition-s\n",
+                       s.write_unavailable_partition_s, s.read_unavailable_partition_s);
     out << fmt::format("  elections  clean {}  unclean {}  preferred {}   ISR shrinks {}  expands {}\n",
                        s.clean_elections, s.unclean_elections, s.preferred_elections, s.isr_shrinks, s.isr_expands);
     std::int64_t diverged = 0;

@@ -63,12 +63,16 @@ std::optional<Plot> availability_plot(const RunResult& r, const TimeAxis& axis) 
     const auto c_off = column(t, col::kOffline);
     const auto c_urp = column(t, col::kUnderReplicated);
     const auto c_umi = column(t, col::kUnderMinIsr);
+    const auto c_wu = column(t, col::kWriteUnavailable);
+    const auto c_ru = column(t, col::kReadUnavailable);
     std::vector<std::pair<std::string, std::size_t>> isr;
     for (std::size_t i = 0; i < t.columns.size(); ++i) {
         if (ends_with(t.columns[i], ".isr_size")) isr.emplace_back(t.columns[i].substr(0, t.columns[i].size() - 9), i);
     }
     const bool per_partition = isr.size() <= kIsrLinesMax;
-    std::string data = "# t_s phase OfflinePartitionsCount UnderReplicatedPartitions UnderMinIsrPartitionCount";
+    std::string data =
+        "# t_s phase OfflinePartitionsCount UnderReplicatedPartitions UnderMinIsrPartitionCount "
+        "WriteUnavailablePartitions ReadUnavailablePartitions";
     if (per_partition) {
         for (const auto& [name, c] : isr) data += " " + name + ".isr_size";
     } else {
@@ -78,8 +82,9 @@ std::optional<Plot> availability_plot(const RunResult& r, const TimeAxis& axis) 
     double isr_max = 1, count_max = 0;
     for (const auto& row : t.rows) {
         data += gp_number(at(row, c_t)) + " " + gp_number(at(row, c_phase)) + " " + gp_number(at(row, c_off)) + " " +
-                gp_number(at(row, c_urp)) + " " + gp_number(at(row, c_umi));
-        for (auto c : {c_off, c_urp, c_umi}) {
+                gp_number(at(row, c_urp)) + " " + gp_number(at(row, c_umi)) + " " + gp_number(at(row, c_wu)) + " " +
+                gp_number(at(row, c_ru));
+        for (auto c : {c_off, c_urp, c_umi, c_wu, c_ru}) {
             if (!std::isnan(at(row, c))) count_max = std::max(count_max, at(row, c));
         }
         double lo = std::numeric_limits<double>::infinity(), sum = 0;
@@ -106,24 +111,30 @@ std::optional<Plot> availability_plot(const RunResult& r, const TimeAxis& axis) 
         for (std::size_t k = 0; k < isr.size(); ++k) {
             const double off = isr.size() > 1 ? 0.18 * (static_cast<double>(k) / (n - 1) - 0.5) : 0.0;
             plot += fmt::format("{}\"availability.dat\" using 1:(${}+({})) with steps lw 1.5 title {} noenhanced",
-                                k ? ", \\\n     " : "", 6 + k, gp_number(off), gp_string(isr[k].first));
+                                k ? ", \\\n     " : "", 8 + k, gp_number(off), gp_string(isr[k].first));
         }
     } else {
         plot +=
-            "\"availability.dat\" using 1:6 with steps lw 2 title \"min\", "
-            "\"\" using 1:7 with lines lw 1.5 dt 2 title \"mean\"";
+            "\"availability.dat\" using 1:8 with steps lw 2 title \"min\", "
+            "\"\" using 1:9 with lines lw 1.5 dt 2 title \"mean\"";
     }
     s += plot + "\n";
     s += "unset label\nunset title\nset xlabel \"seconds since warm-up\"\n";
-    s += "set title \"Partitions under-replicated, under min ISR, offline\"\n";
+    s += "set title \"Partitions under-replicated, under min ISR, offline (brokers' gauges); write- / "
+         "read-unavailable (clients' view)\"\n";
     s += fmt::format("set ylabel \"partitions\"\nset yrange [0:{}]\n", gp_number(std::max(1.0, count_max) + 1));
     s += count_max <= 10 ? "set ytics 1\n" : "set ytics autofreq\n";
     s += "plot \"availability.dat\" using 1:4 with steps lw 2 lc rgb \"#e69f00\" title \"UnderReplicatedPartitions\", "
          "\\\n"
          "     \"\" using 1:5 with steps lw 1.5 dt 2 lc rgb \"#0072b2\" title \"UnderMinIsrPartitionCount\", \\\n"
-         "     \"\" using 1:3 with steps lw 2.5 lc rgb \"#d62728\" title \"OfflinePartitionsCount\"\n";
+         "     \"\" using 1:3 with steps lw 2.5 lc rgb \"#d62728\" title \"OfflinePartitionsCount\", \\\n"
+         "     \"\" using 1:6 with steps lw 2 dt 4 lc rgb \"#7b3294\" title \"WriteUnavailablePartitions\", \\\n"
+         "     \"\" using 1:7 with steps lw 1.5 dt 3 lc rgb \"#008837\" title \"ReadUnavailablePartitions\"\n";
     s += "unset multiplot\n";
-    return Plot{"availability", "ISR size and under-replicated / offline partitions over time (faults shaded)",
+    return Plot{"availability",
+                "ISR size, and partitions under-replicated / offline (the brokers' gauges) and write- / "
+                "read-unavailable (no produce or fetch could complete: the clients' view), sampled, over time "
+                "(faults shaded)",
                 std::move(data), std::move(s)};
 }
 

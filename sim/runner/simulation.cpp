@@ -154,8 +154,10 @@ void Simulation::build() {
             const kafka::TopicPartition tp{static_cast<kafka::TopicIndex>(t), p};
             cluster_->controller().add_partition(tp, assignment[static_cast<std::size_t>(p)]);
             availability_.add_partition(tp, assignment[static_cast<std::size_t>(p)].size());
+            client_availability_.add_partition(tp);
         }
     }
+    cluster_->set_state_listener([this] { update_client_access(); });
     brokers_now_ = s_.cluster.brokers;
     for (const BrokerSpec& b : brokers_now_) cluster_->start_broker(broker_config(b));
 }
@@ -256,6 +258,9 @@ RunResult Simulation::run() {
     start_consumers();
     availability_.start(t0_);
     heal_at_ = t0_ + s_.duration;
+    client_availability_.start(t0_);
+    client_availability_.stop(heal_at_);
+    update_client_access();
     schedule_faults();
     schedule_sampling();
     burrow_poll_tick();

@@ -38,6 +38,8 @@ class RunView final : public monitor::ClusterView {
     const kafka::Broker* broker(BrokerId b) const override { return cluster_.broker(b); }
     const kafka::BrokerStorage& storage(BrokerId b) const override { return cluster_.storage(b); }
     const std::vector<BrokerId>& brokers() const override { return brokers_; }
+    bool paused(BrokerId b) const override { return cluster_.is_paused(kafka::broker_node(b)); }
+    bool reachable(NodeId from, NodeId to) const override { return cluster_.network().reachable(from, to); }
 
   private:
     cluster::Cluster& cluster_;
@@ -111,6 +113,12 @@ class Simulation final : public kafka::Observer {
     std::size_t index_of(const FaultSpec& f) const { return static_cast<std::size_t>(&f - s_.faults.data()); }
     std::string tp_name(TopicPartition tp) const;
     RunSummary summarize();
+    // The clients' access to tp (or to every partition) now, into client_availability_.
+    void update_client_access(TopicPartition tp);
+    void update_client_access();
+    // Whether writes to topic t are judged for acks=all: some producer of t
+    // uses it, or none writes t (acks=all is the Java producer's default).
+    bool topic_acks_all(TopicIndex t) const;
 
     const Scenario& s_;
     // Each broker's config and release as they are now: the scenario's, then
@@ -147,6 +155,7 @@ class Simulation final : public kafka::Observer {
     monitor::InvariantChecker invariants_;
     monitor::IsrPropertyMeter isr_properties_;
     monitor::AvailabilityTracker availability_;
+    monitor::ClientAvailability client_availability_;
     std::vector<monitor::GroupTracker> group_trackers_;  // by scenario group index
     monitor::BurrowFeed burrow_;
     std::unique_ptr<monitor::MetricsSampler> sampler_;

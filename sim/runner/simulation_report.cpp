@@ -42,6 +42,17 @@ void Simulation::on_effect(Instant now, NodeId node, const kafka::Effect& e) {
     if (!pe) return;
     invariants_.on_event(*pe, *view_);
     if (node == kafka::controller_node()) availability_.on_event(now, *pe);
+    // What clients can do changes with leaders, ISRs and roles (one
+    // partition) and with brokers' registrations (any partition).
+    std::visit(
+        [this](const auto& ev) {
+            if constexpr (requires { ev.tp; }) {
+                update_client_access(ev.tp);
+            } else {
+                update_client_access();
+            }
+        },
+        *pe);
     record(now, *pe);
     // StrongIsr and WeakIsr can break as a log is cut back or as an ISR changes: look at once.
     if (const auto* t = std::get_if<Truncated>(pe)) measure_isr_properties(now, t->tp);
@@ -73,6 +84,7 @@ void Simulation::schedule_sampling() {
     for (const TopicSpec& t : s_.topics) {
         layout.topic_names.push_back(t.name);
         layout.min_insync_replicas.push_back(t.settings.min_insync_replicas);
+        layout.acks_all.push_back(topic_acks_all(static_cast<TopicIndex>(layout.topic_names.size() - 1)));
     }
     for (std::size_t t = 0; t < s_.topics.size(); ++t) {
         for (std::int32_t p = 0; p < s_.topics[t].partitions; ++p) {
@@ -149,6 +161,7 @@ void Simulation::sample() {
     }
     in.latency = &latency;
     in.groups = &group_trackers_;
+    in.access = &client_availability_;
     in.records_lag.resize(group_trackers_.size());
     for (const ConsumerSlot& slot : consumers_) {
         if (!slot.consumer || !slot.consumer->alive()) continue;
@@ -239,6 +252,29 @@ void Simulation::settle() {
 Offset Simulation::final_log_start(kafka::TopicPartition tp) const {
     const kafka::Partition* lp = view_->leader_replica(tp);
     return lp ? lp->log().log_start_offset() : 0;
+}
+
+bool Simulation::topic_acks_all(TopicIndex t) const {
+    const std::string& name = s_.topics.at(static_cast<std::size_t>(t)).name;
+    bool any = false;
+    for (const ProducerSpec& p : s_.producers) {
+        if (p.topic != name) continue;
+        if (p.settings.acks == Acks::all) return true;
+        any = true;
+    }
+    return !any;
+}
+
+void Simulation::update_client_access(TopicPartition tp) {
+    const std::vector<NodeId>& clients = cluster_->client_nodes();
+    const std::optional<NodeId> client = clients.empty() ? std::nullopt : std::optional<NodeId>(clients.front());
+    const std::int32_t min_isr = s_.topics.at(static_cast<std::size_t>(tp.topic)).settings.min_insync_replicas;
+    client_availability_.update(tp, loop_.now(), monitor::client_access(*view_, tp, min_isr, client));
+}
+
+void Simulation::update_client_access() {
+    if (!view_) return;
+    for (const auto& [tp, st] : cluster_->controller().partitions()) update_client_access(tp);
 }
 
 RunSummary Simulation::summarize() {
@@ -345,6 +381,16 @@ RunSummary Simulation::summarize() {
         ps.leader_epoch = st.leader_epoch;
         ps.offline_s = at.offline.seconds_f();
         ps.under_replicated_s = at.under_replicated.seconds_f();
+        const monitor::ClientAvailability::Totals ct = client_availability_.totals(tp, heal_at_);
+        ps.read_unavailable_s = ct.read_unavailable.seconds_f();
+        ps.write_unavailable_s =
+            (topic_acks_all(tp.topic) ? ct.write_unavailable_acks_all : ct.write_unavailable_acks_one).seconds_f();
+        for (std::size_t i = 0; i < s_.producers.size(); ++i) {
+            if (s_.producers[i].topic != ps.topic) continue;
+            const bool all = s_.producers[i].settings.acks == Acks::all;
+            r.producers.at(i).write_unavailable_partition_s +=
+                (all ? ct.write_unavailable_acks_all : ct.write_unavailable_acks_one).seconds_f();
+        }
         const kafka::Partition* lp = view_->replica(st.leader, tp);
         if (lp) {
             ps.log_end_offset = lp->log_end_offset();
@@ -369,6 +415,8 @@ RunSummary Simulation::summarize() {
         }
         r.offline_partition_s += ps.offline_s;
         r.under_replicated_partition_s += ps.under_replicated_s;
+        r.write_unavailable_partition_s += ps.write_unavailable_s;
+        r.read_unavailable_partition_s += ps.read_unavailable_s;
         r.partitions.push_back(std::move(ps));
     }
     return r;

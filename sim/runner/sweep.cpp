@@ -29,6 +29,8 @@ RunOutcome outcome_of(const RunSummary& s, std::size_t variant, std::uint64_t se
     o.reordered = s.records.reordered;
     o.offline_partition_s = s.offline_partition_s;
     o.under_replicated_partition_s = s.under_replicated_partition_s;
+    o.write_unavailable_partition_s = s.write_unavailable_partition_s;
+    o.read_unavailable_partition_s = s.read_unavailable_partition_s;
     o.latency_p50_ms = s.produce_latency_ms.p50;
     o.latency_p99_ms = s.produce_latency_ms.p99;
     o.latency_max_ms = s.produce_latency_ms.max;

@@ -33,7 +33,9 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& summary_pat
          {"sent", "acked", "failed", "acked_lost", "duplicated", "reordered", "unacked_present", "pending",
           "deleted_by_retention", "measured"}},
         {"produce_latency_ms", {"p50", "p99", "max", "count"}},
-        {"availability", {"offline_partition_s", "under_replicated_partition_s"}},
+        {"availability",
+         {"offline_partition_s", "under_replicated_partition_s", "write_unavailable_partition_s",
+          "read_unavailable_partition_s"}},
         {"elections", {"clean", "unclean", "preferred"}},
         {"isr", {"shrinks", "expands", "strong_isr_violations", "weak_isr_violations"}},
         {"partitions", {}},
@@ -98,6 +100,7 @@ const std::vector<std::string>& producer_fields() {
                                                "batches_sent",
                                                "records_per_request_avg",
                                                "batches_per_request_avg",
+                                               "write_unavailable_partition_s",
                                                "latency_ms"};
     return f;
 }

@@ -176,6 +176,67 @@ TEST_CASE("groups: skipped records by cause - initial reset, out-of-range reset,
     CHECK(g.on_reset(reset(Cause::out_of_range, 300, 280), 200) == 0);
 }
 
+namespace {
+// A view of `base` in which some one-way paths carry nothing.
+class CutView final : public ClusterView {
+  public:
+    explicit CutView(const ClusterView& base) : base_(base) {}
+    const kafka::Controller& controller() const override { return base_.controller(); }
+    const kafka::Broker* broker(BrokerId b) const override { return base_.broker(b); }
+    const kafka::BrokerStorage& storage(BrokerId b) const override { return base_.storage(b); }
+    const std::vector<BrokerId>& brokers() const override { return base_.brokers(); }
+    bool reachable(NodeId from, NodeId to) const override {
+        return std::find(cut.begin(), cut.end(), std::pair{from, to}) == cut.end();
+    }
+    std::vector<std::pair<NodeId, NodeId>> cut;
+
+  private:
+    const ClusterView& base_;
+};
+}  // namespace
+
+// Partition.checkEnoughReplicasReachOffset: an acks=all write completes once
+// every member of the leader's ISR has it (and the ISR is at least
+// min.insync.replicas, else NOT_ENOUGH_REPLICAS); acks=1 once the leader has it.
+TEST_CASE(
+    "client access: a dead ISR member stalls acks=all writes until it leaves the ISR; reads need a reachable leader") {
+    MiniCluster c({});
+    MiniView view(c);
+    produce_ten(c);
+    const NodeId client(kafka::kFirstProducerNode);
+    const ClientAccess all_ok{.read = true, .write_acks_one = true, .write_acks_all = true};
+    CHECK(client_access(view, kTp, 2, client) == all_ok);
+    c.crash(2);  // a follower: still in the ISR until the controller fences broker 2
+    REQUIRE(c.controller().partition(kTp).isr.size() == 3);
+    CHECK(client_access(view, kTp, 2, client) == ClientAccess{.read = true, .write_acks_one = true});
+    c.run_for(s(30));  // fenced (broker.session.timeout.ms), out of the ISR
+    REQUIRE(c.controller().partition(kTp).isr.size() == 2);
+    CHECK(client_access(view, kTp, 2, client) == all_ok);
+    CHECK(client_access(view, kTp, 3, client) == ClientAccess{.read = true, .write_acks_one = true});  // under min ISR
+    CutView cut(view);
+    cut.cut = {{kafka::broker_node(BrokerId(3)), kafka::broker_node(BrokerId(1))}};  // the follower cannot fetch
+    CHECK(client_access(cut, kTp, 2, client) == ClientAccess{.read = true, .write_acks_one = true});
+    cut.cut = {{client, kafka::broker_node(BrokerId(1))}};  // the clients cannot reach the leader
+    CHECK(client_access(cut, kTp, 2, client) == ClientAccess{});
+    CHECK(client_access(cut, kTp, 2, std::nullopt) == all_ok);  // without a client to stand for them
+}
+
+TEST_CASE("client availability: partition-seconds per kind of access, from start to stop") {
+    ClientAvailability a;
+    a.add_partition(kTp);
+    const Instant t0 = Instant::zero() + s(10);
+    a.update(kTp, Instant::zero() + s(5), {.read = true, .write_acks_one = true, .write_acks_all = true});
+    a.start(t0);  // what happened before does not count
+    a.stop(t0 + s(60));
+    a.update(kTp, t0 + s(20), {.read = true, .write_acks_one = true});
+    a.update(kTp, t0 + s(27), {.read = true, .write_acks_one = true, .write_acks_all = true});
+    a.update(kTp, t0 + s(50), {});  // until the stop: 10 s
+    const auto t = a.totals(kTp, t0 + s(90));
+    CHECK(t.write_unavailable_acks_all == s(17));
+    CHECK(t.write_unavailable_acks_one == s(10));
+    CHECK(t.read_unavailable == s(10));
+}
+
 TEST_CASE("metrics: one value per column, with Kafka's metric names") {
     MiniCluster c({});
     MiniView view(c);
@@ -183,6 +244,7 @@ TEST_CASE("metrics: one value per column, with Kafka's metric names") {
     MetricsLayout layout;
     layout.topic_names = {"orders"};
     layout.min_insync_replicas = {2};
+    layout.acks_all = {true};
     layout.partitions = {kTp};
     layout.producers = {"p"};
     layout.groups = {{"g", {kTp}}};
@@ -206,11 +268,17 @@ TEST_CASE("metrics: one value per column, with Kafka's metric names") {
     in.producers = {&stats};
     in.latency = &latency;
     in.groups = &groups;
+    ClientAvailability access;
+    access.add_partition(kTp);
+    access.update(kTp, in.now, client_access(view, kTp, 2, std::nullopt));
+    in.access = &access;
     const auto row = sampler.row(in);
     REQUIRE(row.size() == cols.size());
     CHECK(row[col("OfflinePartitionsCount")] == 0);
     CHECK(row[col("UnderReplicatedPartitions")] == 0);
     CHECK(row[col("ActiveBrokers")] == 3);
+    CHECK(row[col("WriteUnavailablePartitions")] == 0);
+    CHECK(row[col("ReadUnavailablePartitions")] == 0);
     CHECK(row[col("p.sent")] == 12);
     CHECK(std::isnan(row[col("p.latency_p99_ms")]));
     CHECK(row[col("orders-0.leader")] == 1);
