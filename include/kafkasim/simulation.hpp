@@ -186,7 +186,7 @@ struct RunProgress {
 
 struct RunOptions {
     std::optional<std::uint64_t> seed;         // default: the scenario's
-    std::ostream* trace_sink = nullptr;        // JSON lines of every trace event
+    std::ostream* trace_sink = nullptr;        // JSON lines of every trace event (docs/trace-format.md)
     std::uint64_t events_max = 2'000'000'000;  // a bound on every run
     // Called between slices of simulated time (each at most a simulated
     // second of duration_s, then each settle step), never inside an event;

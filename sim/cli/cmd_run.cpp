@@ -3,7 +3,8 @@
 // Runs one scenario with one seed and writes its report folder
 // (default reports/runs/<name>-seed<N>/). Prints the terminal summary, the
 // seed and trace hash; --timeline prints the narrated timeline; --trace
-// writes every trace event as JSON lines (trace.jsonl in the report folder).
+// writes every trace event as JSON lines (trace.jsonl in the report folder,
+// docs/trace-format.md).
 // A run that takes more than ~2 s shows its simulated time on stderr when
 // that is a terminal (not with --quiet).
 #include <unistd.h>

@@ -1,7 +1,10 @@
 #include "cluster/cluster.hpp"
 
 #include <algorithm>
+#include <array>
+#include <string_view>
 #include <type_traits>
+#include <utility>
 #include <variant>
 
 #include "core/assert.hpp"
@@ -61,14 +64,56 @@ NoteWords note_words(const ProtocolEvent& event) {
         },
         event);
 }
+
+// How trace.jsonl writes a note (docs/trace-format.md): per note kind number,
+// its name and the keys of topic, partition, a, b, c, d ("" = not written).
+Trace::Variants note_variants() {
+    using F = Trace::Field;
+    static constexpr std::array<std::string_view, 3> kFenceReasons{"session_expired", "new_incarnation",
+                                                                   "session_closed"};
+    static_assert(static_cast<std::size_t>(BrokerFenced::Reason::session_closed) + 1 == kFenceReasons.size());
+    Trace::Variants v{
+        .selector = 1,
+        .cases = {
+            {0, "leader_elected", {"topic", "partition", "leader", "epoch", F::flag("unclean"), F::flag("preferred")}},
+            {1, "partition_offline", {"topic", "partition", "", "epoch"}},
+            {2, "isr_changed", {"topic", "partition", "leader", "partition_epoch"}},
+            {3, "broker_fenced", {"", "", "broker", {"reason", kFenceReasons}}},
+            {4, "broker_unfenced", {"", "", "broker"}},
+            {5, "became_leader", {"topic", "partition", "broker", "epoch", "log_end_offset"}},
+            {6, "became_follower", {"topic", "partition", "broker", "epoch", "leader"}},
+            {7, "truncated", {"topic", "partition", "broker", "from", "to"}},
+            {9, "isr_shrink_proposed", {"topic", "partition", "leader"}},
+            {10, "isr_expand_proposed", {"topic", "partition", "leader"}},
+            {11, "controlled_shutdown_done", {"", "", "broker"}},
+            {12, "registration_refused", {"", "", "broker"}},
+            {13, "controlled_shutdown_failed", {"", "", "broker", "attempts"}},
+            {14, "broker_exited", {"topic", "partition", "broker", "ahead_of_leader"}},
+        }};
+    // Every protocol event's note kind has its variant.
+    [&v]<std::size_t... I>(std::index_sequence<I...>) {
+        auto named = [&v](std::int64_t kind) {
+            return std::any_of(v.cases.begin(), v.cases.end(), [kind](const auto& c) { return c.value == kind; });
+        };
+        const bool all = (named(note_words(ProtocolEvent(std::in_place_index<I>)).kind) && ...);
+        KS_ASSERT(all);
+    }
+    (std::make_index_sequence<std::variant_size_v<ProtocolEvent>>{});
+    return v;
+}
+
+// The "process" kind's event field: what happened to the node's process (the
+// numbers are the trace format the pinned hashes were taken with).
+enum ProcessEvent : std::int64_t { kStopped = 0, kStarted = 1, kPaused = 2, kResumed = 3 };
+constexpr std::array<std::string_view, 4> kProcessEvents{"stopped", "started", "paused", "resumed"};
 }  // namespace
 
 Cluster::Cluster(EventLoop& loop, Trace& trace, ClusterOptions options)
     : loop_(loop), trace_(trace), options_(std::move(options)) {
     topology_ = std::make_unique<env::Topology>(options_.topology);
-    trace_deliver_ = trace_.define("deliver", {"from", "to", "message", "bytes"});
-    trace_note_ = trace_.define("note", {"node", "kind", "topic", "partition", "a", "b", "c", "d"});
-    trace_fault_ = trace_.define("process", {"node", "event"});
+    trace_deliver_ = trace_.define("deliver", {"from", "to", {"message", kafka::message_names()}, "bytes"});
+    trace_note_ = trace_.define("note", {"node", "note", "topic", "partition", "a", "b", "c", "d"}, note_variants());
+    trace_fault_ = trace_.define("process", {"node", {"event", kProcessEvents}});
 }
 
 Cluster::~Cluster() = default;
@@ -155,7 +200,7 @@ void Cluster::start_broker(kafka::BrokerConfig config) {
                                                         .queued_max = host.config.queued_max_requests,
                                                         .costs = options_.request_costs},
                                       [this, n, inc](std::function<void()> f) { run_on(n, inc, std::move(f)); });
-    trace_.emit(loop_.now(), trace_fault_, {n.value(), 1});
+    trace_.emit(loop_.now(), trace_fault_, {n.value(), kStarted});
     Outbox out;
     h.node->start(loop_.now(), out);
     apply(n, out);
@@ -644,7 +689,7 @@ void Cluster::stop_process(NodeId n) {
     ++h.incarnation;
     for (auto& [key_, t] : h.timers) loop_.cancel(t);
     h.timers.clear();
-    trace_.emit(loop_.now(), trace_fault_, {n.value(), 0});
+    trace_.emit(loop_.now(), trace_fault_, {n.value(), kStopped});
     // The kernel closes the process's sockets: what the process already sent
     // still arrives, followed by a FIN that tells each peer the connection is
     // gone. A host that lost power sends nothing more: its peers find out by
@@ -723,7 +768,7 @@ void Cluster::pause(NodeId n) {
     Hosted& h = hosted(n);
     if (!h.up) return;
     h.paused = true;
-    trace_.emit(loop_.now(), trace_fault_, {n.value(), 2});
+    trace_.emit(loop_.now(), trace_fault_, {n.value(), kPaused});
     state_changed();
 }
 
@@ -731,7 +776,7 @@ void Cluster::resume(NodeId n) {
     Hosted& h = hosted(n);
     if (!h.up || !h.paused) return;
     h.paused = false;
-    trace_.emit(loop_.now(), trace_fault_, {n.value(), 3});
+    trace_.emit(loop_.now(), trace_fault_, {n.value(), kResumed});
     state_changed();
     std::deque<std::function<void()>> pending;
     pending.swap(h.deferred);

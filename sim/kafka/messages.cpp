@@ -1,5 +1,9 @@
 #include "kafka/messages.hpp"
 
+#include <array>
+#include <type_traits>
+#include <utility>
+
 namespace ks::kafka {
 
 namespace {
@@ -40,49 +44,61 @@ struct Sizer {
     }
 };
 
-struct Namer {
-    const char* operator()(const FetchRequest&) const { return "Fetch"; }
-    const char* operator()(const FetchResponse&) const { return "FetchResponse"; }
-    const char* operator()(const OffsetsForLeaderEpochRequest&) const { return "OffsetForLeaderEpoch"; }
-    const char* operator()(const OffsetsForLeaderEpochResponse&) const { return "OffsetForLeaderEpochResponse"; }
-    const char* operator()(const BrokerRegistration&) const { return "BrokerRegistration"; }
-    const char* operator()(const BrokerRegistrationReply&) const { return "BrokerRegistrationResponse"; }
-    const char* operator()(const BrokerHeartbeat&) const { return "BrokerHeartbeat"; }
-    const char* operator()(const BrokerHeartbeatReply&) const { return "BrokerHeartbeatResponse"; }
-    const char* operator()(const ZkSessionClosed&) const { return "ZooKeeperSessionClose"; }
-    const char* operator()(const AlterPartitionRequest&) const { return "AlterPartition"; }
-    const char* operator()(const AlterPartitionResponse&) const { return "AlterPartitionResponse"; }
-    const char* operator()(const MetadataUpdate&) const { return "MetadataUpdate"; }
-    const char* operator()(const ProduceRequest&) const { return "Produce"; }
-    const char* operator()(const ProduceResponse&) const { return "ProduceResponse"; }
-    const char* operator()(const MetadataRequest&) const { return "Metadata"; }
-    const char* operator()(const MetadataResponse&) const { return "MetadataResponse"; }
-    const char* operator()(const ListOffsetsRequest&) const { return "ListOffsets"; }
-    const char* operator()(const ListOffsetsResponse&) const { return "ListOffsetsResponse"; }
-    const char* operator()(const FindCoordinatorRequest&) const { return "FindCoordinator"; }
-    const char* operator()(const FindCoordinatorResponse&) const { return "FindCoordinatorResponse"; }
-    const char* operator()(const JoinGroupRequest&) const { return "JoinGroup"; }
-    const char* operator()(const JoinGroupResponse&) const { return "JoinGroupResponse"; }
-    const char* operator()(const SyncGroupRequest&) const { return "SyncGroup"; }
-    const char* operator()(const SyncGroupResponse&) const { return "SyncGroupResponse"; }
-    const char* operator()(const HeartbeatRequest&) const { return "Heartbeat"; }
-    const char* operator()(const HeartbeatResponse&) const { return "HeartbeatResponse"; }
-    const char* operator()(const LeaveGroupRequest&) const { return "LeaveGroup"; }
-    const char* operator()(const LeaveGroupResponse&) const { return "LeaveGroupResponse"; }
-    const char* operator()(const OffsetCommitRequest&) const { return "OffsetCommit"; }
-    const char* operator()(const OffsetCommitResponse&) const { return "OffsetCommitResponse"; }
-    const char* operator()(const OffsetFetchRequest&) const { return "OffsetFetch"; }
-    const char* operator()(const OffsetFetchResponse&) const { return "OffsetFetchResponse"; }
-    const char* operator()(const ApiVersionsRequest&) const { return "ApiVersions"; }
-    const char* operator()(const ApiVersionsResponse&) const { return "ApiVersionsResponse"; }
+// Kafka's API names, by message type.
+template <typename T>
+using Of = std::type_identity<T>;
+struct ApiName {
+    static constexpr std::string_view of(Of<FetchRequest>) { return "Fetch"; }
+    static constexpr std::string_view of(Of<FetchResponse>) { return "FetchResponse"; }
+    static constexpr std::string_view of(Of<OffsetsForLeaderEpochRequest>) { return "OffsetForLeaderEpoch"; }
+    static constexpr std::string_view of(Of<OffsetsForLeaderEpochResponse>) { return "OffsetForLeaderEpochResponse"; }
+    static constexpr std::string_view of(Of<BrokerRegistration>) { return "BrokerRegistration"; }
+    static constexpr std::string_view of(Of<BrokerRegistrationReply>) { return "BrokerRegistrationResponse"; }
+    static constexpr std::string_view of(Of<BrokerHeartbeat>) { return "BrokerHeartbeat"; }
+    static constexpr std::string_view of(Of<BrokerHeartbeatReply>) { return "BrokerHeartbeatResponse"; }
+    static constexpr std::string_view of(Of<ZkSessionClosed>) { return "ZooKeeperSessionClose"; }
+    static constexpr std::string_view of(Of<AlterPartitionRequest>) { return "AlterPartition"; }
+    static constexpr std::string_view of(Of<AlterPartitionResponse>) { return "AlterPartitionResponse"; }
+    static constexpr std::string_view of(Of<MetadataUpdate>) { return "MetadataUpdate"; }
+    static constexpr std::string_view of(Of<ProduceRequest>) { return "Produce"; }
+    static constexpr std::string_view of(Of<ProduceResponse>) { return "ProduceResponse"; }
+    static constexpr std::string_view of(Of<MetadataRequest>) { return "Metadata"; }
+    static constexpr std::string_view of(Of<MetadataResponse>) { return "MetadataResponse"; }
+    static constexpr std::string_view of(Of<ListOffsetsRequest>) { return "ListOffsets"; }
+    static constexpr std::string_view of(Of<ListOffsetsResponse>) { return "ListOffsetsResponse"; }
+    static constexpr std::string_view of(Of<FindCoordinatorRequest>) { return "FindCoordinator"; }
+    static constexpr std::string_view of(Of<FindCoordinatorResponse>) { return "FindCoordinatorResponse"; }
+    static constexpr std::string_view of(Of<JoinGroupRequest>) { return "JoinGroup"; }
+    static constexpr std::string_view of(Of<JoinGroupResponse>) { return "JoinGroupResponse"; }
+    static constexpr std::string_view of(Of<SyncGroupRequest>) { return "SyncGroup"; }
+    static constexpr std::string_view of(Of<SyncGroupResponse>) { return "SyncGroupResponse"; }
+    static constexpr std::string_view of(Of<HeartbeatRequest>) { return "Heartbeat"; }
+    static constexpr std::string_view of(Of<HeartbeatResponse>) { return "HeartbeatResponse"; }
+    static constexpr std::string_view of(Of<LeaveGroupRequest>) { return "LeaveGroup"; }
+    static constexpr std::string_view of(Of<LeaveGroupResponse>) { return "LeaveGroupResponse"; }
+    static constexpr std::string_view of(Of<OffsetCommitRequest>) { return "OffsetCommit"; }
+    static constexpr std::string_view of(Of<OffsetCommitResponse>) { return "OffsetCommitResponse"; }
+    static constexpr std::string_view of(Of<OffsetFetchRequest>) { return "OffsetFetch"; }
+    static constexpr std::string_view of(Of<OffsetFetchResponse>) { return "OffsetFetchResponse"; }
+    static constexpr std::string_view of(Of<ApiVersionsRequest>) { return "ApiVersions"; }
+    static constexpr std::string_view of(Of<ApiVersionsResponse>) { return "ApiVersionsResponse"; }
 };
+
+template <std::size_t... I>
+constexpr std::array<std::string_view, sizeof...(I)> api_names(std::index_sequence<I...>) {
+    return {ApiName::of(Of<std::variant_alternative_t<I, Message>>{})...};
+}
+constexpr auto kMessageNames = api_names(std::make_index_sequence<std::variant_size_v<Message>>{});
 }  // namespace
 
 Bytes wire_bytes(const Message& m) {
     return std::visit(Sizer{}, m);
 }
 const char* message_name(const Message& m) {
-    return std::visit(Namer{}, m);
+    return kMessageNames[m.index()].data();  // the literals end in '\0'
+}
+std::span<const std::string_view> message_names() {
+    return kMessageNames;
 }
 
 }  // namespace ks::kafka

@@ -11,7 +11,9 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -350,5 +352,8 @@ using Message =
 Bytes wire_bytes(const Message& m);
 // Kafka's API name of the message, e.g. "Fetch", "ProduceResponse".
 const char* message_name(const Message& m);
+// The same names by the Message's index (variant alternative), as the trace
+// writes a delivered message's type.
+std::span<const std::string_view> message_names();
 
 }  // namespace ks::kafka

@@ -62,7 +62,11 @@ Simulation::Simulation(const Scenario& s, const RunOptions& o)
       seed_(o.seed.value_or(s.seed)),
       invariants_({seed_, topic_names(s)}),
       burrow_(burrow_topics(s), burrow_options(s.burrow)) {
-    if (options_.trace_sink) trace_.set_sink(options_.trace_sink);
+    if (options_.trace_sink) {
+        // trace.jsonl's t_s counts from the end of warm-up, known only then.
+        trace_.set_sink(options_.trace_sink);
+        trace_.hold_until_origin();
+    }
 }
 
 kafka::BrokerConfig Simulation::broker_config(const BrokerSpec& b) const {
@@ -179,6 +183,7 @@ void Simulation::warm_up() {
                           [&controller](Instant now, kafka::Outbox& out) { controller.create_partitions(now, out); });
     loop_.run_until(loop_.now() + s(1), options_.events_max);
     t0_ = loop_.now();
+    trace_.set_origin(t0_);
     record(t0_, WarmupDone{});
 }
 
