@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <variant>
 #include <vector>
 
@@ -36,11 +37,22 @@ struct PartitionOffline {
 // The controller committed a new ISR for `tp` (from an AlterPartition, or by
 // removing a fenced or shutting-down broker).
 struct IsrChanged {
+    enum class Reason : std::uint8_t {
+        // The leader's AlterPartition: a shrink removes followers out of sync
+        // longer than replica.lag.time.max.ms (Partition.maybeShrinkIsr), an
+        // expansion adds a follower that caught up with the leader's high
+        // watermark (Partition.maybeExpandIsr).
+        alter_partition,
+        broker_fenced,        // the controller removed the fenced broker
+        controlled_shutdown,  // the controller removed a broker shutting down
+    };
     TopicPartition tp{};
     BrokerId leader{};
     std::int32_t partition_epoch = 0;
     std::vector<BrokerId> isr{};
     std::vector<BrokerId> previous_isr{};
+    Reason reason = Reason::alter_partition;
+    BrokerId requested_by{};  // alter_partition: the leader that asked (-1: none)
 };
 
 struct BrokerFenced {
@@ -105,11 +117,22 @@ struct BecameFollower {
 };
 
 // `broker` cut its log of `tp` back from `from` to `to` (log end offsets).
+// `batches`: what was cut, by the ledger's identity of records (scenario
+// producer index, first record, count; producer -1: not a workload's).
+// `acknowledged`: how many of those records producers had been told were
+// written, filled in by the runner from its ledger (none: not measured).
 struct Truncated {
+    struct Batch {
+        std::int32_t producer = -1;
+        std::int64_t first_record = 0;
+        std::int32_t count = 0;
+    };
     BrokerId broker{};
     TopicPartition tp{};
     Offset from = 0;
     Offset to = 0;
+    std::vector<Batch> batches{};
+    std::optional<std::int64_t> acknowledged{};
 };
 
 // The leader asked the controller to shrink or expand the ISR (AlterPartition).

@@ -117,10 +117,17 @@ void Broker::finish_replica_append(Instant now, const AfterReplicaAppend& a, Out
 
 void Broker::truncate(Partition& p, Offset to, Outbox& out) {
     const Offset before = p.log_end_offset();
+    if (to >= before) return;
+    // What is cut, for the timeline (the ledger counts the acknowledged ones).
+    std::vector<Truncated::Batch> cut;
+    for (const RecordBatch& b : p.log().read(to, std::numeric_limits<Bytes>::max())) {
+        if (b.next_offset() <= to) continue;
+        cut.push_back({.producer = b.producer, .first_record = b.first_record, .count = b.record_count});
+    }
     const Offset after = p.truncate_to(to);
     if (after == before) return;
     ++counters_.truncations;
-    out.event(Truncated{.broker = config_.id, .tp = p.tp(), .from = before, .to = after});
+    out.event(Truncated{.broker = config_.id, .tp = p.tp(), .from = before, .to = after, .batches = std::move(cut)});
     out.disk_truncate(p.tp(), p.log().end_position());
     write_epochs_if_changed(p.tp(), out);  // truncateFromEndAsyncFlush
 }

@@ -299,7 +299,7 @@ void Controller::handle_alter_partition(Instant now, NodeId from, const AlterPar
     if (resp.error == Error::none && !unchanged) {
         if (r.new_isr.size() < p.isr.size()) ++counters_.isr_shrinks;
         if (r.new_isr.size() > p.isr.size()) ++counters_.isr_expands;
-        set_isr(p, r.new_isr, out);
+        set_isr(p, r.new_isr, out, true, IsrChanged::Reason::alter_partition, r.leader);
         publish(p, out);
     }
     resp.leader = p.leader;
@@ -349,7 +349,8 @@ void Controller::remove_from_isrs(Instant now, BrokerId b, bool controlled, Outb
         if (isr.size() > 1 || config_.eligible_leader_replicas) erase(isr, b);
         if (isr != p.isr) {
             ++counters_.isr_shrinks;
-            set_isr(p, isr, out);
+            set_isr(p, isr, out, true,
+                    controlled ? IsrChanged::Reason::controlled_shutdown : IsrChanged::Reason::broker_fenced);
         }
         if (was_leader) {
             auto next = choose_clean_leader(p, controlled);
@@ -464,7 +465,8 @@ void Controller::set_leader(Instant now, PartitionState& p, BrokerId leader, boo
 // ELR and is not in the new ISR is eligible, since the HW cannot have moved
 // past what they hold (it is frozen below min ISR). maybeUpdateLastKnownLeader:
 // the first time the ISR becomes empty the leader is remembered.
-void Controller::set_isr(PartitionState& p, std::vector<BrokerId> isr, Outbox& out, bool noted) {
+void Controller::set_isr(PartitionState& p, std::vector<BrokerId> isr, Outbox& out, bool noted,
+                         IsrChanged::Reason reason, BrokerId requested_by) {
     std::vector<BrokerId> old = p.isr;
     p.isr = std::move(isr);
     ++p.partition_epoch;
@@ -485,7 +487,9 @@ void Controller::set_isr(PartitionState& p, std::vector<BrokerId> isr, Outbox& o
                              .leader = p.leader,
                              .partition_epoch = p.partition_epoch,
                              .isr = p.isr,
-                             .previous_isr = std::move(old)});
+                             .previous_isr = std::move(old),
+                             .reason = reason,
+                             .requested_by = requested_by});
     }
 }
 

@@ -130,7 +130,9 @@ class Controller {
     bool eligible(BrokerId b) const;  // live and not shutting down
     void set_leader(Instant now, PartitionState& p, BrokerId leader, bool unclean, bool preferred, Outbox& out);
     // The new ISR, and the ELR and LastKnownElr that follow from it (KIP-966).
-    void set_isr(PartitionState& p, std::vector<BrokerId> isr, Outbox& out, bool noted = true);
+    // `reason` and `requested_by` go into the IsrChanged event (when `noted`).
+    void set_isr(PartitionState& p, std::vector<BrokerId> isr, Outbox& out, bool noted = true,
+                 IsrChanged::Reason reason = IsrChanged::Reason::alter_partition, BrokerId requested_by = BrokerId(-1));
     void publish(const PartitionState& p, Outbox& out);
     // Sends one MetadataUpdate (the next version, the live brokers and
     // `partitions`) to every registered broker.

@@ -66,6 +66,12 @@ std::int32_t Ledger::Stream::key_of(std::int64_t record) const {
     return keys[static_cast<std::size_t>(record)];
 }
 
+std::int64_t Ledger::acked_among(std::int32_t producer, kafka::TopicPartition tp, std::int64_t first,
+                                 std::int32_t count) const {
+    const auto it = streams_.find(StreamKey{producer, tp});
+    return it == streams_.end() ? 0 : it->second.acked.count_in(first, first + count);
+}
+
 void Ledger::on_sent(const kafka::RecordsSentEffect& e) {
     KS_ASSERT_GE(e.count, 1);
     KS_ASSERT(e.keys.empty() || e.keys.size() == static_cast<std::size_t>(e.count));

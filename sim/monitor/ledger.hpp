@@ -97,6 +97,9 @@ class Ledger {
     std::int64_t acked() const { return acked_; }
     std::int64_t failed() const { return failed_; }
     std::int64_t pending() const { return sent_ - acked_ - failed_; }
+    // How many of `producer`'s records first .. first + count - 1 on `tp` are acknowledged now.
+    std::int64_t acked_among(std::int32_t producer, kafka::TopicPartition tp, std::int64_t first,
+                             std::int32_t count) const;
     const Histogram& latency() const { return latency_; }
     LatencyVerdict latency_verdict() const;
     // The same for one producer's records (by producer index).

@@ -361,7 +361,7 @@ std::string run_page(const RunResult& r, const Scenario* sc, const std::vector<F
     for (const auto& e : narrate(r)) {
         if (++n > kTimelineRowsMax) break;
         b += fmt::format("<tr{}><td>{}</td><td>{}</td></tr>\n", notable(e.text) ? " class=\"bad\"" : "",
-                         escape(clock(e.at)), escape(e.text));
+                         escape(timeline_clock(e.at)), escape(e.text));
     }
     b += "</tbody>\n</table>\n";
     if (r.timeline.size() > kTimelineRowsMax)

@@ -1,5 +1,7 @@
 #include "report/narrate.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "core/assert.hpp"
@@ -12,6 +14,15 @@ std::string list(const std::vector<BrokerId>& v) {
     std::string s = "[";
     for (std::size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + std::to_string(v[i].value());
     return s + "]";
+}
+
+// Brokers as a sentence names them: "broker 1", "brokers 1 and 2", "brokers 1, 2 and 3".
+std::string ids(const std::vector<BrokerId>& v) {
+    std::string s = v.size() == 1 ? "broker " : "brokers ";
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        s += (i == 0 ? "" : i + 1 == v.size() ? " and " : ", ") + std::to_string(v[i].value());
+    }
+    return s;
 }
 
 std::string tp_name(const Scenario& s, TopicPartition tp) {
@@ -127,6 +138,33 @@ std::string group_changed(const GroupChanged& e, const Scenario& s) {
     KS_UNREACHABLE("narrate: group change");
 }
 
+// Why the ISR changed: who asked, and for a leader's AlterPartition what it
+// saw (Partition.maybeShrinkIsr: out of sync longer than
+// replica.lag.time.max.ms; maybeExpandIsr: caught up with the high watermark).
+std::string isr_change_reason(const IsrChanged& e) {
+    std::vector<BrokerId> removed, added;
+    for (BrokerId b : e.previous_isr) {
+        if (std::find(e.isr.begin(), e.isr.end(), b) == e.isr.end()) removed.push_back(b);
+    }
+    for (BrokerId b : e.isr) {
+        if (std::find(e.previous_isr.begin(), e.previous_isr.end(), b) == e.previous_isr.end()) added.push_back(b);
+    }
+    switch (e.reason) {
+        case IsrChanged::Reason::broker_fenced:
+            return fmt::format("the controller removed fenced {}", ids(removed));
+        case IsrChanged::Reason::controlled_shutdown:
+            return fmt::format("the controller removed {}, in controlled shutdown", ids(removed));
+        case IsrChanged::Reason::alter_partition:
+            break;
+    }
+    std::string why;
+    if (!removed.empty()) why = fmt::format("{} out of sync longer than replica.lag.time.max.ms", ids(removed));
+    if (!added.empty())
+        why += fmt::format("{}{} caught up with the high watermark", why.empty() ? "" : "; ", ids(added));
+    if (e.requested_by.value() >= 0) why = fmt::format("leader {}: {}", e.requested_by.value(), why);
+    return why;
+}
+
 // As the Java consumer logs it (FetchCollector, SubscriptionState.maybeSeekUnvalidated).
 std::string offset_reset(const ConsumerOffsetReset& e, const Scenario& s) {
     const char* strategy = e.earliest ? "earliest" : "latest";
@@ -157,7 +195,8 @@ std::string narrate(const TimelineEvent& event, const Scenario& s) {
             } else if constexpr (std::is_same_v<E, PartitionOffline>) {
                 return fmt::format("{}: OFFLINE (no eligible leader; last ISR {})", tp_name(s, e.tp), list(e.last_isr));
             } else if constexpr (std::is_same_v<E, IsrChanged>) {
-                return fmt::format("{} ISR {} -> {}", tp_name(s, e.tp), list(e.previous_isr), list(e.isr));
+                return fmt::format("{} ISR {} -> {} ({})", tp_name(s, e.tp), list(e.previous_isr), list(e.isr),
+                                   isr_change_reason(e));
             } else if constexpr (std::is_same_v<E, BrokerFenced>) {
                 return fmt::format("controller fenced broker {} ({})", e.broker.value(),
                                    e.reason == BrokerFenced::Reason::new_incarnation ? "a new incarnation registered"
@@ -190,8 +229,14 @@ std::string narrate(const TimelineEvent& event, const Scenario& s) {
             } else if constexpr (std::is_same_v<E, ControlledShutdownDone>) {
                 return fmt::format("broker {} finished its controlled shutdown", e.broker.value());
             } else if constexpr (std::is_same_v<E, Truncated>) {
-                return fmt::format("broker {} truncated {} from offset {} to {}", e.broker.value(), tp_name(s, e.tp),
-                                   e.from, e.to);
+                std::string acked;
+                if (e.acknowledged) {
+                    acked = *e.acknowledged == 0
+                                ? ", none acknowledged"
+                                : fmt::format(", {} of them ACKNOWLEDGED to producers", *e.acknowledged);
+                }
+                return fmt::format("broker {} truncated {} from offset {} to {}: {} record{} cut{}", e.broker.value(),
+                                   tp_name(s, e.tp), e.from, e.to, e.from - e.to, e.from - e.to == 1 ? "" : "s", acked);
             } else if constexpr (std::is_same_v<E, WarmupDone>) {
                 return "warm-up done: topics created, leaders elected";
             } else if constexpr (std::is_same_v<E, FaultStarted>) {

@@ -29,6 +29,10 @@ std::string skipped_text(const GroupSummary& g) {
     return fmt::format("skipped {}{}", g.skipped, causes.empty() ? "" : " (" + causes + ")");
 }
 
+std::string timeline_clock(Duration d) {
+    return d < Duration::zero() ? "(warm-up)" : clock(d);
+}
+
 json summary_json(const RunSummary& s) {
     json j;
     j["scenario"] = s.scenario;
@@ -173,7 +177,7 @@ ReportOutcome write_run_report(const OutputDir& out, const RunResult& r, const R
     write_file(dir / "summary.json", summary_json(r.summary).dump(2) + "\n");
     write_file(dir / "timeseries.csv", timeseries_csv(r.series));
     std::string tl;
-    for (const auto& e : narrate(r)) tl += clock(e.at) + " " + e.text + "\n";
+    for (const auto& e : narrate(r)) tl += timeline_clock(e.at) + " " + e.text + "\n";
     write_file(dir / "timeline.txt", tl);
     if (!r.summary.groups.empty()) write_file(dir / "burrow.json", burrow_json(r.summary).dump(2) + "\n");
     return write_run_pages(dir, r, options);
@@ -223,7 +227,7 @@ void print_summary(std::ostream& out, const RunResult& r, const std::string& rep
 }
 
 void print_timeline(std::ostream& out, const RunResult& r) {
-    for (const auto& e : narrate(r)) out << clock(e.at) << " " << e.text << "\n";
+    for (const auto& e : narrate(r)) out << timeline_clock(e.at) << " " << e.text << "\n";
 }
 
 }  // namespace ks::report

@@ -27,6 +27,8 @@ std::string timeseries_csv(const TimeSeries& t);
 std::string skipped_text(const GroupSummary& g);
 // "mm:ss.mmm" of a time since the end of warm-up.
 std::string clock(Duration d);
+// A timeline row's time: clock(d), or "(warm-up)" before the workload starts.
+std::string timeline_clock(Duration d);
 struct ReportOptions {
     const Scenario* scenario = nullptr;  // the fault schedule for the plots and index.html
     std::string gnuplot = "gnuplot";     // the command rendering the plots; empty: don't render

@@ -53,7 +53,17 @@ void Simulation::on_effect(Instant now, NodeId node, const kafka::Effect& e) {
             }
         },
         *pe);
-    record(now, *pe);
+    if (const auto* t = std::get_if<Truncated>(pe)) {
+        // The timeline says how many acknowledged records the cut destroyed.
+        Truncated told = *t;
+        std::int64_t acked = 0;
+        for (const Truncated::Batch& b : t->batches)
+            acked += ledger_.acked_among(b.producer, t->tp, b.first_record, b.count);
+        told.acknowledged = acked;
+        record(now, ProtocolEvent(std::move(told)));
+    } else {
+        record(now, *pe);
+    }
     // StrongIsr and WeakIsr can break as a log is cut back or as an ISR changes: look at once.
     if (const auto* t = std::get_if<Truncated>(pe)) measure_isr_properties(now, t->tp);
     if (const auto* ic = std::get_if<IsrChanged>(pe)) measure_isr_properties(now, ic->tp);

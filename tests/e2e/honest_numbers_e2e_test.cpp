@@ -3,10 +3,14 @@
 // group never read is named by cause, so a healthy run does not read as loss.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <sstream>
+#include <string>
 
 #include "kafkasim/scenario.hpp"
 #include "kafkasim/simulation.hpp"
+#include "report/report.hpp"
 
 namespace fs = std::filesystem;
 using namespace ks;
@@ -101,4 +105,60 @@ TEST_CASE("e2e rolling restarts: the controlled one is write-available, the unco
     CHECK(uncontrolled.write_unavailable_partition_s > 20.0);
     CHECK(uncontrolled.read_unavailable_partition_s > 10.0);
     CHECK(controlled.under_replicated_partition_s > uncontrolled.under_replicated_partition_s);
+}
+
+// The timeline says why. KRaft's controller removes a fenced broker from
+// every ISR (ReplicationControlManager.handleBrokerFenced); a leader shrinks
+// its ISR through AlterPartition when a follower is out of sync longer than
+// replica.lag.time.max.ms (Partition.maybeShrinkIsr). Warm-up rows are marked
+// as such rather than printed at negative times.
+TEST_CASE("e2e timeline: ISR changes say why, truncations count what was acknowledged, warm-up is marked") {
+    const RunResult& r = default_run();
+    int fenced = 0;
+    for (const TimelineEntry& e : r.timeline) {
+        if (const auto* pe = std::get_if<IsrChanged>(&e.event)) {
+            fenced += pe->reason == IsrChanged::Reason::broker_fenced ? 1 : 0;
+        }
+    }
+    CHECK(fenced == 6);  // broker 1 was in all six ISRs
+    std::ostringstream text;
+    report::print_timeline(text, r);
+    CHECK(text.str().find("(the controller removed fenced broker 1)") != std::string::npos);
+    CHECK(text.str().find("(warm-up) orders-0: leader") != std::string::npos);
+    std::istringstream lines(text.str());
+    for (std::string line; std::getline(lines, line);) CHECK_MESSAGE(line.rfind('-', 0) != 0, line);
+
+    auto run_lab = [](const char* name) {
+        const Scenario sc = scenario::load_file(fs::path(KS_SOURCE_DIR) / "scenarios/labs" / name).scenario;
+        RunOptions o;
+        o.seed = sc.seed;
+        return run_simulation(sc, o);
+    };
+    // acks=1: the old leader comes back and truncates what only it had; producers were told it was written.
+    const RunResult acks1 = run_lab("acks1-leader-crash.json");
+    std::int64_t cut_acked = 0;
+    for (const TimelineEntry& e : acks1.timeline) {
+        if (const auto* t = std::get_if<Truncated>(&e.event)) {
+            REQUIRE(t->acknowledged.has_value());
+            CHECK(*t->acknowledged <= t->from - t->to);
+            cut_acked = std::max(cut_acked, *t->acknowledged);
+        }
+    }
+    CHECK(cut_acked > 0);
+    CHECK(acks1.summary.records.acked_lost > 0);
+    CHECK(acks1.summary.records.acked_lost <= cut_acked);  // here every lost record was cut from the old leader
+    const RunResult lagging = run_lab("isr-shrink-lagging-follower.json");
+    bool shrink = false;
+    for (const TimelineEntry& e : lagging.timeline) {
+        if (const auto* ic = std::get_if<IsrChanged>(&e.event)) {
+            if (ic->reason == IsrChanged::Reason::alter_partition && ic->isr.size() < ic->previous_isr.size()) {
+                shrink = true;
+                CHECK(ic->requested_by == ic->leader);
+            }
+        }
+    }
+    CHECK(shrink);
+    std::ostringstream lagging_text;
+    report::print_timeline(lagging_text, lagging);
+    CHECK(lagging_text.str().find("out of sync longer than replica.lag.time.max.ms") != std::string::npos);
 }

@@ -30,10 +30,28 @@ TEST_CASE("narrate: protocol events name the partition, the brokers and the epoc
     const Scenario s = words();
     CHECK(narrate(LeaderElected{{0, 1}, BrokerId(2), 4, false, true, {BrokerId(2), BrokerId(3)}}, s) ==
           "orders-1: preferred leader 2 elected (epoch 4), ISR [2,3]");
+    // Partition.maybeShrinkIsr / maybeExpandIsr through AlterPartition, or the controller.
     CHECK(narrate(IsrChanged{{0, 0}, BrokerId(1), 7, {BrokerId(1)}, {BrokerId(1), BrokerId(2)}}, s) ==
-          "orders-0 ISR [1,2] -> [1]");
+          "orders-0 ISR [1,2] -> [1] (broker 2 out of sync longer than replica.lag.time.max.ms)");
+    CHECK(narrate(IsrChanged{.tp = {0, 0},
+                             .leader = BrokerId(1),
+                             .partition_epoch = 8,
+                             .isr = {BrokerId(1), BrokerId(2)},
+                             .previous_isr = {BrokerId(1)},
+                             .reason = IsrChanged::Reason::alter_partition,
+                             .requested_by = BrokerId(1)},
+                  s) == "orders-0 ISR [1] -> [1,2] (leader 1: broker 2 caught up with the high watermark)");
+    CHECK(narrate(IsrChanged{.tp = {0, 0},
+                             .leader = BrokerId(1),
+                             .partition_epoch = 9,
+                             .isr = {BrokerId(1)},
+                             .previous_isr = {BrokerId(1), BrokerId(2), BrokerId(3)},
+                             .reason = IsrChanged::Reason::controlled_shutdown},
+                  s) == "orders-0 ISR [1,2,3] -> [1] (the controller removed brokers 2 and 3, in controlled shutdown)");
     CHECK(narrate(Truncated{BrokerId(3), {0, 0}, 2819, 2818}, s) ==
-          "broker 3 truncated orders-0 from offset 2819 to 2818");
+          "broker 3 truncated orders-0 from offset 2819 to 2818: 1 record cut");
+    CHECK(narrate(Truncated{.broker = BrokerId(3), .tp = {0, 0}, .from = 2819, .to = 2818, .acknowledged = 1}, s) ==
+          "broker 3 truncated orders-0 from offset 2819 to 2818: 1 record cut, 1 of them ACKNOWLEDGED to producers");
     CHECK(narrate(BrokerFenced{BrokerId(2), BrokerFenced::Reason::new_incarnation}, s) ==
           "controller fenced broker 2 (a new incarnation registered)");
     CHECK(narrate(BrokerFenced{BrokerId(2), BrokerFenced::Reason::session_closed}, s) ==
