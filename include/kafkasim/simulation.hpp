@@ -179,9 +179,11 @@ struct RunResult {
     Scenario scenario;  // the scenario as run: its faults include the chaos schedule of this seed
 };
 
-// Runs the scenario up to `at` after warm-up and renders the cluster as
-// `kafka-topics.sh --describe` prints it (tab-separated, non-default Configs,
-// Replicas in assignment order, `Leader: none` for an offline partition).
+// Runs the scenario exactly as run_simulation does — workload, consumer
+// groups, faults, sampling — up to `at` after warm-up (the events of that
+// instant included) and renders the cluster as `kafka-topics.sh --describe`
+// prints it (tab-separated, non-default Configs, Replicas in assignment order,
+// `Leader: none` for an offline partition).
 std::string describe_at(const Scenario& scenario, std::uint64_t seed, Duration at);
 
 // Runs the scenario. Throws ks::AssertionFailure (a kafkasim bug) with the seed

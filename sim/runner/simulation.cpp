@@ -181,11 +181,7 @@ void Simulation::warm_up() {
 }
 
 std::string Simulation::describe_at(Duration at) {
-    build();
-    warm_up();
-    heal_at_ = t0_ + s_.duration;
-    schedule_faults();
-    loop_.run_until(t0_ + at, options_.events_max);
+    run_to(at);
     const auto& ctl = cluster_->controller();
     const bool elr = s_.cluster.feature("eligible.leader.replicas.version") >= 1;
     auto ids = [](const std::vector<BrokerId>& v) {
@@ -249,7 +245,7 @@ void Simulation::report_progress(bool settling) const {
         options_.progress({.simulated = loop_.now() - t0_, .duration = s_.duration, .settling = settling});
 }
 
-RunResult Simulation::run() {
+void Simulation::start() {
     build();
     warm_up();
     start_producers();
@@ -259,7 +255,10 @@ RunResult Simulation::run() {
     schedule_faults();
     schedule_sampling();
     burrow_poll_tick();
-    const Instant end = heal_at_;
+}
+
+void Simulation::run_scenario_until(Instant end) {
+    KS_ASSERT_LE(end, heal_at_);
     // The scenario proper, in slices of a simulated second (a twentieth of
     // duration_s when that is shorter): the invariants are checked and progress
     // reported between them. Events run as they would in one go.
@@ -272,6 +271,23 @@ RunResult Simulation::run() {
         check_invariants();
         report_progress(false);
     }
+}
+
+void Simulation::run_to(Duration at) {
+    KS_ASSERT_GE(at, Duration::zero());
+    start();
+    const Instant end = std::min(t0_ + at, heal_at_);
+    run_scenario_until(end);
+    // The events of the instant `end` itself too: a no-op unless `at` is 0,
+    // where no slice has run.
+    const auto r = loop_.run_until(end, options_.events_max);
+    KS_ASSERT_MSG(r != EventLoop::StopReason::event_limit, "event limit {} reached (seed {})", options_.events_max,
+                  seed_);
+}
+
+RunResult Simulation::run() {
+    start();
+    run_scenario_until(heal_at_);
     snapshot_groups();  // Burrow and the final lag: at the end of duration_s, before the heal
     heal_everything();
     settle();

@@ -48,7 +48,7 @@ class Simulation final : public kafka::Observer {
   public:
     Simulation(const Scenario& s, const RunOptions& o);
     RunResult run();
-    // Warm-up, then the scenario up to t0 + at; returns the describe text.
+    // The run up to `at` after warm-up (run_to), then the describe text.
     std::string describe_at(Duration at);
 
     void on_effect(Instant now, NodeId node, const kafka::Effect& e) override;
@@ -60,6 +60,17 @@ class Simulation final : public kafka::Observer {
     // broker's defaults (LogConfig: the topic's overrides on the broker's).
     kafka::BrokerConfig broker_config(const BrokerSpec& b) const;
     void warm_up();
+    // The start of every run, in this order: build, warm up, start the
+    // producers and consumers, then availability, the fault schedule, the
+    // sampling and Burrow's polls from the end of warm-up. run() and run_to()
+    // both begin here, so a describe at T sees what the full run has at T.
+    void start();
+    // The scenario proper from now up to `end` (at most heal_at_).
+    void run_scenario_until(Instant end);
+    // start(), then the scenario up to `at` after warm-up (clamped to
+    // duration_s) with every event of that instant: the run's state at `at`,
+    // the same trace events as the full run up to then.
+    void run_to(Duration at);
     void start_producers();
     bool producers_idle() const;
 
