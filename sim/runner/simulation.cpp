@@ -18,12 +18,32 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
     return sim.run();
 }
 
-std::string describe_at(const Scenario& scenario, std::uint64_t seed, Duration at) {
+DescribeOutput describe_at(const Scenario& scenario, const DescribeOptions& options) {
     RunOptions o;
-    o.seed = seed;
-    const Scenario with_chaos = ks::runner::with_chaos(scenario, seed);
+    o.seed = options.seed.value_or(scenario.seed);
+    o.trace_sink = options.trace_sink;
+    const Scenario with_chaos = ks::runner::with_chaos(scenario, *o.seed);
     ks::runner::Simulation sim(with_chaos, o);
-    return sim.describe_at(at);
+    return sim.describe(options);
+}
+
+std::string describe_at(const Scenario& scenario, std::uint64_t seed, Duration at) {
+    DescribeOptions o;
+    o.seed = seed;
+    o.at = at;
+    return describe_at(scenario, o).out();
+}
+
+std::string DescribeOutput::out() const {
+    std::string s;
+    for (const Piece& p : pieces) s += p.to_stderr ? "" : p.text;
+    return s;
+}
+
+std::string DescribeOutput::err() const {
+    std::string s;
+    for (const Piece& p : pieces) s += p.to_stderr ? p.text : "";
+    return s;
 }
 
 }  // namespace ks
@@ -180,8 +200,23 @@ void Simulation::warm_up() {
     record(t0_, WarmupDone{});
 }
 
-std::string Simulation::describe_at(Duration at) {
-    run_to(at);
+DescribeOutput Simulation::describe(const DescribeOptions& o) {
+    run_to(o.at);
+    if (o.view == DescribeView::topics) {
+        DescribeOutput out;
+        out.print(false, describe_topics());
+        return out;
+    }
+    std::vector<std::string> ids = o.groups;
+    if (ids.empty()) {
+        for (const ConsumerGroupSpec& g : s_.consumer_groups) ids.push_back(g.group_id);
+    }
+    std::vector<DescribedGroup> groups;
+    for (const std::string& id : ids) groups.push_back(describe_group(id));
+    return print_groups(groups, o.view, o.verbose);
+}
+
+std::string Simulation::describe_topics() const {
     const auto& ctl = cluster_->controller();
     const bool elr = s_.cluster.feature("eligible.leader.replicas.version") >= 1;
     auto ids = [](const std::vector<BrokerId>& v) {
