@@ -201,9 +201,47 @@ struct RunResult {
     Scenario scenario;  // the scenario as run: its faults include the chaos schedule of this seed
 };
 
-// Runs the scenario up to `at` after warm-up and renders the cluster as
-// `kafka-topics.sh --describe` prints it (tab-separated, non-default Configs,
-// Replicas in assignment order, `Leader: none` for an offline partition).
+// What `kafkasim describe` shows, each as a Kafka tool prints it.
+enum class DescribeView : std::uint8_t {
+    topics,         // kafka-topics.sh --describe
+    group_offsets,  // kafka-consumer-groups.sh --describe [--offsets]
+    group_members,  // kafka-consumer-groups.sh --describe --members [--verbose]
+    group_state,    // kafka-consumer-groups.sh --describe --state
+};
+
+struct DescribeOptions {
+    std::optional<std::uint64_t> seed;  // default: the scenario's
+    Duration at;                        // after warm-up; REQUIRES: within [0, duration_s]
+    DescribeView view = DescribeView::topics;
+    bool verbose = false;                // group_members: the ASSIGNMENT column
+    std::vector<std::string> groups;     // the groups to describe; empty: every group of the scenario
+    std::ostream* trace_sink = nullptr;  // JSON lines of every trace event up to `at`
+};
+
+// What a describe prints, piece by piece in order, each to stdout or stderr
+// as the Kafka tool sends it.
+struct DescribeOutput {
+    struct Piece {
+        bool to_stderr = false;
+        std::string text;
+    };
+    std::vector<Piece> pieces;
+
+    void print(bool to_stderr, std::string text) { pieces.push_back(Piece{to_stderr, std::move(text)}); }
+    std::string out() const;  // the stdout pieces, joined
+    std::string err() const;  // the stderr pieces, joined
+};
+
+// Runs the scenario exactly as run_simulation does — workload, consumer
+// groups, faults, sampling — up to `at` after warm-up (the events of that
+// instant included; the same trace events as the full run up to then), and
+// renders the cluster in the view asked for. The topics view is
+// `kafka-topics.sh --describe` (tab-separated, non-default Configs, Replicas in
+// assignment order, `Leader: none` for an offline partition); the group views
+// are `kafka-consumer-groups.sh --describe` (runner/describe_groups.hpp).
+DescribeOutput describe_at(const Scenario& scenario, const DescribeOptions& options);
+
+// The topics view at `at` (describe_at with DescribeView::topics), as text.
 std::string describe_at(const Scenario& scenario, std::uint64_t seed, Duration at);
 
 // Runs the scenario. Throws ks::AssertionFailure (a kafkasim bug) with the seed

@@ -8,7 +8,10 @@ const std::vector<Command>& commands() {
         {"compare", "compare FILE [--seeds N] [--jobs J] [--vary PATH=V1,V2,...]... [--out DIR] [--shard I/N]",
          &run_compare},
         {"merge", "merge DIR... [--out DIR]          combine compare shards", &run_merge},
-        {"describe", "describe FILE [--seed N] [--at-s T]   kafka-topics --describe view at time T", &run_describe},
+        {"describe",
+         "describe FILE [--seed N] [--at-s T] [--groups [--members|--state]]   kafka-topics --describe at time T, "
+         "or kafka-consumer-groups --describe",
+         &run_describe},
         {"check", "check FILE [--set PATH=VALUE]...  validate a scenario; exit 0 or 2", &run_check},
         {"partition", "partition --partitions N [--hex] [--json] KEY...   Kafka's key -> partition", run_partition},
         {"assign", "assign FILE                      run a consumer assignor on a JSON case", run_assign},

@@ -66,6 +66,18 @@ Group& GroupStore::group(const std::string& id) {
     return groups.emplace(id, std::move(g)).first->second;
 }
 
+void load_group(Group& g) {
+    std::erase_if(g.members,
+                  [&](const GroupMember& m) { return m.generation_joined != g.generation || g.generation == 0; });
+    for (GroupMember& m : g.members) m.pending_join.reset();
+    // The persisted state of the last generation (no transition: a load).
+    g.state = g.members.empty() ? GroupState::empty : GroupState::stable;
+    g.pending_members.clear();  // KIP-394 pending members live in the old coordinator's memory only
+    g.initial_delay = false;
+    g.rebalance_deadline = Instant::max();
+    if (!g.member(g.leader)) g.leader.clear();
+}
+
 std::int32_t offsets_partition_for(const std::string& group_id, std::int32_t partitions) {
     KS_ASSERT_GE(partitions, 1);
     const std::int32_t h = java::string_hash(group_id);
@@ -105,21 +117,10 @@ Group* GroupCoordinator::owned_group(Instant now, const std::string& id, const s
     }
     Group& g = config_.store->group(id);
     if (g.owner_load != load_) {
-        // Load the group (GroupMetadataManager.loadGroup): ours from now on;
-        // every member's session starts again.
+        // Load the group: ours from now on; every member's session starts again.
         g.owner_load = load_;
-        std::erase_if(g.members,
-                      [&](const GroupMember& m) { return m.generation_joined != g.generation || g.generation == 0; });
-        for (GroupMember& m : g.members) {
-            m.pending_join.reset();
-            touch(now, m);
-        }
-        // The persisted state of the last generation (no transition: a load).
-        g.state = g.members.empty() ? GroupState::empty : GroupState::stable;
-        g.pending_members.clear();  // KIP-394 pending members live in the old coordinator's memory only
-        g.initial_delay = false;
-        g.rebalance_deadline = Instant::max();
-        if (!g.member(g.leader)) g.leader.clear();
+        load_group(g);
+        for (GroupMember& m : g.members) touch(now, m);
         arm_timer(g, out);
     }
     error = Error::none;

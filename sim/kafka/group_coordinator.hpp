@@ -178,6 +178,12 @@ struct GroupCoordinatorConfig {
     std::vector<std::int32_t> topic_partitions;   // by topic index
 };
 
+// GroupMetadataManager.loadGroup as modelled here: `g` as a coordinator
+// taking it over sees it — the members of its last completed generation (none
+// before the first), Stable (Empty without members), no join under way, no
+// pending members. Session timers are the caller's.
+void load_group(Group& g);
+
 // abs(groupId.hashCode) % partitions, as Utils.abs (Integer.MIN_VALUE → 0).
 std::int32_t offsets_partition_for(const std::string& group_id, std::int32_t partitions);
 
@@ -196,6 +202,10 @@ class GroupCoordinator {
     bool on_message(Instant now, NodeId from, const Message& m, const std::vector<BrokerId>& live, Outbox& out);
     // The group timer (Broker timer kind kGroup, id = Group::index) fired.
     void on_timer(Instant now, std::int32_t group_index, Outbox& out);
+
+    // Whether this coordinator process has loaded `g` (works on it now);
+    // otherwise its first request for the group loads it (load_group).
+    bool owns(const Group& g) const { return g.owner_load == load_; }
 
     // Test access.
     const GroupStore& store() const { return *config_.store; }

@@ -18,12 +18,32 @@ RunResult run_simulation(const Scenario& scenario, const RunOptions& options) {
     return sim.run();
 }
 
-std::string describe_at(const Scenario& scenario, std::uint64_t seed, Duration at) {
+DescribeOutput describe_at(const Scenario& scenario, const DescribeOptions& options) {
     RunOptions o;
-    o.seed = seed;
-    const Scenario with_chaos = ks::runner::with_chaos(scenario, seed);
+    o.seed = options.seed.value_or(scenario.seed);
+    o.trace_sink = options.trace_sink;
+    const Scenario with_chaos = ks::runner::with_chaos(scenario, *o.seed);
     ks::runner::Simulation sim(with_chaos, o);
-    return sim.describe_at(at);
+    return sim.describe(options);
+}
+
+std::string describe_at(const Scenario& scenario, std::uint64_t seed, Duration at) {
+    DescribeOptions o;
+    o.seed = seed;
+    o.at = at;
+    return describe_at(scenario, o).out();
+}
+
+std::string DescribeOutput::out() const {
+    std::string s;
+    for (const Piece& p : pieces) s += p.to_stderr ? "" : p.text;
+    return s;
+}
+
+std::string DescribeOutput::err() const {
+    std::string s;
+    for (const Piece& p : pieces) s += p.to_stderr ? p.text : "";
+    return s;
 }
 
 }  // namespace ks
@@ -187,12 +207,23 @@ void Simulation::warm_up() {
     record(t0_, WarmupDone{});
 }
 
-std::string Simulation::describe_at(Duration at) {
-    build();
-    warm_up();
-    heal_at_ = t0_ + s_.duration;
-    schedule_faults();
-    loop_.run_until(t0_ + at, options_.events_max);
+DescribeOutput Simulation::describe(const DescribeOptions& o) {
+    run_to(o.at);
+    if (o.view == DescribeView::topics) {
+        DescribeOutput out;
+        out.print(false, describe_topics());
+        return out;
+    }
+    std::vector<std::string> ids = o.groups;
+    if (ids.empty()) {
+        for (const ConsumerGroupSpec& g : s_.consumer_groups) ids.push_back(g.group_id);
+    }
+    std::vector<DescribedGroup> groups;
+    for (const std::string& id : ids) groups.push_back(describe_group(id));
+    return print_groups(groups, o.view, o.verbose);
+}
+
+std::string Simulation::describe_topics() const {
     const auto& ctl = cluster_->controller();
     const bool elr = s_.cluster.feature("eligible.leader.replicas.version") >= 1;
     auto ids = [](const std::vector<BrokerId>& v) {
@@ -256,7 +287,7 @@ void Simulation::report_progress(bool settling) const {
         options_.progress({.simulated = loop_.now() - t0_, .duration = s_.duration, .settling = settling});
 }
 
-RunResult Simulation::run() {
+void Simulation::start() {
     build();
     warm_up();
     start_producers();
@@ -269,7 +300,10 @@ RunResult Simulation::run() {
     schedule_faults();
     schedule_sampling();
     burrow_poll_tick();
-    const Instant end = heal_at_;
+}
+
+void Simulation::run_scenario_until(Instant end) {
+    KS_ASSERT_LE(end, heal_at_);
     // The scenario proper, in slices of a simulated second (a twentieth of
     // duration_s when that is shorter): the invariants are checked and progress
     // reported between them. Events run as they would in one go.
@@ -282,6 +316,23 @@ RunResult Simulation::run() {
         check_invariants();
         report_progress(false);
     }
+}
+
+void Simulation::run_to(Duration at) {
+    KS_ASSERT_GE(at, Duration::zero());
+    start();
+    const Instant end = std::min(t0_ + at, heal_at_);
+    run_scenario_until(end);
+    // The events of the instant `end` itself too: a no-op unless `at` is 0,
+    // where no slice has run.
+    const auto r = loop_.run_until(end, options_.events_max);
+    KS_ASSERT_MSG(r != EventLoop::StopReason::event_limit, "event limit {} reached (seed {})", options_.events_max,
+                  seed_);
+}
+
+RunResult Simulation::run() {
+    start();
+    run_scenario_until(heal_at_);
     snapshot_groups();  // Burrow and the final lag: at the end of duration_s, before the heal
     heal_everything();
     settle();

@@ -21,6 +21,8 @@
 #include <map>
 
 #include "core/assert.hpp"
+#include "kafka/java_hash.hpp"
+#include "runner/describe_groups.hpp"
 #include "runner/lag_case.hpp"
 #include "runner/simulation_impl.hpp"
 
@@ -276,6 +278,92 @@ void Simulation::snapshot_groups() {
         out.burrow_http_status = burrow_http_json(status, "local", out.group_id, BurrowEndpoint::status).dump();
         out.burrow_http_lag = burrow_http_json(status, "local", out.group_id, BurrowEndpoint::lag).dump();
     }
+}
+
+// ---- kafka-consumer-groups --describe ---------------------------------------------------------
+
+// The admin client asks a broker which broker coordinates the group
+// (FindCoordinator) and, until one names a coordinator that answers, asks
+// again (here: the running brokers the controller has registered, by id);
+// then it asks the coordinator (DescribeGroups), which answers
+// NOT_COORDINATOR unless its own metadata names it too. A coordinator that has not
+// loaded the group yet loads it to answer (load_group on a copy: the run is
+// not touched).
+DescribedGroup Simulation::describe_group(const std::string& id) const {
+    DescribedGroup d;
+    d.group_id = id;
+    const kafka::Controller& ctl = cluster_->controller();
+    auto running = [this](BrokerId b) -> const kafka::Broker* {
+        return cluster_->is_paused(kafka::broker_node(b)) ? nullptr : cluster_->broker(b);
+    };
+    std::vector<BrokerId> ids = view_->brokers();
+    std::sort(ids.begin(), ids.end());
+    const kafka::Broker* coordinator = nullptr;
+    for (const BrokerId b : ids) {
+        const kafka::Broker* asked = ctl.is_live(b) ? running(b) : nullptr;
+        const auto named = asked ? asked->coordinator().coordinator_for(id, asked->live_brokers()) : std::nullopt;
+        coordinator = named ? running(*named) : nullptr;
+        if (coordinator && coordinator->coordinator().coordinator_for(id, coordinator->live_brokers()) == named) break;
+        coordinator = nullptr;
+    }
+    if (!coordinator) return d;  // no coordinator answers
+    const BrokerId c = coordinator->id();
+    d.coordinator = c.value();
+    d.coordinator_host = broker_address(c) + ":" + std::to_string(kBrokerPort);
+    const auto found = group_store_->groups.find(id);
+    if (found == group_store_->groups.end()) return d;  // Dead: the coordinator does not know it
+    kafka::Group g = found->second;
+    if (!coordinator->coordinator().owns(g)) kafka::load_group(g);
+    d.state = kafka::to_string(g.state);
+    const bool stable = g.state == kafka::GroupState::stable;
+    if (stable) d.assignment_strategy = g.protocol;
+    // ClassicGroup keeps its members in a HashMap by member id; DescribeGroups
+    // lists them in its iteration order (the map sized for the members present).
+    kafka::java::JavaHashMap<std::string, std::size_t, kafka::java::StringHash> order;
+    for (std::size_t i = 0; i < g.members.size(); ++i) order.put(g.members[i].member_id, i);
+    std::set<TopicPartition> partitions;
+    for (const auto& [tp, offset] : g.offsets) partitions.insert(tp);
+    order.for_each([&](const std::string&, std::size_t i) {
+        const kafka::GroupMember& m = g.members[i];
+        DescribedMember dm{.member_id = m.member_id,
+                           .group_instance_id = m.group_instance_id,
+                           .client_id = m.client_id,
+                           .host = "/" + client_address(m.node),
+                           .assignment = {}};
+        if (stable) {
+            // ConsumerProtocol.serializeAssignment: grouped by topic, in order of first appearance.
+            std::vector<TopicPartition> by_topic = m.assignment;
+            std::vector<TopicIndex> topics;
+            for (const TopicPartition& tp : m.assignment) {
+                if (std::find(topics.begin(), topics.end(), tp.topic) == topics.end()) topics.push_back(tp.topic);
+            }
+            std::stable_sort(by_topic.begin(), by_topic.end(), [&](const TopicPartition& a, const TopicPartition& b) {
+                return std::find(topics.begin(), topics.end(), a.topic) <
+                       std::find(topics.begin(), topics.end(), b.topic);
+            });
+            for (const TopicPartition& tp : by_topic) {
+                dm.assignment.emplace_back(s_.topics.at(static_cast<std::size_t>(tp.topic)).name, tp.partition);
+                partitions.insert(tp);
+            }
+        }
+        d.members.push_back(std::move(dm));
+    });
+    for (const TopicPartition& tp : partitions) {
+        DescribedPartition p{.topic = s_.topics.at(static_cast<std::size_t>(tp.topic)).name,
+                             .partition = tp.partition,
+                             .committed = std::nullopt,
+                             .log_end = std::nullopt};
+        if (const auto o = g.offsets.find(tp); o != g.offsets.end()) p.committed = o->second;
+        if (const Offset hw = view_->leader_high_watermark(tp); hw >= 0) p.log_end = hw;
+        d.partitions.push_back(std::move(p));
+    }
+    return d;
+}
+
+std::string Simulation::client_address(NodeId node) const {
+    KS_ASSERT(kafka::is_consumer_node(node));
+    const std::int32_t v = node.value() - kafka::kFirstConsumerNode;
+    return consumer_address(static_cast<std::size_t>(v / kMembersPerGroupMax), v % kMembersPerGroupMax);
 }
 
 }  // namespace ks::runner

@@ -27,6 +27,7 @@
 #include "monitor/isr_properties.hpp"
 #include "monitor/ledger.hpp"
 #include "monitor/metrics.hpp"
+#include "runner/describe_groups.hpp"
 
 namespace ks::runner {
 
@@ -50,8 +51,8 @@ class Simulation final : public kafka::Observer {
   public:
     Simulation(const Scenario& s, const RunOptions& o);
     RunResult run();
-    // Warm-up, then the scenario up to t0 + at; returns the describe text.
-    std::string describe_at(Duration at);
+    // The run up to `o.at` after warm-up (run_to), then the view asked for.
+    DescribeOutput describe(const DescribeOptions& o);
 
     void on_effect(Instant now, NodeId node, const kafka::Effect& e) override;
 
@@ -62,6 +63,19 @@ class Simulation final : public kafka::Observer {
     // broker's defaults (LogConfig: the topic's overrides on the broker's).
     kafka::BrokerConfig broker_config(const BrokerSpec& b) const;
     void warm_up();
+    // kafka-topics --describe of every topic now.
+    std::string describe_topics() const;
+    // The start of every run, in this order: build, warm up, start the
+    // producers and consumers, then availability, the fault schedule, the
+    // sampling and Burrow's polls from the end of warm-up. run() and run_to()
+    // both begin here, so a describe at T sees what the full run has at T.
+    void start();
+    // The scenario proper from now up to `end` (at most heal_at_).
+    void run_scenario_until(Instant end);
+    // start(), then the scenario up to `at` after warm-up (clamped to
+    // duration_s) with every event of that instant: the run's state at `at`,
+    // the same trace events as the full run up to then.
+    void run_to(Duration at);
     void start_producers();
     bool producers_idle() const;
 
@@ -74,6 +88,10 @@ class Simulation final : public kafka::Observer {
     void consumer_fault(const FaultSpec& f, bool heal);
     void on_group_effect(Instant now, const kafka::Effect& e);
     void snapshot_groups();
+    // The group as kafka-consumer-groups --describe learns it now (read only).
+    DescribedGroup describe_group(const std::string& id) const;
+    // A consumer's simulated address (consumer_address of its group and member).
+    std::string client_address(NodeId node) const;
 
     // ---- faults (simulation_faults.cpp) ----
     void schedule_faults();
