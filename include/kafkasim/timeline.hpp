@@ -79,6 +79,15 @@ struct GroupChanged {
     std::int32_t members = 0;
     std::string detail{};
     std::vector<std::pair<std::string, std::vector<TopicPartition>>> assignment{};  // (member id, partitions)
+    // rebalance_completed after the first: the partitions that changed owner
+    // (from / to "": no member), in the new assignment's order, then those
+    // no member owns any more.
+    struct Move {
+        TopicPartition tp{};
+        std::string from{};
+        std::string to{};
+    };
+    std::vector<Move> moved{};
 };
 
 // A consumer's position was reset by auto.offset.reset (its ListOffsets was
@@ -99,6 +108,20 @@ struct ConsumerOffsetReset {
     Offset log_start = 0;
     std::int64_t passed_over = 0;
     std::int64_t deleted_unread = 0;
+};
+
+// Retention deleted `segments` old segments of the current leader's log of
+// `tp` (UnifiedLog.deleteOldSegments; each replica deletes its own, the
+// leader's is what clients see): its log start offset moved from `from` to
+// `to`. By time: retention.ms; by size: retention.bytes.
+struct RetentionDeleted {
+    BrokerId leader{};
+    TopicPartition tp{};
+    Offset from = 0;
+    Offset to = 0;
+    std::int32_t segments = 0;
+    bool by_time = false;
+    bool by_size = false;
 };
 
 // StrongIsr or WeakIsr (RunSummary::strong_isr_violations) found broken: ISR
@@ -130,7 +153,7 @@ using TimelineEvent =
     std::variant<LeaderElected, PartitionOffline, IsrChanged, BrokerFenced, BrokerUnfenced, RegistrationRefused,
                  ControlledShutdownDone, Truncated, WarmupDone, FaultStarted, FaultEnded, RollingStep, HealStarted,
                  BrokerRestarted, SettleEnded, GroupChanged, IsrPropertyBroken, ControlledShutdownFailed, BrokerExited,
-                 BurrowStatusChanged, ConsumerOffsetReset>;
+                 BurrowStatusChanged, ConsumerOffsetReset, RetentionDeleted>;
 
 struct TimelineEntry {
     Duration at;  // since the end of warm-up (negative during warm-up)

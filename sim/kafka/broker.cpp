@@ -313,8 +313,17 @@ void Broker::on_timer(Instant now, std::uint64_t key, Outbox& out) {
         case kRetention:
             // LogManager.cleanupLogs: every replica deletes its own old segments.
             for (auto& [tp, p] : partitions_) {
-                const Offset target = p->log().retention_target(now, p->high_watermark());
-                if (target > p->log().log_start_offset()) p->log().advance_log_start(target);
+                const Log::RetentionPlan plan = p->log().retention_plan(now, p->high_watermark());
+                const Offset before = p->log().log_start_offset();
+                if (plan.target > before) {
+                    p->log().advance_log_start(plan.target);
+                    out.segments_deleted(SegmentsDeletedEffect{.tp = tp,
+                                                               .log_start_before = before,
+                                                               .log_start = p->log().log_start_offset(),
+                                                               .segments = plan.segments,
+                                                               .by_time = plan.by_time,
+                                                               .by_size = plan.by_size});
+                }
                 write_epochs_if_changed(tp, out);
             }
             out.set_timer(key, now + config_.retention_check_interval);

@@ -126,8 +126,8 @@ void Log::rebuild_segments() {
 // for the active one) and breaches retention. The active segment goes too
 // when it is not empty: deleteSegments rolls a new, empty one first, and the
 // log starts at the log end.
-Offset Log::retention_target(Instant now, Offset high_watermark) const {
-    Offset target = log_start_offset_;
+Log::RetentionPlan Log::retention_plan(Instant now, Offset high_watermark) const {
+    RetentionPlan plan{.target = log_start_offset_};
     Bytes size = size_bytes();
     for (std::size_t i = 0; i < segments_.size(); ++i) {
         const Segment& seg = segments_[i];
@@ -139,9 +139,12 @@ Offset Log::retention_target(Instant now, Offset high_watermark) const {
         const bool too_big = policy_.retention_bytes >= 0 && size - seg.bytes >= policy_.retention_bytes;
         if (!too_old && !too_big) break;
         size -= seg.bytes;
-        target = next_base;
+        plan.target = next_base;
+        ++plan.segments;
+        plan.by_time = plan.by_time || too_old;
+        plan.by_size = plan.by_size || too_big;
     }
-    return target;
+    return plan;
 }
 
 Offset Log::truncate_to(Offset offset) {

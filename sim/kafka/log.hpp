@@ -149,7 +149,19 @@ class Log {
     // `now` — whole non-active segments, oldest first, that breach retention.ms
     // (max timestamp older than now - retention.ms) or retention.bytes, and lie
     // wholly below `high_watermark`. Returns the current log start if none.
-    Offset retention_target(Instant now, Offset high_watermark) const;
+    Offset retention_target(Instant now, Offset high_watermark) const {
+        return retention_plan(now, high_watermark).target;
+    }
+    // The same, with what it deletes: how many segments, and whether by time
+    // (retention.ms) and by size (retention.bytes) — Kafka's
+    // "Deleting segment ... due to retention time / size in bytes breach".
+    struct RetentionPlan {
+        Offset target = 0;
+        std::int32_t segments = 0;
+        bool by_time = false;
+        bool by_size = false;
+    };
+    RetentionPlan retention_plan(Instant now, Offset high_watermark) const;
 
     // The records retention deleted from this log, per ledger producer: ranges
     // [lo, hi) of its per-partition record sequences (merged when contiguous),

@@ -147,6 +147,19 @@ struct OffsetResetEffect {
     Offset to = 0;
 };
 
+// Retention deleted `segments` whole segments of this broker's replica of
+// `tp` (UnifiedLog.deleteOldSegments): the log start offset moved from
+// `log_start_before` to `log_start`, by time (retention.ms) and/or by size
+// (retention.bytes). For the timeline; not a protocol event.
+struct SegmentsDeletedEffect {
+    TopicPartition tp;
+    Offset log_start_before = 0;
+    Offset log_start = 0;
+    std::int32_t segments = 0;
+    bool by_time = false;
+    bool by_size = false;
+};
+
 // The group coordinator stored a committed offset (one per partition of an
 // OffsetCommit it accepted): what Burrow reads from __consumer_offsets.
 struct OffsetCommittedEffect {
@@ -173,10 +186,10 @@ struct GroupEventEffect {
     std::vector<std::pair<std::string, std::vector<TopicPartition>>> assignment;
 };
 
-using Effect =
-    std::variant<SendEffect, SetTimerEffect, CancelTimerEffect, DiskAppendEffect, DiskTruncateEffect, DiskFlushEffect,
-                 ShutdownCompleteEffect, ProtocolEvent, RecordsSentEffect, RecordsOutcomeEffect, RecordsConsumedEffect,
-                 OffsetResetEffect, OffsetCommittedEffect, GroupEventEffect, CloseConnectionEffect>;
+using Effect = std::variant<SendEffect, SetTimerEffect, CancelTimerEffect, DiskAppendEffect, DiskTruncateEffect,
+                            DiskFlushEffect, ShutdownCompleteEffect, ProtocolEvent, RecordsSentEffect,
+                            RecordsOutcomeEffect, RecordsConsumedEffect, OffsetResetEffect, SegmentsDeletedEffect,
+                            OffsetCommittedEffect, GroupEventEffect, CloseConnectionEffect>;
 
 class Outbox {
   public:
@@ -201,6 +214,7 @@ class Outbox {
     void records_outcome(RecordsOutcomeEffect e) { effects_.emplace_back(std::move(e)); }
     void records_consumed(RecordsConsumedEffect e) { effects_.emplace_back(std::move(e)); }
     void offset_reset(OffsetResetEffect e) { effects_.emplace_back(e); }
+    void segments_deleted(SegmentsDeletedEffect e) { effects_.emplace_back(e); }
     void offset_committed(OffsetCommittedEffect e) { effects_.emplace_back(std::move(e)); }
     void group_event(GroupEventEffect e) { effects_.emplace_back(std::move(e)); }
 

@@ -131,8 +131,16 @@ std::string group_changed(const GroupChanged& e, const Scenario& s) {
                 for (std::size_t i = 0; i < tps.size(); ++i) parts += (i ? "," : "") + tp_name(s, tps[i]);
                 parts += "]";
             }
-            return fmt::format("group {}: generation {} ({}, {} members): {}", e.group_id, e.generation, e.detail,
-                               e.members, parts);
+            std::string moved;
+            for (const GroupChanged::Move& m : e.moved) {
+                moved += fmt::format("{}{} {} -> {}", moved.empty() ? "" : ", ", tp_name(s, m.tp),
+                                     m.from.empty() ? "(none)" : m.from, m.to.empty() ? "(none)" : m.to);
+            }
+            if (!e.moved.empty() || e.generation > 1) {
+                moved = e.moved.empty() ? "; no partition changed owner" : "; moved: " + moved;
+            }
+            return fmt::format("group {}: generation {} ({}, {} members): {}{}", e.group_id, e.generation, e.detail,
+                               e.members, parts, moved);
         }
     }
     KS_UNREACHABLE("narrate: group change");
@@ -254,6 +262,15 @@ std::string narrate(const TimelineEvent& event, const Scenario& s) {
                                    : fmt::format("did NOT settle within {} s", s.settle_max.ms() / 1000);
             } else if constexpr (std::is_same_v<E, GroupChanged>) {
                 return group_changed(e, s);
+            } else if constexpr (std::is_same_v<E, RetentionDeleted>) {
+                const char* why = e.by_time && e.by_size ? "retention.ms and retention.bytes"
+                                  : e.by_size            ? "retention.bytes"
+                                                         : "retention.ms";
+                return fmt::format(
+                    "{}: retention ({}) deleted {} segment{} on leader {}: log start offset {} -> {} "
+                    "({} records)",
+                    tp_name(s, e.tp), why, e.segments, e.segments == 1 ? "" : "s", e.leader.value(), e.from, e.to,
+                    e.to - e.from);
             } else if constexpr (std::is_same_v<E, ConsumerOffsetReset>) {
                 return offset_reset(e, s);
             } else if constexpr (std::is_same_v<E, BurrowStatusChanged>) {

@@ -213,11 +213,28 @@ void Simulation::on_group_effect(Instant now, const kafka::Effect& e) {
                 group_trackers_[*g].on_member_replaced(ge->assignment);  // the same assignment, new member id
                 changed.kind = GroupChanged::Kind::member_replaced;
                 break;
-            case K::rebalance_completed:
+            case K::rebalance_completed: {
+                // Which partitions changed owner since the last generation.
+                std::map<TopicPartition, std::string> before;
+                for (const auto& [member, tps] : group_trackers_[*g].assignment()) {
+                    for (const auto& tp : tps) before[tp] = member;
+                }
+                const bool first = before.empty() && group_trackers_[*g].rebalances() == 0;
+                for (const auto& [member, tps] : ge->assignment) {
+                    for (const auto& tp : tps) {
+                        const auto it = before.find(tp);
+                        const std::string from = it == before.end() ? std::string() : it->second;
+                        if (!first && from != member) changed.moved.push_back({tp, from, member});
+                        if (it != before.end()) before.erase(it);
+                    }
+                }
+                // Owned before, assigned to no one now (cooperative: revoked, reassigned next round).
+                for (const auto& [tp, from] : before) changed.moved.push_back({tp, from, std::string()});
                 group_trackers_[*g].on_rebalance_completed(ge->assignment);
                 changed.kind = GroupChanged::Kind::rebalance_completed;
                 changed.assignment = ge->assignment;
                 break;
+            }
         }
         record(now, std::move(changed));
     }

@@ -38,6 +38,19 @@ void Simulation::on_effect(Instant now, NodeId node, const kafka::Effect& e) {
         on_group_effect(now, e);
         return;
     }
+    if (const auto* sd = std::get_if<kafka::SegmentsDeletedEffect>(&e)) {
+        // The leader's deletions only: the log start offset clients see.
+        if (kafka::is_broker_node(node) && cluster_->controller().partition(sd->tp).leader == BrokerId(node.value())) {
+            record(now, RetentionDeleted{.leader = BrokerId(node.value()),
+                                         .tp = sd->tp,
+                                         .from = sd->log_start_before,
+                                         .to = sd->log_start,
+                                         .segments = sd->segments,
+                                         .by_time = sd->by_time,
+                                         .by_size = sd->by_size});
+        }
+        return;
+    }
     const auto* pe = std::get_if<ProtocolEvent>(&e);
     if (!pe) return;
     invariants_.on_event(*pe, *view_);

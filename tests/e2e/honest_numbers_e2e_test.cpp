@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <sstream>
 #include <string>
 
@@ -161,4 +162,47 @@ TEST_CASE("e2e timeline: ISR changes say why, truncations count what was acknowl
     std::ostringstream lagging_text;
     report::print_timeline(lagging_text, lagging);
     CHECK(lagging_text.str().find("out of sync longer than replica.lag.time.max.ms") != std::string::npos);
+}
+
+// UnifiedLog.deleteOldSegments moves the log start offset segment by
+// segment; ConsumerCoordinator's rebalances revoke and reassign partitions.
+TEST_CASE("e2e timeline: retention deletions on the leader and the partitions a rebalance moved") {
+    auto run_lab = [](const char* name) {
+        const Scenario sc = scenario::load_file(fs::path(KS_SOURCE_DIR) / "scenarios/labs" / name).scenario;
+        RunOptions o;
+        o.seed = sc.seed;
+        return run_simulation(sc, o);
+    };
+    const RunResult retention = run_lab("retention-deletes-unread.json");
+    std::map<TopicPartition, Offset> start;
+    int deletions = 0;
+    for (const TimelineEntry& e : retention.timeline) {
+        if (const auto* d = std::get_if<RetentionDeleted>(&e.event)) {
+            ++deletions;
+            CHECK(d->to > d->from);
+            CHECK(d->segments >= 1);
+            CHECK(d->by_time);               // retention.ms only in this lab
+            CHECK(d->from >= start[d->tp]);  // the log start only moves forward
+            start[d->tp] = d->to;
+        }
+    }
+    CHECK(deletions > 10);
+    for (const PartitionSummary& p : retention.summary.partitions) {
+        // The last deletion the timeline tells is at or below the final log start.
+        CHECK(start[TopicPartition{0, p.partition}] <= p.log_end_offset);
+    }
+    const RunResult coop = run_lab("consumer-rebalance-cooperative.json");
+    int generations = 0, revoked = 0, assigned = 0;
+    for (const TimelineEntry& e : coop.timeline) {
+        const auto* g = std::get_if<GroupChanged>(&e.event);
+        if (!g || g->kind != GroupChanged::Kind::rebalance_completed) continue;
+        if (++generations == 1) CHECK(g->moved.empty());
+        for (const GroupChanged::Move& m : g->moved) {
+            revoked += m.to.empty() ? 1 : 0;
+            assigned += m.from.empty() ? 1 : 0;
+        }
+    }
+    // KIP-429: the first round revokes, the second assigns the same partitions.
+    CHECK(revoked > 0);
+    CHECK(revoked == assigned);
 }
