@@ -75,7 +75,12 @@ TEST_CASE("narrate: run phases, group changes and ISR property breaks") {
     CHECK(narrate(SettleEnded{false, s.settle_max}, s) == "did NOT settle within 300 s");
     GroupChanged g{"billing", GroupChanged::Kind::rebalance_completed, 3, 2, "range", {}};
     g.assignment = {{"m1", {{0, 0}}}, {"m2", {{0, 1}}}};
-    CHECK(narrate(g, s) == "group billing: generation 3 (range, 2 members): m1=[orders-0] m2=[orders-1]");
+    CHECK(narrate(g, s) ==
+          "group billing: generation 3 (range, 2 members): m1=[orders-0] m2=[orders-1]; no partition changed owner");
+    g.moved = {{{0, 1}, "m1", "m2"}, {{0, 2}, "m1", ""}};
+    CHECK(narrate(g, s) ==
+          "group billing: generation 3 (range, 2 members): m1=[orders-0] m2=[orders-1]; moved: "
+          "orders-1 m1 -> m2, orders-2 m1 -> (none)");
     CHECK(narrate(IsrPropertyBroken{true, {0, 1}, BrokerId(1), BrokerId(2), 5498, 22135, true, true}, s) ==
           "orders-1: WeakIsr broken: broker 2 in the leader's own ISR lacks leader 1's records from offset 5498 "
           "(HW 22135); it is down: its log on disk");
