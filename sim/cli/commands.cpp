@@ -10,6 +10,7 @@ const std::vector<Command>& commands() {
         {"merge", "merge DIR... [--out DIR]          combine compare shards", &run_merge},
         {"describe", "describe FILE [--seed N] [--at-s T]   kafka-topics --describe view at time T", &run_describe},
         {"check", "check FILE [--set PATH=VALUE]...  validate a scenario; exit 0 or 2", &run_check},
+        {"schema", "schema [--markdown] [--out FILE]  the JSON Schema of scenario files", &run_schema},
         {"partition", "partition --partitions N [--hex] [--json] KEY...   Kafka's key -> partition", run_partition},
         {"assign", "assign FILE                      run a consumer assignor on a JSON case", run_assign},
         {"lag-eval", "lag-eval FILE                    Burrow evaluation of a JSON offset history", run_lag_eval},
