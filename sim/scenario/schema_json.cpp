@@ -58,6 +58,9 @@ std::string ref_to(std::string_view def) {
     return "#/$defs/" + std::string(def);
 }
 
+// The Kafka settings of a scope that kafkasim accepts by name only.
+constexpr std::string_view kUnmodelledDef = "config.unmodelled";
+
 std::string config_def(ConfigScope scope) {
     return std::string("config.") + to_string(scope);
 }
@@ -313,10 +316,7 @@ ojson config_schema(ConfigScope scope) {
         properties[std::string(spec.name)] = kafka_setting_schema(scope, spec);
     std::vector<std::string> others = other_kafka_names(scope);
     std::sort(others.begin(), others.end());
-    for (const std::string& n : others)
-        properties[n] = {{"description", fmt::format("Kafka {} setting not modelled by kafkasim: accepted (any value) "
-                                                     "with a warning, then ignored.",
-                                                     to_string(scope))}};
+    for (const std::string& n : others) properties[n] = {{"$ref", ref_to(kUnmodelledDef)}};
     return {{"type", "object"},
             {"title", fmt::format("Kafka {} config", to_string(scope))},
             {"description",
@@ -335,6 +335,9 @@ ojson defs() {
     }
     for (auto scope : {ConfigScope::broker, ConfigScope::topic, ConfigScope::producer, ConfigScope::consumer})
         out[config_def(scope)] = config_schema(scope);
+    out[kUnmodelledDef] = {{"description",
+                            "A real Kafka setting that kafkasim does not model: accepted (any value) with a warning, "
+                            "then ignored, so a pasted properties file works."}};
     return out;
 }
 

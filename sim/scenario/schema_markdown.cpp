@@ -87,8 +87,9 @@ std::string type_text(const Type& t) {
             return "dist";
         case Kind::object:
             return fmt::format("`{}` object", t.ref);
-        case Kind::kafka_config:
-            return fmt::format("{} config map", to_string(t.scope));
+        case Kind::kafka_config:  // linked to the section of docs/scenario-format.md
+            return fmt::format("[{} config map](#{}-config)", to_string(t.scope),
+                               t.scope == ConfigScope::consumer ? "consumer-group" : to_string(t.scope));
         case Kind::array:
             return fmt::format("array{} of {}", items_text(t), type_text(t.of.front()));
         case Kind::map:
