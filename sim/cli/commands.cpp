@@ -13,6 +13,7 @@ const std::vector<Command>& commands() {
          "or kafka-consumer-groups --describe",
          &run_describe},
         {"check", "check FILE [--set PATH=VALUE]...  validate a scenario; exit 0 or 2", &run_check},
+        {"schema", "schema [--markdown] [--out FILE]  the JSON Schema of scenario files", &run_schema},
         {"partition", "partition --partitions N [--hex] [--json] KEY...   Kafka's key -> partition", run_partition},
         {"assign", "assign FILE                      run a consumer assignor on a JSON case", run_assign},
         {"lag-eval", "lag-eval FILE                    Burrow evaluation of a JSON offset history", run_lag_eval},

@@ -24,6 +24,7 @@ int run_describe(const Args& args);  // cmd_check.cpp
 int run_assign(const Args& args);    // cmd_assign.cpp
 int run_compare(const Args& args);   // cmd_compare.cpp
 int run_merge(const Args& args);     // cmd_merge.cpp
+int run_schema(const Args& args);    // cmd_schema.cpp
 
 // The table of implemented subcommands, in the order --help lists them.
 const std::vector<Command>& commands();

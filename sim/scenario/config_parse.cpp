@@ -65,14 +65,17 @@ std::string range_text(const ConfigSpec& s, const char* kind) {
 
 // ---- checks beyond the type --------------------------------------------------
 
+constexpr std::pair<const char*, const char*> kAssignorClasses[] = {
+    {"RangeAssignor", "range"},
+    {"RoundRobinAssignor", "roundrobin"},
+    {"StickyAssignor", "sticky"},
+    {"CooperativeStickyAssignor", "cooperative-sticky"}};
+constexpr const char* kAssignorPackage = "org.apache.kafka.clients.consumer.";
+
 std::optional<std::string> assignor_name(std::string s) {
-    static const std::pair<const char*, const char*> kClasses[] = {{"RangeAssignor", "range"},
-                                                                   {"RoundRobinAssignor", "roundrobin"},
-                                                                   {"StickyAssignor", "sticky"},
-                                                                   {"CooperativeStickyAssignor", "cooperative-sticky"}};
-    const std::string prefix = "org.apache.kafka.clients.consumer.";
+    const std::string prefix = kAssignorPackage;
     if (s.rfind(prefix, 0) == 0) s = s.substr(prefix.size());
-    for (const auto& [cls, name] : kClasses)
+    for (const auto& [cls, name] : kAssignorClasses)
         if (s == cls || s == name) return std::string(name);
     return std::nullopt;
 }
@@ -188,6 +191,16 @@ std::string raw_text(const json& j) {
 }
 
 }  // namespace
+
+std::vector<std::string> assignor_spellings() {
+    std::vector<std::string> out;
+    for (const auto& [cls, name] : kAssignorClasses)
+        for (const std::string& s : {std::string(name), std::string(cls)}) {
+            out.push_back(s);
+            out.push_back(kAssignorPackage + s);
+        }
+    return out;
+}
 
 ConfigValue config_value(const ConfigSpec& s, std::string_view text) {
     if (text == "null") return std::monostate{};

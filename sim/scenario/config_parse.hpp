@@ -11,6 +11,9 @@
 // assignor class names are stored as their short names ("range").
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "kafkasim/kafka_config.hpp"
 #include "scenario/json_reader.hpp"
 #include "scenario/kafka_configs.hpp"
@@ -22,6 +25,11 @@ KafkaConfig default_config(ConfigScope scope);
 // A value in a properties file's text form ("30000", "true", "null"), typed
 // by the spec. REQUIRES: a valid value (a built-in table's, not user input).
 ConfigValue config_value(const ConfigSpec& spec, std::string_view text);
+
+// Every spelling of a consumer assignor the partition.assignment.strategy
+// list accepts: "range", "RangeAssignor" and both with Kafka's package
+// "org.apache.kafka.clients.consumer.".
+std::vector<std::string> assignor_spellings();
 
 // Applies the user's map (an object at n) onto cfg, marking keys user-set.
 void apply_config_map(KafkaConfig& cfg, const Node& n);

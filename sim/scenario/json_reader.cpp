@@ -7,6 +7,7 @@
 
 #include "core/assert.hpp"
 #include "kafkasim/errors.hpp"
+#include "scenario/format.hpp"
 #include "scenario/suggest.hpp"
 
 namespace ks::scenario {
@@ -152,12 +153,11 @@ std::vector<std::string> Node::as_names() const {
 namespace {
 
 DistSpec read_dist_params(const Node& n, const std::string& kind) {
+    const Obj o = Obj::of(n, "dist[dist=" + kind + "]");
     if (kind == "constant") {
-        Obj o(n, {"dist", "value"});
         return DistSpec::constant(o.req("value").as_number(0));
     }
     if (kind == "lognormal") {
-        Obj o(n, {"dist", "median", "p99"});
         const double median = o.req("median").as_positive();
         const Node p99 = o.req("p99");
         if (!p99.j->is_number() || !(p99.j->get<double>() >= median))
@@ -165,11 +165,9 @@ DistSpec read_dist_params(const Node& n, const std::string& kind) {
         return DistSpec::lognormal(median, p99.j->get<double>());
     }
     if (kind == "exponential") {
-        Obj o(n, {"dist", "mean"});
         return DistSpec::exponential(o.req("mean").as_positive());
     }
     if (kind == "uniform") {
-        Obj o(n, {"dist", "min", "max"});
         const double lo = o.req("min").as_number(0);
         const Node hi = o.req("max");
         if (!hi.j->is_number() || !(hi.j->get<double>() >= lo))
@@ -177,7 +175,6 @@ DistSpec read_dist_params(const Node& n, const std::string& kind) {
         return DistSpec::uniform(lo, hi.j->get<double>());
     }
     KS_ASSERT(kind == "normal");
-    Obj o(n, {"dist", "mean", "stddev"});
     const double mean = o.req("mean").as_number(0);
     return DistSpec::normal(mean, o.req("stddev").as_number(0));
 }
@@ -188,13 +185,23 @@ DistSpec Node::as_dist() const {
     if (j->is_number()) return DistSpec::constant(as_number(0));
     if (!j->is_object())
         expected("a number or a distribution like {\"dist\": \"lognormal\", \"median\": 1, \"p99\": 5}");
-    if (!j->contains("dist")) ctx->fail(ptr, "missing \"dist\" (constant, lognormal, exponential, uniform or normal)");
-    const std::string kind = at("dist").as_enum({"constant", "lognormal", "exponential", "uniform", "normal"});
+    const std::vector<std::string> kinds = format::enum_values("dist", "dist");
+    if (!j->contains("dist")) {
+        std::string list;  // "constant, lognormal, ... or normal"
+        for (std::size_t i = 0; i < kinds.size(); ++i)
+            list += (i == 0 ? "" : i + 1 < kinds.size() ? ", " : " or ") + kinds[i];
+        ctx->fail(ptr, "missing \"dist\" (" + list + ")");
+    }
+    const std::string kind = at("dist").as_enum(kinds);
     return read_dist_params(*this, kind);
 }
 
 Obj::Obj(const Node& n, std::initializer_list<std::string_view> known)
     : Obj(n, std::vector<std::string>(known.begin(), known.end())) {}
+
+Obj Obj::of(const Node& n, std::string_view format_object) {
+    return Obj(n, format::allowed_keys(format_object));
+}
 
 Obj::Obj(const Node& n, std::vector<std::string> known) : n_(n), known_(std::move(known)) {
     if (!n.j->is_object()) n.expected("an object");

@@ -71,9 +71,15 @@ Node root_node(const Ctx& ctx, const json& doc);
 
 class Obj {
   public:
-    // Fails unless n is an object whose keys are all in `known`.
+    // Fails unless n is an object whose keys are all in `known` (for JSON
+    // inputs other than scenario files: assign and lag-eval cases).
     Obj(const Node& n, std::initializer_list<std::string_view> known);
     Obj(const Node& n, std::vector<std::string> known);
+    // Fails unless n is an object whose keys are all allowed in the format
+    // table's object of that name (format.hpp: "cluster.disk", "topics[]"):
+    // the table is the one list of the keys a scenario file may hold, and
+    // the scenario loader declares its objects only so.
+    static Obj of(const Node& n, std::string_view format_object);
 
     std::optional<Node> get(std::string_view key) const;  // REQUIRES: key is known
     Node req(std::string_view key) const;                 // fails if missing

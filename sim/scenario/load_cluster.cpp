@@ -7,6 +7,7 @@
 
 #include "core/assert.hpp"
 #include "scenario/config_parse.hpp"
+#include "scenario/format.hpp"
 #include "scenario/kafka_versions.hpp"
 #include "scenario/load_parts.hpp"
 #include "scenario/resolve.hpp"
@@ -37,14 +38,15 @@ namespace {
 
 constexpr std::int64_t kBrokersMax = 1000;
 
-// KIP-584 feature levels a scenario may set, with their highest level.
+// KIP-584 feature levels a scenario may set, with their highest level: the
+// format table's cluster.features.
 const std::vector<std::pair<std::string, std::int64_t>>& known_features() {
-    static const std::vector<std::pair<std::string, std::int64_t>> f = {
-        {"eligible.leader.replicas.version", 1},
-        {"group.version", 1},
-        {"kraft.version", 1},
-        {"transaction.version", 2},
-    };
+    static const std::vector<std::pair<std::string, std::int64_t>> f = [] {
+        std::vector<std::pair<std::string, std::int64_t>> out;
+        for (const format::Field& x : format::object_named("cluster.features").fields)
+            out.emplace_back(x.key, static_cast<std::int64_t>(x.type.max));
+        return out;
+    }();
     return f;
 }
 
@@ -82,15 +84,14 @@ void default_features(const std::optional<Node>& features, ClusterSpec& c) {
 }
 
 void read_network(const Node& n, NetworkSpec& net) {
-    Obj o(n, {"latency_ms", "cross_rack_latency_ms", "bandwidth_mbps"});
+    const Obj o = Obj::of(n, "cluster.network");
     if (auto v = o.get("latency_ms")) net.latency_ms = v->as_dist();
     if (auto v = o.get("cross_rack_latency_ms")) net.cross_rack_latency_ms = v->as_dist();
     if (auto v = o.get("bandwidth_mbps")) net.bandwidth_mbps = v->as_positive();
 }
 
 void read_disk(const Node& n, DiskSpec& d) {
-    Obj o(n, {"append_latency_ms", "flush_latency_ms", "throughput_mbytes_per_s", "throughput_mbps",
-              "recovery_mbytes_per_s", "dirty_expire_ms", "writeback_interval_ms"});
+    const Obj o = Obj::of(n, "cluster.disk");
     if (auto v = o.get("recovery_mbytes_per_s")) d.recovery_mbytes_per_s = v->as_positive();
     if (auto v = o.get("append_latency_ms")) d.append_latency_ms = v->as_dist();
     if (auto v = o.get("flush_latency_ms")) d.flush_latency_ms = v->as_dist();
@@ -112,7 +113,7 @@ void read_disk(const Node& n, DiskSpec& d) {
 }
 
 void read_request_cost(const Node& n, RequestCostSpec& r) {
-    Obj o(n, {"network_us", "network_ns_per_byte", "io_us", "io_us_per_partition", "io_ns_per_byte"});
+    const Obj o = Obj::of(n, "cluster.request_cost");
     constexpr double kMax = 1e9;  // a second a byte, or 1000 s a request: a typo, not a model
     if (auto v = o.get("network_us")) r.network_us = v->as_number(0, kMax);
     if (auto v = o.get("network_ns_per_byte")) r.network_ns_per_byte = v->as_number(0, kMax);
@@ -164,7 +165,7 @@ void brokers_by_list(const Node& n, const std::optional<Node>& racks, ClusterSpe
     if (items.empty() || items.size() > kBrokersMax) n.expected("1 to 1000 brokers");
     std::vector<std::string> ids;
     for (const auto& item : items) {
-        Obj o(item, {"id", "rack", "config"});
+        const Obj o = Obj::of(item, "cluster.brokers[]");
         const auto idn = o.req("id");
         BrokerSpec b{
             .id = BrokerId(static_cast<std::int32_t>(idn.as_int(1, 2147483647))), .rack = {}, .config = c.config};
@@ -238,12 +239,11 @@ void read_cluster(const std::optional<Node>& n, Scenario& s) {
         for (int i = 1; i <= 3; ++i) c.brokers.push_back(BrokerSpec{.id = BrokerId(i), .rack = {}, .config = c.config});
         return;
     }
-    Obj o(*n, {"brokers", "racks", "rack_aware", "controller", "kafka_version", "features", "network", "disk",
-               "request_cost", "config"});
+    const Obj o = Obj::of(*n, "cluster");
     if (auto v = o.get("config")) apply_config_map(c.config, *v);
     if (auto v = o.get("controller"))
-        c.controller =
-            v->as_enum({"kraft", "zookeeper"}) == "kraft" ? ControllerKind::kraft : ControllerKind::zookeeper;
+        c.controller = v->as_enum(format::enum_values("cluster", "controller")) == "kraft" ? ControllerKind::kraft
+                                                                                           : ControllerKind::zookeeper;
     if (auto v = o.get("kafka_version")) c.kafka_version = read_kafka_version(*v);
     apply_version_defaults(c.config, c.kafka_version);
     check_release(*n->ctx, o.get("kafka_version") ? ptr_key(n->ptr, "kafka_version") : ptr_key(n->ptr, "controller"),

@@ -3,20 +3,13 @@
 
 #include <fmt/format.h>
 
+#include "scenario/format.hpp"
 #include "scenario/load_parts.hpp"
 #include "scenario/suggest.hpp"
 
 namespace ks::scenario {
 
 namespace {
-
-// Fault actions the random generator can draw: they need no extra fields.
-const std::vector<FaultAction>& chaos_actions() {
-    using A = FaultAction;
-    static const std::vector<A> a = {A::crash, A::pause,     A::power_loss,     A::partition,
-                                     A::link,  A::disk_slow, A::consumer_crash, A::slow_consumer};
-    return a;
-}
 
 // summary.json: the fields under each top-level key an expectation may name
 // (an empty list: any deeper path).
@@ -131,7 +124,7 @@ void check_summary_path(const Node& n, const std::string& path, const Scenario& 
 
 Expectation read_expectation(const std::string& path, const Node& n, const Scenario& s) {
     check_summary_path(n, path, s);
-    Obj o(n, {"equals", "min", "max"});
+    const Obj o = Obj::of(n, "expect{}");
     Expectation e;
     e.path = path;
     if (auto v = o.get("equals")) e.equals_json = v->j->dump();
@@ -163,19 +156,19 @@ Duration whole_seconds(const Node& n, std::int64_t lo) {
 
 void read_chaos(const std::optional<Node>& n, Scenario& s) {
     if (!n) return;
-    Obj o(*n, {"enabled", "mean_interval_s", "actions", "for_s", "max_concurrent"});
+    const Obj o = Obj::of(*n, "chaos");
     ChaosSpec& c = s.chaos;
     if (auto v = o.get("enabled")) c.enabled = v->as_bool();
     if (auto v = o.get("mean_interval_s")) c.mean_interval = from_seconds(v->as_positive());
     if (auto v = o.get("actions")) {
-        std::vector<std::string> names, seen;
-        for (auto a : chaos_actions()) names.emplace_back(to_string(a));
+        // The actions the generator can draw (they need no extra fields).
+        const std::vector<std::string> names = format::enum_values("chaos", "actions");
+        std::vector<std::string> seen;
         c.actions.clear();
         for (const auto& item : v->items("an array of fault actions")) {
             const auto name = item.as_enum(names);
             check_unique(item, name, seen, "action");
-            c.actions.push_back(
-                chaos_actions()[static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin())]);
+            c.actions.push_back(fault_action(name));
         }
         if (c.actions.empty()) v->expected("a non-empty array of fault actions");
         const bool consumer = std::any_of(c.actions.begin(), c.actions.end(), [](FaultAction a) {
@@ -191,7 +184,7 @@ void read_chaos(const std::optional<Node>& n, Scenario& s) {
 // (viper.GetInt / GetInt64): kafka_cluster.go and inmemory.go Configure().
 void read_burrow(const std::optional<Node>& n, Scenario& s) {
     if (!n) return;
-    Obj o(*n, {"offset_refresh_s", "intervals", "min_distance_s", "expire_group_s"});
+    const Obj o = Obj::of(*n, "burrow");
     BurrowSpec& b = s.burrow;
     // time.NewTicker panics on an interval <= 0: offset-refresh is at least 1 s.
     if (auto v = o.get("offset_refresh_s")) b.offset_refresh = whole_seconds(*v, 1);
@@ -203,7 +196,7 @@ void read_burrow(const std::optional<Node>& n, Scenario& s) {
 
 void read_compare(const std::optional<Node>& n, Scenario& s) {
     if (!n) return;
-    Obj o(*n, {"vary", "seeds"});
+    const Obj o = Obj::of(*n, "compare");
     if (auto v = o.get("seeds")) s.compare.seeds = static_cast<std::int32_t>(v->as_int(1, 1000000));
     if (auto v = o.get("vary")) {
         for (const auto& [path, values] : map_entries(*v)) {

@@ -7,6 +7,7 @@
 
 #include "core/assert.hpp"
 #include "scenario/config_parse.hpp"
+#include "scenario/format.hpp"
 #include "scenario/kafka_versions.hpp"
 #include "scenario/load_parts.hpp"
 
@@ -14,37 +15,10 @@ namespace ks::scenario {
 
 namespace {
 
-struct ActionKeys {
-    FaultAction action;
-    std::vector<std::string> keys;  // besides "at_s" and "action"
-};
-
-const std::vector<ActionKeys>& action_table() {
-    using A = FaultAction;
-    static const std::vector<ActionKeys> t = {
-        {A::crash, {"broker", "for_s"}},
-        {A::restart, {"broker"}},
-        {A::pause, {"broker", "for_s"}},
-        {A::power_loss, {"broker", "rack", "for_s"}},
-        {A::partition, {"groups", "from", "to", "for_s"}},
-        {A::link, {"between", "latency_ms", "loss", "for_s"}},
-        {A::disk_slow, {"broker", "factor", "for_s"}},
-        {A::rolling_restart, {"order", "controlled", "wait_for_isr"}},
-        {A::rolling_upgrade, {"order", "controlled", "wait_for_isr", "kafka_version", "set"}},
-        {A::consumer_crash, {"group", "member"}},
-        {A::consumer_join, {"group"}},
-        {A::consumer_leave, {"group", "member"}},
-        {A::slow_consumer, {"group", "member", "factor", "for_s"}},
-        {A::stop_consumer, {"group", "for_s"}},
-        {A::producer_rate, {"producer", "rate_per_s", "for_s"}},
-    };
-    return t;
-}
-
-std::vector<std::string> action_names() {
-    std::vector<std::string> out;
-    for (const auto& a : action_table()) out.emplace_back(to_string(a.action));
-    return out;
+// The keys an entry with this action may hold: the format table's
+// faults[action=NAME] ("at_s", "action", then the action's own).
+std::string action_object(const std::string& action) {
+    return "faults[action=" + action + "]";
 }
 
 // A side of a partition: broker ids and "clients".
@@ -135,7 +109,7 @@ void check_upgrades(const Node& faults, const Scenario& s) {
     for (std::size_t i : upgrades) {
         const FaultSpec& f = s.faults[i];
         const Node fault = faults.items()[i];
-        const Obj o(fault, {"at_s", "action", "order", "controlled", "wait_for_isr", "kafka_version", "set"});
+        const Obj o = Obj::of(fault, action_object("rolling_upgrade"));
         const std::string version_ptr = ptr_key(fault.ptr, o.get("kafka_version") ? "kafka_version" : "set");
         const std::string ibp_ptr = o.get("set") && o.get("set")->j->contains("inter.broker.protocol.version")
                                         ? ptr_key(ptr_key(fault.ptr, "set"), "inter.broker.protocol.version")
@@ -244,14 +218,10 @@ void read_action_fields(const Obj& o, const Scenario& s, FaultSpec& f, const Joi
 FaultSpec read_fault(const Node& n, const Scenario& s, const JoinCounts& joins) {
     if (!n.j->is_object()) n.expected("an object");
     if (!n.j->contains("action")) n.ctx->fail(n.ptr, "missing \"action\"");
-    const std::string name = n.at("action").as_enum(action_names());
-    const auto& entry = *std::find_if(action_table().begin(), action_table().end(),
-                                      [&](const ActionKeys& a) { return name == to_string(a.action); });
-    std::vector<std::string> keys = {"at_s", "action"};
-    keys.insert(keys.end(), entry.keys.begin(), entry.keys.end());
-    Obj o(n, keys);
+    const std::string name = n.at("action").as_enum(format::enum_values("faults[]", "action"));
+    const Obj o = Obj::of(n, action_object(name));
     FaultSpec f;
-    f.action = entry.action;
+    f.action = fault_action(name);
     const auto at = o.req("at_s");
     f.at = at.as_seconds();
     if (f.at >= s.duration) at.expected(fmt::format("a time in [0, {}) s (duration_s)", s.duration.seconds_f()));
@@ -264,6 +234,12 @@ FaultSpec read_fault(const Node& n, const Scenario& s, const JoinCounts& joins) 
 }
 
 }  // namespace
+
+FaultAction fault_action(std::string_view name) {
+    for (int i = 0; i <= static_cast<int>(FaultAction::producer_rate); ++i)
+        if (name == to_string(static_cast<FaultAction>(i))) return static_cast<FaultAction>(i);
+    KS_UNREACHABLE("not a fault action");
+}
 
 void read_faults(const std::optional<Node>& n, Scenario& s) {
     if (!n) return;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <optional>
+#include <string_view>
 
 #include "kafkasim/scenario.hpp"
 #include "scenario/json_reader.hpp"
@@ -28,6 +29,8 @@ void check_unique(const Node& n, const std::string& name, std::vector<std::strin
 // "expected one of the WHAT "a", "b", got X" unless value is among names.
 void check_member(const Node& n, const std::string& value, const std::vector<std::string>& names,
                   const std::string& what);
+// The fault action of this name. REQUIRES: one of the format table's actions.
+FaultAction fault_action(std::string_view name);
 // A broker id of the cluster at n (an integer).
 BrokerId read_broker_ref(const Node& n, const Scenario& s);
 // A Kafka release at n ("3.9", "0.10.2"), from kOldestKafkaVersion on.

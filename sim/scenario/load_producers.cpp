@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "scenario/config_parse.hpp"
+#include "scenario/format.hpp"
 #include "scenario/load_parts.hpp"
 
 namespace ks::scenario {
@@ -12,9 +13,9 @@ namespace ks::scenario {
 namespace {
 
 KeySpec read_keys(const Node& n) {
-    Obj o(n, {"kind", "count", "exponent"});
+    const Obj o = Obj::of(n, "producers[].keys");
     KeySpec k;
-    const auto kind = o.req("kind").as_enum({"none", "uniform", "zipf", "sequential"});
+    const auto kind = o.req("kind").as_enum(format::enum_values("producers[].keys", "kind"));
     k.kind = kind == "none"      ? KeySpec::Kind::none
              : kind == "uniform" ? KeySpec::Kind::uniform
              : kind == "zipf"    ? KeySpec::Kind::zipf
@@ -31,10 +32,10 @@ KeySpec read_keys(const Node& n) {
 }
 
 PartitionerRule read_rule(const Node& n, const TopicSpec& topic, const KeySpec& keys) {
-    Obj o(n, {"keys", "partitions", "weights"});
+    const Obj o = Obj::of(n, "producers[].partitioner.rules[]");
     PartitionerRule r;
     if (auto k = o.get("keys")) {
-        Obj range(*k, {"from", "to"});
+        const Obj range = Obj::of(*k, "producers[].partitioner.rules[].keys");
         if (keys.kind == KeySpec::Kind::none) k->expected("no \"keys\" range: the producer sends null keys");
         r.key_from = range.req("from").as_int(0, keys.count - 1);
         r.key_to = range.req("to").as_int(*r.key_from, keys.count - 1);
@@ -79,9 +80,9 @@ void check_rules_cover(const Node& rules, const std::vector<PartitionerRule>& rs
 }
 
 PartitionerSpec read_partitioner(const Node& n, const TopicSpec& topic, const KeySpec& keys) {
-    Obj o(n, {"kind", "rules"});
+    const Obj o = Obj::of(n, "producers[].partitioner");
     PartitionerSpec p;
-    const auto kind = o.req("kind").as_enum({"default", "round_robin", "weighted"});
+    const auto kind = o.req("kind").as_enum(format::enum_values("producers[].partitioner", "kind"));
     p.kind = kind == "default"       ? PartitionerSpec::Kind::kafka_default
              : kind == "round_robin" ? PartitionerSpec::Kind::round_robin
                                      : PartitionerSpec::Kind::weighted;
@@ -130,8 +131,7 @@ void check_producer_config(const Node& n, KafkaConfig& cfg) {
 }
 
 ProducerSpec read_producer(const Node& n, const Scenario& s) {
-    Obj o(n, {"name", "topic", "rate_per_s", "value_bytes", "keys", "arrival", "partitioner", "client_version",
-              "send_threads", "config"});
+    const Obj o = Obj::of(n, "producers[]");
     ProducerSpec p;
     p.name = o.req("name").as_name();
     const auto topic = o.req("topic");
@@ -143,8 +143,8 @@ ProducerSpec read_producer(const Node& n, const Scenario& s) {
     if (auto v = o.get("value_bytes")) p.value_bytes = v->as_dist();
     if (auto v = o.get("keys")) p.keys = read_keys(*v);
     if (auto v = o.get("arrival"))
-        p.arrival =
-            v->as_enum({"poisson", "constant"}) == "poisson" ? ArrivalProcess::poisson : ArrivalProcess::constant;
+        p.arrival = v->as_enum(format::enum_values("producers[]", "arrival")) == "poisson" ? ArrivalProcess::poisson
+                                                                                           : ArrivalProcess::constant;
     if (auto v = o.get("client_version")) p.client_version = read_client_version(*v);
     if (auto v = o.get("send_threads")) p.send_threads = static_cast<std::int32_t>(v->as_int(1, 10000));
     p.config = default_config(ConfigScope::producer);

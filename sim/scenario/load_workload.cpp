@@ -114,7 +114,7 @@ void warn_compaction(const Node& topic, const TopicSpec& t) {
 }
 
 TopicSpec read_topic(const Node& n, const Scenario& s) {
-    Obj o(n, {"name", "partitions", "replication_factor", "config"});
+    const Obj o = Obj::of(n, "topics[]");
     const auto& broker = s.cluster.config;
     TopicSpec t;
     t.name = o.req("name").as_name();
@@ -142,7 +142,7 @@ TopicSpec read_topic(const Node& n, const Scenario& s) {
 }
 
 ConsumerGroupSpec read_group(const Node& n, const Scenario& s) {
-    Obj o(n, {"group_id", "topics", "members", "processing_ms_per_record", "client_version", "config"});
+    const Obj o = Obj::of(n, "consumer_groups[]");
     ConsumerGroupSpec g;
     g.group_id = o.req("group_id").as_name();
     std::vector<std::string> topic_names, seen;
