@@ -76,7 +76,9 @@ json summary_json(const RunSummary& s) {
                          {"under_replicated_s", p.under_replicated_s},
                          {"write_unavailable_s", p.write_unavailable_s},
                          {"read_unavailable_s", p.read_unavailable_s},
-                         {"diverged", p.diverged}});
+                         {"diverged", p.diverged},
+                         {"acked", p.acked},
+                         {"acked_lost", p.acked_lost}});
     }
     j["partitions"] = parts;
     j["groups"] = json::array();
