@@ -9,6 +9,7 @@
 #include <string>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 namespace ks::report {
 
@@ -237,9 +238,15 @@ Plot records_plot(const RunResult& r) {
     if (x.pending > 0) bars.push_back({"pending", x.pending, 0xbcbd22});
     std::string data = "# index name count rgb\n";
     std::int64_t most = 1;
+    nlohmann::json hx = nlohmann::json::array(), hy = nlohmann::json::array(), text = nlohmann::json::array();
     for (std::size_t i = 0; i < bars.size(); ++i) {
         data += fmt::format("{} \"{}\" {} {}\n", i, bars[i].name, bars[i].value, bars[i].rgb);
         most = std::max(most, bars[i].value);
+        hx.push_back(i);
+        hy.push_back(std::max<std::int64_t>(1, bars[i].value));  // on the log axis, 0 sits at 1
+        const double share =
+            x.sent > 0 ? 100.0 * static_cast<double>(bars[i].value) / static_cast<double>(x.sent) : 0.0;
+        text.push_back(fmt::format("{}\n{} records, {:.3g} % of sent", bars[i].name, bars[i].value, share));
     }
     std::string s = svg_header("records", 960, 360);
     s += "set title \"Records: sent, acknowledged, acknowledged but lost, failed, duplicated (log scale)\"\n";
@@ -249,10 +256,16 @@ Plot records_plot(const RunResult& r) {
          gp_number(static_cast<double>(bars.size()) - 0.4) + "]\nset grid noxtics\n";
     s += "plot \"records.dat\" using 1:(($3>0)?$3:NaN):4:xtic(2) with boxes lc rgb variable, \\\n"
          "     \"\" using 1:(($3>0)?$3:1):(sprintf(\"%.0f\",$3)) with labels offset 0,0.9 font \",11\"\n";
+    s += gp_frame_print("records", true);
     return Plot{.name = "records",
                 .caption = "Records acknowledged vs acknowledged-but-lost vs failed",
                 .data = std::move(data),
-                .script = std::move(s)};
+                .script = std::move(s),
+                .hover = PlotHover{.kind = PlotHover::Kind::points,
+                                   .nearest = PlotHover::Nearest::x,
+                                   .x_log = false,
+                                   .y_log = true,
+                                   .data_json = nlohmann::json{{"x", hx}, {"y", hy}, {"text", text}}.dump()}};
 }
 
 // ---- consumer lag ----------------------------------------------------------------------------

@@ -261,7 +261,7 @@ TEST_CASE("run plots: events close in time merge into one mark; labels that do n
     CHECK(ks::test::count_of(gp, "set label") == 3);
 }
 
-TEST_CASE("run plots: the plots over time carry their values for hovering, thinned to 2000 points") {
+TEST_CASE("run plots: every plot carries its values for hovering; those over time thinned to 2000 points") {
     const ks::RunResult r = racked_run();
     const auto plots = ks::report::run_plots(r, &r.scenario);
     for (const char* name : {"availability", "latency", "lag"}) {
@@ -272,7 +272,13 @@ TEST_CASE("run plots: the plots over time carry their values for hovering, thinn
         const auto j = nlohmann::json::parse(p.hover->data_json);
         CHECK(j["t"].size() == 12);
     }
-    CHECK_FALSE(plot_named(plots, "records").hover.has_value());
+    const auto& records = plot_named(plots, "records");
+    REQUIRE(records.hover.has_value());  // the bars: the nearest along x
+    CHECK(records.hover->kind == ks::report::PlotHover::Kind::points);
+    CHECK(records.hover->y_log);
+    const auto rj = nlohmann::json::parse(records.hover->data_json);
+    CHECK(rj["text"][2] == "acked, LOST\n7 records, 7 % of sent");
+    CHECK(rj["y"][3] == 1);  // no failed record: at the foot of the log axis
     const auto avail = nlohmann::json::parse(plot_named(plots, "availability").hover->data_json);
     for (const auto& s : avail["series"]) CHECK(s["name"] != "phase");
 
@@ -315,7 +321,8 @@ TEST_CASE("run page: with gnuplot, each plot over time carries its frame and dat
     CHECK(ks::test::html_structure_error(page) == "");
     CHECK(ks::test::html_external_reference(page) == "");
     CHECK(ks::test::count_of(page, "data-ks-kind=\"time\"") == 3);
-    CHECK(ks::test::count_of(page, "<script type=\"application/json\" class=\"ks-data\">") == 3);
+    CHECK(ks::test::count_of(page, "data-ks-kind=\"points\"") == 1);  // the records' bars
+    CHECK(ks::test::count_of(page, "<script type=\"application/json\" class=\"ks-data\">") == 4);
     CHECK(page.find("<figure class=\"ks-plot\" data-ks-plot=\"availability\" data-ks-kind=\"time\"") !=
           std::string::npos);
     CHECK(ks::test::count_of(page, "<svg") == 4);
