@@ -270,14 +270,19 @@ constexpr std::string_view kScript = R"JS(
                                problems.length ? "fail:" + problems.join("; ") : "ok:" + plots.length + ":" + hovered);
   }
 
+  try {
+    Array.prototype.slice.call(document.querySelectorAll("figure[data-ks-kind]")).forEach(function (fig) {
+      var p = setup(fig);
+      if (p) plots.push(p);
+    });
+    rows.forEach(function (row) { row.addEventListener("click", function () { activate(row, true); }); });
+    check();
+  } catch (e) {
+    document.body.setAttribute("data-ks-check", "fail:" + e);
+    return;
+  }
   document.body.classList.add("ks-js");
-  Array.prototype.slice.call(document.querySelectorAll("figure[data-ks-kind]")).forEach(function (fig) {
-    var p = setup(fig);
-    if (p) plots.push(p);
-  });
-  rows.forEach(function (row) { row.addEventListener("click", function () { activate(row, true); }); });
   Array.prototype.slice.call(document.querySelectorAll(".ks-hint")).forEach(function (h) { h.hidden = false; });
-  check();
 })();
 )JS";
 
