@@ -3,10 +3,9 @@
 # Idempotent and quick when everything is present. Needs root (or sudo).
 set -euo pipefail
 
+# chromium: headless, for .ci/html_check.sh (the test command opens the HTML reports in it).
 PACKAGES=(g++ cmake ninja-build libboost-graph-dev libboost-program-options-dev libfmt-dev
-          nlohmann-json3-dev doctest-dev gnuplot-nox python3 clang-format)
-# KS_HTML_CHECK=1 also installs headless Chromium for .ci/html_check.sh (screenshots of index.html).
-if [ "${KS_HTML_CHECK:-0}" = "1" ]; then PACKAGES+=(chromium); fi
+          nlohmann-json3-dev doctest-dev gnuplot-nox python3 clang-format chromium)
 missing=()
 for p in "${PACKAGES[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command: sets up, builds the release and the sanitizer
-# flavours, runs every test in both, and checks that the reference scenario
-# gives the same trace hash in both builds.
+# flavours, runs every test in both, opens the HTML reports in headless
+# Chromium, and checks that the reference scenario gives the same trace hash
+# in both builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/setup.sh
@@ -14,6 +15,9 @@ echo "== release build"
 bash .ci/build.sh release
 echo "== release tests"
 ctest --test-dir build/release --output-on-failure -j "$jobs"
+
+echo "== HTML reports in headless Chromium (the pages' script checks itself)"
+bash .ci/html_check.sh build/release
 
 echo "== Debian package (cpack -G DEB, installed, run, removed)"
 bash .ci/package.sh build/release

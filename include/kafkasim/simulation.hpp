@@ -36,6 +36,11 @@ struct PartitionSummary {
     double write_unavailable_s = 0;
     double read_unavailable_s = 0;
     bool diverged = false;
+    // The ledger's judgement of this partition (RecordsSummary): records
+    // acknowledged to its producers, and those of them absent from its final
+    // leader's log below the high watermark.
+    std::int64_t acked = 0;
+    std::int64_t acked_lost = 0;
 };
 
 struct RecordsSummary {

@@ -204,14 +204,19 @@ RecordsVerdict Ledger::judge(const std::map<kafka::TopicPartition, const kafka::
         }
     }
     for (const auto& [key, s] : streams_) {
+        RecordsVerdict::PartitionLoss& part = v.by_partition[key.second];
+        part.acked += s.acked.size();
         auto sc = scans.find(key);
         if (sc == scans.end()) {
             v.acked_lost += s.acked.size();
+            part.acked_lost += s.acked.size();
             continue;
         }
         RangeSet present = sc->second.present;
         for (const auto& [lo, hi] : sc->second.deleted.ranges()) present.add(lo, hi);
-        v.acked_lost += s.acked.size() - s.acked.count_common(present);
+        const std::int64_t lost = s.acked.size() - s.acked.count_common(present);
+        v.acked_lost += lost;
+        part.acked_lost += lost;
         v.unacked_present += s.failed.count_common(present);
     }
     return v;

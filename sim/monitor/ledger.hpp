@@ -74,6 +74,14 @@ struct RecordsVerdict {
     std::int64_t reordered = 0;
     std::int64_t unacked_present = 0;
     std::int64_t deleted = 0;  // removed by retention (not lost)
+    // Per partition that any producer wrote: its acked records and how many
+    // of them are lost (the same judgement; the figures sum to acked and
+    // acked_lost above).
+    struct PartitionLoss {
+        std::int64_t acked = 0;
+        std::int64_t acked_lost = 0;
+    };
+    std::map<kafka::TopicPartition, PartitionLoss> by_partition;
 };
 
 // SCENARIOS.md `produce_latency_ms` (send() to ack, acked records only).

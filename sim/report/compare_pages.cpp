@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 namespace ks::report {
 
@@ -15,14 +16,36 @@ std::string quoted_label(const std::string& label) {
     return s + "\"";
 }
 
-Plot loss_plot(const std::vector<VariantStats>& stats) {
-    std::string data = "# index label p_loss low high runs runs_with_loss\n";
-    std::size_t longest = 0;
-    for (const auto& s : stats) {
-        data += fmt::format("{} {} {} {} {} {} {}\n", s.variant, quoted_label(s.label), gp_number(s.p_loss),
-                            gp_number(s.p_loss_95.low), gp_number(s.p_loss_95.high), s.runs, s.runs_with_loss);
-        longest = std::max(longest, s.label.size());
-    }
+constexpr std::size_t kUprightBarsMax = 6;  // more variants: horizontal bars, labels on the left
+constexpr std::size_t kPointLabelsMax = 6;  // more variants: points labelled by their number
+constexpr std::size_t kBarLabelChars = 80;  // a longer label is cut on the axis (the hover has it whole)
+
+// What the hover shows of a variant.
+std::string hover_text(const VariantStats& s) {
+    return fmt::format(
+        "#{} {}\nP(acked lost) {:.3f}  (95 %: {:.3f} - {:.3f})\n{} of {} runs lost data; acked_lost mean {:.1f}, "
+        "max {:.0f}\nproduce p50 {:.2f} ms, p99 {:.2f} ms (means over seeds)",
+        s.variant + 1, s.label, s.p_loss, s.p_loss_95.low, s.p_loss_95.high, s.runs_with_loss, s.runs,
+        s.acked_lost.mean, s.acked_lost.max, s.latency_p50_ms_mean, s.latency_p99_ms_mean);
+}
+
+PlotHover points_hover(const std::vector<VariantStats>& stats, const std::vector<double>& x,
+                       const std::vector<double>& y, PlotHover::Nearest nearest, bool x_log) {
+    nlohmann::json text = nlohmann::json::array();
+    for (const auto& s : stats) text.push_back(hover_text(s));
+    return PlotHover{.kind = PlotHover::Kind::points,
+                     .nearest = nearest,
+                     .x_log = x_log,
+                     .y_log = false,
+                     .data_json = nlohmann::json{{"x", x}, {"y", y}, {"text", std::move(text)}}.dump()};
+}
+
+std::string cut(const std::string& label) {
+    return label.size() <= kBarLabelChars ? label : label.substr(0, kBarLabelChars - 3) + "...";
+}
+
+// Few variants: upright bars, their labels under the axis (rotated when long).
+std::string upright_bars_script(const std::vector<VariantStats>& stats, std::size_t longest) {
     const bool rotate = stats.size() > 4 || longest > 18;
     // Upright labels hang below the axis: room for the longest (10-point type,
     // about 5 px a character, 14 px a margin row).
@@ -36,8 +59,47 @@ Plot loss_plot(const std::vector<VariantStats>& stats) {
     s += "plot \"loss.dat\" using 1:3:xtic(2) with boxes lc rgb \"#d62728\", \\\n"
          "     \"\" using 1:3:4:5 with yerrorbars lc rgb \"#222222\" lw 1.5 pt 7 ps 0.6, \\\n"
          "     \"\" using 1:5:(sprintf(\"%.0f/%.0f\",$7,$6)) with labels offset 0,0.8 font \",10\"\n";
-    return Plot{"loss", "Probability that a run lost any acknowledged record, per variant (95 % Wilson interval)",
-                std::move(data), std::move(s)};
+    return s;
+}
+
+// Many variants: a bar per row, the first on top, labels on the left.
+std::string horizontal_bars_script(const std::vector<VariantStats>& stats, std::size_t longest) {
+    const double n = static_cast<double>(stats.size());
+    // 10-point labels, about 5.6 px a character, at most half the width.
+    const double left = std::min(0.5, (static_cast<double>(std::min(longest, kBarLabelChars)) * 5.6 + 30) / 960);
+    std::string s = svg_header("loss", 960, 110 + 24 * static_cast<int>(stats.size()));
+    s += "set title \"P(any acknowledged record lost) per variant, with 95% Wilson intervals\"\n";
+    s += "unset key\nset style fill solid 0.55 border -1\nset xrange [0:1.12]\n"
+         "set xlabel \"probability over seeds\"\nset ytics noenhanced font \",10\" nomirror\nset grid noytics\n";
+    s += fmt::format("set yrange [{}:-0.6]\nset lmargin at screen {}\nset rmargin at screen 0.97\n", gp_number(n - 0.4),
+                     gp_number(left));
+    // Columns of loss.dat: 1 index, 2 label, 3 p_loss, 4 low, 5 high, 6 runs, 7 runs_with_loss.
+    s += "plot \"loss.dat\" using ($3/2):1:($3/2):(0.3):ytic(8) with boxxyerror lc rgb \"#d62728\", \\\n"
+         "     \"\" using 3:1:4:5 with xerrorbars lc rgb \"#222222\" lw 1.5 pt 7 ps 0.6, \\\n"
+         "     \"\" using 5:1:(sprintf(\"%.0f/%.0f\",$7,$6)) with labels left offset 0.8,0 font \",10\"\n";
+    return s;
+}
+
+Plot loss_plot(const std::vector<VariantStats>& stats) {
+    const bool horizontal = stats.size() > kUprightBarsMax;
+    std::string data = "# index label p_loss low high runs runs_with_loss axis_label\n";
+    std::size_t longest = 0;
+    std::vector<double> x, y;
+    for (const auto& s : stats) {
+        data += fmt::format("{} {} {} {} {} {} {} {}\n", s.variant, quoted_label(s.label), gp_number(s.p_loss),
+                            gp_number(s.p_loss_95.low), gp_number(s.p_loss_95.high), s.runs, s.runs_with_loss,
+                            quoted_label(fmt::format("#{} {}", s.variant + 1, cut(s.label))));
+        longest = std::max(longest, s.label.size() + (horizontal ? 4 : 0));
+        x.push_back(horizontal ? s.p_loss : static_cast<double>(s.variant));
+        y.push_back(horizontal ? static_cast<double>(s.variant) : s.p_loss);
+    }
+    std::string script = horizontal ? horizontal_bars_script(stats, longest) : upright_bars_script(stats, longest);
+    script += gp_frame_print("loss", true);
+    return Plot{.name = "loss",
+                .caption = "Probability that a run lost any acknowledged record, per variant (95 % Wilson interval)",
+                .data = std::move(data),
+                .script = std::move(script),
+                .hover = points_hover(stats, x, y, horizontal ? PlotHover::Nearest::y : PlotHover::Nearest::x, false)};
 }
 
 Plot latency_loss_plot(const std::vector<VariantStats>& stats) {
@@ -50,19 +112,23 @@ Plot latency_loss_plot(const std::vector<VariantStats>& stats) {
         first = false;
     }
     // Variants that land on (nearly) the same point get their labels stacked
-    // instead of printed over each other.
+    // instead of printed over each other: each takes the lowest row no near
+    // point before it holds.
     const double near_x = std::max(1e-9, (hi - lo) * 0.04);
+    std::vector<int> rows(stats.size(), 0);
     for (std::size_t i = 0; i < stats.size(); ++i) {
         const auto& s = stats[i];
-        int rank = 0;
+        std::vector<bool> taken(i + 1, false);
         for (std::size_t j = 0; j < i; ++j) {
-            rank += std::abs(stats[j].p_loss - s.p_loss) < 0.03 &&
-                            std::abs(stats[j].latency_p99_ms_mean - s.latency_p99_ms_mean) < near_x
-                        ? 1
-                        : 0;
+            const bool near = std::abs(stats[j].p_loss - s.p_loss) < 0.03 &&
+                              std::abs(stats[j].latency_p99_ms_mean - s.latency_p99_ms_mean) < near_x;
+            if (near) taken[static_cast<std::size_t>(rows[j])] = true;
         }
-        const double label_y = s.p_loss + (s.p_loss > 0.5 ? -0.065 : 0.065) * rank;
-        data += fmt::format("{} {} {} {} {} {} {} {}\n", s.variant, quoted_label(s.label),
+        while (taken[static_cast<std::size_t>(rows[i])]) ++rows[i];
+        const double label_y = s.p_loss + (s.p_loss > 0.5 ? -0.065 : 0.065) * rows[i];
+        // Many variants: a point is labelled by its number (the table's #), the hover names it.
+        const std::string label = stats.size() > kPointLabelsMax ? fmt::format("#{}", s.variant + 1) : s.label;
+        data += fmt::format("{} {} {} {} {} {} {} {}\n", s.variant, quoted_label(label),
                             gp_number(s.latency_p99_ms_mean), gp_number(s.p_loss), gp_number(s.p_loss_95.low),
                             gp_number(s.p_loss_95.high), gp_number(s.latency_p50_ms_mean), gp_number(label_y));
     }
@@ -70,7 +136,8 @@ Plot latency_loss_plot(const std::vector<VariantStats>& stats) {
     s += "set title \"What a setting costs (produce latency) against what it risks (loss probability)\"\n";
     s += "unset key\nset yrange [-0.03:1.08]\nset ylabel \"P(any acknowledged record lost)\"\n"
          "set xlabel \"produce latency p99, mean over seeds (ms)\"\n";
-    if (lo > 0 && hi / lo > 20) {
+    const bool log_x = lo > 0 && hi / lo > 20;
+    if (log_x) {
         s += "set logscale x\n";
     } else {
         const double pad = std::max(0.5, (hi - lo) * 0.15);
@@ -80,8 +147,20 @@ Plot latency_loss_plot(const std::vector<VariantStats>& stats) {
     }
     s += "plot \"latency_loss.dat\" using 3:4:5:6 with yerrorbars lc rgb \"#1f77b4\" lw 1.5 pt 7 ps 1.2, \\\n"
          "     \"\" using 3:8:2 with labels left offset 1,0.6 font \",9\" noenhanced\n";
-    return Plot{"latency_loss", "Produce latency p99 against loss probability, one point per variant", std::move(data),
-                std::move(s)};
+    s += gp_frame_print("latency_loss", true);
+    std::vector<double> x, y;
+    for (const auto& v : stats) {
+        x.push_back(v.latency_p99_ms_mean);
+        y.push_back(v.p_loss);
+    }
+    return Plot{.name = "latency_loss",
+                .caption = stats.size() > kPointLabelsMax
+                               ? "Produce latency p99 against loss probability, one point per variant (numbered as "
+                                 "in the table)"
+                               : "Produce latency p99 against loss probability, one point per variant",
+                .data = std::move(data),
+                .script = std::move(s),
+                .hover = points_hover(stats, x, y, PlotHover::Nearest::xy, log_x)};
 }
 
 std::string f1(double v) {
@@ -118,7 +197,8 @@ std::string compare_page(const ks::SweepResult& r, const std::vector<VariantStat
     b += "<h2>Results per variant</h2>\n";
     const bool lag =
         std::any_of(stats.begin(), stats.end(), [](const VariantStats& s) { return s.max_consumer_lag.has_value(); });
-    std::vector<std::string> header = {"variant",
+    std::vector<std::string> header = {"#",
+                                       "variant",
                                        "runs",
                                        "P(acked lost)",
                                        "95 % interval",
@@ -136,7 +216,8 @@ std::string compare_page(const ks::SweepResult& r, const std::vector<VariantStat
     header.push_back("StrongIsr broken");
     std::vector<std::vector<std::string>> rows;
     for (const auto& s : stats) {
-        std::vector<std::string> row = {escape(s.label),
+        std::vector<std::string> row = {std::to_string(s.variant + 1),
+                                        escape(s.label),
                                         std::to_string(s.runs),
                                         fmt::format("{:.3f}", s.p_loss),
                                         fmt::format("{:.3f} – {:.3f}", s.p_loss_95.low, s.p_loss_95.high),
@@ -149,23 +230,25 @@ std::string compare_page(const ks::SweepResult& r, const std::vector<VariantStat
                                         f1(s.offline_partition_s.mean),
                                         fmt::format("{:.2f}", s.latency_p50_ms_mean),
                                         fmt::format("{:.2f}", s.latency_p99_ms_mean)};
-        if (s.runs_with_loss > 0) row[2] = "<span class=\"bad\">" + row[2] + "</span>";
+        if (s.runs_with_loss > 0) row[3] = "<span class=\"bad\">" + row[3] + "</span>";
         if (lag) row.push_back(s.max_consumer_lag ? fmt::format("{:.0f}", s.max_consumer_lag->max) : "—");
         row.push_back(std::to_string(s.not_settled));
         row.push_back(std::to_string(s.runs_strong_isr_broken));
         rows.push_back(std::move(row));
     }
-    b += html::table(header, rows);
+    b += "<div class=\"wide\">\n" + html::table(header, rows) + "</div>\n";  // scrolls when narrow
 
-    b += "<h2>Plots</h2>\n" + html::figures(figs, "plots", plots_note);
+    b += "<h2>Plots</h2>\n<p class=\"ks-hint\" hidden>Hover a bar or a point for its variant's figures.</p>\n" +
+         html::figures(figs, "plots", plots_note);
 
     b += "<h2>Replay the first loss</h2>\n";
     bool any = false;
     for (const auto& s : stats) {
         if (!s.first_loss_seed) continue;
         any = true;
-        b += fmt::format("<p>{} — seed {} ({} of {} runs lost data):</p>\n<pre class=\"cmd\">{}</pre>\n",
-                         escape(s.label), *s.first_loss_seed, s.runs_with_loss, s.runs, escape(s.first_loss_replay));
+        b += fmt::format("<p>#{} {} — seed {} ({} of {} runs lost data):</p>\n<pre class=\"cmd\">{}</pre>\n",
+                         s.variant + 1, escape(s.label), *s.first_loss_seed, s.runs_with_loss, s.runs,
+                         escape(s.first_loss_replay));
     }
     if (!any) b += "<p>No run lost an acknowledged record.</p>\n";
 

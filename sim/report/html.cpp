@@ -1,5 +1,4 @@
 #include "report/html.hpp"
-#include "report/narrate.hpp"
 
 #include <cctype>
 #include <fstream>
@@ -7,15 +6,13 @@
 
 #include <fmt/format.h>
 
-#include "report/report.hpp"
+#include "report/page_script.hpp"
 
 namespace ks::report::html {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-constexpr std::size_t kTimelineRowsMax = 3000;  // the rest stays in timeline.txt
 
 constexpr std::string_view kStyle = R"(
 :root { --fg: #1f2328; --muted: #656d76; --line: #d0d7de; --bad: #b42318; --badbg: #fdecea; --ok: #1a7f37; }
@@ -32,6 +29,7 @@ table { border-collapse: collapse; margin: 8px 0 16px; }
 th, td { border-bottom: 1px solid var(--line); padding: 4px 10px; text-align: left; vertical-align: top; }
 th { background: #f6f8fa; font-weight: 600; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
+div.wide { overflow-x: auto; }
 tr.bad td { background: var(--badbg); }
 td.bad, span.bad { color: var(--bad); font-weight: 600; }
 span.ok { color: var(--ok); font-weight: 600; }
@@ -61,15 +59,6 @@ std::string read_text(const fs::path& p) {
     return s.str();
 }
 
-std::string num(double v) {
-    return fmt::format("{:.1f}", v);
-}
-
-std::string card(std::string_view key, std::string_view value, bool bad = false) {
-    return fmt::format("<div class=\"card{}\"><div class=\"v\">{}</div><div class=\"k\">{}</div></div>\n",
-                       bad ? " bad" : "", escape(value), escape(key));
-}
-
 std::string nodes(const NodeSet& n) {
     std::string s;
     for (auto b : n.brokers) s += (s.empty() ? "" : ", ") + std::to_string(b.value());
@@ -93,11 +82,21 @@ std::string dist_text(const DistSpec& d) {
     return to_string(d.kind);
 }
 
-bool notable(std::string_view text) {
-    for (std::string_view w : {"UNCLEAN", "OFFLINE", "crashed", "power", "LOST", "lost", "NOT", "DIVERGED", "paused"}) {
-        if (text.find(w) != std::string_view::npos) return true;
+// <figure ...> with what the page's script needs (see figures()).
+std::string figure_open(const Figure& f) {
+    std::string frame;
+    for (const PanelFrame& p : f.frame) {
+        frame += fmt::format("{}{} {} {} {} {} {} {} {}", frame.empty() ? "" : ";", gp_number(p.x_min),
+                             gp_number(p.x_max), gp_number(p.y_min), gp_number(p.y_max), gp_number(p.left),
+                             gp_number(p.right), gp_number(p.bottom), gp_number(p.top));
     }
-    return false;
+    const PlotHover& h = *f.hover;
+    const char* nearest = h.nearest == PlotHover::Nearest::x ? "x" : h.nearest == PlotHover::Nearest::y ? "y" : "xy";
+    return fmt::format(
+        "<figure class=\"ks-plot\" data-ks-plot=\"{}\" data-ks-kind=\"{}\" data-ks-nearest=\"{}\" "
+        "data-ks-xlog=\"{}\" data-ks-ylog=\"{}\" data-ks-frame=\"{}\">\n",
+        escape(f.name), h.kind == PlotHover::Kind::time ? "time" : "points", nearest, h.x_log ? 1 : 0, h.y_log ? 1 : 0,
+        frame);
 }
 
 }  // namespace
@@ -133,10 +132,11 @@ std::string page(std::string_view title, std::string_view body) {
     return fmt::format(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        "<meta name=\"generator\" content=\"kafkasim {}\">\n<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n{}"
-        "<footer>Written by kafkasim {}. This page is self-contained: no scripts, no network.</footer>\n"
-        "</body>\n</html>\n",
-        KS_VERSION, escape(title), kStyle, body, KS_VERSION);
+        "<meta name=\"generator\" content=\"kafkasim {}\">\n<title>{}</title>\n<style>{}{}</style>\n</head>\n<body>\n{}"
+        "<footer>Written by kafkasim {}. This page is self-contained: no network, no file besides it; its one "
+        "small script only adds hover values and a time cursor to the plots.</footer>\n"
+        "<script>{}</script>\n</body>\n</html>\n",
+        KS_VERSION, escape(title), kStyle, page_script_style(), body, KS_VERSION, page_script());
 }
 
 std::string table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
@@ -160,7 +160,13 @@ std::vector<Figure> read_figures(const fs::path& dir, const std::vector<Plot>& p
     std::vector<Figure> out;
     for (const Plot& p : plots) {
         const std::string svg = read_text(dir / (p.name + ".svg"));
-        out.push_back({p.caption, svg.empty() ? std::string() : inline_svg(svg, p.name), p.name});
+        Figure f{.caption = p.caption,
+                 .svg = svg.empty() ? std::string() : inline_svg(svg, p.name),
+                 .name = p.name,
+                 .frame = {},
+                 .hover = p.hover};
+        if (p.hover && !f.svg.empty()) f.frame = parse_frame(read_text(dir / (p.name + ".frame")));
+        out.push_back(std::move(f));
     }
     return out;
 }
@@ -169,7 +175,12 @@ std::string figures(const std::vector<Figure>& figs, std::string_view plots_rel,
     std::string s;
     if (!note.empty()) s += "<p class=\"note\">" + escape(note) + "</p>\n";
     for (const Figure& f : figs) {
-        s += "<figure>\n";
+        const bool interactive = !f.svg.empty() && !f.frame.empty() && f.hover;
+        s += interactive ? figure_open(f) : "<figure>\n";
+        if (interactive) {
+            s += "<script type=\"application/json\" class=\"ks-data\">" + script_json(f.hover->data_json) +
+                 "</script>\n";
+        }
         if (!f.svg.empty()) {
             s += f.svg;
             if (s.back() != '\n') s += "\n";
@@ -232,142 +243,6 @@ std::vector<std::vector<std::string>> fault_rows(const Scenario& sc) {
                         f.duration ? fmt::format("{:.3f}", f.duration->seconds_f()) : std::string("—"), details});
     }
     return rows;
-}
-
-std::string run_page(const RunResult& r, const Scenario* sc, const std::vector<Figure>& figs,
-                     std::string_view plots_note) {
-    const RunSummary& s = r.summary;
-    std::string b;
-    b += fmt::format("<h1>kafkasim run: {}</h1>\n", escape(s.scenario));
-    b += fmt::format(
-        "<p class=\"sub\">{}seed <code>{}</code> · trace hash <code>{}</code> · {} s simulated · {} events "
-        "· kafkasim {}</p>\n",
-        sc && !sc->description.empty() ? escape(sc->description) + "<br>" : std::string(), s.seed, escape(s.trace_hash),
-        num(s.sim_duration_s), s.events, escape(s.version));
-
-    b += "<h2>Summary</h2>\n<div class=\"cards\">\n";
-    if (s.records_measured) {
-        b += card("records sent", std::to_string(s.records.sent));
-        b += card("acknowledged", std::to_string(s.records.acked));
-        b += card("acknowledged but LOST", std::to_string(s.records.acked_lost), s.records.acked_lost > 0);
-        b += card("failed", std::to_string(s.records.failed), s.records.failed > 0);
-        b += card("duplicated", std::to_string(s.records.duplicated), s.records.duplicated > 0);
-        b += card("produce p50 / p99 (ms)",
-                  fmt::format("{:.1f} / {:.1f}", s.produce_latency_ms.p50, s.produce_latency_ms.p99));
-    }
-    b += card("write-unavailable partition-s", num(s.write_unavailable_partition_s),
-              s.write_unavailable_partition_s > 0);
-    b += card("read-unavailable partition-s", num(s.read_unavailable_partition_s), s.read_unavailable_partition_s > 0);
-    b += card("offline partition-seconds", num(s.offline_partition_s), s.offline_partition_s > 0);
-    b += card("under-replicated partition-s", num(s.under_replicated_partition_s));
-    b += "</div>\n";
-    std::vector<std::vector<std::string>> rows;
-    if (s.records_measured) {
-        const auto& x = s.records;
-        rows.push_back(
-            {"records", fmt::format("sent {} · acked {} · failed {} · acked but lost {} · duplicated {} · "
-                                    "reordered {} · pending {}",
-                                    x.sent, x.acked, x.failed, x.acked_lost, x.duplicated, x.reordered, x.pending)});
-        rows.push_back(
-            {"produce latency", fmt::format("p50 {:.2f} ms · p99 {:.2f} ms · max {:.2f} ms", s.produce_latency_ms.p50,
-                                            s.produce_latency_ms.p99, s.produce_latency_ms.max)});
-    }
-    rows.push_back({"availability (clients)",
-                    fmt::format("write-unavailable {:.1f} partition-s · read-unavailable {:.1f} partition-s: no "
-                                "produce (for the producers' acks) or no fetch could complete",
-                                s.write_unavailable_partition_s, s.read_unavailable_partition_s)});
-    rows.push_back({"availability (brokers' gauges)",
-                    fmt::format("offline {:.1f} partition-s · under-replicated {:.1f} partition-s (a leader that "
-                                "died but is not yet fenced counts in neither)",
-                                s.offline_partition_s, s.under_replicated_partition_s)});
-    rows.push_back({"elections", fmt::format("clean {} · unclean {} · preferred {}", s.clean_elections,
-                                             s.unclean_elections, s.preferred_elections)});
-    rows.push_back({"ISR", fmt::format("shrinks {} · expands {}", s.isr_shrinks, s.isr_expands)});
-    rows.push_back({"settle", fmt::format("{} {:.1f} s after the heal",
-                                          s.settled ? "<span class=\"ok\">converged</span>"
-                                                    : "<span class=\"bad\">did NOT converge</span>",
-                                          s.settle_s)});
-    b += table({}, rows);
-    if (!s.groups.empty()) {
-        std::vector<std::vector<std::string>> g;
-        for (const auto& x : s.groups) {
-            g.push_back({escape(x.group_id), std::to_string(x.consumed), std::to_string(x.reprocessed),
-                         std::to_string(x.skipped), std::to_string(x.skipped_initial_reset),
-                         std::to_string(x.skipped_out_of_range_reset), std::to_string(x.deleted_unread),
-                         std::to_string(x.rebalances), std::to_string(x.max_lag), std::to_string(x.final_lag),
-                         escape(x.burrow_status)});
-        }
-        b += "<h2>Consumer groups</h2>\n";
-        b += table({"group", "consumed", "reprocessed", "skipped", "by initial reset", "by out-of-range reset",
-                    "deleted unread", "rebalances", "max lag", "final lag", "Burrow"},
-                   g);
-        b += "<p>skipped: records below what the group read (or below the log start) that no member "
-             "read; by cause, each record once: passed over by <code>auto.offset.reset</code> with no committed "
-             "offset (initial reset), passed over by a reset after an out-of-range fetch, or deleted by retention "
-             "before any member read it.</p>\n";
-        // As kafka-consumer-groups --describe at the end of duration_s ("-": unknown).
-        std::vector<std::vector<std::string>> parts;
-        for (const auto& x : s.groups) {
-            for (const auto& p : x.partitions) {
-                parts.push_back({escape(x.group_id), escape(p.topic), std::to_string(p.partition),
-                                 p.committed_offset ? std::to_string(*p.committed_offset) : "-",
-                                 p.high_watermark >= 0 ? std::to_string(p.high_watermark) : "-",
-                                 p.lag ? std::to_string(*p.lag)
-                                       : "<span class=\"bad\">- (" + escape(p.lag_unknown_reason) + ")</span>",
-                                 p.owner.empty() ? "-" : escape(p.owner)});
-            }
-        }
-        b += "<p>At the end of the scenario, as <code>kafka-consumer-groups --describe</code> shows it: a partition "
-             "without a committed offset has no lag (\"-\"), however far behind its reader is.</p>\n";
-        b += table({"group", "topic", "partition", "current offset", "log end offset (HW)", "lag", "consumer"}, parts);
-    }
-    for (const auto& w : s.warnings) b += "<p class=\"note\">" + escape(w) + "</p>\n";
-
-    b += "<h2>Plots</h2>\n" + figures(figs, "plots", plots_note);
-
-    if (sc) {
-        b += "<h2>Fault schedule</h2>\n";
-        if (sc->faults.empty()) {
-            b += "<p>No scheduled faults.</p>\n";
-        } else {
-            auto fr = fault_rows(*sc);
-            for (auto& row : fr)
-                for (auto& c : row) c = escape(c);
-            b += table({"at (s)", "action", "target", "for (s)", "details"}, fr);
-        }
-        if (sc->chaos.enabled) b += "<p>Chaos is on: random faults are narrated in the timeline below.</p>\n";
-    }
-
-    b += "<h2>Partitions at the end</h2>\n";
-    std::vector<std::vector<std::string>> parts;
-    auto list = [](const std::vector<std::int32_t>& v) {
-        std::string t = "[";
-        for (std::size_t i = 0; i < v.size(); ++i) t += (i ? "," : "") + std::to_string(v[i]);
-        return t + "]";
-    };
-    for (const auto& p : s.partitions) {
-        parts.push_back({escape(fmt::format("{}-{}", p.topic, p.partition)), list(p.replicas), std::to_string(p.leader),
-                         list(p.isr), std::to_string(p.leader_epoch), std::to_string(p.log_end_offset),
-                         std::to_string(p.high_watermark), num(p.write_unavailable_s), num(p.read_unavailable_s),
-                         num(p.offline_s), num(p.under_replicated_s),
-                         p.diverged ? "<span class=\"bad\">yes</span>" : "no"});
-    }
-    b += table({"partition", "replicas", "leader", "ISR", "epoch", "LEO", "HW", "write-unavailable s",
-                "read-unavailable s", "offline s", "URP s", "diverged"},
-               parts);
-
-    b += "<h2>Timeline</h2>\n<table class=\"timeline\">\n<tbody>\n";
-    std::size_t n = 0;
-    for (const auto& e : narrate(r)) {
-        if (++n > kTimelineRowsMax) break;
-        b += fmt::format("<tr{}><td>{}</td><td>{}</td></tr>\n", notable(e.text) ? " class=\"bad\"" : "",
-                         escape(timeline_clock(e.at)), escape(e.text));
-    }
-    b += "</tbody>\n</table>\n";
-    if (r.timeline.size() > kTimelineRowsMax)
-        b +=
-            fmt::format("<p>… {} more lines in <code>timeline.txt</code>.</p>\n", r.timeline.size() - kTimelineRowsMax);
-    return page("kafkasim run: " + s.scenario + " (seed " + std::to_string(s.seed) + ")", b);
 }
 
 }  // namespace ks::report::html

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "core/assert.hpp"
 #include "report/output_dir.hpp"
@@ -50,6 +51,80 @@ std::string svg_header(std::string_view name, int width_px, int height_px) {
         "set grid lc rgb \"#dddddd\" lw 1\n"
         "set key outside right top box lc rgb \"#cccccc\"\n",
         name, width_px, height_px);
+}
+
+std::string gp_frame_print(std::string_view name, bool first) {
+    // GPVAL_TERM_* are in terminal units over GPVAL_TERM_SCALE; the fractions
+    // do not depend on the terminal's resolution.
+    return fmt::format(
+        "# Where this panel's axes lie, for the page's cursor and hover values ({0}.frame).\n"
+        "if (exists(\"GPVAL_TERM_SCALE\")) {{\n"
+        "    set print \"{0}.frame\"{1}\n"
+        "    print sprintf(\"%.8g %.8g %.8g %.8g %.6f %.6f %.6f %.6f\", GPVAL_X_MIN, GPVAL_X_MAX, GPVAL_Y_MIN, "
+        "GPVAL_Y_MAX, \\\n"
+        "        GPVAL_TERM_XMIN * GPVAL_TERM_SCALE / GPVAL_TERM_XSIZE, GPVAL_TERM_XMAX * GPVAL_TERM_SCALE / "
+        "GPVAL_TERM_XSIZE, \\\n"
+        "        GPVAL_TERM_YMIN * GPVAL_TERM_SCALE / GPVAL_TERM_YSIZE, GPVAL_TERM_YMAX * GPVAL_TERM_SCALE / "
+        "GPVAL_TERM_YSIZE)\n"
+        "    unset print\n"
+        "}}\n",
+        name, first ? "" : " append");
+}
+
+std::vector<PanelFrame> parse_frame(std::string_view text) {
+    std::vector<PanelFrame> out;
+    std::istringstream in{std::string(text)};
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty()) continue;
+        std::istringstream l(line);
+        PanelFrame f;
+        if (!(l >> f.x_min >> f.x_max >> f.y_min >> f.y_max >> f.left >> f.right >> f.bottom >> f.top)) return {};
+        const bool sane = f.x_max > f.x_min && f.right > f.left && f.top > f.bottom && f.left >= 0 && f.right <= 1 &&
+                          f.bottom >= 0 && f.top <= 1;
+        if (!sane) return {};
+        out.push_back(f);
+    }
+    return out;
+}
+
+std::string time_hover_json(std::string_view dat, const std::vector<std::string>& skip) {
+    std::istringstream in{std::string(dat)};
+    std::string line;
+    std::vector<std::string> names;
+    std::vector<std::vector<double>> rows;
+    while (std::getline(in, line)) {
+        std::istringstream l(line);
+        if (!line.empty() && line[0] == '#') {
+            if (!names.empty()) continue;
+            std::string w;
+            l >> w;  // "#"
+            while (l >> w) names.push_back(w);
+            continue;
+        }
+        std::vector<double> row;
+        std::string w;
+        while (l >> w) row.push_back(std::strtod(w.c_str(), nullptr));  // "NaN" reads as NaN
+        if (!row.empty()) rows.push_back(std::move(row));
+    }
+    const std::size_t stride =
+        rows.size() <= kHoverPointsMax ? 1 : (rows.size() + kHoverPointsMax - 2) / (kHoverPointsMax - 1);
+    std::vector<std::size_t> kept;
+    for (std::size_t i = 0; i < rows.size(); i += stride) kept.push_back(i);
+    if (!rows.empty() && kept.back() != rows.size() - 1) kept.push_back(rows.size() - 1);
+    const auto value = [](const std::vector<double>& row, std::size_t c) -> nlohmann::json {
+        if (c >= row.size() || !std::isfinite(row[c])) return nullptr;
+        return row[c];
+    };
+    nlohmann::json t = nlohmann::json::array(), series = nlohmann::json::array();
+    for (std::size_t i : kept) t.push_back(value(rows[i], 0));
+    for (std::size_t c = 1; c < names.size(); ++c) {
+        if (std::find(skip.begin(), skip.end(), names[c]) != skip.end()) continue;
+        nlohmann::json v = nlohmann::json::array();
+        for (std::size_t i : kept) v.push_back(value(rows[i], c));
+        series.push_back({{"name", names[c]}, {"v", std::move(v)}});
+    }
+    return nlohmann::json{{"t", std::move(t)}, {"series", std::move(series)}}.dump();
 }
 
 std::string gp_string(std::string_view text) {

@@ -11,7 +11,10 @@
 // the outcome says how to install gnuplot and render them.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,11 +23,30 @@
 
 namespace ks::report {
 
+// What a page's script needs to make a plot interactive (html::page_script):
+// the values to show under the mouse. Where the plot's axes lie in the SVG
+// gnuplot itself tells: the script of such a plot writes NAME.frame
+// (gp_frame_print) after each panel, and the page reads it.
+struct PlotHover {
+    enum class Kind : std::uint8_t {
+        time,    // x is seconds since warm-up: the page's shared time cursor; data {"t": [...], "series":
+                 // [{"name", "v": [...]}]}, values null where missing
+        points,  // the nearest point; data {"x": [...], "y": [...], "text": [...]}
+    };
+    Kind kind = Kind::time;
+    enum class Nearest : std::uint8_t { x, y, xy };  // points: nearest along x, along y, or in the plane
+    Nearest nearest = Nearest::x;
+    bool x_log = false, y_log = false;
+    std::string data_json{};  // at most kHoverPointsMax points per series
+};
+constexpr std::size_t kHoverPointsMax = 2000;
+
 struct Plot {
     std::string name;     // file stem: NAME.dat, NAME.gp, NAME.svg; [a-z0-9_-]+
     std::string caption;  // one line for the HTML page
     std::string data;     // contents of NAME.dat
     std::string script;   // contents of NAME.gp
+    std::optional<PlotHover> hover{};
 };
 
 struct RenderOptions {
@@ -47,6 +69,25 @@ RenderOutcome write_plots(const std::filesystem::path& dir, const std::vector<Pl
 // The first lines of every script: an SVG terminal of the given size and the
 // output NAME.svg.
 std::string svg_header(std::string_view name, int width_px, int height_px);
+
+// gnuplot commands that write, after a panel is plotted, where its axes lie
+// to NAME.frame, one line per panel: x min, x max, y min, y max (axis
+// values), then the plot area's left, right, bottom and top as fractions of
+// the canvas (bottom up). `first`: the plot's first panel (starts the file).
+std::string gp_frame_print(std::string_view name, bool first);
+
+// One panel of NAME.frame.
+struct PanelFrame {
+    double x_min = 0, x_max = 1, y_min = 0, y_max = 1;
+    double left = 0, right = 1, bottom = 0, top = 1;
+};
+// The panels of a NAME.frame text; empty when it is not one.
+std::vector<PanelFrame> parse_frame(std::string_view text);
+
+// The hover data of a plot over time from its data file: the header line
+// "# t_s NAME..." names the columns; each column but t_s and those in `skip`
+// becomes a series; NaN is null. Rows are thinned to kHoverPointsMax.
+std::string time_hover_json(std::string_view dat, const std::vector<std::string>& skip = {});
 
 // A gnuplot string literal: "text" with backslashes and quotes escaped.
 std::string gp_string(std::string_view text);

@@ -80,7 +80,9 @@ json summary_json(const RunSummary& s) {
                          {"under_replicated_s", p.under_replicated_s},
                          {"write_unavailable_s", p.write_unavailable_s},
                          {"read_unavailable_s", p.read_unavailable_s},
-                         {"diverged", p.diverged}});
+                         {"diverged", p.diverged},
+                         {"acked", p.acked},
+                         {"acked_lost", p.acked_lost}});
     }
     j["partitions"] = parts;
     j["groups"] = json::array();
@@ -174,13 +176,22 @@ std::string timeseries_csv(const TimeSeries& t) {
 
 ReportOutcome write_run_report(const OutputDir& out, const RunResult& r, const ReportOptions& options) {
     const fs::path& dir = out.staging();
-    write_file(dir / "summary.json", summary_json(r.summary).dump(2) + "\n");
+    const json summary = summary_json(r.summary);
+    write_file(dir / "summary.json", summary.dump(2) + "\n");
+    // The expect block (SCENARIOS.md), judged before the page that shows it.
+    std::vector<ExpectResult> expectations;
+    if (options.scenario && !options.scenario->expect.empty()) {
+        expectations = evaluate(options.scenario->expect, summary);
+        write_file(dir / "expect.json", expect_json(expectations).dump(2) + "\n");
+    }
     write_file(dir / "timeseries.csv", timeseries_csv(r.series));
     std::string tl;
     for (const auto& e : narrate(r)) tl += timeline_clock(e.at) + " " + e.text + "\n";
     write_file(dir / "timeline.txt", tl);
     if (!r.summary.groups.empty()) write_file(dir / "burrow.json", burrow_json(r.summary).dump(2) + "\n");
-    return write_run_pages(dir, r, options);
+    ReportOutcome outcome = write_run_pages(dir, r, options, expectations);
+    outcome.expectations = std::move(expectations);
+    return outcome;
 }
 
 ReportOutcome write_run_report(const std::string& dir, const RunResult& r, const ReportOptions& options) {

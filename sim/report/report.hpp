@@ -9,9 +9,11 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "kafkasim/scenario.hpp"
 #include "kafkasim/simulation.hpp"
+#include "report/expect.hpp"
 #include "report/output_dir.hpp"
 
 namespace ks::report {
@@ -30,21 +32,26 @@ std::string clock(Duration d);
 // A timeline row's time: clock(d), or "(warm-up)" before the workload starts.
 std::string timeline_clock(Duration d);
 struct ReportOptions {
-    const Scenario* scenario = nullptr;  // the fault schedule for the plots and index.html
-    std::string gnuplot = "gnuplot";     // the command rendering the plots; empty: don't render
+    // The scenario as loaded: its fault schedule for the plots and
+    // index.html, and its expect block, judged against summary.json.
+    const Scenario* scenario = nullptr;
+    std::string gnuplot = "gnuplot";  // the command rendering the plots; empty: don't render
 };
 struct ReportOutcome {
     bool plots_rendered = false;
     std::string note;  // for the terminal, e.g. gnuplot missing and how to install it
+    // The scenario's expectations judged (empty without an expect block):
+    // what expect.json and index.html show, and what decides the exit code.
+    std::vector<ExpectResult> expectations{};
 };
 // burrow.json: per group, Burrow's HTTP answers at the end of duration_s
 // ({"<group>": {"status": <.../status body>, "lag": <.../lag body>}}).
 nlohmann::json burrow_json(const RunSummary& s);
 // Writes summary.json, timeseries.csv, timeline.txt, burrow.json (with
-// groups), plots/ (NAME.dat, NAME.gp, NAME.svg) and index.html into out's
-// staging folder; the caller adds its own files (trace.jsonl, expect.json)
-// and commits. Throws ks::InputError naming the path and the OS's reason when
-// a file cannot be written; gnuplot missing or failing is an outcome.
+// groups), expect.json (when the scenario has an expect block), plots/
+// (NAME.dat, NAME.gp, NAME.svg) and index.html into out's staging folder;
+// the caller adds its own files (trace.jsonl) and commits. Throws ks::InputError naming the path and the OS's reason
+// when a file cannot be written; gnuplot missing or failing is an outcome.
 ReportOutcome write_run_report(const OutputDir& out, const RunResult& r, const ReportOptions& options = {});
 // The same into `dir` (created or replaced), committed.
 ReportOutcome write_run_report(const std::string& dir, const RunResult& r, const ReportOptions& options = {});

@@ -3,12 +3,15 @@
 #pragma once
 
 #include <filesystem>
+#include <vector>
 
 #include "report/report.hpp"
 
 namespace ks::report {
 
-// Writes plots/ and index.html into dir (the report's temporary folder).
-ReportOutcome write_run_pages(const std::filesystem::path& dir, const RunResult& r, const ReportOptions& options);
+// Writes plots/ and index.html into dir (the report's temporary folder);
+// the page lists `expectations` (the scenario's expect block, judged).
+ReportOutcome write_run_pages(const std::filesystem::path& dir, const RunResult& r, const ReportOptions& options,
+                              const std::vector<ExpectResult>& expectations);
 
 }  // namespace ks::report

@@ -1,5 +1,6 @@
 #include "report/run_plots.hpp"
 #include "monitor/metrics.hpp"
+#include "report/plot_marks.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -8,6 +9,7 @@
 #include <string>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 namespace ks::report {
 
@@ -32,26 +34,57 @@ bool ends_with(const std::string& s, std::string_view suffix) {
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+constexpr double kLeftMargin = 0.1;  // screen fraction, every plot over time
+constexpr int kTimePlotWidthPx = 960;
+
 // Shared framing of the plots over time.
 struct TimeAxis {
     std::string faults;  // gp_fault_objects with labels
+    double t_max = 1;    // the x axis is [0, t_max]
+    std::vector<EventMark> marks;
+
+    // The timeline's marks of the given kinds for a plot whose right margin is at `rmargin`.
+    std::string events(const std::vector<MarkKind>& kinds, double rmargin) const {
+        return gp_event_marks(
+            marks, kinds,
+            {.x_max_s = t_max, .plot_width_px = (rmargin - kLeftMargin) * kTimePlotWidthPx, .label_rows = 3});
+    }
 };
+
+double t_max_of(const RunResult& r) {
+    const auto& rows = r.series.rows;
+    return rows.empty() ? 1.0 : std::max(1.0, rows.back().front());
+}
 
 TimeAxis time_axis(const RunResult& r, const Scenario* sc) {
     const auto windows = sc ? fault_windows(*sc) : std::vector<FaultWindow>{};
     const double heal_s = r.summary.sim_duration_s;
     const double end_s = r.series.rows.empty() ? heal_s : r.series.rows.back().front();
-    return {gp_fault_objects(windows, heal_s, end_s, true)};
+    const double t_max = t_max_of(r);
+    return {.faults = gp_fault_objects(windows, heal_s, end_s, true),
+            .t_max = t_max,
+            .marks = event_marks(r, t_max, std::max(0.5, 0.015 * t_max))};
 }
 
 std::string common_x(const RunResult& r, double rmargin = 0.76) {
-    const auto& rows = r.series.rows;
-    const double t_max = rows.empty() ? 1.0 : std::max(1.0, rows.back().front());
     return fmt::format(
-        "set xlabel \"seconds since warm-up\"\nset xrange [0:{}]\nset lmargin at screen 0.1\n"
+        "set xlabel \"seconds since warm-up\"\nset xrange [0:{}]\nset lmargin at screen {}\n"
         "set rmargin at screen {}\n",
-        gp_number(t_max), gp_number(rmargin));
+        gp_number(t_max_of(r)), gp_number(kLeftMargin), gp_number(rmargin));
 }
+
+PlotHover time_hover(const std::string& data, const std::vector<std::string>& skip = {}) {
+    return PlotHover{.kind = PlotHover::Kind::time,
+                     .nearest = PlotHover::Nearest::x,
+                     .x_log = false,
+                     .y_log = false,
+                     .data_json = time_hover_json(data, skip)};
+}
+
+const std::vector<MarkKind> kBrokerMarks = {MarkKind::fenced, MarkKind::elected, MarkKind::unclean,
+                                            MarkKind::truncated};
+const std::vector<MarkKind> kGroupMarks = {MarkKind::rebalance, MarkKind::burrow, MarkKind::unclean,
+                                           MarkKind::truncated};
 
 // ---- availability --------------------------------------------------------------------------
 
@@ -97,7 +130,8 @@ std::optional<Plot> availability_plot(const RunResult& r, const TimeAxis& axis) 
         if (!per_partition) data += " " + gp_number(lo) + " " + gp_number(sum / static_cast<double>(isr.size()));
         data += "\n";
     }
-    std::string s = svg_header("availability", 960, 600) + common_x(r) + axis.faults;
+    std::string s =
+        svg_header("availability", kTimePlotWidthPx, 600) + common_x(r) + axis.faults + axis.events(kBrokerMarks, 0.76);
     s += "set multiplot layout 2,1\n";
     s += fmt::format("set title \"ISR size per partition{}\" noenhanced\n",
                      per_partition ? " (lines offset slightly to stay apart)" : ": min and mean");
@@ -118,7 +152,7 @@ std::optional<Plot> availability_plot(const RunResult& r, const TimeAxis& axis) 
             "\"availability.dat\" using 1:8 with steps lw 2 title \"min\", "
             "\"\" using 1:9 with lines lw 1.5 dt 2 title \"mean\"";
     }
-    s += plot + "\n";
+    s += plot + "\n" + gp_frame_print("availability", true);
     s += "unset label\nunset title\nset xlabel \"seconds since warm-up\"\n";
     s += "set title \"Partitions under-replicated, under min ISR, offline (brokers' gauges); write- / "
          "read-unavailable (clients' view)\"\n";
@@ -130,12 +164,16 @@ std::optional<Plot> availability_plot(const RunResult& r, const TimeAxis& axis) 
          "     \"\" using 1:3 with steps lw 2.5 lc rgb \"#d62728\" title \"OfflinePartitionsCount\", \\\n"
          "     \"\" using 1:6 with steps lw 2 dt 4 lc rgb \"#7b3294\" title \"WriteUnavailablePartitions\", \\\n"
          "     \"\" using 1:7 with steps lw 1.5 dt 3 lc rgb \"#008837\" title \"ReadUnavailablePartitions\"\n";
-    s += "unset multiplot\n";
-    return Plot{"availability",
-                "ISR size, and partitions under-replicated / offline (the brokers' gauges) and write- / "
-                "read-unavailable (no produce or fetch could complete: the clients' view), sampled, over time "
-                "(faults shaded)",
-                std::move(data), std::move(s)};
+    s += gp_frame_print("availability", false) + "unset multiplot\n";
+    PlotHover hover = time_hover(data, {"phase"});
+    return Plot{.name = "availability",
+                .caption =
+                    "ISR size, and partitions under-replicated / offline (the brokers' gauges) and write- / "
+                    "read-unavailable (no produce or fetch could complete: the clients' view), sampled, over "
+                    "time (faults shaded; fencing, elections and truncations marked at the bottom)",
+                .data = std::move(data),
+                .script = std::move(s),
+                .hover = std::move(hover)};
 }
 
 // ---- latency ---------------------------------------------------------------------------------
@@ -166,17 +204,21 @@ std::optional<Plot> latency_plot(const RunResult& r, const TimeAxis& axis) {
         }
         data += gp_number(tt) + " " + gp_number(p99 > 0 ? p99 : kNaN) + " " + gp_number(rate) + "\n";
     }
-    std::string s = svg_header("latency", 960, 380) + common_x(r, 0.9) + axis.faults + "set key below\n";
+    std::string s = svg_header("latency", kTimePlotWidthPx, 380) + common_x(r, 0.9) + axis.faults +
+                    axis.events(kBrokerMarks, 0.9) + "set key below\n";
     s += "set title \"Produce latency p99 per sample interval and acknowledged records per second\"\n";
     if (hi > 0 && hi / lo > 30) s += "set logscale y\n";
     s += "set ylabel \"p99 latency (ms)\"\nset y2label \"records acked / s\"\nset ytics nomirror\nset y2tics\n"
          "set y2range [0:*]\n";
     s += "plot \"latency.dat\" using 1:3 axes x1y2 with steps lw 1 lc rgb \"#6baed6\" title \"acked / s\", \\\n"
          "     \"\" using 1:2 with lines lw 2.5 lc rgb \"#d62728\" title \"produce p99 (ms)\"\n";
+    s += gp_frame_print("latency", true);
+    PlotHover hover = time_hover(data);
     return Plot{.name = "latency",
                 .caption = "Produce latency p99 and acknowledged throughput over time",
                 .data = std::move(data),
-                .script = std::move(s)};
+                .script = std::move(s),
+                .hover = std::move(hover)};
 }
 
 // ---- records ---------------------------------------------------------------------------------
@@ -196,9 +238,15 @@ Plot records_plot(const RunResult& r) {
     if (x.pending > 0) bars.push_back({"pending", x.pending, 0xbcbd22});
     std::string data = "# index name count rgb\n";
     std::int64_t most = 1;
+    nlohmann::json hx = nlohmann::json::array(), hy = nlohmann::json::array(), text = nlohmann::json::array();
     for (std::size_t i = 0; i < bars.size(); ++i) {
         data += fmt::format("{} \"{}\" {} {}\n", i, bars[i].name, bars[i].value, bars[i].rgb);
         most = std::max(most, bars[i].value);
+        hx.push_back(i);
+        hy.push_back(std::max<std::int64_t>(1, bars[i].value));  // on the log axis, 0 sits at 1
+        const double share =
+            x.sent > 0 ? 100.0 * static_cast<double>(bars[i].value) / static_cast<double>(x.sent) : 0.0;
+        text.push_back(fmt::format("{}\n{} records, {:.3g} % of sent", bars[i].name, bars[i].value, share));
     }
     std::string s = svg_header("records", 960, 360);
     s += "set title \"Records: sent, acknowledged, acknowledged but lost, failed, duplicated (log scale)\"\n";
@@ -208,10 +256,16 @@ Plot records_plot(const RunResult& r) {
          gp_number(static_cast<double>(bars.size()) - 0.4) + "]\nset grid noxtics\n";
     s += "plot \"records.dat\" using 1:(($3>0)?$3:NaN):4:xtic(2) with boxes lc rgb variable, \\\n"
          "     \"\" using 1:(($3>0)?$3:1):(sprintf(\"%.0f\",$3)) with labels offset 0,0.9 font \",11\"\n";
+    s += gp_frame_print("records", true);
     return Plot{.name = "records",
                 .caption = "Records acknowledged vs acknowledged-but-lost vs failed",
                 .data = std::move(data),
-                .script = std::move(s)};
+                .script = std::move(s),
+                .hover = PlotHover{.kind = PlotHover::Kind::points,
+                                   .nearest = PlotHover::Nearest::x,
+                                   .x_log = false,
+                                   .y_log = true,
+                                   .data_json = nlohmann::json{{"x", hx}, {"y", hy}, {"text", text}}.dump()}};
 }
 
 // ---- consumer lag ----------------------------------------------------------------------------
@@ -264,7 +318,8 @@ std::optional<Plot> lag_plot(const RunResult& r, const TimeAxis& axis) {
         for (const Line& l : lines) data += " " + gp_number(row[l.column]);
         data += "\n";
     }
-    std::string s = svg_header("lag", 960, 380) + common_x(r) + axis.faults + "set key below\n";
+    std::string s = svg_header("lag", kTimePlotWidthPx, 380) + common_x(r) + axis.faults +
+                    axis.events(kGroupMarks, 0.76) + "set key below\n";
     s += "set title \"Consumer lag: records behind the high watermark, per group from committed offsets (thick) "
          "and from the members' positions (dashed), per partition from committed offsets (thin)\"\n";
     s += "set ylabel \"records\"\nset yrange [0:*]\n";
@@ -274,11 +329,15 @@ std::optional<Plot> lag_plot(const RunResult& r, const TimeAxis& axis) {
                             k + 2, lines[k].partition ? "1" : "2.5", lines[k].position ? " dt 2" : "",
                             gp_string(lines[k].title));
     }
-    s += plot + "\n";
+    s += plot + "\n" + gp_frame_print("lag", true);
+    PlotHover hover = time_hover(data);
     return Plot{.name = "lag",
-                .caption = "Consumer lag per group and per partition over time",
+                .caption =
+                    "Consumer lag per group and per partition over time (rebalances and Burrow's verdicts "
+                    "marked at the bottom)",
                 .data = std::move(data),
-                .script = std::move(s)};
+                .script = std::move(s),
+                .hover = std::move(hover)};
 }
 
 }  // namespace

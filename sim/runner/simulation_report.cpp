@@ -339,6 +339,7 @@ RunSummary Simulation::summarize() {
     const auto& ctl = cluster_->controller();
     // The ledger judges every partition against its final leader's log,
     // committed part only (below the HW).
+    std::map<kafka::TopicPartition, monitor::RecordsVerdict::PartitionLoss> loss_by_partition;
     {
         std::map<kafka::TopicPartition, const kafka::Log*> logs;
         std::map<kafka::TopicPartition, Offset> hws;
@@ -348,7 +349,8 @@ RunSummary Simulation::summarize() {
             logs[tp] = &lp->log();
             hws[tp] = lp->high_watermark();
         }
-        const auto v = ledger_.judge(logs, hws);
+        auto v = ledger_.judge(logs, hws);
+        loss_by_partition = std::move(v.by_partition);
         r.records_measured = !s_.producers.empty();
         r.records = RecordsSummary{.sent = v.sent,
                                    .acked = v.acked,
@@ -436,12 +438,19 @@ RunSummary Simulation::summarize() {
                 ps.diverged = from < upto && logs[i]->first_difference(*logs[j], from, upto) != upto;
             }
         }
+        if (const auto loss = loss_by_partition.find(tp); loss != loss_by_partition.end()) {
+            ps.acked = loss->second.acked;
+            ps.acked_lost = loss->second.acked_lost;
+        }
         r.offline_partition_s += ps.offline_s;
         r.under_replicated_partition_s += ps.under_replicated_s;
         r.write_unavailable_partition_s += ps.write_unavailable_s;
         r.read_unavailable_partition_s += ps.read_unavailable_s;
         r.partitions.push_back(std::move(ps));
     }
+    std::int64_t lost = 0;
+    for (const PartitionSummary& p : r.partitions) lost += p.acked_lost;
+    KS_ASSERT_EQ(lost, r.records.acked_lost);  // every judged partition is one of the controller's
     return r;
 }
 

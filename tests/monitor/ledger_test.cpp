@@ -107,6 +107,32 @@ TEST_CASE("ledger: acked records missing from the log or above the high watermar
     }
 }
 
+TEST_CASE("ledger: the loss is judged per partition and the partitions sum to the totals") {
+    const TopicPartition other{0, 1};
+    Ledger l;
+    l.on_sent(sent(0, 20));
+    l.on_outcome(outcome(0, 20, O::acked));
+    l.on_sent(RecordsSentEffect{0, other, 0, 10, {}});
+    RecordsOutcomeEffect o = outcome(0, 10, O::acked);
+    o.tp = other;
+    l.on_outcome(o);
+    Log log, other_log;
+    append(log, 0, 20);
+    append(other_log, 0, 4);  // records 4..9 of the other partition never made it
+    const auto v = l.judge({{kTp, &log}, {other, &other_log}}, {{kTp, 20}, {other, 4}});
+    REQUIRE(v.by_partition.size() == 2);
+    CHECK(v.by_partition.at(kTp).acked == 20);
+    CHECK(v.by_partition.at(kTp).acked_lost == 0);
+    CHECK(v.by_partition.at(other).acked == 10);
+    CHECK(v.by_partition.at(other).acked_lost == 6);
+    CHECK(v.acked_lost == 6);
+    SUBCASE("a partition without a final log loses all its acked records") {
+        const auto w = l.judge({{kTp, &log}}, {{kTp, 20}});
+        CHECK(w.by_partition.at(other).acked_lost == 10);
+        CHECK(w.acked_lost == 10);
+    }
+}
+
 TEST_CASE("ledger: a batch written twice counts its records as duplicated") {
     Ledger l;
     l.on_sent(sent(0, 20));

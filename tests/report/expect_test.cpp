@@ -123,9 +123,12 @@ TEST_CASE("expect: paths into a real summary_json") {
     p.topic = "orders";
     p.partition = 2;
     p.diverged = true;
+    p.acked = 40;
+    p.acked_lost = 5;
     s.partitions.push_back(p);
     const json j = report::summary_json(s);
     CHECK(report::lookup(j, "records.acked_lost") == json(3));
     CHECK(report::lookup(j, "elections.unclean") == json(1));
     CHECK(report::lookup(j, "partitions.orders-2.diverged") == json(true));
+    CHECK(report::lookup(j, "partitions.orders-2.acked_lost") == json(5));
 }

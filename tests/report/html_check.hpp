@@ -1,6 +1,7 @@
 // Structural checks of kafkasim's HTML pages: well-formed (every element
 // closed, in order, including the inline SVGs), and self-contained (no
-// script, no stylesheet link, no reference outside the file).
+// stylesheet link, no reference outside the file, scripts inline only and
+// reaching nothing outside the page).
 #pragma once
 
 #include <algorithm>
@@ -43,9 +44,9 @@ inline std::string html_structure_error(const std::string& s) {
         } else if (!self_closing &&
                    std::find(void_elements.begin(), void_elements.end(), name) == void_elements.end()) {
             stack.push_back(name);
-            if (name == "style") {  // raw text up to </style>
-                const auto close = s.find("</style>", end);
-                if (close == std::string::npos) return "unterminated <style>";
+            if (name == "style" || name == "script") {  // raw text up to </style> or </script>
+                const auto close = s.find("</" + name + ">", end);
+                if (close == std::string::npos) return "unterminated <" + name + ">";
                 i = close;
                 continue;
             }
@@ -56,11 +57,31 @@ inline std::string html_structure_error(const std::string& s) {
     return "";
 }
 
-// Returns "" when nothing in the page reaches outside it.
+// The text of every <script> element, in order.
+inline std::vector<std::string> script_texts(const std::string& s) {
+    std::vector<std::string> out;
+    for (auto at = s.find("<script"); at != std::string::npos; at = s.find("<script", at + 1)) {
+        const auto open_end = s.find('>', at);
+        const auto close = s.find("</script>", open_end);
+        if (open_end == std::string::npos || close == std::string::npos) break;
+        out.push_back(s.substr(open_end + 1, close - open_end - 1));
+    }
+    return out;
+}
+
+// Returns "" when nothing in the page reaches outside it: no stylesheet,
+// frame, image or object from elsewhere, no remote link, and scripts only
+// inline (no src) whose text names no address and fetches nothing.
 inline std::string html_external_reference(const std::string& s) {
-    for (const char* bad : {"<script", "<link", "<iframe", "<img", " src=", "href=\"http", "href='http", "url(http",
-                            "@import", "<object", "<embed"}) {
+    for (const char* bad : {"<link", "<iframe", "<img", " src=", "href=\"http", "href='http", "url(http", "@import",
+                            "<object", "<embed", "<script src", "<script type=\"module\""}) {
         if (s.find(bad) != std::string::npos) return std::string("found ") + bad;
+    }
+    for (const std::string& text : script_texts(s)) {
+        for (const char* bad : {"http", "src=", "fetch(", "XMLHttpRequest", "import(", "WebSocket", "url(",
+                                "navigator.sendBeacon", "<!--"}) {
+            if (text.find(bad) != std::string::npos) return std::string("a script holds ") + bad;
+        }
     }
     return "";
 }

@@ -14,3 +14,11 @@ set xlabel "produce latency p99, mean over seeds (ms)"
 set xrange [5660.91789:25633.05269]
 plot "latency_loss.dat" using 3:4:5:6 with yerrorbars lc rgb "#1f77b4" lw 1.5 pt 7 ps 1.2, \
      "" using 3:8:2 with labels left offset 1,0.6 font ",9" noenhanced
+# Where this panel's axes lie, for the page's cursor and hover values (latency_loss.frame).
+if (exists("GPVAL_TERM_SCALE")) {
+    set print "latency_loss.frame"
+    print sprintf("%.8g %.8g %.8g %.8g %.6f %.6f %.6f %.6f", GPVAL_X_MIN, GPVAL_X_MAX, GPVAL_Y_MIN, GPVAL_Y_MAX, \
+        GPVAL_TERM_XMIN * GPVAL_TERM_SCALE / GPVAL_TERM_XSIZE, GPVAL_TERM_XMAX * GPVAL_TERM_SCALE / GPVAL_TERM_XSIZE, \
+        GPVAL_TERM_YMIN * GPVAL_TERM_SCALE / GPVAL_TERM_YSIZE, GPVAL_TERM_YMAX * GPVAL_TERM_SCALE / GPVAL_TERM_YSIZE)
+    unset print
+}

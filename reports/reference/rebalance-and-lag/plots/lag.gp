@@ -18,6 +18,16 @@ set arrow from 45, graph 0 to 45, graph 1 nohead dt 2 lc rgb "#b03a2e"
 set label "consumer join billing" at 45, graph 0.89 offset 0.3,0 noenhanced font ",9" tc rgb "#8e2a20"
 set object 2 rect from 60, graph 0 to 80, graph 1 behind fc rgb "#f4c7c3" fs transparent solid 0.45 noborder
 set label "slow consumer billing" at 60, graph 0.82 offset 0.3,0 noenhanced font ",9" tc rgb "#8e2a20"
+# Events of the timeline: ticks at the bottom, labels where they fit, on white to stay legible.
+set style textbox opaque noborder margins 0.5,0.5
+set arrow from 0.004929565, graph 0 to 0.004929565, graph 0.05 nohead lw 2.5 lc rgb "#2ca02c" front
+set label "rebalance billing" at 0.004929565, graph 0.07 left offset 0.3,0 noenhanced font ",8" tc rgb "#2ca02c" front boxed
+set arrow from 11.5, graph 0 to 11.5, graph 0.05 nohead lw 2.5 lc rgb "#e67e00" front
+set label "Burrow billing OK" at 11.5, graph 0.125 left offset 0.3,0 noenhanced font ",8" tc rgb "#e67e00" front boxed
+set arrow from 28.00107708, graph 0 to 28.00107708, graph 0.05 nohead lw 2.5 lc rgb "#2ca02c" front
+set label "rebalance billing" at 28.00107708, graph 0.07 left offset 0.3,0 noenhanced font ",8" tc rgb "#2ca02c" front boxed
+set arrow from 45.00633637, graph 0 to 45.00633637, graph 0.05 nohead lw 2.5 lc rgb "#2ca02c" front
+set label "rebalance billing" at 45.00633637, graph 0.07 left offset 0.3,0 noenhanced font ",8" tc rgb "#2ca02c" front boxed
 set key below
 set title "Consumer lag: records behind the high watermark, per group from committed offsets (thick) and from the members' positions (dashed), per partition from committed offsets (thin)"
 set ylabel "records"
@@ -30,3 +40,11 @@ plot "lag.dat" using 1:2 with lines lw 2.5 title "billing (committed)" noenhance
      "lag.dat" using 1:7 with lines lw 1 title "billing orders-3" noenhanced, \
      "lag.dat" using 1:8 with lines lw 1 title "billing orders-4" noenhanced, \
      "lag.dat" using 1:9 with lines lw 1 title "billing orders-5" noenhanced
+# Where this panel's axes lie, for the page's cursor and hover values (lag.frame).
+if (exists("GPVAL_TERM_SCALE")) {
+    set print "lag.frame"
+    print sprintf("%.8g %.8g %.8g %.8g %.6f %.6f %.6f %.6f", GPVAL_X_MIN, GPVAL_X_MAX, GPVAL_Y_MIN, GPVAL_Y_MAX, \
+        GPVAL_TERM_XMIN * GPVAL_TERM_SCALE / GPVAL_TERM_XSIZE, GPVAL_TERM_XMAX * GPVAL_TERM_SCALE / GPVAL_TERM_XSIZE, \
+        GPVAL_TERM_YMIN * GPVAL_TERM_SCALE / GPVAL_TERM_YSIZE, GPVAL_TERM_YMAX * GPVAL_TERM_SCALE / GPVAL_TERM_YSIZE)
+    unset print
+}

@@ -18,6 +18,8 @@ set arrow from 45, graph 0 to 45, graph 1 nohead dt 2 lc rgb "#b03a2e"
 set label "consumer join billing" at 45, graph 0.89 offset 0.3,0 noenhanced font ",9" tc rgb "#8e2a20"
 set object 2 rect from 60, graph 0 to 80, graph 1 behind fc rgb "#f4c7c3" fs transparent solid 0.45 noborder
 set label "slow consumer billing" at 60, graph 0.82 offset 0.3,0 noenhanced font ",9" tc rgb "#8e2a20"
+# Events of the timeline: ticks at the bottom, labels where they fit, on white to stay legible.
+set style textbox opaque noborder margins 0.5,0.5
 set key below
 set title "Produce latency p99 per sample interval and acknowledged records per second"
 set ylabel "p99 latency (ms)"
@@ -27,3 +29,11 @@ set y2tics
 set y2range [0:*]
 plot "latency.dat" using 1:3 axes x1y2 with steps lw 1 lc rgb "#6baed6" title "acked / s", \
      "" using 1:2 with lines lw 2.5 lc rgb "#d62728" title "produce p99 (ms)"
+# Where this panel's axes lie, for the page's cursor and hover values (latency.frame).
+if (exists("GPVAL_TERM_SCALE")) {
+    set print "latency.frame"
+    print sprintf("%.8g %.8g %.8g %.8g %.6f %.6f %.6f %.6f", GPVAL_X_MIN, GPVAL_X_MAX, GPVAL_Y_MIN, GPVAL_Y_MAX, \
+        GPVAL_TERM_XMIN * GPVAL_TERM_SCALE / GPVAL_TERM_XSIZE, GPVAL_TERM_XMAX * GPVAL_TERM_SCALE / GPVAL_TERM_XSIZE, \
+        GPVAL_TERM_YMIN * GPVAL_TERM_SCALE / GPVAL_TERM_YSIZE, GPVAL_TERM_YMAX * GPVAL_TERM_SCALE / GPVAL_TERM_YSIZE)
+    unset print
+}

@@ -18,3 +18,11 @@ set xrange [-0.6:4.6]
 set grid noxtics
 plot "records.dat" using 1:(($3>0)?$3:NaN):4:xtic(2) with boxes lc rgb variable, \
      "" using 1:(($3>0)?$3:1):(sprintf("%.0f",$3)) with labels offset 0,0.9 font ",11"
+# Where this panel's axes lie, for the page's cursor and hover values (records.frame).
+if (exists("GPVAL_TERM_SCALE")) {
+    set print "records.frame"
+    print sprintf("%.8g %.8g %.8g %.8g %.6f %.6f %.6f %.6f", GPVAL_X_MIN, GPVAL_X_MAX, GPVAL_Y_MIN, GPVAL_Y_MAX, \
+        GPVAL_TERM_XMIN * GPVAL_TERM_SCALE / GPVAL_TERM_XSIZE, GPVAL_TERM_XMAX * GPVAL_TERM_SCALE / GPVAL_TERM_XSIZE, \
+        GPVAL_TERM_YMIN * GPVAL_TERM_SCALE / GPVAL_TERM_YSIZE, GPVAL_TERM_YMAX * GPVAL_TERM_SCALE / GPVAL_TERM_YSIZE)
+    unset print
+}
