@@ -14,8 +14,11 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include "support/files.hpp"
 
 namespace fs = std::filesystem;
+
+using ks::test::slurp;
 
 namespace {
 
@@ -39,14 +42,6 @@ Ran kafkasim(const std::string& args, const std::string& env = "") {
     err << std::ifstream(err_path).rdbuf();
     r.err = err.str();
     return r;
-}
-
-std::string slurp(const fs::path& p) {
-    std::ifstream f(p, std::ios::binary);
-    REQUIRE_MESSAGE(f.good(), p.string());
-    std::ostringstream s;
-    s << f.rdbuf();
-    return s.str();
 }
 
 // Every file of a, byte-identical in b, and nothing else in b.

@@ -9,19 +9,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/files.hpp"
 #include "support/run_command.hpp"
 
 namespace {
 
 ks::test::KafkasimRun run_schema(const std::string& args) {
     return ks::test::run_kafkasim("schema " + args, std::string(KS_BINARY_DIR) + "/schema_test.stderr");
-}
-
-std::string read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
 }
 
 }  // namespace
@@ -33,7 +27,7 @@ TEST_CASE("cli schema: prints the draft 2020-12 JSON Schema, the checked-in docs
     const auto schema = nlohmann::json::parse(r.out);
     CHECK(schema["$schema"] == "https://json-schema.org/draft/2020-12/schema");
     CHECK(schema["type"] == "object");
-    CHECK(r.out == read_text(std::string(KS_SOURCE_DIR) + "/docs/scenario.schema.json"));
+    CHECK(r.out == ks::test::slurp(std::string(KS_SOURCE_DIR) + "/docs/scenario.schema.json"));
 }
 
 TEST_CASE("cli schema: --out writes the file and prints nothing") {
@@ -42,7 +36,7 @@ TEST_CASE("cli schema: --out writes the file and prints nothing") {
     const auto r = run_schema("--out '" + out + "'");
     CHECK(r.exit_code == 0);
     CHECK(r.out.empty());
-    CHECK(read_text(out) == run_schema("").out);
+    CHECK(ks::test::slurp(out) == run_schema("").out);
     const auto bad = run_schema("--out /nonexistent-dir/x.json");
     CHECK(bad.exit_code == 2);
     CHECK(bad.err == "kafkasim schema: /nonexistent-dir/x.json: cannot write the file (No such file or directory)\n");
@@ -62,7 +56,7 @@ TEST_CASE("cli schema: --update-doc rewrites stale tables in place, then finds t
     auto r = run_schema("--update-doc '" + doc + "'");
     CHECK(r.exit_code == 0);
     CHECK(r.out == doc + ": 1 generated tables, updated\n");
-    const std::string text = read_text(doc);
+    const std::string text = ks::test::slurp(doc);
     CHECK(text.find("stale") == std::string::npos);
     CHECK(text.find("| `offset_refresh_s` |") != std::string::npos);
     CHECK(text.substr(text.size() - 6) == "after\n");
@@ -76,7 +70,7 @@ TEST_CASE("cli schema: --update-doc rewrites stale tables in place, then finds t
 
 TEST_CASE("cli schema: the checked-in doc is up to date") {
     const auto r = run_schema("--markdown");
-    const std::string doc = read_text(std::string(KS_SOURCE_DIR) + "/docs/scenario-format.md");
+    const std::string doc = ks::test::slurp(std::string(KS_SOURCE_DIR) + "/docs/scenario-format.md");
     // Each block of --markdown that the doc holds is in it verbatim.
     std::size_t at = 0, found = 0;
     while ((at = r.out.find("<!-- kafkasim schema: ", at)) != std::string::npos) {

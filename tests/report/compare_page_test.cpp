@@ -13,18 +13,14 @@
 #include "kafkasim/sweep.hpp"
 #include "report/compare_pages.hpp"
 #include "report/compare_report.hpp"
+#include "support/files.hpp"
 
 namespace fs = std::filesystem;
 using ks::SweepResult;
 
-namespace {
+using ks::test::slurp;
 
-std::string slurp(const fs::path& p) {
-    std::ifstream f(p, std::ios::binary);
-    std::ostringstream s;
-    s << f.rdbuf();
-    return s.str();
-}
+namespace {
 
 // acks (1, all) × replication factor (1, 2, 3) × min.insync.replicas (1, 2):
 // 12 variants × 4 seeds; weaker settings lose data on more seeds.

@@ -9,9 +9,12 @@
 
 #include "kafkasim/errors.hpp"
 #include "report/output_dir.hpp"
+#include "support/files.hpp"
 
 namespace fs = std::filesystem;
 using ks::report::OutputDir;
+
+using ks::test::slurp;
 
 namespace {
 
@@ -20,13 +23,6 @@ fs::path fresh(const std::string& name) {
     fs::remove_all(d);
     fs::create_directories(d);
     return d;
-}
-
-std::string slurp(const fs::path& p) {
-    std::ifstream f(p, std::ios::binary);
-    std::ostringstream s;
-    s << f.rdbuf();
-    return s.str();
 }
 
 // The message of the InputError `f` throws; fails the test if it throws nothing or something else.

@@ -14,26 +14,17 @@
 #include "report/plot.hpp"
 #include "report/report.hpp"
 #include "report/run_plots.hpp"
+#include "support/files.hpp"
 
 namespace fs = std::filesystem;
 
+using ks::test::have_gnuplot;
+using ks::test::slurp;
+
 namespace {
 
-std::string slurp(const fs::path& p) {
-    std::ifstream f(p, std::ios::binary);
-    std::ostringstream s;
-    s << f.rdbuf();
-    return s.str();
-}
-
 fs::path fresh_dir(const std::string& name) {
-    const fs::path d = fs::path(KS_BINARY_DIR) / "test_report_out" / name;
-    fs::remove_all(d);
-    return d;
-}
-
-bool have_gnuplot() {
-    return std::system("command -v gnuplot >/dev/null 2>&1") == 0;
+    return ks::test::fresh_dir("test_report_out", name);
 }
 
 const char* kScenario = R"({

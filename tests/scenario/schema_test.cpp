@@ -15,6 +15,7 @@
 #include "scenario/kafka_versions.hpp"
 #include "scenario/overrides.hpp"
 #include "scenario/resolve.hpp"
+#include "support/files.hpp"
 #include "support/json_schema.hpp"
 
 namespace {
@@ -22,14 +23,6 @@ namespace {
 using ks::test::emitted_schema;
 using ks::test::json;
 namespace format = ks::scenario::format;
-
-std::string read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    REQUIRE(in.good());
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 std::vector<std::string> json_files(const std::string& dir) {
     std::vector<std::string> out;
@@ -41,7 +34,7 @@ std::vector<std::string> json_files(const std::string& dir) {
 
 // A scenario file as the loader parses it (comments stripped).
 json parse_file(const std::string& rel) {
-    return ks::scenario::parse_scenario_json(read_text(std::string(KS_SOURCE_DIR) + "/" + rel), rel);
+    return ks::scenario::parse_scenario_json(ks::test::slurp(std::string(KS_SOURCE_DIR) + "/" + rel), rel);
 }
 
 void collect_refs(const json& s, std::vector<std::string>& out) {
@@ -213,7 +206,7 @@ TEST_CASE("schema: a \"$schema\" key is accepted and changes nothing") {
 
 TEST_CASE("docs: scenario-format.md's field tables are the format table's") {
     const std::string path = std::string(KS_SOURCE_DIR) + "/docs/scenario-format.md";
-    const std::string doc = read_text(path);
+    const std::string doc = ks::test::slurp(path);
     // Out of date: run `kafkasim schema --update-doc docs/scenario-format.md`.
     CHECK(ks::scenario::update_markdown(doc, "docs/scenario-format.md") == doc);
     const auto marked = ks::scenario::marked_blocks(doc);
@@ -231,7 +224,7 @@ TEST_CASE("docs: scenario-format.md's field tables are the format table's") {
 
 TEST_CASE("docs: docs/scenario.schema.json is kafkasim schema's output") {
     // Out of date: run `kafkasim schema --out docs/scenario.schema.json`.
-    CHECK(read_text(std::string(KS_SOURCE_DIR) + "/docs/scenario.schema.json") ==
+    CHECK(ks::test::slurp(std::string(KS_SOURCE_DIR) + "/docs/scenario.schema.json") ==
           ks::scenario::scenario_schema().dump(2) + "\n");
 }
 
