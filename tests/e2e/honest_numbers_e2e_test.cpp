@@ -18,13 +18,20 @@ using namespace ks;
 
 namespace {
 
+// A scenario file of the repository, run with its own seed.
+RunResult run_file(const std::string& path) {
+    const Scenario sc = scenario::load_file(fs::path(KS_SOURCE_DIR) / path).scenario;
+    RunOptions o;
+    o.seed = sc.seed;
+    return run_simulation(sc, o);
+}
+
+RunResult run_lab(const std::string& name) {
+    return run_file("scenarios/labs/" + name);
+}
+
 const RunResult& default_run() {
-    static const RunResult r = [] {
-        const Scenario sc = scenario::load_file(fs::path(KS_SOURCE_DIR) / "scenarios/default.json").scenario;
-        RunOptions o;
-        o.seed = sc.seed;
-        return run_simulation(sc, o);
-    }();
+    static const RunResult r = run_file("scenarios/default.json");
     return r;
 }
 
@@ -93,14 +100,8 @@ TEST_CASE("e2e default run: the stall before broker 1 is fenced is write-unavail
 // says the opposite (more under-replicated time when controlled, as each
 // broker leaves the ISR earlier), which is why the clients' view is reported.
 TEST_CASE("e2e rolling restarts: the controlled one is write-available, the uncontrolled one is not") {
-    auto run_lab = [](const char* name) {
-        const Scenario sc = scenario::load_file(fs::path(KS_SOURCE_DIR) / "scenarios/labs" / name).scenario;
-        RunOptions o;
-        o.seed = sc.seed;
-        return run_simulation(sc, o).summary;
-    };
-    const RunSummary controlled = run_lab("rolling-restart-controlled.json");
-    const RunSummary uncontrolled = run_lab("rolling-restart-uncontrolled.json");
+    const RunSummary controlled = run_lab("rolling-restart-controlled.json").summary;
+    const RunSummary uncontrolled = run_lab("rolling-restart-uncontrolled.json").summary;
     CHECK(controlled.write_unavailable_partition_s < 1.0);
     CHECK(controlled.read_unavailable_partition_s < 1.0);
     CHECK(uncontrolled.write_unavailable_partition_s > 20.0);
@@ -129,12 +130,6 @@ TEST_CASE("e2e timeline: ISR changes say why, truncations count what was acknowl
     std::istringstream lines(text.str());
     for (std::string line; std::getline(lines, line);) CHECK_MESSAGE(line.rfind('-', 0) != 0, line);
 
-    auto run_lab = [](const char* name) {
-        const Scenario sc = scenario::load_file(fs::path(KS_SOURCE_DIR) / "scenarios/labs" / name).scenario;
-        RunOptions o;
-        o.seed = sc.seed;
-        return run_simulation(sc, o);
-    };
     // acks=1: the old leader comes back and truncates what only it had; producers were told it was written.
     const RunResult acks1 = run_lab("acks1-leader-crash.json");
     std::int64_t cut_acked = 0;
@@ -167,12 +162,6 @@ TEST_CASE("e2e timeline: ISR changes say why, truncations count what was acknowl
 // UnifiedLog.deleteOldSegments moves the log start offset segment by
 // segment; ConsumerCoordinator's rebalances revoke and reassign partitions.
 TEST_CASE("e2e timeline: retention deletions on the leader and the partitions a rebalance moved") {
-    auto run_lab = [](const char* name) {
-        const Scenario sc = scenario::load_file(fs::path(KS_SOURCE_DIR) / "scenarios/labs" / name).scenario;
-        RunOptions o;
-        o.seed = sc.seed;
-        return run_simulation(sc, o);
-    };
     const RunResult retention = run_lab("retention-deletes-unread.json");
     std::map<TopicPartition, Offset> start;
     int deletions = 0;
