@@ -100,7 +100,10 @@ struct GroupSummary {
     std::int64_t partitions_revoked = 0;          // partitions members gave up in rebalances
     std::int64_t max_lag = 0;                     // largest total lag of any sample (partitions with a commit)
     std::int64_t final_lag = 0;                   // total lag at the end of duration_s (partitions with a commit)
-    std::int64_t lag_unknown_partitions = 0;      // partitions without a known lag at the end of duration_s
+    // The time-averaged total lag: the mean of the samples from 0 to
+    // duration_s (every sample_interval_ms; partitions with a commit).
+    double mean_lag = 0;
+    std::int64_t lag_unknown_partitions = 0;  // partitions without a known lag at the end of duration_s
     std::vector<GroupPartitionSummary> partitions;
     std::vector<GroupMemberSummary> members;  // the assignment at the end of duration_s
     std::string burrow_status = "NOTFOUND";   // group status at the end of duration_s

@@ -69,6 +69,11 @@ struct SweepPlanOptions {
 // on bad input (nothing runs). A scenario without axes is one variant.
 SweepPlan plan_sweep(const std::string& file, const SweepPlanOptions& options);
 
+// The plan of a grid already run (a merge's, a report's replays): the
+// scenario file read again with the grid's overrides and axes. Throws
+// ks::InputError when the file cannot be read or no longer gives the grid.
+SweepPlan plan_for_grid(const SweepGrid& grid);
+
 // The outcome of one (variant, seed) run: the figures a comparison needs.
 struct RunOutcome {
     std::size_t variant = 0;
@@ -81,6 +86,7 @@ struct RunOutcome {
     double read_unavailable_partition_s = 0;
     double latency_p50_ms = 0, latency_p99_ms = 0, latency_max_ms = 0;
     std::optional<std::int64_t> max_consumer_lag;  // max over groups; none without groups
+    std::optional<double> mean_consumer_lag;       // the largest group's time-averaged lag (GroupSummary::mean_lag)
     std::int64_t unclean_elections = 0;
     std::int64_t strong_isr_violations = 0;  // partitions whose StrongIsr broke
     bool settled = true;
@@ -126,6 +132,9 @@ SweepResult merge_sweeps(const std::vector<SweepResult>& shards);
 // "acks=all, min.insync.replicas=2": the axes' short names (the config key,
 // or the last path segment) with the variant's values.
 std::string variant_label(const SweepGrid& grid, std::size_t variant);
+// An axis's short name: the config key after ".config.", else the last path
+// segment ("topics.orders.config.min.insync.replicas" -> "min.insync.replicas").
+std::string axis_short_name(const std::string& path);
 // The exact command that replays one run of the grid:
 // kafkasim run FILE --seed N --set PATH=VALUE ...
 std::string replay_command(const SweepGrid& grid, std::size_t variant, std::uint64_t seed);

@@ -38,14 +38,14 @@ std::string set_value_text(const std::string& value_json) {
     return value_json;
 }
 
-std::string short_name(const std::string& path) {
+}  // namespace
+
+std::string axis_short_name(const std::string& path) {
     const auto cfg = path.find(".config.");
     if (cfg != std::string::npos) return path.substr(cfg + 8);
     const auto dot = path.rfind('.');
     return dot == std::string::npos ? path : path.substr(dot + 1);
 }
-
-}  // namespace
 
 SweepShard parse_shard(const std::string& text) {
     const auto slash = text.find('/');
@@ -126,7 +126,7 @@ std::string variant_label(const SweepGrid& grid, std::size_t variant) {
     const auto& settings = grid.variants[variant];
     if (settings.empty()) return "as written";
     std::vector<std::string> names;
-    for (const auto& s : settings) names.push_back(short_name(s.path));
+    for (const auto& s : settings) names.push_back(axis_short_name(s.path));
     std::string out;
     for (std::size_t i = 0; i < settings.size(); ++i) {
         const bool clash = std::count(names.begin(), names.end(), names[i]) > 1;

@@ -1,15 +1,19 @@
 // kafkasim compare FILE [--seeds N] [--jobs J] [--vary PATH=V1,V2,...]... [--set PATH=VALUE]...
-//                       [--out DIR] [--shard I/N] [--quiet]
+//                       [--out DIR] [--shard I/N] [--no-loss-runs] [--quiet]
 //
 // Runs the grid of compare.vary (or --vary) × seeds on J worker threads and
 // writes compare.json, compare.csv, index.html and plots/ to DIR (default
 // reports/compare/<name>/). With --shard I/N only that slice of the grid runs
 // and DIR receives compare-shard.json for `kafkasim merge`. The output is the
-// same whatever J and however the grid is sharded.
+// same whatever J and however the grid is sharded. A whole grid also replays
+// each variant's first seed (its lag over time on one plot) and renders each
+// variant's first run that lost acknowledged records under DIR/runs/, linked
+// from index.html (not with --no-loss-runs).
 #include <unistd.h>
 
 #include <chrono>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -18,6 +22,7 @@
 #include <boost/program_options.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/compare_replays.hpp"
 #include "cli/parse.hpp"
 #include "kafkasim/errors.hpp"
 #include "kafkasim/sweep.hpp"
@@ -75,6 +80,7 @@ int run_compare(const Args& args) {
                                                                       "override a field in every variant (repeatable)")(
         "out", po::value<std::string>(&out_dir), "output folder (default reports/compare/<name>)")(
         "shard", po::value<std::string>(&shard_text), "run only slice I of N of the grid (then kafkasim merge)")(
+        "no-loss-runs", "do not render each variant's first run that lost data under DIR/runs/")(
         "quiet,q", "no progress line and no table");
     std::string file;
     po::variables_map vm;
@@ -108,7 +114,11 @@ int run_compare(const Args& args) {
             options.jobs);
     }
     const ks::SweepResult result = ks::run_sweep(plan, options);
-    const auto written = report::write_compare_report(out, result);
+    std::optional<report::CompareReplays> replays;
+    if (options.shard.whole()) {
+        replays = replay_for_page(plan, result, out, {.loss_runs = vm.count("no-loss-runs") == 0, .quiet = quiet});
+    }
+    const auto written = report::write_compare_report(out, result, {}, replays ? &*replays : nullptr);
     out.commit();
     if (!options.shard.whole()) {
         if (!quiet) {

@@ -1,8 +1,10 @@
-// kafkasim merge DIR... [--out DIR] [--quiet]
+// kafkasim merge DIR... [--out DIR] [--no-loss-runs] [--quiet]
 //
 // Combines the compare-shard.json of every shard of one compare into exactly
 // the output the unsharded compare writes (compare.json, compare.csv,
-// index.html, plots/), in --out (default reports/compare/<name>/).
+// index.html, plots/, runs/), in --out (default reports/compare/<name>/).
+// The replays of the page (first seeds, first-loss runs) need the scenario
+// file the shards name; without it the page says what it lacks.
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -14,6 +16,7 @@
 #include <boost/program_options.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/compare_replays.hpp"
 #include "kafkasim/errors.hpp"
 #include "kafkasim/sweep.hpp"
 #include "report/compare_report.hpp"
@@ -48,6 +51,7 @@ int run_merge(const Args& args) {
     std::string out_dir;
     visible.add_options()("help,h", "show this help")("out", po::value<std::string>(&out_dir),
                                                       "output folder (default reports/compare/<name>)")(
+        "no-loss-runs", "do not render each variant's first run that lost data under DIR/runs/")(
         "quiet,q", "print nothing but errors");
     po::options_description hidden;
     std::vector<std::string> dirs;
@@ -74,7 +78,17 @@ int run_merge(const Args& args) {
     const ks::SweepResult merged = ks::merge_sweeps(shards);
     if (out_dir.empty()) out_dir = "reports/compare/" + merged.grid.scenario;
     report::OutputDir out(out_dir);
-    const auto written = report::write_compare_report(out, merged);
+    report::CompareReplays replays;
+    try {
+        const ks::SweepPlan plan = ks::plan_for_grid(merged.grid);
+        replays = replay_for_page(plan, merged, out,
+                                  {.loss_runs = vm.count("no-loss-runs") == 0, .quiet = vm.count("quiet") > 0});
+    } catch (const InputError& e) {
+        replays = {};
+        replays.note = std::string("Not replayed (no lag over time, no rendered first-loss runs): ") + e.what();
+        if (!vm.count("quiet")) std::cerr << "kafkasim merge: " << e.what() << "\n";
+    }
+    const auto written = report::write_compare_report(out, merged, {}, &replays);
     out.commit();
     if (vm.count("quiet")) return kExitOk;
     if (!written.note.empty()) std::cerr << "kafkasim merge: " << out_dir << ": " << written.note << "\n";

@@ -32,6 +32,24 @@ Interval wilson_interval(std::int64_t k, std::int64_t n, double z) {
     return {k == 0 ? 0.0 : std::max(0.0, center - half), k == n ? 1.0 : std::min(1.0, center + half)};
 }
 
+Spread spread_of(std::vector<double> values) {
+    KS_ASSERT(!values.empty());
+    std::sort(values.begin(), values.end());
+    const std::size_t n = values.size();
+    auto rank = [&](double q) {
+        const auto k = static_cast<std::size_t>(std::ceil(q * static_cast<double>(n)));
+        return values[std::clamp<std::size_t>(k, 1, n) - 1];
+    };
+    double sum = 0;
+    for (double v : values) sum += v;
+    return {.min = values.front(),
+            .p25 = rank(0.25),
+            .p50 = rank(0.5),
+            .p75 = rank(0.75),
+            .max = values.back(),
+            .mean = sum / static_cast<double>(n)};
+}
+
 std::vector<VariantStats> variant_stats(const SweepResult& r) {
     KS_ASSERT_EQ(r.runs.size(), r.grid.pairs());
     std::vector<VariantStats> out(r.grid.variants.size());
@@ -39,6 +57,7 @@ std::vector<VariantStats> variant_stats(const SweepResult& r) {
         out[v].variant = v;
         out[v].label = ks::variant_label(r.grid, v);
     }
+    std::vector<std::vector<double>> max_lags(out.size()), mean_lags(out.size());
     auto add = [](MeanMax& m, double x, bool first) {
         m.mean += x;
         m.max = first ? x : std::max(m.max, x);
@@ -68,6 +87,8 @@ std::vector<VariantStats> variant_stats(const SweepResult& r) {
         if (o.max_consumer_lag) {
             if (!s.max_consumer_lag) s.max_consumer_lag = MeanMax{0, static_cast<double>(*o.max_consumer_lag)};
             add(*s.max_consumer_lag, static_cast<double>(*o.max_consumer_lag), false);
+            max_lags[o.variant].push_back(static_cast<double>(*o.max_consumer_lag));
+            mean_lags[o.variant].push_back(o.mean_consumer_lag.value_or(0));
         }
         s.not_settled += o.settled ? 0 : 1;
         s.runs_strong_isr_broken += o.strong_isr_violations > 0 ? 1 : 0;
@@ -78,7 +99,11 @@ std::vector<VariantStats> variant_stats(const SweepResult& r) {
         for (MeanMax* m : {&s.acked_lost, &s.failed, &s.duplicated, &s.offline_partition_s,
                            &s.write_unavailable_partition_s, &s.read_unavailable_partition_s})
             m->mean /= n;
-        if (s.max_consumer_lag) s.max_consumer_lag->mean /= n;
+        if (s.max_consumer_lag) {
+            s.max_consumer_lag->mean /= n;
+            s.max_consumer_lag_spread = spread_of(max_lags[s.variant]);
+            s.mean_consumer_lag_spread = spread_of(mean_lags[s.variant]);
+        }
         s.sent_mean /= n;
         s.latency_p50_ms_mean /= n;
         s.latency_p99_ms_mean /= n;
@@ -94,6 +119,10 @@ namespace {
 
 json mean_max(const MeanMax& m) {
     return {{"mean", m.mean}, {"max", m.max}};
+}
+
+json spread_json(const Spread& x) {
+    return {{"min", x.min}, {"p25", x.p25}, {"p50", x.p50}, {"p75", x.p75}, {"max", x.max}, {"mean", x.mean}};
 }
 
 json grid_json(const SweepGrid& g) {
@@ -131,6 +160,7 @@ json run_json(const RunOutcome& o) {
             {"latency_p99_ms", o.latency_p99_ms},
             {"latency_max_ms", o.latency_max_ms},
             {"max_consumer_lag", o.max_consumer_lag ? json(*o.max_consumer_lag) : json(nullptr)},
+            {"mean_consumer_lag", o.mean_consumer_lag ? json(*o.mean_consumer_lag) : json(nullptr)},
             {"unclean_elections", o.unclean_elections},
             {"strong_isr_violations", o.strong_isr_violations},
             {"settled", o.settled},
@@ -156,6 +186,9 @@ RunOutcome run_from_json(const json& j) {
     o.latency_p99_ms = j.at("latency_p99_ms").get<double>();
     o.latency_max_ms = j.at("latency_max_ms").get<double>();
     if (!j.at("max_consumer_lag").is_null()) o.max_consumer_lag = j.at("max_consumer_lag").get<std::int64_t>();
+    // Absent in shards written before the time-averaged lag was measured.
+    if (j.contains("mean_consumer_lag") && !j.at("mean_consumer_lag").is_null())
+        o.mean_consumer_lag = j.at("mean_consumer_lag").get<double>();
     o.unclean_elections = j.at("unclean_elections").get<std::int64_t>();
     o.strong_isr_violations =
         j.value("strong_isr_violations", std::int64_t{0});  // absent in shards written before it was measured
@@ -195,6 +228,9 @@ json compare_json(const SweepResult& r) {
                   {"sent_mean", s.sent_mean},
                   {"produce_latency_ms", {{"p50_mean", s.latency_p50_ms_mean}, {"p99_mean", s.latency_p99_ms_mean}}},
                   {"max_consumer_lag", s.max_consumer_lag ? mean_max(*s.max_consumer_lag) : json(nullptr)},
+                  {"consumer_lag", s.max_consumer_lag_spread ? json{{"max", spread_json(*s.max_consumer_lag_spread)},
+                                                                    {"mean", spread_json(*s.mean_consumer_lag_spread)}}
+                                                             : json(nullptr)},
                   {"not_settled", s.not_settled},
                   {"runs_strong_isr_broken", s.runs_strong_isr_broken}};
         v["first_loss"] =
@@ -286,7 +322,8 @@ std::string compare_csv(const SweepResult& r) {
         "duplicated_mean,duplicated_max,offline_partition_s_mean,offline_partition_s_max,latency_p50_ms_mean,"
         "latency_p99_ms_mean,max_consumer_lag_mean,max_consumer_lag_max,not_settled,first_loss_seed,"
         "runs_strong_isr_broken,write_unavailable_partition_s_mean,write_unavailable_partition_s_max,"
-        "read_unavailable_partition_s_mean,read_unavailable_partition_s_max\n";
+        "read_unavailable_partition_s_mean,read_unavailable_partition_s_max,max_consumer_lag_p50,"
+        "mean_consumer_lag_mean,mean_consumer_lag_p50,mean_consumer_lag_max\n";
     for (const VariantStats& s : variant_stats(r)) {
         out += fmt::format("{},{}", s.variant, quote(s.label));
         for (const auto& x : r.grid.variants[s.variant]) {
@@ -294,7 +331,7 @@ std::string compare_csv(const SweepResult& r) {
             out += "," + quote(v.is_string() ? v.get<std::string>() : v.dump());
         }
         out += fmt::format(
-            ",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", s.runs, s.runs_with_loss,
+            ",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", s.runs, s.runs_with_loss,
             s.p_loss, s.p_loss_95.low, s.p_loss_95.high, s.acked_lost.mean, s.acked_lost.max, s.failed.mean,
             s.failed.max, s.duplicated.mean, s.duplicated.max, s.offline_partition_s.mean, s.offline_partition_s.max,
             s.latency_p50_ms_mean, s.latency_p99_ms_mean,
@@ -303,13 +340,51 @@ std::string compare_csv(const SweepResult& r) {
             s.first_loss_seed ? std::to_string(*s.first_loss_seed) : std::string(), s.runs_strong_isr_broken,
             s.write_unavailable_partition_s.mean, s.write_unavailable_partition_s.max,
             s.read_unavailable_partition_s.mean, s.read_unavailable_partition_s.max);
+        auto opt = [](const std::optional<Spread>& x, double Spread::*field) {
+            return x ? fmt::format("{}", (*x).*field) : std::string();
+        };
+        out +=
+            fmt::format(",{},{},{},{}\n", opt(s.max_consumer_lag_spread, &Spread::p50),
+                        opt(s.mean_consumer_lag_spread, &Spread::mean), opt(s.mean_consumer_lag_spread, &Spread::p50),
+                        opt(s.mean_consumer_lag_spread, &Spread::max));
     }
     return out;
 }
 
+// ---- replays --------------------------------------------------------------------------------
+
+void add_first_seed(CompareReplays& replays, std::size_t variant, std::size_t variants, const RunResult& run) {
+    KS_ASSERT_LT(variant, variants);
+    replays.first_seed_lag.resize(variants);
+    const TimeSeries& t = run.series;
+    std::vector<std::size_t> lag_columns;
+    for (const GroupSummary& g : run.summary.groups) {
+        const auto c = std::find(t.columns.begin(), t.columns.end(), g.group_id + ".lag");
+        if (c != t.columns.end()) lag_columns.push_back(static_cast<std::size_t>(c - t.columns.begin()));
+    }
+    auto& points = replays.first_seed_lag[variant];
+    points.clear();
+    if (!lag_columns.empty()) {
+        for (const auto& row : t.rows) {
+            if (row.front() < 0) continue;
+            double sum = 0;
+            for (std::size_t c : lag_columns) sum += std::isnan(row[c]) ? 0 : row[c];
+            points.emplace_back(row.front(), sum);
+        }
+    }
+    if (replays.faults.empty()) replays.faults = fault_windows(run.scenario);
+    replays.heal_s = run.summary.sim_duration_s;
+    if (!t.rows.empty()) replays.end_s = std::max(replays.end_s, t.rows.back().front());
+}
+
+std::string loss_run_folder(std::size_t variant, std::uint64_t seed) {
+    return fmt::format("runs/variant-{}-seed-{}", variant + 1, seed);
+}
+
 // ---- files -----------------------------------------------------------------------------------
 
-CompareWritten write_compare_report(const OutputDir& dir, const SweepResult& r, const RenderOptions& render) {
+CompareWritten write_compare_report(const OutputDir& dir, const SweepResult& r, const RenderOptions& render,
+                                    const CompareReplays* replays) {
     const fs::path& tmp = dir.staging();
     CompareWritten out;
     if (!r.shard.whole()) {
@@ -318,20 +393,21 @@ CompareWritten write_compare_report(const OutputDir& dir, const SweepResult& r, 
         write_file(tmp / "compare.json", compare_json(r).dump(2) + "\n");
         write_file(tmp / "compare.csv", compare_csv(r));
         const auto stats = variant_stats(r);
-        const std::vector<Plot> plots = compare_plots(r, stats);
+        const std::vector<Plot> plots = compare_plots(r, stats, replays);
         RenderOptions ro = render;
         ro.shown_dir = "plots";
         const RenderOutcome rendered = write_plots(tmp / "plots", plots, ro);
         out.note = rendered.message;
         write_file(tmp / "index.html",
-                   compare_page(r, stats, html::read_figures(tmp / "plots", plots), rendered.message));
+                   compare_page(r, stats, html::read_figures(tmp / "plots", plots), rendered.message, replays));
     }
     return out;
 }
 
-CompareWritten write_compare_report(const std::string& dir, const SweepResult& r, const RenderOptions& render) {
+CompareWritten write_compare_report(const std::string& dir, const SweepResult& r, const RenderOptions& render,
+                                    const CompareReplays* replays) {
     OutputDir out(dir);
-    const CompareWritten written = write_compare_report(out, r, render);
+    const CompareWritten written = write_compare_report(out, r, render, replays);
     out.commit();
     return written;
 }
@@ -349,9 +425,11 @@ void print_compare(std::ostream& out, const SweepResult& r) {
     // from its leader's log (the compare.csv column runs_strong_isr_broken).
     // "write-unavail s": partition-seconds no produce could complete (the
     // clients' view; "offline s" is the brokers' OfflinePartitionsCount).
+    // "max lag": the largest committed-lag sample of any seed; "mean lag":
+    // the time-averaged committed lag, mean over seeds.
     out << fmt::format("  {:<{}}  {:>24}  {:>17}  {:>9}  {:>9}  {:>15}  {:>9}  {:>9}  {:>9}  {:>16}{}\n", "variant", w,
                        "P(acked lost) [95% CI]", "acked_lost mean/max", "failed", "dup", "write-unavail s", "offline s",
-                       "p50 ms", "p99 ms", "StrongIsr broken", lag ? "  max lag" : "");
+                       "p50 ms", "p99 ms", "StrongIsr broken", lag ? "  max lag  mean lag" : "");
     for (const auto& s : stats) {
         out << fmt::format(
             "  {:<{}}  {:>24}  {:>17}  {:>9.1f}  {:>9.1f}  {:>15.1f}  {:>9.1f}  {:>9.2f}  {:>9.2f}  {:>16}{}\n",
@@ -359,7 +437,9 @@ void print_compare(std::ostream& out, const SweepResult& r) {
             fmt::format("{:.1f} / {:.0f}", s.acked_lost.mean, s.acked_lost.max), s.failed.mean, s.duplicated.mean,
             s.write_unavailable_partition_s.mean, s.offline_partition_s.mean, s.latency_p50_ms_mean,
             s.latency_p99_ms_mean, fmt::format("{}/{}", s.runs_strong_isr_broken, s.runs),
-            s.max_consumer_lag ? fmt::format("  {:>7.0f}", s.max_consumer_lag->max) : std::string());
+            s.max_consumer_lag
+                ? fmt::format("  {:>7.0f}  {:>8.0f}", s.max_consumer_lag->max, s.mean_consumer_lag_spread->mean)
+                : std::string());
     }
     bool any = false;
     for (const auto& s : stats) {

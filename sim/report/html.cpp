@@ -42,6 +42,8 @@ span.ok { color: var(--ok); font-weight: 600; }
 figure { margin: 12px 0 24px; }
 figure svg { max-width: 100%; height: auto; display: block; border: 1px solid var(--line); border-radius: 6px; }
 figcaption { color: var(--muted); font-size: 13px; margin-top: 4px; }
+table.matrix td { text-align: center; color: #111; min-width: 90px; }
+table.matrix small { color: #444; }
 .note { background: #fff8c5; border: 1px solid #d4a72c; border-radius: 6px; padding: 8px 12px; }
 table.timeline td:first-child { white-space: nowrap; color: var(--muted); font-family: ui-monospace, Menlo, monospace; }
 footer { margin-top: 40px; color: var(--muted); font-size: 12px; }

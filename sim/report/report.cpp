@@ -115,6 +115,7 @@ json summary_json(const RunSummary& s) {
                                {"rebalances", g.rebalances},
                                {"partitions_revoked", g.partitions_revoked},
                                {"max_lag", g.max_lag},
+                               {"mean_lag", g.mean_lag},
                                {"final_lag", g.final_lag},
                                {"lag_unknown_partitions", g.lag_unknown_partitions},
                                {"partitions", gparts},

@@ -2,6 +2,7 @@
 // samples → the time series; invariants; settle; the summary.
 #include <fmt/format.h>
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <map>
 
@@ -272,6 +273,24 @@ void Simulation::settle() {
 
 // ---- summary ----------------------------------------------------------------------------------
 
+namespace {
+// The mean of a time-series column over the rows at 0 <= t_s <= until_s
+// (rows are equally spaced there: one per sample interval).
+double mean_of_column(const TimeSeries& t, const std::string& column, double until_s) {
+    const auto c = std::find(t.columns.begin(), t.columns.end(), column);
+    if (c == t.columns.end()) return 0;
+    const auto i = static_cast<std::size_t>(c - t.columns.begin());
+    double sum = 0;
+    std::int64_t n = 0;
+    for (const auto& row : t.rows) {
+        if (row.front() < 0 || row.front() > until_s || std::isnan(row[i])) continue;
+        sum += row[i];
+        ++n;
+    }
+    return n ? sum / static_cast<double>(n) : 0;
+}
+}  // namespace
+
 Offset Simulation::final_log_start(kafka::TopicPartition tp) const {
     const kafka::Partition* lp = view_->leader_replica(tp);
     return lp ? lp->log().log_start_offset() : 0;
@@ -321,6 +340,7 @@ RunSummary Simulation::summarize() {
         gs.reprocessed = gt.reprocessed();
         gs.rebalances = gt.rebalances();
         gs.max_lag = gt.max_lag();
+        gs.mean_lag = mean_of_column(series_, gs.group_id + ".lag", s_.duration.seconds_f());
         for (const ConsumerSlot& slot : consumers_) {
             if (slot.group == g) gs.partitions_revoked += slot.consumer->stats().partitions_revoked;
         }

@@ -34,7 +34,10 @@ RunOutcome outcome_of(const RunSummary& s, std::size_t variant, std::uint64_t se
     o.latency_p50_ms = s.produce_latency_ms.p50;
     o.latency_p99_ms = s.produce_latency_ms.p99;
     o.latency_max_ms = s.produce_latency_ms.max;
-    for (const GroupSummary& g : s.groups) o.max_consumer_lag = std::max(o.max_consumer_lag.value_or(0), g.max_lag);
+    for (const GroupSummary& g : s.groups) {
+        o.max_consumer_lag = std::max(o.max_consumer_lag.value_or(0), g.max_lag);
+        o.mean_consumer_lag = std::max(o.mean_consumer_lag.value_or(0), g.mean_lag);
+    }
     o.unclean_elections = s.unclean_elections;
     o.strong_isr_violations = s.strong_isr_violations;
     o.settled = s.settled;

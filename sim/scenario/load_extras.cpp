@@ -49,6 +49,7 @@ const std::vector<std::string>& group_fields() {
                                                "rebalances",
                                                "partitions_revoked",
                                                "max_lag",
+                                               "mean_lag",
                                                "final_lag",
                                                "lag_unknown_partitions",
                                                "partitions",

@@ -66,13 +66,24 @@ std::vector<std::vector<SweepSetting>> cartesian(const std::vector<CompareAxis>&
 
 }  // namespace
 
-SweepPlan plan_sweep(const std::string& file, const SweepPlanOptions& options) {
-    json doc = parse_scenario_json(read_text(file), file);
+namespace {
+
+SweepPlan plan_of(json doc, const std::string& file, const SweepPlanOptions& options,
+                  const std::vector<CompareAxis>* axes) {
     for (const auto& o : options.overrides) {
         auto [path, value] = parse_override(o);
         apply_override(doc, path, value);
     }
-    if (!options.vary.empty()) {
+    if (axes) {
+        json vary = json::object();
+        for (const auto& a : *axes) {
+            json values = json::array();
+            for (const auto& v : a.values_json) values.push_back(json::parse(v));
+            vary[a.path] = values;
+        }
+        if (!doc.is_object()) throw InputError(file + ": expected a JSON object");
+        doc["compare"]["vary"] = vary;
+    } else if (!options.vary.empty()) {
         json vary = json::object();
         for (const auto& v : options.vary) {
             auto [path, values] = parse_vary(v);
@@ -101,6 +112,29 @@ SweepPlan plan_sweep(const std::string& file, const SweepPlanOptions& options) {
         plan.variant_scenarios.push_back(load_json(variant, file, false).scenario);
     }
     KS_ASSERT_EQ(plan.variant_scenarios.size(), g.variants.size());
+    return plan;
+}
+
+}  // namespace
+
+SweepPlan plan_sweep(const std::string& file, const SweepPlanOptions& options) {
+    return plan_of(parse_scenario_json(read_text(file), file), file, options, nullptr);
+}
+
+SweepPlan plan_for_grid(const SweepGrid& grid) {
+    SweepPlanOptions options{.overrides = grid.overrides, .vary = {}, .seeds = grid.seeds};
+    SweepPlan plan = plan_of(parse_scenario_json(read_text(grid.file), grid.file), grid.file, options, &grid.axes);
+    // The scenario's seed (the first seed) or its name may have changed since.
+    bool same = plan.grid.first_seed == grid.first_seed && plan.grid.scenario == grid.scenario &&
+                plan.grid.variants.size() == grid.variants.size();
+    for (std::size_t v = 0; same && v < grid.variants.size(); ++v) {
+        same = plan.grid.variants[v].size() == grid.variants[v].size();
+        for (std::size_t k = 0; same && k < grid.variants[v].size(); ++k) {
+            same = plan.grid.variants[v][k].path == grid.variants[v][k].path &&
+                   plan.grid.variants[v][k].value_json == grid.variants[v][k].value_json;
+        }
+    }
+    if (!same) throw InputError(grid.file + ": the scenario no longer gives the grid of this compare (changed since?)");
     return plan;
 }
 

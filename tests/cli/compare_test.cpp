@@ -12,8 +12,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+
 #include "support/files.hpp"
 
 namespace fs = std::filesystem;
@@ -127,4 +129,43 @@ TEST_CASE("cli run: the report folder has plots and index.html; without gnuplot 
     CHECK(fs::exists(kOut / "run_nognuplot" / "plots" / "availability.gp"));
     CHECK_FALSE(fs::exists(kOut / "run_nognuplot" / "plots" / "availability.svg"));
     CHECK(fs::exists(kOut / "run_nognuplot" / "index.html"));
+}
+
+// scenarios/compare-acks.json with a consumer group: the page compares lag as
+// well as loss, and every variant's first loss is a rendered run whose trace
+// hash is the sweep's.
+TEST_CASE("cli compare: lag per variant, the first seed's lag over time, first-loss runs rendered and linked") {
+    const fs::path out = kOut / "acks";
+    const auto r = kafkasim("compare scenarios/compare-acks.json --seeds 3 --jobs 2 -q --out " + out.string());
+    REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(slurp(out / "compare.json"));
+    const std::string page = slurp(out / "index.html");
+    CHECK(fs::exists(out / "plots" / "lag_spread.dat"));
+    CHECK(slurp(out / "plots" / "lag_first_seed.dat").rfind("# t_s v1 v2 v3 v4 v5 v6\n", 0) == 0);
+    CHECK(page.find("<h2>Matrix view</h2>") != std::string::npos);
+    int linked = 0;
+    for (const auto& v : j["variants"]) {
+        // A run's time-averaged lag never exceeds its largest sample, so neither do the quartiles.
+        const auto& lag = v["consumer_lag"];
+        REQUIRE(lag.is_object());
+        CHECK(lag["mean"]["p50"].get<double>() <= lag["max"]["p50"].get<double>());
+        CHECK(lag["mean"]["max"].get<double>() > 0);
+        if (v["first_loss"].is_null()) continue;
+        const auto seed = v["first_loss"]["seed"].get<std::uint64_t>();
+        const std::size_t index = v["index"].get<std::size_t>();
+        const std::string folder = "runs/variant-" + std::to_string(index + 1) + "-seed-" + std::to_string(seed);
+        const auto s = nlohmann::json::parse(slurp(out / folder / "summary.json"));
+        CHECK(s["records"]["acked_lost"].get<std::int64_t>() > 0);
+        for (const auto& run : j["runs"]) {
+            if (run["variant"] == index && run["seed"] == seed) CHECK(run["trace_hash"] == s["trace_hash"]);
+        }
+        CHECK(page.find("<a href=\"" + folder + "/index.html\">") != std::string::npos);
+        ++linked;
+    }
+    CHECK(linked >= 2);  // acks=0 and acks=1 lose data in the first seeds (the leader's unreplicated tail)
+    const auto no = kafkasim("compare scenarios/compare-acks.json --seeds 3 --jobs 2 -q --no-loss-runs --out " +
+                             (kOut / "acks-no-runs").string());
+    REQUIRE(no.exit_code == 0);
+    CHECK_FALSE(fs::exists(kOut / "acks-no-runs" / "runs"));
+    CHECK(slurp(kOut / "acks-no-runs" / "index.html").find("--no-loss-runs") != std::string::npos);
 }

@@ -130,3 +130,58 @@ TEST_CASE("compare page: the page numbers the variants and carries the plots' da
     const std::string svg = slurp(dir / "plots" / "loss.svg");
     for (int k = 1; k <= 12; ++k) CHECK_MESSAGE(svg.find(">#" + std::to_string(k) + " acks=") != std::string::npos, k);
 }
+
+TEST_CASE("compare page: a grid of three axes gets a matrix per value of the third, P(loss) and latency") {
+    const SweepResult r = grid12();
+    const auto stats = ks::report::variant_stats(r);
+    const std::string page = ks::report::compare_page(r, stats, {}, "");
+    CHECK(ks::test::html_structure_error(page) == "");
+    CHECK(page.find("<h2>Matrix view</h2>") != std::string::npos);
+    CHECK(ks::test::count_of(page, "<table class=\"matrix\">") == 4);  // 2 values of min.insync.replicas × 2 figures
+    CHECK(page.find("<h3>min.insync.replicas=1</h3>") != std::string::npos);
+    const auto second = page.find("<h3>min.insync.replicas=2</h3>");
+    REQUIRE(second != std::string::npos);
+    // Rows acks, columns replication_factor; the last cell of the second matrix is #12.
+    CHECK(page.find("<th>acks \\ replication_factor</th><th>1</th><th>2</th><th>3</th>", second) != std::string::npos);
+    CHECK(page.find("· #12</small>", second) != std::string::npos);
+    CHECK(page.find("· #11</small>", second) == std::string::npos);  // #11 is min.insync.replicas=1
+    // One axis: no matrix.
+    SweepResult one = r;
+    one.grid.axes.resize(1);
+    CHECK(ks::report::compare_page(one, stats, {}, "").find("Matrix view") == std::string::npos);
+}
+
+TEST_CASE("compare page: lag per variant over seeds, the first seed's lag over time, links to first-loss runs") {
+    SweepResult r = grid12();
+    for (auto& o : r.runs) {
+        o.max_consumer_lag = static_cast<std::int64_t>(100 * o.seed + o.variant);
+        o.mean_consumer_lag = static_cast<double>(o.seed);
+    }
+    const auto stats = ks::report::variant_stats(r);
+    ks::report::CompareReplays replays;
+    replays.first_seed_lag.resize(12);
+    for (std::size_t v = 0; v < 12; ++v) {
+        for (int t = 0; t <= 3; ++t) replays.first_seed_lag[v].emplace_back(t, 10.0 * t + static_cast<double>(v));
+    }
+    replays.faults = {{.from_s = 1, .to_s = 2, .label = "crash broker 1"}};
+    replays.heal_s = 3;
+    replays.end_s = 3;
+    replays.loss_runs[0] = ks::report::loss_run_folder(0, 1);
+    const auto plots = ks::report::compare_plots(r, stats, &replays);
+    REQUIRE(plots.size() == 4);
+    CHECK(plots[2].name == "lag_spread");
+    CHECK(plots[2].script.find("candlesticks") != std::string::npos);
+    // Variant 0: largest samples 100..400 (p50 200), time-averaged 1..4.
+    CHECK(plots[2].data.find("0 \"#1\" 100 100 200 300 400 1 1 2 3 4\n") != std::string::npos);
+    CHECK(plots[3].name == "lag_first_seed");
+    CHECK(plots[3].data.rfind("# t_s v1 v2 v3 v4 v5 v6 v7 v8 v9 v10 v11 v12\n0 0 1 2 ", 0) == 0);
+    CHECK(plots[3].script.find("crash broker 1") != std::string::npos);  // the fault window, labelled
+    REQUIRE(plots[3].hover.has_value());
+    CHECK(plots[3].hover->kind == ks::report::PlotHover::Kind::time);
+    const std::string page = ks::report::compare_page(r, stats, {}, "", &replays);
+    CHECK(page.find("<a href=\"runs/variant-1-seed-1/index.html\">the run's report</a>") != std::string::npos);
+    CHECK(page.find("<th>mean lag</th>") != std::string::npos);
+    // Without replays: no plot over time, no link.
+    CHECK(ks::report::compare_plots(r, stats).size() == 3);
+    CHECK(ks::report::compare_page(r, stats, {}, "").find("the run's report") == std::string::npos);
+}

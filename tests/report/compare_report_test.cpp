@@ -151,3 +151,45 @@ TEST_CASE("compare: --shard parses I/N and rejects the rest") {
         CHECK_THROWS_AS(ks::parse_shard(bad), ks::InputError);
     }
 }
+
+TEST_CASE("compare: spread_of gives nearest-rank quartiles, min, max and mean over seeds") {
+    const auto s = ks::report::spread_of({7, 1, 3, 5});
+    CHECK(s.min == 1);
+    CHECK(s.p25 == 1);  // ceil(0.25 * 4) = 1st smallest
+    CHECK(s.p50 == 3);  // 2nd
+    CHECK(s.p75 == 5);  // 3rd
+    CHECK(s.max == 7);
+    CHECK(s.mean == 4);
+    const auto one = ks::report::spread_of({42});
+    CHECK(one.min == 42);
+    CHECK(one.p25 == 42);
+    CHECK(one.p75 == 42);
+}
+
+TEST_CASE("compare: consumer lag per variant as distributions over seeds, in json and csv") {
+    SweepResult r = synthetic();
+    for (auto& o : r.runs) {
+        o.max_consumer_lag = static_cast<std::int64_t>(100 * o.seed);  // 500, 600, 700
+        o.mean_consumer_lag = 10.0 * static_cast<double>(o.seed);      // 50, 60, 70
+    }
+    const auto stats = ks::report::variant_stats(r);
+    REQUIRE(stats[0].max_consumer_lag_spread);
+    CHECK(stats[0].max_consumer_lag_spread->p50 == 600);
+    CHECK(stats[0].mean_consumer_lag_spread->mean == doctest::Approx(60));
+    CHECK(stats[0].mean_consumer_lag_spread->max == 70);
+    const auto j = ks::report::compare_json(r);
+    CHECK(j["variants"][1]["consumer_lag"]["max"]["min"] == 500);
+    CHECK(j["variants"][1]["consumer_lag"]["mean"]["p75"] == 70);
+    CHECK(j["runs"][0]["mean_consumer_lag"] == 50);
+    const std::string csv = ks::report::compare_csv(r);
+    CHECK(csv.find("max_consumer_lag_p50,mean_consumer_lag_mean,mean_consumer_lag_p50,mean_consumer_lag_max\n") !=
+          std::string::npos);
+    CHECK(csv.find(",600,60,60,70\n") != std::string::npos);
+    // Without groups: no distributions, empty cells, null in json.
+    const SweepResult plain = synthetic();
+    CHECK_FALSE(ks::report::variant_stats(plain)[0].max_consumer_lag_spread);
+    CHECK(ks::report::compare_json(plain)["variants"][0]["consumer_lag"].is_null());
+    // A shard round trip keeps the time-averaged lag.
+    const auto back = ks::report::sweep_from_json(ks::report::shard_json(r), "x");
+    CHECK(back.runs[2].mean_consumer_lag == r.runs[2].mean_consumer_lag);
+}
