@@ -96,8 +96,14 @@ struct GroupChanged {
 // or above the log start offset (records the group skips unless a member reads
 // them some other way); `deleted_unread`: for an out-of-range fetch below the
 // log start offset, the records retention had deleted before it read them.
+// log_truncation (KIP-320): after a leader change the member validated its
+// position `from` and learned the new leader's log diverges from `to`: it
+// sought back to `to` ("the first offset known to diverge"), or with
+// auto.offset.reset=none (`stopped`) got a LogTruncationException and fetches
+// the partition no more; `read_then_truncated`: the records its group had
+// read in [to, from), no longer in the log.
 struct ConsumerOffsetReset {
-    enum class Cause : std::uint8_t { no_committed_offset, out_of_range };
+    enum class Cause : std::uint8_t { no_committed_offset, out_of_range, log_truncation };
     std::string group_id{};
     std::int32_t member = 0;  // the member's number in its group (consumer_join order)
     TopicPartition tp{};
@@ -108,6 +114,8 @@ struct ConsumerOffsetReset {
     Offset log_start = 0;
     std::int64_t passed_over = 0;
     std::int64_t deleted_unread = 0;
+    bool stopped = false;
+    std::int64_t read_then_truncated = 0;
 };
 
 // Retention deleted `segments` old segments of the current leader's log of

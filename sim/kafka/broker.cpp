@@ -208,7 +208,11 @@ void Broker::on_message(Instant now, NodeId from, const Message& m, Outbox& out)
             for (const FetchPartitionData& d : fr->partitions) write_epochs_if_changed(d.tp, out);
         }
     } else if (const auto* q = std::get_if<OffsetsForLeaderEpochRequest>(&m)) {
-        handle_epoch_query(from, *q, out);
+        if (is_consumer_node(from)) {
+            handle_consumer_epoch_query(from, *q, out);
+        } else {
+            handle_epoch_query(from, *q, out);
+        }
     } else if (const auto* qa = std::get_if<OffsetsForLeaderEpochResponse>(&m)) {
         if (is_broker_node(from) && !qa->partitions.empty()) {
             if (ReplicaFetcher* rf = fetcher_for(BrokerId(from.value()), qa->partitions.front().tp)) {
@@ -615,11 +619,19 @@ void Broker::apply_partition_state(Instant now, const PartitionState& st, Outbox
     if (st.leader.value() < 0) {
         remove_from_fetchers(st.tp);
         p.make_offline();
-        if (was_leader) wake_parked_fetches(st.tp, out);  // ReplicaManager.completeDelayedFetchOrProduceRequests
+        if (was_leader) {
+            // ReplicaManager.completeDelayedFetchOrProduceRequests: DelayedFetch
+            // case A (no longer the leader) for followers and consumers alike.
+            wake_parked_fetches(st.tp, out);
+            wake_parked_consumers(now, st.tp, out);
+        }
         return;
     }
     const bool changed = p.make_follower(st);
-    if (was_leader) wake_parked_fetches(st.tp, out);
+    if (was_leader) {
+        wake_parked_fetches(st.tp, out);
+        wake_parked_consumers(now, st.tp, out);
+    }
     if (!changed) {
         if (ReplicaFetcher* f = fetcher_for(st.leader, st.tp)) f->set_epoch(st.tp, st.leader_epoch);
         return;

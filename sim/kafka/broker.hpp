@@ -289,6 +289,7 @@ class Broker : private ReplicaFetcher::Host {
     void answer_fetch(NodeId to, const FetchRequest& r, Outbox& out);
     void wake_parked_fetches(TopicPartition tp, Outbox& out);
     void handle_epoch_query(NodeId from, const OffsetsForLeaderEpochRequest& r, Outbox& out);
+    void handle_consumer_epoch_query(NodeId from, const OffsetsForLeaderEpochRequest& r, Outbox& out);
     // consumers (broker_consumer.cpp)
     void handle_consumer_fetch(Instant now, NodeId from, const FetchRequest& r, Outbox& out);
     FetchResponse read_for_consumer(const FetchRequest& r, Bytes& total, bool& any_error) const;

@@ -1,10 +1,13 @@
 // Broker: serving consumers — fetches up to the high watermark with long
 // polling (kafka.server.ReplicaManager.fetchMessages with FetchIsolation
-// HIGH_WATERMARK, DelayedFetch), and ListOffsets for auto.offset.reset.
+// HIGH_WATERMARK, DelayedFetch), ListOffsets for auto.offset.reset, and
+// OffsetsForLeaderEpoch for the positions consumers validate (KIP-320).
 #include <algorithm>
+#include <tuple>
 
 #include "core/assert.hpp"
 #include "kafka/broker.hpp"
+#include "kafka/versions.hpp"
 
 namespace ks::kafka {
 
@@ -17,9 +20,23 @@ FetchResponse Broker::read_for_consumer(const FetchRequest& r, Bytes& total, boo
         FetchPartitionData d;
         d.tp = fp.tp;
         auto it = partitions_.find(fp.tp);
+        Error fenced = Error::none;
         if (it == partitions_.end() || it->second->role() != Role::leader) {
-            d.error = Error::not_leader_or_follower;
+            fenced = Error::not_leader_or_follower;
+        } else if (fences_client_fetch_epochs(config_.kafka_version) && fp.current_leader_epoch != kNoEpoch &&
+                   fp.current_leader_epoch != it->second->leader_epoch()) {
+            // Partition.getLocalLog → checkCurrentLeaderEpoch.
+            fenced = fp.current_leader_epoch < it->second->leader_epoch() ? Error::fenced_leader_epoch
+                                                                          : Error::unknown_leader_epoch;
+        }
+        if (fenced != Error::none) {
+            d.error = fenced;
             any_error = true;
+            // KafkaApis.handleFetchRequest (3.7, KIP-951): CurrentLeader from the metadata cache.
+            if (r.leader_hints && fenced != Error::unknown_leader_epoch &&
+                sends_fetch_leader_hints(config_.kafka_version)) {
+                std::tie(d.current_leader, d.current_leader_epoch) = current_leader(fp.tp);
+            }
             resp.partitions.push_back(std::move(d));
             continue;
         }
@@ -37,6 +54,8 @@ FetchResponse Broker::read_for_consumer(const FetchRequest& r, Bytes& total, boo
                 if (b.next_offset() > p.high_watermark()) break;
                 total += b.size_bytes;
                 d.batches.push_back(b);
+                // Message format v1 (before 0.11) has no partition leader epoch.
+                if (!uses_leader_epochs(config_.protocol)) d.batches.back().epoch = kNoEpoch;
             }
         }
         resp.partitions.push_back(std::move(d));
@@ -85,6 +104,36 @@ void Broker::wake_parked_consumers(Instant now, TopicPartition tp, Outbox& out) 
         out.cancel_timer(timer_key(kConsumerFetchWait, id));
         answer_parked_consumer(id, out);
     }
+}
+
+// KafkaApis.handleOffsetForLeaderEpochRequest for a consumer (replica -1):
+// Partition.lastOffsetForLeaderEpoch from the leader only, fenced by the
+// current leader epoch, answered from LeaderEpochFileCache.endOffsetFor (the
+// largest epoch at or below the one asked, and where it ends). The answer
+// carries the epoch whatever inter.broker.protocol.version says: that setting
+// chooses what followers ask, not what a 2.3+ broker answers.
+void Broker::handle_consumer_epoch_query(NodeId from, const OffsetsForLeaderEpochRequest& r, Outbox& out) {
+    OffsetsForLeaderEpochResponse resp;
+    resp.correlation = r.correlation;
+    for (const EpochQuery& q : r.partitions) {
+        EpochAnswer a;
+        a.tp = q.tp;
+        auto it = partitions_.find(q.tp);
+        if (!answers_consumer_epoch_queries(config_.kafka_version)) {
+            a.error = Error::unsupported_version;
+        } else if (it == partitions_.end() || it->second->role() != Role::leader) {
+            a.error = Error::not_leader_or_follower;
+        } else if (q.current_leader_epoch != kNoEpoch && q.current_leader_epoch != it->second->leader_epoch()) {
+            a.error = q.current_leader_epoch < it->second->leader_epoch() ? Error::fenced_leader_epoch
+                                                                          : Error::unknown_leader_epoch;
+        } else {
+            const Partition& p = *it->second;
+            std::tie(a.leader_epoch, a.end_offset) =
+                p.log().epochs().end_offset_for(q.leader_epoch, p.log_end_offset());
+        }
+        resp.partitions.push_back(a);
+    }
+    out.send(from, std::move(resp));
 }
 
 void Broker::handle_list_offsets(NodeId from, const ListOffsetsRequest& r, Outbox& out) {

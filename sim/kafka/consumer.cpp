@@ -5,6 +5,7 @@
 #include "core/assert.hpp"
 #include "core/distribution.hpp"
 #include "kafka/group_assign.hpp"
+#include "kafka/versions.hpp"
 
 namespace ks::kafka {
 
@@ -84,6 +85,8 @@ void Consumer::on_message(Instant now, NodeId from, const Message& m, Outbox& ou
         handle_list_offsets(now, *lo, out);
     } else if (const auto* md = std::get_if<MetadataResponse>(&m)) {
         handle_metadata(now, *md, out);
+    } else if (const auto* ea = std::get_if<OffsetsForLeaderEpochResponse>(&m)) {
+        handle_epoch_answers(now, *ea, out);
     }
 }
 
@@ -136,7 +139,13 @@ void Consumer::on_connection_lost(Instant now, NodeId peer, Outbox& out) {
         ++bootstrap_index_;
         request_metadata(now, out);
     }
-    for (auto& [tp, p] : parts_) p.offset_pending = false;  // answers lost: ask again
+    for (auto& [tp, p] : parts_) {
+        p.offset_pending = false;  // answers lost: ask again
+        if (p.validation_correlation != 0 && p.position_leader == b) {
+            p.validation_correlation = 0;  // requestFailed: again after retry.backoff.ms
+            p.next_validation = now + opt_.retry_backoff;
+        }
+    }
     if (coordinator_ == b || (finding_ && find_broker_ == b)) {
         coordinator_lost(now, out);
         return;
@@ -213,7 +222,9 @@ std::int32_t Consumer::take_records(Instant now, Outbox& out) {
     for (std::size_t i = 0; i < order.size() && left > 0; ++i) {
         const TopicPartition tp = order[(start + i) % order.size()];
         Part& p = parts_.at(tp);
-        if (!p.position) continue;
+        // FetchCollector returns nothing for a partition that is not fetchable
+        // (awaiting validation or stopped by a LogTruncationException).
+        if (!p.position || p.awaiting_validation || p.truncation_blocked) continue;
         RecordsConsumedEffect e{opt_.group_index, opt_.member_index, tp, *p.position, 0};
         while (left > 0 && !p.buffer.empty()) {
             const RecordBatch& b = p.buffer.front();
@@ -233,6 +244,7 @@ std::int32_t Consumer::take_records(Instant now, Outbox& out) {
             e.count += take;
             left -= take;
             *p.position = from + take;
+            p.offset_epoch = b.epoch;  // CompletedFetch.lastEpoch: the batch of the last record returned
             if (*p.position >= b.next_offset()) p.buffer.pop_front();
         }
         if (e.count > 0) out.records_consumed(e);
@@ -547,6 +559,7 @@ std::optional<BrokerId> Consumer::leader_of(TopicPartition tp) const {
 }
 
 void Consumer::fetch_offsets(Instant now, Outbox& out) {
+    validate_positions(now, out);
     std::vector<TopicPartition> ask, reset;
     for (auto& [tp, p] : parts_) {
         if (p.position || p.offset_pending || p.reset_blocked) continue;
@@ -570,7 +583,11 @@ void Consumer::handle_offset_fetch(Instant now, const OffsetFetchResponse& r, Ou
         if (it == parts_.end() || it->second.position) continue;
         it->second.offset_pending = false;
         if (offset >= 0) {
+            // The committed offset's leader epoch (OffsetAndMetadata.leaderEpoch)
+            // is not modelled: the position starts unvalidated.
             it->second.position = offset;
+            it->second.offset_epoch = kNoEpoch;
+            set_position_leader(tp, it->second);
         } else {
             it->second.need_reset = true;
             it->second.reset_cause = OffsetResetEffect::Cause::no_committed_offset;
@@ -618,6 +635,8 @@ void Consumer::handle_list_offsets(Instant now, const ListOffsetsResponse& r, Ou
         }
         it->second.position = lp.offset;
         it->second.need_reset = false;
+        it->second.offset_epoch = kNoEpoch;
+        set_position_leader(lp.tp, it->second);
         ++stats_.resets;
         // SubscriptionState.maybeSeekUnvalidated: "Resetting offset for partition ... to position ...".
         out.offset_reset(OffsetResetEffect{.group = opt_.group_index,
@@ -640,7 +659,7 @@ void Consumer::send_fetches(Instant now, Outbox& out) {
     std::map<BrokerId, FetchRequest> by_leader;
     bool unknown = false;
     for (const auto& [tp, p] : parts_) {
-        if (!p.position || !p.buffer.empty()) continue;
+        if (!p.position || !p.buffer.empty() || p.awaiting_validation || p.truncation_blocked) continue;
         const auto leader = leader_of(tp);
         if (!leader) {
             unknown = true;
@@ -651,6 +670,8 @@ void Consumer::send_fetches(Instant now, Outbox& out) {
         FetchPartition fp;
         fp.tp = tp;
         fp.fetch_offset = *p.position;
+        // FetchRequest v9+: position.currentLeader.epoch, sent from 2.3.
+        if (consumer_validates_positions(opt_.client_version)) fp.current_leader_epoch = p.position_leader_epoch;
         r.partitions.push_back(fp);
     }
     if (unknown) request_metadata(now, out);
@@ -659,6 +680,7 @@ void Consumer::send_fetches(Instant now, Outbox& out) {
         r.max_wait = opt_.fetch_max_wait;
         r.min_bytes = opt_.fetch_min_bytes;
         r.max_bytes_per_partition = opt_.max_partition_fetch_bytes;
+        r.leader_hints = consumer_follows_fetch_leader_hints(opt_.client_version);
         r.correlation = next_correlation_++;
         fetch_in_flight_[leader] = r.correlation;
         ++stats_.fetches;
@@ -673,11 +695,14 @@ void Consumer::handle_fetch(Instant now, NodeId from, const FetchResponse& r, Ou
     if (inflight == fetch_in_flight_.end() || inflight->second != r.correlation) return;
     fetch_in_flight_.erase(inflight);
     bool refresh = false;
+    bool hinted = false;
     std::vector<TopicPartition> reset;
     for (const FetchPartitionData& d : r.partitions) {
         auto it = parts_.find(d.tp);
         if (it == parts_.end() || !it->second.position || !it->second.buffer.empty()) continue;
         Part& p = it->second;
+        // Not fetchable now (FetchCollector drops the answer): validating, or stopped.
+        if (p.awaiting_validation || p.truncation_blocked) continue;
         if (d.error == Error::offset_out_of_range) {
             // FetchCollector.handleInitializeErrors: "Fetch position ... is
             // out of range for partition ..., resetting offset".
@@ -688,7 +713,13 @@ void Consumer::handle_fetch(Instant now, NodeId from, const FetchResponse& r, Ou
             continue;
         }
         if (d.error != Error::none) {
+            // FetchCollector.handleInitializeErrors asks for metadata in any case.
             refresh = true;
+            if ((d.error == Error::not_leader_or_follower || d.error == Error::fenced_leader_epoch) &&
+                consumer_follows_fetch_leader_hints(opt_.client_version) && take_leader_hint(d)) {
+                hinted = true;
+                continue;
+            }
             if (auto m = metadata_.find(d.tp); m != metadata_.end() && m->second.leader == leader) {
                 m->second.leader = BrokerId(-1);  // stale: wait for fresh metadata
             }
@@ -699,6 +730,7 @@ void Consumer::handle_fetch(Instant now, NodeId from, const FetchResponse& r, Ou
             if (b.next_offset() > *p.position) p.buffer.push_back(b);
         }
     }
+    if (hinted) update_position_leaders();
     if (!reset.empty()) reset_offsets(now, reset, out);
     if (refresh) request_metadata(now, out);
     kick(now, out);
@@ -723,6 +755,7 @@ void Consumer::handle_metadata(Instant now, const MetadataResponse& r, Outbox& o
         if (it != metadata_.end() && st.leader_epoch < it->second.leader_epoch) continue;  // stale
         metadata_[st.tp] = st;
     }
+    update_position_leaders();
     for (const auto& [tp, p] : parts_) missing = missing || !leader_of(tp);
     if (missing) {
         // Leaderless partitions: ask again (another broker) after a backoff.

@@ -21,8 +21,20 @@
 //   Fetcher                 one FetchRequest in flight per leader, only for
 //                           partitions with no buffered data; sent from poll()
 //                           (pipelined before the application processes);
-//                           NOT_LEADER_OR_FOLLOWER → metadata refresh;
+//                           NOT_LEADER_OR_FOLLOWER → metadata refresh
+//                           (3.7+, KIP-951: and the CurrentLeader the
+//                           answer names, if newer, at once);
 //                           OFFSET_OUT_OF_RANGE → auto.offset.reset.
+//   OffsetFetcher.          (2.3+, KIP-320) a position whose leader or leader
+//   validatePositionsAsync  epoch changed is validated before fetching on:
+//                           OffsetsForLeaderEpoch for the epoch of the last
+//                           record consumed; an end offset below the position
+//                           means the log was truncated under the consumer,
+//                           and it seeks to that end offset ("the first
+//                           offset known to diverge",
+//                           SubscriptionState.maybeCompleteValidation), or
+//                           with auto.offset.reset=none stops fetching the
+//                           partition (LogTruncationException).
 //   SubscriptionState       positions; OffsetFetch for new partitions, then
 //                           auto.offset.reset (ListOffsets earliest / latest)
 //                           when nothing is committed (none: the partition
@@ -94,6 +106,9 @@ struct ConsumerStats {
     std::int64_t rebalances = 0;          // assignments received
     std::int64_t partitions_revoked = 0;  // given up in rebalances (eager: all owned; cooperative: moved)
     std::int64_t resets = 0;              // auto.offset.reset applications
+    std::int64_t validations = 0;         // positions sent for validation (OffsetsForLeaderEpoch, KIP-320)
+    std::int64_t truncations = 0;         // validations that found the log truncated below the position
+    std::int64_t leader_hints = 0;        // leaders taken from fetch answers (KIP-951)
     std::int64_t fetches = 0;
     std::int64_t poll_timeouts = 0;  // left the group: max.poll.interval.ms
     bool fenced = false;             // FENCED_INSTANCE_ID: stopped (KIP-345)
@@ -155,6 +170,17 @@ class Consumer {
         // of range (OffsetResetEffect).
         OffsetResetEffect::Cause reset_cause = OffsetResetEffect::Cause::no_committed_offset;
         Offset reset_from = kUndefinedOffset;
+        // KIP-320 (FetchPosition.offsetEpoch / currentLeader): the epoch of the
+        // batch of the last record consumed (kNoEpoch: unknown, e.g. after a
+        // reset or an OffsetFetch), and the leader and epoch the position was
+        // last validated against.
+        LeaderEpoch offset_epoch = kNoEpoch;
+        BrokerId position_leader{-1};
+        LeaderEpoch position_leader_epoch = kNoEpoch;
+        bool awaiting_validation = false;          // FetchStates.AWAIT_VALIDATION: not fetched
+        std::uint64_t validation_correlation = 0;  // the OffsetsForLeaderEpoch in flight; 0: none
+        bool truncation_blocked = false;           // LogTruncationException (auto.offset.reset=none)
+        Instant next_validation;                   // after a failed validation: retry.backoff.ms
         std::deque<RecordBatch> buffer;
         std::optional<Offset> high_watermark;  // from the last fetch response (none before the first)
     };
@@ -197,6 +223,15 @@ class Consumer {
     void handle_offset_fetch(Instant now, const OffsetFetchResponse& r, Outbox& out);
     void request_metadata(Instant now, Outbox& out);
     void handle_metadata(Instant now, const MetadataResponse& r, Outbox& out);
+    // KIP-320: a position takes the leader the metadata names now (and, 2.3+,
+    // awaits validation when that leader or epoch changed).
+    void set_position_leader(TopicPartition tp, Part& p);
+    void update_position_leaders();
+    void validate_positions(Instant now, Outbox& out);
+    void handle_epoch_answers(Instant now, const OffsetsForLeaderEpochResponse& r, Outbox& out);
+    void complete_validation(Instant now, TopicPartition tp, Part& p, const EpochAnswer& a, Outbox& out);
+    // KIP-951: the leader a fetch answer names; true if it was newer than the metadata.
+    bool take_leader_hint(const FetchPartitionData& d);
     std::optional<BrokerId> leader_of(TopicPartition tp) const;
 
     ConsumerOptions opt_;

@@ -57,6 +57,9 @@ struct FetchRequest {
     Bytes max_bytes_per_partition = 1048576;  // replica.fetch.max.bytes
     Bytes max_bytes = 10485760;               // replica.fetch.response.max.bytes (KIP-74)
     std::uint64_t correlation = 0;
+    // FetchRequest v16+ (KIP-951, a consumer of 3.7 or later): the client
+    // reads CurrentLeader in NOT_LEADER_OR_FOLLOWER / FENCED_LEADER_EPOCH answers.
+    bool leader_hints = false;
 };
 
 struct FetchPartitionData {
@@ -66,6 +69,10 @@ struct FetchPartitionData {
     Offset log_start_offset = 0;
     Offset log_end_offset = 0;  // for OFFSET_OUT_OF_RANGE handling (pre KIP-101)
     std::vector<RecordBatch> batches;
+    // KIP-951 CurrentLeader (FetchResponse v16+, brokers of 3.7 or later): with
+    // NOT_LEADER_OR_FOLLOWER / FENCED_LEADER_EPOCH, the leader the broker knows.
+    BrokerId current_leader{-1};
+    LeaderEpoch current_leader_epoch = kNoEpoch;
 };
 
 struct FetchResponse {
@@ -79,9 +86,12 @@ struct EpochQuery {
     LeaderEpoch leader_epoch = kNoEpoch;          // the epoch asked about
     LeaderEpoch current_leader_epoch = kNoEpoch;  // KIP-320 fencing
 };
+// A consumer validating its positions (KIP-320, v3+) sends replica -1 and a
+// correlation its answer repeats.
 struct OffsetsForLeaderEpochRequest {
     BrokerId replica;
     std::vector<EpochQuery> partitions;
+    std::uint64_t correlation = 0;
 };
 struct EpochAnswer {
     TopicPartition tp;
@@ -91,6 +101,7 @@ struct EpochAnswer {
 };
 struct OffsetsForLeaderEpochResponse {
     std::vector<EpochAnswer> partitions;
+    std::uint64_t correlation = 0;
 };
 
 // ---- brokers <-> controller ----------------------------------------------------------

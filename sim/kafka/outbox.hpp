@@ -136,8 +136,14 @@ struct RecordsConsumedEffect {
 // its group had no committed offset for `tp`, or a fetch at `from` was out of
 // range (below the log start offset after retention, or above the log end
 // after a truncation). The position is now `to`.
+// log_truncation (KIP-320): validating its position `from` after a leader
+// change, the member learned that the leader's log diverges from `to` on
+// (the end offset of its last epoch there), below `from`: it sought back to
+// `to` (SubscriptionState.maybeCompleteValidation), or, with `strategy` none,
+// stopped fetching the partition (LogTruncationException). What it had read
+// in [to, from) is not in the log any more.
 struct OffsetResetEffect {
-    enum class Cause : std::uint8_t { no_committed_offset, out_of_range };
+    enum class Cause : std::uint8_t { no_committed_offset, out_of_range, log_truncation };
     std::int32_t group = -1;
     std::int32_t member = -1;
     TopicPartition tp;

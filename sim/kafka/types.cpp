@@ -62,6 +62,8 @@ std::string_view error_name(Error e) {
             return "NOT_CONTROLLER";
         case Error::invalid_request:
             return "INVALID_REQUEST";
+        case Error::unsupported_version:
+            return "UNSUPPORTED_VERSION";
     }
     return "UNKNOWN";
 }

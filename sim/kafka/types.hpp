@@ -52,6 +52,10 @@ enum class Error : std::uint8_t {
     duplicate_broker_registration,  // KRaft: the broker id's previous incarnation still has a session
     not_controller,
     invalid_request,
+    // A request version the broker's release does not have: what a client
+    // learns from the broker's ApiVersions before sending (kafkasim lets the
+    // broker answer the request with it instead).
+    unsupported_version,
 };
 
 // Kafka's name for an error, e.g. "NOT_LEADER_OR_FOLLOWER".

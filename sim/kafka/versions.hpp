@@ -51,6 +51,24 @@ inline bool exits_rather_than_truncate_below_leader(KafkaVersion v) {
 inline bool sends_leader_hints(KafkaVersion broker) {
     return broker >= KafkaVersion{3, 7, 0};
 }
+// KafkaApis.handleFetchRequest from 3.7 (KIP-951): a FetchResponse v16+
+// partition failing with NOT_LEADER_OR_FOLLOWER or FENCED_LEADER_EPOCH carries
+// CurrentLeader (and the leader's NodeEndpoints), from the broker's metadata cache.
+inline bool sends_fetch_leader_hints(KafkaVersion broker) {
+    return broker >= KafkaVersion{3, 7, 0};
+}
+// OffsetsForLeaderEpoch v3 (KIP-320's consumer part, 2.3.0): the version a
+// consumer needs (OffsetFetcherUtils.hasUsableOffsetForLeaderEpochVersion,
+// OffsetsForLeaderEpochRequest.supportsTopicPermission); 2.2 brokers stop at v2.
+inline bool answers_consumer_epoch_queries(KafkaVersion broker) {
+    return broker >= KafkaVersion{2, 3, 0};
+}
+// FetchRequest v9 (KIP-320, 2.1.0): a fetch carries the current leader epoch,
+// and Partition.fetchRecords answers FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH
+// when it differs from the leader's.
+inline bool fences_client_fetch_epochs(KafkaVersion broker) {
+    return broker >= KafkaVersion{2, 1, 0};
+}
 
 // ---- the client's release (a producer's or a group's client_version) --------------------------
 
@@ -92,6 +110,27 @@ inline bool round_robin_partitioner_fixed(KafkaVersion client) {
 // backoff (ProducerBatch.hasLeaderChangedForTheOngoingRetry,
 // RecordAccumulator.shouldBackoff).
 inline bool client_follows_leader_hints(KafkaVersion client) {
+    return client >= KafkaVersion{3, 7, 0};
+}
+// KIP-320 in the consumer (2.3.0): a FetchPosition remembers the epoch of the
+// last record consumed and the leader it was validated against; when the
+// metadata names another leader or epoch the partition enters AWAIT_VALIDATION
+// (SubscriptionState.maybeValidatePositionForCurrentLeader), fetching stops
+// until OffsetsForLeaderEpoch answers (OffsetFetcher.validatePositionsAsync),
+// and an end offset below the position is a truncation: seek to it with a
+// reset policy, LogTruncationException without one
+// (SubscriptionState.maybeCompleteValidation). Fetches carry
+// position.currentLeader.epoch from 2.3 (2.1 and 2.2 send none).
+inline bool consumer_validates_positions(KafkaVersion client) {
+    return client >= KafkaVersion{2, 3, 0};
+}
+// KIP-951 in the consumer (3.7.0): FetchRequest v16; the CurrentLeader of a
+// NOT_LEADER_OR_FOLLOWER / FENCED_LEADER_EPOCH answer, when newer than the
+// metadata, becomes the partition's leader at once
+// (AbstractFetch.handleFetchSuccess → Metadata.updatePartitionLeadership), the
+// position is validated against it and fetching resumes without waiting for
+// the metadata refresh that FetchCollector.handleInitializeErrors still asks.
+inline bool consumer_follows_fetch_leader_hints(KafkaVersion client) {
     return client >= KafkaVersion{3, 7, 0};
 }
 // retry.backoff.max.ms and the exponential, jittered retry backoff (KIP-580,

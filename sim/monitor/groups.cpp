@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/assert.hpp"
+
 namespace ks::monitor {
 
 namespace {
@@ -22,6 +24,13 @@ std::int64_t GroupTracker::on_reset(const kafka::OffsetResetEffect& r, Offset lo
     if (r.to <= lo) return 0;
     reset_spans_[r.tp].push_back(ResetSpan{lo, r.to, r.cause});
     return r.to - lo;
+}
+
+std::int64_t GroupTracker::on_truncation(const kafka::OffsetResetEffect& r) {
+    KS_ASSERT(r.cause == kafka::OffsetResetEffect::Cause::log_truncation);
+    if (r.to >= r.from) return 0;
+    const auto it = consumed_ranges_.find(r.tp);
+    return it == consumed_ranges_.end() ? 0 : it->second.remove(r.to, r.from);
 }
 
 GroupTracker::Lag GroupTracker::lag(const ClusterView& view) {

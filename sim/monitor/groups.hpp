@@ -40,6 +40,12 @@ class GroupTracker {
     // position, new position), are skipped by that reset unless read. Returns
     // how many offsets the reset jumped over above the log start.
     std::int64_t on_reset(const kafka::OffsetResetEffect& r, Offset log_start);
+    // A member found the log truncated under its position (KIP-320 validation,
+    // cause log_truncation): the records the group read in [r.to, r.from) are
+    // no longer in the log, and the offsets now hold other records, so they
+    // stop counting as read (reading the new ones is not a repeat). Returns
+    // how many read offsets that forgets.
+    std::int64_t on_truncation(const kafka::OffsetResetEffect& r);
     // A completed rebalance (a new generation) or a static member's
     // replacement, with the assignment as (member id, partitions).
     using Assignment = std::vector<std::pair<std::string, std::vector<TopicPartition>>>;

@@ -33,6 +33,23 @@ std::int64_t RangeSet::add(std::int64_t lo, std::int64_t hi) {
     return overlap;
 }
 
+std::int64_t RangeSet::remove(std::int64_t lo, std::int64_t hi) {
+    KS_ASSERT_LE(lo, hi);
+    const std::int64_t present = count_in(lo, hi);
+    if (present == 0) return 0;
+    auto it = ranges_.upper_bound(lo);
+    if (it != ranges_.begin() && std::prev(it)->second > lo) it = std::prev(it);
+    std::vector<std::pair<std::int64_t, std::int64_t>> keep;
+    while (it != ranges_.end() && it->first < hi) {
+        if (it->first < lo) keep.emplace_back(it->first, lo);
+        if (it->second > hi) keep.emplace_back(hi, it->second);
+        it = ranges_.erase(it);
+    }
+    for (const auto& [a, b] : keep) ranges_.emplace(a, b);
+    size_ -= present;
+    return present;
+}
+
 bool RangeSet::contains(std::int64_t x) const {
     auto it = ranges_.upper_bound(x);
     if (it == ranges_.begin()) return false;

@@ -45,6 +45,9 @@ class RangeSet {
     // Adds [lo, hi); returns how many of those values were already present.
     // REQUIRES: lo <= hi.
     std::int64_t add(std::int64_t lo, std::int64_t hi);
+    // Removes [lo, hi); returns how many of those values were present.
+    // REQUIRES: lo <= hi.
+    std::int64_t remove(std::int64_t lo, std::int64_t hi);
     bool contains(std::int64_t x) const;
     // How many values of [lo, hi) are present.
     std::int64_t count_in(std::int64_t lo, std::int64_t hi) const;

@@ -175,6 +175,23 @@ std::string isr_change_reason(const IsrChanged& e) {
 
 // As the Java consumer logs it (FetchCollector, SubscriptionState.maybeSeekUnvalidated).
 std::string offset_reset(const ConsumerOffsetReset& e, const Scenario& s) {
+    if (e.cause == ConsumerOffsetReset::Cause::log_truncation) {
+        // SubscriptionState.maybeCompleteValidation.
+        const std::string read =
+            e.read_then_truncated > 0
+                ? fmt::format(" ({} records it had read are no longer in the log)", e.read_then_truncated)
+                : "";
+        if (e.stopped) {
+            return fmt::format(
+                "group {} member {}: {} truncation detected at offset {} (the log diverges from {}), but "
+                "auto.offset.reset=none: LogTruncationException, the partition is no longer fetched{}",
+                e.group_id, e.member, tp_name(s, e.tp), e.from.value_or(0), e.to, read);
+        }
+        return fmt::format(
+            "group {} member {}: {} truncation detected at offset {}, resetting offset to the first offset known "
+            "to diverge {}{}",
+            e.group_id, e.member, tp_name(s, e.tp), e.from.value_or(0), e.to, read);
+    }
     const char* strategy = e.earliest ? "earliest" : "latest";
     std::string why;
     if (e.cause == ConsumerOffsetReset::Cause::no_committed_offset) {

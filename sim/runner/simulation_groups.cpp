@@ -172,6 +172,21 @@ void Simulation::on_group_effect(Instant now, const kafka::Effect& e) {
     if (const auto* r = std::get_if<kafka::OffsetResetEffect>(&e)) {
         const auto g = static_cast<std::size_t>(r->group);
         const Offset log_start = final_log_start(r->tp);
+        if (r->cause == kafka::OffsetResetEffect::Cause::log_truncation) {
+            record(now, TimelineEvent(ConsumerOffsetReset{
+                            .group_id = s_.consumer_groups.at(g).group_id,
+                            .member = r->member,
+                            .tp = r->tp,
+                            .cause = ConsumerOffsetReset::Cause::log_truncation,
+                            .earliest = r->strategy == OffsetReset::earliest,
+                            .from = r->from,
+                            .to = r->to,
+                            .log_start = log_start,
+                            .stopped = r->strategy == OffsetReset::none,
+                            .read_then_truncated = group_trackers_.at(g).on_truncation(*r),
+                        }));
+            return;
+        }
         const bool out_of_range = r->cause == kafka::OffsetResetEffect::Cause::out_of_range;
         ConsumerOffsetReset reset{
             .group_id = s_.consumer_groups.at(g).group_id,

@@ -54,7 +54,7 @@ TEST_CASE("e2e describe: the run up to T has the full run's trace events up to T
     RunOptions o;
     o.trace_sink = &ran;
     const RunResult r = run_simulation(sc, o);
-    CHECK(r.summary.trace_hash == "0x123e5ee02e256cdb");  // as pinned in replication_e2e_test.cpp
+    CHECK(r.summary.trace_hash == "0x7f32ef6d1eaedd68");  // as pinned in replication_e2e_test.cpp
     const std::string prefix = described.str();
     const std::string whole = ran.str();
     REQUIRE(!prefix.empty());

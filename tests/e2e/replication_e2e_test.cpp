@@ -56,7 +56,7 @@ TEST_CASE("e2e: the reference scenario's trace hash is pinned") {
     // commit that changes behaviour, and say why there.
     const auto loaded = scenario::load_file(std::string(KS_SOURCE_DIR) + "/scenarios/reference.json");
     const auto r = run_simulation(loaded.scenario, RunOptions{});
-    CHECK(r.summary.trace_hash == "0x123e5ee02e256cdb");
+    CHECK(r.summary.trace_hash == "0x7f32ef6d1eaedd68");
 }
 
 TEST_CASE("e2e: a crashed broker's leaderships move within broker.session.timeout.ms (KRaft, 9 s)") {

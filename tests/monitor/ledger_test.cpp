@@ -61,6 +61,23 @@ TEST_CASE("ledger: range set merges, counts overlaps and intersections") {
     CHECK(s.count_in(33, 100) == 2);
 }
 
+TEST_CASE("ledger: range set removes a span, splitting the ranges it cuts") {
+    RangeSet s;
+    s.add(0, 10);
+    s.add(20, 30);
+    CHECK(s.remove(5, 25) == 10);  // 5..9 and 20..24
+    CHECK(s.size() == 10);
+    CHECK(s.range_count() == 2);
+    CHECK(s.contains(4));
+    CHECK(!s.contains(5));
+    CHECK(!s.contains(24));
+    CHECK(s.contains(25));
+    CHECK(s.remove(10, 20) == 0);
+    CHECK(s.remove(0, 100) == 10);
+    CHECK(s.size() == 0);
+    CHECK(s.range_count() == 0);
+}
+
 TEST_CASE("ledger: a clean run closes the accounting with nothing lost") {
     Ledger l;
     l.on_sent(sent(0, 10));

@@ -176,6 +176,28 @@ TEST_CASE("groups: skipped records by cause - initial reset, out-of-range reset,
     CHECK(g.on_reset(reset(Cause::out_of_range, 300, 280), 200) == 0);
 }
 
+// SubscriptionState.maybeCompleteValidation (KIP-320): a member that read
+// 0..149 learns the new leader's log diverges from 120 and reads on from
+// there. What it read at 120..149 is gone from the log; the records it now
+// reads at those offsets are new, not repeats.
+TEST_CASE("groups: a truncation detected by validation forgets what was read above the divergence point") {
+    GroupTracker g({kTp});
+    g.on_consumed(kafka::RecordsConsumedEffect{0, 0, kTp, 0, 150});
+    const kafka::OffsetResetEffect t{.group = 0,
+                                     .member = 0,
+                                     .tp = kTp,
+                                     .cause = kafka::OffsetResetEffect::Cause::log_truncation,
+                                     .strategy = OffsetReset::latest,
+                                     .from = 150,
+                                     .to = 120};
+    CHECK(g.on_truncation(t) == 30);
+    g.on_consumed(kafka::RecordsConsumedEffect{0, 0, kTp, 120, 40});  // the new leader's 120..159
+    CHECK(g.consumed() == 190);
+    CHECK(g.reprocessed() == 0);
+    const auto by = g.skipped_by_cause([](TopicPartition) { return Offset{0}; });
+    CHECK(by.total() == 0);
+}
+
 namespace {
 // A view of `base` in which some one-way paths carry nothing.
 class CutView final : public ClusterView {

@@ -85,3 +85,25 @@ TEST_CASE("narrate: run phases, group changes and ISR property breaks") {
           "orders-1: WeakIsr broken: broker 2 in the leader's own ISR lacks leader 1's records from offset 5498 "
           "(HW 22135); it is down: its log on disk");
 }
+
+// SubscriptionState.maybeCompleteValidation (KIP-320), in the Java client's
+// words: a seek to the divergence point, or LogTruncationException without a
+// reset policy.
+TEST_CASE("narrate: a truncation a consumer detected after a leader change") {
+    const Scenario s = words();
+    ConsumerOffsetReset t{.group_id = "billing",
+                          .member = 0,
+                          .tp = {0, 1},
+                          .cause = ConsumerOffsetReset::Cause::log_truncation,
+                          .from = 7088,
+                          .to = 1754,
+                          .read_then_truncated = 5334};
+    CHECK(narrate(t, s) ==
+          "group billing member 0: orders-1 truncation detected at offset 7088, resetting offset to the first offset "
+          "known to diverge 1754 (5334 records it had read are no longer in the log)");
+    t.stopped = true;
+    t.read_then_truncated = 0;
+    CHECK(narrate(t, s) ==
+          "group billing member 0: orders-1 truncation detected at offset 7088 (the log diverges from 1754), but "
+          "auto.offset.reset=none: LogTruncationException, the partition is no longer fetched");
+}
