@@ -126,7 +126,15 @@ struct ProducerSummary {
     std::int64_t batches_sent = 0;      // retries included
     double records_per_request_avg = 0;
     double batches_per_request_avg = 0;
-    LatencySummary latency_ms;  // send() to acknowledgement, this producer's records
+    // Record batches in its produce requests, retries included: bytes as sent
+    // (compressed with compression.type), and the same batches uncompressed.
+    std::int64_t bytes_sent = 0;
+    std::int64_t bytes_sent_uncompressed = 0;
+    // compression-rate-avg: the mean over the batches sent of compressed /
+    // uncompressed records bytes (1 without compression).
+    double compression_rate_avg = 0;
+    double compress_time_ms = 0;  // the sender thread's time compressing batches
+    LatencySummary latency_ms;    // send() to acknowledgement, this producer's records
     // Over the partitions of its topic, for its own acks (RunSummary::write_unavailable_partition_s).
     double write_unavailable_partition_s = 0;
 };
