@@ -29,6 +29,9 @@ struct PartitionSummary {
     std::int32_t leader_epoch = 0;
     std::int64_t log_end_offset = 0;
     std::int64_t high_watermark = 0;
+    // The final leader's log from its start offset to its end, in bytes on
+    // disk: its batches as stored (compressed with the topic's codec).
+    std::int64_t log_size_bytes = 0;
     double offline_s = 0;
     double under_replicated_s = 0;
     // The clients' view (RunSummary::write_unavailable_partition_s): seconds

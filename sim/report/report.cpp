@@ -76,6 +76,7 @@ json summary_json(const RunSummary& s) {
                          {"leader_epoch", p.leader_epoch},
                          {"log_end_offset", p.log_end_offset},
                          {"high_watermark", p.high_watermark},
+                         {"log_size_bytes", p.log_size_bytes},
                          {"offline_s", p.offline_s},
                          {"under_replicated_s", p.under_replicated_s},
                          {"write_unavailable_s", p.write_unavailable_s},

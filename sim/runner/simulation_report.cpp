@@ -425,6 +425,7 @@ RunSummary Simulation::summarize() {
         if (lp) {
             ps.log_end_offset = lp->log_end_offset();
             ps.high_watermark = lp->high_watermark();
+            ps.log_size_bytes = lp->log().size_bytes();
         }
         // Diverged: two replicas disagree below the smaller of their LEOs (as on disk).
         std::vector<const kafka::Log*> logs;
