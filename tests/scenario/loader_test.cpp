@@ -142,6 +142,25 @@ TEST_CASE("scenario: disk throughput is throughput_mbytes_per_s; the old through
                     ks::InputError);
 }
 
+TEST_CASE("scenario: one broker's own compression.type warns that topics take theirs from cluster.config") {
+    const char* text = R"({"name": "b", "duration_s": 10,
+      "cluster": {"brokers": [{"id": 1, "config": {"compression.type": "gzip"}}, {"id": 2}]},
+      "topics": [{"name": "t", "partitions": 1, "replication_factor": 2}]})";
+    const auto l = ks::scenario::load_string(text, "b.json");
+    REQUIRE(l.warnings.size() == 1);
+    CHECK(l.warnings[0] ==
+          "b.json: /cluster/brokers/0/config/compression.type: kafkasim takes the topics' default compression.type "
+          "from cluster.config, not from one broker's config: set it there or in the topics' config; ignored");
+    CHECK(!l.scenario.topics[0].settings.compression.has_value());  // "producer"
+    // cluster.config sets every topic's default, silently.
+    const char* wide = R"({"name": "b", "duration_s": 10,
+      "cluster": {"brokers": 2, "config": {"compression.type": "gzip"}},
+      "topics": [{"name": "t", "partitions": 1, "replication_factor": 2}]})";
+    const auto w = ks::scenario::load_string(wide, "b.json");
+    CHECK(w.warnings.empty());
+    CHECK(w.scenario.topics[0].settings.compression == ks::Codec::gzip);
+}
+
 TEST_CASE("scenario: min.insync.replicas above the replication factor is a warning saying what the release does") {
     const auto l = load_small({"topics.t.config.min.insync.replicas=3"});
     REQUIRE(l.warnings.size() == 1);
