@@ -154,6 +154,15 @@ ProducerSpec read_producer(const Node& n, const Scenario& s) {
     check_producer_config(n, p.config);
     if (p.config.get_string("compression.type") == "zstd")
         check_zstd(*n.ctx, ptr_key(ptr_key(n.ptr, "config"), "compression.type"), s);
+    if (auto v = o.get("value_compressibility")) {
+        const std::string& topic_codec = s.find_topic(p.topic)->config.get_string("compression.type");
+        if (p.config.get_string("compression.type") == "none" &&
+            (topic_codec == "producer" || topic_codec == "uncompressed"))
+            v->warn(
+                fmt::format("no codec compresses these records (compression.type none, topic \"{}\" "
+                            "compression.type {}): value_compressibility changes nothing",
+                            p.topic, topic_codec));
+    }
     if (auto v = o.get("partitioner")) p.partitioner = read_partitioner(*v, *s.find_topic(p.topic), p.keys);
     if (!p.config.is_null("partitioner.class")) {
         if (p.partitioner.kind == PartitionerSpec::Kind::weighted)

@@ -161,6 +161,23 @@ TEST_CASE("scenario: one broker's own compression.type warns that topics take th
     CHECK(w.scenario.topics[0].settings.compression == ks::Codec::gzip);
 }
 
+TEST_CASE("scenario: value_compressibility without a codec warns that it changes nothing") {
+    const char* text = R"({"name": "v", "duration_s": 10, "cluster": {"brokers": 1},
+      "topics": [{"name": "t"}], "producers": [{"name": "p", "topic": "t", "value_compressibility": 0.2}]})";
+    const auto l = ks::scenario::load_string(text, "v.json");
+    REQUIRE(l.warnings.size() == 1);
+    CHECK(l.warnings[0] ==
+          "v.json: /producers/0/value_compressibility: no codec compresses these records (compression.type none, "
+          "topic \"t\" compression.type producer): value_compressibility changes nothing");
+    // A codec on the producer, or on its topic (the leader recompresses), uses it.
+    const auto zstd =
+        ks::scenario::load_string(text, "v.json", {.overrides = {R"(producers.p.config.compression.type="zstd")"}});
+    CHECK(zstd.warnings.empty());
+    const auto topic =
+        ks::scenario::load_string(text, "v.json", {.overrides = {R"(topics.t.config.compression.type="lz4")"}});
+    CHECK(topic.warnings.empty());
+}
+
 TEST_CASE("scenario: min.insync.replicas above the replication factor is a warning saying what the release does") {
     const auto l = load_small({"topics.t.config.min.insync.replicas=3"});
     REQUIRE(l.warnings.size() == 1);
