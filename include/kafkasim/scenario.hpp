@@ -106,6 +106,9 @@ struct ProducerSpec {
     PartitionerSpec partitioner;
     KafkaVersion client_version{4, 0, 0};  // the Java client's release ("client_version")
     std::int32_t send_threads = 1;         // application threads calling send()
+    // How compressible the record values are, in [0, 1]: 0 random bytes, 1 as
+    // the Silesia corpus (sim/kafka/compression.hpp). Matters only with a codec.
+    double value_compressibility = 1.0;
     KafkaConfig config{ConfigScope::producer};
     ProducerSettings settings{};  // `config` resolved
 };

@@ -60,6 +60,25 @@ enum class ProtocolVersion { v0_10, v0_11, v2_0, v2_1 };
 // auto.offset.reset
 enum class OffsetReset : std::uint8_t { latest, earliest, none };
 
+// compression.type: the codec of a record batch (Kafka's CompressionType).
+// What each costs and saves is sim/kafka/compression.hpp's model.
+enum class Codec : std::uint8_t { none, gzip, snappy, lz4, zstd };
+constexpr std::string_view codec_name(Codec c) {
+    switch (c) {
+        case Codec::none:
+            return "none";
+        case Codec::gzip:
+            return "gzip";
+        case Codec::snappy:
+            return "snappy";
+        case Codec::lz4:
+            return "lz4";
+        case Codec::zstd:
+            return "zstd";
+    }
+    return "none";
+}
+
 // A topic's segments and retention (UnifiedLog / LogConfig).
 struct RetentionSettings {
     Bytes segment_bytes = 1073741824;     // segment.bytes
@@ -88,6 +107,10 @@ struct TopicSettings {
     bool unclean_leader_election = false;  // unclean.leader.election.enable
     RetentionSettings retention;
     FlushSettings flush;
+    // compression.type (broker default compression.type): the codec the leader
+    // stores batches in. nullopt is "producer" (keep each batch's codec);
+    // "uncompressed" is Codec::none (BrokerCompressionType.targetCompression).
+    std::optional<Codec> compression{};
 
     bool operator==(const TopicSettings&) const = default;
 };
@@ -180,6 +203,7 @@ struct ProducerSettings {
     Duration connection_setup_timeout = ms(10000);      // socket.connection.setup.timeout.ms
     Duration connection_setup_timeout_max = ms(30000);  // socket.connection.setup.timeout.max.ms
     Bytes send_buffer = 131072;                         // send.buffer.bytes (-1, the OS default: this)
+    Codec compression = Codec::none;                    // compression.type
 
     bool operator==(const ProducerSettings&) const = default;
 };

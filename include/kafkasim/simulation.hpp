@@ -29,6 +29,9 @@ struct PartitionSummary {
     std::int32_t leader_epoch = 0;
     std::int64_t log_end_offset = 0;
     std::int64_t high_watermark = 0;
+    // The final leader's log from its start offset to its end, in bytes on
+    // disk: its batches as stored (compressed with the topic's codec).
+    std::int64_t log_size_bytes = 0;
     double offline_s = 0;
     double under_replicated_s = 0;
     // The clients' view (RunSummary::write_unavailable_partition_s): seconds
@@ -129,7 +132,15 @@ struct ProducerSummary {
     std::int64_t batches_sent = 0;      // retries included
     double records_per_request_avg = 0;
     double batches_per_request_avg = 0;
-    LatencySummary latency_ms;  // send() to acknowledgement, this producer's records
+    // Record batches in its produce requests, retries included: bytes as sent
+    // (compressed with compression.type), and the same batches uncompressed.
+    std::int64_t bytes_sent = 0;
+    std::int64_t bytes_sent_uncompressed = 0;
+    // compression-rate-avg: the mean over the batches sent of compressed /
+    // uncompressed records bytes (1 without compression).
+    double compression_rate_avg = 0;
+    double compress_time_ms = 0;  // the sender thread's time compressing batches
+    LatencySummary latency_ms;    // send() to acknowledgement, this producer's records
     // Over the partitions of its topic, for its own acks (RunSummary::write_unavailable_partition_s).
     double write_unavailable_partition_s = 0;
 };

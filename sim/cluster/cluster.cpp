@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "core/assert.hpp"
+#include "kafka/compression.hpp"
 
 namespace ks::cluster {
 
@@ -263,7 +264,7 @@ void Cluster::apply(NodeId self, Outbox& out) {
     const std::uint32_t inc = h.incarnation;
     for (kafka::Effect& e : out.effects()) {
         if (auto* s = std::get_if<kafka::SendEffect>(&e)) {
-            if (!route_response(self, s->to, s->message)) send(self, s->to, std::move(s->message));
+            if (!route_response(self, s->to, s->message)) send(self, s->to, std::move(s->message), s->not_before);
         } else if (auto* t = std::get_if<kafka::SetTimerEffect>(&e)) {
             auto [it, fresh] = h.timers.try_emplace(t->key);
             if (!fresh) loop_.cancel(it->second);
@@ -502,9 +503,19 @@ bool Cluster::route_request(NodeId from, NodeId to, kafka::Message& m) {
     // An acks=0 produce has no response (KafkaApis: NoOpResponse).
     const auto* produce = std::get_if<kafka::ProduceRequest>(shared.get());
     const bool answered = !(produce && produce->acks == Acks::none);
-    run_on(to, inc, [this, to, r = *route, answered, bytes, handle = std::move(handle)]() mutable {
+    // The leader's LogValidator decompresses (and maybe recompresses) each batch.
+    Duration codec_time = Duration::zero();
+    if (produce) {
+        for (const auto& part : produce->partitions) {
+            const auto t = static_cast<std::size_t>(part.tp.topic);
+            const std::optional<Codec> topic =
+                t < bh.config.topics.size() ? bh.config.topics[t].compression : std::nullopt;
+            codec_time += kafka::validation_time(part.batch, topic);
+        }
+    }
+    run_on(to, inc, [this, to, r = *route, answered, bytes, codec_time, handle = std::move(handle)]() mutable {
         brokers_.at(BrokerId(to.value()))
-            .requests->receive(r.channel, r.api, answered, bytes, r.partitions, std::move(handle));
+            .requests->receive(r.channel, r.api, answered, bytes, r.partitions, std::move(handle), codec_time);
     });
     return true;
 }
@@ -531,7 +542,7 @@ void Cluster::connections_gone(NodeId a, NodeId b) {
 
 // ---- network ----------------------------------------------------------------------------------
 
-void Cluster::send(NodeId from, NodeId to, kafka::Message m) {
+void Cluster::send(NodeId from, NodeId to, kafka::Message m, Instant not_before) {
     if (!topology_->has_host(to)) return;
     if (auto it = nodes_.find(to); it == nodes_.end() || !it->second.up) {
         // A host without power answers nothing: the sender's timeouts act. Data
@@ -581,7 +592,8 @@ void Cluster::send(NodeId from, NodeId to, kafka::Message m) {
     }
     const Bytes bytes = kafka::wire_bytes(m);
     const std::uint64_t id = next_message_++;
-    if (network_->send(w.conn, from, id, bytes) == env::SendResult::broken) return;  // lost; the break is told
+    if (network_->send(w.conn, from, id, bytes, not_before) == env::SendResult::broken)
+        return;  // lost; the break is told
     w.in_flight[from == k.first ? 0 : 1].emplace_back(id, std::move(m));
 }
 

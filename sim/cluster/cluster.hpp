@@ -197,7 +197,7 @@ class Cluster {
     kafka::Outbox take_outbox();
     void give_back(kafka::Outbox out);
     std::vector<kafka::Outbox> outbox_pool_;
-    void send(NodeId from, NodeId to, kafka::Message m);
+    void send(NodeId from, NodeId to, kafka::Message m, Instant not_before = Instant::zero());
     void on_delivery(const env::Delivery& d);
     void on_break(const env::ConnectionBreak& b);
     void drop_in_flight(Wire& w);

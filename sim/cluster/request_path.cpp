@@ -60,14 +60,16 @@ RequestPath::Channel& RequestPath::channel(ChannelKey c) {
 }
 
 void RequestPath::receive(ChannelKey c, std::size_t api, bool answered, Bytes bytes, std::int32_t partitions,
-                          std::function<void()> handle) {
+                          std::function<void()> handle, Duration io_extra) {
+    KS_ASSERT_GE(io_extra, Duration::zero());
     Channel& ch = channel(c);
     Request r{.channel = c,
               .api = api,
               .answered = answered,
               .bytes = bytes,
               .partitions = partitions,
-              .handle = std::move(handle)};
+              .handle = std::move(handle),
+              .io_extra = io_extra};
     if (ch.muted) {
         ch.unread.push_back(std::move(r));
         return;
@@ -176,7 +178,7 @@ void RequestPath::enqueue(Request r) {
 void RequestPath::start_io(Request r) {
     KS_ASSERT_GT(io_idle_, 0);
     --io_idle_;
-    const Duration cost = config_.costs.io(r.bytes, r.partitions);
+    const Duration cost = config_.costs.io(r.bytes, r.partitions) + r.io_extra;
     const std::uint64_t id = next_io_++;
     in_io_.emplace(id, std::move(r));
     after(cost, [this, id] { on_io_done(id); });

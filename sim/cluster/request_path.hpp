@@ -90,8 +90,10 @@ class RequestPath {
     // thread has done its work on it. `answered`: a response will come
     // (respond with the same `api`); otherwise the connection is unmuted when
     // the handler is done.
+    // `io_extra`: handler time beyond RequestCosts.io (a produce's
+    // decompression and recompression, kafka/compression.hpp).
     void receive(ChannelKey c, std::size_t api, bool answered, Bytes bytes, std::int32_t partitions,
-                 std::function<void()> handle);
+                 std::function<void()> handle, Duration io_extra = Duration::zero());
     // The response to a request of kind `api` leaves for `c.peer`; `send` runs
     // when the processor has written it. It goes on the peer's connection
     // awaiting that answer (`c` if several are), which it then unmutes; on `c`
@@ -116,6 +118,7 @@ class RequestPath {
         Bytes bytes = 0;
         std::int32_t partitions = 0;
         std::function<void()> handle;
+        Duration io_extra{};
     };
     struct Job {
         Duration cost;

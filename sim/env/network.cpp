@@ -75,7 +75,7 @@ void Network::close(ConnId c) {
     --live_;
 }
 
-SendResult Network::send(ConnId c, NodeId from, Payload payload, Bytes size_bytes) {
+SendResult Network::send(ConnId c, NodeId from, Payload payload, Bytes size_bytes, Instant not_before) {
     KS_ASSERT_GE(size_bytes, 0);
     Conn& k = conn(c);
     if (k.state == State::broken) {
@@ -100,7 +100,7 @@ SendResult Network::send(ConnId c, NodeId from, Payload payload, Bytes size_byte
         return SendResult::sent;
     }
     Instant& egress = egress_free(k.host[dir]);
-    const Instant tx_start = std::max(loop_.now(), egress);
+    const Instant tx_start = std::max({loop_.now(), egress, not_before});
     const Instant tx_end = tx_start + transmission_delay(h, size_bytes);
     egress = tx_end;
     const Instant arrival = tx_end + sample_path_latency(h) + h.extra + rto;

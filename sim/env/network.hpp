@@ -130,7 +130,9 @@ class Network {
     // Queues `payload` from `from` (one of the connection's ends) to the other
     // end. Returns broken (and drops it) if the connection is broken.
     // REQUIRES: c is a live handle (not closed), size_bytes >= 0.
-    SendResult send(ConnId c, NodeId from, Payload payload, Bytes size_bytes);
+    // `not_before`: the sender's host starts transmitting it no earlier (its
+    // process was still building it); later sends from the host queue behind.
+    SendResult send(ConnId c, NodeId from, Payload payload, Bytes size_bytes, Instant not_before = Instant::zero());
     // Discards the connection: messages in flight are dropped, no break is
     // told. REQUIRES: c is live.
     void close(ConnId c);

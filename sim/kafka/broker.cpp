@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/assert.hpp"
+#include "kafka/compression.hpp"
 
 namespace ks::kafka {
 
@@ -647,6 +648,11 @@ void Broker::apply_partition_state(Instant now, const PartitionState& st, Outbox
 
 // ---- produce --------------------------------------------------------------------------------
 
+std::optional<Codec> Broker::topic_compression(TopicIndex topic) const {
+    if (topic < 0 || static_cast<std::size_t>(topic) >= config_.topics.size()) return std::nullopt;
+    return config_.topics[static_cast<std::size_t>(topic)].compression;
+}
+
 void Broker::handle_produce(Instant now, NodeId from, const ProduceRequest& r, Outbox& out) {
     ++counters_.produce_requests;
     const std::uint64_t id = next_id_++;
@@ -663,9 +669,13 @@ void Broker::handle_produce(Instant now, NodeId from, const ProduceRequest& r, O
         }
         const std::uint64_t token = next_id_++;
         KS_ASSERT_LT(writes_.size(), kWritesMax);
-        writes_.emplace(token,
-                        PendingWrite{.replica = false, .tp = part.tp, .batch = part.batch, .request = id, .index = i});
-        out.disk_append(part.tp, part.batch.size_bytes, token);
+        // LogValidator: stored in the topic's compression.type.
+        RecordBatch stored = stored_batch(part.batch, topic_compression(part.tp.topic));
+        const Bytes bytes = stored.size_bytes;
+        writes_.emplace(
+            token,
+            PendingWrite{.replica = false, .tp = part.tp, .batch = std::move(stored), .request = id, .index = i});
+        out.disk_append(part.tp, bytes, token);
     }
 }
 

@@ -266,6 +266,8 @@ class Broker : private ReplicaFetcher::Host {
     void apply_partition_state(Instant now, const PartitionState& st, Outbox& out);
     void handle_produce(Instant now, NodeId from, const ProduceRequest& r, Outbox& out);
     void complete_produce_write(Instant now, const PendingWrite& w, Outbox& out);
+    // The topic's compression.type (nullopt: "producer", or a topic it does not know).
+    std::optional<Codec> topic_compression(TopicIndex topic) const;
     void try_complete_purgatory(TopicPartition tp, Outbox& out);
     void finish_produce_append(Instant now, const AfterProduceAppend& a, Outbox& out);
     void finish_replica_append(Instant now, const AfterReplicaAppend& a, Outbox& out);

@@ -4,6 +4,7 @@
 
 #include "core/assert.hpp"
 #include "core/distribution.hpp"
+#include "kafka/compression.hpp"
 #include "kafka/group_assign.hpp"
 #include "kafka/versions.hpp"
 
@@ -198,12 +199,13 @@ void Consumer::poll(Instant now, Outbox& out) {
     maybe_auto_commit(now, out);
     drive_group(now, out);
     fetch_offsets(now, out);
-    const std::int32_t n = take_records(now, out);
+    Duration decompress = Duration::zero();
+    const std::int32_t n = take_records(now, out, decompress);
     send_fetches(now, out);
     if (n > 0) {
         app_ = App::processing;
         out.cancel_timer(timer_key(kPollWait));
-        out.set_timer(timer_key(kPollDone), now + processing_time(n));
+        out.set_timer(timer_key(kPollDone), now + decompress + processing_time(n));
         return;
     }
     Instant wake = now + opt_.poll_timeout;
@@ -211,7 +213,7 @@ void Consumer::poll(Instant now, Outbox& out) {
     out.set_timer(timer_key(kPollWait), wake);
 }
 
-std::int32_t Consumer::take_records(Instant now, Outbox& out) {
+std::int32_t Consumer::take_records(Instant now, Outbox& out, Duration& decompress) {
     (void)now;
     std::int32_t left = opt_.max_poll_records;
     if (parts_.empty()) return 0;
@@ -241,6 +243,11 @@ std::int32_t Consumer::take_records(Instant now, Outbox& out) {
                 e.count = 0;
             }
             const auto take = static_cast<std::int32_t>(std::min<Offset>(b.next_offset() - from, left));
+            if (b.codec != Codec::none) {
+                const Duration d = decompress_time(b.codec, uncompressed_records_bytes(b) * take / b.record_count);
+                decompress += d;
+                stats_.decompress_time += d;
+            }
             e.count += take;
             left -= take;
             *p.position = from + take;

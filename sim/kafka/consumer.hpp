@@ -112,6 +112,7 @@ struct ConsumerStats {
     std::int64_t fetches = 0;
     std::int64_t poll_timeouts = 0;  // left the group: max.poll.interval.ms
     bool fenced = false;             // FENCED_INSTANCE_ID: stopped (KIP-345)
+    Duration decompress_time{};      // poll() time decompressing batches (kafka/compression.hpp)
 };
 
 class Consumer {
@@ -187,7 +188,10 @@ class Consumer {
 
     // poll loop
     void poll(Instant now, Outbox& out);
-    std::int32_t take_records(Instant now, Outbox& out);
+    // Also adds to `decompress` the time poll() spends decompressing them
+    // (CompletedFetch.fetchRecords reads compressed batches through their
+    // codec): each record's share of its batch's decompression.
+    std::int32_t take_records(Instant now, Outbox& out, Duration& decompress);
     Duration processing_time(std::int32_t records);
     void wait_in_poll(Instant now, Outbox& out);
     void maybe_auto_commit(Instant now, Outbox& out);

@@ -251,6 +251,7 @@ std::vector<RecordBatch> Log::read(Offset from_offset, Bytes max_bytes, bool exa
         RecordBatch& b = out.front();
         const auto skip = static_cast<std::int32_t>(from_offset - b.base_offset);
         b.size_bytes = b.size_bytes * (b.record_count - skip) / b.record_count;
+        b.records_bytes = b.records_bytes * (b.record_count - skip) / b.record_count;
         if (b.base_sequence != kNoSequence) b.base_sequence += skip;
         b.first_record += skip;
         b.record_count -= skip;

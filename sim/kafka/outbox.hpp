@@ -28,6 +28,9 @@ namespace ks::kafka {
 struct SendEffect {
     NodeId to;
     Message message;
+    // The message leaves the host no earlier than this (the node's thread is
+    // still busy building it, e.g. compressing a producer's batches).
+    Instant not_before = Instant::zero();
 };
 struct SetTimerEffect {
     std::uint64_t key;
@@ -199,7 +202,9 @@ using Effect = std::variant<SendEffect, SetTimerEffect, CancelTimerEffect, DiskA
 
 class Outbox {
   public:
-    void send(NodeId to, Message m) { effects_.emplace_back(SendEffect{to, std::move(m)}); }
+    void send(NodeId to, Message m, Instant not_before = Instant::zero()) {
+        effects_.emplace_back(SendEffect{to, std::move(m), not_before});
+    }
     void set_timer(std::uint64_t key, Instant when) { effects_.emplace_back(SetTimerEffect{key, when}); }
     void cancel_timer(std::uint64_t key) { effects_.emplace_back(CancelTimerEffect{key}); }
     void disk_append(TopicPartition tp, Bytes bytes, std::uint64_t token) {

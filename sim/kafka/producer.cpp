@@ -225,12 +225,19 @@ bool Producer::try_append(Instant at, Instant created, std::int32_t key, Bytes v
         }
         break;
     }
-    if (!append_to(p, at, created, key, rec)) return false;
-    builtin_.update_partition_info(rec, last_batch_full(p), v, random_);
+    Bytes appended = 0;
+    if (!append_to(p, at, created, key, rec, &appended)) return false;
+    builtin_.update_partition_info(appended, last_batch_full(p), v, random_);
     return true;
 }
 
-bool Producer::append_to(std::int32_t partition, Instant at, Instant created, std::int32_t key, Bytes rec) {
+// ProducerBatch.tryAppend into the deque's last batch, or a new batch. The
+// batch's size is MemoryRecordsBuilder.estimatedBytesWritten: with a codec its
+// records count at the estimator's ratio × 1.05 (compression.hpp), so a batch
+// of compressible records holds more of them before batch.size fills it
+// (hasRoomFor / isFull compare that estimate with batch.size).
+bool Producer::append_to(std::int32_t partition, Instant at, Instant created, std::int32_t key, Bytes rec,
+                         Bytes* appended) {
     KS_ASSERT(partition >= 0 && partition < opt_.partitions);
     PartState& ps = parts_[static_cast<std::size_t>(partition)];
     if (!fits(partition, rec)) {
@@ -245,12 +252,17 @@ bool Producer::append_to(std::int32_t partition, Instant at, Instant created, st
         b->size_bytes = opt_.batch_overhead_bytes;
         b->allocated_bytes = need;
         b->created = created;
+        b->estimated_ratio = ratio_estimator_.estimation();
         ps.queue.push_back(std::move(b));
         ps.ever_had_queue = true;
     }
     ProducerBatch& b = *ps.queue.back();
     ++b.count;
-    b.size_bytes += rec;
+    const Bytes before = b.size_bytes;
+    b.records_bytes += rec;
+    b.size_bytes =
+        opt_.batch_overhead_bytes + estimated_records_bytes(opt_.compression, b.records_bytes, b.estimated_ratio);
+    if (appended) *appended = b.count == 1 ? b.size_bytes - opt_.batch_overhead_bytes : b.size_bytes - before;
     b.send_times.push_back(at);
     note_sent(partition, ps.next_record++, key);
     return true;

@@ -52,6 +52,13 @@
 //                          not complete), and what follows waits in the
 //                          accumulator instead of vanishing.
 //
+// Compression (compression.type; kafka/compression.hpp): a batch's size
+// while open is MemoryRecordsBuilder.estimatedBytesWritten — its records at
+// the CompressionRatioEstimator's ratio × 1.05 — which batch.size limits
+// (hasRoomFor / isFull); the drain builds it (ProducerBatch.close): its exact
+// compressed size, the estimator's update, and the sender thread's CPU time,
+// after which the request leaves the host.
+//
 // Idempotence, simplified but faithful (TransactionManager.canRetry /
 // handleFailedBatch / bumpIdempotentEpochAndResetIdIfNeeded, Kafka 3.x): an
 // OUT_OF_ORDER_SEQUENCE_NUMBER is retried; when the failing batch is the next
@@ -89,6 +96,7 @@
 #include <vector>
 
 #include "core/rng.hpp"
+#include "kafka/compression.hpp"
 #include "kafka/outbox.hpp"
 #include "kafka/partitioner.hpp"
 #include "kafka/partitioner_builtin.hpp"
@@ -117,6 +125,9 @@ struct ProducerOptions : ProducerSettings {
     // The application's threads calling send() (the scenario's send_threads):
     // each blocks up to max.block.ms when buffer.memory is full.
     std::int32_t send_threads = 1;
+    // How compressible its record values are, in [0, 1] (the scenario's
+    // value_compressibility; kafka/compression.hpp): 0 random bytes.
+    double value_compressibility = 1.0;
     // ---- model ----
     Bytes record_overhead_bytes = 10;           // DefaultRecord framing per record
     Bytes batch_overhead_bytes = 61;            // RecordBatch header
@@ -137,6 +148,15 @@ struct ProducerStats {
     std::int64_t requests = 0;         // produce requests sent
     std::int64_t batches_sent = 0;     // batch sends, retries included
     std::int64_t request_records = 0;  // records in the produce requests sent, retries included
+    // Record batch bytes in the produce requests sent, retries included: as
+    // sent (compressed), and the same batches uncompressed (header + records).
+    std::int64_t batch_bytes_sent = 0;
+    std::int64_t batch_bytes_sent_uncompressed = 0;
+    // Σ over the batches sent of MemoryRecordsBuilder.compressionRatio
+    // (compressed / uncompressed records; 1 without compression), for
+    // compression-rate-avg (SenderMetrics.compressionRateSensor).
+    double compression_ratio_sum = 0;
+    Duration compress_time{};  // the sender thread's time building compressed batches
     std::int64_t request_timeouts = 0;
     std::int64_t metadata_requests = 0;
     std::int64_t epoch_bumps = 0;
@@ -228,7 +248,10 @@ class Producer {
     // ---- accumulator (producer.cpp) ----
     bool try_append(Instant at, Instant created, std::int32_t key, Bytes value_bytes);
     std::int32_t choose_partition(std::int32_t key, Bytes record_bytes);
-    bool append_to(std::int32_t partition, Instant at, Instant created, std::int32_t key, Bytes record_bytes);
+    // `appended`: how much the partition's estimated size grew
+    // (RecordAppendResult.appendedBytes, without a new batch's header).
+    bool append_to(std::int32_t partition, Instant at, Instant created, std::int32_t key, Bytes record_bytes,
+                   Bytes* appended = nullptr);
     bool fits(std::int32_t partition, Bytes record_bytes) const;
     bool last_batch_full(std::int32_t partition) const;
     void note_sent(std::int32_t partition, std::int64_t record, std::int32_t key);
@@ -248,7 +271,13 @@ class Producer {
     bool backing_off(const PartState& ps, const ProducerBatch& b, Instant now) const;
     void take_leader_hint(std::int32_t partition, BrokerId leader, LeaderEpoch epoch);
     bool drain_once(Instant now, Outbox& out);
-    void send_request(Instant now, BrokerId broker, std::vector<std::unique_ptr<ProducerBatch>> batches, Outbox& out);
+    // ProducerBatch.close at its first drain: compresses it (its exact size,
+    // the estimator's update) and returns the sender thread's CPU time for it.
+    Duration build_batch(ProducerBatch& b);
+    // `not_before`: the request leaves the host no earlier (the sender thread
+    // was busy compressing its batches).
+    void send_request(Instant now, BrokerId broker, std::vector<std::unique_ptr<ProducerBatch>> batches, Outbox& out,
+                      Instant not_before = Instant::zero());
     void complete_batch(Instant now, std::unique_ptr<ProducerBatch> b, Error e, Offset base, Outbox& out);
     void finish_batch(std::unique_ptr<ProducerBatch> b, RecordsOutcomeEffect::Outcome outcome, Error e,
                       RecordsOutcomeEffect::Failure failure, Offset base, Instant now, Outbox& out);
@@ -274,6 +303,10 @@ class Producer {
     Rng backoff_rng_;
     RngRandomSource random_{partition_rng_};
     std::unique_ptr<Partitioner> custom_;  // partitioner.class or the scenario's weighted one
+    CompressionRatioEstimator ratio_estimator_;
+    // The sender thread compresses batches as it drains them: it drains
+    // nothing more, and what it built leaves the host no earlier, until then.
+    Instant sender_busy_until_ = Instant::zero();
     BuiltInPartitioner builtin_;
     NodeLatencyTracker latency_;
 

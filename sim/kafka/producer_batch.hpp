@@ -24,7 +24,13 @@ struct ProducerBatch {
     TopicPartition tp;
     std::int64_t first_record = 0;
     std::int32_t count = 0;
-    Bytes size_bytes = 0;                      // estimated wire size: batch header + records
+    // The batch's size: while open, MemoryRecordsBuilder.estimatedBytesWritten
+    // (header + records, compressed by the estimated ratio); once compressed
+    // (closed by a drain), the exact size on the wire.
+    Bytes size_bytes = 0;
+    Bytes records_bytes = 0;                   // its records uncompressed (uncompressedRecordsSizeInBytes)
+    float estimated_ratio = 1.0F;              // the estimator's ratio when it was created
+    bool compressed = false;                   // built (MemoryRecordsBuilder.close): size_bytes is final
     Bytes allocated_bytes = 0;                 // taken from buffer.memory (BufferPool)
     Instant created;                           // first append: linger.ms and delivery.timeout.ms count from here
     bool closed = false;                       // closed for appends (full, or drained)

@@ -142,7 +142,7 @@ void Producer::run_sender(Instant now, Outbox& out) {
     expire_batches(now, out);
     maybe_bump_epoch();
     if (!custom_ && (opt_.keyless_workload || opt_.ignore_keys)) update_load_stats();
-    while (drain_once(now, out)) {
+    while (now >= sender_busy_until_ && drain_once(now, out)) {
     }
     // When to look again: linger and backoff ends, delivery and block timeouts.
     Instant next = Instant::max();
@@ -164,6 +164,7 @@ void Producer::run_sender(Instant now, Outbox& out) {
         }
     }
     if (!blocked_.empty()) consider(blocked_.front().call_start + opt_.max_block);
+    consider(sender_busy_until_);
     if (leaderless_data) metadata_wanted_ = true;
     if (metadata_wanted_ && !metadata_in_flight_) {
         if (now >= metadata_not_before_) {
@@ -272,6 +273,7 @@ bool Producer::drain_once(Instant now, Outbox& out) {
         const std::size_t start = i;
         std::vector<std::unique_ptr<ProducerBatch>> batches;
         Bytes size = 0;
+        Duration cpu = Duration::zero();
         do {
             PartState& ps = parts_[static_cast<std::size_t>(parts[i])];
             stored = i;
@@ -286,6 +288,7 @@ bool Producer::drain_once(Instant now, Outbox& out) {
             ps.queue.pop_front();
             b->closed = true;
             b->sequence_reset = false;  // ProducerBatch.close
+            cpu += build_batch(*b);
             if (opt_.idempotence && b->base_sequence == kNoSequence) {
                 // TransactionManager.maybeUpdateProducerIdAndEpoch: a partition
                 // still on an older epoch, with nothing in flight, starts over
@@ -306,14 +309,36 @@ bool Producer::drain_once(Instant now, Outbox& out) {
             batches.push_back(std::move(b));
         } while (i != start);
         if (batches.empty()) continue;
-        send_request(now, broker, std::move(batches), out);
+        // The sender thread compresses the node's batches (close() "is
+        // particularly expensive", RecordAccumulator.drainBatchesForOneNode),
+        // then the request goes; what it drains next waits for the thread.
+        Instant not_before = Instant::zero();
+        if (cpu > Duration::zero()) {
+            sender_busy_until_ = std::max(now, sender_busy_until_) + cpu;
+            stats_.compress_time += cpu;
+            not_before = sender_busy_until_;
+        }
+        send_request(now, broker, std::move(batches), out, not_before);
         sent = true;
     }
     return sent;
 }
 
+Duration Producer::build_batch(ProducerBatch& b) {
+    if (b.compressed) return Duration::zero();  // a retry sends the records built at its first drain
+    b.compressed = true;
+    if (opt_.compression == Codec::none) return Duration::zero();  // the estimate was exact
+    KS_ASSERT_GT(b.records_bytes, 0);
+    const Bytes records = compressed_records_bytes(opt_.compression, b.records_bytes, opt_.value_compressibility);
+    b.size_bytes = opt_.batch_overhead_bytes + records;
+    // MemoryRecordsBuilder.close: actualCompressionRatio = (float) writtenCompressed /
+    // uncompressedRecordsSizeInBytes; ProducerBatch.close feeds it to the estimator.
+    ratio_estimator_.update(static_cast<float>(records) / static_cast<float>(b.records_bytes));
+    return compress_time(opt_.compression, b.records_bytes);
+}
+
 void Producer::send_request(Instant now, BrokerId broker, std::vector<std::unique_ptr<ProducerBatch>> batches,
-                            Outbox& out) {
+                            Outbox& out, Instant not_before) {
     const std::uint64_t correlation = next_correlation_++;
     ProduceRequest r;
     r.acks = opt_.acks;
@@ -325,6 +350,10 @@ void Producer::send_request(Instant now, BrokerId broker, std::vector<std::uniqu
         b->sent_leader_epoch = parts_[static_cast<std::size_t>(b->tp.partition)].leader_epoch;
         ++stats_.batches_sent;
         stats_.request_records += b->count;
+        stats_.batch_bytes_sent += b->size_bytes;
+        stats_.batch_bytes_sent_uncompressed += opt_.batch_overhead_bytes + b->records_bytes;
+        stats_.compression_ratio_sum +=
+            static_cast<double>(b->size_bytes - opt_.batch_overhead_bytes) / static_cast<double>(b->records_bytes);
         ++parts_[static_cast<std::size_t>(b->tp.partition)].in_flight_batches;
         RecordBatch rb;
         rb.record_count = b->count;
@@ -334,11 +363,14 @@ void Producer::send_request(Instant now, BrokerId broker, std::vector<std::uniqu
         rb.producer = opt_.index;
         rb.first_record = b->first_record;
         rb.created = b->created;
+        rb.codec = opt_.compression;
+        rb.records_bytes = b->records_bytes;
+        rb.compressibility = opt_.value_compressibility;
         r.partitions.push_back(ProducePartition{b->tp, rb});
     }
     Message m(std::move(r));
     if (opt_.acks == Acks::none) conns_[broker].unacked += wire_bytes(m);
-    out.send(broker_node(broker), std::move(m));
+    out.send(broker_node(broker), std::move(m), not_before);
     ++stats_.requests;
     if (opt_.acks == Acks::none) {
         // No response will come: Sender.handleProduceResponse completes every

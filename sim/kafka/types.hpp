@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "kafkasim/ids.hpp"
+#include "kafkasim/settings.hpp"
 #include "kafkasim/time.hpp"
 
 namespace ks::kafka {
@@ -80,6 +81,12 @@ struct RecordBatch {
     std::int32_t producer = -1;     // scenario producer index
     std::int64_t first_record = 0;  // per (producer, partition) record sequence
     Instant created;                // when the producer closed the batch
+    // Compression (kafka/compression.hpp): the codec its records are stored
+    // in, their size uncompressed (without the batch header; 0: unknown, take
+    // size_bytes) and the producer's value_compressibility.
+    Codec codec = Codec::none;
+    Bytes records_bytes = 0;
+    double compressibility = 0;
 
     Offset last_offset() const { return base_offset + record_count - 1; }
     Offset next_offset() const { return base_offset + record_count; }

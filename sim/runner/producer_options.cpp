@@ -19,6 +19,7 @@ kafka::ProducerOptions from_spec(const ProducerSpec& spec, std::int32_t partitio
     o.bootstrap = std::move(bootstrap);
     o.partitioner = spec.partitioner;
     o.send_threads = spec.send_threads;
+    o.value_compressibility = spec.value_compressibility;
     o.producer_id_base = 1000;
     return o;
 }

@@ -399,6 +399,11 @@ RunSummary Simulation::summarize() {
                 ps.records_per_request_avg = static_cast<double>(st.request_records) / static_cast<double>(st.requests);
                 ps.batches_per_request_avg = static_cast<double>(st.batches_sent) / static_cast<double>(st.requests);
             }
+            ps.bytes_sent = st.batch_bytes_sent;
+            ps.bytes_sent_uncompressed = st.batch_bytes_sent_uncompressed;
+            if (st.batches_sent > 0)
+                ps.compression_rate_avg = st.compression_ratio_sum / static_cast<double>(st.batches_sent);
+            ps.compress_time_ms = st.compress_time.ms_f();
         }
         const auto l = ledger_.latency_verdict(static_cast<std::int32_t>(i));
         ps.latency_ms = LatencySummary{.p50 = l.p50_ms, .p99 = l.p99_ms, .max = l.max_ms, .count = l.count};
@@ -440,6 +445,7 @@ RunSummary Simulation::summarize() {
         if (lp) {
             ps.log_end_offset = lp->log_end_offset();
             ps.high_watermark = lp->high_watermark();
+            ps.log_size_bytes = lp->log().size_bytes();
         }
         // Diverged: two replicas disagree below the smaller of their LEOs (as on disk).
         std::vector<const kafka::Log*> logs;

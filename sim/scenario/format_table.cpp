@@ -264,7 +264,8 @@ Object request_cost() {
                   .description =
                       "Thread time per request: network threads (`num.network.threads`) read requests and write "
                       "responses, request handler threads (`num.io.threads`) handle them. A model of a broker "
-                      "without TLS or compression, not Kafka settings.",
+                      "without TLS, not Kafka settings; a compressed produce's (de)compression is added "
+                      "(`compression.type`).",
                   .fields = {
                       {.key = "network_us",
                        .type = number(0, 1e9),
@@ -364,6 +365,13 @@ Object producer() {
              .default_json = "1",
              .description = "Application threads calling `send()`; each blocks up to `max.block.ms` when "
                             "`buffer.memory` is full, the other records wait in the application."},
+            {.key = "value_compressibility",
+             .type = number(0, 1),
+             .default_json = "1",
+             .description = "How compressible the record values are, for `compression.type`: 0 random bytes "
+                            "(no codec shrinks them), 1 like the Silesia corpus (the codec's published ratio); "
+                            "between, that share of each value compresses. See the compression model in "
+                            "docs/kafka-semantics.md."},
             {.key = "config",
              .type = kafka_config(ConfigScope::producer),
              .default_text = "the client release's defaults",

@@ -73,7 +73,7 @@ std::vector<ConfigSpec> broker_specs() {
         int_("broker.heartbeat.interval.ms", "2000", 0),
         string_("broker.rack", "null"),
         int_("broker.session.timeout.ms", "9000", 0),
-        unmodelled(enum_("compression.type", "producer", kCompressionBroker)),
+        enum_("compression.type", "producer", kCompressionBroker),
         bool_("controlled.shutdown.enable", "true"),
         int_("controlled.shutdown.max.retries", "3", 0),
         long_("controlled.shutdown.retry.backoff.ms", "5000", 0),
@@ -126,7 +126,7 @@ std::vector<ConfigSpec> broker_specs() {
 std::vector<ConfigSpec> topic_specs() {
     return {
         from(list_("cleanup.policy", "delete", "delete|compact"), "log.cleanup.policy"),
-        unmodelled(from(enum_("compression.type", "producer", kCompressionBroker), "compression.type")),
+        from(enum_("compression.type", "producer", kCompressionBroker), "compression.type"),
         unmodelled(long_("delete.retention.ms", "86400000", 0)),
         unmodelled(long_("file.delete.delay.ms", "60000", 0)),
         from(long_("flush.messages", kLongMax, 1), "log.flush.interval.messages"),
@@ -156,7 +156,7 @@ std::vector<ConfigSpec> producer_specs() {
         int_("batch.size", "16384", 0),
         long_("buffer.memory", "33554432", 0),
         unmodelled(string_("client.id", "")),
-        unmodelled(enum_("compression.type", "none", "none|gzip|snappy|lz4|zstd")),
+        enum_("compression.type", "none", "none|gzip|snappy|lz4|zstd"),
         int_("delivery.timeout.ms", "120000", 0),
         bool_("enable.idempotence", "true"),
         long_("linger.ms", "5", 0),

@@ -172,6 +172,14 @@ void brokers_by_list(const Node& n, const std::optional<Node>& racks, ClusterSpe
         check_unique(idn, std::to_string(b.id.value()), ids, "broker id");
         if (auto cfg = o.get("config")) {
             apply_config_map(b.config, *cfg);
+            // A broker's compression.type is the default of the topics it
+            // hosts; kafkasim resolves topics once, from cluster.config.
+            if (cfg->j->is_object() && cfg->j->contains("compression.type") &&
+                b.config.get_string("compression.type") != c.config.get_string("compression.type"))
+                cfg->at("compression.type")
+                    .warn(
+                        "kafkasim takes the topics' default compression.type from cluster.config, not from one "
+                        "broker's config: set it there or in the topics' config; ignored");
             check_release(*item.ctx, ptr_key(ptr_key(n.ptr, ".."), "kafka_version"),
                           ptr_key(cfg->ptr, "inter.broker.protocol.version"), b.config, c.kafka_version, c.controller);
         }

@@ -94,6 +94,10 @@ const std::vector<std::string>& producer_fields() {
                                                "batches_sent",
                                                "records_per_request_avg",
                                                "batches_per_request_avg",
+                                               "bytes_sent",
+                                               "bytes_sent_uncompressed",
+                                               "compression_rate_avg",
+                                               "compress_time_ms",
                                                "write_unavailable_partition_s",
                                                "latency_ms"};
     return f;

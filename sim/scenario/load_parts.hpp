@@ -46,6 +46,10 @@ KafkaVersion read_client_version(const Node& n);
 // v's defaults for keys the scenario left alone, and a warning (the key then
 // ignored) for a key v does not know.
 void apply_client_version(const Node& n, KafkaConfig& cfg, KafkaVersion v);
+// Fails at `ptr` when a broker of the cluster cannot take zstd batches (the
+// codec came with Kafka 2.1, KIP-110; LogValidator refuses it below
+// inter.broker.protocol.version 2.1 with UNSUPPORTED_COMPRESSION_TYPE).
+void check_zstd(const Ctx& ctx, const std::string& ptr, const Scenario& s);
 // The warning for an inter.broker.protocol.version set in KRaft mode.
 void warn_kraft_ibp(const Ctx& ctx, const std::string& ptr, const KafkaConfig& broker);
 

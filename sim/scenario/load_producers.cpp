@@ -147,10 +147,22 @@ ProducerSpec read_producer(const Node& n, const Scenario& s) {
                                                                                            : ArrivalProcess::constant;
     if (auto v = o.get("client_version")) p.client_version = read_client_version(*v);
     if (auto v = o.get("send_threads")) p.send_threads = static_cast<std::int32_t>(v->as_int(1, 10000));
+    if (auto v = o.get("value_compressibility")) p.value_compressibility = v->as_number(0, 1);
     p.config = default_config(ConfigScope::producer);
     if (auto v = o.get("config")) apply_config_map(p.config, *v);
     apply_client_version(n, p.config, p.client_version);
     check_producer_config(n, p.config);
+    if (p.config.get_string("compression.type") == "zstd")
+        check_zstd(*n.ctx, ptr_key(ptr_key(n.ptr, "config"), "compression.type"), s);
+    if (auto v = o.get("value_compressibility")) {
+        const std::string& topic_codec = s.find_topic(p.topic)->config.get_string("compression.type");
+        if (p.config.get_string("compression.type") == "none" &&
+            (topic_codec == "producer" || topic_codec == "uncompressed"))
+            v->warn(
+                fmt::format("no codec compresses these records (compression.type none, topic \"{}\" "
+                            "compression.type {}): value_compressibility changes nothing",
+                            p.topic, topic_codec));
+    }
     if (auto v = o.get("partitioner")) p.partitioner = read_partitioner(*v, *s.find_topic(p.topic), p.keys);
     if (!p.config.is_null("partitioner.class")) {
         if (p.partitioner.kind == PartitionerSpec::Kind::weighted)

@@ -138,6 +138,10 @@ TopicSpec read_topic(const Node& n, const Scenario& s) {
     warn_unclean_kraft(n, t, s.cluster);
     check_segment_bytes(n, t, s.cluster.kafka_version);
     warn_compaction(n, t);
+    if (t.config.get_string("compression.type") == "zstd")
+        check_zstd(
+            *n.ctx,
+            t.config.user_set("compression.type") ? ptr_key(ptr_key(n.ptr, "config"), "compression.type") : n.ptr, s);
     return t;
 }
 
@@ -198,6 +202,22 @@ void check_group_config(const Node& n, const ConsumerGroupSpec& g, const KafkaCo
 }
 
 }  // namespace
+
+void check_zstd(const Ctx& ctx, const std::string& ptr, const Scenario& s) {
+    constexpr KafkaVersion kZstd{2, 1, 0};
+    if (s.cluster.kafka_version < kZstd)
+        ctx.fail(ptr, fmt::format("zstd needs Kafka 2.1 brokers (KIP-110); the cluster runs {}",
+                                  to_string(s.cluster.kafka_version)));
+    if (s.cluster.controller != ControllerKind::zookeeper) return;  // KRaft: at least 3.0's rules
+    for (const BrokerSpec& b : s.cluster.brokers) {
+        const std::string& ibp = b.config.get_string("inter.broker.protocol.version");
+        const auto v = parse_kafka_version(ibp);
+        if (v && *v < kZstd)
+            ctx.fail(ptr, fmt::format("broker {} has inter.broker.protocol.version {}: Kafka refuses zstd below 2.1 "
+                                      "(LogValidator: UNSUPPORTED_COMPRESSION_TYPE)",
+                                      b.id.value(), ibp));
+    }
+}
 
 void read_topics(const std::optional<Node>& n, Scenario& s) {
     if (!n) return;

@@ -63,6 +63,19 @@ Duration long_ms(std::int64_t v) {
 }
 }  // namespace
 
+namespace {
+// compression.type: Kafka's codec names (CompressionType); "uncompressed"
+// is the broker's and topic's name for none.
+Codec codec_of(std::string_view name) {
+    if (name == "gzip") return Codec::gzip;
+    if (name == "snappy") return Codec::snappy;
+    if (name == "lz4") return Codec::lz4;
+    if (name == "zstd") return Codec::zstd;
+    KS_ASSERT_MSG(name == "none" || name == "uncompressed", "compression.type {} passed validation", name);
+    return Codec::none;
+}
+}  // namespace
+
 TopicSettings resolve_topic(const KafkaConfig& c) {
     TopicSettings t;
     t.min_insync_replicas = c.get_int("min.insync.replicas");
@@ -74,6 +87,9 @@ TopicSettings resolve_topic(const KafkaConfig& c) {
     t.retention.segment_ms = ms(c.get_long("segment.ms"));
     t.flush.flush_messages = c.get_long("flush.messages");
     t.flush.flush_ms = long_ms(c.get_long("flush.ms"));
+    // "producer": keep each batch's codec (BrokerCompressionType.PRODUCER).
+    if (const std::string& codec = c.get_string("compression.type"); codec != "producer")
+        t.compression = codec_of(codec);
     return t;
 }
 
@@ -166,6 +182,7 @@ ProducerSettings resolve_producer(const KafkaConfig& c) {
     // upward); kafkasim takes Kafka's default then.
     const std::int32_t sndbuf = c.get_int("send.buffer.bytes");
     o.send_buffer = sndbuf > 0 ? sndbuf : 131072;
+    o.compression = codec_of(c.get_string("compression.type"));
     return o;
 }
 

@@ -2,6 +2,7 @@
 // offsets, fetch, poll with max.poll.records and processing time, commits.
 #include <doctest/doctest.h>
 
+#include "kafka/compression.hpp"
 #include "kafka/consumer.hpp"
 
 using namespace ks;
@@ -135,6 +136,40 @@ TEST_CASE("consumer: poll returns at most max.poll.records, processing takes the
     REQUIRE(more.size() == 1);
     CHECK(more[0].first_offset == 130);
     CHECK(more[0].count == 20);
+}
+
+TEST_CASE(
+    "consumer: poll() decompresses the records it returns before the application processes them "
+    "(CompletedFetch reads compressed batches through their codec)") {
+    Fixture f(30);
+    f.join_and_assign(100);
+    const auto fr = f.last_sent<FetchRequest>();
+    f.out.clear();
+    auto zstd = [](Offset base, std::int32_t count) {
+        RecordBatch b = batch(base, count);
+        b.codec = Codec::zstd;
+        b.records_bytes = 1000 * count;  // uncompressed
+        b.size_bytes = kRecordBatchHeaderBytes + compressed_records_bytes(Codec::zstd, b.records_bytes, 1.0);
+        return b;
+    };
+    FetchPartitionData d;
+    d.tp = TopicPartition{0, 0};
+    d.high_watermark = 150;
+    d.batches = {zstd(90, 20), zstd(110, 40)};
+    f.recv(2, FetchResponse{{d}, fr.correlation});
+    // 10 records of the first batch (its half) and 20 of the second (its half),
+    // then 30 records x 2 ms of processing.
+    const Duration decompress = decompress_time(Codec::zstd, 10000) + decompress_time(Codec::zstd, 20000);
+    CHECK(decompress > Duration::zero());
+    bool done_timer = false;
+    for (const auto& t : f.out.all<SetTimerEffect>()) {
+        if (t.key == Consumer::timer_key(Consumer::kPollDone)) {
+            CHECK(t.when == f.now + decompress + ms(60));
+            done_timer = true;
+        }
+    }
+    CHECK(done_timer);
+    CHECK(f.c.stats().decompress_time == decompress);
 }
 
 TEST_CASE("consumer: auto-commit commits positions inside a poll once the interval has passed") {

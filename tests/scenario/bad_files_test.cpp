@@ -38,6 +38,11 @@ const BadCase kCases[] = {
     {"duplicate_rack", R"(: /cluster/racks/1: duplicate rack "a")"},
     {"bad_rack_name", R"(: /cluster/racks/0: expected a name of [A-Za-z0-9._-]+, got "rack 1")"},
     {"bad_controller", R"(: /cluster/controller: expected "kraft" or "zookeeper", got "raft")"},
+    {"zstd_before_2_1",
+     R"(: /producers/0/config/compression.type: zstd needs Kafka 2.1 brokers (KIP-110); the cluster runs 2.0)"},
+    {"zstd_old_ibp",
+     R"(: /topics/0/config/compression.type: broker 1 has inter.broker.protocol.version 2.0: Kafka refuses zstd )"
+     R"(below 2.1 (LogValidator: UNSUPPORTED_COMPRESSION_TYPE))"},
     {"unknown_cluster_key", R"(: /cluster/rack_awre: unknown key; did you mean "rack_aware"?)"},
     {"unknown_feature",
      R"(: /cluster/features/eligible.leader.replica.version: unknown feature; did you mean "eligible.leader.replicas.version"?)"},

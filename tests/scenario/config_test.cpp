@@ -66,11 +66,17 @@ TEST_CASE("config: properties-file text is accepted and normalised") {
     CHECK(cfg.get_long("linger.ms") == 20);
     CHECK_FALSE(cfg.get_bool("enable.idempotence"));
     CHECK(cfg.user_keys() == std::vector<std::string>{"acks", "compression.type", "enable.idempotence", "linger.ms"});
-    // compression.type is typed and kept, but not simulated: it says so.
+    // compression.type is modelled (kafka/compression.hpp): typed, kept, no warning.
+    CHECK(cfg.get_string("compression.type") == "lz4");
+    CHECK(warnings.empty());
+    // A real setting that kafkasim does not simulate is kept and says so: the
+    // codec's level (the model takes each codec's default level).
+    const json level = json::parse(R"({"compression.type": "zstd", "compression.zstd.level": "9"})");
+    apply_config_map(cfg, Node{&ctx, &level, "/config"});
     REQUIRE(warnings.size() == 1);
     CHECK(warnings[0] ==
-          "f: /config/compression.type: Kafka setting \"compression.type\" is not modelled by kafkasim; "
-          "ignored");
+          "f: /config/compression.zstd.level: Kafka setting \"compression.zstd.level\" is not modelled by "
+          "kafkasim; ignored");
 
     const json assignors = json::parse(
         R"({"partition.assignment.strategy": "org.apache.kafka.clients.consumer.CooperativeStickyAssignor, range"})");

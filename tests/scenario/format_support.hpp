@@ -102,7 +102,7 @@ inline json rich_doc() {
      "keys": {"kind": "zipf", "count": 100, "exponent": 1.5}, "arrival": "constant",
      "partitioner": {"kind": "weighted", "rules": [{"keys": {"from": 0, "to": 0}, "partitions": [0], "weights": [1]},
                                                    {"partitions": [0]}]},
-     "client_version": "3.6", "send_threads": 2, "config": {"acks": "all"}}
+     "client_version": "3.6", "send_threads": 2, "value_compressibility": 0.5, "config": {"acks": "all"}}
   ],
   "consumer_groups": [{"group_id": "billing", "topics": ["orders"], "members": 2, "processing_ms_per_record": 0.1,
                        "client_version": "3.6", "config": {"enable.auto.commit": true}}],
@@ -198,6 +198,7 @@ inline json producer_json(const ProducerSpec& p) {
             {static_cast<int>(p.partitioner.kind), rules},
             to_string(p.client_version),
             p.send_threads,
+            p.value_compressibility,
             config_json(p.config)};
 }
 

@@ -142,6 +142,42 @@ TEST_CASE("scenario: disk throughput is throughput_mbytes_per_s; the old through
                     ks::InputError);
 }
 
+TEST_CASE("scenario: one broker's own compression.type warns that topics take theirs from cluster.config") {
+    const char* text = R"({"name": "b", "duration_s": 10,
+      "cluster": {"brokers": [{"id": 1, "config": {"compression.type": "gzip"}}, {"id": 2}]},
+      "topics": [{"name": "t", "partitions": 1, "replication_factor": 2}]})";
+    const auto l = ks::scenario::load_string(text, "b.json");
+    REQUIRE(l.warnings.size() == 1);
+    CHECK(l.warnings[0] ==
+          "b.json: /cluster/brokers/0/config/compression.type: kafkasim takes the topics' default compression.type "
+          "from cluster.config, not from one broker's config: set it there or in the topics' config; ignored");
+    CHECK(!l.scenario.topics[0].settings.compression.has_value());  // "producer"
+    // cluster.config sets every topic's default, silently.
+    const char* wide = R"({"name": "b", "duration_s": 10,
+      "cluster": {"brokers": 2, "config": {"compression.type": "gzip"}},
+      "topics": [{"name": "t", "partitions": 1, "replication_factor": 2}]})";
+    const auto w = ks::scenario::load_string(wide, "b.json");
+    CHECK(w.warnings.empty());
+    CHECK(w.scenario.topics[0].settings.compression == ks::Codec::gzip);
+}
+
+TEST_CASE("scenario: value_compressibility without a codec warns that it changes nothing") {
+    const char* text = R"({"name": "v", "duration_s": 10, "cluster": {"brokers": 1},
+      "topics": [{"name": "t"}], "producers": [{"name": "p", "topic": "t", "value_compressibility": 0.2}]})";
+    const auto l = ks::scenario::load_string(text, "v.json");
+    REQUIRE(l.warnings.size() == 1);
+    CHECK(l.warnings[0] ==
+          "v.json: /producers/0/value_compressibility: no codec compresses these records (compression.type none, "
+          "topic \"t\" compression.type producer): value_compressibility changes nothing");
+    // A codec on the producer, or on its topic (the leader recompresses), uses it.
+    const auto zstd =
+        ks::scenario::load_string(text, "v.json", {.overrides = {R"(producers.p.config.compression.type="zstd")"}});
+    CHECK(zstd.warnings.empty());
+    const auto topic =
+        ks::scenario::load_string(text, "v.json", {.overrides = {R"(topics.t.config.compression.type="lz4")"}});
+    CHECK(topic.warnings.empty());
+}
+
 TEST_CASE("scenario: min.insync.replicas above the replication factor is a warning saying what the release does") {
     const auto l = load_small({"topics.t.config.min.insync.replicas=3"});
     REQUIRE(l.warnings.size() == 1);
