@@ -101,6 +101,10 @@ struct GroupSummary {
     std::int64_t max_lag = 0;                     // largest total lag of any sample (partitions with a commit)
     std::int64_t final_lag = 0;                   // total lag at the end of duration_s (partitions with a commit)
     std::int64_t lag_unknown_partitions = 0;      // partitions without a known lag at the end of duration_s
+    // kafkasim's: seconds the group spent rebalancing, from a rebalance starting
+    // at the coordinator to its completion, summed (one still under way at the
+    // end of duration_s counts up to then).
+    double rebalance_s = 0;
     std::vector<GroupPartitionSummary> partitions;
     std::vector<GroupMemberSummary> members;  // the assignment at the end of duration_s
     std::string burrow_status = "NOTFOUND";   // group status at the end of duration_s

@@ -320,6 +320,11 @@ RunSummary Simulation::summarize() {
         gs.consumed = gt.consumed();
         gs.reprocessed = gt.reprocessed();
         gs.rebalances = gt.rebalances();
+        const GroupTrack& track = groups_[g];
+        Duration rebalancing = track.rebalancing;
+        if (track.rebalance_since && *track.rebalance_since < heal_at_)
+            rebalancing += heal_at_ - *track.rebalance_since;
+        gs.rebalance_s = rebalancing.seconds_f();
         gs.max_lag = gt.max_lag();
         for (const ConsumerSlot& slot : consumers_) {
             if (slot.group == g) gs.partitions_revoked += slot.consumer->stats().partitions_revoked;

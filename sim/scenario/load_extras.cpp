@@ -48,6 +48,7 @@ const std::vector<std::string>& group_fields() {
                                                "deleted_unread",
                                                "rebalances",
                                                "partitions_revoked",
+                                               "rebalance_s",
                                                "max_lag",
                                                "final_lag",
                                                "lag_unknown_partitions",
