@@ -48,6 +48,43 @@ void Consumer::start(Instant now, Outbox& out) {
 // ---- inputs -----------------------------------------------------------------------------------
 
 void Consumer::on_message(Instant now, NodeId from, const Message& m, Outbox& out) {
+    handle_message(now, from, m, out);
+    note_ownership(now);
+}
+
+void Consumer::on_timer(Instant now, std::uint64_t key, Outbox& out) {
+    handle_timer(now, key, out);
+    note_ownership(now);
+}
+
+void Consumer::on_connection_lost(Instant now, NodeId peer, Outbox& out) {
+    handle_connection_lost(now, peer, out);
+    note_ownership(now);
+}
+
+void Consumer::close(Instant now, Outbox& out) {
+    handle_close(now, out);
+    note_ownership(now);
+}
+
+void Consumer::note_ownership(Instant now) {
+    // Bounded by the run: a few entries per partition and rebalance.
+    constexpr std::size_t kOwnershipLogMax = 10'000'000;
+    std::vector<TopicPartition> current;
+    if (!dead_) current = assignment();
+    if (current == owned_noted_) return;
+    for (const TopicPartition& tp : owned_noted_) {
+        if (!std::binary_search(current.begin(), current.end(), tp)) ownership_log_.push_back({now, tp, false});
+    }
+    for (const TopicPartition& tp : current) {
+        if (!std::binary_search(owned_noted_.begin(), owned_noted_.end(), tp))
+            ownership_log_.push_back({now, tp, true});
+    }
+    owned_noted_ = std::move(current);
+    KS_ASSERT_LE(ownership_log_.size(), kOwnershipLogMax);
+}
+
+void Consumer::handle_message(Instant now, NodeId from, const Message& m, Outbox& out) {
     if (dead_) return;
     if (const auto* f = std::get_if<FetchResponse>(&m)) {
         handle_fetch(now, from, *f, out);
@@ -91,7 +128,7 @@ void Consumer::on_message(Instant now, NodeId from, const Message& m, Outbox& ou
     }
 }
 
-void Consumer::on_timer(Instant now, std::uint64_t key, Outbox& out) {
+void Consumer::handle_timer(Instant now, std::uint64_t key, Outbox& out) {
     if (dead_) return;
     const auto kind = static_cast<TimerKind>(key >> 56);
     const std::uint64_t id = key & ((std::uint64_t{1} << 56) - 1);
@@ -143,7 +180,7 @@ void Consumer::on_timer(Instant now, std::uint64_t key, Outbox& out) {
     }
 }
 
-void Consumer::on_connection_lost(Instant now, NodeId peer, Outbox& out) {
+void Consumer::handle_connection_lost(Instant now, NodeId peer, Outbox& out) {
     if (dead_ || !is_broker_node(peer)) return;
     const BrokerId b(peer.value());
     if (fetch_in_flight_.erase(b) > 0) request_metadata(now, out);
@@ -162,11 +199,12 @@ void Consumer::on_connection_lost(Instant now, NodeId peer, Outbox& out) {
 
 // ---- faults -----------------------------------------------------------------------------------
 
-void Consumer::crash() {
+void Consumer::crash(Instant now) {
     dead_ = true;
+    note_ownership(now);
 }
 
-void Consumer::close(Instant now, Outbox& out) {
+void Consumer::handle_close(Instant now, Outbox& out) {
     if (dead_) return;
     if (modern()) {
         // Auto-commit, then the leave heartbeat (-1; -2 for a static member).

@@ -85,6 +85,14 @@ struct ConsumerOptions : ConsumerSettings {
     Duration poll_timeout = ms(1000);  // the application's poll(Duration)
 };
 
+// A change of what a consumer owns: at `at` it took (owned) or gave up `tp`
+// — an assignment, a revocation, lost partitions, or its process ending.
+struct OwnershipChange {
+    Instant at;
+    TopicPartition tp;
+    bool owned = false;
+};
+
 struct ConsumerStats {
     std::int64_t polls = 0;
     std::int64_t records = 0;  // returned by poll()
@@ -109,13 +117,15 @@ class Consumer {
     void on_connection_lost(Instant now, NodeId peer, Outbox& out);
 
     // ---- faults ----
-    void crash();
+    void crash(Instant now);
     void close(Instant now, Outbox& out);
     void set_stopped(bool stopped, Instant now, Outbox& out);
     void set_slow_factor(double factor) { slow_factor_ = factor; }
 
     const ConsumerOptions& options() const { return opt_; }
     const ConsumerStats& stats() const { return stats_; }
+    // Every change of ownership, in time order (the runner's unowned-partition time).
+    const std::vector<OwnershipChange>& ownership_log() const { return ownership_log_; }
     bool alive() const { return !dead_; }
     bool cooperative() const { return cooperative_; }
     const std::string& member_id() const { return member_id_; }
@@ -203,6 +213,15 @@ class Consumer {
     void request_metadata(Instant now, Outbox& out);
     void handle_metadata(Instant now, const MetadataResponse& r, Outbox& out);
     std::optional<BrokerId> leader_of(TopicPartition tp) const;
+
+    // The inputs; the public ones also log what the consumer owns afterwards.
+    void handle_message(Instant now, NodeId from, const Message& m, Outbox& out);
+    void handle_timer(Instant now, std::uint64_t key, Outbox& out);
+    void handle_connection_lost(Instant now, NodeId peer, Outbox& out);
+    void handle_close(Instant now, Outbox& out);
+    void note_ownership(Instant now);
+    std::vector<TopicPartition> owned_noted_;  // the assignment ownership_log_ last saw
+    std::vector<OwnershipChange> ownership_log_;
 
     // ---- the consumer group protocol (KIP-848), consumer_membership.cpp ----
     // ConsumerMembershipManager's states, reduced to what changes behaviour:

@@ -143,18 +143,20 @@ std::string groups_section(const RunSummary& s) {
                      std::to_string(x.skipped), std::to_string(x.skipped_initial_reset),
                      std::to_string(x.skipped_out_of_range_reset), std::to_string(x.deleted_unread),
                      std::to_string(x.rebalances), std::to_string(x.partitions_revoked),
-                     fmt::format("{:.1f}", x.rebalance_s), std::to_string(x.max_lag), std::to_string(x.final_lag),
-                     escape(x.burrow_status)});
+                     fmt::format("{:.1f}", x.rebalance_s), fmt::format("{:.1f}", x.unowned_partition_s),
+                     std::to_string(x.max_lag), std::to_string(x.final_lag), escape(x.burrow_status)});
     }
     std::string b = "<h2>Consumer groups</h2>\n";
-    b += table({"group", "consumed", "reprocessed", "skipped", "by initial reset", "by out-of-range reset",
-                "deleted unread", "rebalances", "revoked", "rebalancing s", "max lag", "final lag", "Burrow"},
-               g);
+    b += table(
+        {"group", "consumed", "reprocessed", "skipped", "by initial reset", "by out-of-range reset", "deleted unread",
+         "rebalances", "revoked", "rebalancing s", "unowned partition-s", "max lag", "final lag", "Burrow"},
+        g);
     b += "<p>skipped: records below what the group read (or below the log start) that no member "
          "read; by cause, each record once: passed over by <code>auto.offset.reset</code> with no committed "
          "offset (initial reset), passed over by a reset after an out-of-range fetch, or deleted by retention "
          "before any member read it. revoked: partitions members gave up in rebalances; rebalancing s: "
-         "the time the group spent rebalancing (<code>rebalance_s</code>).</p>\n";
+         "the time the group spent rebalancing (<code>rebalance_s</code>); unowned partition-s: how long "
+         "partitions had no member consuming them (<code>unowned_partition_s</code>).</p>\n";
     // As kafka-consumer-groups --describe at the end of duration_s ("-": unknown).
     std::vector<std::vector<std::string>> parts;
     for (const auto& x : s.groups) {

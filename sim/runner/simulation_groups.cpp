@@ -116,7 +116,7 @@ void Simulation::consumer_fault(const FaultSpec& f, bool heal) {
     switch (f.action) {
         case FaultAction::consumer_crash:
             if (heal) break;  // a crashed client stays gone; the group carries on
-            each([&](ConsumerSlot& slot) { slot.consumer->crash(); });
+            each([&](ConsumerSlot& slot) { slot.consumer->crash(now); });
             record(now, FaultStarted{.fault = index_of(f)});
             break;
         case FaultAction::consumer_leave:

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "core/assert.hpp"
+#include "monitor/ownership.hpp"
 #include "runner/simulation_impl.hpp"
 
 namespace ks::runner {
@@ -325,6 +326,16 @@ RunSummary Simulation::summarize() {
         if (track.rebalance_since && *track.rebalance_since < heal_at_)
             rebalancing += heal_at_ - *track.rebalance_since;
         gs.rebalance_s = rebalancing.seconds_f();
+        std::vector<monitor::OwnershipEvent> ownership;
+        for (const ConsumerSlot& slot : consumers_) {
+            if (slot.group != g) continue;
+            for (const kafka::OwnershipChange& c : slot.consumer->ownership_log()) {
+                ownership.push_back({c.at, c.tp, c.owned ? 1 : -1});
+            }
+        }
+        const monitor::UnownedTime unowned = monitor::unowned_time(std::move(ownership), group_partitions(g), heal_at_);
+        gs.unowned_partition_s = unowned.partition_s;
+        gs.max_unowned_s = unowned.max_s;
         gs.max_lag = gt.max_lag();
         for (const ConsumerSlot& slot : consumers_) {
             if (slot.group == g) gs.partitions_revoked += slot.consumer->stats().partitions_revoked;

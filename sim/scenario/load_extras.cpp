@@ -49,6 +49,8 @@ const std::vector<std::string>& group_fields() {
                                                "rebalances",
                                                "partitions_revoked",
                                                "rebalance_s",
+                                               "unowned_partition_s",
+                                               "max_unowned_s",
                                                "max_lag",
                                                "final_lag",
                                                "lag_unknown_partitions",

@@ -101,6 +101,14 @@ TEST_CASE("e2e consumer protocol: a joining member takes its share in one rebala
         CHECK(!m.from.empty());
         CHECK(!m.to.empty());
     }
+    // A freed partition waits for its new owner's next heartbeat, at most
+    // group.consumer.heartbeat.interval.ms (5 s), forming the group included.
+    CHECK(group(kip848).max_unowned_s > 0);
+    CHECK(group(kip848).max_unowned_s <= 5 + 0.5);
+    // Cooperative: the 2 moving partitions have no owner from the first round
+    // until the second completes (KIP-429).
+    CHECK(group(coop).unowned_partition_s > 0);
+    CHECK(group(coop).max_unowned_s > 0);
     // The assignor is the brokers' default, "uniform"; the narrated detail says so.
     CHECK(joined[0].detail == "uniform, consumer protocol");
 }
