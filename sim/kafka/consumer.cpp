@@ -70,9 +70,15 @@ void Consumer::close(Instant now, Outbox& out) {
 void Consumer::note_ownership(Instant now) {
     // Bounded by the run: a few entries per partition and rebalance.
     constexpr std::size_t kOwnershipLogMax = 10'000'000;
+    // The common case first, without allocating: nothing changed.
+    const bool unchanged =
+        dead_ ? owned_noted_.empty()
+              : parts_.size() == owned_noted_.size() &&
+                    std::equal(parts_.begin(), parts_.end(), owned_noted_.begin(),
+                               [](const auto& entry, const TopicPartition& tp) { return entry.first == tp; });
+    if (unchanged) return;
     std::vector<TopicPartition> current;
     if (!dead_) current = assignment();
-    if (current == owned_noted_) return;
     for (const TopicPartition& tp : owned_noted_) {
         if (!std::binary_search(current.begin(), current.end(), tp)) ownership_log_.push_back({now, tp, false});
     }
