@@ -78,6 +78,9 @@ constexpr std::string_view codec_name(Codec c) {
     }
     return "none";
 }
+// group.protocol: the classic rebalance protocol (JoinGroup / SyncGroup) or
+// the consumer group protocol of KIP-848 (ConsumerGroupHeartbeat).
+enum class GroupProtocol : std::uint8_t { classic, consumer };
 
 // A topic's segments and retention (UnifiedLog / LogConfig).
 struct RetentionSettings {
@@ -149,6 +152,10 @@ struct BrokerSettings {
     std::int32_t offsets_topic_partitions = 50;                 // offsets.topic.num.partitions
     std::int32_t offsets_replication = 3;                       // offsets.topic.replication.factor
     Duration initial_rebalance_delay = ms(3000);                // group.initial.rebalance.delay.ms
+    Duration consumer_heartbeat_interval = ms(5000);            // group.consumer.heartbeat.interval.ms
+    Duration consumer_session_timeout = ms(45000);              // group.consumer.session.timeout.ms
+    // group.consumer.assignors
+    std::vector<std::string> consumer_assignors = {"uniform", "range"};
 
     bool operator==(const BrokerSettings&) const = default;
 };
@@ -227,6 +234,8 @@ struct ConsumerSettings {
     // group.instance.id (null: dynamic members). A scenario's group sets it
     // once; the runner gives each member its own, the value plus "-k".
     std::optional<std::string> group_instance_id{};
+    GroupProtocol group_protocol = GroupProtocol::classic;  // group.protocol
+    std::optional<std::string> group_remote_assignor{};     // group.remote.assignor (null: the broker's choice)
 
     bool operator==(const ConsumerSettings&) const = default;
 };

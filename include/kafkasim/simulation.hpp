@@ -107,6 +107,16 @@ struct GroupSummary {
     // duration_s (every sample_interval_ms; partitions with a commit).
     double mean_lag = 0;
     std::int64_t lag_unknown_partitions = 0;  // partitions without a known lag at the end of duration_s
+    // kafkasim's: seconds the group spent rebalancing, from a rebalance starting
+    // at the coordinator to its completion, summed (one still under way at the
+    // end of duration_s counts up to then).
+    double rebalance_s = 0;
+    // kafkasim's: partition-seconds during which a partition of the group had
+    // no owner (between a member giving it up — revoked, lost, or its process
+    // gone — and another taking it), from the group's first full assignment
+    // to the end of duration_s; and the longest such time of one partition.
+    double unowned_partition_s = 0;
+    double max_unowned_s = 0;
     std::vector<GroupPartitionSummary> partitions;
     std::vector<GroupMemberSummary> members;  // the assignment at the end of duration_s
     std::string burrow_status = "NOTFOUND";   // group status at the end of duration_s

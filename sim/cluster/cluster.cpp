@@ -476,6 +476,10 @@ std::optional<Cluster::Route> Cluster::request_route(NodeId peer, const kafka::M
                 return response_to(group, kIndex<HeartbeatRequest>);
             } else if constexpr (std::is_same_v<T, LeaveGroupResponse>) {
                 return response_to(group, kIndex<LeaveGroupRequest>);
+            } else if constexpr (std::is_same_v<T, ConsumerGroupHeartbeatRequest>) {
+                return request(group, 0);
+            } else if constexpr (std::is_same_v<T, ConsumerGroupHeartbeatResponse>) {
+                return response_to(group, kIndex<ConsumerGroupHeartbeatRequest>);
             } else {
                 return std::nullopt;  // controller traffic
             }

@@ -40,7 +40,8 @@ void Consumer::start(Instant now, Outbox& out) {
     last_poll_ = now;
     last_heartbeat_ack_ = now;
     next_auto_commit_ = now + opt_.auto_commit_interval;
-    out.set_timer(timer_key(kHeartbeat), now + opt_.heartbeat_interval);
+    // The consumer protocol's heartbeats follow the coordinator's interval (cg_drive).
+    if (!modern()) out.set_timer(timer_key(kHeartbeat), now + opt_.heartbeat_interval);
     out.set_timer(timer_key(kMetadataRefresh), now + opt_.metadata_max_age);
     request_metadata(now, out);
     poll(now, out);
@@ -49,6 +50,49 @@ void Consumer::start(Instant now, Outbox& out) {
 // ---- inputs -----------------------------------------------------------------------------------
 
 void Consumer::on_message(Instant now, NodeId from, const Message& m, Outbox& out) {
+    handle_message(now, from, m, out);
+    note_ownership(now);
+}
+
+void Consumer::on_timer(Instant now, std::uint64_t key, Outbox& out) {
+    handle_timer(now, key, out);
+    note_ownership(now);
+}
+
+void Consumer::on_connection_lost(Instant now, NodeId peer, Outbox& out) {
+    handle_connection_lost(now, peer, out);
+    note_ownership(now);
+}
+
+void Consumer::close(Instant now, Outbox& out) {
+    handle_close(now, out);
+    note_ownership(now);
+}
+
+void Consumer::note_ownership(Instant now) {
+    // Bounded by the run: a few entries per partition and rebalance.
+    constexpr std::size_t kOwnershipLogMax = 10'000'000;
+    // The common case first, without allocating: nothing changed.
+    const bool unchanged =
+        dead_ ? owned_noted_.empty()
+              : parts_.size() == owned_noted_.size() &&
+                    std::equal(parts_.begin(), parts_.end(), owned_noted_.begin(),
+                               [](const auto& entry, const TopicPartition& tp) { return entry.first == tp; });
+    if (unchanged) return;
+    std::vector<TopicPartition> current;
+    if (!dead_) current = assignment();
+    for (const TopicPartition& tp : owned_noted_) {
+        if (!std::binary_search(current.begin(), current.end(), tp)) ownership_log_.push_back({now, tp, false});
+    }
+    for (const TopicPartition& tp : current) {
+        if (!std::binary_search(owned_noted_.begin(), owned_noted_.end(), tp))
+            ownership_log_.push_back({now, tp, true});
+    }
+    owned_noted_ = std::move(current);
+    KS_ASSERT_LE(ownership_log_.size(), kOwnershipLogMax);
+}
+
+void Consumer::handle_message(Instant now, NodeId from, const Message& m, Outbox& out) {
     if (dead_) return;
     if (const auto* f = std::get_if<FetchResponse>(&m)) {
         handle_fetch(now, from, *f, out);
@@ -70,7 +114,10 @@ void Consumer::on_message(Instant now, NodeId from, const Message& m, Outbox& ou
         handle_sync(now, *s, out);
     } else if (const auto* h = std::get_if<HeartbeatResponse>(&m)) {
         handle_heartbeat(now, *h, out);
+    } else if (const auto* cg = std::get_if<ConsumerGroupHeartbeatResponse>(&m)) {
+        cg_handle_heartbeat(now, *cg, out);
     } else if (const auto* c = std::get_if<OffsetCommitResponse>(&m)) {
+        if (modern() && cg_commit_answered(now, c->correlation, out)) return;
         if (c->error == Error::none) return;
         ++stats_.commits_failed;
         if (c->error == Error::fenced_instance_id) {
@@ -78,8 +125,8 @@ void Consumer::on_message(Instant now, NodeId from, const Message& m, Outbox& ou
             return;
         }
         // REBALANCE_IN_PROGRESS: the heartbeat will tell; during a rebalance its answer decides.
-        if (state_ != State::stable || c->error == Error::rebalance_in_progress) return;
-        group_error(now, c->error, out);
+        if (!in_group() || c->error == Error::rebalance_in_progress) return;
+        if (!modern()) group_error(now, c->error, out);
     } else if (const auto* of = std::get_if<OffsetFetchResponse>(&m)) {
         handle_offset_fetch(now, *of, out);
     } else if (const auto* lo = std::get_if<ListOffsetsResponse>(&m)) {
@@ -91,17 +138,28 @@ void Consumer::on_message(Instant now, NodeId from, const Message& m, Outbox& ou
     }
 }
 
-void Consumer::on_timer(Instant now, std::uint64_t key, Outbox& out) {
+void Consumer::handle_timer(Instant now, std::uint64_t key, Outbox& out) {
     if (dead_) return;
     const auto kind = static_cast<TimerKind>(key >> 56);
     const std::uint64_t id = key & ((std::uint64_t{1} << 56) - 1);
     switch (kind) {
         case kHeartbeat:
+            if (modern()) {
+                cg_heartbeat_tick(now, out);
+                break;
+            }
             heartbeat_tick(now, out);
             out.set_timer(timer_key(kHeartbeat), now + opt_.heartbeat_interval);
             break;
         case kPollTimeout:
+            if (modern()) {
+                cg_heartbeat_tick(now, out);
+                break;
+            }
             if (!poll_timeout_expired(now, out)) arm_poll_timeout(out);
+            break;
+        case kReconcileCommitTimeout:
+            cg_commit_answered(now, id, out);
             break;
         case kPollDone:
             if (app_ != App::processing) break;
@@ -115,6 +173,7 @@ void Consumer::on_timer(Instant now, std::uint64_t key, Outbox& out) {
             kick(now, out);
             break;
         case kGroupRequestTimeout:
+            if (modern() && id == cg_in_flight_ && id != 0) coordinator_lost(now, out);
             if (id != group_correlation_) break;
             if (finding_ || state_ == State::joining || state_ == State::syncing) coordinator_lost(now, out);
             break;
@@ -131,7 +190,7 @@ void Consumer::on_timer(Instant now, std::uint64_t key, Outbox& out) {
     }
 }
 
-void Consumer::on_connection_lost(Instant now, NodeId peer, Outbox& out) {
+void Consumer::handle_connection_lost(Instant now, NodeId peer, Outbox& out) {
     if (dead_ || !is_broker_node(peer)) return;
     const BrokerId b(peer.value());
     if (fetch_in_flight_.erase(b) > 0) request_metadata(now, out);
@@ -156,12 +215,20 @@ void Consumer::on_connection_lost(Instant now, NodeId peer, Outbox& out) {
 
 // ---- faults -----------------------------------------------------------------------------------
 
-void Consumer::crash() {
+void Consumer::crash(Instant now) {
     dead_ = true;
+    note_ownership(now);
 }
 
-void Consumer::close(Instant now, Outbox& out) {
+void Consumer::handle_close(Instant now, Outbox& out) {
     if (dead_) return;
+    if (modern()) {
+        // Auto-commit, then the leave heartbeat (-1; -2 for a static member).
+        if (opt_.auto_commit && in_group()) commit_positions(now, out);
+        cg_close(out);
+        dead_ = true;
+        return;
+    }
     if (opt_.auto_commit && state_ == State::stable) commit_positions(now, out);
     // AbstractCoordinator.maybeLeaveGroup: only dynamic members send LeaveGroup (KIP-345).
     if (!is_static() && coordinator_ && !member_id_.empty()) {
@@ -274,7 +341,7 @@ Duration Consumer::processing_time(std::int32_t records) {
 
 void Consumer::maybe_auto_commit(Instant now, Outbox& out) {
     if (!opt_.auto_commit || now < next_auto_commit_) return;
-    if (!coordinator_ || state_ != State::stable) {
+    if (!coordinator_ || !in_group()) {
         next_auto_commit_ = now + opt_.retry_backoff;
         return;
     }
@@ -282,9 +349,9 @@ void Consumer::maybe_auto_commit(Instant now, Outbox& out) {
     next_auto_commit_ = now + opt_.auto_commit_interval;
 }
 
-void Consumer::commit_positions(Instant now, Outbox& out) {
+std::uint64_t Consumer::commit_positions(Instant now, Outbox& out) {
     (void)now;
-    if (!coordinator_ || generation_ < 0) return;
+    if (!coordinator_ || generation_ < 0) return 0;
     OffsetCommitRequest r;
     r.group_id = opt_.group_id;
     r.generation = generation_;
@@ -293,10 +360,12 @@ void Consumer::commit_positions(Instant now, Outbox& out) {
     for (const auto& [tp, p] : parts_) {
         if (p.position) r.offsets.emplace_back(tp, *p.position);
     }
-    if (r.offsets.empty()) return;
+    if (r.offsets.empty()) return 0;
     r.correlation = next_correlation_++;
     ++stats_.commits_sent;
+    const std::uint64_t correlation = r.correlation;
     out.send(broker_node(*coordinator_), std::move(r));
+    return correlation;
 }
 
 void Consumer::kick(Instant now, Outbox& out) {
@@ -319,6 +388,10 @@ void Consumer::drive_group(Instant now, Outbox& out) {
     if (dead_ || finding_ || state_ == State::joining || state_ == State::syncing) return;
     if (!coordinator_) {
         find_coordinator(now, out);
+        return;
+    }
+    if (modern()) {
+        cg_drive(now, out);
         return;
     }
     // Joins run in the application's poll (ConsumerCoordinator.poll).
@@ -540,6 +613,8 @@ void Consumer::coordinator_lost(Instant now, Outbox& out) {
     coordinator_.reset();
     finding_ = false;
     heartbeat_in_flight_ = false;
+    cg_in_flight_ = 0;
+    cg_send_full_ = true;
     if (state_ == State::joining || state_ == State::syncing) {
         set_state(State::unjoined);
         rejoin_needed_ = true;
@@ -573,7 +648,7 @@ void Consumer::fetch_offsets(Instant now, Outbox& out) {
         (p.need_reset ? reset : ask).push_back(tp);
     }
     if (!reset.empty()) reset_offsets(now, reset, out);
-    if (ask.empty() || !coordinator_ || state_ != State::stable) return;
+    if (ask.empty() || !coordinator_ || !in_group()) return;
     for (const auto& tp : ask) parts_.at(tp).offset_pending = true;
     out.send(broker_node(*coordinator_), OffsetFetchRequest{opt_.group_id, ask, next_correlation_++});
 }

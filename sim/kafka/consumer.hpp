@@ -97,6 +97,14 @@ struct ConsumerOptions : ConsumerSettings {
     Duration poll_timeout = ms(1000);  // the application's poll(Duration)
 };
 
+// A change of what a consumer owns: at `at` it took (owned) or gave up `tp`
+// — an assignment, a revocation, lost partitions, or its process ending.
+struct OwnershipChange {
+    Instant at;
+    TopicPartition tp;
+    bool owned = false;
+};
+
 struct ConsumerStats {
     std::int64_t polls = 0;
     std::int64_t records = 0;  // returned by poll()
@@ -125,13 +133,15 @@ class Consumer {
     void on_connection_lost(Instant now, NodeId peer, Outbox& out);
 
     // ---- faults ----
-    void crash();
+    void crash(Instant now);
     void close(Instant now, Outbox& out);
     void set_stopped(bool stopped, Instant now, Outbox& out);
     void set_slow_factor(double factor) { slow_factor_ = factor; }
 
     const ConsumerOptions& options() const { return opt_; }
     const ConsumerStats& stats() const { return stats_; }
+    // Every change of ownership, in time order (the runner's unowned-partition time).
+    const std::vector<OwnershipChange>& ownership_log() const { return ownership_log_; }
     bool alive() const { return !dead_; }
     bool cooperative() const { return cooperative_; }
     const std::string& member_id() const { return member_id_; }
@@ -143,7 +153,10 @@ class Consumer {
     // read_uncommitted): the high watermark of the last fetch response minus
     // the position; nullopt without either.
     std::optional<std::int64_t> records_lag(TopicPartition tp) const;
-    bool stable() const { return state_ == State::stable; }
+    bool stable() const { return modern() ? membership_ == Membership::stable : state_ == State::stable; }
+    // group.protocol=consumer (KIP-848; consumer_membership.cpp).
+    bool modern() const { return opt_.group_protocol == GroupProtocol::consumer; }
+    std::int32_t member_epoch() const { return member_epoch_; }
 
     enum TimerKind : std::uint64_t {
         kHeartbeat = 1,
@@ -154,6 +167,7 @@ class Consumer {
         kMetadataTimeout,
         kMetadataRefresh,
         kPollTimeout,
+        kReconcileCommitTimeout,  // consumer protocol: the commit before a reconciliation went unanswered
     };
     static std::uint64_t timer_key(TimerKind kind, std::uint64_t id = 0) { return (kind << 56) | id; }
 
@@ -197,7 +211,8 @@ class Consumer {
     void maybe_auto_commit(Instant now, Outbox& out);
     // Re-drives whatever waits: the group, offsets, and (in poll) fetches or a poll.
     void kick(Instant now, Outbox& out);
-    void commit_positions(Instant now, Outbox& out);
+    // Sends an OffsetCommit of every position; returns its correlation (0: nothing sent).
+    std::uint64_t commit_positions(Instant now, Outbox& out);
     // group
     void drive_group(Instant now, Outbox& out);
     void find_coordinator(Instant now, Outbox& out);
@@ -237,6 +252,45 @@ class Consumer {
     // KIP-951: the leader a fetch answer names; true if it was newer than the metadata.
     bool take_leader_hint(const FetchPartitionData& d);
     std::optional<BrokerId> leader_of(TopicPartition tp) const;
+
+    // The inputs; the public ones also log what the consumer owns afterwards.
+    void handle_message(Instant now, NodeId from, const Message& m, Outbox& out);
+    void handle_timer(Instant now, std::uint64_t key, Outbox& out);
+    void handle_connection_lost(Instant now, NodeId peer, Outbox& out);
+    void handle_close(Instant now, Outbox& out);
+    void note_ownership(Instant now);
+    std::vector<TopicPartition> owned_noted_;  // the assignment ownership_log_ last saw
+    std::vector<OwnershipChange> ownership_log_;
+
+    // ---- the consumer group protocol (KIP-848), consumer_membership.cpp ----
+    // ConsumerMembershipManager's states, reduced to what changes behaviour:
+    // joining (heartbeat with epoch 0 now), stable, acknowledging (a
+    // reconciliation finished: heartbeat now), stale (left on a poll
+    // timeout: rejoin at the next poll), left (closed or fatal).
+    enum class Membership : std::uint8_t { joining, stable, acknowledging, stale, left };
+    friend const char* to_string(Membership m);
+    bool in_group() const { return modern() ? member_epoch_ > 0 : state_ == State::stable; }
+    void cg_drive(Instant now, Outbox& out);
+    void cg_heartbeat_tick(Instant now, Outbox& out);
+    void cg_send_heartbeat(Instant now, Outbox& out);
+    void cg_send_leave(Outbox& out);
+    void cg_handle_heartbeat(Instant now, const ConsumerGroupHeartbeatResponse& r, Outbox& out);
+    bool cg_error(Instant now, Error e, Outbox& out);
+    void cg_fenced(Instant now, Outbox& out);
+    void cg_reconcile(Instant now, Outbox& out);
+    void cg_finish_reconcile(Instant now, Outbox& out);
+    // True if `correlation` was the commit a reconciliation waits for (it then goes on).
+    bool cg_commit_answered(Instant now, std::uint64_t correlation, Outbox& out);
+    bool cg_poll_timeout_expired(Instant now, Outbox& out);
+    void cg_close(Outbox& out);
+    Membership membership_ = Membership::joining;
+    std::int32_t member_epoch_ = 0;
+    Duration cg_heartbeat_interval_ = Duration::zero();  // from the coordinator's last answer
+    Instant cg_next_heartbeat_ = Instant::zero();
+    std::uint64_t cg_in_flight_ = 0;                        // the heartbeat awaiting its answer (0: none)
+    bool cg_send_full_ = true;                              // subscription and rebalance timeout in the next heartbeat
+    std::optional<std::vector<TopicPartition>> cg_target_;  // the latest assignment from the coordinator
+    std::uint64_t cg_reconcile_commit_ = 0;                 // the commit a reconciliation waits for (0: none)
 
     ConsumerOptions opt_;
     std::string instance_id_;  // group.instance.id as the requests carry it; empty: dynamic

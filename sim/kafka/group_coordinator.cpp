@@ -121,6 +121,7 @@ Group* GroupCoordinator::owned_group(Instant now, const std::string& id, const s
         g.owner_load = load_;
         load_group(g);
         for (GroupMember& m : g.members) touch(now, m);
+        if (g.modern) consumer_load(now, g);
         arm_timer(g, out);
     }
     error = Error::none;
@@ -150,7 +151,15 @@ bool GroupCoordinator::on_message(Instant now, NodeId from, const Message& m, co
         return owned_group(now, id, live, out, e);
     };
     if (const auto* r = std::get_if<JoinGroupRequest>(&m)) {
-        if (Group* g = group_of(r->group_id)) {
+        Group* g = group_of(r->group_id);
+        if (g && g->modern && !g->consumer.members.empty()) {
+            // A classic member joining a consumer-protocol group: Kafka 4.0
+            // runs it inside the consumer group (classicGroupJoinToConsumerGroup);
+            // not modelled (a scenario's group runs one protocol).
+            g = nullptr;
+            e = Error::inconsistent_group_protocol;
+        }
+        if (g) {
             join(now, from, *r, *g, out);
         } else {
             JoinGroupResponse resp;
@@ -190,6 +199,17 @@ bool GroupCoordinator::on_message(Instant now, NodeId from, const Message& m, co
             commit(now, from, *r, *g, out);
         } else {
             out.send(from, OffsetCommitResponse{e, r->offsets, r->correlation});
+        }
+        return true;
+    }
+    if (const auto* r = std::get_if<ConsumerGroupHeartbeatRequest>(&m)) {
+        if (Group* g = group_of(r->group_id)) {
+            consumer_heartbeat(now, from, *r, *g, out);
+        } else {
+            out.send(from, ConsumerGroupHeartbeatResponse{.error = e,
+                                                          .member_id = r->member_id,
+                                                          .member_epoch = r->member_epoch,
+                                                          .correlation = r->correlation});
         }
         return true;
     }
@@ -275,6 +295,10 @@ void GroupCoordinator::leave(Instant now, NodeId from, const LeaveGroupRequest& 
 }
 
 void GroupCoordinator::commit(Instant now, NodeId from, const OffsetCommitRequest& r, Group& g, Outbox& out) {
+    if (g.modern) {
+        consumer_commit(now, from, r, g, out);
+        return;
+    }
     OffsetCommitResponse resp;
     resp.correlation = r.correlation;
     resp.offsets = r.offsets;
@@ -348,6 +372,10 @@ void GroupCoordinator::on_timer(Instant now, std::int32_t group_index, Outbox& o
         if (grp.index == group_index) g = &grp;
     }
     if (!g || g->owner_load != load_) return;  // another coordinator owns it now
+    if (g->modern) {
+        consumer_timer(now, *g, out);
+        return;
+    }
     // Session expiry (onExpireHeartbeat); members awaiting a join answer stay.
     std::vector<std::string> expired;
     for (const GroupMember& m : g->members) {
@@ -367,6 +395,10 @@ void GroupCoordinator::on_timer(Instant now, std::int32_t group_index, Outbox& o
 }
 
 void GroupCoordinator::arm_timer(Group& g, Outbox& out) {
+    if (g.modern) {
+        arm_consumer_timer(g, out);
+        return;
+    }
     Instant next = Instant::max();
     for (const GroupMember& m : g.members) {
         if (!m.pending_join) next = std::min(next, m.session_deadline);
@@ -374,6 +406,20 @@ void GroupCoordinator::arm_timer(Group& g, Outbox& out) {
     for (const auto& [id, deadline] : g.pending_members) next = std::min(next, deadline);
     if (g.state == GroupState::preparing_rebalance) {
         next = std::min(next, g.initial_delay ? g.initial_until : g.rebalance_deadline);
+    }
+    if (next == Instant::max()) {
+        out.cancel_timer(group_timer(g.index));
+    } else {
+        out.set_timer(group_timer(g.index), next);
+    }
+}
+
+// The consumer protocol's timers (scheduleConsumerGroupSessionTimeout,
+// scheduleConsumerGroupRebalanceTimeout): one group timer at the earliest.
+void GroupCoordinator::arm_consumer_timer(Group& g, Outbox& out) {
+    Instant next = Instant::max();
+    for (const ModernMember& m : g.consumer.members) {
+        next = std::min({next, m.session_deadline, m.rebalance_deadline});
     }
     if (next == Instant::max()) {
         out.cancel_timer(group_timer(g.index));

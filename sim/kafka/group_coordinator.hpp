@@ -104,6 +104,7 @@
 #include <string>
 #include <vector>
 
+#include "kafka/consumer_group.hpp"
 #include "kafka/outbox.hpp"
 
 namespace ks::kafka {
@@ -149,6 +150,11 @@ struct Group {
     std::int64_t rebalances = 0;  // completed joins with members
     // ownership: which coordinator process works on the group now
     std::uint64_t owner_load = 0;
+    // The consumer group protocol (KIP-848): a group that a ConsumerGroupHeartbeat
+    // created runs it (kafka/consumer_group.hpp) and keeps only `offsets`
+    // and `rebalances` of the fields above.
+    bool modern = false;
+    ModernGroup consumer;
 
     GroupMember* member(const std::string& id);
     // The member holding `instance_id` (GroupMetadata.currentStaticMemberId), or null.
@@ -176,6 +182,11 @@ struct GroupCoordinatorConfig {
     Duration initial_rebalance_delay = ms(3000);  // group.initial.rebalance.delay.ms
     std::vector<std::string> topic_names;         // by topic index
     std::vector<std::int32_t> topic_partitions;   // by topic index
+    // The consumer group protocol (KIP-848) settings of GroupCoordinatorConfig.
+    Duration consumer_heartbeat_interval = ms(5000);  // group.consumer.heartbeat.interval.ms
+    Duration consumer_session_timeout = ms(45000);    // group.consumer.session.timeout.ms
+    std::vector<ServerAssignorKind> consumer_assignors = {ServerAssignorKind::uniform,
+                                                          ServerAssignorKind::range};  // group.consumer.assignors
 };
 
 // GroupMetadataManager.loadGroup as modelled here: `g` as a coordinator
@@ -230,6 +241,19 @@ class GroupCoordinator {
     void remove_member(Instant now, Group& g, const std::string& member_id, const std::string& why, Outbox& out);
     void remove_pending_member(Instant now, Group& g, const std::string& member_id, Outbox& out);
     void set_state(Group& g, GroupState to);
+    // The consumer group protocol (group_coordinator_consumer.cpp).
+    void consumer_heartbeat(Instant now, NodeId from, const ConsumerGroupHeartbeatRequest& r, Group& g, Outbox& out);
+    Error consumer_join_or_update(Instant now, NodeId from, const ConsumerGroupHeartbeatRequest& r, Group& g,
+                                  ConsumerGroupHeartbeatResponse& resp, Outbox& out);
+    Error consumer_leave(Instant now, const ConsumerGroupHeartbeatRequest& r, Group& g, Outbox& out);
+    void consumer_fence(Instant now, Group& g, const std::string& member_id, const std::string& why, Outbox& out);
+    void consumer_commit(Instant now, NodeId from, const OffsetCommitRequest& r, Group& g, Outbox& out);
+    void consumer_timer(Instant now, Group& g, Outbox& out);
+    void consumer_load(Instant now, Group& g);
+    // After a change: the group's state, its events, the invariants.
+    void consumer_changed(Group& g, const std::string& why, Outbox& out);
+    void arm_consumer_timer(Group& g, Outbox& out);
+    ServerAssignorKind preferred_assignor(const ModernGroup& cg) const;
     void touch(Instant now, GroupMember& m);
     void arm_timer(Group& g, Outbox& out);
 

@@ -38,6 +38,13 @@ struct Sizer {
     }
     Bytes operator()(const SyncGroupResponse& m) const { return kHeader + 8 * static_cast<Bytes>(m.assignment.size()); }
     Bytes operator()(const OffsetCommitRequest& m) const { return kHeader + 16 * static_cast<Bytes>(m.offsets.size()); }
+    Bytes operator()(const ConsumerGroupHeartbeatRequest& m) const {
+        const auto n = (m.topics ? m.topics->size() : 0) + (m.owned ? m.owned->size() : 0);
+        return kHeader + 16 * static_cast<Bytes>(n);
+    }
+    Bytes operator()(const ConsumerGroupHeartbeatResponse& m) const {
+        return kHeader + 8 * static_cast<Bytes>(m.assignment ? m.assignment->size() : 0);
+    }
     template <typename T>
     Bytes operator()(const T&) const {
         return kHeader + kPerPartition;
@@ -82,6 +89,10 @@ struct ApiName {
     static constexpr std::string_view of(Of<OffsetFetchResponse>) { return "OffsetFetchResponse"; }
     static constexpr std::string_view of(Of<ApiVersionsRequest>) { return "ApiVersions"; }
     static constexpr std::string_view of(Of<ApiVersionsResponse>) { return "ApiVersionsResponse"; }
+    static constexpr std::string_view of(Of<ConsumerGroupHeartbeatRequest>) { return "ConsumerGroupHeartbeat"; }
+    static constexpr std::string_view of(Of<ConsumerGroupHeartbeatResponse>) {
+        return "ConsumerGroupHeartbeatResponse";
+    }
 };
 
 template <std::size_t... I>

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -341,6 +342,32 @@ struct OffsetFetchResponse {
     std::uint64_t correlation = 0;
 };
 
+// ---- consumers <-> the group coordinator (consumer protocol, KIP-848) -------------------
+// ConsumerGroupHeartbeat (kafka/consumer_group.hpp has the protocol, and
+// kafka/group_coordinator.hpp the coordinator's rules). Fields that a
+// heartbeat may leave out are optional: Kafka's null ("unchanged").
+
+struct ConsumerGroupHeartbeatRequest {
+    std::string group_id;
+    std::string member_id;            // empty: a new member (the coordinator names it)
+    std::int32_t member_epoch = 0;    // 0: join; -1: leave; -2: a static member leaves for now
+    std::string group_instance_id{};  // group.instance.id; empty: dynamic
+    std::string client_id{};
+    std::optional<Duration> rebalance_timeout{};         // max.poll.interval.ms (joins)
+    std::optional<std::vector<TopicIndex>> topics{};     // subscribedTopicNames
+    std::optional<std::string> server_assignor{};        // group.remote.assignor
+    std::optional<std::vector<TopicPartition>> owned{};  // topicPartitions: what the member owns now
+    std::uint64_t correlation = 0;
+};
+struct ConsumerGroupHeartbeatResponse {
+    Error error = Error::none;
+    std::string member_id;
+    std::int32_t member_epoch = 0;
+    Duration heartbeat_interval = Duration::zero();           // group.consumer.heartbeat.interval.ms
+    std::optional<std::vector<TopicPartition>> assignment{};  // null: unchanged
+    std::uint64_t correlation = 0;
+};
+
 // ZooKeeper mode: the broker's session was closed by a clean stop
 // (KafkaServer.shutdown closes the ZooKeeper client); ZooKeeper deletes its
 // ephemeral /brokers/ids node at once and the controller's BrokerChange
@@ -357,7 +384,7 @@ using Message =
                  FindCoordinatorResponse, JoinGroupRequest, JoinGroupResponse, SyncGroupRequest, SyncGroupResponse,
                  HeartbeatRequest, HeartbeatResponse, LeaveGroupRequest, LeaveGroupResponse, OffsetCommitRequest,
                  OffsetCommitResponse, OffsetFetchRequest, OffsetFetchResponse, ApiVersionsRequest, ApiVersionsResponse,
-                 ZkSessionClosed>;
+                 ZkSessionClosed, ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse>;
 
 // Approximate size on the wire (headers + payload): what the network charges.
 Bytes wire_bytes(const Message& m);

@@ -64,6 +64,16 @@ std::string_view error_name(Error e) {
             return "INVALID_REQUEST";
         case Error::unsupported_version:
             return "UNSUPPORTED_VERSION";
+        case Error::fenced_member_epoch:
+            return "FENCED_MEMBER_EPOCH";
+        case Error::stale_member_epoch:
+            return "STALE_MEMBER_EPOCH";
+        case Error::unreleased_instance_id:
+            return "UNRELEASED_INSTANCE_ID";
+        case Error::group_id_not_found:
+            return "GROUP_ID_NOT_FOUND";
+        case Error::inconsistent_group_protocol:
+            return "INCONSISTENT_GROUP_PROTOCOL";
     }
     return "UNKNOWN";
 }

@@ -57,6 +57,12 @@ enum class Error : std::uint8_t {
     // learns from the broker's ApiVersions before sending (kafkasim lets the
     // broker answer the request with it instead).
     unsupported_version,
+    // The consumer group protocol (KIP-848).
+    fenced_member_epoch,          // the member must give up its partitions and join again (epoch 0)
+    stale_member_epoch,           // OffsetCommit from a member epoch that is not the member's current one
+    unreleased_instance_id,       // a static member's instance id is still held (its epoch is not -2)
+    group_id_not_found,           // a heartbeat with epoch != 0 to a group the coordinator does not know
+    inconsistent_group_protocol,  // the group runs the other protocol
 };
 
 // Kafka's name for an error, e.g. "NOT_LEADER_OR_FOLLOWER".

@@ -115,6 +115,9 @@ json summary_json(const RunSummary& s) {
                                {"deleted_unread", g.deleted_unread},
                                {"rebalances", g.rebalances},
                                {"partitions_revoked", g.partitions_revoked},
+                               {"rebalance_s", g.rebalance_s},
+                               {"unowned_partition_s", g.unowned_partition_s},
+                               {"max_unowned_s", g.max_unowned_s},
                                {"max_lag", g.max_lag},
                                {"mean_lag", g.mean_lag},
                                {"final_lag", g.final_lag},
@@ -234,9 +237,11 @@ void print_summary(std::ostream& out, const RunResult& r, const std::string& rep
                                         ? std::string()
                                         : fmt::format(" (lag unknown on {} of {} partitions: no commit or no leader)",
                                                       g.lag_unknown_partitions, g.partitions.size());
-        out << fmt::format("  group {:<10} consumed {}  reprocessed {}  {}  rebalances {}  max lag {}{}  Burrow {}\n",
-                           g.group_id, g.consumed, g.reprocessed, skipped_text(g), g.rebalances, g.max_lag, unknown,
-                           g.burrow_status);
+        out << fmt::format(
+            "  group {:<10} consumed {}  reprocessed {}  {}  rebalances {} ({:.1f} s, {} revoked, {:.1f} "
+            "partition-s unowned)  max lag {}{}  Burrow {}\n",
+            g.group_id, g.consumed, g.reprocessed, skipped_text(g), g.rebalances, g.rebalance_s, g.partitions_revoked,
+            g.unowned_partition_s, g.max_lag, unknown, g.burrow_status);
     }
     for (const auto& w : s.warnings) out << "  note: " << w << "\n";
     out << fmt::format("  events {}  trace hash {}\n", s.events, s.trace_hash);

@@ -142,7 +142,8 @@ bool should_print(DescribeOutput& out, const DescribedGroup& g, std::size_t rows
     }
     if (g.state == "Empty") {
         out.print(true, "\nConsumer group '" + g.group_id + "' has no active members.\n");
-    } else if (g.state == "PreparingRebalance" || g.state == "CompletingRebalance") {
+    } else if (g.state == "PreparingRebalance" || g.state == "CompletingRebalance" || g.state == "Assigning" ||
+               g.state == "Reconciling") {
         out.print(true, "\nWarning: Consumer group '" + g.group_id + "' is rebalancing.\n");
     } else {
         KS_ASSERT_MSG(g.state == "Stable", "group {}: unknown state {}", g.group_id, g.state);

@@ -103,6 +103,14 @@ kafka::BrokerConfig Simulation::broker_config(const BrokerSpec& b) const {
     k.groups.offsets_topic_partitions = settings.offsets_topic_partitions;
     k.groups.offsets_replication = settings.offsets_replication;
     k.groups.initial_rebalance_delay = settings.initial_rebalance_delay;
+    k.groups.consumer_heartbeat_interval = settings.consumer_heartbeat_interval;
+    k.groups.consumer_session_timeout = settings.consumer_session_timeout;
+    k.groups.consumer_assignors.clear();
+    for (const std::string& a : settings.consumer_assignors) {
+        const auto kind = kafka::parse_server_assignor_name(a);
+        KS_ASSERT_MSG(kind.has_value(), "group.consumer.assignors: {} (the loader checks the names)", a);
+        k.groups.consumer_assignors.push_back(*kind);
+    }
     for (const TopicSpec& t : s_.topics) {
         k.groups.topic_names.push_back(t.name);
         k.groups.topic_partitions.push_back(t.partitions);

@@ -116,7 +116,7 @@ void Simulation::consumer_fault(const FaultSpec& f, bool heal) {
     switch (f.action) {
         case FaultAction::consumer_crash:
             if (heal) break;  // a crashed client stays gone; the group carries on
-            each([&](ConsumerSlot& slot) { slot.consumer->crash(); });
+            each([&](ConsumerSlot& slot) { slot.consumer->crash(now); });
             record(now, FaultStarted{.fault = index_of(f)});
             break;
         case FaultAction::consumer_leave:
@@ -218,8 +218,10 @@ void Simulation::on_group_effect(Instant now, const kafka::Effect& e) {
         using K = kafka::GroupEventEffect::Kind;
         GroupChanged changed{
             ge->group_id, GroupChanged::Kind::rebalance_started, ge->generation, ge->members, ge->text, {}};
+        GroupTrack& track = groups_[*g];
         switch (ge->kind) {
             case K::rebalance_started:
+                if (!track.rebalance_since) track.rebalance_since = now;
                 break;
             case K::member_removed:
                 changed.kind = GroupChanged::Kind::member_removed;
@@ -246,6 +248,10 @@ void Simulation::on_group_effect(Instant now, const kafka::Effect& e) {
                 // Owned before, assigned to no one now (cooperative: revoked, reassigned next round).
                 for (const auto& [tp, from] : before) changed.moved.push_back({tp, from, std::string()});
                 group_trackers_[*g].on_rebalance_completed(ge->assignment);
+                if (track.rebalance_since) {
+                    track.rebalancing += now - *track.rebalance_since;
+                    track.rebalance_since.reset();
+                }
                 changed.kind = GroupChanged::Kind::rebalance_completed;
                 changed.assignment = ge->assignment;
                 break;
@@ -345,6 +351,7 @@ DescribedGroup Simulation::describe_group(const std::string& id) const {
     const auto found = group_store_->groups.find(id);
     if (found == group_store_->groups.end()) return d;  // Dead: the coordinator does not know it
     kafka::Group g = found->second;
+    if (g.modern) return describe_consumer_group(std::move(d), g);
     if (!coordinator->coordinator().owns(g)) kafka::load_group(g);
     d.state = kafka::to_string(g.state);
     const bool stable = g.state == kafka::GroupState::stable;
@@ -377,6 +384,50 @@ DescribedGroup Simulation::describe_group(const std::string& id) const {
                 dm.assignment.emplace_back(s_.topics.at(static_cast<std::size_t>(tp.topic)).name, tp.partition);
                 partitions.insert(tp);
             }
+        }
+        d.members.push_back(std::move(dm));
+    });
+    for (const TopicPartition& tp : partitions) {
+        DescribedPartition p{.topic = s_.topics.at(static_cast<std::size_t>(tp.topic)).name,
+                             .partition = tp.partition,
+                             .committed = std::nullopt,
+                             .log_end = std::nullopt};
+        if (const auto o = g.offsets.find(tp); o != g.offsets.end()) p.committed = o->second;
+        if (const Offset hw = view_->leader_high_watermark(tp); hw >= 0) p.log_end = hw;
+        d.partitions.push_back(std::move(p));
+    }
+    return d;
+}
+
+// A consumer-protocol group (KIP-848) as the admin client's
+// describeConsumerGroups learns it from ConsumerGroupDescribe: the group's
+// state (Empty, Assigning, Reconciling, Stable), its assignor, and every
+// member with the partitions it owns now (assignedPartitions), whatever the
+// state. Members in the order of the group's member map (a TimelineHashMap,
+// iterated as a HashMap by member id).
+DescribedGroup Simulation::describe_consumer_group(DescribedGroup d, const kafka::Group& g) const {
+    const kafka::ModernGroup& cg = g.consumer;
+    d.state = kafka::to_string(cg.state);
+    if (!cg.members.empty()) {
+        // ConsumerGroup.preferredServerAssignor, else the brokers' first group.consumer.assignors.
+        const std::string assignor = kafka::preferred_server_assignor(cg).value_or(
+            s_.cluster.brokers.front().settings.consumer_assignors.front());
+        d.assignment_strategy = assignor;
+    }
+    kafka::java::JavaHashMap<std::string, std::size_t, kafka::java::StringHash> order;
+    for (std::size_t i = 0; i < cg.members.size(); ++i) order.put(cg.members[i].member_id, i);
+    std::set<TopicPartition> partitions;
+    for (const auto& [tp, offset] : g.offsets) partitions.insert(tp);
+    order.for_each([&](const std::string&, std::size_t i) {
+        const kafka::ModernMember& m = cg.members[i];
+        DescribedMember dm{.member_id = m.member_id,
+                           .group_instance_id = m.instance_id,
+                           .client_id = m.client_id,
+                           .host = "/" + client_address(m.node),
+                           .assignment = {}};
+        for (const TopicPartition& tp : m.assigned) {
+            dm.assignment.emplace_back(s_.topics.at(static_cast<std::size_t>(tp.topic)).name, tp.partition);
+            partitions.insert(tp);
         }
         d.members.push_back(std::move(dm));
     });

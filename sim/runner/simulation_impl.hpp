@@ -90,6 +90,7 @@ class Simulation final : public kafka::Observer {
     void snapshot_groups();
     // The group as kafka-consumer-groups --describe learns it now (read only).
     DescribedGroup describe_group(const std::string& id) const;
+    DescribedGroup describe_consumer_group(DescribedGroup d, const kafka::Group& g) const;
     // A consumer's simulated address (consumer_address of its group and member).
     std::string client_address(NodeId node) const;
 
@@ -160,6 +161,10 @@ class Simulation final : public kafka::Observer {
         std::int32_t capacity = 0;               // hosts reserved: members + consumer_join faults
         GroupSummary snapshot;                   // at the end of duration_s
         std::string burrow_status = "NOTFOUND";  // Burrow's verdict at the last sample
+        // rebalance_s: when the rebalance under way started (GroupChanged
+        // rebalance_started), and the completed rebalances' time.
+        std::optional<Instant> rebalance_since;
+        Duration rebalancing = Duration::zero();
     };
     std::vector<GroupTrack> groups_;
     monitor::Ledger ledger_;

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "core/assert.hpp"
+#include "monitor/ownership.hpp"
 #include "runner/simulation_impl.hpp"
 
 namespace ks::runner {
@@ -339,6 +340,21 @@ RunSummary Simulation::summarize() {
         gs.consumed = gt.consumed();
         gs.reprocessed = gt.reprocessed();
         gs.rebalances = gt.rebalances();
+        const GroupTrack& track = groups_[g];
+        Duration rebalancing = track.rebalancing;
+        if (track.rebalance_since && *track.rebalance_since < heal_at_)
+            rebalancing += heal_at_ - *track.rebalance_since;
+        gs.rebalance_s = rebalancing.seconds_f();
+        std::vector<monitor::OwnershipEvent> ownership;
+        for (const ConsumerSlot& slot : consumers_) {
+            if (slot.group != g) continue;
+            for (const kafka::OwnershipChange& c : slot.consumer->ownership_log()) {
+                ownership.push_back({c.at, c.tp, c.owned ? 1 : -1});
+            }
+        }
+        const monitor::UnownedTime unowned = monitor::unowned_time(std::move(ownership), group_partitions(g), heal_at_);
+        gs.unowned_partition_s = unowned.partition_s;
+        gs.max_unowned_s = unowned.max_s;
         gs.max_lag = gt.max_lag();
         gs.mean_lag = mean_of_column(series_, gs.group_id + ".lag", s_.duration.seconds_f());
         for (const ConsumerSlot& slot : consumers_) {

@@ -94,8 +94,8 @@ const char* const kProducerOnly[] = {
 };
 
 const char* const kConsumerOnly[] = {
-    "allow.auto.create.topics", "check.crcs",       "exclude.internal.topics", "group.id",
-    "group.remote.assignor",    "key.deserializer", "value.deserializer",      "share.acknowledgement.mode",
+    "allow.auto.create.topics", "check.crcs",         "exclude.internal.topics",    "group.id",
+    "key.deserializer",         "value.deserializer", "share.acknowledgement.mode",
 };
 
 const char* const kTopicOther[] = {
@@ -155,14 +155,11 @@ const char* const kBrokerOther[] = {
     "fetch.max.bytes",
     "fetch.purgatory.purge.interval.requests",
     "follower.replication.throttled.rate",
-    "group.consumer.assignors",
-    "group.consumer.heartbeat.interval.ms",
     "group.consumer.max.heartbeat.interval.ms",
     "group.consumer.max.session.timeout.ms",
     "group.consumer.max.size",
     "group.consumer.min.heartbeat.interval.ms",
     "group.consumer.min.session.timeout.ms",
-    "group.consumer.session.timeout.ms",
     "group.coordinator.rebalance.protocols",
     "group.coordinator.threads",
     "group.max.size",

@@ -62,6 +62,8 @@ const std::vector<ClientVersionDefault>& client_version_defaults() {
 const std::vector<ClientKeySince>& client_keys_since() {
     static const std::vector<ClientKeySince> rows = {
         {ConfigScope::consumer, "group.instance.id", {2, 3, 0}, "KIP-345 (2.3.0)"},
+        {ConfigScope::consumer, "group.protocol", {3, 7, 0}, "KIP-848 (3.7.0)"},
+        {ConfigScope::consumer, "group.remote.assignor", {3, 7, 0}, "KIP-848 (3.7.0)"},
         {ConfigScope::producer, "partitioner.adaptive.partitioning.enable", {3, 3, 0}, "KIP-794 (3.3.0)"},
         {ConfigScope::producer, "partitioner.availability.timeout.ms", {3, 3, 0}, "KIP-794 (3.3.0)"},
         {ConfigScope::producer, "partitioner.ignore.keys", {3, 3, 0}, "KIP-794 (3.3.0)"},

@@ -181,6 +181,54 @@ ConsumerGroupSpec read_group(const Node& n, const Scenario& s) {
 
 // The coordinator refuses a session timeout outside the brokers' bounds
 // (INVALID_SESSION_TIMEOUT); the client refuses heartbeat >= session timeout.
+// group.protocol=consumer (KIP-848): the brokers must run it (GA and on by
+// default from Kafka 4.0; 3.7 - 3.9 only behind
+// group.coordinator.rebalance.protocols, not modelled), group.remote.assignor
+// must name one of the brokers' group.consumer.assignors (UNSUPPORTED_ASSIGNOR)
+// and is refused with the classic protocol (ConsumerConfig.checkGroupRemoteAssignor).
+// The client's session.timeout.ms, heartbeat.interval.ms and
+// partition.assignment.strategy do nothing with the consumer protocol: the
+// brokers' group.consumer.* settings rule.
+void check_group_protocol(const Node& n, const ConsumerGroupSpec& g, const Scenario& s) {
+    const std::string cfg = ptr_key(n.ptr, "config");
+    const bool consumer = g.config.get_string("group.protocol") == "consumer";
+    if (!consumer) {
+        if (!g.config.is_null("group.remote.assignor"))
+            n.ctx->fail(ptr_key(cfg, "group.remote.assignor"),
+                        "group.remote.assignor cannot be set when group.protocol=classic");
+        return;
+    }
+    if (s.cluster.kafka_version < KafkaVersion{4, 0, 0})
+        n.ctx->fail(ptr_key(cfg, "group.protocol"),
+                    fmt::format("group.protocol=consumer needs brokers of Kafka 4.0 or later (KIP-848 is GA and on "
+                                "by default from 4.0), got cluster.kafka_version {}",
+                                to_string(s.cluster.kafka_version)));
+    const auto session = s.cluster.config.get_int("group.consumer.session.timeout.ms");
+    const auto heartbeat = s.cluster.config.get_int("group.consumer.heartbeat.interval.ms");
+    if (heartbeat >= session)
+        n.ctx->fail("/cluster/config",
+                    fmt::format("expected group.consumer.heartbeat.interval.ms < group.consumer.session.timeout.ms "
+                                "({}), got {}",
+                                session, heartbeat));
+    if (!g.config.is_null("group.remote.assignor")) {
+        const auto assignors = s.cluster.config.get_list("group.consumer.assignors");
+        const std::string a = g.config.get_string("group.remote.assignor");
+        if (std::find(assignors.begin(), assignors.end(), a) == assignors.end())
+            n.ctx->fail(ptr_key(cfg, "group.remote.assignor"),
+                        fmt::format("group.remote.assignor \"{}\" is not one of the brokers' "
+                                    "group.consumer.assignors (the coordinator answers UNSUPPORTED_ASSIGNOR)",
+                                    a));
+    }
+    for (const char* key : {"session.timeout.ms", "heartbeat.interval.ms", "partition.assignment.strategy"}) {
+        if (!g.config.user_set(key)) continue;
+        n.ctx->warn(ptr_key(cfg, key),
+                    fmt::format("{} is not used with group.protocol=consumer: the brokers' "
+                                "group.consumer.session.timeout.ms, group.consumer.heartbeat.interval.ms and "
+                                "group.consumer.assignors (or group.remote.assignor) apply",
+                                key));
+    }
+}
+
 void check_group_config(const Node& n, const ConsumerGroupSpec& g, const KafkaConfig& broker) {
     const auto session = g.config.get_int("session.timeout.ms");
     const auto lo = broker.get_int("group.min.session.timeout.ms");
@@ -235,6 +283,7 @@ void read_groups(const std::optional<Node>& n, Scenario& s) {
         s.consumer_groups.push_back(read_group(item, s));
         check_unique(item.at("group_id"), s.consumer_groups.back().group_id, seen, "group_id");
         check_group_config(item, s.consumer_groups.back(), s.cluster.config);
+        check_group_protocol(item, s.consumer_groups.back(), s);
     }
 }
 

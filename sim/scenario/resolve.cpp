@@ -133,6 +133,9 @@ BrokerSettings resolve_broker(const KafkaConfig& c, ControllerKind controller, K
     b.offsets_topic_partitions = c.get_int("offsets.topic.num.partitions");
     b.offsets_replication = c.get_int("offsets.topic.replication.factor");
     b.initial_rebalance_delay = c.get_ms("group.initial.rebalance.delay.ms");
+    b.consumer_heartbeat_interval = c.get_ms("group.consumer.heartbeat.interval.ms");
+    b.consumer_session_timeout = c.get_ms("group.consumer.session.timeout.ms");
+    b.consumer_assignors = c.get_list("group.consumer.assignors");
     return b;
 }
 
@@ -204,6 +207,8 @@ ConsumerSettings resolve_consumer(const KafkaConfig& c) {
     o.assignors = c.get_list("partition.assignment.strategy");
     o.metadata_max_age = c.get_ms("metadata.max.age.ms");
     if (!c.is_null("group.instance.id")) o.group_instance_id = c.get_string("group.instance.id");
+    o.group_protocol = c.get_string("group.protocol") == "consumer" ? GroupProtocol::consumer : GroupProtocol::classic;
+    if (!c.is_null("group.remote.assignor")) o.group_remote_assignor = c.get_string("group.remote.assignor");
     return o;
 }
 

@@ -261,6 +261,7 @@ ojson kafka_value_schema(const ConfigSpec& spec) {
             // A number given for an enumeration value reads as its text (acks: 1).
             for (const std::string& v : spec_values(spec))
                 if (v.find_first_not_of("-0123456789") == std::string::npos) values.push_back(std::stoll(v));
+            if (nullable) values.push_back(nullptr);  // group.remote.assignor: null is the default
             s["enum"] = values;
             break;
         }
