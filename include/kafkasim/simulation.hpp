@@ -99,10 +99,16 @@ struct GroupSummary {
     std::int64_t skipped_initial_reset = 0;       // passed over by auto.offset.reset: no committed offset
     std::int64_t skipped_out_of_range_reset = 0;  // passed over by auto.offset.reset after OFFSET_OUT_OF_RANGE
     std::int64_t deleted_unread = 0;              // deleted by retention before any member read them
-    std::int64_t rebalances = 0;                  // completed rebalances (generations with members)
-    std::int64_t partitions_revoked = 0;          // partitions members gave up in rebalances
-    std::int64_t max_lag = 0;                     // largest total lag of any sample (partitions with a commit)
-    std::int64_t final_lag = 0;                   // total lag at the end of duration_s (partitions with a commit)
+    // Passed over by a position no reset and no retention explains: a member
+    // resuming from a committed offset that an unclean truncation left above
+    // the point where the log diverged (kafkasim does not yet validate a
+    // committed offset's leader epoch as a 2.3+ consumer does). 0 unless a
+    // truncation removed records the group had read.
+    std::int64_t skipped_other = 0;
+    std::int64_t rebalances = 0;          // completed rebalances (generations with members)
+    std::int64_t partitions_revoked = 0;  // partitions members gave up in rebalances
+    std::int64_t max_lag = 0;             // largest total lag of any sample (partitions with a commit)
+    std::int64_t final_lag = 0;           // total lag at the end of duration_s (partitions with a commit)
     // The time-averaged total lag: the mean of the samples from 0 to
     // duration_s (every sample_interval_ms; partitions with a commit).
     double mean_lag = 0;

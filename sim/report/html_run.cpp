@@ -140,12 +140,13 @@ std::string groups_section(const RunSummary& s) {
     std::vector<std::vector<std::string>> g;
     for (const auto& x : s.groups) {
         g.push_back({escape(x.group_id), std::to_string(x.consumed), std::to_string(x.reprocessed),
-                     std::to_string(x.skipped), std::to_string(x.skipped_initial_reset),
-                     std::to_string(x.skipped_out_of_range_reset), std::to_string(x.deleted_unread),
-                     std::to_string(x.rebalances), std::to_string(x.partitions_revoked),
-                     fmt::format("{:.1f}", x.rebalance_s), fmt::format("{:.1f}", x.unowned_partition_s),
-                     std::to_string(x.max_lag), fmt::format("{:.0f}", x.mean_lag), std::to_string(x.final_lag),
-                     escape(x.burrow_status)});
+                     std::to_string(x.skipped) +
+                         (x.skipped_other ? fmt::format(" (other {})", x.skipped_other) : std::string()),
+                     std::to_string(x.skipped_initial_reset), std::to_string(x.skipped_out_of_range_reset),
+                     std::to_string(x.deleted_unread), std::to_string(x.rebalances),
+                     std::to_string(x.partitions_revoked), fmt::format("{:.1f}", x.rebalance_s),
+                     fmt::format("{:.1f}", x.unowned_partition_s), std::to_string(x.max_lag),
+                     fmt::format("{:.0f}", x.mean_lag), std::to_string(x.final_lag), escape(x.burrow_status)});
     }
     std::string b = "<h2>Consumer groups</h2>\n";
     b += table(
@@ -155,7 +156,9 @@ std::string groups_section(const RunSummary& s) {
     b += "<p>skipped: records below what the group read (or below the log start) that no member "
          "read; by cause, each record once: passed over by <code>auto.offset.reset</code> with no committed "
          "offset (initial reset), passed over by a reset after an out-of-range fetch, or deleted by retention "
-         "before any member read it. revoked: partitions members gave up in rebalances; rebalancing s: "
+         "before any member read it; other: what none of these explains (a member resuming from a committed "
+         "offset above where an unclean truncation made the log diverge). revoked: partitions members gave up in "
+         "rebalances; rebalancing s: "
          "the time the group spent rebalancing (<code>rebalance_s</code>); unowned partition-s: how long "
          "partitions had no member consuming them (<code>unowned_partition_s</code>). max / mean / final lag: "
          "the committed lag (high watermark minus committed offset) summed over the partitions with a commit — "

@@ -26,6 +26,7 @@ std::string skipped_text(const GroupSummary& g) {
     add("initial reset", g.skipped_initial_reset);
     add("out-of-range reset", g.skipped_out_of_range_reset);
     add("deleted unread", g.deleted_unread);
+    add("other", g.skipped_other);
     return fmt::format("skipped {}{}", g.skipped, causes.empty() ? "" : " (" + causes + ")");
 }
 
@@ -113,6 +114,7 @@ json summary_json(const RunSummary& s) {
                                {"skipped_initial_reset", g.skipped_initial_reset},
                                {"skipped_out_of_range_reset", g.skipped_out_of_range_reset},
                                {"deleted_unread", g.deleted_unread},
+                               {"skipped_other", g.skipped_other},
                                {"rebalances", g.rebalances},
                                {"partitions_revoked", g.partitions_revoked},
                                {"rebalance_s", g.rebalance_s},

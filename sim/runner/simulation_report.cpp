@@ -370,6 +370,7 @@ RunSummary Simulation::summarize() {
         gs.skipped_initial_reset = by_cause.initial_reset;
         gs.skipped_out_of_range_reset = by_cause.out_of_range_reset;
         gs.deleted_unread = by_cause.deleted_unread;
+        gs.skipped_other = by_cause.other;
         r.groups.push_back(std::move(gs));
     }
     const auto& ctl = cluster_->controller();

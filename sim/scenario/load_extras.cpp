@@ -46,6 +46,7 @@ const std::vector<std::string>& group_fields() {
                                                "skipped_initial_reset",
                                                "skipped_out_of_range_reset",
                                                "deleted_unread",
+                                               "skipped_other",
                                                "rebalances",
                                                "partitions_revoked",
                                                "rebalance_s",

@@ -48,6 +48,7 @@ TEST_CASE("e2e default run: records before the first assignment are skipped by t
     CHECK(g.skipped_initial_reset == g.skipped);
     CHECK(g.skipped_out_of_range_reset == 0);
     CHECK(g.deleted_unread == 0);
+    CHECK(g.skipped_other == 0);  // no truncation removed anything the group read
     CHECK(r.summary.records.acked_lost == 0);
     // Each reset is in the timeline with the records it passed over, and they add up.
     std::int64_t passed_over = 0;
