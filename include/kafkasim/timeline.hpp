@@ -72,6 +72,7 @@ struct GroupChanged {
         rebalance_completed,  // generation, members, detail: the protocol; assignment
         member_removed,       // detail: the member id and why
         member_replaced,      // a static member rejoined under a new member id (KIP-345); detail: old and new
+        coordinator_moved,    // another broker became the group's coordinator and loaded it; detail: from, to
     };
     std::string group_id{};
     Kind kind = Kind::rebalance_started;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "core/assert.hpp"
 #include "kafka/java_hash.hpp"
 
@@ -118,6 +120,24 @@ Group* GroupCoordinator::owned_group(Instant now, const std::string& id, const s
     Group& g = config_.store->group(id);
     if (g.owner_load != load_) {
         // Load the group: ours from now on; every member's session starts again.
+        // A group another coordinator (or this broker before a restart) held
+        // has moved: GroupMetadataManager.loadGroupsForPartition on the new
+        // leader of its __consumer_offsets partition.
+        if (g.owner_broker) {
+            out.group_event(GroupEventEffect{
+                .kind = GroupEventEffect::Kind::coordinator_moved,
+                .group_id = id,
+                .generation = g.generation,
+                .members = static_cast<std::int32_t>(g.members.size()),
+                .text = *g.owner_broker == self_
+                            ? fmt::format("coordinator reloaded on broker {} after its restart", self_.value())
+                            : fmt::format("coordinator moved from broker {} to broker {} (leader of "
+                                          "__consumer_offsets-{})",
+                                          g.owner_broker->value(), self_.value(),
+                                          offsets_partition_for(id, config_.offsets_topic_partitions)),
+                .assignment = {}});
+        }
+        g.owner_broker = self_;
         g.owner_load = load_;
         load_group(g);
         for (GroupMember& m : g.members) touch(now, m);

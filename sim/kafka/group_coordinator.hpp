@@ -150,6 +150,7 @@ struct Group {
     std::int64_t rebalances = 0;  // completed joins with members
     // ownership: which coordinator process works on the group now
     std::uint64_t owner_load = 0;
+    std::optional<BrokerId> owner_broker;  // the broker that loaded it last
     // The consumer group protocol (KIP-848): a group that a ConsumerGroupHeartbeat
     // created runs it (kafka/consumer_group.hpp) and keeps only `offsets`
     // and `rebalances` of the fields above.

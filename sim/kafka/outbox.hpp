@@ -185,6 +185,7 @@ struct GroupEventEffect {
         member_removed,       // text: member id and why
         member_replaced,      // a static member rejoined under a new member id without a
                               // rebalance (KIP-345); text: old and new id; assignment: the group's
+        coordinator_moved,    // a broker loaded the group another coordinator held; text: from, to
     };
     Kind kind = Kind::rebalance_started;
     std::string group_id;

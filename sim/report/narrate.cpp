@@ -123,6 +123,7 @@ std::string group_changed(const GroupChanged& e, const Scenario& s) {
         case GroupChanged::Kind::member_removed:
             return fmt::format("group {}: member {}", e.group_id, e.detail);
         case GroupChanged::Kind::member_replaced:
+        case GroupChanged::Kind::coordinator_moved:
             return fmt::format("group {}: {}", e.group_id, e.detail);
         case GroupChanged::Kind::rebalance_completed: {
             std::string parts;

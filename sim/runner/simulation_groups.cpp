@@ -230,6 +230,9 @@ void Simulation::on_group_effect(Instant now, const kafka::Effect& e) {
                 group_trackers_[*g].on_member_replaced(ge->assignment);  // the same assignment, new member id
                 changed.kind = GroupChanged::Kind::member_replaced;
                 break;
+            case K::coordinator_moved:
+                changed.kind = GroupChanged::Kind::coordinator_moved;
+                break;
             case K::rebalance_completed: {
                 // Which partitions changed owner since the last generation.
                 std::map<TopicPartition, std::string> before;

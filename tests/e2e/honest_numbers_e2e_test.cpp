@@ -196,3 +196,25 @@ TEST_CASE("e2e timeline: retention deletions on the leader and the partitions a 
     CHECK(revoked > 0);
     CHECK(revoked == assigned);
 }
+
+// GroupCoordinator.partitionFor + GroupMetadataManager.loadGroupsForPartition:
+// the coordinator is the leader of the group's __consumer_offsets partition;
+// when broker 1 (its leader in the default run) dies and is fenced, the next
+// replica leads it and loads the group — the timeline says so, and again when
+// broker 1 returns and leads it again.
+TEST_CASE("e2e default run: the group's coordinator moves with its __consumer_offsets partition, in the timeline") {
+    const RunResult& r = default_run();
+    std::vector<std::pair<double, std::string>> moves;
+    for (const TimelineEntry& e : r.timeline) {
+        if (const auto* g = std::get_if<GroupChanged>(&e.event)) {
+            if (g->kind == GroupChanged::Kind::coordinator_moved) moves.emplace_back(e.at.seconds_f(), g->detail);
+        }
+    }
+    REQUIRE(moves.size() >= 2);
+    // Broker 1 crashes at 30 s; the group moves once it is fenced, not before.
+    CHECK(moves[0].first > 30.0);
+    CHECK(moves[0].second.rfind("coordinator moved from broker 1 to broker 2", 0) == 0);
+    // Broker 1 restarts at 60 s and leads the partition again.
+    CHECK(moves[1].first > 60.0);
+    CHECK(moves[1].second.rfind("coordinator moved from broker 2 to broker 1", 0) == 0);
+}

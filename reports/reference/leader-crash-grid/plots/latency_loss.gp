@@ -11,7 +11,7 @@ unset key
 set yrange [-0.03:1.08]
 set ylabel "P(any acknowledged record lost)"
 set xlabel "produce latency p99, mean over seeds (ms)"
-set xrange [5660.91789:25633.05269]
+set xrange [5661.018553:25653.55445]
 plot "latency_loss.dat" using 3:4:5:6 with yerrorbars lc rgb "#1f77b4" lw 1.5 pt 7 ps 1.2, \
      "" using 3:8:2 with labels left offset 1,0.6 font ",9" noenhanced
 # Where this panel's axes lie, for the page's cursor and hover values (latency_loss.frame).
