@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Opens the HTML reports in headless Chromium: a run report
-# (scenarios/default.json), a compare (tests/cli/data/compare_tiny.json) and a
-# 12-variant compare of the same scenario. For each page it
+# (scenarios/default.json), a compare (tests/cli/data/compare_tiny.json), a
+# 12-variant compare of the same scenario, and scenarios/compare-acks.json
+# (a consumer group: the lag plots, one over time with a cursor, and a
+# first-loss run rendered and linked). For each page it
 #   - dumps the DOM after the page's script ran and reads the verdict of the
 #     script's self-check (<body data-ks-check="ok:PLOTS:HOVERED">: every
 #     interactive plot got a cursor or a marker and showed a value under a
@@ -31,9 +33,10 @@ mkdir -p "$out"
 "$build/kafkasim" compare tests/cli/data/compare_tiny.json --seeds 2 --jobs 2 --quiet --out "$out/compare12" \
     --vary producers.checkout.config.acks=1,all --vary producers.checkout.config.linger.ms=0,5,20 \
     --vary producers.checkout.config.batch.size=16384,65536
+"$build/kafkasim" compare scenarios/compare-acks.json --seeds 2 --jobs 2 --quiet --out "$out/compare-lag"
 chrome=("$browser" --headless=new --no-sandbox --disable-gpu --hide-scrollbars --no-first-run
         --disable-extensions --disable-background-networking)
-for page in run compare compare12; do
+for page in run compare compare12 compare-lag compare-lag/runs/variant-1-seed-1; do
     url="file://$(realpath "$out/$page/index.html")"
     plots=$(grep -c 'data-ks-kind=' "$out/$page/index.html" || true)
     dom="$out/$page.dom.html"
