@@ -390,15 +390,7 @@ DescribedGroup Simulation::describe_group(const std::string& id) const {
         }
         d.members.push_back(std::move(dm));
     });
-    for (const TopicPartition& tp : partitions) {
-        DescribedPartition p{.topic = s_.topics.at(static_cast<std::size_t>(tp.topic)).name,
-                             .partition = tp.partition,
-                             .committed = std::nullopt,
-                             .log_end = std::nullopt};
-        if (const auto o = g.offsets.find(tp); o != g.offsets.end()) p.committed = o->second;
-        if (const Offset hw = view_->leader_high_watermark(tp); hw >= 0) p.log_end = hw;
-        d.partitions.push_back(std::move(p));
-    }
+    describe_partitions(d, g, partitions);
     return d;
 }
 
@@ -434,6 +426,14 @@ DescribedGroup Simulation::describe_consumer_group(DescribedGroup d, const kafka
         }
         d.members.push_back(std::move(dm));
     });
+    describe_partitions(d, g, partitions);
+    return d;
+}
+
+// The partitions' rows of a describe: committed offset and log end (the
+// leader's high watermark), each unknown when there is none.
+void Simulation::describe_partitions(DescribedGroup& d, const kafka::Group& g,
+                                     const std::set<TopicPartition>& partitions) const {
     for (const TopicPartition& tp : partitions) {
         DescribedPartition p{.topic = s_.topics.at(static_cast<std::size_t>(tp.topic)).name,
                              .partition = tp.partition,
@@ -443,7 +443,6 @@ DescribedGroup Simulation::describe_consumer_group(DescribedGroup d, const kafka
         if (const Offset hw = view_->leader_high_watermark(tp); hw >= 0) p.log_end = hw;
         d.partitions.push_back(std::move(p));
     }
-    return d;
 }
 
 std::string Simulation::client_address(NodeId node) const {

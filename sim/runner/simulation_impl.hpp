@@ -91,6 +91,8 @@ class Simulation final : public kafka::Observer {
     // The group as kafka-consumer-groups --describe learns it now (read only).
     DescribedGroup describe_group(const std::string& id) const;
     DescribedGroup describe_consumer_group(DescribedGroup d, const kafka::Group& g) const;
+    void describe_partitions(DescribedGroup& d, const kafka::Group& g,
+                             const std::set<TopicPartition>& partitions) const;
     // A consumer's simulated address (consumer_address of its group and member).
     std::string client_address(NodeId node) const;
 
