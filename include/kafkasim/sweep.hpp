@@ -135,6 +135,9 @@ std::string variant_label(const SweepGrid& grid, std::size_t variant);
 // An axis's short name: the config key after ".config.", else the last path
 // segment ("topics.orders.config.min.insync.replicas" -> "min.insync.replicas").
 std::string axis_short_name(const std::string& path);
+// A setting's value as labels show it: a string bare ("all"), anything else
+// as JSON text (3).
+std::string axis_value_text(const std::string& value_json);
 // The exact command that replays one run of the grid:
 // kafkasim run FILE --seed N --set PATH=VALUE ...
 std::string replay_command(const SweepGrid& grid, std::size_t variant, std::uint64_t seed);

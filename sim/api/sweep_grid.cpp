@@ -121,6 +121,11 @@ SweepResult merge_sweeps(const std::vector<SweepResult>& shards) {
     return out;
 }
 
+std::string axis_value_text(const std::string& value_json) {
+    const json v = json::parse(value_json);
+    return v.is_string() ? v.get<std::string>() : v.dump();
+}
+
 std::string variant_label(const SweepGrid& grid, std::size_t variant) {
     KS_ASSERT_LT(variant, grid.variants.size());
     const auto& settings = grid.variants[variant];
@@ -130,9 +135,7 @@ std::string variant_label(const SweepGrid& grid, std::size_t variant) {
     std::string out;
     for (std::size_t i = 0; i < settings.size(); ++i) {
         const bool clash = std::count(names.begin(), names.end(), names[i]) > 1;
-        const json v = json::parse(settings[i].value_json);
-        out += (i ? ", " : "") + (clash ? settings[i].path : names[i]) + "=" +
-               (v.is_string() ? v.get<std::string>() : v.dump());
+        out += (i ? ", " : "") + (clash ? settings[i].path : names[i]) + "=" + axis_value_text(settings[i].value_json);
     }
     return out;
 }

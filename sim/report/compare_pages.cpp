@@ -295,15 +295,6 @@ std::string heat_style(double share, int r, int g, int b) {
     return fmt::format(" style=\"background:#{:02x}{:02x}{:02x}\"", mix(r), mix(g), mix(b));
 }
 
-std::string axis_name(const CompareAxis& a) {
-    return ks::axis_short_name(a.path);
-}
-
-std::string value_text(const std::string& value_json) {
-    const auto v = nlohmann::json::parse(value_json);
-    return v.is_string() ? v.get<std::string>() : v.dump();
-}
-
 // The matrix view: rows the first axis, columns the second, one matrix per
 // combination of the other axes' values; P(loss) and produce latency.
 std::string matrix_section(const ks::SweepResult& r, const std::vector<VariantStats>& stats) {
@@ -325,18 +316,19 @@ std::string matrix_section(const ks::SweepResult& r, const std::vector<VariantSt
             std::string rest;
             for (std::size_t a = 2; a < g.axes.size(); ++a) {
                 const auto& set = g.variants[variant(0, 0)][a];
-                rest += (rest.empty() ? "" : ", ") + axis_name(g.axes[a]) + "=" + value_text(set.value_json);
+                rest += (rest.empty() ? "" : ", ") + ks::axis_short_name(g.axes[a].path) + "=" +
+                        ks::axis_value_text(set.value_json);
             }
             b += "<h3>" + html::escape(rest) + "</h3>\n";
         }
         for (int which = 0; which < 2; ++which) {
-            std::string t = "<table class=\"matrix\"><tr><th>" + html::escape(axis_name(g.axes[0])) + " \\ " +
-                            html::escape(axis_name(g.axes[1])) + "</th>";
+            std::string t = "<table class=\"matrix\"><tr><th>" + html::escape(ks::axis_short_name(g.axes[0].path)) +
+                            " \\ " + html::escape(ks::axis_short_name(g.axes[1].path)) + "</th>";
             for (std::size_t j = 0; j < cols; ++j)
-                t += "<th>" + html::escape(value_text(g.axes[1].values_json[j])) + "</th>";
+                t += "<th>" + html::escape(ks::axis_value_text(g.axes[1].values_json[j])) + "</th>";
             t += "</tr>\n";
             for (std::size_t i = 0; i < rows; ++i) {
-                t += "<tr><th>" + html::escape(value_text(g.axes[0].values_json[i])) + "</th>";
+                t += "<tr><th>" + html::escape(ks::axis_value_text(g.axes[0].values_json[i])) + "</th>";
                 for (std::size_t j = 0; j < cols; ++j) {
                     const VariantStats& s = stats[variant(i, j)];
                     if (which == 0) {

@@ -326,10 +326,7 @@ std::string compare_csv(const SweepResult& r) {
         "mean_consumer_lag_mean,mean_consumer_lag_p50,mean_consumer_lag_max\n";
     for (const VariantStats& s : variant_stats(r)) {
         out += fmt::format("{},{}", s.variant, quote(s.label));
-        for (const auto& x : r.grid.variants[s.variant]) {
-            const json v = json::parse(x.value_json);
-            out += "," + quote(v.is_string() ? v.get<std::string>() : v.dump());
-        }
+        for (const auto& x : r.grid.variants[s.variant]) out += "," + quote(ks::axis_value_text(x.value_json));
         out += fmt::format(
             ",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", s.runs, s.runs_with_loss,
             s.p_loss, s.p_loss_95.low, s.p_loss_95.high, s.acked_lost.mean, s.acked_lost.max, s.failed.mean,
